@@ -1,0 +1,707 @@
+"""YAML → checked data → :class:`SOPSpec`.
+
+The loader reads a file into plain values while remembering the line of every key, checks the
+shape of each field (the same rules as ``docs/sop-format.schema.json``), then hands the data to
+:mod:`validate` for the checks that need the whole graph. Every problem is collected and
+reported at once as ``FILE:LINE: field: message``; the only exception that escapes is
+:class:`SOPValidationError`.
+
+Limits: YAML anchors are allowed but a file may expand to at most ``MAX_NODES`` values and
+``MAX_DEPTH`` levels, so a hostile file cannot exhaust memory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problem, Severity, SOPValidationError
+from .spec import (
+    IDENTITY_FIELDS,
+    IDENTITY_LIST_FIELDS,
+    Approval,
+    Branch,
+    FieldType,
+    Frequency,
+    Identity,
+    Period,
+    RecordField,
+    Repeat,
+    Role,
+    SOPSpec,
+    Step,
+    StepKind,
+    Subprocedure,
+)
+from .timing import Calendar, CalendarKind, TimeStandard, TimeStandardError
+
+FORMAT = "trantib-sop/1"
+MAX_NODES = 50_000
+MAX_DEPTH = 40
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+CODE_PATTERN = re.compile(r"^[A-Z][A-Z0-9-]{0,19}$")
+FILENAME_PATTERN = re.compile(r"^(?P<code>[A-Za-z0-9-]+)\.v(?P<version>\d+)\.ya?ml$")
+
+TOP_KEYS = {
+    "format",
+    "code",
+    "version",
+    "status",
+    "domain",
+    "tags",
+    "calendar",
+    "paper",
+    "supersedes",
+    "source",
+    "identity",
+    "roles",
+    "steps",
+}
+STEP_KEYS = {
+    "id",
+    "no",
+    "kind",
+    "role",
+    "activity",
+    "title",
+    "question",
+    "requirements",
+    "time",
+    "output",
+    "notes",
+    "records",
+    "next",
+    "branches",
+    "deadline",
+    "repeat",
+    "subprocedure",
+    "entry",
+}
+ROLE_KEYS = {"id", "name", "external", "description"}
+RECORD_KEYS = {"name", "label", "type", "required", "choices", "help"}
+BRANCH_KEYS = {"label", "to", "loop"}
+CALENDAR_KEYS = {"kind", "workdays", "opens", "closes", "days_off"}
+STATUSES = ("draft", "published")
+PAPERS = ("A4", "F4")
+
+Path_ = tuple[str | int, ...]
+
+
+class _Unloadable(Exception):
+    """The YAML cannot be read at all; the problem is already recorded."""
+
+
+@dataclass
+class Source:
+    """A file's values and the line of every key path in it."""
+
+    path: str
+    data: Any
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line(self, *path: str | int) -> int:
+        """The line of the deepest known prefix of ``path`` (1-based)."""
+        key: Path_ = tuple(path)
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key[:-1]
+        return self.lines.get((), 1)
+
+
+# -- reading YAML with line numbers ----------------------------------------------------------
+
+
+def read_source(text: str, path: str) -> Source:
+    problems: list[Problem] = []
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise SOPValidationError(
+            [Problem(path, line, "yaml", f"malformed YAML: {problem}")]
+        ) from None
+    except (ValueError, RecursionError) as exc:  # e.g. a NUL byte
+        raise SOPValidationError([Problem(path, 1, "yaml", f"unreadable file: {exc}")]) from None
+    source = Source(path=path, data=None)
+    if node is None:
+        raise SOPValidationError([Problem(path, 1, "yaml", "the file is empty")])
+    counter = [0]
+    with contextlib.suppress(_Unloadable):
+        source.data = _convert(node, (), source, problems, counter, 0)
+    if problems:
+        raise SOPValidationError(problems)
+    return source
+
+
+def _convert(
+    node: yaml.Node,
+    path: Path_,
+    source: Source,
+    problems: list[Problem],
+    counter: list[int],
+    depth: int,
+) -> Any:
+    counter[0] += 1
+    line = node.start_mark.line + 1
+    if counter[0] > MAX_NODES or depth > MAX_DEPTH:
+        problems.append(
+            Problem(source.path, line, _dotted(path) or "yaml", "the file is too large or deep")
+        )
+        raise _Unloadable
+    source.lines.setdefault(path, line)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                problems.append(
+                    Problem(
+                        source.path,
+                        line,
+                        _dotted(path) or "yaml",
+                        "'<<' merge keys are not supported",
+                    )
+                )
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                problems.append(
+                    Problem(
+                        source.path,
+                        key_node.start_mark.line + 1,
+                        _dotted(path) or "yaml",
+                        "keys must be plain words",
+                    )
+                )
+                continue
+            key = str(key_node.value)
+            child = (*path, key)
+            if key in result:
+                problems.append(
+                    Problem(
+                        source.path,
+                        key_node.start_mark.line + 1,
+                        _dotted(child),
+                        "this key is written twice",
+                    )
+                )
+                continue
+            source.lines[child] = key_node.start_mark.line + 1
+            result[key] = _convert(value_node, child, source, problems, counter, depth + 1)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _convert(item, (*path, i), source, problems, counter, depth + 1)
+            for i, item in enumerate(node.value)
+        ]
+    try:
+        return yaml.constructor.SafeConstructor().construct_object(node)  # type: ignore[no-untyped-call]
+    except (yaml.YAMLError, ValueError, OverflowError) as exc:
+        problems.append(Problem(source.path, line, _dotted(path) or "yaml", f"bad value: {exc}"))
+        return None
+
+
+def _dotted(path: Path_) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+# -- checking shapes ------------------------------------------------------------------------
+
+
+class _Checker:
+    """Collects problems while turning raw values into typed ones."""
+
+    def __init__(self, source: Source):
+        self.source = source
+        self.problems: list[Problem] = []
+
+    def error(self, path: Path_, message: str) -> None:
+        self.problems.append(
+            Problem(self.source.path, self.source.line(*path), _dotted(path), message)
+        )
+
+    def warn(self, path: Path_, message: str) -> None:
+        self.problems.append(
+            Problem(
+                self.source.path, self.source.line(*path), _dotted(path), message, Severity.WARNING
+            )
+        )
+
+    def mapping(self, value: Any, path: Path_, allowed: set[str]) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            self.error(path, f"must be a mapping of keys, not {_kind(value)}")
+            return {}
+        for key in value:
+            if key not in allowed:
+                hint = _closest(key, allowed)
+                self.error(
+                    (*path, key), "unknown key" + (f"; did you mean '{hint}'?" if hint else "")
+                )
+        return value
+
+    def text(self, value: Any, path: Path_, *, required: bool = False) -> str:
+        if value is None:
+            if required:
+                self.error(path, "is required")
+            return ""
+        if isinstance(value, (bool, dict, list)):
+            self.error(path, f"must be text, not {_kind(value)}")
+            return ""
+        if isinstance(value, (date, datetime, time)):
+            value = value.isoformat()
+        result = str(value).strip()
+        if required and not result:
+            self.error(path, "must not be empty")
+        return result
+
+    def texts(self, value: Any, path: Path_) -> tuple[str, ...]:
+        """A list of lines; a single string is one line; null is none."""
+        if value is None:
+            return ()
+        if isinstance(value, list):
+            out = []
+            for i, item in enumerate(value):
+                line = self.text(item, (*path, i))
+                if line:
+                    out.append(line)
+            return tuple(out)
+        line = self.text(value, path)
+        return (line,) if line else ()
+
+    def boolean(self, value: Any, path: Path_) -> bool:
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self.error(path, f"must be true or false, not {_kind(value)}")
+            return False
+        return value
+
+    def integer(self, value: Any, path: Path_, *, minimum: int = 1) -> int | None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error(path, f"must be a whole number, not {_kind(value)}")
+            return None
+        if value < minimum:
+            self.error(path, f"must be at least {minimum}")
+            return None
+        return value
+
+    def choice(self, value: Any, path: Path_, options: tuple[str, ...]) -> str | None:
+        text = self.text(value, path, required=True)
+        if text and text not in options:
+            self.error(path, f"'{text}' is not one of: {', '.join(options)}")
+            return None
+        return text or None
+
+    def ident(self, value: Any, path: Path_) -> str:
+        text = self.text(value, path, required=True)
+        if text and not ID_PATTERN.match(text):
+            self.error(path, f"'{text}' is not an id: use lower-case letters, digits and _")
+        return text
+
+    def time_standard(self, value: Any, path: Path_) -> TimeStandard:
+        text = self.text(value, path)
+        try:
+            return TimeStandard.parse(text)
+        except TimeStandardError as exc:
+            self.error(path, str(exc))
+            return TimeStandard(text=text)
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {
+        dict: "a mapping",
+        list: "a list",
+        bool: "true/false",
+        str: "text",
+        int: "a number",
+        float: "a number",
+    }.get(type(value), type(value).__name__)
+
+
+def _closest(word: str, options: set[str]) -> str:
+    import difflib
+
+    match = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.6)
+    return match[0] if match else ""
+
+
+# -- building the spec ----------------------------------------------------------------------
+
+
+def load_text(text: str, path: str = "<sop>") -> tuple[SOPSpec, list[Problem]]:
+    """Parse and validate one SOP. Returns the spec and any warnings; raises on errors."""
+    from .validate import check_graph, check_layout
+
+    source = read_source(text, path)
+    c = _Checker(source)
+    spec = _build(c, source.data, path)
+    if spec is not None:
+        check_graph(spec, c)
+        check_layout(spec, c)
+        _check_filename(spec, path, c)
+    errors = [p for p in c.problems if p.severity is Severity.ERROR]
+    if errors or spec is None:
+        raise SOPValidationError(c.problems or [Problem(path, 1, "yaml", "invalid SOP")])
+    return spec, [p for p in c.problems if p.severity is Severity.WARNING]
+
+
+def load_file(path: str | Path) -> tuple[SOPSpec, list[Problem]]:
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise SOPValidationError(
+            [Problem(str(p), 1, "file", f"not UTF-8 text: {exc.reason}")]
+        ) from None
+    except OSError as exc:
+        raise SOPValidationError([Problem(str(p), 0, "file", exc.strerror or str(exc))]) from None
+    return load_text(text, str(p))
+
+
+def _check_filename(spec: SOPSpec, path: str, c: _Checker) -> None:
+    if path.startswith("<"):
+        return
+    m = FILENAME_PATTERN.match(Path(path).name)
+    if not m:
+        c.error(("code",), "the file name must be <CODE>.v<VERSION>.yaml")
+        return
+    if m["code"] != spec.code:
+        c.error(("code",), f"'{spec.code}' does not match the file name '{Path(path).name}'")
+    if int(m["version"]) != spec.version:
+        c.error(("version",), f"{spec.version} does not match the file name '{Path(path).name}'")
+
+
+def _build(c: _Checker, data: Any, path: str) -> SOPSpec | None:
+    top = c.mapping(data, (), TOP_KEYS)
+    if not top:
+        if isinstance(data, dict):
+            c.error((), "the file has no content")
+        return None
+    fmt = top.get("format", FORMAT)
+    if fmt != FORMAT:
+        c.error(("format",), f"'{fmt}' is not a known format; expected '{FORMAT}'")
+    code = c.text(top.get("code"), ("code",), required=True)
+    if code and not CODE_PATTERN.match(code):
+        c.error(("code",), f"'{code}' is not a code: use capitals, digits and '-', up to 20")
+    version = c.integer(top.get("version"), ("version",)) or 0
+    status = c.choice(top.get("status", "draft"), ("status",), STATUSES) or "draft"
+    paper = c.choice(top.get("paper", "A4"), ("paper",), PAPERS) or "A4"
+    supersedes = None
+    if top.get("supersedes") is not None:
+        supersedes = c.integer(top["supersedes"], ("supersedes",))
+        if supersedes is not None and version and supersedes >= version:
+            c.error(("supersedes",), "must be an earlier version than this one")
+    calendar = _calendar(c, top.get("calendar"))
+    identity = _identity(c, top.get("identity"))
+    roles = _roles(c, top.get("roles"))
+    steps = _steps(c, top.get("steps"), {r.id for r in roles})
+    if identity is None or not steps or not roles:
+        return None
+    return SOPSpec(
+        code=code,
+        version=version,
+        status=status,
+        domain=c.text(top.get("domain"), ("domain",)),
+        calendar=calendar,
+        identity=identity,
+        roles=roles,
+        steps=steps,
+        paper=paper,
+        tags=c.texts(top.get("tags"), ("tags",)),
+        supersedes=supersedes,
+        source=c.text(top.get("source"), ("source",)),
+        path=path,
+    )
+
+
+def _calendar(c: _Checker, value: Any) -> Calendar:
+    path: Path_ = ("calendar",)
+    if value is None:
+        c.error(path, "is required: around_the_clock or working")
+        return Calendar()
+    if isinstance(value, str):
+        kind = c.choice(value, path, tuple(k.value for k in CalendarKind))
+        return Calendar(kind=CalendarKind(kind)) if kind else Calendar()
+    raw = c.mapping(value, path, CALENDAR_KEYS)
+    kind = c.choice(raw.get("kind"), (*path, "kind"), tuple(k.value for k in CalendarKind))
+    cal = Calendar(kind=CalendarKind(kind) if kind else CalendarKind.AROUND_THE_CLOCK)
+    opens, closes = cal.opens, cal.closes
+    for key in ("opens", "closes"):
+        if key in raw:
+            text = c.text(raw[key], (*path, key))
+            try:
+                parsed = time.fromisoformat(text)
+            except ValueError:
+                c.error((*path, key), f"'{text}' is not a time of day like 08:00")
+                continue
+            if key == "opens":
+                opens = parsed
+            else:
+                closes = parsed
+    if opens >= closes:
+        c.error((*path, "closes"), "must be later than opens")
+        opens, closes = cal.opens, cal.closes
+    workdays = cal.workdays
+    if "workdays" in raw:
+        days = raw["workdays"]
+        if (
+            not isinstance(days, list)
+            or not all(isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 6 for d in days)
+            or not days
+        ):
+            c.error((*path, "workdays"), "must be a list of weekday numbers, Monday = 0")
+        else:
+            workdays = tuple(sorted(set(days)))
+    days_off: set[date] = set()
+    for i, item in enumerate(raw.get("days_off") or []):
+        if isinstance(item, date) and not isinstance(item, datetime):
+            days_off.add(item)
+        else:
+            c.error((*path, "days_off", i), "must be a date like 2026-12-24")
+    return Calendar(
+        kind=cal.kind,
+        workdays=workdays,
+        opens=opens,
+        closes=closes,
+        extra_days_off=frozenset(days_off),
+    )
+
+
+def _identity(c: _Checker, value: Any) -> Identity | None:
+    path: Path_ = ("identity",)
+    if value is None:
+        c.error(path, "is required: the thirteen identity items of the SOP")
+        return None
+    raw = c.mapping(value, path, set(IDENTITY_FIELDS))
+    if not isinstance(value, dict):
+        return None
+    for name in IDENTITY_FIELDS:
+        if name not in raw:
+            c.error(
+                (*path, name),
+                "missing identity field (write it empty if the document leaves it blank)",
+            )
+    values: dict[str, Any] = {}
+    for name in IDENTITY_FIELDS:
+        fp = (*path, name)
+        if name == "disahkan_oleh":
+            values[name] = _approval(c, raw.get(name), fp)
+        elif name in IDENTITY_LIST_FIELDS:
+            values[name] = c.texts(raw.get(name), fp)
+        else:
+            values[name] = c.text(raw.get(name), fp, required=(name == "nama"))
+    return Identity(**values)
+
+
+def _approval(c: _Checker, value: Any, path: Path_) -> Approval:
+    if value is None or isinstance(value, str):
+        return Approval(jabatan=(value or "").strip())
+    raw = c.mapping(value, path, {"jabatan", "nama", "nip", "pangkat"})
+    return Approval(
+        **{k: c.text(raw.get(k), (*path, k)) for k in ("jabatan", "nama", "nip", "pangkat")}
+    )
+
+
+def _roles(c: _Checker, value: Any) -> tuple[Role, ...]:
+    path: Path_ = ("roles",)
+    if not isinstance(value, list) or not value:
+        c.error(path, "must list at least one role (pelaksana)")
+        return ()
+    roles: list[Role] = []
+    seen: set[str] = set()
+    for i, item in enumerate(value):
+        rp = (*path, i)
+        raw = c.mapping(item, rp, ROLE_KEYS)
+        if not raw:
+            continue
+        role_id = c.ident(raw.get("id"), (*rp, "id"))
+        if role_id in seen:
+            c.error((*rp, "id"), f"duplicate role id '{role_id}'")
+            continue
+        seen.add(role_id)
+        roles.append(
+            Role(
+                id=role_id,
+                name=c.text(raw.get("name"), (*rp, "name"), required=True),
+                external=c.boolean(raw.get("external"), (*rp, "external")),
+                description=c.text(raw.get("description"), (*rp, "description")),
+            )
+        )
+    return tuple(roles)
+
+
+def _steps(c: _Checker, value: Any, role_ids: set[str]) -> tuple[Step, ...]:
+    path: Path_ = ("steps",)
+    if not isinstance(value, list) or not value:
+        c.error(path, "must list at least one step")
+        return ()
+    steps: list[Step] = []
+    seen: set[str] = set()
+    for i, item in enumerate(value):
+        step = _step(c, item, (*path, i), role_ids)
+        if step is None:
+            continue
+        if step.id in seen:
+            c.error((*path, i, "id"), f"duplicate step id '{step.id}'")
+            continue
+        seen.add(step.id)
+        steps.append(step)
+    return tuple(steps)
+
+
+def _step(c: _Checker, value: Any, sp: Path_, role_ids: set[str]) -> Step | None:
+    raw = c.mapping(value, sp, STEP_KEYS)
+    if not raw:
+        return None
+    step_id = c.ident(raw.get("id"), (*sp, "id"))
+    if not step_id:
+        return None
+    no = c.text(raw.get("no"), (*sp, "no"), required=True)
+    kind_text = c.choice(raw.get("kind"), (*sp, "kind"), tuple(k.value for k in StepKind))
+    kind = StepKind(kind_text) if kind_text else StepKind.PROCESS
+    role = c.text(raw.get("role"), (*sp, "role"), required=True)
+    if role and role not in role_ids:
+        hint = _closest(role, role_ids)
+        c.error(
+            (*sp, "role"),
+            f"unknown role '{role}'"
+            + (
+                f"; did you mean '{hint}'?"
+                if hint
+                else f"; roles are: {', '.join(sorted(role_ids))}"
+            ),
+        )
+    next_id = c.text(raw.get("next"), (*sp, "next"))
+    branches = _branches(c, raw.get("branches"), (*sp, "branches"))
+    deadline = None
+    if raw.get("deadline") is not None:
+        deadline = c.time_standard(raw.get("deadline"), (*sp, "deadline"))
+    return Step(
+        id=step_id,
+        no=no,
+        kind=kind,
+        role=role,
+        activity=c.text(raw.get("activity"), (*sp, "activity"), required=True),
+        title=c.text(raw.get("title"), (*sp, "title")),
+        question=c.text(raw.get("question"), (*sp, "question")),
+        requirements=c.texts(raw.get("requirements"), (*sp, "requirements")),
+        time=c.time_standard(raw.get("time"), (*sp, "time")),
+        output=c.text(raw.get("output"), (*sp, "output")),
+        notes=c.text(raw.get("notes"), (*sp, "notes")),
+        records=_records(c, raw.get("records"), (*sp, "records")),
+        next=next_id,
+        branches=branches,
+        deadline=deadline,
+        repeat=_repeat(c, raw.get("repeat"), (*sp, "repeat")),
+        subprocedure=_subprocedure(c, raw.get("subprocedure"), (*sp, "subprocedure")),
+        entry=c.boolean(raw.get("entry"), (*sp, "entry")),
+        line=c.source.line(*sp),
+    )
+
+
+def _branches(c: _Checker, value: Any, path: Path_) -> tuple[Branch, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        c.error(path, f"must be a list of {{label, to}}, not {_kind(value)}")
+        return ()
+    out = []
+    labels: set[str] = set()
+    for i, item in enumerate(value):
+        raw = c.mapping(item, (*path, i), BRANCH_KEYS)
+        if not raw:
+            continue
+        label = c.text(raw.get("label"), (*path, i, "label"), required=True)
+        if label.lower() in labels:
+            c.error((*path, i, "label"), f"duplicate branch label '{label}'")
+        labels.add(label.lower())
+        out.append(
+            Branch(
+                label=label,
+                to=c.text(raw.get("to"), (*path, i, "to"), required=True),
+                loop=c.boolean(raw.get("loop"), (*path, i, "loop")),
+            )
+        )
+    return tuple(out)
+
+
+def _records(c: _Checker, value: Any, path: Path_) -> tuple[RecordField, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        c.error(path, f"must be a list of fields, not {_kind(value)}")
+        return ()
+    out = []
+    names: set[str] = set()
+    for i, item in enumerate(value):
+        fp = (*path, i)
+        raw = c.mapping(item, fp, RECORD_KEYS)
+        if not raw:
+            continue
+        name = c.ident(raw.get("name"), (*fp, "name"))
+        if name in names:
+            c.error((*fp, "name"), f"duplicate field name '{name}'")
+        names.add(name)
+        type_text = c.choice(
+            raw.get("type", "text"), (*fp, "type"), tuple(t.value for t in FieldType)
+        )
+        ftype = FieldType(type_text) if type_text else FieldType.TEXT
+        choices = c.texts(raw.get("choices"), (*fp, "choices"))
+        if ftype is FieldType.CHOICE and len(choices) < 2:
+            c.error((*fp, "choices"), "a choice field needs at least two choices")
+        out.append(
+            RecordField(
+                name=name,
+                label=c.text(raw.get("label"), (*fp, "label"), required=True),
+                type=ftype,
+                required=c.boolean(raw.get("required"), (*fp, "required")),
+                choices=choices,
+                help=c.text(raw.get("help"), (*fp, "help")),
+            )
+        )
+    return tuple(out)
+
+
+def _repeat(c: _Checker, value: Any, path: Path_) -> Repeat | None:
+    if value is None:
+        return None
+    raw = c.mapping(value, path, {"frequency", "period", "schedule"})
+    if not raw:
+        return None
+    freq = c.choice(raw.get("frequency"), (*path, "frequency"), tuple(f.value for f in Frequency))
+    period = c.choice(raw.get("period"), (*path, "period"), tuple(p.value for p in Period))
+    schedule = c.text(raw.get("schedule"), (*path, "schedule"))
+    if freq == Frequency.SCHEDULED and not schedule:
+        c.error(
+            (*path, "schedule"),
+            "a scheduled repeat names the field with the dates, as <step id>.<field name>",
+        )
+    if not freq or not period:
+        return None
+    return Repeat(frequency=Frequency(freq), period=Period(period), schedule_field=schedule)
+
+
+def _subprocedure(c: _Checker, value: Any, path: Path_) -> Subprocedure | None:
+    if value is None:
+        return None
+    raw = c.mapping(value, path, {"sop", "entry", "for_each", "wait"})
+    if not raw:
+        return None
+    return Subprocedure(
+        sop=c.text(raw.get("sop"), (*path, "sop")),
+        entry=c.text(raw.get("entry"), (*path, "entry")),
+        for_each=c.text(raw.get("for_each"), (*path, "for_each")),
+        wait=c.boolean(raw.get("wait"), (*path, "wait")),
+    )

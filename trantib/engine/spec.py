@@ -1,0 +1,275 @@
+"""The validated, immutable form of one SOP version.
+
+A spec is what the loader produces from a YAML file once every check has passed. It mirrors
+the Permenpan RB 35/2012 document: an identity header of thirteen items, the roles
+(pelaksana), and the steps of the flowchart table. Steps are the nodes of the process graph;
+the document's numbered rows (``no``) may hold several steps (a row that passes through several
+roles, or a decision the text implies). Specs are frozen: a published version never changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from .timing import Calendar, TimeStandard
+
+
+class StepKind(StrEnum):
+    """What a step does in the flow, and which Permenpan symbol draws it."""
+
+    START = "start"  # terminator: the first activity of the procedure
+    PROCESS = "process"  # box: an activity, then ``next``
+    DECISION = "decision"  # diamond: the performer chooses one labelled branch
+    WAIT = "wait"  # box: nothing to do until ``deadline`` passes (e.g. 7 days to comply)
+    REPEAT = "repeat"  # box: done once per scheduled occurrence within a period
+    SUBPROCEDURE = "subprocedure"  # box: opens a linked case of another SOP (or entry)
+    END = "end"  # terminator: the last activity; completing it closes the case
+
+
+class FieldType(StrEnum):
+    """The kinds of value an officer records at a step."""
+
+    TEXT = "text"
+    LONGTEXT = "longtext"
+    NUMBER = "number"
+    DATE = "date"
+    DATETIME = "datetime"
+    CHOICE = "choice"
+    BOOLEAN = "boolean"
+    LOCATION = "location"  # latitude/longitude, optionally an address
+    FILES = "files"  # photos, scans
+    PERSON = "person"  # a party: name, identity number, address
+    LIST = "list"  # several lines of text (e.g. the findings of a patrol)
+
+
+class Period(StrEnum):
+    """The period a repeated step's schedule covers."""
+
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    YEAR = "year"
+
+
+class Frequency(StrEnum):
+    """How often a repeated step recurs within its period."""
+
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    SCHEDULED = "scheduled"  # on the dates an earlier step recorded (a patrol schedule)
+
+
+@dataclass(frozen=True)
+class Approval:
+    """Disahkan oleh: who signed the SOP into force."""
+
+    jabatan: str = ""
+    nama: str = ""
+    nip: str = ""  # NIP for civil servants, NRP for police; kept as written
+    pangkat: str = ""
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The thirteen identity items of Permenpan RB 35/2012, kept as the document writes them."""
+
+    instansi: tuple[str, ...]  # logo + nama instansi / unit kerja, one line each
+    nomor: str
+    tanggal_pembuatan: str
+    tanggal_revisi: str
+    tanggal_efektif: str
+    disahkan_oleh: Approval
+    nama: str
+    dasar_hukum: tuple[str, ...]
+    keterkaitan: tuple[str, ...]
+    peringatan: tuple[str, ...]
+    kualifikasi_pelaksana: tuple[str, ...]
+    peralatan_perlengkapan: tuple[str, ...]
+    pencatatan_pendataan: tuple[str, ...]
+
+
+IDENTITY_FIELDS: tuple[str, ...] = (
+    "instansi",
+    "nomor",
+    "tanggal_pembuatan",
+    "tanggal_revisi",
+    "tanggal_efektif",
+    "disahkan_oleh",
+    "nama",
+    "dasar_hukum",
+    "keterkaitan",
+    "peringatan",
+    "kualifikasi_pelaksana",
+    "peralatan_perlengkapan",
+    "pencatatan_pendataan",
+)
+IDENTITY_LIST_FIELDS = frozenset(
+    {
+        "instansi",
+        "dasar_hukum",
+        "keterkaitan",
+        "peringatan",
+        "kualifikasi_pelaksana",
+        "peralatan_perlengkapan",
+        "pencatatan_pendataan",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Role:
+    """A pelaksana column. ``external`` roles (Pelapor, TNI/Polri, Kejari) are outside the unit:
+    no position holds them, and their steps are recorded by an officer on their behalf."""
+
+    id: str
+    name: str
+    external: bool = False
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class RecordField:
+    """One value the officer records when completing a step."""
+
+    name: str
+    label: str
+    type: FieldType
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Branch:
+    """One labelled way out of a decision. ``loop`` marks a return for correction."""
+
+    label: str
+    to: str
+    loop: bool = False
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """A step done once per scheduled occurrence within a period."""
+
+    frequency: Frequency
+    period: Period
+    schedule_field: str = ""  # for SCHEDULED: the ``step.field`` that holds the dates
+
+
+@dataclass(frozen=True)
+class Subprocedure:
+    """A step that opens a linked case of another SOP (or of this SOP at another entry).
+
+    ``for_each`` names a recorded list field (``step.field``): one case per item, e.g. one
+    enforcement case per violator found on patrol. ``wait``: the parent waits for the children.
+    """
+
+    sop: str  # SOP code; "" means this SOP
+    entry: str = ""  # step id to start at; "" means the SOP's main start
+    for_each: str = ""
+    wait: bool = False
+
+
+@dataclass(frozen=True)
+class Step:
+    """One node of the flow. Text fields are verbatim from the document."""
+
+    id: str
+    no: str  # the document row this step belongs to ("1", "7", "4"), shown as written
+    kind: StepKind
+    role: str
+    activity: str
+    requirements: tuple[str, ...] = ()  # Mutu Baku: Kelengkapan / Persyaratan
+    time: TimeStandard = field(default_factory=TimeStandard.none)  # Mutu Baku: Waktu
+    output: str = ""  # Mutu Baku: Output
+    notes: str = ""  # Keterangan
+    title: str = ""  # a short task title; defaults to the activity
+    question: str = ""  # for decisions: what is decided
+    records: tuple[RecordField, ...] = ()
+    next: str = ""  # the step that follows (all kinds but decision and end)
+    branches: tuple[Branch, ...] = ()
+    deadline: TimeStandard | None = None  # for waits: how long until the follow-up
+    repeat: Repeat | None = None
+    subprocedure: Subprocedure | None = None
+    entry: bool = False  # another case may start here (see Subprocedure.entry)
+    line: int = 0  # line in the source file, for messages
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        """Every step this one can lead to, in document order."""
+        if self.kind is StepKind.DECISION:
+            return tuple(b.to for b in self.branches)
+        return (self.next,) if self.next else ()
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.activity
+
+
+@dataclass(frozen=True)
+class Row:
+    """One numbered row of the official document: the steps it holds, lead first."""
+
+    no: str
+    steps: tuple[Step, ...]
+
+    @property
+    def lead(self) -> Step:
+        return self.steps[0]
+
+
+@dataclass(frozen=True)
+class SOPSpec:
+    """One version of one SOP, validated."""
+
+    code: str
+    version: int
+    status: str  # "draft" or "published"
+    domain: str
+    calendar: Calendar
+    identity: Identity
+    roles: tuple[Role, ...]
+    steps: tuple[Step, ...]
+    paper: str = "A4"  # A4 or F4, landscape
+    tags: tuple[str, ...] = ()
+    supersedes: int | None = None
+    source: str = ""  # where the document came from, free text
+    path: str = ""  # the file it was loaded from
+
+    @property
+    def name(self) -> str:
+        return self.identity.nama
+
+    @property
+    def start(self) -> Step:
+        return self.steps[0]
+
+    def step(self, step_id: str) -> Step:
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        raise KeyError(step_id)
+
+    def role(self, role_id: str) -> Role:
+        for role in self.roles:
+            if role.id == role_id:
+                return role
+        raise KeyError(role_id)
+
+    @property
+    def rows(self) -> tuple[Row, ...]:
+        """The document's rows in order: consecutive steps sharing ``no`` form one row."""
+        rows: list[Row] = []
+        order: dict[str, list[Step]] = {}
+        for step in self.steps:
+            if step.no not in order:
+                order[step.no] = []
+                rows.append(Row(no=step.no, steps=()))
+            order[step.no].append(step)
+        return tuple(Row(no=r.no, steps=tuple(order[r.no])) for r in rows)
+
+    @property
+    def key(self) -> str:
+        return f"{self.code}.v{self.version}"

@@ -1,0 +1,227 @@
+"""Checks that need the whole SOP, or the whole library.
+
+Per SOP: every ``next`` and branch lands on a step; each kind has what it needs (a decision at
+least two branches, a wait its deadline, a repeat its schedule); every step is reachable from an
+entry; from every step some path reaches an end. Layout conventions of the printed document
+(about ten rows and six role columns on a landscape page) are only warnings.
+
+Across the library: codes and versions are unique, and sub-procedures name an SOP and entry
+that exist.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING, Protocol
+
+from .errors import Problem
+from .spec import FieldType, Frequency, SOPSpec, Step, StepKind
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+PAGE_ROWS = 10
+PAGE_ROLES = 6
+
+
+class _Reporter(Protocol):
+    def error(self, path: tuple[str | int, ...], message: str) -> None: ...
+    def warn(self, path: tuple[str | int, ...], message: str) -> None: ...
+
+
+def _index(spec: SOPSpec, step: Step) -> int:
+    return spec.steps.index(step)
+
+
+def check_graph(spec: SOPSpec, r: _Reporter) -> None:
+    ids = {s.id for s in spec.steps}
+    dangling = False
+    fields = {(s.id, f.name): f for s in spec.steps for f in s.records}
+    for step in spec.steps:
+        sp: tuple[str | int, ...] = ("steps", _index(spec, step))
+        _check_kind(step, sp, r)
+        if step.next and step.next not in ids:
+            dangling = True
+            r.error(
+                (*sp, "next"), f"step '{step.id}' goes next to '{step.next}', which does not exist"
+            )
+        for i, branch in enumerate(step.branches):
+            if branch.to and branch.to not in ids:
+                dangling = True
+                r.error(
+                    (*sp, "branches", i, "to"),
+                    f"branch '{branch.label}' of step '{step.id}' goes to '{branch.to}', "
+                    "which does not exist",
+                )
+        if step.repeat and step.repeat.frequency is Frequency.SCHEDULED:
+            ref = step.repeat.schedule_field
+            target = _field_ref(ref)
+            if target is None or target not in fields:
+                r.error(
+                    (*sp, "repeat", "schedule"),
+                    f"'{ref}' is not a recorded field (write <step id>.<field name>)",
+                )
+            elif fields[target].type not in (FieldType.LIST, FieldType.DATE):
+                r.error((*sp, "repeat", "schedule"), f"'{ref}' must be a list or date field")
+        if step.subprocedure and step.subprocedure.for_each:
+            ref = step.subprocedure.for_each
+            target = _field_ref(ref)
+            if target is None or target not in fields:
+                r.error(
+                    (*sp, "subprocedure", "for_each"),
+                    f"'{ref}' is not a recorded field (write <step id>.<field name>)",
+                )
+        if step.subprocedure and not step.subprocedure.sop and step.subprocedure.entry:
+            entry = step.subprocedure.entry
+            if entry not in ids:
+                r.error((*sp, "subprocedure", "entry"), f"entry '{entry}' is not a step here")
+            elif not spec.step(entry).entry and entry != spec.start.id:
+                r.error((*sp, "subprocedure", "entry"), f"step '{entry}' is not marked entry: true")
+    if spec.start.kind not in (StepKind.START, StepKind.END):
+        r.warn(
+            ("steps", 0, "kind"), "the first step is usually the start terminator of the document"
+        )
+    if not dangling:  # with a broken edge every step below it would be reported too
+        _check_reachability(spec, ids, r)
+
+
+def _field_ref(ref: str) -> tuple[str, str] | None:
+    if ref.count(".") != 1:
+        return None
+    step_id, name = ref.split(".")
+    return step_id, name
+
+
+def _check_kind(step: Step, sp: tuple[str | int, ...], r: _Reporter) -> None:
+    kind = step.kind
+    if kind is StepKind.DECISION:
+        if len(step.branches) < 2:
+            r.error(
+                (*sp, "branches"),
+                f"decision '{step.id}' needs at least two branches, has {len(step.branches)}",
+            )
+        if step.next:
+            r.error((*sp, "next"), "a decision leaves through its branches, not next")
+    else:
+        if step.branches:
+            r.error((*sp, "branches"), f"only a decision has branches; '{step.id}' is {kind}")
+        if kind is StepKind.END and step.next:
+            r.error((*sp, "next"), "an end step has no next step")
+        if kind is not StepKind.END and not step.next:
+            r.error((*sp, "next"), f"step '{step.id}' ({kind}) must say which step comes next")
+    if kind is StepKind.WAIT:
+        if step.deadline is None or not step.deadline.has_deadline:
+            r.error((*sp, "deadline"), f"wait '{step.id}' needs a deadline such as '7 hari'")
+    elif step.deadline is not None:
+        r.error((*sp, "deadline"), "only a wait step has a deadline; use time for the standard")
+    if (kind is StepKind.REPEAT) != (step.repeat is not None):
+        r.error(
+            (*sp, "repeat"), "a repeat step needs a repeat block, and only a repeat step has one"
+        )
+    if (kind is StepKind.SUBPROCEDURE) != (step.subprocedure is not None):
+        r.error(
+            (*sp, "subprocedure"),
+            "a sub-procedure step needs a subprocedure block, and only such a step has one",
+        )
+
+
+def _check_reachability(spec: SOPSpec, ids: set[str], r: _Reporter) -> None:
+    entries = [spec.start.id] + [s.id for s in spec.steps if s.entry]
+    forward: dict[str, list[str]] = {s.id: [t for t in s.targets if t in ids] for s in spec.steps}
+    seen = _walk(entries, forward)
+    for step in spec.steps:
+        if step.id not in seen:
+            r.error(
+                ("steps", _index(spec, step), "id"),
+                f"step '{step.id}' cannot be reached from the start",
+            )
+    backward: dict[str, list[str]] = {s.id: [] for s in spec.steps}
+    for source, targets in forward.items():
+        for target in targets:
+            backward[target].append(source)
+    ends = [s.id for s in spec.steps if s.kind is StepKind.END]
+    if not ends:
+        r.error(("steps",), "no step is of kind end: the procedure never finishes")
+        return
+    finishing = _walk(ends, backward)
+    for step in spec.steps:
+        if step.id in seen and step.id not in finishing:
+            r.error(
+                ("steps", _index(spec, step), "id"),
+                f"no path from step '{step.id}' reaches an end step",
+            )
+
+
+def _walk(starts: Iterable[str], edges: dict[str, list[str]]) -> set[str]:
+    seen = set(starts)
+    queue = deque(seen)
+    while queue:
+        for nxt in edges.get(queue.popleft(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append(nxt)
+    return seen
+
+
+def check_layout(spec: SOPSpec, r: _Reporter) -> None:
+    rows = len(spec.rows)
+    if rows > PAGE_ROWS:
+        r.warn(
+            ("steps",),
+            f"{rows} rows: more than about {PAGE_ROWS} rows fit on one landscape "
+            "page; the document will continue through off-page connectors",
+        )
+    if len(spec.roles) > PAGE_ROLES:
+        r.warn(
+            ("roles",),
+            f"{len(spec.roles)} role columns: more than about {PAGE_ROLES} make the "
+            "columns narrow on one page",
+        )
+
+
+def check_library(specs: Iterable[SOPSpec]) -> list[Problem]:
+    """Problems between files: duplicate versions, sub-procedures naming unknown SOPs."""
+    problems: list[Problem] = []
+    by_key: dict[tuple[str, int], SOPSpec] = {}
+    codes: dict[str, list[SOPSpec]] = {}
+    all_specs = list(specs)
+    for spec in all_specs:
+        key = (spec.code, spec.version)
+        if key in by_key:
+            problems.append(
+                Problem(
+                    spec.path,
+                    1,
+                    "version",
+                    f"{spec.code} version {spec.version} is also defined in {by_key[key].path}",
+                )
+            )
+        by_key[key] = spec
+        codes.setdefault(spec.code, []).append(spec)
+    for spec in all_specs:
+        for i, step in enumerate(spec.steps):
+            sub = step.subprocedure
+            if not sub or not sub.sop or sub.sop == spec.code:
+                continue
+            if sub.sop not in codes:
+                problems.append(
+                    Problem(
+                        spec.path,
+                        step.line,
+                        f"steps[{i}].subprocedure.sop",
+                        f"no SOP with code '{sub.sop}' in the library",
+                    )
+                )
+                continue
+            if sub.entry:
+                target = max(codes[sub.sop], key=lambda s: s.version)
+                if sub.entry not in {s.id for s in target.steps if s.entry} | {target.start.id}:
+                    problems.append(
+                        Problem(
+                            spec.path,
+                            step.line,
+                            f"steps[{i}].subprocedure.entry",
+                            f"'{sub.entry}' is not an entry step of {sub.sop}",
+                        )
+                    )
+    return problems

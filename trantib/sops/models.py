@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SopVersion(models.Model):
+    """One version of one SOP as it was loaded from the library.
+
+    Cases (issue 3) pin the version they started on. A published version's content never
+    changes: ``sop_library_sync`` refuses a file whose published content differs from the row.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draf")  # may still change; cases may not start on it
+        PUBLISHED = "published", _("Berlaku")  # frozen; a change needs a new version
+
+    code = models.CharField(max_length=20)
+    version = models.PositiveIntegerField()
+    name = models.CharField(max_length=300)
+    status = models.CharField(max_length=12, choices=Status.choices)
+    content = models.TextField(help_text="the YAML file as loaded")
+    sha256 = models.CharField(max_length=64)
+    path = models.CharField(max_length=500, blank=True)
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="sop_version_unique"),
+        ]
+        ordering = ["code", "-version"]
+        verbose_name = _("versi SOP")
+        verbose_name_plural = _("versi SOP")
+
+    def __str__(self) -> str:
+        return f"{self.code} v{self.version} — {self.name}"

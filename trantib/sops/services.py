@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from . import registry
+from .models import SopVersion
+
+
+class PublishedVersionChanged(Exception):
+    """A published SOP file was edited in place instead of getting a new version."""
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    created: int
+    updated: int
+    unchanged: int
+
+
+@transaction.atomic
+def sop_library_sync() -> SyncResult:
+    """Record every valid library file in the database; idempotent.
+
+    Raises PublishedVersionChanged (and writes nothing) when a published version's file no
+    longer matches what was recorded: published versions are immutable.
+    """
+    lib = registry.reload()
+    created = updated = unchanged = 0
+    existing = {(v.code, v.version): v for v in SopVersion.objects.all()}
+    changed: list[str] = []
+    for spec in lib.specs:
+        content = Path(spec.path).read_text(encoding="utf-8")
+        digest = hashlib.sha256(content.encode()).hexdigest()
+        row = existing.get((spec.code, spec.version))
+        if row is None:
+            SopVersion.objects.create(
+                code=spec.code,
+                version=spec.version,
+                name=spec.name,
+                status=spec.status,
+                content=content,
+                sha256=digest,
+                path=spec.path,
+            )
+            created += 1
+        elif row.sha256 == digest:
+            unchanged += 1
+        elif row.status == SopVersion.Status.PUBLISHED:
+            changed.append(
+                f"{spec.path}: {spec.code} v{spec.version} is published and was "
+                "edited; save the change as a new version"
+            )
+        else:
+            row.content, row.sha256, row.name, row.status, row.path = (
+                content,
+                digest,
+                spec.name,
+                spec.status,
+                spec.path,
+            )
+            row.save(update_fields=["content", "sha256", "name", "status", "path"])
+            updated += 1
+    if changed:
+        raise PublishedVersionChanged("\n".join(changed))
+    return SyncResult(created=created, updated=updated, unchanged=unchanged)
