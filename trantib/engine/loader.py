@@ -123,11 +123,17 @@ def read_source(text: str, path: str) -> Source:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        problem_mark = getattr(exc, "problem_mark", None)
+        context_mark = getattr(exc, "context_mark", None)
+        mark = problem_mark or context_mark
         line = mark.line + 1 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        message = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        context = getattr(exc, "context", None)
+        if context and context_mark is not None and context_mark.line + 1 != line:
+            message += f" ({context.removeprefix('while ')} that started on line "
+            message += f"{context_mark.line + 1})"
         raise SOPValidationError(
-            [Problem(path, line, "yaml", f"malformed YAML: {problem}")]
+            [Problem(path, line, "yaml", f"malformed YAML: {message}")]
         ) from None
     except (ValueError, RecursionError) as exc:  # e.g. a NUL byte
         raise SOPValidationError([Problem(path, 1, "yaml", f"unreadable file: {exc}")]) from None
@@ -153,9 +159,7 @@ def _convert(
     counter[0] += 1
     line = node.start_mark.line + 1
     if counter[0] > MAX_NODES or depth > MAX_DEPTH:
-        problems.append(
-            Problem(source.path, line, _dotted(path) or "yaml", "the file is too large or deep")
-        )
+        problems.append(Problem(source.path, line, _dotted(path), "the file is too large or deep"))
         raise _Unloadable
     source.lines.setdefault(path, line)
     if isinstance(node, yaml.MappingNode):
@@ -166,7 +170,7 @@ def _convert(
                     Problem(
                         source.path,
                         line,
-                        _dotted(path) or "yaml",
+                        _dotted(path),
                         "'<<' merge keys are not supported",
                     )
                 )
@@ -176,7 +180,7 @@ def _convert(
                     Problem(
                         source.path,
                         key_node.start_mark.line + 1,
-                        _dotted(path) or "yaml",
+                        _dotted(path),
                         "keys must be plain words",
                     )
                 )
@@ -204,15 +208,16 @@ def _convert(
     try:
         return yaml.constructor.SafeConstructor().construct_object(node)  # type: ignore[no-untyped-call]
     except (yaml.YAMLError, ValueError, OverflowError) as exc:
-        problems.append(Problem(source.path, line, _dotted(path) or "yaml", f"bad value: {exc}"))
+        problems.append(Problem(source.path, line, _dotted(path), f"bad value: {exc}"))
         return None
 
 
 def _dotted(path: Path_) -> str:
+    """``steps[3].next``; the whole file is ``file``."""
     out = ""
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out
+    return out or "file"
 
 
 # -- checking shapes ------------------------------------------------------------------------
@@ -340,8 +345,13 @@ def _closest(word: str, options: set[str]) -> str:
 # -- building the spec ----------------------------------------------------------------------
 
 
-def load_text(text: str, path: str = "<sop>") -> tuple[SOPSpec, list[Problem]]:
-    """Parse and validate one SOP. Returns the spec and any warnings; raises on errors."""
+def load_text(
+    text: str, path: str = "<sop>", *, check_name: bool = False
+) -> tuple[SOPSpec, list[Problem]]:
+    """Parse and validate one SOP. Returns the spec and any warnings; raises on errors.
+
+    ``check_name``: the file name at ``path`` must be ``<CODE>.v<VERSION>.yaml``.
+    """
     from .validate import check_graph, check_layout
 
     source = read_source(text, path)
@@ -350,7 +360,8 @@ def load_text(text: str, path: str = "<sop>") -> tuple[SOPSpec, list[Problem]]:
     if spec is not None:
         check_graph(spec, c)
         check_layout(spec, c)
-        _check_filename(spec, path, c)
+        if check_name:
+            _check_filename(spec, path, c)
     errors = [p for p in c.problems if p.severity is Severity.ERROR]
     if errors or spec is None:
         raise SOPValidationError(c.problems or [Problem(path, 1, "yaml", "invalid SOP")])
@@ -367,12 +378,10 @@ def load_file(path: str | Path) -> tuple[SOPSpec, list[Problem]]:
         ) from None
     except OSError as exc:
         raise SOPValidationError([Problem(str(p), 0, "file", exc.strerror or str(exc))]) from None
-    return load_text(text, str(p))
+    return load_text(text, str(p), check_name=True)
 
 
 def _check_filename(spec: SOPSpec, path: str, c: _Checker) -> None:
-    if path.startswith("<"):
-        return
     m = FILENAME_PATTERN.match(Path(path).name)
     if not m:
         c.error(("code",), "the file name must be <CODE>.v<VERSION>.yaml")
