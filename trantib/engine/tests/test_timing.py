@@ -110,7 +110,7 @@ def test_no_deadline_gives_no_due_time():
 
 def test_it_refuses_a_naive_start_time():
     with pytest.raises(ValueError, match="aware"):
-        AROUND_THE_CLOCK.due(datetime(2026, 1, 1), TimeStandard.parse("1 jam"), WIB)  # noqa: DTZ001
+        AROUND_THE_CLOCK.due(datetime(2026, 1, 1), TimeStandard.parse("1 jam"), WIB)
 
 
 def test_it_counts_working_days_between_two_dates():
