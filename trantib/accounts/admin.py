@@ -1,0 +1,97 @@
+"""Admin pages to manage the organisation: units with their positions, people with their
+assignments (definitive or acting)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from .models import Assignment, OrgUnit, Person, Position
+
+
+class PositionInline(admin.TabularInline):
+    model = Position
+    extra = 0
+    fields = ["code", "name", "supervises"]
+    show_change_link = True
+
+
+class ChildUnitInline(admin.TabularInline):
+    model = OrgUnit
+    fk_name = "parent"
+    extra = 0
+    fields = ["code", "name", "kind", "active"]
+    show_change_link = True
+    verbose_name = _("sub-unit")
+    verbose_name_plural = _("sub-unit")
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(admin.ModelAdmin):
+    list_display = ["code", "indented_name", "kind", "parent", "timezone", "active"]
+    list_display_links = ["code", "indented_name"]
+    list_filter = ["kind", "timezone", "active"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["parent"]
+    fieldsets = [
+        (None, {"fields": ["code", "name", "kind", "parent", "active"]}),
+        (_("Alamat dan kop surat"), {"fields": ["timezone", "address", "kop_lines"]}),
+    ]
+    inlines = [PositionInline, ChildUnitInline]
+
+    @admin.display(description=_("nama"), ordering="path")
+    def indented_name(self, obj: OrgUnit) -> str:
+        return "— " * obj.depth + obj.name
+
+
+@admin.register(Position)
+class PositionAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "unit", "supervises"]
+    list_filter = ["supervises", "unit__kind", "code"]
+    search_fields = ["name", "code", "unit__code", "unit__name"]
+    autocomplete_fields = ["unit"]
+    list_select_related = ["unit"]
+
+
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    extra = 0
+    fields = ["position", "acting", "valid_from", "valid_until"]
+    autocomplete_fields = ["position"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Assignment]:
+        return super().get_queryset(request).select_related("position__unit")
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "kind", "nip_display", "nrp", "pangkat", "user"]
+    list_filter = ["kind"]
+    search_fields = ["full_name", "nip", "nrp", "user__username"]
+    autocomplete_fields = ["user"]
+    list_select_related = ["user"]
+    fieldsets = [
+        (None, {"fields": ["full_name", "kind", "nip", "nrp", "pangkat"]}),
+        (_("Kontak dan akun"), {"fields": ["phone", "email", "user"]}),
+    ]
+    inlines = [AssignmentInline]
+
+    @admin.display(description=_("NIP"), ordering="nip")
+    def nip_display(self, obj: Person) -> str:
+        return obj.nip_display
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["person", "position", "unit_code", "acting", "valid_from", "valid_until"]
+    list_filter = ["acting", "position__unit__kind", "position__code"]
+    search_fields = ["person__full_name", "position__name", "position__unit__code"]
+    autocomplete_fields = ["person", "position"]
+    list_select_related = ["person", "position__unit"]
+    date_hierarchy = "valid_from"
+
+    @admin.display(description=_("unit"), ordering="position__unit__code")
+    def unit_code(self, obj: Assignment) -> str:
+        return obj.position.unit.code

@@ -1,0 +1,57 @@
+"""``trantib demo`` — load the SOP library and the demo organisation, print the demo logins.
+
+Idempotent: run it as often as you like (``make run`` does, every time).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from trantib.sops.services import PublishedVersionChanged, sop_library_sync
+
+from ...demo import DEMO_PASSWORD, DemoLogin, demo_org_load
+
+COLUMNS = [
+    ("username", "Username"),
+    ("password", "Password"),
+    ("person", "Person"),
+    ("position", "Position"),
+    ("unit", "Unit"),
+]
+
+
+def logins_table(logins: list[DemoLogin]) -> list[str]:
+    """The logins as a plain-text table, one line per login."""
+    rows = [[title for _, title in COLUMNS]]
+    rows += [[str(getattr(login, field)) for field, _ in COLUMNS] for login in logins]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return lines
+
+
+class Command(BaseCommand):
+    help = "Load the SOP library and the demo organisation; print the demo logins."
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        try:
+            sync = sop_library_sync()
+        except PublishedVersionChanged as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(
+            f"SOP library: {sync.created} new, {sync.updated} updated, "
+            f"{sync.unchanged} unchanged version(s)"
+        )
+        logins = demo_org_load()
+        self.stdout.write(f"Demo organisation: {len(logins)} login(s)\n")
+        for line in logins_table(logins):
+            self.stdout.write(line)
+        self.stdout.write(
+            f"\nEvery demo login uses the password '{DEMO_PASSWORD}'. "
+            "Administration pages: /admin/ (user 'admin')."
+        )

@@ -1,0 +1,128 @@
+"""Reads of the organisation: who a user is, what they hold, which units they may see.
+
+"Active on a day" means ``valid_from <= day <= valid_until`` (an empty ``valid_until`` is open).
+When no day is given, "today" is taken in each unit's own time zone, so a Plh. in a WIT unit
+starts and ends at midnight WIT, not WIB. Every selector here runs a fixed number of queries,
+whatever the number of units, positions or people.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import (
+    Case,
+    DateField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from .models import Assignment, OrgUnit, Person, Position
+
+UserLike = AbstractBaseUser | AnonymousUser
+
+
+def _unit_today(unit_field: str) -> Case:
+    """SQL for "today in the time zone of the unit at ``unit_field``" (four known zones)."""
+    now = timezone.now()
+    whens = [
+        When(
+            **{f"{unit_field}__timezone": tz.value},
+            then=Value(timezone.localdate(now, zoneinfo.ZoneInfo(tz.value))),
+        )
+        for tz in OrgUnit.TimeZone
+    ]
+    return Case(*whens, default=Value(timezone.localdate(now)), output_field=DateField())
+
+
+def _active_on(day: dt.date | F) -> Q:
+    return Q(valid_from__lte=day) & (Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+
+
+def _assignments_on(on: dt.date | None) -> QuerySet[Assignment]:
+    """Assignments active on ``on``; with no day, on today in each position's unit's zone."""
+    if on is None:
+        return Assignment.objects.alias(unit_today=_unit_today("position__unit")).filter(
+            _active_on(F("unit_today"))
+        )
+    return Assignment.objects.filter(_active_on(on))
+
+
+def person_for_user(user: UserLike) -> Person | None:
+    """The person behind a login, or None (anonymous, or a login with no person)."""
+    if not user.is_authenticated:
+        return None
+    return Person.objects.filter(user_id=user.pk).first()
+
+
+def assignments_active(person: Person, *, on: dt.date | None = None) -> QuerySet[Assignment]:
+    """The person's assignments active on ``on`` (default: today in each unit's zone)."""
+    return _assignments_on(on).filter(person=person).select_related("position__unit")
+
+
+def positions_for_user(user: UserLike, *, on: dt.date | None = None) -> QuerySet[Position]:
+    """The positions the user holds on ``on``, definitive or acting (Plt./Plh.)."""
+    if not user.is_authenticated:
+        return Position.objects.none()
+    held = _assignments_on(on).filter(person__user_id=user.pk, position_id=OuterRef("pk"))
+    return Position.objects.filter(Exists(held)).select_related("unit")
+
+
+def units_for_user(user: UserLike, *, on: dt.date | None = None) -> QuerySet[OrgUnit]:
+    """The units whose data the user may see.
+
+    The units of the user's active positions; for a supervising position (Camat, Sekda …) also
+    every unit below it. A superuser sees every unit. One query when evaluated, and usable as a
+    subquery: ``Case.objects.filter(unit__in=units_for_user(user))``.
+    """
+    if not user.is_authenticated:
+        return OrgUnit.objects.none()
+    if getattr(user, "is_superuser", False):
+        return OrgUnit.objects.all()
+    own_unit = Q(position__unit_id=OuterRef("pk"))
+    # The outer unit's path starts with the supervised unit's path: it is that unit or below it.
+    below_supervised = Q(
+        position__supervises=True, outer_path__startswith=F("position__unit__path")
+    )
+    grants = (
+        _assignments_on(on)
+        .alias(outer_path=OuterRef("path"))
+        .filter(own_unit | below_supervised, person__user_id=user.pk)
+    )
+    return OrgUnit.objects.filter(Exists(grants))
+
+
+def assignments_holding(
+    unit: OrgUnit, role_code: str, *, on: dt.date | None = None
+) -> QuerySet[Assignment]:
+    """The assignments by which people hold ``role_code`` in ``unit`` on ``on`` (default: today
+    in the unit's zone), definitive first. ``Assignment.title`` gives "Plh. Camat …"."""
+    day = unit.today() if on is None else on
+    return (
+        _assignments_on(day)
+        .filter(position__unit=unit, position__code=role_code)
+        .select_related("person__user", "position__unit")
+        .order_by("acting", "valid_from", "pk")
+    )
+
+
+def holders_of(unit: OrgUnit, role_code: str, *, on: dt.date | None = None) -> QuerySet[Person]:
+    """The people holding the position ``role_code`` in ``unit`` on ``on`` (default: today in
+    the unit's zone), acting officials (Plt./Plh.) included: the people a task for that SOP role
+    is offered to. Each person once; definitive holders first."""
+    held = assignments_holding(unit, role_code, on=on).filter(person_id=OuterRef("pk"))
+    return (
+        Person.objects.filter(Exists(held))
+        .annotate(acting_rank=Subquery(held.values("acting")[:1]))
+        .select_related("user")
+        .order_by("acting_rank", "full_name", "pk")
+    )
