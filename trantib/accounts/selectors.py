@@ -14,8 +14,10 @@ import zoneinfo
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import (
     Case,
+    CharField,
     DateField,
     Exists,
+    ExpressionWrapper,
     F,
     OuterRef,
     Q,
@@ -95,7 +97,7 @@ def units_for_user(user: UserLike, *, on: dt.date | None = None) -> QuerySet[Org
     )
     grants = (
         _assignments_on(on)
-        .alias(outer_path=OuterRef("path"))
+        .alias(outer_path=ExpressionWrapper(OuterRef("path"), output_field=CharField()))
         .filter(own_unit | below_supervised, person__user_id=user.pk)
     )
     return OrgUnit.objects.filter(Exists(grants))

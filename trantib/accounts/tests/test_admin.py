@@ -1,0 +1,69 @@
+import pytest
+from django.urls import reverse
+
+MODELS = ["orgunit", "position", "person", "assignment"]
+
+
+@pytest.fixture
+def admin_client_demo(client, demo_org):
+    client.force_login(demo_org.user("admin"))
+    return client
+
+
+@pytest.mark.parametrize("model", MODELS)
+@pytest.mark.parametrize("view", ["changelist", "add"])
+def test_the_admin_page_renders_for_a_superuser(admin_client_demo, model, view):
+    response = admin_client_demo.get(reverse(f"admin:accounts_{model}_{view}"))
+    assert response.status_code == 200
+
+
+def test_the_unit_page_shows_its_positions_inline(admin_client_demo, demo_org):
+    cpd = demo_org.unit("CPD")
+    response = admin_client_demo.get(reverse("admin:accounts_orgunit_change", args=[cpd.pk]))
+    assert response.status_code == 200
+    assert "Kasi Ketentraman dan Ketertiban Umum" in response.text
+    assert "anggota_trantib" in response.text
+
+
+def test_the_person_page_shows_the_acting_assignment_inline(admin_client_demo, demo_org):
+    sekcam = demo_org.person("sekcam.cpd")
+    response = admin_client_demo.get(reverse("admin:accounts_person_change", args=[sekcam.pk]))
+    assert response.status_code == 200
+    assert "Plh. (Pelaksana Harian)" in response.text
+
+
+def test_the_unit_list_filters_by_kind_and_searches_by_code(admin_client_demo):
+    url = reverse("admin:accounts_orgunit_changelist")
+    response = admin_client_demo.get(url, {"kind__exact": "kecamatan"})
+    assert response.status_code == 200
+    assert "Kecamatan Kerjo" in response.text
+    assert "Satbinmas Polres Gorontalo Kota" not in response.text
+    response = admin_client_demo.get(url, {"q": "BINMAS"})
+    assert "Satbinmas Polres Gorontalo Kota" in response.text
+    assert "Kecamatan Kerjo" not in response.text
+
+
+def test_the_person_list_shows_the_nip_as_printed(admin_client_demo):
+    response = admin_client_demo.get(reverse("admin:accounts_person_changelist"))
+    assert "19780512 199803 1 002" in response.text
+
+
+def test_adding_a_person_with_a_bad_nip_shows_the_error_not_a_500(admin_client_demo):
+    response = admin_client_demo.post(
+        reverse("admin:accounts_person_add"),
+        {
+            "full_name": "Uji Coba",
+            "kind": "asn",
+            "nip": "197802301998031002",
+            "assignments-TOTAL_FORMS": "0",
+            "assignments-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "NIP: digit 1-8" in response.text
+
+
+def test_an_officer_without_staff_rights_cannot_open_the_admin(client, officer):
+    client.force_login(officer)
+    response = client.get(reverse("admin:accounts_orgunit_changelist"))
+    assert response.status_code == 302
