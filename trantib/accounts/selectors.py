@@ -84,7 +84,8 @@ def units_for_user(user: UserLike, *, on: dt.date | None = None) -> QuerySet[Org
 
     The units of the user's active positions; for a supervising position (Camat, Sekda …) also
     every unit below it. A superuser sees every unit. One query when evaluated, and usable as a
-    subquery: ``Case.objects.filter(unit__in=units_for_user(user))``.
+    subquery: ``Case.objects.filter(unit__in=units_for_user(user))``. Inactive units are
+    included: their history stays readable to the people who held positions there.
     """
     if not user.is_authenticated:
         return OrgUnit.objects.none()
@@ -120,7 +121,8 @@ def assignments_holding(
 def holders_of(unit: OrgUnit, role_code: str, *, on: dt.date | None = None) -> QuerySet[Person]:
     """The people holding the position ``role_code`` in ``unit`` on ``on`` (default: today in
     the unit's zone), acting officials (Plt./Plh.) included: the people a task for that SOP role
-    is offered to. Each person once; definitive holders first."""
+    is offered to. Each person once; definitive holders first. People without a login
+    (``person.user`` is None) are included: the caller decides what to do with them."""
     held = assignments_holding(unit, role_code, on=on).filter(person_id=OuterRef("pk"))
     return (
         Person.objects.filter(Exists(held))

@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from trantib.accounts.selectors import units_for_user
+
 MODELS = ["orgunit", "position", "person", "assignment"]
 
 
@@ -67,3 +69,53 @@ def test_an_officer_without_staff_rights_cannot_open_the_admin(client, officer):
     client.force_login(officer)
     response = client.get(reverse("admin:accounts_orgunit_changelist"))
     assert response.status_code == 302
+
+
+def test_a_unit_added_in_the_admin_joins_the_tree_and_its_camat_sees_it(
+    admin_client_demo, demo_org, supervisor
+):
+    cpd = demo_org.unit("CPD")
+    response = admin_client_demo.post(
+        reverse("admin:accounts_orgunit_add"),
+        {
+            "code": "CPD-PRS",
+            "name": "Kelurahan Poris Plawad",
+            "kind": "other",
+            "parent": cpd.pk,
+            "active": "on",
+            "timezone": "Asia/Jakarta",
+            "address": "",
+            "kop_lines": "",
+            "positions-TOTAL_FORMS": "1",
+            "positions-INITIAL_FORMS": "0",
+            "positions-0-code": "lurah",
+            "positions-0-name": "Lurah Poris Plawad",
+            "children-TOTAL_FORMS": "0",
+            "children-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.text
+    unit = demo_org.unit("CPD-PRS")
+    assert list(unit.ancestors()) == [demo_org.unit("PEMKOT-TNG"), cpd]
+    assert unit.positions.get().code == "lurah"
+    assert unit in units_for_user(supervisor)
+
+
+def test_the_admin_refuses_a_position_code_that_is_not_an_sop_role_id(admin_client_demo):
+    response = admin_client_demo.post(
+        reverse("admin:accounts_orgunit_add"),
+        {
+            "code": "UJI",
+            "name": "Unit Uji",
+            "kind": "other",
+            "timezone": "Asia/Jakarta",
+            "positions-TOTAL_FORMS": "1",
+            "positions-INITIAL_FORMS": "0",
+            "positions-0-code": "Kasi Trantib",
+            "positions-0-name": "Kasi",
+            "children-TOTAL_FORMS": "0",
+            "children-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "Kode peran" in response.text
