@@ -1,0 +1,635 @@
+"""Geometry of the flowchart table of the official SOP document (Permenpan RB 35/2012).
+
+Pure computation, in points, from a spec to boxes: the columns (No · Kegiatan · one Pelaksana
+column per role · Mutu Baku · Ket), the height of every row (text wrapped with the metrics of
+:mod:`text`, and room for the symbols the row holds), the split into pages, and on each page
+the symbols (nodes) and the arrows between them (edges, routed by :mod:`routing`).
+
+Inside a row, each step sits on a *level*: steps of the same role stack downwards, and a step
+handed over from another role in the same row stays on the level it came from, so hand-offs
+run across and the flow runs down. An arrow whose two ends fall on different pages becomes two
+arrows meeting off-page connectors labelled with the target's number.
+
+Limits: a row taller than a page is not split (it overflows its page); text is measured, never
+shrunk to fit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from trantib.engine.spec import Row, SOPSpec, Step, StepKind
+
+from .text import TextStyle, wrap
+
+PT_PER_MM = 72 / 25.4
+MARGIN_TOP_MM = 10.0
+MARGIN_SIDE_MM = 10.0
+MARGIN_BOTTOM_MM = 14.0  # room for the footer
+
+BODY = TextStyle(8.0)
+HEAD = TextStyle(7.5, bold=True)
+SUB = TextStyle(6.8)
+LABEL = TextStyle(6.0)
+MARK = TextStyle(5.6)
+MARK_BOLD = TextStyle(6.0, bold=True)
+CELL_PAD_X = 3.0
+CELL_PAD_Y = 4.0
+
+SYM_BAND = 24.0  # the height every level reserves for its symbols
+BOX_H = 18.0
+TERMINATOR_H = 16.0
+DIAMOND_H = 24.0
+CONNECTOR_W = 18.0
+CONNECTOR_H = 18.0
+LEVEL_GAP = 20.0  # between two levels of one row: room for arrows and branch labels
+ROW_PAD = 12.0  # between a row's border and its first/last level
+MIN_ROW_H = 30.0
+GROUP_HEAD_H = 13.0  # the "Pelaksana" / "Mutu Baku" header band
+
+
+class Shape(StrEnum):
+    """The Permenpan symbols (the fifth, the arrow, is an :class:`Edge`)."""
+
+    TERMINATOR = "terminator"
+    PROCESS = "process"
+    DECISION = "decision"
+    CONNECTOR = "connector"  # off-page connector (pentagon)
+
+
+SHAPE_OF_KIND = {
+    StepKind.START: Shape.TERMINATOR,
+    StepKind.END: Shape.TERMINATOR,
+    StepKind.DECISION: Shape.DECISION,
+    StepKind.PROCESS: Shape.PROCESS,
+    StepKind.WAIT: Shape.PROCESS,
+    StepKind.REPEAT: Shape.PROCESS,
+    StepKind.SUBPROCEDURE: Shape.PROCESS,
+}
+
+
+@dataclass(frozen=True)
+class Paper:
+    name: str
+    width_mm: float
+    height_mm: float
+
+    @property
+    def content_width(self) -> float:
+        return (self.width_mm - 2 * MARGIN_SIDE_MM) * PT_PER_MM
+
+    @property
+    def content_height(self) -> float:
+        return (self.height_mm - MARGIN_TOP_MM - MARGIN_BOTTOM_MM) * PT_PER_MM
+
+
+# Landscape: width is the long side. F4 (folio) is what Indonesian offices print on.
+PAPERS = {"A4": Paper("A4", 297.0, 210.0), "F4": Paper("F4", 330.0, 215.0)}
+
+
+def paper_for(spec: SOPSpec, paper: str | None = None) -> Paper:
+    name = (paper or spec.paper or "A4").strip().upper()
+    try:
+        return PAPERS[name]
+    except KeyError:
+        raise ValueError(f"unknown paper '{paper}': use A4 or F4") from None
+
+
+# --- columns ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # no, kegiatan, role:<id>, kelengkapan, waktu, output, ket
+    title: str
+    x: float
+    width: float
+
+    @property
+    def right(self) -> float:
+        return self.x + self.width
+
+    @property
+    def center(self) -> float:
+        return self.x + self.width / 2
+
+
+@dataclass(frozen=True)
+class Grid:
+    width: float
+    columns: tuple[Column, ...]
+    roles: tuple[Column, ...]
+    role_index: dict[str, int]
+    symbol_width: float
+    header_height: float
+    header_lines: dict[str, tuple[str, ...]]
+
+    def column(self, key: str) -> Column:
+        for col in self.columns:
+            if col.key == key:
+                return col
+        raise KeyError(key)
+
+    @property
+    def role_left(self) -> float:
+        return self.roles[0].x
+
+    @property
+    def role_right(self) -> float:
+        return self.roles[-1].right
+
+
+def build_grid(spec: SOPSpec, paper: Paper) -> Grid:
+    width = paper.content_width - 1.5  # the outer border's stroke stays on the page
+    n = len(spec.roles)
+    no_w, waktu_w = 20.0, 44.0
+    ket_w = 48.0 if any(s.notes for s in spec.steps) else 30.0
+    rest = width - no_w - waktu_w - ket_w
+    role_w = min(max(rest * 0.46 / n, 54.0), 92.0)
+    role_w = min(role_w, rest * 0.62 / n)  # many roles: the text columns keep 38 %
+    text_w = rest - role_w * n
+    widths: list[tuple[str, str, float]] = [
+        ("no", "No", no_w),
+        ("kegiatan", "Kegiatan", text_w * 0.44),
+    ]
+    widths += [(f"role:{r.id}", r.name, role_w) for r in spec.roles]
+    widths += [
+        ("kelengkapan", "Kelengkapan", text_w * 0.28),
+        ("waktu", "Waktu", waktu_w),
+        ("output", "Output", text_w * 0.28),
+        ("ket", "Ket.", ket_w),
+    ]
+    columns: list[Column] = []
+    x = 0.0
+    for key, title, w in widths:
+        columns.append(Column(key, title, x, w))
+        x += w
+    roles = tuple(c for c in columns if c.key.startswith("role:"))
+    lines = {c.key: tuple(wrap(c.title, c.width - 2 * CELL_PAD_X, HEAD)) for c in columns}
+    second = max(len(lines[c.key]) for c in columns if c.key not in ("no", "kegiatan", "ket"))
+    header_h = GROUP_HEAD_H + second * HEAD.leading + 2 * CELL_PAD_Y
+    return Grid(
+        width=width,
+        columns=tuple(columns),
+        roles=roles,
+        role_index={r.id: i for i, r in enumerate(spec.roles)},
+        symbol_width=min(max(role_w * 0.58, 30.0), 50.0),
+        header_height=header_h,
+        header_lines=lines,
+    )
+
+
+# --- rows ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    style: TextStyle
+    indent: float = 0.0
+    css: str = ""
+
+
+@dataclass
+class RowPlan:
+    row: Row
+    index: int  # position in spec.rows
+    cells: dict[str, tuple[Line, ...]]
+    levels: dict[str, int]  # step id -> level inside the row
+    letters: dict[str, str]  # step id -> sub-step letter (rows of several steps)
+    level_count: int
+    text_height: float
+
+    def height(self, extra_levels: int = 0) -> float:
+        n = self.level_count + extra_levels
+        chart = 2 * ROW_PAD + n * SYM_BAND + (n - 1) * LEVEL_GAP
+        return max(chart, self.text_height, MIN_ROW_H)
+
+
+_LETTER_PREFIX = re.compile(r"^[a-z][.)]\s+", re.IGNORECASE)
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _substeps(row: Row) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """Letters for the steps of a multi-step row, and the lines that explain them.
+
+    A row's Kegiatan cell is the lead step's activity, verbatim. When the row holds several
+    steps and some have their own title, the symbols get letters a, b, c … and the titles are
+    listed under the activity, so a reader can tell the boxes apart.
+    """
+    if len(row.steps) < 2:
+        return {}, []
+    activity = _norm(row.lead.activity)
+    listed = [
+        (step.id, _LETTER_PREFIX.sub("", _norm(step.display_title)))
+        for step in row.steps
+        if _norm(step.display_title) != activity
+    ]
+    if not listed:
+        return {}, []
+    letters = {step.id: chr(ord("a") + i) for i, step in enumerate(row.steps[:26])}
+    return letters, [(letters[sid], title) for sid, title in listed if sid in letters]
+
+
+def _levels(row: Row) -> tuple[dict[str, int], int]:
+    """Place the steps of one row on levels (see the module docstring)."""
+    levels: dict[str, int] = {}
+    next_free: dict[str, int] = {}
+    in_row = {s.id: s for s in row.steps}
+    for step in row.steps:
+        level = next_free.get(step.role, 0)
+        for prev_id, prev_level in levels.items():
+            prev = in_row[prev_id]
+            if not _leads_to(prev, step.id):
+                continue
+            level = max(level, prev_level + (1 if prev.role == step.role else 0))
+        levels[step.id] = level
+        next_free[step.role] = level + 1
+    return levels, max(levels.values()) + 1
+
+
+def _leads_to(step: Step, target: str) -> bool:
+    if step.kind is StepKind.DECISION:
+        return any(b.to == target and not b.loop for b in step.branches)
+    return step.next == target
+
+
+def _text_cell(text: str, width: float, style: TextStyle = BODY) -> tuple[Line, ...]:
+    if not text.strip():
+        return ()
+    return tuple(Line(t, style) for t in wrap(text, width - 2 * CELL_PAD_X, style))
+
+
+def _list_cell(items: tuple[str, ...], width: float) -> tuple[Line, ...]:
+    items = tuple(i for i in items if i.strip())
+    if len(items) <= 1:
+        return _text_cell(items[0] if items else "", width)
+    out: list[Line] = []
+    for n, item in enumerate(items, 1):
+        marker = f"{n}. "
+        indent = BODY.width(marker)
+        body = wrap(item, width - 2 * CELL_PAD_X - indent, BODY)
+        out.append(Line(marker + body[0], BODY))
+        out.extend(Line(t, BODY, indent=indent) for t in body[1:])
+    return tuple(out)
+
+
+def plan_row(row: Row, index: int, grid: Grid) -> RowPlan:
+    lead = row.lead
+    letters, substeps = _substeps(row)
+    keg = grid.column("kegiatan").width
+    kegiatan = list(_text_cell(lead.activity, keg))
+    for letter, title in substeps:
+        marker = f"{letter}. "
+        indent = SUB.width(marker)
+        body = wrap(title, keg - 2 * CELL_PAD_X - indent, SUB)
+        kegiatan.append(Line(marker + body[0], SUB, css="substep"))
+        kegiatan.extend(Line(t, SUB, indent=indent, css="substep") for t in body[1:])
+    cells = {
+        "no": _text_cell(row.no, grid.column("no").width),
+        "kegiatan": tuple(kegiatan),
+        "kelengkapan": _list_cell(lead.requirements, grid.column("kelengkapan").width),
+        "waktu": _text_cell(lead.time.text, grid.column("waktu").width),
+        "output": _text_cell(lead.output, grid.column("output").width),
+        "ket": _text_cell(lead.notes, grid.column("ket").width),
+    }
+    text_h = max(
+        (sum(line.style.leading for line in lines) + 2 * CELL_PAD_Y for lines in cells.values()),
+        default=0.0,
+    )
+    levels, count = _levels(row)
+    return RowPlan(row, index, cells, levels, letters, count, text_h)
+
+
+# --- flow edges ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Link:
+    """One arrow of the flow in spec terms, before pages and geometry."""
+
+    src: str
+    dst: str
+    label: str = ""
+    loop: bool = False
+    dashed: bool = False  # a sub-procedure opening a case at another entry of this SOP
+
+
+def flow_links(spec: SOPSpec) -> list[Link]:
+    ids = {s.id for s in spec.steps}
+    links: list[Link] = []
+    for step in spec.steps:
+        if step.kind is StepKind.DECISION:
+            links += [Link(step.id, b.to, b.label, b.loop) for b in step.branches]
+        elif step.next:
+            links.append(Link(step.id, step.next))
+        sub = step.subprocedure
+        if sub and sub.entry and sub.sop in ("", spec.code) and sub.entry in ids:
+            links.append(Link(step.id, sub.entry, dashed=True))
+    return [link for link in links if link.dst in ids]
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Level:
+    cy: float
+    zone_top: float  # the free band above this level's symbols starts here
+    zone_bottom: float  # the free band below them ends here
+    zone_top_is_line: bool
+    zone_bottom_is_line: bool
+
+    @property
+    def sym_top(self) -> float:
+        return self.cy - SYM_BAND / 2
+
+    @property
+    def sym_bottom(self) -> float:
+        return self.cy + SYM_BAND / 2
+
+    def tracks_above(self) -> list[float]:
+        """Heights for horizontal arrow runs in the band above the symbols, nearest first."""
+        floor = self.zone_top + (4.5 if self.zone_top_is_line else 5.0)
+        out, y = [], self.sym_top - 4.0
+        while y >= floor:
+            out.append(y)
+            y -= 4.0
+        return out
+
+    def tracks_below(self) -> list[float]:
+        ceiling = self.zone_bottom - (4.5 if self.zone_bottom_is_line else 5.0)
+        out, y = [], self.sym_bottom + 4.0
+        while y <= ceiling:
+            out.append(y)
+            y += 4.0
+        return out
+
+
+@dataclass
+class Node:
+    key: str
+    shape: Shape
+    col: int
+    level: int
+    cx: float
+    cy: float
+    w: float
+    h: float
+    step: Step | None = None
+    letter: str = ""
+    ref: str = ""  # connector: the number of the row the flow continues at
+
+    def port(self, side: str) -> tuple[float, float]:
+        if side == "top":
+            return (self.cx, self.cy - self.h / 2)
+        if side == "bottom":
+            return (self.cx, self.cy + self.h / 2)
+        if side == "left":
+            return (self.cx - self.w / 2, self.cy)
+        return (self.cx + self.w / 2, self.cy)
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        return (
+            self.cx - self.w / 2,
+            self.cy - self.h / 2,
+            self.cx + self.w / 2,
+            self.cy + self.h / 2,
+        )
+
+
+@dataclass
+class Edge:
+    src: Node
+    dst: Node
+    label: str = ""
+    loop: bool = False
+    dashed: bool = False
+    points: list[tuple[float, float]] = field(default_factory=list)
+    label_at: tuple[float, float, str] | None = None  # x, first baseline y, text-anchor
+    label_lines: tuple[str, ...] = ()
+
+
+@dataclass
+class PlacedRow:
+    plan: RowPlan
+    y: float
+    height: float
+    top_connectors: bool
+    bottom_connectors: bool
+
+
+@dataclass
+class PageLayout:
+    number: int  # 1-based among the flowchart pages
+    grid: Grid
+    rows: list[PlacedRow]
+    levels: list[Level]
+    nodes: list[Node]
+    edges: list[Edge]
+
+    @property
+    def height(self) -> float:
+        last = self.rows[-1]
+        return last.y + last.height
+
+    @property
+    def connectors(self) -> list[Node]:
+        return [n for n in self.nodes if n.shape is Shape.CONNECTOR]
+
+
+@dataclass
+class ChartLayout:
+    spec: SOPSpec
+    paper: Paper
+    grid: Grid
+    pages: list[PageLayout]
+
+
+def _paginate(plans: list[RowPlan], links: list[Link], step_row: dict[str, int], room: float):
+    """Greedy: as many rows per page as fit, with room for connector levels when needed."""
+
+    def needs(first: int, last: int) -> tuple[bool, bool]:
+        inside = range(first, last + 1)
+        top = any(step_row[k.dst] in inside and step_row[k.src] not in inside for k in links)
+        bottom = any(step_row[k.src] in inside and step_row[k.dst] not in inside for k in links)
+        return top, bottom
+
+    def height(first: int, last: int) -> float:
+        top, bottom = needs(first, last)
+        if first == last:
+            return plans[first].height(int(top) + int(bottom))
+        return (
+            plans[first].height(int(top))
+            + sum(p.height() for p in plans[first + 1 : last])
+            + plans[last].height(int(bottom))
+        )
+
+    pages: list[tuple[int, int]] = []
+    first = 0
+    while first < len(plans):
+        last = first
+        while last + 1 < len(plans) and height(first, last + 1) <= room:
+            last += 1
+        pages.append((first, last))
+        first = last + 1
+    return pages, needs
+
+
+def layout_chart(spec: SOPSpec, paper: str | None = None) -> ChartLayout:
+    pp = paper_for(spec, paper)
+    grid = build_grid(spec, pp)
+    rows = spec.rows
+    plans = [plan_row(row, i, grid) for i, row in enumerate(rows)]
+    step_row = {s.id: i for i, row in enumerate(rows) for s in row.steps}
+    links = flow_links(spec)
+    room = pp.content_height - grid.header_height - 2.0
+    spans, needs = _paginate(plans, links, step_row, room)
+    page_of = {i: p for p, (a, b) in enumerate(spans) for i in range(a, b + 1)}
+    pages = []
+    for number, (first, last) in enumerate(spans, 1):
+        top, bottom = needs(first, last)
+        pages.append(
+            _build_page(
+                number, grid, plans[first : last + 1], top, bottom, links, step_row, page_of, spec
+            )
+        )
+    from .routing import route_page
+
+    for page in pages:
+        route_page(page)
+    return ChartLayout(spec, pp, grid, pages)
+
+
+def _build_page(
+    number: int,
+    grid: Grid,
+    plans: list[RowPlan],
+    top: bool,
+    bottom: bool,
+    links: list[Link],
+    step_row: dict[str, int],
+    page_of: dict[int, int],
+    spec: SOPSpec,
+) -> PageLayout:
+    this_page = page_of[plans[0].index]
+    placed: list[PlacedRow] = []
+    levels: list[Level] = []
+    nodes: dict[str, Node] = {}
+    y = grid.header_height
+    top_level = bottom_level = -1
+    for i, plan in enumerate(plans):
+        has_top = top and i == 0
+        has_bottom = bottom and i == len(plans) - 1
+        extra = int(has_top) + int(has_bottom)
+        h = plan.height(extra)
+        placed.append(PlacedRow(plan, y, h, has_top, has_bottom))
+        n = plan.level_count + extra
+        block = n * SYM_BAND + (n - 1) * LEVEL_GAP
+        y0 = y + (h - block) / 2
+        first_level = len(levels)
+        for k in range(n):
+            cy = y0 + SYM_BAND / 2 + k * (SYM_BAND + LEVEL_GAP)
+            levels.append(
+                Level(
+                    cy=cy,
+                    zone_top=y if k == 0 else cy - SYM_BAND / 2 - LEVEL_GAP,
+                    zone_bottom=y + h if k == n - 1 else cy + SYM_BAND / 2 + LEVEL_GAP,
+                    zone_top_is_line=k == 0,
+                    zone_bottom_is_line=k == n - 1,
+                )
+            )
+        if has_top:
+            top_level = first_level
+        if has_bottom:
+            bottom_level = len(levels) - 1
+        offset = first_level + int(has_top)
+        for step in plan.row.steps:
+            col = grid.role_index[step.role]
+            level = offset + plan.levels[step.id]
+            shape = SHAPE_OF_KIND[step.kind]
+            height = {
+                Shape.TERMINATOR: TERMINATOR_H,
+                Shape.DECISION: DIAMOND_H,
+                Shape.PROCESS: BOX_H,
+            }[shape]
+            nodes[step.id] = Node(
+                key=step.id,
+                shape=shape,
+                col=col,
+                level=level,
+                cx=grid.roles[col].center,
+                cy=levels[level].cy,
+                w=grid.symbol_width,
+                h=height,
+                step=step,
+                letter=plan.letters.get(step.id, ""),
+            )
+        y += h
+
+    edges: list[Edge] = []
+    conn_in: dict[str, Node] = {}
+    conn_out: dict[str, Node] = {}
+
+    def connector(level: int, preferred: list[int], ref: str, key: str) -> Node:
+        taken = {n.col for n in nodes.values() if n.level == level}
+        cols = list(range(len(grid.roles)))
+        order = [c for c in preferred if c not in taken]
+        order += sorted(
+            (c for c in cols if c not in taken and c not in order),
+            key=lambda c: min(abs(c - p) for p in preferred),
+        )
+        col = order[0] if order else preferred[0]
+        node = Node(
+            key=key,
+            shape=Shape.CONNECTOR,
+            col=col,
+            level=level,
+            cx=grid.roles[col].center,
+            cy=levels[level].cy,
+            w=CONNECTOR_W,
+            h=CONNECTOR_H,
+            ref=ref,
+        )
+        nodes[key] = node
+        return node
+
+    for link in links:
+        src_page = page_of[step_row[link.src]]
+        dst_page = page_of[step_row[link.dst]]
+        if src_page != this_page and dst_page != this_page:
+            continue
+        ref = _global_ref(spec, link.dst)
+        if src_page == dst_page:
+            edges.append(Edge(nodes[link.src], nodes[link.dst], link.label, link.loop, link.dashed))
+        elif src_page == this_page:
+            out = conn_out.get(link.dst)
+            if out is None:
+                src = nodes[link.src]
+                dst_col = grid.role_index[spec.step(link.dst).role]
+                out = connector(bottom_level, [src.col, dst_col], ref, f"out:{link.dst}")
+                conn_out[link.dst] = out
+            edges.append(Edge(nodes[link.src], out, link.label, link.loop, link.dashed))
+        else:
+            inc = conn_in.get(link.dst)
+            if inc is None:
+                dst = nodes[link.dst]
+                inc = connector(top_level, [dst.col], ref, f"in:{link.dst}")
+                conn_in[link.dst] = inc
+                edges.append(Edge(inc, dst, dashed=link.dashed))
+    return PageLayout(number, grid, placed, levels, list(nodes.values()), edges)
+
+
+def _global_ref(spec: SOPSpec, step_id: str) -> str:
+    """How the document names a step: its row number, plus its letter in a multi-step row."""
+    for row in spec.rows:
+        if any(s.id == step_id for s in row.steps):
+            letters, _ = _substeps(row)
+            return row.no + letters.get(step_id, "")
+    return step_id

@@ -1,0 +1,467 @@
+"""The official SOP document: identity table, flowchart pages, PDF and the web fragment."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from functools import cache
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+
+from trantib.engine.library import library_files
+from trantib.engine.loader import load_file, load_text
+from trantib.engine.spec import SOPSpec, StepKind
+from trantib.sops.rendering import layout_chart, render_fragment, render_html, render_pdf
+from trantib.sops.rendering.layout import CELL_PAD_X, CELL_PAD_Y, PAPERS, Shape, flow_links
+from trantib.sops.rendering.text import text_width
+
+LIBRARY = Path(__file__).resolve().parents[1] / "library"
+FILES = library_files(LIBRARY)
+SVG_NS = "{http://www.w3.org/2000/svg}"
+POPPLER = shutil.which("pdftotext") is not None and shutil.which("pdfinfo") is not None
+needs_poppler = pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext) not installed")
+
+
+@cache
+def spec_of(path: Path) -> SOPSpec:
+    return load_file(path)[0]
+
+
+@cache
+def html_of(path: Path) -> str:
+    return render_html(spec_of(path))
+
+
+@cache
+def pdf_of(path: Path) -> bytes:
+    return render_pdf(spec_of(path))
+
+
+def svgs(html: str) -> list[ET.Element]:
+    """Every flowchart page, parsed as XML (which also proves the SVG text is escaped)."""
+    found = re.findall(r"<svg\b.*?</svg>", html, re.DOTALL)
+    return [ET.fromstring(m) for m in found]  # noqa: S314 — our own output
+
+
+def texts(svg: ET.Element, css: str) -> list[str]:
+    """The visible text of each <text> of the given class, lines joined with spaces."""
+    return [
+        " ".join(t.text or "" for t in el.iter(f"{SVG_NS}tspan"))
+        for el in svg.iter(f"{SVG_NS}text")
+        if css in (el.get("class") or "").split()
+    ]
+
+
+def squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def pdf_pages(pdf: bytes, tmp_path: Path) -> int:
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(pdf)
+    info = subprocess.run(  # noqa: S603 — poppler, fixed arguments
+        ["pdfinfo", str(path)],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE)[1])  # type: ignore[index]
+
+
+def long_sop(steps: int = 25) -> str:
+    """A valid SOP too long for one page, with a correction loop from its end to its start."""
+    lines = [
+        "format: trantib-sop/1",
+        "code: LONG",
+        "version: 1",
+        "status: draft",
+        "domain: test",
+        "calendar: working",
+        "identity:",
+        "  instansi: [PEMERINTAH KOTA CONTOH]",
+        '  nomor: "300.1/099/2026"',
+        "  tanggal_pembuatan: Januari 2026",
+        '  tanggal_revisi: ""',
+        "  tanggal_efektif: Januari 2026",
+        "  disahkan_oleh: {jabatan: CAMAT CONTOH, nama: Budi, nip: '197001012000031001'}",
+        "  nama: SOP Panjang",
+        "  dasar_hukum: []",
+        "  keterkaitan: []",
+        "  peringatan: []",
+        "  kualifikasi_pelaksana: []",
+        "  peralatan_perlengkapan: []",
+        "  pencatatan_pendataan: []",
+        "roles:",
+        "  - {id: staf, name: Staf}",
+        "  - {id: kasi, name: Kasi Trantib}",
+        "  - {id: camat, name: Camat}",
+        "steps:",
+    ]
+    roles = ["staf", "kasi", "camat"]
+    for i in range(1, steps + 1):
+        kind = "start" if i == 1 else "end" if i == steps else "process"
+        if i == steps - 1:
+            kind = "decision"
+        lines += [
+            f"  - id: s{i}",
+            f'    no: "{i}"',
+            f"    kind: {kind}",
+            f"    role: {roles[i % 3]}",
+            f"    activity: Langkah {i} menyiapkan berkas, memeriksa kelengkapan dan "
+            "meneruskannya kepada pejabat berikutnya sesuai ketentuan yang berlaku",
+            "    time: 15 menit",
+        ]
+        if kind == "decision":
+            lines += [
+                "    branches:",
+                f"      - {{label: lengkap, to: s{i + 1}}}",
+                "      - {label: tidak lengkap, to: s2, loop: true}",
+            ]
+        elif kind != "end":
+            lines.append(f"    next: s{i + 1}")
+    return "\n".join(lines) + "\n"
+
+
+# --- every SOP of the library ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_every_library_sop_renders_as_a_pdf(path):
+    pdf = pdf_of(path)
+
+    assert pdf.startswith(b"%PDF")
+    assert len(pdf) > 5_000
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_the_html_shows_every_row_number_activity_and_role(path):
+    spec = spec_of(path)
+    pages = svgs(html_of(path))
+
+    numbers = [n for svg in pages for n in texts(svg, "no")]
+    activities = [squeeze(a) for svg in pages for a in texts(svg, "kegiatan")]
+    roles = {" ".join(r.split()) for svg in pages for r in texts(svg, "role")}
+    assert numbers == [row.no for row in spec.rows]
+    for row, shown in zip(spec.rows, activities, strict=True):
+        assert shown.startswith(squeeze(row.lead.activity))
+    assert roles == {role.name for role in spec.roles}
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_each_step_is_drawn_once_with_the_symbol_of_its_kind(path):
+    spec = spec_of(path)
+    html = html_of(path)
+    shapes = {"start": "terminator", "end": "terminator", "decision": "decision"}
+
+    drawn = re.findall(r'<(rect|polygon) class="(\w+)" data-step="([^"]+)"', html)
+
+    assert sorted(step for _, _, step in drawn) == sorted(s.id for s in spec.steps)
+    for tag, css, step_id in drawn:
+        expected = shapes.get(spec.step(step_id).kind.value, "process")
+        assert css == expected
+        assert tag == ("polygon" if css == "decision" else "rect")
+    decisions = sum(s.kind is StepKind.DECISION for s in spec.steps)
+    assert html.count('<polygon class="decision"') == decisions
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_every_arrow_of_the_flow_is_drawn_with_its_branch_label(path):
+    spec = spec_of(path)
+    chart = layout_chart(spec)
+    drawn = {(e.src.key, e.dst.key) for page in chart.pages for e in page.edges if e.points}
+    labels = {(e.src.key, " ".join(e.label_lines)) for page in chart.pages for e in page.edges}
+
+    for link in flow_links(spec):
+        direct = (link.src, link.dst) in drawn
+        via_connectors = (link.src, f"out:{link.dst}") in drawn and (
+            f"in:{link.dst}",
+            link.dst,
+        ) in drawn
+        assert direct or via_connectors, f"{link.src} -> {link.dst} is not drawn"
+        if link.label:
+            assert (link.src, link.label) in labels
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_arrows_go_round_symbols_and_end_on_their_target(path):
+    chart = layout_chart(spec_of(path))
+
+    for page in chart.pages:
+        for edge in page.edges:
+            pts = edge.points
+            assert all(a[0] == b[0] or a[1] == b[1] for a, b in pairwise(pts))
+            x0, y0, x1, y1 = edge.dst.bbox
+            ex, ey = pts[-1]
+            assert (ex in (x0, x1) and y0 <= ey <= y1) or (ey in (y0, y1) and x0 <= ex <= x1)
+            for i, (a, b) in enumerate(pairwise(pts)):
+                for node in page.nodes:
+                    if (i == 0 and node is edge.src) or (i == len(pts) - 2 and node is edge.dst):
+                        continue
+                    nx0, ny0, nx1, ny1 = node.bbox
+                    crosses = (
+                        min(a[0], b[0]) < nx1
+                        and max(a[0], b[0]) > nx0
+                        and min(a[1], b[1]) < ny1
+                        and max(a[1], b[1]) > ny0
+                    )
+                    assert not crosses, f"{edge.src.key}->{edge.dst.key} cuts {node.key}"
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_every_cell_text_fits_its_cell_and_every_page_fits_the_paper(path):
+    spec = spec_of(path)
+    chart = layout_chart(spec)
+    room = chart.paper.content_height
+
+    for page in chart.pages:
+        assert page.height + 1 <= room
+        for placed in page.rows:
+            for key, lines in placed.plan.cells.items():
+                inner = chart.grid.column(key).width - 2 * CELL_PAD_X
+                for line in lines:
+                    width = text_width(line.text, line.style.size, bold=line.style.bold)
+                    assert line.indent + width <= inner, (placed.plan.row.no, key, line.text)
+                used = sum(line.style.leading for line in lines) + 2 * CELL_PAD_Y
+                assert used <= placed.height + 0.01
+
+
+@needs_poppler
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_the_pdf_has_the_identity_page_then_one_page_per_chart_page(path, tmp_path):
+    chart = layout_chart(spec_of(path))
+
+    assert pdf_pages(pdf_of(path), tmp_path) == 1 + len(chart.pages)
+
+
+@needs_poppler
+@pytest.mark.parametrize("code", ["RTHM", "OPP", "PPW"])
+def test_long_texts_do_not_overflow_their_cells_in_the_printed_pdf(code, tmp_path):
+    """Measured in the real PDF: no word of a text column crosses a column or row line."""
+    path = next(p for p in FILES if p.stem.startswith(f"{code}."))
+    chart = layout_chart(spec_of(path))
+    pdf = tmp_path / "doc.pdf"
+    pdf.write_bytes(pdf_of(path))
+    out = subprocess.run(  # noqa: S603
+        ["pdftotext", "-bbox", str(pdf), "-"],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    pages = re.findall(r"<page [^>]*>(.*?)</page>", out, re.DOTALL)
+    word = re.compile(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
+    )
+    margin = 10 * 72 / 25.4 + 0.5  # page margin + the SVG's half-stroke offset
+    grid = chart.grid
+    text_cols = [c for c in grid.columns if not c.key.startswith("role:")]
+    edges_x = sorted({margin + x for c in text_cols for x in (c.x, c.right)})
+    checked = 0
+    for page, body in zip(chart.pages, pages[1:], strict=True):
+        rows_y = [margin + r.y for r in page.rows] + [margin + page.height]
+        for x0, y0, x1, y1, text in word.findall(body):
+            x0, y0, x1, y1 = map(float, (x0, y0, x1, y1))
+            if y0 > margin + page.height:
+                continue  # the footer
+            if grid.role_left + margin < (x0 + x1) / 2 < grid.role_right + margin:
+                continue  # the chart itself (branch labels, letters)
+            assert not any(x0 + 0.3 < x < x1 - 0.3 for x in edges_x), text
+            assert not any(y0 + 0.3 < y < y1 - 0.3 for y in rows_y), text
+            checked += 1
+    assert checked > 100
+
+
+# --- pagination and connectors ---------------------------------------------------------------
+
+
+def test_a_long_sop_continues_over_pages_through_matching_off_page_connectors():
+    spec, _ = load_text(long_sop())
+    chart = layout_chart(spec)
+
+    assert len(chart.pages) >= 2
+    outs = {
+        n.key.split(":", 1)[1]: n.ref
+        for p in chart.pages
+        for n in p.connectors
+        if n.key.startswith("out:")
+    }
+    ins = {
+        n.key.split(":", 1)[1]: n.ref
+        for p in chart.pages
+        for n in p.connectors
+        if n.key.startswith("in:")
+    }
+    assert outs
+    assert outs == ins  # every connector at a page's foot has its twin above the target
+    for target, ref in outs.items():
+        assert ref == spec.step(target).no
+    # the page break: the last row of page 1 leads to a connector, page 2 starts from one
+    first, second = chart.pages[0], chart.pages[1]
+    last_step = first.rows[-1].plan.row.lead.id
+    assert any(e.src.key == last_step and e.dst.shape is Shape.CONNECTOR for e in first.edges)
+    assert any(e.src.shape is Shape.CONNECTOR for e in second.edges)
+    # the correction loop from the last page back to step 2 crosses pages too
+    assert "s2" in outs
+
+
+def test_a_long_sop_repeats_the_table_header_on_every_page_and_draws_the_connectors():
+    spec, _ = load_text(long_sop())
+    html = render_html(spec)
+    pages = svgs(html)
+
+    assert len(pages) >= 2
+    for svg in pages:
+        heads = " ".join(texts(svg, "head"))
+        assert "Kegiatan" in heads and "Kelengkapan" in heads and "Camat" in heads
+    assert html.count('<polygon class="connector"') == sum(
+        len(p.connectors) for p in layout_chart(spec).pages
+    )
+
+
+def test_the_pdf_of_a_long_sop_has_a_page_for_each_part_of_the_chart():
+    import weasyprint
+
+    spec, _ = load_text(long_sop())
+    document = weasyprint.HTML(string=render_html(spec)).render()
+
+    assert len(document.pages) == 1 + len(layout_chart(spec).pages) >= 3
+
+
+def test_rows_of_several_steps_put_each_step_in_its_own_role_column():
+    spec = spec_of(LIBRARY / "pengaduan" / "PGD.v1.yaml")
+    chart = layout_chart(spec)
+    nodes = {n.key: n for p in chart.pages for n in p.nodes}
+
+    staf, kasi = nodes["staf_sampaikan"], nodes["kasi_teruskan"]
+    assert staf.cx == chart.grid.column("role:staf").center
+    assert kasi.cx == chart.grid.column("role:kasi_trantib").center
+    assert staf.cy == kasi.cy  # a hand-over runs across the row
+
+
+def test_steps_of_one_row_and_one_role_stack_downwards():
+    path = next(p for p in FILES if p.stem.startswith("PPW."))
+    chart = layout_chart(spec_of(path))
+    nodes = {n.key: n for p in chart.pages for n in p.nodes}
+
+    kasat = ["cek_pernyataan", "teguran_1", "cek_1", "teguran_2", "cek_2", "teguran_3"]
+    ys = [nodes[k].cy for k in kasat]
+    assert ys == sorted(ys) and len(set(ys)) == len(ys)
+    assert len({nodes[k].cx for k in kasat}) == 1
+
+
+# --- paper, escaping, fragment ---------------------------------------------------------------
+
+
+def test_f4_paper_is_larger_than_a4_in_the_pdf():
+    import weasyprint
+
+    spec = spec_of(LIBRARY / "pengaduan" / "PGD.v1.yaml")
+    a4 = weasyprint.HTML(string=render_html(spec, paper="A4")).render().pages[0]
+    f4 = weasyprint.HTML(string=render_html(spec, paper="F4")).render().pages[0]
+
+    px_per_mm = 96 / 25.4
+    assert (round(a4.width / px_per_mm), round(a4.height / px_per_mm)) == (297, 210)
+    assert (round(f4.width / px_per_mm), round(f4.height / px_per_mm)) == (330, 215)
+    assert layout_chart(spec, "F4").grid.width > layout_chart(spec, "A4").grid.width
+
+
+def test_an_unknown_paper_is_refused():
+    spec = spec_of(LIBRARY / "pengaduan" / "PGD.v1.yaml")
+
+    with pytest.raises(ValueError, match="A4 or F4"):
+        render_html(spec, paper="Letter")
+    assert set(PAPERS) == {"A4", "F4"}
+
+
+def test_text_with_markup_characters_is_escaped_everywhere():
+    from trantib.engine.tests.sop_text import VALID
+
+    text = (
+        VALID.replace("activity: Menerima laporan", 'activity: "Menerima <b>laporan</b> & berkas"')
+        .replace("name: Camat}", 'name: "Camat <Kota> & Co"}')
+        .replace("nama: SOP Contoh", "nama: 'SOP </style><script>alert(1)</script> \"x\"'")
+        .replace("[Perda Nomor 1 Tahun 2020]", "['Perda <i>1</i> & Perwali']")
+    )
+    spec, _ = load_text(text)
+    html = render_html(spec)
+
+    assert "<b>laporan" not in html and "<script>" not in html and "<i>1" not in html
+    assert "Perda &lt;i&gt;1&lt;/i&gt; &amp; Perwali" in html
+    pages = svgs(html)  # parses: the SVG is well-formed XML
+    assert "Menerima <b>laporan</b> & berkas" in texts(pages[0], "kegiatan")
+    assert "Camat <Kota> & Co" in texts(pages[0], "role")
+    assert render_pdf(spec).startswith(b"%PDF")
+
+
+def test_empty_identity_fields_are_blank_cells_not_none():
+    path = next(p for p in FILES if p.stem.startswith("PPW."))
+    html = html_of(path)
+
+    assert "None" not in html
+    assert re.search(r'<td class="sop-nomor"></td>', html)
+
+
+def test_the_identity_table_has_the_thirteen_items():
+    spec = spec_of(LIBRARY / "pengaduan" / "PGD.v1.yaml")
+    html = render_html(spec)
+    ident = spec.identity
+
+    for label in (
+        "Nomor SOP", "Tgl. Pembuatan", "Tgl. Revisi", "Tgl. Efektif", "Disahkan oleh",
+        "Nama SOP", "Dasar Hukum", "Kualifikasi Pelaksana", "Keterkaitan",
+        "Peralatan/Perlengkapan", "Peringatan", "Pencatatan dan Pendataan",
+    ):  # fmt: skip
+        assert f">{label}" in html
+    for line in ident.instansi:
+        assert line in html
+    assert html.count("<li>") == sum(
+        len(items)
+        for items in (
+            ident.dasar_hukum,
+            ident.keterkaitan,
+            ident.peringatan,
+            ident.kualifikasi_pelaksana,
+            ident.peralatan_perlengkapan,
+            ident.pencatatan_pendataan,
+        )
+    )
+
+
+def test_a_police_approver_is_shown_with_an_nrp_and_a_civil_servant_with_a_nip():
+    from trantib.engine.tests.sop_text import VALID
+
+    police, _ = load_text(VALID.replace('nip: "197001012000031001"', 'nip: "76050993"'))
+    civil, _ = load_text(VALID)
+
+    assert "NRP. 76050993" in render_fragment(police)
+    assert "NIP. 197001012000031001" in render_fragment(civil)
+
+
+def test_the_fragment_is_an_article_with_its_own_scoped_css_and_no_page_rules():
+    spec = spec_of(LIBRARY / "pengaduan" / "PGD.v1.yaml")
+    fragment = render_fragment(spec).strip()
+
+    assert fragment.startswith('<article class="sop-document"')
+    assert fragment.endswith("</article>")
+    assert "@page" not in fragment and "<html" not in fragment
+    css = " ".join(re.findall(r"<style[^>]*>(.*?)</style>", fragment, re.DOTALL))
+    selectors = [
+        s.strip() for block in re.findall(r"([^{}]+)\{[^{}]*\}", css) for s in block.split(",")
+    ]
+    assert selectors and all(
+        s.startswith(".sop-document") for s in selectors if s and "/*" not in s
+    )
+    assert 'media="screen and (max-width: 640px)"' in fragment  # the phone layout
+    assert len(svgs(fragment)) == len(layout_chart(spec).pages)
+
+
+def test_the_standalone_html_is_print_ready():
+    spec = spec_of(LIBRARY / "pengaduan" / "PGD.v1.yaml")
+    html = render_html(spec, paper="F4")
+
+    assert html.startswith("<!DOCTYPE html>")
+    assert "size: 330.0mm 215.0mm" in html
+    assert 'counter(page) " dari " counter(pages)' in html
