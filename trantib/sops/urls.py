@@ -6,4 +6,6 @@ app_name = "sops"
 urlpatterns = [
     path("", views.sop_list, name="list"),
     path("<str:code>/", views.sop_detail, name="detail"),
+    path("<str:code>/pdf/", views.sop_pdf, name="pdf"),
+    path("<str:code>/bpmn/", views.sop_bpmn, name="bpmn"),
 ]

@@ -1,9 +1,52 @@
+"""The public SOP library: SOPs are public documents, so these pages need no login.
+
+Every page takes an optional ``?versi=N`` to show an earlier (or draft) version; without it the
+version in force is shown. An unknown code or version is a 404, a ``versi`` that is not a
+number a 400 — never a 500.
+"""
+
 from __future__ import annotations
+
+import re
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from trantib.engine.spec import SOPSpec
 
 from . import registry
+from .bpmn import export_bpmn
+from .rendering import render_fragment, render_pdf
+
+
+class _BadVersion(ValueError):
+    pass
+
+
+def _spec_for(request: HttpRequest, code: str) -> SOPSpec:
+    raw = request.GET.get("versi", "").strip()
+    version: int | None = None
+    if raw:
+        if not re.fullmatch(r"[0-9]+", raw):  # ASCII digits only: not "１", not "-1"
+            raise _BadVersion(raw)
+        version = int(raw)
+    try:
+        return registry.get(code, version)
+    except KeyError:
+        raise Http404(code) from None
+
+
+def _bad_version(request: HttpRequest, raw: str) -> HttpResponse:
+    message = _("Versi harus berupa angka, misalnya ?versi=1 (diterima: “%(versi)s”).") % {
+        "versi": raw
+    }
+    return render(request, "400.html", {"message": message}, status=400)
+
+
+def _versions(code: str) -> list[SOPSpec]:
+    return sorted((s for s in registry.library().specs if s.code == code), key=lambda s: s.version)
 
 
 def sop_list(request: HttpRequest) -> HttpResponse:
@@ -12,7 +55,41 @@ def sop_list(request: HttpRequest) -> HttpResponse:
 
 def sop_detail(request: HttpRequest, code: str) -> HttpResponse:
     try:
-        spec = registry.get(code)
-    except KeyError:
-        raise Http404(code) from None
-    return render(request, "sops/sop_detail.html", {"spec": spec})
+        spec = _spec_for(request, code)
+    except _BadVersion as exc:
+        return _bad_version(request, str(exc))
+    in_force = registry.get(code)
+    is_in_force = spec.key == in_force.key
+    context = {
+        "spec": spec,
+        "in_force": in_force,
+        "is_in_force": is_in_force,
+        "versions": _versions(code),
+        # Downloads follow the version on screen.
+        "version_query": "" if is_in_force else f"?versi={spec.version}",
+        "roles": [role.name for role in spec.roles],
+        "row_count": len(spec.rows),
+        # Our own renderer: every text it draws is escaped (HTML template and SVG writer).
+        "document": mark_safe(render_fragment(spec)),  # noqa: S308
+    }
+    return render(request, "sops/sop_detail.html", context)
+
+
+def sop_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        spec = _spec_for(request, code)
+    except _BadVersion as exc:
+        return _bad_version(request, str(exc))
+    response = HttpResponse(render_pdf(spec), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{spec.code}-v{spec.version}.pdf"'
+    return response
+
+
+def sop_bpmn(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        spec = _spec_for(request, code)
+    except _BadVersion as exc:
+        return _bad_version(request, str(exc))
+    response = HttpResponse(export_bpmn(spec), content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{spec.code}-v{spec.version}.bpmn"'
+    return response
