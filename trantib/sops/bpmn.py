@@ -137,7 +137,10 @@ class _Node:
         """Tasks grow downwards so that the whole name shows, as the modelers wrap it."""
         width, height = SIZES[self.tag]
         if self.tag in ("userTask", "callActivity"):
-            lines = len(textwrap.wrap(self.name, CHARS_PER_LINE)) or 1
+            lines = sum(
+                len(textwrap.wrap(part, CHARS_PER_LINE)) or 1 for part in self.name.splitlines()
+            )
+            lines = max(lines, 1)
             height = max(height, lines * LINE_HEIGHT + 20)
         return width, height
 
