@@ -78,7 +78,8 @@ def _context(spec: SOPSpec, chart: ChartLayout) -> dict[str, object]:
 
 def _page_css(spec: SOPSpec, chart: ChartLayout) -> SafeString:
     paper = chart.paper
-    footer = f"SOP {spec.identity.nama}"
+    name = spec.identity.nama.strip()
+    footer = name if name.upper().startswith("SOP") else f"SOP {name}"
     if spec.identity.nomor.strip():
         footer += f" \u2014 Nomor {spec.identity.nomor.strip()}"
     css = (

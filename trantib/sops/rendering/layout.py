@@ -10,8 +10,7 @@ handed over from another role in the same row stays on the level it came from, s
 run across and the flow runs down. An arrow whose two ends fall on different pages becomes two
 arrows meeting off-page connectors labelled with the target's number.
 
-Limits: a row taller than a page is not split (it overflows its page); text is measured, never
-shrunk to fit.
+Limits: a row is never split over pages; a row taller than a page is drawn smaller to fit it.
 """
 
 from __future__ import annotations
@@ -356,7 +355,8 @@ class Level:
     def tracks_above(self) -> list[float]:
         """Heights for horizontal arrow runs in the band above the symbols, nearest first."""
         floor = self.zone_top + (4.5 if self.zone_top_is_line else 5.0)
-        out, y = [], self.sym_top - 4.0
+        # 6 pt above the band: even a diamond, whose top touches the band, gets its arrowhead
+        out, y = [], self.sym_top - 6.0
         while y >= floor:
             out.append(y)
             y -= 4.0
@@ -452,24 +452,46 @@ class ChartLayout:
     pages: list[PageLayout]
 
 
-def _paginate(plans: list[RowPlan], links: list[Link], step_row: dict[str, int], room: float):
-    """Greedy: as many rows per page as fit, with room for connector levels when needed."""
+def connector_spots(grid: Grid, others: list[Node]) -> list[tuple[int, float, float]]:
+    """Where an off-page connector may sit on a level already holding ``others``: (column,
+    centre x, distance from the column's centre). Centres first; two connectors can share a
+    column side by side when there are more of them than columns."""
+    spots: list[tuple[int, float, float]] = []
+    for shift in (0.0, -(CONNECTOR_W + 3.0), CONNECTOR_W + 3.0):
+        for i, col in enumerate(grid.roles):
+            cx = col.center + shift
+            left, right = cx - CONNECTOR_W / 2 - 2.0, cx + CONNECTOR_W / 2 + 2.0
+            if left < col.x + 1.0 or right > col.right - 1.0:
+                continue
+            if all(right <= n.bbox[0] or left >= n.bbox[2] for n in others):
+                spots.append((i, cx, abs(shift)))
+    return spots
 
-    def needs(first: int, last: int) -> tuple[bool, bool]:
-        inside = range(first, last + 1)
-        top = any(step_row[k.dst] in inside and step_row[k.src] not in inside for k in links)
-        bottom = any(step_row[k.src] in inside and step_row[k.dst] not in inside for k in links)
-        return top, bottom
+
+def _connector_levels(
+    links: list[Link], step_row: dict[str, int], first: int, last: int
+) -> dict[int, tuple[bool, bool]]:
+    """Which rows of a page need a connector level: above a step entered from another page,
+    below a step that leaves for another page."""
+    inside = range(first, last + 1)
+    out: dict[int, tuple[bool, bool]] = dict.fromkeys(inside, (False, False))
+    for link in links:
+        src, dst = step_row[link.src], step_row[link.dst]
+        if dst in inside and src not in inside:
+            out[dst] = (True, out[dst][1])
+        if src in inside and dst not in inside:
+            out[src] = (out[src][0], True)
+    return out
+
+
+def _paginate(
+    plans: list[RowPlan], links: list[Link], step_row: dict[str, int], room: float
+) -> list[tuple[int, int]]:
+    """Greedy: as many rows per page as fit, with the connector levels they then need."""
 
     def height(first: int, last: int) -> float:
-        top, bottom = needs(first, last)
-        if first == last:
-            return plans[first].height(int(top) + int(bottom))
-        return (
-            plans[first].height(int(top))
-            + sum(p.height() for p in plans[first + 1 : last])
-            + plans[last].height(int(bottom))
-        )
+        extra = _connector_levels(links, step_row, first, last)
+        return sum(plans[i].height(int(t) + int(b)) for i, (t, b) in extra.items())
 
     pages: list[tuple[int, int]] = []
     first = 0
@@ -479,7 +501,7 @@ def _paginate(plans: list[RowPlan], links: list[Link], step_row: dict[str, int],
             last += 1
         pages.append((first, last))
         first = last + 1
-    return pages, needs
+    return pages
 
 
 def layout_chart(spec: SOPSpec, paper: str | None = None) -> ChartLayout:
@@ -490,14 +512,14 @@ def layout_chart(spec: SOPSpec, paper: str | None = None) -> ChartLayout:
     step_row = {s.id: i for i, row in enumerate(rows) for s in row.steps}
     links = flow_links(spec)
     room = pp.content_height - grid.header_height - 2.0
-    spans, needs = _paginate(plans, links, step_row, room)
+    spans = _paginate(plans, links, step_row, room)
     page_of = {i: p for p, (a, b) in enumerate(spans) for i in range(a, b + 1)}
     pages = []
     for number, (first, last) in enumerate(spans, 1):
-        top, bottom = needs(first, last)
+        extra = _connector_levels(links, step_row, first, last)
         pages.append(
             _build_page(
-                number, grid, plans[first : last + 1], top, bottom, links, step_row, page_of, spec
+                number, grid, plans[first : last + 1], extra, links, step_row, page_of, spec
             )
         )
     from .routing import route_page
@@ -511,8 +533,7 @@ def _build_page(
     number: int,
     grid: Grid,
     plans: list[RowPlan],
-    top: bool,
-    bottom: bool,
+    extra_levels: dict[int, tuple[bool, bool]],
     links: list[Link],
     step_row: dict[str, int],
     page_of: dict[int, int],
@@ -523,10 +544,10 @@ def _build_page(
     levels: list[Level] = []
     nodes: dict[str, Node] = {}
     y = grid.header_height
-    top_level = bottom_level = -1
-    for i, plan in enumerate(plans):
-        has_top = top and i == 0
-        has_bottom = bottom and i == len(plans) - 1
+    top_level: dict[str, int] = {}  # step id -> the connector level above its row
+    bottom_level: dict[str, int] = {}
+    for plan in plans:
+        has_top, has_bottom = extra_levels[plan.index]
         extra = int(has_top) + int(has_bottom)
         h = plan.height(extra)
         placed.append(PlacedRow(plan, y, h, has_top, has_bottom))
@@ -545,10 +566,9 @@ def _build_page(
                     zone_bottom_is_line=k == n - 1,
                 )
             )
-        if has_top:
-            top_level = first_level
-        if has_bottom:
-            bottom_level = len(levels) - 1
+        for step in plan.row.steps:
+            top_level[step.id] = first_level
+            bottom_level[step.id] = len(levels) - 1
         offset = first_level + int(has_top)
         for step in plan.row.steps:
             col = grid.role_index[step.role]
@@ -578,20 +598,18 @@ def _build_page(
     conn_out: dict[str, Node] = {}
 
     def connector(level: int, preferred: list[int], ref: str, key: str) -> Node:
-        taken = {n.col for n in nodes.values() if n.level == level}
-        cols = list(range(len(grid.roles)))
-        order = [c for c in preferred if c not in taken]
-        order += sorted(
-            (c for c in cols if c not in taken and c not in order),
-            key=lambda c: min(abs(c - p) for p in preferred),
-        )
-        col = order[0] if order else preferred[0]
+        others = [n for n in nodes.values() if n.level == level]
+        spots = connector_spots(grid, others)
+        # Nearest free spot to the first preference, ties broken towards the second.
+        home, toward = preferred[0], preferred[-1]
+        spots.sort(key=lambda s: (abs(s[0] - home), abs(s[0] - toward), s[2]))
+        col, cx, _ = spots[0] if spots else (home, grid.roles[home].center, 0.0)
         node = Node(
             key=key,
             shape=Shape.CONNECTOR,
             col=col,
             level=level,
-            cx=grid.roles[col].center,
+            cx=cx,
             cy=levels[level].cy,
             w=CONNECTOR_W,
             h=CONNECTOR_H,
@@ -613,14 +631,14 @@ def _build_page(
             if out is None:
                 src = nodes[link.src]
                 dst_col = grid.role_index[spec.step(link.dst).role]
-                out = connector(bottom_level, [src.col, dst_col], ref, f"out:{link.dst}")
+                out = connector(bottom_level[link.src], [src.col, dst_col], ref, f"out:{link.dst}")
                 conn_out[link.dst] = out
             edges.append(Edge(nodes[link.src], out, link.label, link.loop, link.dashed))
         else:
             inc = conn_in.get(link.dst)
             if inc is None:
                 dst = nodes[link.dst]
-                inc = connector(top_level, [dst.col], ref, f"in:{link.dst}")
+                inc = connector(top_level[link.dst], [dst.col], ref, f"in:{link.dst}")
                 conn_in[link.dst] = inc
                 edges.append(Edge(inc, dst, dashed=link.dashed))
     return PageLayout(number, grid, placed, levels, list(nodes.values()), edges)

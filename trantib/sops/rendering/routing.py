@@ -17,15 +17,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, pairwise
 
-from .layout import LABEL, Edge, Node, PageLayout, Shape
+from .layout import LABEL, Edge, Node, PageLayout, Shape, connector_spots
 
 Pt = tuple[float, float]
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1
 
 STUB = 4.0  # shortest first run out of a symbol
-LAST = 7.0  # shortest last run: room for the arrowhead
+LAST = 6.0  # shortest last run: room for the arrowhead (5 pt)
 CLEAR = 2.0  # symbols count this much larger
 NEAR = 2.6  # parallel runs closer than this overlap
 LANE_STEP = 3.6
@@ -78,6 +78,24 @@ def _simplify(points: list[Pt]) -> list[Pt]:
     return out
 
 
+def _well_formed(points: list[Pt], depart: tuple[int, int], arrive: tuple[int, int]) -> bool:
+    """Leaves and arrives the way its ports face, turns at every corner, never doubles back."""
+    if len(points) < 2:
+        return False
+    dirs = []
+    for (x0, y0), (x1, y1) in pairwise(points):
+        if x0 != x1 and y0 != y1:
+            return False
+        dx, dy = x1 - x0, y1 - y0
+        length = abs(dx) + abs(dy)
+        if length < 0.5:
+            return False
+        dirs.append((round(dx / length), round(dy / length)))
+    if dirs[0] != depart or dirs[-1] != arrive:
+        return False
+    return all(d0[0] * d1[0] + d0[1] * d1[1] == 0 for d0, d1 in pairwise(dirs))
+
+
 def _hits_box(seg: _Seg, box: tuple[float, float, float, float]) -> bool:
     x0, y0, x1, y1 = box
     if seg.horizontal:
@@ -105,18 +123,24 @@ class _Router:
         half = grid.symbol_width / 2
         self.lanes: list[tuple[int, float]] = []  # (column, x)
         for i, col in enumerate(grid.roles):
-            x = col.x + 6.0  # nearer, an arrow reads as a doubled grid line
-            while x <= col.center - half - 2.5:
+            margin = col.width / 2 - half
+            # Nearer than 6 pt to a grid line an arrow reads as a doubled line; narrow columns
+            # still get one lane, in the middle of their margin.
+            first = 6.0 if margin >= 8.5 else margin / 2
+            x = col.x + first
+            while x <= col.center - half - 2.5 or x == col.x + first:
                 self.lanes.append((i, x))
                 x += LANE_STEP
-            x = col.right - 6.0
-            while x >= col.center + half + 2.5:
+            x = col.right - first
+            while x >= col.center + half + 2.5 or x == col.right - first:
                 self.lanes.append((i, x))
                 x -= LANE_STEP
         self.segs: list[_Seg] = []
         self.out_ports: set[tuple[str, str]] = set()
         self.in_ports: set[tuple[str, str]] = set()
         self.boxes = [(n, _inflate(n.bbox, CLEAR)) for n in page.nodes]
+        self.fixed: set[str] = set()  # connectors whose column is decided
+        self.fallbacks = 0  # arrows drawn without a clean route (for tests and tuning)
 
     # -- candidates ---------------------------------------------------------------------------
 
@@ -201,16 +225,22 @@ class _Router:
             inp = 2.0 if edge.loop else 0.0
         elif si == "bottom":
             inp = 3.0 if edge.loop else 8.0
+        elif edge.dst.shape is Shape.DECISION:
+            inp = 3.0 if edge.loop else 12.0  # keep a decision's sides for its branches
         else:
             inp = 0.5 if edge.loop else 4.0
         return out + inp
 
-    def _candidates(self, edge: Edge) -> Iterator[tuple[float, list[Pt], str, str]]:
+    def _candidates(
+        self, edge: Edge, share: bool = False
+    ) -> Iterator[tuple[float, list[Pt], str, str]]:
+        """Routes through every free pair of ports; ``share``: a port this symbol already
+        leaves by may serve again (a decision with more branches than free sides)."""
         a, b = edge.src, edge.dst
         outs = ["bottom"] if a.shape is Shape.CONNECTOR else ["bottom", "right", "left"]
         ins = ["top"] if b.shape is Shape.CONNECTOR else ["top", "left", "right", "bottom"]
         for so in outs:
-            if (a.key, so) in self.out_ports or (a.key, so) in self.in_ports:
+            if (a.key, so) in self.in_ports or (not share and (a.key, so) in self.out_ports):
                 continue
             for si in ins:
                 if (b.key, si) in self.out_ports:
@@ -218,6 +248,8 @@ class _Router:
                 penalty = self._penalty(edge, so, si)
                 for pts in self._shapes(a, so, b, si):
                     pts = _simplify(pts)
+                    if not _well_formed(pts, DEPART[so], ARRIVE[si]):
+                        continue
                     bound = 10.0 * (len(pts) - 2) + penalty + 0.015 * _length(pts)
                     yield bound, pts, so, si
 
@@ -264,8 +296,12 @@ class _Router:
                 extra += 6.0 if strictly else 25.0
         return extra
 
-    def route(self, edge: Edge) -> None:
-        cands = sorted(self._candidates(edge), key=lambda c: c[0])
+    def _best(self, edge: Edge) -> tuple[float, list[Pt], str, str] | None:
+        found = self._best_with(edge, share=False)
+        return found if found is not None else self._best_with(edge, share=True)
+
+    def _best_with(self, edge: Edge, share: bool) -> tuple[float, list[Pt], str, str] | None:
+        cands = sorted(self._candidates(edge, share), key=lambda c: c[0])
         for strict in (True, False):
             best: tuple[float, list[Pt], str, str] | None = None
             for bound, pts, so, si in cands:
@@ -278,11 +314,57 @@ class _Router:
                 if best is None or cost < best[0]:
                     best = (cost, pts, so, si)
             if best is not None:
-                self._commit(edge, best[1], best[2], best[3])
-                return
+                return best
+        return None
+
+    def _movable(self, edge: Edge) -> Node | None:
+        """An off-page connector not yet tied down by an arrow: it may take any free column
+        of its level, so that its arrow need not cross others."""
+        for node in (edge.dst, edge.src):
+            if node.shape is Shape.CONNECTOR and node.key not in self.fixed:
+                return node
+        return None
+
+    def route(self, edge: Edge) -> None:
+        node = self._movable(edge)
+        if node is None:
+            best = self._best(edge)
+        else:
+            home = (node.col, node.cx)
+            others = [n for n in self.page.nodes if n.level == node.level and n is not node]
+            options: list[tuple[float, float, tuple[float, list[Pt], str, str]]] = []
+            spots = connector_spots(self.page.grid, others) or [(home[0], home[1], 0.0)]
+            for col, cx, shift in spots:
+                self._place(node, col, cx)
+                box = _inflate(node.bbox, CLEAR)
+                if any(_hits_box(seg, box) for seg in self.segs):
+                    continue  # an arrow already runs where the connector would sit
+                found = self._best(edge)
+                if found is not None:
+                    cost = found[0] + 4.0 * abs(col - home[0]) + shift
+                    options.append((cost, cx, found))
+            best = None
+            if options:
+                _, cx, best = min(options, key=lambda o: (o[0], o[1]))
+                self._place(node, self._column_at(cx), cx)
+            else:
+                self._place(node, *home)
+            self.fixed.add(node.key)
+        if best is not None:
+            self._commit(edge, best[1], best[2], best[3])
+            return
         # Nothing clean: draw the plain elbow rather than nothing.
+        self.fallbacks += 1
         s, e = edge.src.port("bottom"), edge.dst.port("top")
         self._commit(edge, _simplify([s, (s[0], e[1] - LAST), (e[0], e[1] - LAST), e]), "", "")
+
+    def _place(self, node: Node, col: int, cx: float) -> None:
+        node.col = col
+        node.cx = cx
+        self.boxes = [(n, _inflate(n.bbox, CLEAR)) for n in self.page.nodes]
+
+    def _column_at(self, x: float) -> int:
+        return next(i for i, c in enumerate(self.page.grid.roles) if c.x <= x <= c.right)
 
     def _commit(self, edge: Edge, pts: list[Pt], so: str, si: str) -> None:
         edge.points = pts

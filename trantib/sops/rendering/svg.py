@@ -276,10 +276,12 @@ def _label(edge: Edge) -> str:
 def page_svg(chart: ChartLayout, page: PageLayout) -> str:
     grid = page.grid
     width, height = grid.width + 1.0, page.height + 1.0
+    # A single row taller than the paper (rows are never split) is drawn smaller, not cut off.
+    scale = min(1.0, (chart.paper.content_height - 1.0) / height)
     name = chart.spec.identity.nama
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="sop-chart" '
-        f'width="{_n(width)}pt" height="{_n(height)}pt" '
+        f'width="{_n(width * scale)}pt" height="{_n(height * scale)}pt" '
         f'viewBox="-0.5 -0.5 {_n(width)} {_n(height)}" role="img" '
         f'aria-label="{esc(f"Bagan alir SOP {name}, halaman {page.number}")}">',
         f'<g font-family="{esc(FONT_FAMILY)}" fill="#000">',

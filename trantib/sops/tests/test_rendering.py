@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 import shutil
 import subprocess
@@ -186,10 +187,8 @@ def test_every_arrow_of_the_flow_is_drawn_with_its_branch_label(path):
             assert (link.src, link.label) in labels
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
-def test_arrows_go_round_symbols_and_end_on_their_target(path):
-    chart = layout_chart(spec_of(path))
-
+def assert_arrows_go_round_symbols(chart) -> None:
+    """Every arrow is orthogonal, ends on its target's outline and cuts through no symbol."""
     for page in chart.pages:
         for edge in page.edges:
             pts = edge.points
@@ -209,6 +208,57 @@ def test_arrows_go_round_symbols_and_end_on_their_target(path):
                         and max(a[1], b[1]) > ny0
                     )
                     assert not crosses, f"{edge.src.key}->{edge.dst.key} cuts {node.key}"
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_arrows_go_round_symbols_and_end_on_their_target(path):
+    assert_arrows_go_round_symbols(layout_chart(spec_of(path)))
+
+
+def random_sop(seed: int) -> str:
+    """An SOP of random shape: 2-6 roles, rows of several steps, decisions jumping forward
+    and back (correction loops), long and short texts."""
+    rng = random.Random(seed)
+    roles = [f"r{i}" for i in range(rng.randint(2, 6))]
+    count = rng.randint(4, 30)
+    words = ["memeriksa", "surat", "perintah", "laporan", "kepada", "Kasi", "dan", "draft"]
+    lines = long_sop(2).split("roles:")[0].replace("code: LONG", "code: RND").splitlines()
+    lines += ["roles:", *(f"  - {{id: {r}, name: Peran {r}}}" for r in roles), "steps:"]
+    no = 0
+    for i in range(count):
+        no += 0 if i and rng.random() < 0.3 else 1
+        kind = (
+            "start"
+            if i == 0
+            else "end"
+            if i == count - 1
+            else rng.choice(["process", "process", "process", "decision", "wait"])
+        )
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(2, 40)))
+        lines += [f"  - id: s{i}", f'    no: "{no}"', f"    kind: {kind}"]
+        lines += [f"    role: {rng.choice(roles)}", f"    activity: {text}"]
+        if kind == "wait":
+            lines.append("    deadline: 7 hari")
+        if kind == "decision":
+            other = rng.randint(1, count - 1)
+            lines += [
+                "    branches:",
+                f"      - {{label: ya, to: s{i + 1}}}",
+                f"      - {{label: tidak sesuai, to: s{other}, loop: {str(other <= i).lower()}}}",
+            ]
+        elif kind != "end":
+            lines.append(f"    next: s{i + 1}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_arrows_of_randomly_shaped_sops_go_round_symbols_on_both_papers(seed):
+    spec, _ = load_text(random_sop(seed))
+
+    for paper in PAPERS:
+        chart = layout_chart(spec, paper)
+        assert_arrows_go_round_symbols(chart)
+        assert svgs(render_html(spec, paper=paper))  # renders, and the SVG is well-formed
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
