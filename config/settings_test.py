@@ -1,9 +1,16 @@
-"""Test settings: the same as production settings, but fast password hashing and quiet logs."""
+"""Test settings: production settings with fast hashing, quiet logs, files in a temp folder."""
+
+import tempfile
+from pathlib import Path
 
 from .settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+_TMP = Path(tempfile.mkdtemp(prefix="trantib-test-"))
+MEDIA_ROOT = _TMP / "media"
+STATIC_ROOT = _TMP / "static"
+STATIC_ROOT.mkdir()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
