@@ -31,9 +31,12 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "pgtrigger",
+    "django_tasks",
+    "django_tasks_db",
     "trantib.core",
     "trantib.accounts",
     "trantib.sops",
+    "trantib.cases",
     "trantib.web",
 ]
 
@@ -108,6 +111,18 @@ LOGOUT_REDIRECT_URL = "login"
 TRANTIB_SOP_LIBRARY = Path(
     env.str("TRANTIB_SOP_LIBRARY", default=str(BASE_DIR / "trantib" / "sops" / "library"))
 )
+
+# Background jobs: the database backend by default (``trantib worker`` runs them); set
+# TRANTIB_TASKS_BACKEND=django_tasks_rq.RQBackend to run them on Redis instead.
+TASKS = {
+    "default": {
+        "BACKEND": env.str("TRANTIB_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+    }
+}
+# Attachments (photos, scans): the largest file accepted.
+TRANTIB_ATTACHMENT_MAX_BYTES = env.int("TRANTIB_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# ``trantib worker``: how often the deadline sweep runs (seconds).
+TRANTIB_SWEEP_SECONDS = env.int("TRANTIB_SWEEP_SECONDS", default=30)
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,288 @@
+"""Cases, tasks, events: an SOP version running in a unit.
+
+A **case** is one execution of one published SOP version in one unit; its engine state (the
+active steps and what was recorded) is kept beside it as JSON, and its number reads like
+``KRJ/PGD/2026/0042`` (unit / SOP / year / serial from :class:`CaseCounter`, gap-free).
+A **task** is one step of a case waiting for someone (or, for waits and linked cases, for a
+deadline or for other cases): offered to the holders of its position in the case's unit,
+claimed by one, completed once. An **event** is an append-only, hash-chained record of every
+change; ``Case.event_seq``/``event_hash`` hold the head of the chain so that appending needs no
+read. On PostgreSQL a trigger refuses UPDATE and DELETE on events.
+"""
+
+from __future__ import annotations
+
+import pgtrigger
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from trantib.accounts.models import OrgUnit, Person
+from trantib.sops.models import SopVersion
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", _("Berjalan")  # some step is active
+    CLOSED = "closed", _("Selesai")  # an end step was completed
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", _("Menunggu diambil")  # offered to every holder of the role
+    CLAIMED = "claimed", _("Dikerjakan")  # one person took it (or was assigned it)
+    DONE = "done", _("Selesai")  # completed; nothing changes it any more
+    CANCELLED = "cancelled", _("Dibatalkan")  # the case moved on without it
+
+
+class TaskKind(models.TextChoices):
+    WORK = "work", _("Tugas")  # an officer does the step and completes it
+    WAIT = "wait", _("Menunggu tenggat")  # a wait step: the deadline passing completes it
+    LINKED = "linked", _("Menunggu kasus terkait")  # done when its linked cases have closed
+
+
+class EventType(models.TextChoices):
+    CASE_OPENED = "case_opened", _("Kasus dibuka")
+    CASE_CLOSED = "case_closed", _("Kasus selesai")
+    TASK_OFFERED = "task_offered", _("Tugas ditawarkan")
+    TASK_CLAIMED = "task_claimed", _("Tugas diambil")
+    TASK_REASSIGNED = "task_reassigned", _("Tugas dialihkan")
+    TASK_COMPLETED = "task_completed", _("Tugas diselesaikan")
+    TASK_OVERDUE = "task_overdue", _("Tugas melewati waktu")
+    DEADLINE_PASSED = "deadline_passed", _("Tenggat berlalu")
+    LINKED_CASES_OPENED = "linked_opened", _("Kasus terkait dibuka")
+    LINKED_CASES_CLOSED = "linked_closed", _("Kasus terkait selesai")
+    ATTACHMENT_ADDED = "attachment_added", _("Lampiran ditambahkan")
+
+
+class CaseCounter(models.Model):
+    """The last serial given per unit, SOP and year: locked while a case number is taken, so
+    numbers have no gaps (a rolled-back start rolls the counter back too) and no duplicates."""
+
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
+    sop_code = models.CharField(max_length=20)
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "sop_code", "year"], name="case_counter_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sop_code} {self.year}: {self.last}"
+
+
+class Case(models.Model):
+    Status = CaseStatus
+
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="cases"
+    )
+    sop_version = models.ForeignKey(
+        SopVersion, verbose_name=_("versi SOP"), on_delete=models.PROTECT, related_name="cases"
+    )
+    sop_code = models.CharField(_("kode SOP"), max_length=20)  # = sop_version.code, for filters
+    number = models.CharField(_("nomor kasus"), max_length=60, unique=True)
+    year = models.PositiveIntegerField()
+    serial = models.PositiveIntegerField()
+    subject = models.CharField(_("perihal"), max_length=300)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    state = models.JSONField(default=dict)  # trantib.engine.runtime.CaseState.to_dict()
+    opened_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("dibuka"))
+    closed_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+    # A case opened by a sub-procedure step of another case (a patrol finding → enforcement).
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    parent_step = models.CharField(max_length=64, blank=True)
+    # The head of the event chain: the last event's sequence number and hash.
+    event_seq = models.PositiveIntegerField(default=0)
+    event_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+        verbose_name = _("kasus")
+        verbose_name_plural = _("kasus")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "sop_code", "year", "serial"], name="case_serial_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in CaseStatus]), name="case_status_known"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "status", "opened_at"], name="case_unit_status"),
+            models.Index(fields=["sop_code", "status"], name="case_sop_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} — {self.subject}"
+
+
+class Task(models.Model):
+    Status = TaskStatus
+    Kind = TaskKind
+
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="tasks")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="tasks")
+    step_id = models.CharField(_("langkah"), max_length=64)
+    occurrence = models.CharField(_("pelaksanaan ke"), max_length=64, blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.WORK)
+    role = models.CharField(_("pelaksana"), max_length=64)  # SOP role id = Position.code
+    title = models.CharField(_("tugas"), max_length=500)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    assignee = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks"
+    )
+    created_at = models.DateTimeField(_("mulai"))
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(_("batas waktu"), null=True, blank=True)
+    overdue_at = models.DateTimeField(null=True, blank=True)  # when the worker marked it late
+    completed_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+    completed_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The Mutu Baku time as written, its upper bound, and the time the step really took.
+    standard = models.CharField(_("mutu baku waktu"), max_length=100, blank=True)
+    standard_minutes = models.PositiveIntegerField(null=True, blank=True)
+    duration_seconds = models.PositiveIntegerField(null=True, blank=True)
+    decision = models.CharField(_("keputusan"), max_length=100, blank=True)
+    requirements_checked = models.JSONField(default=list, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "created_at", "pk"]
+        verbose_name = _("tugas")
+        verbose_name_plural = _("tugas")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in TaskStatus]), name="task_status_known"
+            ),
+            # One live task per step (and occurrence) of a case.
+            models.UniqueConstraint(
+                fields=["case", "step_id", "occurrence"],
+                condition=Q(status__in=["open", "claimed"]),
+                name="task_one_live_per_step",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "role", "status"], name="task_unit_role_status"),
+            models.Index(fields=["assignee", "status"], name="task_assignee_status"),
+            models.Index(fields=["status", "due_at"], name="task_status_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.case_id})"
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in (TaskStatus.OPEN, TaskStatus.CLAIMED)
+
+
+class Event(models.Model):
+    """One change to a case. Append-only: ``hash`` covers the fields and the previous hash."""
+
+    Type = EventType
+
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField()
+    type = models.CharField(max_length=20, choices=Type.choices)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    task = models.ForeignKey(
+        Task, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    data = models.JSONField(default=dict)  # before/after and the details of the change
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["case", "seq"]
+        verbose_name = _("peristiwa")
+        verbose_name_plural = _("peristiwa")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "seq"], name="event_case_seq_unique"),
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="event_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}#{self.seq} {self.type}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # The stored name is the content hash: no user-chosen path reaches the disk.
+    return f"cases/{instance.unit_id}/{instance.case_id}/{instance.sha256}{instance.extension}"
+
+
+class Attachment(models.Model):
+    """A photo or scan kept as evidence on a case (optionally for one task)."""
+
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
+    task = models.ForeignKey(
+        Task, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+    )
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    name = models.CharField(_("nama berkas"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    extension = models.CharField(max_length=10)
+    uploaded_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("lampiran")
+        verbose_name_plural = _("lampiran")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Notification(models.Model):
+    """An in-app message to one person (overdue tasks, reassignments)."""
+
+    class Kind(models.TextChoices):
+        TASK_OVERDUE = "task_overdue", _("Tugas melewati waktu")
+        TASK_ASSIGNED = "task_assigned", _("Tugas dialihkan kepada Anda")
+
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
+    recipient = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    task = models.ForeignKey(
+        Task, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    message = models.CharField(max_length=500)
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+        constraints = [
+            # The worker may run twice for the same late task: one notice per person.
+            models.UniqueConstraint(
+                fields=["recipient", "task", "kind"], name="notification_once_per_task"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.message

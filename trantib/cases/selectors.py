@@ -1,0 +1,166 @@
+"""Reads of cases and tasks, always through the user's units.
+
+``*_for_user`` selectors raise ``NotFound`` for a case or task outside the user's units (the
+same answer as for one that does not exist), and run a fixed number of queries however many
+rows they return.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trantib.accounts.selectors import UserLike, person_for_user, positions_for_user, units_for_user
+from trantib.core.errors import NotFound
+
+from .models import Attachment, Case, CaseStatus, Event, Notification, Task, TaskKind, TaskStatus
+
+LIVE = [TaskStatus.OPEN, TaskStatus.CLAIMED]
+
+
+def case_list_for_user(
+    user: UserLike,
+    *,
+    sop: str = "",
+    status: str = "",
+    overdue: bool | None = None,
+    opened_from: dt.date | None = None,
+    opened_to: dt.date | None = None,
+    unit: str = "",
+    query: str = "",
+) -> QuerySet[Case]:
+    """The cases of the user's units, newest first, filtered."""
+    qs = Case.objects.filter(unit__in=units_for_user(user)).select_related(
+        "unit", "sop_version", "opened_by"
+    )
+    if sop:
+        qs = qs.filter(sop_code=sop)
+    if status:
+        qs = qs.filter(status=status)
+    if unit:
+        qs = qs.filter(unit__code=unit)
+    if query:
+        qs = qs.filter(Q(number__icontains=query) | Q(subject__icontains=query))
+    if opened_from:
+        qs = qs.filter(opened_at__date__gte=opened_from)
+    if opened_to:
+        qs = qs.filter(opened_at__date__lte=opened_to)
+    if overdue is not None:
+        late = Task.objects.filter(
+            status__in=LIVE, kind=TaskKind.WORK, due_at__lt=timezone.now()
+        ).values("case_id")
+        qs = qs.filter(pk__in=late) if overdue else qs.exclude(pk__in=late)
+    return qs
+
+
+def case_get_for_user(user: UserLike, case_id: int) -> Case:
+    case = case_list_for_user(user).select_related("parent", "opened_by").filter(pk=case_id).first()
+    if case is None:
+        raise NotFound(_("Kasus tidak ditemukan."), field="case")
+    return case
+
+
+def case_get_by_number_for_user(user: UserLike, number: str) -> Case:
+    case = case_list_for_user(user).filter(number=number).first()
+    if case is None:
+        raise NotFound(_("Kasus %(number)s tidak ditemukan.") % {"number": number}, field="case")
+    return case
+
+
+def case_events(case: Case) -> QuerySet[Event]:
+    return Event.objects.filter(case=case).select_related("actor", "task").order_by("seq")
+
+
+def case_tasks(case: Case) -> QuerySet[Task]:
+    return (
+        Task.objects.filter(case=case)
+        .select_related("assignee", "completed_by")
+        .order_by("created_at", "pk")
+    )
+
+
+def case_attachments(case: Case) -> QuerySet[Attachment]:
+    return Attachment.objects.filter(case=case).select_related("uploaded_by")
+
+
+def case_children(case: Case) -> QuerySet[Case]:
+    return Case.objects.filter(parent=case).select_related("unit").order_by("pk")
+
+
+def _mine_q(user: UserLike) -> Q | None:
+    person = person_for_user(user)
+    if person is None:
+        return None
+    offered = Q()
+    for unit_id, code in positions_for_user(user).values_list("unit_id", "code"):
+        offered |= Q(unit_id=unit_id, role=code)
+    mine = Q(assignee=person)
+    if offered:
+        mine |= Q(status=TaskStatus.OPEN, assignee__isnull=True) & offered
+    return mine
+
+
+def task_list_mine(user: UserLike) -> QuerySet[Task]:
+    """Tugas Saya: live work tasks assigned to the user or offered to a position they hold,
+    overdue first, then by due time (no deadline last), then oldest first."""
+    mine = _mine_q(user)
+    if mine is None:
+        return Task.objects.none()
+    from django.db.models import F
+
+    return (
+        Task.objects.filter(mine, status__in=LIVE, kind=TaskKind.WORK)
+        .select_related("case__unit", "case__sop_version", "assignee")
+        .order_by(F("due_at").asc(nulls_last=True), "created_at", "pk")
+    )
+
+
+def task_get_for_user(user: UserLike, task_id: int) -> Task:
+    task = (
+        Task.objects.filter(pk=task_id, unit__in=units_for_user(user))
+        .select_related("case__unit", "case__sop_version", "assignee", "completed_by")
+        .first()
+    )
+    if task is None:
+        raise NotFound(_("Tugas tidak ditemukan."), field="task")
+    return task
+
+
+def attachment_get_for_user(user: UserLike, attachment_id: int) -> Attachment:
+    found = (
+        Attachment.objects.filter(pk=attachment_id, unit__in=units_for_user(user))
+        .select_related("case")
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("Lampiran tidak ditemukan."), field="attachment")
+    return found
+
+
+def notifications_for_user(user: UserLike, *, unread_only: bool = False) -> QuerySet[Notification]:
+    person = person_for_user(user)
+    if person is None:
+        return Notification.objects.none()
+    qs = Notification.objects.filter(recipient=person).select_related("case", "task")
+    return qs.filter(read_at__isnull=True) if unread_only else qs
+
+
+def task_is_overdue(task: Task, now: dt.datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return task.is_live and task.due_at is not None and task.due_at < now
+
+
+def case_live_tasks(case: Case) -> list[Task]:
+    return [t for t in case_tasks(case) if t.is_live]
+
+
+def open_status_counts(user: UserLike) -> dict[str, Any]:
+    qs = case_list_for_user(user)
+    return {
+        "open": qs.filter(status=CaseStatus.OPEN).count(),
+        "closed": qs.filter(status=CaseStatus.CLOSED).count(),
+    }

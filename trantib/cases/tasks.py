@@ -1,0 +1,20 @@
+"""Background jobs (django-tasks): each takes an id and calls one service.
+
+A job is enqueued for every task with a due time, to run at that time (``run_after``); the
+periodic ``deadlines_sweep`` in ``trantib worker`` is the safety net for jobs that were lost.
+"""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from . import services
+from .models import Task, TaskKind
+
+
+@task()
+def task_deadline_check(task_id: int) -> str:
+    kind = Task.objects.filter(pk=task_id).values_list("kind", flat=True).first()
+    if kind == TaskKind.WAIT:
+        return "fired" if services.wait_fire(task_id=task_id) else "skipped"
+    return "overdue" if services.task_mark_overdue(task_id=task_id) else "skipped"

@@ -1,0 +1,211 @@
+"""Services: starting cases, claiming, completing, reassigning, deadlines, linked cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.utils import timezone
+
+from trantib.cases import services
+from trantib.cases.audit import chain_verify
+from trantib.cases.models import Case, Event, Notification, Task, TaskKind, TaskStatus
+from trantib.core.errors import Conflict, Invalid, NotAllowed
+
+pytestmark = pytest.mark.django_db
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _start_pgd(demo_org, **kw):
+    return services.case_start(
+        sop_code="PGD",
+        unit=demo_org.unit("KRJ"),
+        actor=demo_org.person("staf.krj"),
+        subject="Warung buka melewati jam malam",
+        data={"saluran": "SMS", "uraian": "Warung karaoke buka sampai pukul 02.00"},
+        **kw,
+    )
+
+
+def _live(case: Case) -> Task:
+    return Task.objects.get(case=case, status__in=["open", "claimed"])
+
+
+def test_it_numbers_cases_per_unit_sop_and_year_without_gaps(demo_org):
+    first = _start_pgd(demo_org)
+    second = _start_pgd(demo_org)
+    year = timezone.localdate().year
+    assert first.number == f"KRJ/PGD/{year}/0001"
+    assert second.number == f"KRJ/PGD/{year}/0002"
+
+
+def test_starting_does_the_first_step_and_offers_the_next_to_its_position(demo_org):
+    case = _start_pgd(demo_org)
+    first = Task.objects.get(case=case, step_id="lapor")
+    assert first.status == TaskStatus.DONE
+    assert first.completed_by == demo_org.person("staf.krj")
+    assert first.data["saluran"] == "SMS"
+    nxt = _live(case)
+    assert (nxt.step_id, nxt.role, nxt.status) == ("staf_sampaikan", "staf", TaskStatus.OPEN)
+    # 15 menit on the working-day calendar of the unit
+    assert nxt.standard == "15 menit" and nxt.standard_minutes == 15
+    assert nxt.due_at is not None
+
+
+def test_a_person_without_the_start_position_cannot_start(demo_org):
+    with pytest.raises(NotAllowed):
+        services.case_start(
+            sop_code="PGD",
+            unit=demo_org.unit("KRJ"),
+            actor=demo_org.person("camat.cpd"),
+            subject="x",
+            data={"saluran": "SMS", "uraian": "y"},
+        )
+    assert not Case.objects.exists()
+
+
+def test_missing_required_field_is_refused_and_nothing_is_written(demo_org):
+    with pytest.raises(Invalid) as err:
+        services.case_start(
+            sop_code="PGD",
+            unit=demo_org.unit("KRJ"),
+            actor=demo_org.person("staf.krj"),
+            subject="x",
+            data={"saluran": "SMS"},
+        )
+    assert err.value.field == "data.uraian"
+    assert not Case.objects.exists() and not Event.objects.exists()
+
+
+def test_completing_twice_gives_already_completed_by(demo_org):
+    case = _start_pgd(demo_org)
+    task = _live(case)
+    staf = demo_org.person("staf.krj")
+    services.task_complete(task=task, actor=staf)
+    with pytest.raises(Conflict) as err:
+        services.task_complete(task=task, actor=staf)
+    assert staf.full_name in err.value.message
+
+
+def test_a_wrong_role_is_refused(demo_org):
+    case = _start_pgd(demo_org)
+    with pytest.raises(NotAllowed):
+        services.task_complete(task=_live(case), actor=demo_org.person("camat.krj"))
+
+
+def test_claim_then_others_cannot_complete(demo_org):
+    case = _start_pgd(demo_org)
+    services.task_complete(task=_live(case), actor=demo_org.person("staf.krj"))
+    task = _live(case)
+    assert task.role == "kasi_trantib"
+    services.task_claim(task=task, actor=demo_org.person("kasi.krj"))
+    task.refresh_from_db()
+    assert task.status == TaskStatus.CLAIMED
+
+
+def test_supervisor_reassigns_and_the_new_assignee_is_notified(demo_org):
+    case = services.case_start(
+        sop_code="PUR",
+        unit=demo_org.unit("CPD"),
+        actor=_pur_starter(demo_org),
+        subject="Unjuk rasa warga di depan kantor kecamatan",
+        data=_first_data("PUR"),
+    )
+    task = _live(case)
+    with pytest.raises(NotAllowed):
+        services.task_reassign(
+            task=task, actor=demo_org.person("kasi.cpd"), assignee=demo_org.person("kasi.cpd")
+        )
+    holder = services.holders_of(case.unit, task.role).first()
+    services.task_reassign(task=task, actor=demo_org.person("camat.cpd"), assignee=holder)
+    task.refresh_from_db()
+    assert task.assignee == holder
+    if holder != demo_org.person("camat.cpd"):
+        assert Notification.objects.filter(recipient=holder, task=task).exists()
+
+
+def _pur_starter(demo_org):
+    from trantib.sops import registry
+
+    spec = registry.get("PUR")
+    role = services.acting_role(spec, spec.start)
+    return services.holders_of(demo_org.unit("CPD"), role).first()
+
+
+def _first_data(code):
+    from trantib.sops import registry
+
+    spec = registry.get(code)
+    return {f.name: _sample(f) for f in spec.start.records if f.required}
+
+
+def _sample(f):
+    from trantib.engine.spec import FieldType
+
+    return {
+        FieldType.TEXT: "contoh",
+        FieldType.LONGTEXT: "contoh uraian",
+        FieldType.NUMBER: 1,
+        FieldType.DATE: "2026-12-01",
+        FieldType.DATETIME: "2026-12-01T10:00",
+        FieldType.BOOLEAN: True,
+        FieldType.LIST: ["satu"],
+        FieldType.LOCATION: {"lat": -6.2, "lon": 106.6, "address": "Jl. Contoh"},
+        FieldType.PERSON: {"nama": "Budi"},
+        FieldType.CHOICE: f.choices[0] if f.choices else "",
+        FieldType.FILES: [],
+    }[f.type]
+
+
+def test_attachments_are_checked_by_content_and_size(demo_org, settings):
+    case = _start_pgd(demo_org)
+    staf = demo_org.person("staf.krj")
+    att = services.attachment_add(case=case, actor=staf, name="foto.png", content=io.BytesIO(PNG))
+    assert att.content_type == "image/png" and att.size == len(PNG)
+    with pytest.raises(Invalid) as err:
+        services.attachment_add(
+            case=case, actor=staf, name="foto.png", content=io.BytesIO(b"MZ\x90\x00 not a png")
+        )
+    assert err.value.field == "file"
+    settings.TRANTIB_ATTACHMENT_MAX_BYTES = 32
+    with pytest.raises(Invalid):
+        services.attachment_add(case=case, actor=staf, name="a.png", content=io.BytesIO(PNG))
+    with pytest.raises(NotAllowed):
+        services.attachment_add(
+            case=case, actor=demo_org.person("kasi.krw"), name="a.png", content=io.BytesIO(PNG[:20])
+        )
+
+
+def test_the_chain_verifies_after_a_whole_case(demo_org):
+    case = _start_pgd(demo_org)
+    assert Event.objects.filter(case=case).count() >= 2
+    assert chain_verify().ok
+
+
+def test_overdue_is_marked_once_and_notifies_performers_and_supervisor(demo_org):
+    case = _start_pgd(demo_org)
+    task = _live(case)
+    later = task.due_at + dt.timedelta(minutes=1)
+    assert services.deadlines_sweep(now=later).overdue == 1
+    assert services.deadlines_sweep(now=later).overdue == 0
+    task.refresh_from_db()
+    assert task.overdue_at == later
+    recipients = set(
+        Notification.objects.filter(task=task).values_list("recipient__user__username", flat=True)
+    )
+    assert recipients == {"staf.krj", "camat.krj"}
+
+
+def test_wait_steps_fire_at_their_deadline(demo_org):
+    unit = demo_org.unit("PPTNG")
+    kasat = demo_org.person("kasat.pptng")
+    case = services.case_start(
+        sop_code="PPW",
+        unit=unit,
+        actor=kasat,
+        subject="Patroli Desember",
+        data={"bulan": "2026-12-01", "nomor_surat_tugas": "800/01/PPTNG/2026"},
+    )
+    assert Task.objects.filter(case=case, kind=TaskKind.WORK, status="open").count() == 1

@@ -1,0 +1,41 @@
+"""The errors services raise, one per answer a user can be given.
+
+Pages, the API and the CLI map them in one place each: ``NotAllowed`` → 403, ``NotFound`` →
+404, ``Conflict`` → 409, ``Invalid`` → 422. ``field`` names the input at fault (``data.arahan``,
+``decision``, ``assignee``) so that a form can put the message beside it.
+"""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    status = 400
+
+    def __init__(self, message: str, *, field: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class Invalid(ServiceError):
+    """The input cannot be used: a missing or malformed field, an unknown branch."""
+
+    status = 422
+
+
+class NotAllowed(ServiceError):
+    """The person may not do this (does not hold the step's position, not a supervisor)."""
+
+    status = 403
+
+
+class NotFound(ServiceError):
+    """No such thing, or not one the person may see (the two look the same on purpose)."""
+
+    status = 404
+
+
+class Conflict(ServiceError):
+    """Someone else got there first: the task is already completed or claimed by another."""
+
+    status = 409
