@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2
 TEST_PACKAGES := chromium poppler-utils
 
-.PHONY: run test lint system-run system-test
+.PHONY: run test lint bench system-run system-test
 
 # Debian's python3 needs python3-venv for `python3 -m venv`; pyenv's Python has it built in.
 $(VENV)/bin/activate:
@@ -40,3 +40,6 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy trantib
 	$(PY) manage.py check
+
+bench: system-run $(VENV)/.installed
+	$(PY) bench/run.py

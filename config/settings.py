@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "trantib.accounts",
     "trantib.sops",
     "trantib.cases",
+    "trantib.api",
     "trantib.web",
 ]
 

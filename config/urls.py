@@ -1,9 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from trantib.api.api import api
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
     path("", include("trantib.web.urls")),
     path("sop/", include("trantib.sops.urls")),
+    path("", include("trantib.cases.urls")),
 ]
