@@ -390,10 +390,12 @@ def case_start(
     data: Mapping[str, Any] | None = None,
     requirements: Sequence[str] = (),
     attachments: Sequence[int] = (),
+    entry: str = "",
     now: dt.datetime | None = None,
 ) -> Case:
     """Start a case of the SOP in force and do its first step with ``data``: the start form
-    is the first step's form (what the Pelapor reported, the month of a patrol programme)."""
+    is the first step's form (what the Pelapor reported, the month of a patrol programme).
+    ``entry`` starts at another entry step (POLMAS Pos Mantap, a PPW warning without a patrol)."""
     now = now or timezone.now()
     subject = (subject or "").strip()
     if not subject:
@@ -401,15 +403,16 @@ def case_start(
     if len(subject) > 300:
         raise Invalid(_("Perihal kasus paling panjang 300 karakter."), field="subject")
     spec = _spec_in_force(sop_code)
-    role = acting_role(spec, spec.start)
+    first_step = _entry_step(spec, entry)
+    role = acting_role(spec, first_step)
     if not person_holds(actor, unit, role):
         raise NotAllowed(
             _("Anda tidak memegang jabatan %(role)s di %(unit)s, yang memulai SOP %(code)s.")
             % {"role": spec.role(role).name, "unit": unit.code, "code": spec.code},
             field="sop",
         )
-    case = _case_create(spec=spec, unit=unit, actor=actor, subject=subject, now=now)
-    first = Task.objects.get(case=case, step_id=spec.start.id)
+    case = _case_create(spec=spec, unit=unit, actor=actor, subject=subject, entry=entry, now=now)
+    first = Task.objects.get(case=case, step_id=first_step.id)
     _complete_locked(
         spec=spec,
         case=case,
@@ -422,6 +425,33 @@ def case_start(
         now=now,
     )
     return case
+
+
+def _entry_step(spec: SOPSpec, entry: str) -> Step:
+    if not entry:
+        return spec.start
+    allowed = {s.id: s for s in runtime.entries(spec)}
+    if entry not in allowed:
+        raise Invalid(
+            _("“%(entry)s” bukan langkah awal SOP %(code)s; pilih salah satu: %(ids)s.")
+            % {"entry": entry, "code": spec.code, "ids": ", ".join(allowed)},
+            field="entry",
+        )
+    return allowed[entry]
+
+
+def entries_startable(person: Person, unit: OrgUnit) -> list[tuple[SOPSpec, Step]]:
+    """Every (SOP, entry step) ``person`` may start in ``unit``: the unit has a position for
+    every role of the SOP and the person holds the position that performs the entry step."""
+    codes = set(Position.objects.filter(unit=unit).values_list("code", flat=True))
+    held = set(assignments_holding_person(person, unit).values_list("position__code", flat=True))
+    return [
+        (spec, step)
+        for spec in registry.current()
+        if spec.status == "published" and sop_internal_roles(spec) <= codes
+        for step in runtime.entries(spec)
+        if acting_role(spec, step) in held
+    ]
 
 
 def _lock_case(case_id: int) -> Case:

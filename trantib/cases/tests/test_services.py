@@ -209,3 +209,33 @@ def test_wait_steps_fire_at_their_deadline(demo_org):
         data={"bulan": "2026-12-01", "nomor_surat_tugas": "800/01/PPTNG/2026"},
     )
     assert Task.objects.filter(case=case, kind=TaskKind.WORK, status="open").count() == 1
+
+
+def test_a_case_can_start_at_another_entry_step(demo_org):
+    banit = demo_org.person("banit1.binmas")
+    unit = demo_org.unit("BINMAS")
+    steps = {
+        step.id for spec, step in services.entries_startable(banit, unit) if spec.code == "POLMAS"
+    }
+    assert {"pos_sapta", "pos_mantap", "pos_satria", "pos_khidmat"} <= steps
+    case = services.case_start(
+        sop_code="POLMAS",
+        unit=unit,
+        actor=banit,
+        subject="Pos Mantap di pasar sentral",
+        entry="pos_mantap",
+        data=_entry_data("POLMAS", "pos_mantap"),
+    )
+    assert case.status == "closed"
+    with pytest.raises(Invalid) as err:
+        services.case_start(
+            sop_code="POLMAS", unit=unit, actor=banit, subject="x", entry="nope", data={}
+        )
+    assert err.value.field == "entry"
+
+
+def _entry_data(code, step_id):
+    from trantib.sops import registry
+
+    step = registry.get(code).step(step_id)
+    return {f.name: _sample(f) for f in step.records if f.required}
