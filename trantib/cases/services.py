@@ -184,7 +184,12 @@ def _apply(
                     role=acting_role(spec, step),
                     title=_task_title(step, effect.occurrence),
                     created_at=now,
-                    due_at=_due(spec, case.unit, now, effect.time),
+                    due_at=_due(
+                        spec,
+                        case.unit,
+                        _occurrence_start(spec, case.unit, effect.occurrence, now),
+                        effect.time,
+                    ),
                     standard=effect.time.text,
                     standard_minutes=effect.time.upper_minutes or None,
                 )
@@ -238,6 +243,19 @@ def _apply(
     return _Applied(offered=new_tasks, closed=closed, children=children)
 
 
+def _occurrence_start(
+    spec: SOPSpec, unit: OrgUnit, occurrence: str, now: dt.datetime
+) -> dt.datetime:
+    """A scheduled occurrence (a patrol on 2026-12-05) is timed from that day's opening
+    hour, not from the day it was planned; anything else from ``now``."""
+    try:
+        day = dt.date.fromisoformat(occurrence[:10])
+    except ValueError:
+        return now
+    start = dt.datetime.combine(day, spec.calendar.opens, tzinfo=unit.zone())
+    return max(start, now)
+
+
 def _task_title(step: Step, occurrence: str) -> str:
     title = step.display_title
     if occurrence and occurrence != "1":
@@ -246,17 +264,27 @@ def _task_title(step: Step, occurrence: str) -> str:
 
 
 def _schedule_deadlines(tasks: Sequence[Task]) -> None:
-    """Ask the worker to look at each task when it falls due (after commit)."""
+    """Ask the worker to look at each task when it falls due.
+
+    The database backend's job row is written in this transaction: it exists exactly when the
+    task does, and costs no commit of its own. Other backends (RQ) are told after commit.
+    """
     due = [(t.pk, t.due_at) for t in tasks if t.due_at is not None and t.kind != TaskKind.LINKED]
-    if not due or not getattr(settings, "TRANTIB_SCHEDULE_DEADLINES", True):
+    if not due:
         return
+    from django_tasks import task_backends
+    from django_tasks_db.backend import DatabaseBackend
+
     from . import tasks as jobs
 
     def enqueue() -> None:
         for task_id, at in due:
             jobs.task_deadline_check.using(run_after=at).enqueue(task_id)
 
-    transaction.on_commit(enqueue)
+    if isinstance(task_backends[jobs.task_deadline_check.backend], DatabaseBackend):
+        enqueue()
+    else:
+        transaction.on_commit(enqueue)
 
 
 def _open_linked(

@@ -239,3 +239,45 @@ def _entry_data(code, step_id):
 
     step = registry.get(code).step(step_id)
     return {f.name: _sample(f) for f in step.records if f.required}
+
+
+def test_scheduled_patrols_are_one_task_per_date_timed_from_that_day(demo_org):
+    unit = demo_org.unit("PPTNG")
+    case = services.case_start(
+        sop_code="PPW",
+        unit=unit,
+        actor=demo_org.person("kasat.pptng"),
+        subject="Patroli wilayah Desember 2026",
+        data={"bulan": "2026-12-01", "nomor_surat_tugas": "300.1/01/PPTNG/2026"},
+        now=dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC),
+    )
+    now = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC)
+    services.task_complete(task=_live(case), actor=demo_org.person("kabid.pptng"), now=now)
+    services.task_complete(
+        task=_live(case),
+        actor=demo_org.person("kasie.pptng"),
+        data={"jadwal": ["2026-12-03", "2026-12-10"], "personil": ["Regu 1"]},
+        now=now,
+    )
+    patrols = Task.objects.filter(case=case, step_id="patroli").order_by("occurrence")
+    assert [t.occurrence for t in patrols] == ["2026-12-03", "2026-12-10"]
+    zone = unit.zone()
+    # 3-4 jam counts by its upper bound, from the patrol day (around-the-clock calendar).
+    assert [t.due_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") for t in patrols] == [
+        "2026-12-03 12:00",
+        "2026-12-10 12:00",
+    ]
+
+
+def test_each_task_with_a_due_time_gets_a_deadline_job_in_the_same_transaction(demo_org):
+    from django_tasks_db.models import DBTaskResult
+
+    case = _start_pgd(demo_org)
+    task = _live(case)
+    jobs = DBTaskResult.objects.filter(task_path__endswith="task_deadline_check")
+    # The first step (done at once by the starter) and the step now offered.
+    first = Task.objects.get(case=case, step_id="lapor")
+    assert sorted((j.args_kwargs["args"], j.run_after) for j in jobs) == [
+        ([first.pk], first.due_at),
+        ([task.pk], task.due_at),
+    ]
