@@ -153,6 +153,11 @@ class _Applied:
     children: list[Case]
 
 
+def _day(unit: OrgUnit, now: dt.datetime) -> dt.date:
+    """The date in the unit's own zone (WIB/WITA/WIT) at ``now``."""
+    return now.astimezone(unit.zone()).date()
+
+
 def _due(spec: SOPSpec, unit: OrgUnit, start: dt.datetime, standard: TimeStandard) -> Any:
     return spec.calendar.due(start, standard, unit.zone())
 
@@ -368,7 +373,7 @@ def _case_create(
     now: dt.datetime,
 ) -> Case:
     try:
-        outcome = runtime.start(spec, entry=entry, data=start_data)
+        outcome = runtime.start(spec, entry=entry, data=start_data, on=_day(unit, now))
     except runtime.ActionRefused as exc:
         raise Invalid(exc.message, field=exc.field) from None
     year = now.astimezone(unit.zone()).year
@@ -718,7 +723,11 @@ def _complete_locked(
     _check_files(step, case, recorded, attachments)
     ticked = _check_requirements(step, requirements)
     action = runtime.Complete(
-        step=step.id, data=recorded, branch=decision, occurrence=task.occurrence
+        step=step.id,
+        data=recorded,
+        branch=decision,
+        occurrence=task.occurrence,
+        on=_day(case.unit, now),
     )
     try:
         outcome = runtime.apply(spec, state, action)
@@ -811,7 +820,9 @@ def _parent_check(*, parent_id: int, step_id: str, now: dt.datetime) -> None:
         return
     spec = case_spec(parent)
     state = runtime.CaseState.from_dict(parent.state)
-    outcome = runtime.apply(spec, state, runtime.LinkedCasesClosed(step_id))
+    outcome = runtime.apply(
+        spec, state, runtime.LinkedCasesClosed(step_id, on=_day(parent.unit, now))
+    )
     waiting.status, waiting.completed_at = TaskStatus.DONE, now
     waiting.duration_seconds = max(0, int((now - waiting.created_at).total_seconds()))
     waiting.save(update_fields=["status", "completed_at", "duration_seconds"])
@@ -848,7 +859,9 @@ def wait_fire(*, task_id: int, now: dt.datetime | None = None) -> bool:
         return False
     spec = case_spec(case)
     state = runtime.CaseState.from_dict(case.state)
-    outcome = runtime.apply(spec, state, runtime.DeadlinePassed(task.step_id))
+    outcome = runtime.apply(
+        spec, state, runtime.DeadlinePassed(task.step_id, on=_day(case.unit, now))
+    )
     task.status, task.completed_at = TaskStatus.DONE, now
     task.duration_seconds = max(0, int((now - task.created_at).total_seconds()))
     task.save(update_fields=["status", "completed_at", "duration_seconds"])

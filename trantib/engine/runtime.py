@@ -14,13 +14,14 @@ are not modelled. Conditions are chosen by the officer (a decision's branch), ne
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from .spec import FieldType, Frequency, RecordField, SOPSpec, Step, StepKind
+from .spec import FieldType, Frequency, Period, RecordField, SOPSpec, Step, StepKind
 from .timing import TimeStandard
 
 
@@ -75,6 +76,7 @@ class Complete:
     data: Mapping[str, Any] = field(default_factory=dict)
     branch: str = ""
     occurrence: str = ""
+    on: date | None = None  # the day it happens, in the unit's zone (plans daily/weekly repeats)
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ class DeadlinePassed:
     """The deadline of an active wait step has passed."""
 
     step: str
+    on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,7 @@ class LinkedCasesClosed:
     """Every case a waiting sub-procedure step opened has closed."""
 
     step: str
+    on: date | None = None
 
 
 Action = Complete | DeadlinePassed | LinkedCasesClosed
@@ -164,11 +168,17 @@ def entries(spec: SOPSpec) -> tuple[Step, ...]:
     return (spec.start, *(s for s in spec.steps if s.entry and s is not spec.start))
 
 
-def start(spec: SOPSpec, *, entry: str = "", data: Mapping[str, Any] | None = None) -> Outcome:
+def start(
+    spec: SOPSpec,
+    *,
+    entry: str = "",
+    data: Mapping[str, Any] | None = None,
+    on: date | None = None,
+) -> Outcome:
     """A new case of ``spec``, at its main entry or at ``entry``.
 
     ``data`` seeds what is already known (e.g. the violator handed over by a patrol case),
-    kept under the key ``"_start"``.
+    kept under the key ``"_start"``. ``on``: the day it starts (plans daily/weekly repeats).
     """
     step = spec.start
     if entry:
@@ -180,7 +190,7 @@ def start(spec: SOPSpec, *, entry: str = "", data: Mapping[str, Any] | None = No
             )
         step = allowed[entry]
     state = CaseState(data={"_start": dict(data)} if data else {})
-    return _enter(spec, state, step, ())
+    return _enter(spec, state, step, (), on)
 
 
 def apply(spec: SOPSpec, state: CaseState, action: Action) -> Outcome:
@@ -196,11 +206,11 @@ def apply(spec: SOPSpec, state: CaseState, action: Action) -> Outcome:
     if isinstance(action, DeadlinePassed):
         if step.kind is not StepKind.WAIT:
             raise ActionRefused(f"step '{step.id}' is not a wait")
-        return _leave(spec, state, step, step.next, ())
+        return _leave(spec, state, step, step.next, (), action.on)
     if isinstance(action, LinkedCasesClosed):
         if step.kind is not StepKind.SUBPROCEDURE or not step.subprocedure:
             raise ActionRefused(f"step '{step.id}' does not open linked cases")
-        return _leave(spec, state, step, step.next, ())
+        return _leave(spec, state, step, step.next, (), action.on)
     return _complete(spec, state, step, action)
 
 
@@ -230,8 +240,8 @@ def _complete(spec: SOPSpec, state: CaseState, step: Step, action: Complete) -> 
         request = LinkedCasesRequested(step.id, sub.sop, sub.entry, items, sub.wait)
         if sub.wait:
             return Outcome(state, (*done, request))
-        return _leave(spec, state, step, target, (*done, request))
-    return _leave(spec, state, step, target, done)
+        return _leave(spec, state, step, target, (*done, request), action.on)
+    return _leave(spec, state, step, target, done, action.on)
 
 
 def _complete_occurrence(
@@ -257,7 +267,7 @@ def _complete_occurrence(
     effects: tuple[Effect, ...] = (TaskDone(step.id, action.occurrence),)
     if len(done) < len(planned):
         return Outcome(state, effects)
-    return _leave(spec, state, step, step.next, effects)
+    return _leave(spec, state, step, step.next, effects, action.on)
 
 
 def _target(step: Step, branch: str) -> str:
@@ -296,19 +306,26 @@ def _for_each_items(state: CaseState, ref: str) -> tuple[Any, ...]:
 
 
 def _leave(
-    spec: SOPSpec, state: CaseState, step: Step, target: str, effects: tuple[Effect, ...]
+    spec: SOPSpec,
+    state: CaseState,
+    step: Step,
+    target: str,
+    effects: tuple[Effect, ...],
+    on: date | None,
 ) -> Outcome:
     state = replace(state, active=tuple(s for s in state.active if s != step.id))
-    return _enter(spec, state, spec.step(target), effects)
+    return _enter(spec, state, spec.step(target), effects, on)
 
 
-def _enter(spec: SOPSpec, state: CaseState, step: Step, effects: tuple[Effect, ...]) -> Outcome:
+def _enter(
+    spec: SOPSpec, state: CaseState, step: Step, effects: tuple[Effect, ...], on: date | None
+) -> Outcome:
     visits = {**state.visits, step.id: state.visits.get(step.id, 0) + 1}
     state = replace(state, active=(*state.active, step.id), visits=visits)
     if step.kind is StepKind.WAIT and step.deadline is not None:
         return Outcome(state, (*effects, TimerStarted(step.id, step.deadline)))
     if step.kind is StepKind.REPEAT and step.repeat is not None:
-        planned = _plan_occurrences(state, step)
+        planned = _plan_occurrences(state, step, on)
         state = replace(
             state,
             occurrences={**state.occurrences, step.id: planned},
@@ -319,8 +336,13 @@ def _enter(spec: SOPSpec, state: CaseState, step: Step, effects: tuple[Effect, .
     return Outcome(state, (*effects, TaskOffered(step.id, step.role, step.time)))
 
 
-def _plan_occurrences(state: CaseState, step: Step) -> tuple[str, ...]:
-    """The occurrences of a repeated step: the scheduled dates, one per line."""
+def _plan_occurrences(state: CaseState, step: Step, on: date | None) -> tuple[str, ...]:
+    """The occurrences of a repeated step, labelled by ISO date where there is one.
+
+    SCHEDULED: the dates an earlier step recorded, one per line. DAILY: every day from ``on``
+    to the end of the period that contains it; WEEKLY: the same weekday each week until then.
+    Without a schedule or a day, one occurrence, so the flow can go on.
+    """
     repeat = step.repeat
     if repeat is None:
         return ()
@@ -331,8 +353,25 @@ def _plan_occurrences(state: CaseState, step: Step) -> tuple[str, ...]:
         planned = tuple(dict.fromkeys(str(v).strip() for v in items if str(v).strip()))
         if planned:
             return planned
-    # No schedule recorded: one occurrence, so the flow can go on.
+    if repeat.frequency in (Frequency.DAILY, Frequency.WEEKLY) and on is not None:
+        stride = timedelta(days=1 if repeat.frequency is Frequency.DAILY else 7)
+        last, day, days = _period_end(on, repeat.period), on, []
+        while day <= last:
+            days.append(day.isoformat())
+            day += stride
+        return tuple(days)
     return ("1",)
+
+
+def _period_end(on: date, period: Period) -> date:
+    """The last day of the day/week (Monday to Sunday)/month/year that contains ``on``."""
+    if period is Period.DAY:
+        return on
+    if period is Period.WEEK:
+        return on + timedelta(days=6 - on.weekday())
+    if period is Period.MONTH:
+        return date(on.year, on.month, calendar.monthrange(on.year, on.month)[1])
+    return date(on.year, 12, 31)
 
 
 # -- recorded data ------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -303,3 +304,69 @@ def test_a_sub_procedure_may_make_its_case_wait_for_the_linked_cases():
 def test_a_state_survives_a_round_trip_through_json():
     state, _ = patrol_to_evaluation([])
     assert CaseState.from_dict(state.to_dict()) == state
+
+
+def _with_repeat(frequency, period):
+    from dataclasses import replace
+
+    from trantib.engine.spec import Repeat
+
+    steps = tuple(
+        replace(s, repeat=Repeat(frequency=frequency, period=period)) if s.id == "patroli" else s
+        for s in PPW.steps
+    )
+    return replace(PPW, steps=steps)
+
+
+def _patrol_offers(spec, on):
+    state = start(spec, on=on).state
+    outcome = None
+    for step, data in [
+        ("rumuskan_program", {"bulan": "2026-12-01", "nomor_surat_tugas": "1"}),
+        ("susun_rencana", {}),
+        ("susun_jadwal", {"jadwal": ["2026-12-03"], "personil": ["Regu 1"]}),
+    ]:
+        outcome = apply(spec, state, Complete(step, data=data, on=on))
+        state = outcome.state
+    return [e.occurrence for e in outcome.effects if isinstance(e, TaskOffered)]
+
+
+@pytest.mark.parametrize(
+    ("frequency", "period", "on", "expected"),
+    [
+        (
+            "daily",
+            "week",
+            date(2026, 12, 3),
+            ["2026-12-03", "2026-12-04", "2026-12-05", "2026-12-06"],
+        ),
+        ("daily", "day", date(2026, 12, 3), ["2026-12-03"]),
+        (
+            "weekly",
+            "month",
+            date(2026, 12, 5),
+            ["2026-12-05", "2026-12-12", "2026-12-19", "2026-12-26"],
+        ),
+        ("weekly", "year", date(2026, 12, 20), ["2026-12-20", "2026-12-27"]),
+    ],
+)
+def test_daily_and_weekly_repeats_plan_one_occurrence_per_day_or_week_to_the_period_end(
+    frequency, period, on, expected
+):
+    from trantib.engine.spec import Frequency, Period
+
+    spec = _with_repeat(Frequency(frequency), Period(period))
+    assert _patrol_offers(spec, on) == expected
+
+
+def test_a_daily_repeat_of_a_whole_month_ends_on_its_last_day():
+    from trantib.engine.spec import Frequency, Period
+
+    offers = _patrol_offers(_with_repeat(Frequency.DAILY, Period.MONTH), date(2026, 2, 20))
+    assert offers[0] == "2026-02-20" and offers[-1] == "2026-02-28" and len(offers) == 9
+
+
+def test_a_repeat_without_a_day_or_schedule_has_one_occurrence():
+    from trantib.engine.spec import Frequency, Period
+
+    assert _patrol_offers(_with_repeat(Frequency.DAILY, Period.MONTH), None) == ["1"]
