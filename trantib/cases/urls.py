@@ -1,4 +1,15 @@
 from django.urls import path
 
+from . import views
+
 app_name = "cases"
-urlpatterns: list = []
+urlpatterns = [
+    path("tugas/", views.my_tasks, name="my_tasks"),
+    path("tugas/<int:task_id>/selesaikan/", views.task_complete, name="task_complete"),
+    path("tugas/<int:task_id>/ambil/", views.task_claim, name="task_claim"),
+    path("tugas/<int:task_id>/alihkan/", views.task_reassign, name="task_reassign"),
+    path("kasus/", views.case_list, name="list"),
+    path("kasus/baru/", views.case_start, name="start"),
+    path("kasus/<int:case_id>/", views.case_detail, name="detail"),
+    path("kasus/lampiran/<int:attachment_id>/", views.attachment_download, name="attachment"),
+]

@@ -1,4 +1,4 @@
-"""The signed-in start page. Later issues add Tugas Saya (my tasks) here."""
+"""The signed-in start page: who you are, what you hold, and how much work waits for you."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from trantib.accounts.selectors import assignments_active, person_for_user, units_for_user
+from trantib.cases.selectors import notifications_for_user, task_list_mine
 
 
 @login_required
@@ -20,5 +21,11 @@ def home(request: HttpRequest) -> HttpResponse:
         "assignments": assignments,
         "sees_all_units": sees_all,
         "units": [] if sees_all else list(units_for_user(request.user)),
+        "task_count": task_list_mine(request.user).count() if person is not None else 0,
+        "unread_count": (
+            notifications_for_user(request.user, unread_only=True).count()
+            if person is not None
+            else 0
+        ),
     }
     return render(request, "web/home.html", context)

@@ -1,0 +1,59 @@
+"""Template filters of the case pages: times in the unit's own zone, and spans of time."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from trantib.accounts.models import OrgUnit
+
+register = template.Library()
+
+
+@register.filter
+def at_unit(value: dt.datetime | None, unit: OrgUnit) -> str:
+    """``22 Nov 2026 09.30 WITA``: the moment as the unit's clock shows it."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value, unit.zone())
+    return f"{dateformat.format(local, 'j M Y H.i')} {local.strftime('%Z')}"
+
+
+def span_text(seconds: float) -> str:
+    """A span of time in the two largest units: ``2 hari 3 jam``, ``45 menit``."""
+    minutes = max(0, int(seconds // 60))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(ngettext("%(n)d hari", "%(n)d hari", days) % {"n": days})
+    if hours:
+        parts.append(ngettext("%(n)d jam", "%(n)d jam", hours) % {"n": hours})
+    if mins and not days:
+        parts.append(ngettext("%(n)d menit", "%(n)d menit", mins) % {"n": mins})
+    return " ".join(parts[:2]) or _("kurang dari 1 menit")
+
+
+@register.filter
+def duration(seconds: int | None) -> str:
+    return "" if seconds is None else span_text(seconds)
+
+
+@register.filter
+def minutes(value: int | None) -> str:
+    return "" if value is None else span_text(value * 60)
+
+
+@register.simple_tag
+def due_text(due_at: dt.datetime | None, now: dt.datetime) -> str:
+    """``sisa 12 menit`` before the due time, ``terlambat 2 jam`` after it."""
+    if due_at is None:
+        return _("tanpa batas waktu")
+    left = (due_at - now).total_seconds()
+    if left >= 0:
+        return _("sisa %(span)s") % {"span": span_text(left)}
+    return _("terlambat %(span)s") % {"span": span_text(-left)}

@@ -1,0 +1,421 @@
+"""The case pages: Tugas Saya, the case list, the case page with the current task's form, the
+start form, and attachment downloads.
+
+Each view follows one path: access selector → form → one service → redirect, or the page again
+with the error beside the input the service named (``field``) and the status the error carries
+(422 invalid, 403 not allowed, 409 someone got there first). A case, task or attachment outside
+the user's units is a 404, like one that does not exist. Changes are POST only, under CSRF.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import IO, Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from trantib.accounts.models import OrgUnit, Person
+from trantib.accounts.selectors import holders_of, person_for_user, positions_for_user
+from trantib.core.errors import Invalid, NotAllowed, NotFound, ServiceError
+from trantib.engine.spec import FieldType, SOPSpec, Step
+from trantib.sops import registry
+
+from . import selectors, services
+from .forms import CaseFilterForm, StepForm
+from .models import Attachment, Case, Task, TaskKind, TaskStatus
+
+PAGE_SIZE = 25
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def _case_or_404(request: HttpRequest, case_id: int) -> Case:
+    try:
+        return selectors.case_get_for_user(request.user, case_id)
+    except NotFound:
+        raise Http404(_("Kasus tidak ditemukan.")) from None
+
+
+def _task_or_404(request: HttpRequest, task_id: int) -> Task:
+    try:
+        return selectors.task_get_for_user(request.user, task_id)
+    except NotFound:
+        raise Http404(_("Tugas tidak ditemukan.")) from None
+
+
+def _actor(request: HttpRequest) -> Person:
+    person = person_for_user(request.user)
+    if person is None:
+        raise NotAllowed(_("Akun ini tidak terhubung dengan data pegawai."), field="task")
+    return person
+
+
+def _upload_all(
+    *, case: Case, actor: Person, task: Task | None, uploads: Mapping[str, list[Any]]
+) -> dict[str, list[int]]:
+    """Store the chosen files as attachments of the case: their ids per FILES field."""
+    return {
+        name: [
+            services.attachment_add(
+                case=case, actor=actor, name=u.name, content=cast(IO[bytes], u), task=task
+            ).pk
+            for u in files
+        ]
+        for name, files in uploads.items()
+    }
+
+
+# -- Tugas Saya ---------------------------------------------------------------------------
+
+
+@login_required
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    tasks = list(selectors.task_list_mine(request.user))
+    rows = [(task, selectors.task_is_overdue(task, now)) for task in tasks]
+    # The selector orders by due time; a late task always leads, whatever else.
+    rows.sort(key=lambda row: not row[1])
+    return render(request, "cases/task_mine.html", {"rows": rows, "now": now})
+
+
+# -- the case list ------------------------------------------------------------------------
+
+
+def _sop_choices() -> list[tuple[str, str]]:
+    return [(spec.code, f"{spec.code} — {spec.name}") for spec in registry.current()]
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    form = CaseFilterForm(request.GET, sops=_sop_choices())
+    cases = selectors.case_list_for_user(request.user, **form.filters())
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    ids = [case.pk for case in page.object_list]
+    late = set(
+        selectors.case_list_for_user(request.user, overdue=True)
+        .filter(pk__in=ids)
+        .values_list("pk", flat=True)
+    )
+    context = {
+        "form": form,
+        "page": page,
+        "rows": [(case, case.pk in late) for case in page.object_list],
+        "filtered": any(v not in ("", None) for v in form.filters().values()),
+    }
+    template = "cases/case_list.html"
+    if getattr(request, "htmx", False) and not request.htmx.boosted:  # type: ignore[attr-defined]
+        template += "#results"
+    return render(request, template, context)
+
+
+# -- the case page ------------------------------------------------------------------------
+
+
+@dataclass
+class TaskPanel:
+    """A live task on the case page and what the visitor may do with it."""
+
+    task: Task
+    step: Step
+    role: str
+    form: StepForm | None = None  # shown to a holder of the task's position
+    may_claim: bool = False
+    holders: list[Person] = field(default_factory=list)  # for a supervisor's reassign form
+    reassign_error: str = ""
+
+    @property
+    def is_work(self) -> bool:
+        return self.task.kind == TaskKind.WORK
+
+    @property
+    def is_wait(self) -> bool:
+        return self.task.kind == TaskKind.WAIT
+
+    @property
+    def is_linked(self) -> bool:
+        return self.task.kind == TaskKind.LINKED
+
+
+def _parties(spec: SOPSpec, tasks: list[Task]) -> list[tuple[str, dict[str, Any]]]:
+    """The people recorded in the case (``person`` fields): the violator, the reporter."""
+    found: list[tuple[str, dict[str, Any]]] = []
+    for task in tasks:
+        if task.status != TaskStatus.DONE or not task.data:
+            continue
+        try:
+            step = spec.step(task.step_id)
+        except KeyError:
+            continue
+        for f in step.records:
+            value = task.data.get(f.name)
+            is_party = f.type is FieldType.PERSON and isinstance(value, dict) and value.get("nama")
+            if is_party and (f.label, value) not in found:
+                found.append((f.label, value))
+    return found
+
+
+def _step_of(spec: SOPSpec, step_id: str) -> Step | None:
+    try:
+        return spec.step(step_id)
+    except KeyError:
+        return None
+
+
+def _render_case(
+    request: HttpRequest,
+    case_id: int,
+    *,
+    forms: Mapping[int, StepForm] | None = None,
+    reassign_errors: Mapping[int, str] | None = None,
+    error: ServiceError | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The case page; ``forms`` keeps a submitted form (values and errors) for its task."""
+    case = _case_or_404(request, case_id)
+    forms = forms or {}
+    reassign_errors = reassign_errors or {}
+    spec = services.case_spec(case)
+    tasks = list(selectors.case_tasks(case))
+    person = person_for_user(request.user)
+    supervising = person is not None and services.supervises(person, case.unit)
+    panels: list[TaskPanel] = []
+    for task in tasks:
+        step = _step_of(spec, task.step_id)
+        if not task.is_live or step is None:
+            continue
+        panel = TaskPanel(
+            task=task,
+            step=step,
+            role=spec.role(task.role).name if task.role else "",
+            reassign_error=reassign_errors.get(task.pk, ""),
+        )
+        if panel.is_work and person is not None:
+            holds = services.person_holds(person, case.unit, task.role)
+            if holds and task.assignee_id in (None, person.pk):
+                panel.form = forms.get(task.pk) or StepForm(step)
+                panel.may_claim = task.assignee_id is None
+            if supervising:
+                panel.holders = list(holders_of(case.unit, task.role))
+        panels.append(panel)
+    shown = {p.task.pk for p in panels if p.form is not None}
+    # Errors of a form that is no longer shown (the task was completed meanwhile) lead the page.
+    page_errors = [error.message] if error is not None else []
+    for task_id, form in forms.items():
+        if task_id not in shown:
+            page_errors.extend(m for m in form.errors.values() if m not in page_errors)
+    events = list(selectors.case_events(case))
+    steps = {t.pk: _step_of(spec, t.step_id) for t in tasks}
+    context = {
+        "case": case,
+        "spec": spec,
+        "panels": panels,
+        "page_errors": page_errors,
+        "tasks": [(t, steps[t.pk]) for t in tasks if t.kind == TaskKind.WORK],
+        "events": events,
+        "parties": _parties(spec, tasks),
+        "attachments": list(selectors.case_attachments(case)),
+        "children": list(selectors.case_children(case)),
+        "now": timezone.now(),
+    }
+    return render(request, "cases/case_detail.html", context, status=status)
+
+
+@login_required
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    return _render_case(request, case_id)
+
+
+@login_required
+@require_POST
+def task_complete(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = _task_or_404(request, task_id)
+    case = task.case
+    step = _step_of(services.case_spec(case), task.step_id)
+    if step is None:
+        raise Http404(_("Tugas tidak ditemukan."))
+    form = StepForm(step, request.POST, request.FILES)
+    try:
+        actor = _actor(request)
+        if not form.is_valid():
+            return _render_case(request, case.pk, forms={task.pk: form}, status=422)
+        # The files and the completion stand or fall together.
+        with transaction.atomic():
+            files = _upload_all(case=case, actor=actor, task=task, uploads=form.uploads)
+            services.task_complete(
+                task=task,
+                actor=actor,
+                data={**form.data, **files},
+                decision=form.decision,
+                requirements=form.requirements,
+                attachments=[pk for ids in files.values() for pk in ids],
+            )
+    except ServiceError as exc:
+        form.add_error(exc.field or "task", exc.message)
+        return _render_case(request, case.pk, forms={task.pk: form}, status=exc.status)
+    if form.decision:
+        done = _("Tugas “%(title)s” selesai: %(decision)s.") % {
+            "title": task.title,
+            "decision": form.decision,
+        }
+    else:
+        done = _("Tugas “%(title)s” selesai.") % {"title": task.title}
+    messages.success(request, done)
+    return redirect("cases:detail", case_id=case.pk)
+
+
+@login_required
+@require_POST
+def task_claim(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = _task_or_404(request, task_id)
+    try:
+        services.task_claim(task=task, actor=_actor(request))
+    except ServiceError as exc:
+        return _render_case(request, task.case_id, error=exc, status=exc.status)
+    messages.success(request, _("Anda mengambil tugas “%(title)s”.") % {"title": task.title})
+    return redirect("cases:detail", case_id=task.case_id)
+
+
+@login_required
+@require_POST
+def task_reassign(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = _task_or_404(request, task_id)
+    case = task.case
+    try:
+        raw = request.POST.get("assignee", "")
+        assignee = next(
+            (p for p in holders_of(case.unit, task.role) if str(p.pk) == raw.strip()), None
+        )
+        if assignee is None:
+            raise Invalid(_("Pilih petugas yang memegang jabatan tugas ini."), field="assignee")
+        services.task_reassign(task=task, actor=_actor(request), assignee=assignee)
+    except ServiceError as exc:
+        if exc.field == "assignee":
+            return _render_case(
+                request, case.pk, reassign_errors={task.pk: exc.message}, status=exc.status
+            )
+        return _render_case(request, case.pk, error=exc, status=exc.status)
+    messages.success(
+        request,
+        _("Tugas “%(title)s” dialihkan kepada %(who)s.")
+        % {"title": task.title, "who": assignee.full_name},
+    )
+    return redirect("cases:detail", case_id=case.pk)
+
+
+@login_required
+def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
+    try:
+        attachment: Attachment = selectors.attachment_get_for_user(request.user, attachment_id)
+    except NotFound:
+        raise Http404(_("Lampiran tidak ditemukan.")) from None
+    return FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        filename=attachment.name,
+        as_attachment=request.GET.get("unduh") == "1",
+    )
+
+
+# -- starting a case ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StartChoice:
+    """One SOP (at one entry step) the person may start in one unit."""
+
+    unit: OrgUnit
+    spec: SOPSpec
+    step: Step
+
+    @property
+    def is_main(self) -> bool:
+        return self.step.id == self.spec.start.id
+
+    @property
+    def query(self) -> str:
+        entry = "" if self.is_main else f"&entry={self.step.id}"
+        return f"?sop={self.spec.code}&unit={self.unit.code}{entry}"
+
+
+def _start_choices(person: Person | None, request: HttpRequest) -> list[StartChoice]:
+    if person is None:
+        return []
+    units = {p.unit.pk: p.unit for p in positions_for_user(request.user)}
+    return [
+        StartChoice(unit=unit, spec=spec, step=step)
+        for unit in sorted(units.values(), key=lambda u: u.code)
+        for spec, step in services.entries_startable(person, unit)
+    ]
+
+
+def _chosen(choices: list[StartChoice], params: Mapping[str, Any]) -> StartChoice | None:
+    sop, unit, entry = params.get("sop", ""), params.get("unit", ""), params.get("entry", "")
+    for choice in choices:
+        step = "" if choice.is_main else choice.step.id
+        if (choice.spec.code, choice.unit.code, step) == (sop, unit, entry):
+            return choice
+    return None
+
+
+@login_required
+def case_start(request: HttpRequest) -> HttpResponse:
+    person = person_for_user(request.user)
+    choices = _start_choices(person, request)
+    params = request.POST if request.method == "POST" else request.GET
+    chosen = _chosen(choices, params)
+    if chosen is None:
+        status = 404 if params.get("sop") else 200
+        return render(request, "cases/case_start.html", {"choices": choices}, status=status)
+    context: dict[str, Any] = {"choices": choices, "chosen": chosen, "subject": ""}
+    if request.method != "POST":
+        context["form"] = StepForm(chosen.step)
+        return render(request, "cases/case_start.html", context)
+    form = StepForm(chosen.step, request.POST, request.FILES)
+    subject = request.POST.get("subject", "").strip()
+    context.update(form=form, subject=subject)
+    if not subject:
+        form.add_error("subject", _("Perihal kasus wajib diisi."))
+    for bound in form.fields:
+        # The services take files of an existing case only: a file the first step requires
+        # cannot be attached before the case exists (see the report of this page).
+        if bound.spec.type is FieldType.FILES and bound.spec.required:
+            form.add_error(
+                bound.name,
+                _("“%(label)s” belum dapat dilampirkan saat memulai kasus dari halaman ini.")
+                % {"label": bound.spec.label},
+            )
+    if not form.is_valid():
+        return render(request, "cases/case_start.html", context, status=422)
+    try:
+        actor = _actor(request)
+        with transaction.atomic():
+            case = services.case_start(
+                sop_code=chosen.spec.code,
+                unit=chosen.unit,
+                actor=actor,
+                subject=subject,
+                data=form.data,
+                requirements=form.requirements,
+                entry="" if chosen.is_main else chosen.step.id,
+            )
+            # Optional files of the first step are kept on the case as evidence.
+            _upload_all(case=case, actor=actor, task=None, uploads=form.uploads)
+    except ServiceError as exc:
+        form.add_error(exc.field or "sop", exc.message)
+        return render(request, "cases/case_start.html", context, status=exc.status)
+    messages.success(
+        request,
+        _("Kasus %(number)s dibuka: %(subject)s.") % {"number": case.number, "subject": subject},
+    )
+    return redirect(reverse("cases:detail", kwargs={"case_id": case.pk}))
