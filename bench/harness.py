@@ -1,0 +1,603 @@
+"""The Django side of the benchmark. Every function here runs in a spawned process that
+:func:`boot` pointed at the benchmark database first (the orchestrator in ``run.py`` never
+imports Django, so one run can measure SQLite and PostgreSQL one after the other).
+
+The workload is the correction loop of SOP PPL (Pelarangan Pelacuran) in Kecamatan Cipondoh
+(CPD) of the demo organisation: the Kasi Trantib drafts the Surat Perintah
+(``draft_surat_perintah``, with the draft attached), the Sekcam checks it and sends it back
+("ada koreksi", ``verifikasi_surat_perintah``), and so on. Each completion writes the same
+rows as any plain step: the task update, one event, the case update and the next task, so
+one case can run to any length and the raw-SQL floor writes exactly those rows.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import datetime as dt
+import io
+import json
+import os
+import pstats
+import sys
+import time
+import traceback
+import uuid
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+SOP = "PPL"
+UNIT = "CPD"
+DRAFT, CHECK = "draft_surat_perintah", "verifikasi_surat_perintah"
+LOOP_NEXT = {DRAFT: CHECK, CHECK: DRAFT}
+ACTORS = {"kasi_trantib": "kasi.cpd", "sekcam": "sekcam.cpd", "camat": "camat.cpd"}
+LIVE = ("open", "claimed")
+PDF = b"%PDF-1.4\n% trantib bench draft\n" + b"0" * 2048
+START_DATA = {
+    "sumber": "Laporan warga RW 03",
+    "lokasi": {"lat": -6.19, "lon": 106.68, "address": "Jl. KH Hasyim Ashari, Cipondoh"},
+    "uraian": "Dugaan praktik prostitusi di rumah kos; mohon arahan penertiban.",
+}
+WARM_UP = 3  # untimed completions per worker before the clock starts
+KOREKSI = "Dasar hukum belum mencantumkan Perda; mohon diperbaiki."
+
+
+def boot(db_url: str, var_dir: str) -> None:
+    """Point this process at the benchmark database and start Django (production settings)."""
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    os.environ["DATABASE_URL"] = db_url
+    os.environ["TRANTIB_VAR_DIR"] = var_dir
+    # INFO would print a line per enqueued deadline job; the numbers are about the database.
+    os.environ["TRANTIB_LOG_LEVEL"] = "WARNING"
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
+    Path(var_dir).mkdir(parents=True, exist_ok=True)
+    import django
+
+    django.setup()
+
+
+# -- the database ---------------------------------------------------------------------------
+
+
+def database_setup() -> dict[str, str]:
+    """Migrate, load the demo organisation, and say what the database is."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from trantib.accounts.demo import demo_org_load
+
+    call_command("migrate", verbosity=0, interactive=False)
+    demo_org_load()
+    info: dict[str, str] = {"vendor": connection.vendor}
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            for name in ("server_version", "fsync", "synchronous_commit", "shared_buffers"):
+                cur.execute(f"SHOW {name}")
+                info[name] = str(cur.fetchone()[0])
+        else:
+            cur.execute("select sqlite_version()")
+            info["sqlite_version"] = str(cur.fetchone()[0])
+            cur.execute("PRAGMA journal_mode")
+            info["journal_mode"] = str(cur.fetchone()[0])
+            cur.execute("PRAGMA synchronous")
+            info["synchronous"] = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}.get(
+                int(cur.fetchone()[0]), "?"
+            )
+    return info
+
+
+def chain_check() -> dict[str, int]:
+    """Recompute every event chain the benchmark wrote (service and raw-SQL rows alike)."""
+    from trantib.cases.audit import chain_verify
+
+    result = chain_verify()
+    return {"cases": result.cases, "events": result.events, "problems": len(result.problems)}
+
+
+def _people() -> dict[str, Any]:
+    from trantib.accounts.models import Person
+
+    return {role: Person.objects.get(user__username=u) for role, u in ACTORS.items()}
+
+
+def _requirements(step_id: str) -> list[str]:
+    from trantib.sops import registry
+
+    return list(registry.get(SOP).step(step_id).requirements)
+
+
+def _live_task(case_id: int) -> Any:
+    from trantib.cases.models import Task
+
+    return Task.objects.get(case_id=case_id, status__in=LIVE)
+
+
+def case_open(people: dict[str, Any], label: str) -> tuple[int, float, float]:
+    """One PPL case brought to the start of its correction loop (the draft, attached).
+    Returns the case id and the seconds of its first two completions (steps 1 and 2)."""
+    from trantib.accounts.models import OrgUnit
+    from trantib.cases import services
+
+    unit = OrgUnit.objects.get(code=UNIT)
+    t0 = time.perf_counter()
+    case = services.case_start(
+        sop_code=SOP,
+        unit=unit,
+        actor=people["kasi_trantib"],
+        subject=f"Penertiban rumah kos ({label})",
+        data=START_DATA,
+        requirements=_requirements("terima_laporan"),
+    )
+    t1 = time.perf_counter()
+    services.task_complete(
+        task=_live_task(case.pk),
+        actor=people["camat"],
+        data={"perintah": "Tertibkan lokasi bersama Danru dan anggota."},
+        requirements=_requirements("perintah_camat"),
+    )
+    t2 = time.perf_counter()
+    services.attachment_add(
+        case=case, actor=people["kasi_trantib"], name="draft-sprint.pdf", content=io.BytesIO(PDF)
+    )
+    return case.pk, t1 - t0, t2 - t1
+
+
+def cases_prepare(count: int, label: str) -> list[int]:
+    people = _people()
+    return [case_open(people, f"{label} {i + 1}")[0] for i in range(count)]
+
+
+# -- one completion through the services ----------------------------------------------------
+
+
+class Loop:
+    """Completes the live loop task of the given cases through ``services.task_complete``."""
+
+    def __init__(self, case_ids: Sequence[int]) -> None:
+        from trantib.cases.models import Attachment
+
+        self.case_ids = list(case_ids)
+        self.people = _people()
+        self.attachment = dict(
+            Attachment.objects.filter(case_id__in=self.case_ids).values_list("case_id", "pk")
+        )
+        self.requirements = {s: _requirements(s) for s in (DRAFT, CHECK)}
+
+    def live(self) -> dict[int, Any]:
+        """The live task of every case, in one query (outside the timed calls)."""
+        from trantib.cases.models import Task
+
+        tasks = Task.objects.filter(case_id__in=self.case_ids, status__in=LIVE)
+        return {t.case_id: t for t in tasks}
+
+    def complete(self, task: Any) -> None:
+        from trantib.cases import services
+
+        if task.step_id == DRAFT:
+            services.task_complete(
+                task=task,
+                actor=self.people["kasi_trantib"],
+                data={"draft": [self.attachment[task.case_id]]},
+                requirements=self.requirements[DRAFT],
+            )
+        else:
+            services.task_complete(
+                task=task,
+                actor=self.people["sekcam"],
+                data={"koreksi": KOREKSI},
+                decision="ada koreksi",
+                requirements=self.requirements[CHECK],
+            )
+
+
+# -- the same rows in raw SQL ---------------------------------------------------------------
+
+_TASK_DONE = (
+    "UPDATE cases_task SET status = 'done', assignee_id = %s, claimed_at = %s,"
+    " completed_at = %s, completed_by_id = %s, duration_seconds = %s, decision = %s,"
+    " requirements_checked = %s, data = %s WHERE id = %s"
+)
+_TASK_NEW = (
+    "INSERT INTO cases_task (unit_id, case_id, step_id, occurrence, kind, role, title, status,"
+    " created_at, due_at, standard, standard_minutes, decision, requirements_checked, data)"
+    " VALUES (%s, %s, %s, '', 'work', %s, %s, 'open', %s, %s, %s, %s, '', '[]', '{}')"
+    " RETURNING id"
+)
+_EVENT_NEW = (
+    "INSERT INTO cases_event (unit_id, case_id, seq, type, at, actor_id, task_id, data,"
+    " prev_hash, hash) VALUES (%s, %s, %s, 'task_completed', %s, %s, %s, %s, %s, %s)"
+)
+_JOB_NEW = (
+    "INSERT INTO {table} (id, status, enqueued_at, started_at, finished_at, args_kwargs,"
+    " priority, task_path, worker_ids, queue_name, backend_name, run_after, return_value,"
+    " exception_class_path, traceback) VALUES (%s, 'READY', %s, NULL, NULL, %s, 0, %s, '[]',"
+    " 'default', 'default', %s, NULL, '', '')"
+)
+_CASE_SAVE = "UPDATE cases_case SET state = %s, event_seq = %s, event_hash = %s WHERE id = %s"
+
+
+class RawLoop:
+    """The floor: the rows one completion writes (the task, the next task, its deadline job
+    for the worker, the event, the case), as five statements in one transaction, with no
+    ORM, no engine, no reads and no checks. The event hash is the real one (the chains of
+    these cases verify)."""
+
+    def __init__(self, case_ids: Sequence[int]) -> None:
+        from django.db import connection
+        from django_tasks_db.models import DBTaskResult
+
+        from trantib.cases.tasks import task_deadline_check
+        from trantib.sops import registry
+
+        self.job_sql = _JOB_NEW.format(table=connection.ops.quote_name(DBTaskResult._meta.db_table))
+        self.job_path = task_deadline_check.module_path
+        self.case_ids = list(case_ids)
+        people = _people()
+        self.actor = {DRAFT: people["kasi_trantib"].pk, CHECK: people["sekcam"].pk}
+        self.requirements = {s: json.dumps(_requirements(s)) for s in (DRAFT, CHECK)}
+        spec = registry.get(SOP)
+        self.step = {
+            s: (
+                spec.step(s).role,
+                spec.step(s).display_title,
+                spec.step(s).time.text,
+                spec.step(s).time.upper_minutes or None,
+            )
+            for s in (DRAFT, CHECK)
+        }
+        self.cases: dict[int, dict[str, Any]] = {}
+        with connection.cursor() as cur:
+            marks = ", ".join(["%s"] * len(self.case_ids))
+            cur.execute(
+                f"SELECT id, unit_id, event_seq, event_hash, state FROM cases_case"
+                f" WHERE id IN ({marks})",
+                self.case_ids,
+            )
+            for cid, unit_id, seq, head, state in cur.fetchall():
+                self.cases[cid] = {
+                    "unit": unit_id,
+                    "seq": seq,
+                    "head": head,
+                    "state": json.loads(state) if isinstance(state, str) else state,
+                }
+            cur.execute(
+                f"SELECT case_id, id, step_id FROM cases_task WHERE case_id IN ({marks})"
+                " AND status IN ('open', 'claimed')",
+                self.case_ids,
+            )
+            for cid, tid, step in cur.fetchall():
+                self.cases[cid].update(task=tid, step=step, created=None)
+            cur.execute(
+                f"SELECT case_id, id FROM cases_attachment WHERE case_id IN ({marks})",
+                self.case_ids,
+            )
+            for cid, aid in cur.fetchall():
+                self.cases[cid]["attachment"] = aid
+
+    def complete(self, case_id: int) -> None:
+        from django.db import connection, transaction
+
+        from trantib.cases.audit import event_hash
+
+        c = self.cases[case_id]
+        step, nxt = c["step"], LOOP_NEXT[c["step"]]
+        now = dt.datetime.now(dt.UTC)
+        at = connection.ops.adapt_datetimefield_value(now)
+        actor = self.actor[step]
+        if step == DRAFT:
+            recorded: dict[str, Any] = {"draft": [c["attachment"]]}
+            decision = ""
+        else:
+            recorded, decision = {"koreksi": KOREKSI}, "ada koreksi"
+        created = c["created"] or now
+        duration = max(0, int((now - created).total_seconds()))
+        state = c["state"]
+        state["active"] = [nxt]
+        state["visits"][nxt] = state["visits"].get(nxt, 0) + 1
+        state["data"][step] = {**recorded, "_branch": decision} if decision else recorded
+        role, title, standard, minutes = self.step[nxt]
+        due = connection.ops.adapt_datetimefield_value(now + dt.timedelta(hours=1))
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute(
+                _TASK_DONE,
+                [
+                    actor,
+                    at,
+                    at,
+                    actor,
+                    duration,
+                    decision,
+                    self.requirements[step],
+                    json.dumps(recorded),
+                    c["task"],
+                ],
+            )
+            cur.execute(
+                _TASK_NEW, [c["unit"], case_id, nxt, role, title, at, due, standard, minutes]
+            )
+            new_task = cur.fetchone()[0]
+            cur.execute(
+                self.job_sql,
+                [
+                    uuid.uuid4().hex,
+                    at,
+                    json.dumps({"args": [new_task], "kwargs": {}}),
+                    self.job_path,
+                    due,
+                ],
+            )
+            payload = {
+                "step": step,
+                "occurrence": "",
+                "decision": decision,
+                "data": recorded,
+                "requirements": json.loads(self.requirements[step]),
+                "attachments": [],
+                "duration_seconds": duration,
+                "standard": self.step[step][2],
+                "before": {"active": [step]},
+                "after": {"active": [nxt]},
+                "offered": [
+                    {
+                        "task": new_task,
+                        "step": nxt,
+                        "kind": "work",
+                        "role": role,
+                        "occurrence": "",
+                        "due_at": str(now + dt.timedelta(hours=1)),
+                    }
+                ],
+            }
+            seq = c["seq"] + 1
+            digest = event_hash(
+                case_id=case_id,
+                seq=seq,
+                type="task_completed",
+                at=now,
+                actor_id=actor,
+                task_id=c["task"],
+                data=payload,
+                prev_hash=c["head"],
+            )
+            cur.execute(
+                _EVENT_NEW,
+                [
+                    c["unit"],
+                    case_id,
+                    seq,
+                    at,
+                    actor,
+                    c["task"],
+                    json.dumps(payload),
+                    c["head"],
+                    digest,
+                ],
+            )
+            cur.execute(_CASE_SAVE, [json.dumps(state), seq, digest, case_id])
+        c.update(seq=seq, head=digest, task=new_task, step=nxt, created=now)
+
+
+# -- throughput workers ---------------------------------------------------------------------
+
+
+def worker(
+    db_url: str,
+    var_dir: str,
+    path: str,
+    case_ids: list[int],
+    completions: int,
+    barrier: Any,
+    results: Any,
+) -> None:
+    """One worker process: its own connection, its own cases, ``completions`` of them in
+    rounds over its cases. A few untimed completions warm it up (first queries, caches);
+    only the loop after the barrier is timed."""
+    try:
+        boot(db_url, var_dir)
+        latencies: list[float] = []
+        warm_up = case_ids[:WARM_UP]
+        if path == "service":
+            loop = Loop(case_ids)
+            tasks = loop.live()
+            for cid in warm_up:
+                loop.complete(tasks[cid])
+            tasks = loop.live()
+            barrier.wait(timeout=120)
+            start = time.perf_counter()
+            while len(latencies) < completions:
+                for cid in case_ids[: completions - len(latencies)]:
+                    t0 = time.perf_counter()
+                    loop.complete(tasks[cid])
+                    latencies.append(time.perf_counter() - t0)
+                tasks = loop.live()
+        else:
+            raw = RawLoop(case_ids)
+            for cid in warm_up:
+                raw.complete(cid)
+            barrier.wait(timeout=120)
+            start = time.perf_counter()
+            while len(latencies) < completions:
+                for cid in case_ids[: completions - len(latencies)]:
+                    t0 = time.perf_counter()
+                    raw.complete(cid)
+                    latencies.append(time.perf_counter() - t0)
+        end = time.perf_counter()
+        results.put({"start": start, "end": end, "latencies": latencies})
+    except BaseException:
+        barrier.abort()
+        results.put({"error": traceback.format_exc()})
+
+
+# -- step 1 vs step N -----------------------------------------------------------------------
+
+
+def long_cases(count: int, steps: int) -> dict[str, Any]:
+    """``count`` cases run side by side to ``steps`` completed steps each; the seconds of
+    every step, by step number (1 = ``case_start``, 2 = the Camat's order, 3… = the loop)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    people = _people()
+    by_step: dict[int, list[float]] = {}
+    ids = []
+    for i in range(count):
+        cid, first, second = case_open(people, f"kasus panjang {i + 1}")
+        ids.append(cid)
+        by_step.setdefault(1, []).append(first)
+        by_step.setdefault(2, []).append(second)
+    loop = Loop(ids)
+    for step in range(3, steps + 1):
+        tasks = loop.live()
+        for cid in ids:
+            t0 = time.perf_counter()
+            loop.complete(tasks[cid])
+            by_step.setdefault(step, []).append(time.perf_counter() - t0)
+    # The queries of one more step of a long case, and of step 3 of a fresh case.
+    tasks = loop.live()
+    with CaptureQueriesContext(connection) as late:
+        loop.complete(tasks[ids[0]])
+    fresh = Loop([case_open(people, "kasus pembanding")[0]])
+    task = fresh.live()[fresh.case_ids[0]]
+    with CaptureQueriesContext(connection) as early:
+        fresh.complete(task)
+    return {
+        "by_step": by_step,
+        "queries_early": len(early.captured_queries),
+        "queries_late": len(late.captured_queries),
+    }
+
+
+# -- where the time goes --------------------------------------------------------------------
+
+# Where a function's own time is counted: the first matching rule wins.
+_AREAS: list[tuple[str, Callable[[str, str], bool]]] = [
+    (
+        "database driver and server round trips (sqlite3 / psycopg)",
+        lambda f, n: (
+            "/psycopg" in f
+            or "sqlite3." in n
+            or "epoll" in n
+            or "select." in n
+            or "psycopg" in n
+            or "socket" in n
+            or "CursorWrapper.execute" in n
+        ),
+    ),
+    ("deadline job enqueue (django-tasks, after commit)", lambda f, n: "django_tasks" in f),
+    ("Django ORM: SQL compiling, model instances", lambda f, n: "/django/db/" in f),
+    ("Django other (transactions hooks, i18n, timezone, signals)", lambda f, n: "/django/" in f),
+    ("SOP engine (trantib/engine)", lambda f, n: "/trantib/engine/" in f),
+    ("services, audit, selectors (trantib/cases, accounts)", lambda f, n: "/trantib/" in f),
+    (
+        "JSON, hashing, datetime",
+        lambda f, n: (
+            "/json/" in f
+            or "hashlib" in n
+            or "sha256" in n
+            or "datetime" in f
+            or "zoneinfo" in f
+            or "_json" in n
+        ),
+    ),
+    ("other Python (stdlib, copying, typing)", lambda f, n: True),
+]
+
+
+def _area(file: str, name: str) -> str:
+    return next(area for area, match in _AREAS if match(file, name))
+
+
+def _where(key: tuple[str, int, str]) -> str:
+    file, line, name = key
+    if file == "~":
+        return name
+    for marker in ("/site-packages/", str(REPO) + "/", "/lib/python3.11/"):
+        if marker in file:
+            file = file.split(marker, 1)[1]
+            break
+    return f"{file}:{line} {name}"
+
+
+def _sql_kind(sql: str) -> str:
+    head = " ".join(sql.split()[:6])
+    for table in (
+        "cases_task",
+        "cases_event",
+        "cases_case",
+        "cases_attachment",
+        "accounts_",
+        "django_tasks",
+        "sops_",
+    ):
+        if table in sql:
+            where = sql.split(" FROM ", 1)[-1][:60] if head.startswith("SELECT") else ""
+            return f"{head.split()[0]} {table}… {where}".strip()
+    return head[:80]
+
+
+def profile(completions: int, cases: int, top: int) -> dict[str, Any]:
+    """cProfile of ``completions`` completions in this process, and the SQL of one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    loop = Loop(cases_prepare(cases, "profil"))
+    queries: dict[str, list[str]] = {}
+    for _ in range(2):  # the draft, then the Sekcam's decision
+        task = loop.live()[loop.case_ids[0]]
+        with CaptureQueriesContext(connection) as ctx:
+            loop.complete(task)
+        queries[task.step_id] = [q["sql"] for q in ctx.captured_queries]
+    prof = cProfile.Profile()
+    done = 0
+    wall = 0.0
+    while done < completions:
+        tasks = loop.live()
+        for cid in loop.case_ids[: completions - done]:
+            t0 = time.perf_counter()
+            prof.enable()
+            loop.complete(tasks[cid])
+            prof.disable()
+            wall += time.perf_counter() - t0
+            done += 1
+    stats = pstats.Stats(prof)
+    raw: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
+    total = sum(v[2] for v in raw.values())
+    areas: dict[str, float] = {name: 0.0 for name, _ in _AREAS}
+    for (file, _line, name), (_cc, _nc, tt, _ct, callers) in raw.items():
+        own = _area(file, name)
+        if file != "~" or own == _AREAS[0][0] or not callers:
+            areas[own] += tt
+            continue
+        # A built-in (getattr, isinstance, str.join) counts for whoever called it.
+        spent = sum(c[2] for c in callers.values()) or 1.0
+        for (cfile, _cline, cname), c in callers.items():
+            areas[_area(cfile, cname)] += tt * c[2] / spent
+    skip = ("cProfile", "<built-in method builtins.exec>", "disable", "bench/", "contextlib")
+    rows: list[dict[str, Any]] = []
+    ours: list[dict[str, Any]] = []
+    for key, (_cc, nc, tt, ct, _callers) in sorted(raw.items(), key=lambda kv: -kv[1][3]):
+        where = _where(key)
+        if any(s in where for s in skip):
+            continue
+        row = {
+            "where": where,
+            "calls": nc / completions,
+            "cum_ms": ct / completions * 1000,
+            "own_ms": tt / completions * 1000,
+        }
+        if len(rows) < top:
+            rows.append(row)
+        if where.startswith("trantib/") and len(ours) < top:
+            ours.append(row)
+    return {
+        "completions": completions,
+        "wall_ms": wall / completions * 1000,
+        "profiled_ms": total / completions * 1000,
+        "areas": {k: v / completions * 1000 for k, v in areas.items()},
+        "top": rows,
+        "ours": ours,
+        "queries": {step: [_sql_kind(q) for q in sqls] for step, sqls in queries.items()},
+        "queries_full": queries,
+    }

@@ -1,0 +1,261 @@
+"""``make bench``: durable task completions per second through the services, on SQLite and on
+PostgreSQL, with 1 and 2 worker processes, against a raw-SQL floor; step 1 against step 200
+of a long case; and a profile of one completion. Writes docs/PERFORMANCE.md.
+
+    .venv/bin/python bench/run.py                      # the full run, ~2-3 minutes
+    .venv/bin/python bench/run.py --quick              # smaller counts, under a minute
+    .venv/bin/python bench/run.py --backends sqlite --completions 500 --output /tmp/p.md
+
+This process never imports Django: each database is set up, prepared and measured by spawned
+processes (:mod:`bench.harness`) that boot Django on the benchmark database, so one run
+measures both databases. The benchmark databases are its own: a SQLite file in a temporary
+folder and the PostgreSQL database ``trantib_bench`` (created and dropped here). Without a
+PostgreSQL server the run goes on with SQLite and says so in the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import multiprocessing as mp
+import os
+import shlex
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from bench import harness, report  # noqa: E402
+
+CTX = mp.get_context("spawn")
+PG_URL = "postgres://postgres@127.0.0.1:5432/trantib_bench"
+QUICK = {"completions": 600, "long_cases": 1, "profile_completions": 150}
+FULL = {"completions": 2000, "long_cases": 3, "profile_completions": 400}
+
+
+def parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--completions", type=int, help="completions per measured run (2000)")
+    p.add_argument("--quick", action="store_true", help="smaller counts: 600, 1 long case")
+    p.add_argument("--backends", default="sqlite,postgres", help="sqlite,postgres")
+    p.add_argument("--procs", default="1,2", help="worker process counts (1,2)")
+    p.add_argument("--cases-per-worker", type=int, default=20, help="cases each worker cycles")
+    p.add_argument("--long-steps", type=int, default=200, help="steps of the long case (200)")
+    p.add_argument("--long-cases", type=int, help="long cases run side by side (3)")
+    p.add_argument("--profile-completions", type=int, help="completions under cProfile (400)")
+    p.add_argument("--top", type=int, default=18, help="functions listed in the profile")
+    p.add_argument("--pg-url", default=PG_URL, help="the PostgreSQL benchmark database")
+    p.add_argument("--output", default=str(REPO / "docs" / "PERFORMANCE.md"))
+    p.add_argument("--var-dir", help="folder for the SQLite file (default: a temp folder)")
+    p.add_argument("--keep", action="store_true", help="keep the benchmark databases")
+    args = p.parse_args(argv)
+    for key, value in (QUICK if args.quick else FULL).items():
+        if getattr(args, key) is None:
+            setattr(args, key, value)
+    args.backends = [b.strip() for b in args.backends.split(",") if b.strip()]
+    unknown = set(args.backends) - set(report.LABEL)
+    if unknown:
+        p.error(f"unknown backend(s): {', '.join(sorted(unknown))}")
+    args.procs = [int(n) for n in args.procs.split(",")]
+    if args.long_steps < 4:
+        p.error("--long-steps must be at least 4")
+    return args
+
+
+class Log:
+    def __init__(self) -> None:
+        self.t0 = time.perf_counter()
+
+    def __call__(self, message: str) -> None:
+        print(f"[{time.perf_counter() - self.t0:6.1f}s] {message}", flush=True)
+
+
+# -- PostgreSQL -----------------------------------------------------------------------------
+
+
+def pg_recreate(url: str) -> str | None:
+    """Drop and create the benchmark database; the reason when no server answers."""
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if not name or name in ("postgres", "template0", "template1"):
+        return f"refusing to use database {name!r} for the benchmark"
+    try:
+        with psycopg.connect(
+            urlunsplit(parts._replace(path="/postgres")), autocommit=True, connect_timeout=3
+        ) as conn:
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    except psycopg.OperationalError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return f"no PostgreSQL server answered at {parts.hostname}:{parts.port or 5432} ({first})"
+    return None
+
+
+def pg_drop(url: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    with psycopg.connect(
+        urlunsplit(parts._replace(path="/postgres")), autocommit=True, connect_timeout=3
+    ) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                sql.Identifier(parts.path.lstrip("/"))
+            )
+        )
+
+
+# -- measuring ------------------------------------------------------------------------------
+
+
+def throughput(
+    *, url: str, var_dir: str, path: str, case_lists: list[list[int]], completions: int
+) -> dict[str, Any]:
+    """Run one worker process per case list, started together; collect their timings."""
+    procs = len(case_lists)
+    shares = [completions // procs + (1 if i < completions % procs else 0) for i in range(procs)]
+    barrier = CTX.Barrier(procs)
+    results = CTX.Queue()
+    workers = [
+        CTX.Process(target=harness.worker, args=(url, var_dir, path, ids, n, barrier, results))
+        for ids, n in zip(case_lists, shares, strict=True)
+    ]
+    for w in workers:
+        w.start()
+    got = [results.get(timeout=900) for _ in workers]
+    for w in workers:
+        w.join(timeout=60)
+    errors = [g["error"] for g in got if "error" in g]
+    if errors:
+        raise RuntimeError("a benchmark worker failed:\n" + errors[0])
+    latencies = [x * 1000 for g in got for x in g["latencies"]]
+    seconds = max(g["end"] for g in got) - min(g["start"] for g in got)
+    return {
+        "path": path,
+        "procs": procs,
+        "completions": len(latencies),
+        "seconds": seconds,
+        "rate": len(latencies) / seconds if seconds else math.nan,
+        "p50": statistics.median(latencies) if latencies else math.nan,
+        "p95": report.percentile(latencies, 95),
+    }
+
+
+def backend_measure(name: str, url: str, var_dir: str, args: argparse.Namespace, log: Log) -> Any:
+    label = report.LABEL[name]
+    out: dict[str, Any] = {"runs": []}
+    with ProcessPoolExecutor(
+        max_workers=1, mp_context=CTX, initializer=harness.boot, initargs=(url, var_dir)
+    ) as helper:
+        log(f"{label}: migrating and loading the demo organisation")
+        out["info"] = helper.submit(harness.database_setup).result()
+        for procs in args.procs:
+            for path in ("service", "raw"):
+                cases = max(1, min(args.cases_per_worker, args.completions // procs))
+                case_lists = [
+                    helper.submit(harness.cases_prepare, cases, f"{path} {procs}p w{i}").result()
+                    for i in range(procs)
+                ]
+                log(
+                    f"{label}: {procs} process(es), {report.PATH[path]}: "
+                    f"{args.completions} completions over {cases * procs} cases"
+                )
+                r = throughput(
+                    url=url,
+                    var_dir=var_dir,
+                    path=path,
+                    case_lists=case_lists,
+                    completions=args.completions,
+                )
+                out["runs"].append(r)
+                log(
+                    f"{label}:   {r['rate']:.0f} completions/s "
+                    f"(p50 {r['p50']:.2f} ms, p95 {r['p95']:.2f} ms, {r['seconds']:.1f} s)"
+                )
+        log(f"{label}: {args.long_cases} long case(s) to step {args.long_steps}")
+        out["long"] = helper.submit(harness.long_cases, args.long_cases, args.long_steps).result()
+        s = report.step_summary(out["long"], args.long_steps)
+        log(
+            f"{label}:   loop steps near the start {s['early']:.2f} ms, "
+            f"near {args.long_steps} {s['late']:.2f} ms"
+        )
+        log(f"{label}: profiling {args.profile_completions} completions")
+        out["profile"] = helper.submit(
+            harness.profile, args.profile_completions, 10, args.top
+        ).result()
+        out["profile"].pop("queries_full", None)
+        log(f"{label}: verifying the event chains")
+        out["chains"] = helper.submit(harness.chain_check).result()
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse(argv)
+    log = Log()
+    info = report.machine()
+    info["load_start"] = f"{os.getloadavg()[0]:.2f}"
+    own_var = args.var_dir is None
+    var_dir = args.var_dir or tempfile.mkdtemp(prefix="trantib-bench-")
+    backends: dict[str, Any] = {}
+    try:
+        for name in args.backends:
+            if name == "sqlite":
+                sqlite_dir = Path(var_dir) / "sqlite"
+                shutil.rmtree(sqlite_dir, ignore_errors=True)
+                sqlite_dir.mkdir(parents=True)
+                url = f"sqlite:///{sqlite_dir / 'bench.sqlite3'}"
+                backends[name] = backend_measure(name, url, str(sqlite_dir), args, log)
+            else:
+                problem = pg_recreate(args.pg_url)
+                if problem:
+                    log(f"PostgreSQL skipped: {problem}")
+                    backends[name] = {"skipped": problem}
+                    continue
+                pg_dir = Path(var_dir) / "postgres"
+                pg_dir.mkdir(parents=True, exist_ok=True)
+                try:
+                    backends[name] = backend_measure(name, args.pg_url, str(pg_dir), args, log)
+                finally:
+                    if not args.keep:
+                        pg_drop(args.pg_url)
+    finally:
+        if own_var and not args.keep:
+            shutil.rmtree(var_dir, ignore_errors=True)
+        elif args.keep:
+            log(f"kept the benchmark data in {var_dir}")
+    info["load_end"] = f"{os.getloadavg()[0]:.2f}"
+    command = ".venv/bin/python bench/run.py" + "".join(
+        f" {shlex.quote(a)}" for a in (sys.argv[1:] if argv is None else argv)
+    )
+    text = report.render(
+        command=command,
+        machine_info=info,
+        backends=backends,
+        steps=args.long_steps,
+        long_cases=args.long_cases,
+    )
+    output = Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text)
+    log(f"wrote {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

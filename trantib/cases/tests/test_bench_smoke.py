@@ -1,0 +1,67 @@
+"""The benchmark's code runs end to end with tiny counts (SQLite in a temporary folder) and
+writes its tables. No timing is asserted: numbers belong in docs/PERFORMANCE.md, not here."""
+
+from __future__ import annotations
+
+from bench import run
+
+
+def test_the_benchmark_writes_its_tables_and_profile_for_sqlite(tmp_path):
+    out = tmp_path / "PERFORMANCE.md"
+    argv = [
+        "--backends",
+        "sqlite",
+        "--completions",
+        "12",
+        "--cases-per-worker",
+        "2",
+        "--long-steps",
+        "8",
+        "--long-cases",
+        "1",
+        "--profile-completions",
+        "6",
+        "--var-dir",
+        str(tmp_path / "var"),
+        "--output",
+        str(out),
+    ]
+
+    assert run.main(argv) == 0
+
+    text = out.read_text()
+    for row in (
+        "| SQLite | 1 | services (`task_complete`) | 12 |",
+        "| SQLite | 1 | raw SQL floor | 12 |",
+        "| SQLite | 2 | services (`task_complete`) | 12 |",
+        "| SQLite | 2 | raw SQL floor | 12 |",
+    ):
+        assert row in text
+    assert "## Step 1 vs step 8 of a long case" in text
+    assert "| SQLite | " in text.split("## Step 1 vs step 8")[1].split("## Where")[0]
+    assert "Queries of one `draft_surat_perintah` completion" in text
+    assert "Queries of one `verifikasi_surat_perintah` completion" in text
+    assert "`trantib/cases/services.py:" in text
+    # Every chain the benchmark wrote, through the services or in raw SQL, verifies.
+    assert "SQLite (services and raw rows alike): 0 problems." in text
+    assert "PostgreSQL" not in text.split("## Results")[1]
+
+
+def test_the_benchmark_skips_postgresql_with_a_note_when_no_server_answers(tmp_path):
+    out = tmp_path / "PERFORMANCE.md"
+    argv = [
+        "--backends",
+        "postgres",
+        "--pg-url",
+        "postgres://postgres@127.0.0.1:1/trantib_bench",
+        "--var-dir",
+        str(tmp_path / "var"),
+        "--output",
+        str(out),
+    ]
+
+    assert run.main(argv) == 0
+
+    text = out.read_text()
+    assert "| PostgreSQL | – | – | – | – | skipped: no PostgreSQL server answered" in text
+    assert "the targets, which are about PostgreSQL, are not judged in this run" in text
