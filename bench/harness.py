@@ -537,6 +537,89 @@ def _sql_kind(sql: str) -> str:
     return head[:80]
 
 
+# The parts of one completion timed without a profiler: (label, where, attribute). Each is
+# wrapped with a timer for the measurement and put back afterwards.
+_PARTS = [
+    (
+        "lock the case row (SELECT … FOR UPDATE, unit and SOP version joined)",
+        "services",
+        "_lock_case",
+    ),
+    ("re-read the task under the lock (assignee, completed_by joined)", "services", "_lock_task"),
+    ("check the position (person_holds)", "services", "person_holds"),
+    ("check the attachments (_check_files)", "services", "_check_files"),
+    ("engine: check the fields (runtime.check_data)", "runtime", "check_data"),
+    ("engine: the outcome (runtime.apply)", "runtime", "apply"),
+    ("save the task (Task.save, UPDATE)", "Task", "save"),
+    ("insert the next task (bulk_create)", "Task.objects", "bulk_create"),
+    ("enqueue its deadline job (django-tasks INSERT)", "services", "_schedule_deadlines"),
+    ("append the event (audit_record: hash + INSERT)", "services", "audit_record"),
+    ("save the case (Case.save, UPDATE)", "Case", "save"),
+    ("commit", "connection", "commit"),
+]
+
+
+def parts(completions: int, cases: int) -> dict[str, Any]:
+    """Wall-clock ms per completion spent in each part of ``task_complete``."""
+    from django.db import connections
+
+    from trantib.cases import services
+    from trantib.cases.models import Case, Task
+    from trantib.engine import runtime
+
+    owners: dict[str, Any] = {
+        "services": services,
+        "runtime": runtime,
+        "Task": Task,
+        "Case": Case,
+        "Task.objects": Task.objects,
+        "connection": connections["default"],
+    }
+    spent: dict[str, float] = {label: 0.0 for label, _, _ in _PARTS}
+    saved: list[tuple[Any, str, Any, bool]] = []
+
+    def timed(label: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[label] += time.perf_counter() - t0
+
+        return wrapper
+
+    loop = Loop(cases_prepare(cases, "bagian"))
+    for label, owner_name, attr in _PARTS:
+        owner = owners[owner_name]
+        own = attr in vars(owner) if hasattr(owner, "__dict__") else False
+        original = getattr(owner, attr)
+        saved.append((owner, attr, original, own))
+        setattr(owner, attr, timed(label, original))
+    total = 0.0
+    done = 0
+    try:
+        while done < completions:
+            tasks = loop.live()
+            for cid in loop.case_ids[: completions - done]:
+                t0 = time.perf_counter()
+                loop.complete(tasks[cid])
+                total += time.perf_counter() - t0
+                done += 1
+    finally:
+        for owner, attr, original, own in reversed(saved):
+            if own:
+                setattr(owner, attr, original)
+            else:
+                delattr(owner, attr)
+    # _lock_task calls _lock_case: keep only its own part, the task's re-read.
+    spent[_PARTS[1][0]] -= spent[_PARTS[0][0]]
+    return {
+        "completions": completions,
+        "total_ms": total / completions * 1000,
+        "parts": {label: t / completions * 1000 for label, t in spent.items()},
+    }
+
+
 def profile(completions: int, cases: int, top: int) -> dict[str, Any]:
     """cProfile of ``completions`` completions in this process, and the SQL of one."""
     from django.db import connection

@@ -52,7 +52,11 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--cases-per-worker", type=int, default=20, help="cases each worker cycles")
     p.add_argument("--long-steps", type=int, default=200, help="steps of the long case (200)")
     p.add_argument("--long-cases", type=int, help="long cases run side by side (3)")
-    p.add_argument("--profile-completions", type=int, help="completions under cProfile (400)")
+    p.add_argument(
+        "--profile-completions",
+        type=int,
+        help="completions timed by part, then under cProfile (400)",
+    )
     p.add_argument("--top", type=int, default=18, help="functions listed in the profile")
     p.add_argument("--pg-url", default=PG_URL, help="the PostgreSQL benchmark database")
     p.add_argument("--output", default=str(REPO / "docs" / "PERFORMANCE.md"))
@@ -195,6 +199,8 @@ def backend_measure(name: str, url: str, var_dir: str, args: argparse.Namespace,
             f"{label}:   loop steps near the start {s['early']:.2f} ms, "
             f"near {args.long_steps} {s['late']:.2f} ms"
         )
+        log(f"{label}: timing the parts of {args.profile_completions} completions")
+        out["parts"] = helper.submit(harness.parts, args.profile_completions, 10).result()
         log(f"{label}: profiling {args.profile_completions} completions")
         out["profile"] = helper.submit(
             harness.profile, args.profile_completions, 10, args.top
