@@ -18,6 +18,7 @@ import io
 import json
 import os
 import pstats
+import re
 import sys
 import time
 import traceback
@@ -521,20 +522,24 @@ def _where(key: tuple[str, int, str]) -> str:
 
 
 def _sql_kind(sql: str) -> str:
-    head = " ".join(sql.split()[:6])
-    for table in (
-        "cases_task",
-        "cases_event",
-        "cases_case",
-        "cases_attachment",
-        "accounts_",
-        "django_tasks",
-        "sops_",
-    ):
-        if table in sql:
-            where = sql.split(" FROM ", 1)[-1][:60] if head.startswith("SELECT") else ""
-            return f"{head.split()[0]} {table}… {where}".strip()
-    return head[:80]
+    """One statement in a line: what it does to which tables, and how wide it is."""
+    text = " ".join(sql.split())
+    verb = text.split(" ", 1)[0].upper()
+    if verb == "SELECT":
+        head, _, tail = text.partition(" FROM ")
+        tables = re.findall(r'(?:^|JOIN )"?(\w+)"?', tail)
+        what = "EXISTS" if head.startswith("SELECT 1 AS") else f"{head.count(',') + 1} columns"
+        lock = " FOR UPDATE" if "FOR UPDATE" in tail or "FOR NO KEY UPDATE" in tail else ""
+        return f"SELECT {' ⋈ '.join(tables)} ({what}){lock}"
+    if verb == "INSERT":
+        table = re.search(r'INTO "?(\w+)"?', text)
+        cols = text.split("(", 1)[1].split(")", 1)[0].count(",") + 1 if "(" in text else 0
+        return f"INSERT {table.group(1) if table else '?'} ({cols} columns)"
+    if verb == "UPDATE":
+        table = re.search(r'UPDATE "?(\w+)"?', text)
+        cols = re.findall(r'"(\w+)" = ', text.split(" WHERE ", 1)[0])
+        return f"UPDATE {table.group(1) if table else '?'} SET {', '.join(cols)}"
+    return text[:80]
 
 
 # The parts of one completion timed without a profiler: (label, where, attribute). Each is
