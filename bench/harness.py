@@ -537,8 +537,8 @@ def _sql_kind(sql: str) -> str:
         return f"INSERT {table.group(1) if table else '?'} ({cols} columns)"
     if verb == "UPDATE":
         table = re.search(r'UPDATE "?(\w+)"?', text)
-        cols = re.findall(r'"(\w+)" = ', text.split(" WHERE ", 1)[0])
-        return f"UPDATE {table.group(1) if table else '?'} SET {', '.join(cols)}"
+        fields = re.findall(r'"(\w+)" = ', text.split(" WHERE ", 1)[0])
+        return f"UPDATE {table.group(1) if table else '?'} SET {', '.join(fields)}"
     return text[:80]
 
 
