@@ -130,3 +130,21 @@ def holders_of(unit: OrgUnit, role_code: str, *, on: dt.date | None = None) -> Q
         .select_related("user")
         .order_by("acting_rank", "full_name", "pk")
     )
+
+
+def person_holds_role(
+    person: Person, unit: OrgUnit, role_code: str, *, on: dt.date | None = None
+) -> bool:
+    """Whether ``person`` holds ``role_code`` in ``unit`` on ``on`` (default: today in the
+    unit's zone), definitive or acting. One small EXISTS query: it runs on every task action."""
+    day = unit.today() if on is None else on
+    return (
+        Assignment.objects.filter(
+            _active_on(day),
+            person_id=person.pk,
+            position__unit_id=unit.pk,
+            position__code=role_code,
+        )
+        .order_by()
+        .exists()
+    )

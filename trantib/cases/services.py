@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trantib.accounts.models import OrgUnit, Person, Position
-from trantib.accounts.selectors import assignments_holding, holders_of
+from trantib.accounts.selectors import holders_of, person_holds_role
 from trantib.core.errors import Conflict, Invalid, NotAllowed
 from trantib.engine import runtime
 from trantib.engine.loader import load_text
@@ -122,7 +122,7 @@ def assignments_holding_person(person: Person, unit: OrgUnit) -> Any:
 
 
 def person_holds(person: Person, unit: OrgUnit, role: str) -> bool:
-    return assignments_holding(unit, role).filter(person=person).exists()
+    return person_holds_role(person, unit, role)
 
 
 # -- numbering ----------------------------------------------------------------------------
@@ -494,7 +494,8 @@ def _lock_case(case_id: int) -> Case:
 def _lock_task(task: Task) -> tuple[Case, Task]:
     """Lock the case, then re-read the task under the lock (always in this order)."""
     case = _lock_case(task.case_id)
-    fresh = Task.objects.select_related("completed_by", "assignee").get(pk=task.pk)
+    # People are loaded only for the messages of a refusal.
+    fresh = Task.objects.get(pk=task.pk)
     fresh.case = case
     return case, fresh
 
@@ -736,7 +737,8 @@ def _complete_locked(
         raise Invalid(exc.message, field=field) from None
     before_active = list(state.active)
     task.status = TaskStatus.DONE
-    task.assignee = task.assignee or actor
+    if task.assignee_id is None:
+        task.assignee = actor
     task.claimed_at = task.claimed_at or now
     task.completed_at, task.completed_by = now, actor
     task.duration_seconds = max(0, int((now - task.created_at).total_seconds()))
