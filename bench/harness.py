@@ -486,7 +486,7 @@ _AREAS: list[tuple[str, Callable[[str, str], bool]]] = [
             or "CursorWrapper.execute" in n
         ),
     ),
-    ("deadline job enqueue (django-tasks, after commit)", lambda f, n: "django_tasks" in f),
+    ("deadline job enqueue (django-tasks)", lambda f, n: "django_tasks" in f),
     ("Django ORM: SQL compiling, model instances", lambda f, n: "/django/db/" in f),
     ("Django other (transactions hooks, i18n, timezone, signals)", lambda f, n: "/django/" in f),
     ("SOP engine (trantib/engine)", lambda f, n: "/trantib/engine/" in f),
@@ -521,6 +521,10 @@ def _where(key: tuple[str, int, str]) -> str:
     return f"{file}:{line} {name}"
 
 
+def _columns(n: int) -> str:
+    return f"{n} column" if n == 1 else f"{n} columns"
+
+
 def _sql_kind(sql: str) -> str:
     """One statement in a line: what it does to which tables, and how wide it is."""
     text = " ".join(sql.split())
@@ -528,13 +532,14 @@ def _sql_kind(sql: str) -> str:
     if verb == "SELECT":
         head, _, tail = text.partition(" FROM ")
         tables = re.findall(r'(?:^|JOIN )"?(\w+)"?', tail)
-        what = "EXISTS" if head.startswith("SELECT 1 AS") else f"{head.count(',') + 1} columns"
-        lock = " FOR UPDATE" if "FOR UPDATE" in tail or "FOR NO KEY UPDATE" in tail else ""
+        what = "EXISTS" if head.startswith("SELECT 1 AS") else _columns(head.count(",") + 1)
+        found = re.search(r"FOR (?:NO KEY )?UPDATE(?: OF [\w\", ]+)?", tail)
+        lock = f" {found.group(0)}".replace('"', "") if found else ""
         return f"SELECT {' ⋈ '.join(tables)} ({what}){lock}"
     if verb == "INSERT":
         table = re.search(r'INTO "?(\w+)"?', text)
         cols = text.split("(", 1)[1].split(")", 1)[0].count(",") + 1 if "(" in text else 0
-        return f"INSERT {table.group(1) if table else '?'} ({cols} columns)"
+        return f"INSERT {table.group(1) if table else '?'} ({_columns(cols)})"
     if verb == "UPDATE":
         table = re.search(r'UPDATE "?(\w+)"?', text)
         fields = re.findall(r'"(\w+)" = ', text.split(" WHERE ", 1)[0])
@@ -680,6 +685,14 @@ def profile(completions: int, cases: int, top: int) -> dict[str, Any]:
         if where.startswith("trantib/") and len(ours) < top:
             ours.append(row)
     return {
+        "joined_locks": sorted(
+            {
+                _sql_kind(sql)
+                for sqls in queries.values()
+                for sql in sqls
+                if re.search(r"FOR (NO KEY )?UPDATE(?! OF)", sql) and " JOIN " in sql
+            }
+        ),
         "completions": completions,
         "wall_ms": wall / completions * 1000,
         "profiled_ms": total / completions * 1000,

@@ -144,7 +144,10 @@ def _machine_section(m: dict[str, str], backends: dict[str, Any]) -> list[str]:
     rows += [
         ("Date", m["date"]),
         ("Commit", m["commit"]),
-        ("Load average (1 min) at start / end", f"{m['load_start']} / {m['load_end']}"),
+        (
+            "Load average (1 min): start / highest / end",
+            f"{m['load_start']} / {m['load_max']} / {m['load_end']}",
+        ),
     ]
     out = ["## Machine", "", "| | |", "|---|---|"]
     out += [f"| {k} | {v} |" for k, v in rows]
@@ -211,15 +214,15 @@ def _profile_section(backends: dict[str, Any]) -> list[str]:
         p = b.get("profile")
         if not p:
             continue
-        service1 = _find(b["runs"], "service", 1)
-        plain = f"{service1['p50']:.2f} ms" if service1 else "?"
+        parts = b.get("parts")
+        plain = f"{parts['total_ms']:.2f} ms" if parts else "?"
         out += [f"### {LABEL[name]}", ""]
         out += _parts_rows(b.get("parts"))
         out += [
             f"{p['completions']} loop completions profiled in one process with cProfile: "
-            f"{p['wall_ms']:.2f} ms per completion under the profiler against {plain} (p50) "
-            "without it, so read the shares, not the milliseconds: the profiler taxes every "
-            "Python call and leaves the database's own time as it is.",
+            f"{p['wall_ms']:.2f} ms per completion under the profiler against {plain} "
+            "without it (the parts above), so read the shares, not the milliseconds: the "
+            "profiler taxes every Python call and leaves the database's own time as it is.",
             "",
         ]
         for step, queries in p["queries"].items():
@@ -289,28 +292,7 @@ def _function_rows(rows: list[dict[str, Any]]) -> list[str]:
 
 def _reading(backends: dict[str, Any], steps: int, m: dict[str, str]) -> list[str]:
     out = ["## Reading against the targets", ""]
-    pg = backends.get("postgres", {})
-    if pg.get("runs"):
-        s2, f2 = _find(pg["runs"], "service", 2), _find(pg["runs"], "raw", 2)
-        if s2:
-            verdict = "met" if s2["rate"] >= TARGET_RATE else "not met"
-            out.append(
-                f"- **≥ {TARGET_RATE} completions/s on PostgreSQL with 2 processes: {verdict}** "
-                f"— {s2['rate']:.0f}/s (p50 {s2['p50']:.2f} ms, p95 {s2['p95']:.2f} ms)."
-            )
-        if s2 and f2:
-            ratio = f2["rate"] / s2["rate"]
-            verdict = "met" if ratio <= TARGET_FLOOR_RATIO else "not met"
-            out.append(
-                f"- **Within {TARGET_FLOOR_RATIO:.0f}x of the raw-SQL floor: {verdict}** — the "
-                f"floor writes {f2['rate']:.0f}/s with 2 processes, the services "
-                f"{s2['rate']:.0f}/s: {ratio:.1f}x."
-            )
-    elif "postgres" in backends:
-        out.append(
-            f"- PostgreSQL was not measured ({pg.get('skipped')}): the targets, which are "
-            "about PostgreSQL, are not judged in this run."
-        )
+    out += _reading_postgres(backends.get("postgres"))
     for name, b in backends.items():
         if "long" not in b:
             continue
@@ -320,10 +302,44 @@ def _reading(backends: dict[str, Any], steps: int, m: dict[str, str]) -> list[st
         out.append(
             f"- **Step {steps} no slower than step 1 ({LABEL[name]}): {verdict}** — loop "
             f"steps near {steps} take {s['late']:.2f} ms against {s['early']:.2f} ms near the "
-            f"start ({ratio:.2f}x; up to {NOISE:.2f}x counts as noise) with "
-            f"{b['long']['queries_late']} queries against {b['long']['queries_early']}: the "
-            "history of a case is never read while completing its step (the chain head is "
-            f"kept on the case row). `case_start` itself costs {s['first']:.2f} ms."
+            f"start ({ratio:.2f}x; up to {NOISE:.2f}x counts as noise), with "
+            f"{b['long']['queries_late']} queries against {b['long']['queries_early']}: "
+            "completing a step never reads the case's history (the head of the event chain "
+            f"is kept on the case row). `case_start` itself takes {s['first']:.2f} ms."
+        )
+    for name, b in backends.items():
+        parts = b.get("parts")
+        if not parts:
+            continue
+        items = list(parts["parts"].items())
+        total = parts["total_ms"]
+        reads = sum(ms for _, ms in items[:4])
+        writes = sum(ms for _, ms in items[6:11])
+        out.append(
+            f"- **Where the time goes ({LABEL[name]}, {total:.2f} ms a completion, no "
+            f"profiler)**: the four reads before anything is written (lock the case, re-read "
+            f"the task, check the position, check the attachments) take {reads:.2f} ms "
+            f"({reads / total:.0%}); the five writes through the ORM {writes:.2f} ms "
+            f"({writes / total:.0%}), where the floor writes the same rows and commits in "
+            f"{_floor_p50(b):.2f} ms (p50, one process); the engine "
+            f"{items[4][1] + items[5][1]:.2f} ms; the commit {items[11][1]:.2f} ms."
+        )
+    for name, b in backends.items():
+        p = b.get("profile")
+        if not p:
+            continue
+        total = sum(p["areas"].values()) or 1.0
+        orm = next(v for k, v in p["areas"].items() if k.startswith("Django ORM"))
+        driver = next(v for k, v in p["areas"].items() if k.startswith("database driver"))
+        per_step = "; ".join(
+            f"`{step}` {len(q)} ({sum(1 for x in q if x.startswith('SELECT'))} reads)"
+            for step, q in p["queries"].items()
+        )
+        out.append(
+            f"- Under cProfile ({LABEL[name]}): {orm / total:.0%} of the time is Django's ORM "
+            f"compiling SQL and building model instances, {driver / total:.0%} the database "
+            f"driver (round trips, the server's work, the commit). Statements per "
+            f"completion, BEGIN and COMMIT included: {per_step}."
         )
     lite = backends.get("sqlite", {})
     if lite.get("runs"):
@@ -333,49 +349,15 @@ def _reading(backends: dict[str, Any], steps: int, m: dict[str, str]) -> list[st
             more = ""
             if s2:
                 more = (
-                    f" A second process gives {s2['rate']:.0f}/s: SQLite lets one writer at "
-                    "a time hold the database, so extra processes wait for its lock."
+                    f" Two processes give {s2['rate']:.0f}/s ({s2['rate'] / s1['rate']:.2f}x):"
+                    " their Python runs side by side, their writes take turns (SQLite has one "
+                    "writer at a time)."
                 )
             out.append(
-                f"- SQLite (one process): {s1['rate']:.0f} completions/s through the "
-                f"services against {f1['rate']:.0f}/s of raw SQL "
-                f"({f1['rate'] / s1['rate']:.1f}x): the writes are cheap in-process calls, so "
-                f"nearly all of a completion is Python.{more}"
+                f"- SQLite, one process: {s1['rate']:.0f} completions/s through the services, "
+                f"{f1['rate']:.0f}/s of raw SQL ({f1['rate'] / s1['rate']:.1f}x): the writes "
+                f"are in-process calls, so nearly all of a completion is Python.{more}"
             )
-    for name, b in backends.items():
-        p = b.get("profile")
-        if not p:
-            continue
-        total = sum(p["areas"].values()) or 1.0
-        areas = sorted(p["areas"].items(), key=lambda kv: -kv[1])
-        driver = next(v for k, v in p["areas"].items() if k.startswith("database driver"))
-        top = ", ".join(f"{k} {v / total:.0%}" for k, v in areas[:3])
-        queries = {step: len(q) for step, q in p["queries"].items()}
-        reads = {
-            step: sum(1 for x in q if x.startswith("SELECT")) for step, q in p["queries"].items()
-        }
-        per_step = "; ".join(f"`{step}` {n} ({reads[step]} reads)" for step, n in queries.items())
-        out.append(
-            f"- Where the time goes on {LABEL[name]}: {driver / total:.0%} of the profiled "
-            f"time is in the database driver (round trips, the server's work, the commit); "
-            f"the largest areas are {top}. Statements per completion, BEGIN and COMMIT "
-            f"included: {per_step}."
-        )
-    for name, b in backends.items():
-        parts = b.get("parts")
-        if not parts:
-            continue
-        items = list(parts["parts"].items())
-        reads = sum(ms for _, ms in items[:4])
-        writes = sum(ms for _, ms in items[6:11])
-        out.append(
-            f"- Without the profiler ({LABEL[name]}, {parts['total_ms']:.2f} ms a completion): "
-            f"the four reads before anything is written (lock the case, re-read the task, "
-            f"check the position, check the attachments) take {reads:.2f} ms "
-            f"({reads / parts['total_ms']:.0%}), the five writes through the ORM "
-            f"{writes:.2f} ms ({writes / parts['total_ms']:.0%}), the engine "
-            f"{items[4][1] + items[5][1]:.2f} ms and the commit {items[11][1]:.2f} ms."
-        )
     for name, b in backends.items():
         c = b.get("chains")
         if c:
@@ -385,15 +367,66 @@ def _reading(backends: dict[str, Any], steps: int, m: dict[str, str]) -> list[st
                 f"{c['problems']} problems."
             )
     try:
-        load = float(m["load_start"])
-    except ValueError:
+        load = float(m["load_max"])
+    except (KeyError, ValueError):
         load = 0.0
     if load > 0.5:
         out.append(
-            f"- The load average was {m['load_start']} when the run started: other work was "
-            "sharing the two cores, so these numbers are below what a quiet machine gives. "
-            "Rerun `make bench` on a quiet machine before quoting them."
+            f"- The 1-minute load average reached {m['load_max']} during the run: other work "
+            "was sharing the two cores, so these numbers are below what a quiet machine "
+            "gives and the 1-vs-2-process comparisons are the least reliable. Rerun "
+            "`make bench` on a quiet machine before quoting them."
         )
+    return out
+
+
+def _floor_p50(b: dict[str, Any]) -> float:
+    floor = _find(b.get("runs", []), "raw", 1)
+    return floor["p50"] if floor else math.nan
+
+
+def _reading_postgres(pg: dict[str, Any] | None) -> list[str]:
+    if pg is None:
+        return []
+    if not pg.get("runs"):
+        return [
+            f"- PostgreSQL was not measured ({pg.get('skipped')}): the targets, which are "
+            "about PostgreSQL, are not judged in this run."
+        ]
+    out = []
+    s1, s2 = _find(pg["runs"], "service", 1), _find(pg["runs"], "service", 2)
+    f1, f2 = _find(pg["runs"], "raw", 1), _find(pg["runs"], "raw", 2)
+    if s2:
+        verdict = "met" if s2["rate"] >= TARGET_RATE else "not met"
+        out.append(
+            f"- **≥ {TARGET_RATE} completions/s on PostgreSQL with 2 processes: {verdict}** "
+            f"— {s2['rate']:.0f}/s (p50 {s2['p50']:.2f} ms, p95 {s2['p95']:.2f} ms)."
+        )
+    if s2 and f2:
+        ratio = f2["rate"] / s2["rate"]
+        verdict = "met" if ratio <= TARGET_FLOOR_RATIO else "not met"
+        out.append(
+            f"- **Within {TARGET_FLOOR_RATIO:.0f}x of the raw-SQL floor: {verdict}** — the "
+            f"floor writes {f2['rate']:.0f}/s with 2 processes, the services "
+            f"{s2['rate']:.0f}/s: {ratio:.1f}x."
+        )
+    if s1 and s2 and f1 and f2:
+        line = (
+            f"- **A second process on PostgreSQL** gives the services "
+            f"{s2['rate'] / s1['rate']:.2f}x the completions/s of one (p50 {s1['p50']:.2f} → "
+            f"{s2['p50']:.2f} ms) and the floor {f2['rate'] / f1['rate']:.2f}x."
+        )
+        locks = pg.get("profile", {}).get("joined_locks", [])
+        if locks:
+            line += (
+                f" The case is locked with `{locks[0]}`: without `OF`, PostgreSQL locks "
+                "every joined row, so the unit's row and the SOP version's row are locked "
+                "too, and every completion in the same unit (or on the same SOP version) "
+                "waits for the one before it, whatever its case. The lock also holds up "
+                "every insert that references the unit (their foreign-key check takes "
+                "FOR KEY SHARE, which FOR UPDATE excludes)."
+            )
+        out.append(line)
     return out
 
 

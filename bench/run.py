@@ -77,10 +77,15 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 class Log:
+    """Progress on stdout; it also keeps the highest load average seen (other work on the
+    machine makes the numbers worse, and the report says so)."""
+
     def __init__(self) -> None:
         self.t0 = time.perf_counter()
+        self.load_max = os.getloadavg()[0]
 
     def __call__(self, message: str) -> None:
+        self.load_max = max(self.load_max, os.getloadavg()[0])
         print(f"[{time.perf_counter() - self.t0:6.1f}s] {message}", flush=True)
 
 
@@ -246,6 +251,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.keep:
             log(f"kept the benchmark data in {var_dir}")
     info["load_end"] = f"{os.getloadavg()[0]:.2f}"
+    info["load_max"] = f"{max(log.load_max, os.getloadavg()[0]):.2f}"
     command = ".venv/bin/python bench/run.py" + "".join(
         f" {shlex.quote(a)}" for a in (sys.argv[1:] if argv is None else argv)
     )
