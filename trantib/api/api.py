@@ -1,7 +1,64 @@
-"""The REST API under /api/v1/ (django-ninja)."""
+"""The REST API under /api/v1/ (django-ninja): token auth, the routers, one error shape."""
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+import json
+import math
+from typing import Any, cast
 
-api = NinjaAPI(title="Trantib API", version="1", urls_namespace="api")
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.parser import Parser
+
+from .apis import (
+    attachments_router,
+    auth_router,
+    cases_router,
+    fallback_router,
+    sops_router,
+    tasks_router,
+)
+from .auth import TokenAuth
+from .errors import errors_install
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+class StrictJsonParser(Parser):
+    """JSON as the RFC has it: NaN and Infinity are not numbers a database can store."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = json.loads(request.body, parse_constant=_refuse_constant)
+        if any(isinstance(v, float) and not math.isfinite(v) for v in _numbers(data)):
+            raise ValueError("number out of range")
+        return cast(dict[str, Any], data)
+
+
+def _numbers(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        return [n for v in value.values() for n in _numbers(v)]
+    if isinstance(value, list):
+        return [n for v in value for n in _numbers(v)]
+    return [value] if isinstance(value, float) else []
+
+
+api = NinjaAPI(
+    title="Trantib API",
+    version="1",
+    description=(
+        "SOPs, cases, tasks and attachments of Trantib. Every operation but `POST /auth/token` "
+        'needs `Authorization: Bearer <token>`. Errors are `{"message", "field"}`.'
+    ),
+    urls_namespace="api",
+    auth=TokenAuth(),
+    parser=StrictJsonParser(),
+)
+errors_install(api)
+api.add_router("/auth", auth_router)
+api.add_router("/sops", sops_router)
+api.add_router("/cases", cases_router)
+api.add_router("/tasks", tasks_router)
+api.add_router("/attachments", attachments_router)
+api.add_router("", fallback_router)  # last: unknown paths get the JSON 404

@@ -1,0 +1,22 @@
+"""``Authorization: Bearer <token>``: the token's digest names the user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja.security import HttpBearer
+
+from .selectors import api_token_find
+from .services import api_token_used
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        found = api_token_find(token)
+        if found is None:
+            return None
+        api_token_used(token=found)
+        # The selectors and services read the user from here, as for a logged-in page.
+        request.user = found.user
+        return found.user

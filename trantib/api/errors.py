@@ -1,0 +1,100 @@
+"""Every error the API answers, in one shape: ``{"message": …, "field": …}``.
+
+``ServiceError`` keeps its status (Invalid 422, NotAllowed 403, NotFound 404, Conflict 409);
+ninja's input validation is 422 naming the first field at fault; a body that is not JSON, a
+broken multipart upload or an oversized request is 400; a missing or unknown token is 401.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from trantib.core.errors import ServiceError
+
+Handler = Callable[[HttpRequest, Any], HttpResponse]
+
+# Where ninja found the input: the first element of an error's ``loc``.
+_SOURCES = {"body", "query", "path", "form", "file", "header", "cookie"}
+
+
+def error_body(message: str, field: str = "") -> dict[str, str]:
+    return {"message": message, "field": field}
+
+
+def _field_of(loc: list[Any] | tuple[Any, ...], body_params: set[str]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in _SOURCES:
+        source = parts.pop(0)
+        # A JSON body is validated under the name of its parameter: drop it.
+        if source == "body" and parts and parts[0] in body_params:
+            parts.pop(0)
+    return ".".join(parts)
+
+
+def _message_of(error: dict[str, Any]) -> str:
+    kind = str(error.get("type", ""))
+    if kind == "missing":
+        return _("Wajib diisi.")
+    if kind == "value_error":
+        # Our own validators (schemas._text_check …): their message is already ours.
+        ctx = error.get("ctx") or {}
+        return str(ctx.get("error", error.get("msg", "")))
+    return _("Nilai tidak sah: %(detail)s") % {"detail": error.get("msg", kind)}
+
+
+def validation_error_body(errors: list[dict[str, Any]]) -> dict[str, str]:
+    if not errors:
+        return error_body(_("Masukan tidak sah."))
+    first = errors[0]
+    return error_body(_message_of(first), _field_of(first.get("loc", ()), {"payload"}))
+
+
+def errors_install(api: NinjaAPI) -> None:
+    def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+        return api.create_response(request, error_body(exc.message, exc.field), status=exc.status)
+
+    def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        return api.create_response(request, validation_error_body(exc.errors), status=422)
+
+    def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        response = api.create_response(
+            request,
+            error_body(_("Token API tidak ada atau tidak berlaku."), "Authorization"),
+            status=401,
+        )
+        response["WWW-Authenticate"] = 'Bearer realm="trantib"'
+        return response
+
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        # ninja's 400 is a body it could not parse; its other HttpErrors carry their text.
+        message = _("Isi permintaan bukan JSON yang sah.") if exc.status_code == 400 else str(exc)
+        return api.create_response(request, error_body(message), status=exc.status_code)
+
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return api.create_response(request, error_body(_("Tidak ditemukan.")), status=404)
+
+    def bad_upload(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return api.create_response(
+            request, error_body(_("Permintaan rusak atau terlalu besar.")), status=400
+        )
+
+    handlers: list[tuple[type[Exception], Handler]] = [
+        (ServiceError, service_error),
+        (ValidationError, validation_error),
+        (AuthenticationError, authentication_error),
+        (HttpError, http_error),
+        (Http404, not_found),
+        (MultiPartParserError, bad_upload),
+        # RequestDataTooBig, TooManyFieldsSent …: Django would answer them with an HTML 400.
+        (SuspiciousOperation, bad_upload),
+    ]
+    for exc_class, handler in handlers:
+        api.add_exception_handler(exc_class, handler)

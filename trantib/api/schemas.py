@@ -1,0 +1,364 @@
+"""What goes in and out of the API: pydantic schemas, and how models and specs become them.
+
+Input types are strict and bounded so that bad input is refused here with 422, before a
+database sees it: ids stay within a 64-bit integer, text holds no NUL character (PostgreSQL
+refuses it) and no lone surrogate, JSON values hold no NaN or infinity.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Annotated, Any
+
+from django.utils.translation import gettext as _
+from ninja import Schema
+from pydantic import AfterValidator, ConfigDict, Field
+
+from trantib.accounts.models import Person
+from trantib.cases.models import Attachment, Case, Event, Task
+from trantib.cases.selectors import task_is_overdue
+from trantib.engine.spec import RecordField, SOPSpec, Step
+
+MAX_ID = 2**63 - 1  # the largest BigAutoField value on SQLite and PostgreSQL
+NO_NUL = r"^[^\x00]*$"
+
+
+def _text_check(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError(_("Teks tidak boleh berisi karakter NUL."))
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(_("Teks bukan UTF-8 yang sah.")) from None
+    return value
+
+
+def _json_check(value: Any) -> Any:
+    """Walk a JSON value: every string (keys too) clean, every number finite."""
+    if isinstance(value, str):
+        _text_check(value)
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(_("Angka harus terhingga."))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _text_check(str(key))
+            _json_check(item)
+    elif isinstance(value, list):
+        for item in value:
+            _json_check(item)
+    return value
+
+
+Text = Annotated[str, Field(pattern=NO_NUL), AfterValidator(_text_check)]
+Code = Annotated[str, Field(max_length=40, pattern=NO_NUL), AfterValidator(_text_check)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+JsonObject = Annotated[dict[str, Any], AfterValidator(_json_check)]
+
+
+class InSchema(Schema):
+    # JSON bodies are taken as written: "1" is not a number, 1 is not a string.
+    model_config = ConfigDict(strict=True)
+
+
+# -- errors and tokens --------------------------------------------------------------------
+
+
+class ErrorOut(Schema):
+    message: str
+    field: str = Field(description="The input at fault (e.g. data.uraian, decision) or empty.")
+
+
+class TokenIn(InSchema):
+    username: Annotated[str, Field(max_length=150, pattern=NO_NUL), AfterValidator(_text_check)]
+    password: Annotated[str, Field(max_length=256, pattern=NO_NUL), AfterValidator(_text_check)]
+    name: Annotated[str, Field(max_length=100, pattern=NO_NUL), AfterValidator(_text_check)] = ""
+
+
+class TokenOut(Schema):
+    token: str
+
+
+# -- SOPs ---------------------------------------------------------------------------------
+
+
+class RoleOut(Schema):
+    id: str
+    name: str
+    external: bool
+
+
+class RecordOut(Schema):
+    name: str
+    label: str
+    type: str
+    required: bool
+    choices: list[str]
+
+
+class BranchOut(Schema):
+    label: str
+    to: str
+
+
+class StepOut(Schema):
+    id: str
+    no: str
+    kind: str
+    role: str
+    title: str
+    activity: str
+    requirements: list[str]
+    time: str
+    output: str
+    records: list[RecordOut]
+    branches: list[BranchOut]
+    next: str
+
+
+class SopOut(Schema):
+    code: str
+    version: int
+    status: str
+    name: str
+    domain: str
+    calendar: str
+    roles: list[RoleOut]
+
+
+class SopDetailOut(SopOut):
+    steps: list[StepOut]
+
+
+def _record_out(f: RecordField) -> RecordOut:
+    return RecordOut(
+        name=f.name, label=f.label, type=str(f.type), required=f.required, choices=list(f.choices)
+    )
+
+
+def _step_out(step: Step) -> StepOut:
+    return StepOut(
+        id=step.id,
+        no=step.no,
+        kind=str(step.kind),
+        role=step.role,
+        title=step.display_title,
+        activity=step.activity,
+        requirements=list(step.requirements),
+        time=step.time.text,
+        output=step.output,
+        records=[_record_out(f) for f in step.records],
+        branches=[BranchOut(label=b.label, to=b.to) for b in step.branches],
+        next=step.next,
+    )
+
+
+def sop_out(spec: SOPSpec) -> SopOut:
+    return SopOut(**_sop_fields(spec))
+
+
+def sop_detail_out(spec: SOPSpec) -> SopDetailOut:
+    return SopDetailOut(**_sop_fields(spec), steps=[_step_out(s) for s in spec.steps])
+
+
+def _sop_fields(spec: SOPSpec) -> dict[str, Any]:
+    return {
+        "code": spec.code,
+        "version": spec.version,
+        "status": spec.status,
+        "name": spec.name,
+        "domain": spec.domain,
+        "calendar": str(spec.calendar.kind),
+        "roles": [RoleOut(id=r.id, name=r.name, external=r.external) for r in spec.roles],
+    }
+
+
+# -- tasks and cases ----------------------------------------------------------------------
+
+
+class TaskOut(Schema):
+    id: int
+    case: int
+    case_number: str
+    step: str
+    occurrence: str
+    kind: str
+    role: str
+    title: str
+    status: str
+    assignee: str | None
+    due_at: dt.datetime | None
+    overdue: bool
+    completed_at: dt.datetime | None
+    completed_by: str | None
+    standard: str
+    duration_seconds: int | None
+    decision: str
+    data: dict[str, Any]
+    requirements_checked: list[str]
+    step_requirements: list[str]
+    records: list[RecordOut]
+    branches: list[str]
+
+
+class CaseRefOut(Schema):
+    id: int
+    number: str
+    status: str
+
+
+class CaseOut(Schema):
+    id: int
+    number: str
+    sop: str
+    sop_version: int
+    unit: str
+    subject: str
+    status: str
+    opened_at: dt.datetime
+    closed_at: dt.datetime | None
+    parent: str | None
+    children: list[CaseRefOut]
+    tasks: list[TaskOut]
+
+
+class CaseListOut(Schema):
+    count: int
+    items: list[CaseOut]
+
+
+class EventOut(Schema):
+    seq: int
+    type: str
+    at: dt.datetime
+    actor: str | None
+    task: int | None
+    data: dict[str, Any]
+    hash: str
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    task: int | None
+    uploaded_by: str | None
+    uploaded_at: dt.datetime
+
+
+def username(person: Person | None) -> str | None:
+    """The login of a person (None for nobody, or for a person without a login). The caller
+    selects ``person__user`` so that this reads no row."""
+    if person is None or person.user is None:
+        return None
+    return person.user.get_username()
+
+
+def task_out(task: Task, spec: SOPSpec, *, now: dt.datetime | None = None) -> TaskOut:
+    """``task.case`` must be loaded; ``spec`` is the SOP version of that case."""
+    try:
+        step: Step | None = spec.step(task.step_id)
+    except KeyError:
+        step = None
+    return TaskOut(
+        id=task.pk,
+        case=task.case_id,
+        case_number=task.case.number,
+        step=task.step_id,
+        occurrence=task.occurrence,
+        kind=task.kind,
+        role=task.role,
+        title=task.title,
+        status=task.status,
+        assignee=username(task.assignee),
+        due_at=task.due_at,
+        overdue=task_is_overdue(task, now),
+        completed_at=task.completed_at,
+        completed_by=username(task.completed_by),
+        standard=task.standard,
+        duration_seconds=task.duration_seconds,
+        decision=task.decision,
+        data=task.data if isinstance(task.data, dict) else {},
+        requirements_checked=list(task.requirements_checked or []),
+        step_requirements=list(step.requirements) if step else [],
+        records=[_record_out(f) for f in step.records] if step else [],
+        branches=[b.label for b in step.branches] if step else [],
+    )
+
+
+def case_out(
+    case: Case,
+    spec: SOPSpec,
+    *,
+    tasks: list[Task],
+    children: list[Case],
+    now: dt.datetime | None = None,
+) -> CaseOut:
+    for task in tasks:
+        task.case = case  # every task is of this case: no query for its number
+    return CaseOut(
+        id=case.pk,
+        number=case.number,
+        sop=case.sop_code,
+        sop_version=case.sop_version.version,
+        unit=case.unit.code,
+        subject=case.subject,
+        status=case.status,
+        opened_at=case.opened_at,
+        closed_at=case.closed_at,
+        parent=case.parent.number if case.parent is not None else None,
+        children=[CaseRefOut(id=c.pk, number=c.number, status=c.status) for c in children],
+        tasks=[task_out(t, spec, now=now) for t in tasks],
+    )
+
+
+def event_out(event: Event) -> EventOut:
+    return EventOut(
+        seq=event.seq,
+        type=event.type,
+        at=event.at,
+        actor=username(event.actor),
+        task=event.task_id,
+        data=event.data if isinstance(event.data, dict) else {"value": event.data},
+        hash=event.hash,
+    )
+
+
+def attachment_out(attachment: Attachment) -> AttachmentOut:
+    return AttachmentOut(
+        id=attachment.pk,
+        name=attachment.name,
+        content_type=attachment.content_type,
+        size=attachment.size,
+        sha256=attachment.sha256,
+        task=attachment.task_id,
+        uploaded_by=username(attachment.uploaded_by),
+        uploaded_at=attachment.uploaded_at,
+    )
+
+
+# -- inputs -------------------------------------------------------------------------------
+
+
+class CaseStartIn(InSchema):
+    sop: Code = Field(description="SOP code, e.g. PGD")
+    unit: Code = Field(description="Unit code, e.g. KRJ")
+    subject: Annotated[str, Field(max_length=300, pattern=NO_NUL), AfterValidator(_text_check)]
+    data: JsonObject = Field(default_factory=dict, description="The first step's fields")
+    requirements: list[Text] = Field(default_factory=list)
+    attachments: list[Id] = Field(default_factory=list)
+
+
+class TaskCompleteIn(InSchema):
+    data: JsonObject = Field(default_factory=dict, description="The step's fields")
+    decision: Annotated[str, Field(max_length=100, pattern=NO_NUL), AfterValidator(_text_check)] = (
+        ""
+    )
+    requirements: list[Text] = Field(default_factory=list)
+    attachments: list[Id] = Field(default_factory=list)
+
+
+class TaskReassignIn(InSchema):
+    assignee: Annotated[str, Field(max_length=150, pattern=NO_NUL), AfterValidator(_text_check)]
