@@ -1,10 +1,19 @@
-"""``trantib serve`` — the product on one machine: static files collected, then gunicorn."""
+"""``trantib serve`` — the product on one machine: static files collected, then gunicorn.
+
+Unless ``--no-worker``, the background worker (jobs and the deadline sweep, see ``trantib
+worker``) runs in a daemon thread of this process, so overdue tasks are marked within a minute
+with no second process. gunicorn then runs as a child: forking a process that has threads is
+unsafe, starting one with ``exec`` is not. With ``--no-worker`` this process becomes gunicorn.
+"""
 
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import sys
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from django.core.management import call_command
@@ -12,34 +21,66 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
 class Command(BaseCommand):
-    help = "Serve Trantib with gunicorn (static files through whitenoise)."
+    help = "Serve Trantib with gunicorn (static files through whitenoise) and the worker."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="do not run the background worker in this process (run 'trantib worker')",
+        )
 
-    def handle(self, *args: Any, host: str, port: int, workers: int, **opts: Any) -> None:
+    def handle(
+        self, *args: Any, host: str, port: int, workers: int, no_worker: bool, **opts: Any
+    ) -> None:
         if not 0 < port < 65536:
             raise CommandError(f"--port: {port} is not a port number")
         call_command("collectstatic", interactive=False, verbosity=0)
         gunicorn = Path(sys.executable).with_name("gunicorn")
         if not gunicorn.exists():
             raise CommandError(f"gunicorn not found next to {sys.executable}; run: make run")
-        self.stdout.write(f"Trantib: http://{host}:{port}/  (Ctrl-C to stop)")
-        self.stdout.flush()
-        # exec: gunicorn's arbiter handles SIGTERM/SIGINT and stops its workers cleanly.
-        # A later issue starts the in-process task worker here, before exec.
-        os.execv(  # noqa: S606 — our own venv's gunicorn, fixed arguments
+        argv = [
             str(gunicorn),
-            [
-                str(gunicorn),
-                "config.wsgi:application",
-                "--bind",
-                f"{host}:{port}",
-                "--workers",
-                str(workers),
-                "--access-logfile",
-                "-",
-            ],
+            "config.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "-",
+        ]
+        if no_worker:
+            self.stdout.write(f"Trantib: http://{host}:{port}/  (Ctrl-C to stop)")
+            self.stdout.flush()
+            # exec: gunicorn's arbiter handles SIGTERM/SIGINT and stops its workers cleanly.
+            os.execv(str(gunicorn), argv)  # noqa: S606 — our own venv's gunicorn, fixed arguments
+        self._serve_with_worker(argv, host=host, port=port)
+
+    def _serve_with_worker(self, argv: list[str], *, host: str, port: int) -> None:
+        from trantib.cases.management.commands.worker import worker_thread_start
+
+        loop = worker_thread_start()
+        self.stdout.write(
+            f"Trantib: http://{host}:{port}/  (Ctrl-C to stop; background worker in this "
+            f"process, deadline sweep every {loop.sweep_seconds:g} s)"
         )
+        self.stdout.flush()
+        server = subprocess.Popen(argv)  # noqa: S603 — our own venv's gunicorn, fixed arguments
+
+        def forward(signum: int, frame: FrameType | None) -> None:
+            # gunicorn's arbiter stops its workers cleanly; we stop when it has.
+            loop.stop()
+            if server.poll() is None:
+                server.send_signal(signum)
+
+        signal.signal(signal.SIGTERM, forward)
+        signal.signal(signal.SIGINT, forward)
+        code = server.wait()
+        loop.stop()
+        if loop.thread is not None:
+            loop.thread.join(timeout=30)
+        if code:
+            raise SystemExit(code)

@@ -1,0 +1,145 @@
+"""``trantib task list|complete`` — Tugas Saya and completing a step from the command line.
+
+``--attach bukti=foto.jpg`` uploads a file to the case and puts it in the step's field
+``bukti`` (``--attach foto.jpg``: only attached to the task), so steps that ask for photos or
+scans can be done here too. Upload and completion are one transaction: a refused completion
+leaves no attachment behind.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from trantib.accounts.models import Person
+from trantib.cases import selectors, services
+from trantib.cases.models import CaseStatus, Task
+
+from .. import cli
+from .case import task_line
+
+_ATTACH = re.compile(r"^(?P<field>[A-Za-z_][A-Za-z0-9_]*)=(?P<path>.+)$")
+
+
+class Command(BaseCommand):
+    help = "List your tasks (Tugas Saya) and complete one."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+        lst = sub.add_parser("list", help="Tugas Saya: late first, then by due time")
+        cli.add_as(lst, required=True)
+
+        complete = sub.add_parser("complete", help="complete a task; the case moves on")
+        complete.add_argument("task_id", type=int, metavar="TASK_ID")
+        cli.add_as(complete, required=True)
+        complete.add_argument("--data", metavar="JSON", help="the step's fields")
+        complete.add_argument("--data-file", metavar="FILE", help="the same, from a JSON file")
+        complete.add_argument("--decision", default="", metavar="LABEL", help="a branch label")
+        complete.add_argument(
+            "--requirement",
+            dest="requirements",
+            action="append",
+            default=[],
+            metavar="R",
+            help="a requirement that is met (repeat for several)",
+        )
+        complete.add_argument(
+            "--attach",
+            action="append",
+            default=[],
+            metavar="[FIELD=]FILE",
+            help="upload a photo or PDF (repeat for several)",
+        )
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        getattr(self, f"do_{opts['action']}")(**opts)
+
+    def do_list(self, *, username: str, **opts: Any) -> None:
+        user = cli.user_get(username)
+        tasks = list(selectors.task_list_mine(user))
+        if not tasks:
+            self.stdout.write("No tasks.")
+            return
+        rows = [
+            [
+                t.pk,
+                t.case.number,
+                t.step_id + (f" ({t.occurrence})" if t.occurrence and t.occurrence != "1" else ""),
+                t.status,
+                cli.local(t.due_at, t.case.unit),
+                "LATE" if selectors.task_is_overdue(t) else "",
+                cli.clip(t.title, 50),
+            ]
+            for t in tasks
+        ]
+        headers = ["ID", "Case", "Step", "Status", "Due", "Late", "Task"]
+        for line in cli.table(headers, rows):
+            self.stdout.write(line)
+
+    def do_complete(
+        self,
+        *,
+        task_id: int,
+        username: str,
+        data: str | None,
+        data_file: str | None,
+        decision: str,
+        requirements: list[str],
+        attach: list[str],
+        **opts: Any,
+    ) -> None:
+        user, person = cli.actor_get(username)
+        values = cli.data_load(data, data_file)
+        files = [_attach_arg(a) for a in attach]
+        with cli.service_errors():
+            task = selectors.task_get_for_user(user, task_id)
+            with transaction.atomic():
+                ids = self._upload(task, person, files, values)
+                done = services.task_complete(
+                    task=task,
+                    actor=person,
+                    data=values,
+                    decision=decision,
+                    requirements=requirements,
+                    attachments=ids,
+                )
+        case = task.case
+        case.refresh_from_db()
+        what = f"task {done.pk} ({done.step_id}) completed on {case.number}"
+        self.stdout.write(what + (f": {done.decision}" if done.decision else ""))
+        if case.status == CaseStatus.CLOSED:
+            self.stdout.write("The case is closed.")
+            return
+        for nxt in selectors.case_live_tasks(case):
+            self.stdout.write(f"  next: {task_line(nxt, case)}")
+
+    def _upload(
+        self, task: Task, person: Person, files: list[tuple[str, Path]], values: dict[str, Any]
+    ) -> list[int]:
+        ids: list[int] = []
+        for field, path in files:
+            with path.open("rb") as content:
+                attachment = services.attachment_add(
+                    case=task.case, actor=person, name=path.name, content=content, task=task
+                )
+            ids.append(attachment.pk)
+            if field:
+                current = values.get(field) or []
+                values[field] = [
+                    *(current if isinstance(current, list) else [current]),
+                    attachment.pk,
+                ]
+        return ids
+
+
+def _attach_arg(text: str) -> tuple[str, Path]:
+    match = _ATTACH.match(text)
+    field, path = (match["field"], Path(match["path"])) if match else ("", Path(text))
+    if not path.is_file():
+        raise cli.fail("--attach", f"no such file '{path}'")
+    return field, path
