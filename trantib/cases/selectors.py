@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from trantib.accounts.models import Person
 from trantib.accounts.selectors import UserLike, person_for_user, positions_for_user, units_for_user
 from trantib.core.errors import NotFound
 
@@ -34,8 +35,10 @@ def case_list_for_user(
     query: str = "",
 ) -> QuerySet[Case]:
     """The cases of the user's units, newest first, filtered."""
-    qs = Case.objects.filter(unit__in=units_for_user(user)).select_related(
-        "unit", "sop_version", "opened_by"
+    qs = (
+        Case.objects.filter(unit__in=units_for_user(user))
+        .select_related("unit", "sop_version", "opened_by")
+        .defer("sop_version__content")  # the whole YAML file: not for lists
     )
     if sop:
         qs = qs.filter(sop_code=sop)
@@ -91,8 +94,8 @@ def case_children(case: Case) -> QuerySet[Case]:
     return Case.objects.filter(parent=case).select_related("unit").order_by("pk")
 
 
-def _mine_q(user: UserLike) -> Q | None:
-    person = person_for_user(user)
+def _mine_q(user: UserLike, person: Person | None = None) -> Q | None:
+    person = person or person_for_user(user)
     if person is None:
         return None
     offered = Q()
@@ -104,10 +107,11 @@ def _mine_q(user: UserLike) -> Q | None:
     return mine
 
 
-def task_list_mine(user: UserLike) -> QuerySet[Task]:
+def task_list_mine(user: UserLike, *, person: Person | None = None) -> QuerySet[Task]:
     """Tugas Saya: live work tasks assigned to the user or offered to a position they hold,
-    overdue first, then by due time (no deadline last), then oldest first."""
-    mine = _mine_q(user)
+    overdue first, then by due time (no deadline last), then oldest first. ``person``: the
+    user's Person when the caller has it already (saves a query)."""
+    mine = _mine_q(user, person)
     if mine is None:
         return Task.objects.none()
     from django.db.models import F
@@ -141,8 +145,10 @@ def attachment_get_for_user(user: UserLike, attachment_id: int) -> Attachment:
     return found
 
 
-def notifications_for_user(user: UserLike, *, unread_only: bool = False) -> QuerySet[Notification]:
-    person = person_for_user(user)
+def notifications_for_user(
+    user: UserLike, *, unread_only: bool = False, person: Person | None = None
+) -> QuerySet[Notification]:
+    person = person or person_for_user(user)
     if person is None:
         return Notification.objects.none()
     qs = Notification.objects.filter(recipient=person).select_related("case", "task")

@@ -21,9 +21,11 @@ def home(request: HttpRequest) -> HttpResponse:
         "assignments": assignments,
         "sees_all_units": sees_all,
         "units": [] if sees_all else list(units_for_user(request.user)),
-        "task_count": task_list_mine(request.user).count() if person is not None else 0,
+        "task_count": (
+            task_list_mine(request.user, person=person).count() if person is not None else 0
+        ),
         "unread_count": (
-            notifications_for_user(request.user, unread_only=True).count()
+            notifications_for_user(request.user, unread_only=True, person=person).count()
             if person is not None
             else 0
         ),

@@ -49,7 +49,8 @@ def test_the_home_page_greets_the_person_and_lists_positions_and_units(
     client: Client, supervisor: AbstractUser, django_assert_max_num_queries
 ) -> None:
     client.force_login(supervisor)
-    with django_assert_max_num_queries(6):
+    # session and user, person, positions, units, the task and unread-notice counts
+    with django_assert_max_num_queries(8):
         html = client.get(reverse("home")).content.decode()
     person = supervisor.person  # type: ignore[attr-defined]
     assert f"Selamat datang, {person.full_name}" in html
