@@ -434,39 +434,53 @@ def worker(
 # -- step 1 vs step N -----------------------------------------------------------------------
 
 
-def long_cases(count: int, steps: int) -> dict[str, Any]:
-    """``count`` cases run side by side to ``steps`` completed steps each; the seconds of
-    every step, by step number (1 = ``case_start``, 2 = the Camat's order, 3… = the loop)."""
+def long_cases(count: int, steps: int, width: int) -> dict[str, Any]:
+    """Step 1 against step ``steps``: ``count`` long cases are run to step ``steps - width``,
+    then ``count`` young cases are opened (steps 1 and 2) and the next ``width`` steps of
+    both are timed in turns (the young cases' steps 3…, the long ones' steps …``steps``), so
+    that whatever else the machine is doing weighs on both alike. Seconds per step, and the
+    queries of one more step of each."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     people = _people()
-    by_step: dict[int, list[float]] = {}
-    ids = []
+    old = Loop([case_open(people, f"kasus panjang {i + 1}")[0] for i in range(count)])
+    for _ in range(3, steps - width + 1):
+        tasks = old.live()
+        for cid in old.case_ids:
+            old.complete(tasks[cid])
+    first, second, young_ids = [], [], []
     for i in range(count):
-        cid, first, second = case_open(people, f"kasus panjang {i + 1}")
-        ids.append(cid)
-        by_step.setdefault(1, []).append(first)
-        by_step.setdefault(2, []).append(second)
-    loop = Loop(ids)
-    for step in range(3, steps + 1):
-        tasks = loop.live()
-        for cid in ids:
-            t0 = time.perf_counter()
-            loop.complete(tasks[cid])
-            by_step.setdefault(step, []).append(time.perf_counter() - t0)
-    # The queries of one more step of a long case, and of step 3 of a fresh case.
-    tasks = loop.live()
-    with CaptureQueriesContext(connection) as late:
-        loop.complete(tasks[ids[0]])
-    fresh = Loop([case_open(people, "kasus pembanding")[0]])
-    task = fresh.live()[fresh.case_ids[0]]
-    with CaptureQueriesContext(connection) as early:
-        fresh.complete(task)
+        cid, one, two = case_open(people, f"kasus baru {i + 1}")
+        young_ids.append(cid)
+        first.append(one)
+        second.append(two)
+    young = Loop(young_ids)
+    early: list[float] = []
+    late: list[float] = []
+    for round_no in range(width):
+        young_tasks, old_tasks = young.live(), old.live()
+        for i, (y, o) in enumerate(zip(young.case_ids, old.case_ids, strict=True)):
+            turns = [(young, young_tasks[y], early), (old, old_tasks[o], late)]
+            if (round_no + i) % 2:
+                turns.reverse()
+            for loop, task, bucket in turns:
+                t0 = time.perf_counter()
+                loop.complete(task)
+                bucket.append(time.perf_counter() - t0)
+    young_task, old_task = young.live()[young_ids[0]], old.live()[old.case_ids[0]]
+    with CaptureQueriesContext(connection) as early_queries:
+        young.complete(young_task)
+    with CaptureQueriesContext(connection) as late_queries:
+        old.complete(old_task)
     return {
-        "by_step": by_step,
-        "queries_early": len(early.captured_queries),
-        "queries_late": len(late.captured_queries),
+        "first": first,
+        "second": second,
+        "early": early,
+        "late": late,
+        "queries_early": len(early_queries.captured_queries),
+        "queries_late": len(late_queries.captured_queries),
+        "query_steps": [3 + width, steps + 1],
     }
 
 

@@ -93,17 +93,11 @@ def windows(steps: int) -> tuple[range, range]:
     return range(3, 3 + width), range(steps - width + 1, steps + 1)
 
 
-def step_summary(long: dict[str, Any], steps: int) -> dict[str, float]:
-    by_step = {int(k): v for k, v in long["by_step"].items()}
-    early, late = windows(steps)
-    e = [x for s in early for x in by_step.get(s, [])]
-    la = [x for s in late for x in by_step.get(s, [])]
-    return {
-        "first": statistics.median(by_step[1]) * 1000,
-        "second": statistics.median(by_step[2]) * 1000,
-        "early": statistics.median(e) * 1000 if e else math.nan,
-        "late": statistics.median(la) * 1000 if la else math.nan,
-    }
+def step_summary(long: dict[str, Any]) -> dict[str, float]:
+    def median_ms(values: list[float]) -> float:
+        return statistics.median(values) * 1000 if values else math.nan
+
+    return {key: median_ms(long[key]) for key in ("first", "second", "early", "late")}
 
 
 def _find(runs: list[dict[str, Any]], path: str, procs: int) -> dict[str, Any] | None:
@@ -185,21 +179,24 @@ def _steps_section(backends: dict[str, Any], steps: int, cases: int) -> list[str
     out = [
         f"## Step 1 vs step {steps} of a long case",
         "",
-        f"{cases} case(s) of PPL run side by side through the correction loop to {steps} "
-        "completed steps each (one process, services). Step 1 is `case_start` (it opens the "
-        "case, takes the number and completes the first step), step 2 the Camat's order; from "
-        "step 3 on every step is the same loop completion, so the loop steps near the start "
-        "and near the end compare like with like. Medians, ms.",
+        f"{cases} PPL case(s) are run through the correction loop to step "
+        f"{late.start - 1}; then {cases} new case(s) are opened, and the next "
+        f"{len(early)} steps of the young and the long cases are timed in turns (one "
+        "process, services), so that other work on the machine weighs on both alike. Step 1 "
+        "is `case_start` (it opens the case, takes the number and completes the first "
+        "step), step 2 the Camat's order; from step 3 on every step is the same loop "
+        "completion, so the steps near the start and near the end compare like with like. "
+        "Medians, ms.",
         "",
         f"| Database | step 1 (`case_start`) | step 2 | steps {early.start}–{early.stop - 1} "
-        f"| steps {late.start}–{late.stop - 1} | late ÷ early | queries at step 3 "
-        f"| queries at step {steps + 1} |",
+        f"| steps {late.start}–{late.stop - 1} | late ÷ early | queries at step "
+        f"{early.stop} | queries at step {steps + 1} |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, b in backends.items():
         if "long" not in b:
             continue
-        s = step_summary(b["long"], steps)
+        s = step_summary(b["long"])
         out.append(
             f"| {LABEL[name]} | {_ms(s['first'])} | {_ms(s['second'])} | {_ms(s['early'])} "
             f"| {_ms(s['late'])} | {s['late'] / s['early']:.2f} | {b['long']['queries_early']} "
@@ -296,7 +293,7 @@ def _reading(backends: dict[str, Any], steps: int, m: dict[str, str]) -> list[st
     for name, b in backends.items():
         if "long" not in b:
             continue
-        s = step_summary(b["long"], steps)
+        s = step_summary(b["long"])
         ratio = s["late"] / s["early"]
         verdict = "met" if ratio <= NOISE else "not met"
         out.append(

@@ -3,7 +3,7 @@ PostgreSQL, with 1 and 2 worker processes, against a raw-SQL floor; step 1 again
 of a long case; and a profile of one completion. Writes docs/PERFORMANCE.md.
 
     .venv/bin/python bench/run.py                      # the full run, ~2-3 minutes
-    .venv/bin/python bench/run.py --quick              # smaller counts, under a minute
+    .venv/bin/python bench/run.py --quick              # smaller counts, about a minute
     .venv/bin/python bench/run.py --backends sqlite --completions 500 --output /tmp/p.md
 
 This process never imports Django: each database is set up, prepared and measured by spawned
@@ -198,8 +198,11 @@ def backend_measure(name: str, url: str, var_dir: str, args: argparse.Namespace,
                     f"(p50 {r['p50']:.2f} ms, p95 {r['p95']:.2f} ms, {r['seconds']:.1f} s)"
                 )
         log(f"{label}: {args.long_cases} long case(s) to step {args.long_steps}")
-        out["long"] = helper.submit(harness.long_cases, args.long_cases, args.long_steps).result()
-        s = report.step_summary(out["long"], args.long_steps)
+        width = len(report.windows(args.long_steps)[0])
+        out["long"] = helper.submit(
+            harness.long_cases, args.long_cases, args.long_steps, width
+        ).result()
+        s = report.step_summary(out["long"])
         log(
             f"{label}:   loop steps near the start {s['early']:.2f} ms, "
             f"near {args.long_steps} {s['late']:.2f} ms"
