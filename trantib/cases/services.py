@@ -25,13 +25,14 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from trantib.accounts.models import OrgUnit, Person, Position
 from trantib.accounts.selectors import holders_of, person_holds_role
 from trantib.core.errors import Conflict, Invalid, NotAllowed
 from trantib.engine import runtime
 from trantib.engine.loader import load_text
-from trantib.engine.spec import FieldType, SOPSpec, Step
+from trantib.engine.spec import FieldType, SOPSpec, Step, StepKind
 from trantib.engine.timing import TimeStandard
 from trantib.sops import registry
 from trantib.sops.models import SopVersion
@@ -701,6 +702,65 @@ def _check_files(step: Step, case: Case, data: dict[str, Any], attachments: Sequ
         )
 
 
+_EXPECTED = {
+    FieldType.TEXT: _lazy("berupa teks"),
+    FieldType.LONGTEXT: _lazy("berupa teks"),
+    FieldType.NUMBER: _lazy("berupa angka"),
+    FieldType.BOOLEAN: _lazy("ya atau tidak"),
+    FieldType.DATE: _lazy("tanggal seperti 2026-11-22"),
+    FieldType.DATETIME: _lazy("tanggal dan jam seperti 2026-11-22T09:30"),
+    FieldType.LIST: _lazy("daftar, satu isian per baris"),
+    FieldType.LOCATION: _lazy("tempat: alamat, atau lintang/bujur yang sah"),
+    FieldType.PERSON: _lazy("orang dengan sekurang-kurangnya nama"),
+    FieldType.FILES: _lazy("nomor lampiran"),
+}
+
+
+def _refusal(
+    exc: runtime.ActionRefused, step: Step, data: Mapping[str, Any], decision: str = ""
+) -> Invalid:
+    """The engine's refusal (English, for logs and tests) told to the officer in Indonesian,
+    with the same field."""
+    field = exc.field
+    if field.startswith("data."):
+        name = field[5:]
+        known = {f.name: f for f in step.records}
+        f = known.get(name)
+        if f is None:
+            return Invalid(
+                _("Langkah ini tidak mencatat isian “%(name)s”.") % {"name": name}, field=field
+            )
+        if runtime.is_blank(data.get(name)):
+            return Invalid(_("“%(label)s” wajib diisi.") % {"label": f.label}, field=field)
+        if f.type is FieldType.CHOICE:
+            expected = _("salah satu dari: %(choices)s") % {"choices": ", ".join(f.choices)}
+        else:
+            expected = str(_EXPECTED[f.type])
+        return Invalid(
+            _("“%(label)s” harus %(expected)s.") % {"label": f.label, "expected": expected},
+            field=field,
+        )
+    if field == "branch":
+        labels = ", ".join(b.label for b in step.branches)
+        if step.kind is not StepKind.DECISION:
+            return Invalid(_("Langkah ini bukan keputusan."), field="decision")
+        if not decision.strip():
+            return Invalid(
+                _("Pilih salah satu keputusan: %(labels)s.") % {"labels": labels},
+                field="decision",
+            )
+        return Invalid(
+            _("“%(label)s” bukan pilihan keputusan langkah ini; pilih salah satu: %(labels)s.")
+            % {"label": decision, "labels": labels},
+            field="decision",
+        )
+    if field == "occurrence":
+        return Invalid(
+            _("Pelaksanaan ini tidak dijadwalkan atau sudah selesai."), field="occurrence"
+        )
+    return Invalid(_("Langkah ini tidak sedang berjalan pada kasus ini."), field=field)
+
+
 def _complete_locked(
     *,
     spec: SOPSpec,
@@ -720,7 +780,7 @@ def _complete_locked(
     try:
         recorded = runtime.check_data(step, data)
     except runtime.ActionRefused as exc:
-        raise Invalid(exc.message, field=exc.field) from None
+        raise _refusal(exc, step, data) from None
     _check_files(step, case, recorded, attachments)
     ticked = _check_requirements(step, requirements)
     action = runtime.Complete(
@@ -733,8 +793,7 @@ def _complete_locked(
     try:
         outcome = runtime.apply(spec, state, action)
     except runtime.ActionRefused as exc:
-        field = "decision" if exc.field == "branch" else exc.field
-        raise Invalid(exc.message, field=field) from None
+        raise _refusal(exc, step, data, decision) from None
     before_active = list(state.active)
     task.status = TaskStatus.DONE
     if task.assignee_id is None:

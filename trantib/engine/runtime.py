@@ -389,7 +389,7 @@ def check_data(step: Step, data: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in step.records:
         value = data.get(f.name)
-        if _empty(value):
+        if is_blank(value):
             if f.required:
                 raise ActionRefused(f"'{f.label}' is required", field=f"data.{f.name}")
             continue
@@ -397,7 +397,8 @@ def check_data(step: Step, data: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _empty(value: Any) -> bool:
+def is_blank(value: Any) -> bool:
+    """No value recorded: None, an empty string, list or mapping."""
     return value is None or value == "" or value == [] or value == {}
 
 

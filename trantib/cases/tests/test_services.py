@@ -281,3 +281,81 @@ def test_each_task_with_a_due_time_gets_a_deadline_job_in_the_same_transaction(d
         ([first.pk], first.due_at),
         ([task.pk], task.due_at),
     ]
+
+
+def test_refusals_reach_the_officer_in_indonesian_naming_the_field(demo_org):
+    case = _start_pgd(demo_org)
+    staf, kasi, camat = (demo_org.person(u) for u in ("staf.krj", "kasi.krj", "camat.krj"))
+    services.task_complete(task=_live(case), actor=staf)
+    services.task_complete(task=_live(case), actor=kasi)
+    with pytest.raises(Invalid) as err:
+        services.task_complete(task=_live(case), actor=camat, data={})
+    assert (err.value.field, err.value.message) == (
+        "data.arahan",
+        "“Arahan kepada Kasi” wajib diisi.",
+    )
+    with pytest.raises(Invalid) as err:
+        services.task_complete(task=_live(case), actor=camat, data={"arahan": 5})
+    assert err.value.message == "“Arahan kepada Kasi” harus berupa teks."
+    with pytest.raises(Invalid) as err:
+        services.task_complete(task=_live(case), actor=camat, data={"arahan": "x", "nilai": 1})
+    assert err.value.field == "data.nilai" and "tidak mencatat isian" in err.value.message
+    with pytest.raises(Invalid) as err:
+        services.task_complete(task=_live(case), actor=camat, data={"arahan": "x"}, decision="ya")
+    assert (err.value.field, err.value.message) == ("decision", "Langkah ini bukan keputusan.")
+
+
+def test_a_decision_without_a_known_branch_is_refused_in_indonesian(demo_org):
+    from trantib.sops import registry
+
+    case = services.case_start(
+        sop_code="PPL",
+        unit=demo_org.unit("CPD"),
+        actor=_starter(demo_org, "PPL", "CPD"),
+        subject="Laporan praktik pelacuran",
+        data=_first_data("PPL"),
+    )
+    spec = registry.get("PPL")
+    # Walk to the first decision, completing whatever comes before it.
+    task = _live(case)
+    while spec.step(task.step_id).kind != "decision":
+        actor = services.holders_of(case.unit, task.role).first()
+        services.task_complete(task=task, actor=actor, data=_filled(spec, case, task, actor))
+        task = _live(case)
+    step = spec.step(task.step_id)
+    actor = services.holders_of(case.unit, task.role).first()
+    data = _filled(spec, case, task, actor)
+    labels = ", ".join(b.label for b in step.branches)
+    with pytest.raises(Invalid) as err:
+        services.task_complete(task=task, actor=actor, data=data)
+    assert err.value.message == f"Pilih salah satu keputusan: {labels}."
+    with pytest.raises(Invalid) as err:
+        services.task_complete(task=task, actor=actor, data=data, decision="mungkin")
+    assert (
+        err.value.field == "decision" and "“mungkin” bukan pilihan keputusan" in err.value.message
+    )
+
+
+def _starter(demo_org, code, unit_code):
+    from trantib.sops import registry
+
+    spec = registry.get(code)
+    return services.holders_of(
+        demo_org.unit(unit_code), services.acting_role(spec, spec.start)
+    ).first()
+
+
+def _filled(spec, case, task, actor):
+    """The required fields of the task's step, files as a fresh attachment."""
+    data = {}
+    for f in spec.step(task.step_id).records:
+        if not f.required:
+            continue
+        if f.type == "files":
+            att = services.attachment_add(
+                case=case, actor=actor, name="scan.pdf", content=io.BytesIO(b"%PDF-1.4 x")
+            )
+            data[f.name] = [att.pk]
+        else:
+            data[f.name] = _sample(f)
+    return data
