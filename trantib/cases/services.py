@@ -425,11 +425,14 @@ def case_start(
     requirements: Sequence[str] = (),
     attachments: Sequence[int] = (),
     entry: str = "",
+    uploads: Mapping[str, Sequence[tuple[str, IO[bytes]]]] | None = None,
     now: dt.datetime | None = None,
 ) -> Case:
     """Start a case of the SOP in force and do its first step with ``data``: the start form
     is the first step's form (what the Pelapor reported, the month of a patrol programme).
-    ``entry`` starts at another entry step (POLMAS Pos Mantap, a PPW warning without a patrol)."""
+    ``entry`` starts at another entry step (POLMAS Pos Mantap, a PPW warning without a patrol).
+    ``uploads``: files for the first step's file fields, ``{field: [(name, file), …]}`` — they
+    can only be kept once the case exists, so they are stored here, in the same transaction."""
     now = now or timezone.now()
     subject = (subject or "").strip()
     if not subject:
@@ -447,12 +450,27 @@ def case_start(
         )
     case = _case_create(spec=spec, unit=unit, actor=actor, subject=subject, entry=entry, now=now)
     first = Task.objects.get(case=case, step_id=first_step.id)
+    data = dict(data or {})
+    if uploads:
+        file_fields = {f.name for f in first_step.records if f.type is FieldType.FILES}
+        for name, files in uploads.items():
+            if name not in file_fields:
+                raise Invalid(
+                    _("Langkah ini tidak mencatat berkas “%(name)s”.") % {"name": name},
+                    field=f"data.{name}",
+                )
+            ids = [
+                attachment_add(case=case, actor=actor, name=n, content=f, task=first, now=now).pk
+                for n, f in files
+            ]
+            data[name] = [*(data.get(name) or []), *ids]
+        case = _lock_case(case.pk)  # the uploads moved the head of the event chain
     _complete_locked(
         spec=spec,
         case=case,
         task=first,
         actor=actor,
-        data=data or {},
+        data=data,
         decision="",
         requirements=requirements,
         attachments=attachments,

@@ -359,3 +359,36 @@ def _filled(spec, case, task, actor):
         else:
             data[f.name] = _sample(f)
     return data
+
+
+def test_files_for_the_first_step_are_stored_with_the_start(demo_org):
+    from trantib.sops import registry
+
+    spec = registry.get("RTHM")
+    unit = demo_org.unit("PPKB")
+    actor = _starter(demo_org, "RTHM", "PPKB")
+    data = {f.name: _sample(f) for f in spec.start.records if f.required and f.type != "files"}
+    files = [f.name for f in spec.start.records if f.type == "files" and f.required]
+    assert files, "RTHM's first step asks for a file"
+    case = services.case_start(
+        sop_code="RTHM",
+        unit=unit,
+        actor=actor,
+        subject="Penertiban reklame tanpa izin",
+        data=data,
+        uploads={files[0]: [("draf.pdf", io.BytesIO(b"%PDF-1.4 draf"))]},
+    )
+    first = Task.objects.get(case=case, step_id=spec.start.id)
+    (att,) = case.attachments.all()
+    assert first.data[files[0]] == [att.pk] and att.task == first
+    assert chain_verify().ok
+    with pytest.raises(Invalid) as err:
+        services.case_start(
+            sop_code="RTHM",
+            unit=unit,
+            actor=actor,
+            subject="x",
+            data=data,
+            uploads={"bukan_berkas": [("a.pdf", io.BytesIO(b"%PDF-1.4"))]},
+        )
+    assert err.value.field == "data.bukan_berkas"
