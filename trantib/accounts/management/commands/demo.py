@@ -1,4 +1,5 @@
-"""``trantib demo`` — load the SOP library and the demo organisation, print the demo logins.
+"""``trantib demo`` — load the SOP library, the demo organisation and the demo cases; print the
+demo logins and the cases.
 
 Idempotent: run it as often as you like (``make run`` does, every time).
 """
@@ -35,8 +36,12 @@ def logins_table(logins: list[DemoLogin]) -> list[str]:
     return lines
 
 
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 class Command(BaseCommand):
-    help = "Load the SOP library and the demo organisation; print the demo logins."
+    help = "Load the SOP library, the demo organisation and demo cases; print the demo logins."
 
     def handle(self, *args: Any, **opts: Any) -> None:
         try:
@@ -55,3 +60,21 @@ class Command(BaseCommand):
             f"\nEvery demo login uses the password '{DEMO_PASSWORD}'. "
             "Administration pages: /admin/ (user 'admin')."
         )
+        self._demo_cases()
+
+    def _demo_cases(self) -> None:
+        from trantib.cases.demo import demo_cases_load
+
+        result = demo_cases_load()
+        self.stdout.write(
+            f"\nDemo cases: {result.created} new, {len(result.cases) - result.created} "
+            f"already there; {result.overdue} task(s) marked overdue"
+        )
+        rows = [
+            [c.number, c.status, ", ".join(c.active) or "-", _clip(c.subject, 60)]
+            for c in result.cases
+        ]
+        widths = [max(len(r[i]) for r in rows) for i in range(3)] if rows else []
+        for row in rows:
+            cells = [cell.ljust(w) for cell, w in zip(row, widths, strict=False)]
+            self.stdout.write("  " + "  ".join([*cells, row[3]]))
