@@ -386,31 +386,23 @@ def case_start(request: HttpRequest) -> HttpResponse:
     context.update(form=form, subject=subject)
     if not subject:
         form.add_error("subject", _("Perihal kasus wajib diisi."))
-    for bound in form.fields:
-        # The services take files of an existing case only: a file the first step requires
-        # cannot be attached before the case exists (see the report of this page).
-        if bound.spec.type is FieldType.FILES and bound.spec.required:
-            form.add_error(
-                bound.name,
-                _("“%(label)s” belum dapat dilampirkan saat memulai kasus dari halaman ini.")
-                % {"label": bound.spec.label},
-            )
     if not form.is_valid():
         return render(request, "cases/case_start.html", context, status=422)
     try:
         actor = _actor(request)
-        with transaction.atomic():
-            case = services.case_start(
-                sop_code=chosen.spec.code,
-                unit=chosen.unit,
-                actor=actor,
-                subject=subject,
-                data=form.data,
-                requirements=form.requirements,
-                entry="" if chosen.is_main else chosen.step.id,
-            )
-            # Optional files of the first step are kept on the case as evidence.
-            _upload_all(case=case, actor=actor, task=None, uploads=form.uploads)
+        case = services.case_start(
+            sop_code=chosen.spec.code,
+            unit=chosen.unit,
+            actor=actor,
+            subject=subject,
+            data=form.data,
+            requirements=form.requirements,
+            entry="" if chosen.is_main else chosen.step.id,
+            uploads={
+                name: [(u.name or "berkas", cast(IO[bytes], u)) for u in files]
+                for name, files in form.uploads.items()
+            },
+        )
     except ServiceError as exc:
         form.add_error(exc.field or "sop", exc.message)
         return render(request, "cases/case_start.html", context, status=exc.status)

@@ -630,3 +630,23 @@ def test_a_case_starts_at_another_entry_step_with_a_person_and_a_place(demo_org)
     first = Task.objects.get(case=case, step_id="beri_teguran")
     assert first.data["pelanggar"] == {"nama": "Siti Aminah", "nik": "3671014101850002"}
     assert live(case).kind == TaskKind.WAIT
+
+
+def test_a_first_step_that_requires_a_file_starts_from_the_form(demo_org) -> None:
+    client = client_for(demo_org, "tim.ppkb")
+    response = client.post(
+        reverse("cases:start"),
+        {
+            "sop": "RTHM",
+            "unit": "PPKB",
+            "subject": "Reklame tanpa izin di Jl. Gajah Mada",
+            "data.anggota_tim": "Ahmad\nBudi",
+            "data.draft": SimpleUploadedFile("spt.pdf", b"%PDF-1.4 draf", "application/pdf"),
+        },
+    )
+    assert response.status_code == 302, html_of(response)
+    case = Case.objects.get(subject="Reklame tanpa izin di Jl. Gajah Mada")
+    first = Task.objects.get(case=case, step_id="buat_spt")
+    (attachment,) = Attachment.objects.filter(case=case)
+    assert first.data["draft"] == [attachment.pk] and attachment.name == "spt.pdf"
+    assert first.data["anggota_tim"] == ["Ahmad", "Budi"]
