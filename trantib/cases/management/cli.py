@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +25,7 @@ from trantib.accounts.selectors import UserLike, person_for_user
 from trantib.core.errors import ServiceError
 
 BAD_INPUT = 2
+_ATTACH = re.compile(r"^(?P<field>[A-Za-z_][A-Za-z0-9_]*)=(?P<path>.+)$")
 
 
 def fail(field: str, message: str) -> CommandError:
@@ -105,6 +107,17 @@ def data_load(data: str | None, data_file: str | None) -> dict[str, Any]:
     if data:
         merged.update(json_object(data, "--data"))
     return merged
+
+
+def attach_arg(text: str, *, field_required: bool = False) -> tuple[str, Path]:
+    """``bukti=foto.jpg`` → ("bukti", foto.jpg); ``foto.jpg`` → ("", foto.jpg)."""
+    match = _ATTACH.match(text)
+    field, path = (match["field"], Path(match["path"])) if match else ("", Path(text))
+    if field_required and not field:
+        raise fail("--attach", f"name the step's file field: FIELD={text}")
+    if not path.is_file():
+        raise fail("--attach", f"no such file '{path}'")
+    return field, path
 
 
 def local(value: dt.datetime | None, unit: OrgUnit) -> str:

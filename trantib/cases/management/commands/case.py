@@ -8,7 +8,8 @@ operator at the server's console).
 from __future__ import annotations
 
 import json
-from typing import Any
+from contextlib import ExitStack
+from typing import IO, Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.core.serializers.json import DjangoJSONEncoder
@@ -43,6 +44,13 @@ class Command(BaseCommand):
             help="a requirement of the first step that is met (repeat for several)",
         )
         start.add_argument("--entry", default="", metavar="STEP", help="start at this entry step")
+        start.add_argument(
+            "--attach",
+            action="append",
+            default=[],
+            metavar="FIELD=FILE",
+            help="a photo or PDF for a file field of the first step (repeat for several)",
+        )
 
         lst = sub.add_parser("list", help="one line per case, newest first")
         lst.add_argument("--unit", default="", metavar="CODE")
@@ -74,12 +82,19 @@ class Command(BaseCommand):
         data_file: str | None,
         requirements: list[str],
         entry: str,
+        attach: list[str],
         **opts: Any,
     ) -> None:
         _, person = cli.actor_get(username)
         org_unit = cli.unit_get(unit)
         values = cli.data_load(data, data_file)
-        with cli.service_errors():
+        files = [cli.attach_arg(a, field_required=True) for a in attach]
+        with ExitStack() as stack, cli.service_errors():
+            uploads: dict[str, list[tuple[str, IO[bytes]]]] = {}
+            for field, path in files:
+                uploads.setdefault(field, []).append(
+                    (path.name, stack.enter_context(path.open("rb")))
+                )
             case = services.case_start(
                 sop_code=sop,
                 unit=org_unit,
@@ -88,6 +103,7 @@ class Command(BaseCommand):
                 data=values,
                 requirements=requirements,
                 entry=entry,
+                uploads=uploads,
             )
         self.stdout.write(f"{case.number} opened ({services.case_spec(case).key}): {case.subject}")
         self._write_next(case)

@@ -8,7 +8,6 @@ leaves no attachment behind.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +20,6 @@ from trantib.cases.models import CaseStatus, Task
 
 from .. import cli
 from .case import task_line
-
-_ATTACH = re.compile(r"^(?P<field>[A-Za-z_][A-Za-z0-9_]*)=(?P<path>.+)$")
 
 
 class Command(BaseCommand):
@@ -95,7 +92,7 @@ class Command(BaseCommand):
     ) -> None:
         user, person = cli.actor_get(username)
         values = cli.data_load(data, data_file)
-        files = [_attach_arg(a) for a in attach]
+        files = [cli.attach_arg(a) for a in attach]
         with cli.service_errors():
             task = selectors.task_get_for_user(user, task_id)
             with transaction.atomic():
@@ -135,11 +132,3 @@ class Command(BaseCommand):
                     attachment.pk,
                 ]
         return ids
-
-
-def _attach_arg(text: str) -> tuple[str, Path]:
-    match = _ATTACH.match(text)
-    field, path = (match["field"], Path(match["path"])) if match else ("", Path(text))
-    if not path.is_file():
-        raise cli.fail("--attach", f"no such file '{path}'")
-    return field, path
