@@ -8,7 +8,6 @@ are mapped to ``{"message", "field"}`` in :mod:`trantib.api.errors`.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from django.contrib.auth import authenticate
@@ -45,6 +44,7 @@ from .schemas import (
     CaseStartIn,
     ErrorOut,
     EventOut,
+    IsoDate,
     SopDetailOut,
     SopOut,
     TaskCompleteIn,
@@ -121,7 +121,9 @@ def sop_list(request: HttpRequest) -> list[SopOut]:
 
 
 @sops_router.get("/{code}", response={200: SopDetailOut, **E401, **E404, **E422})
-def sop_detail(request: HttpRequest, code: Annotated[str, Path(max_length=40)]) -> SopDetailOut:
+def sop_detail(
+    request: HttpRequest, code: Annotated[str, Path(max_length=40, examples=["PGD"])]
+) -> SopDetailOut:
     try:
         spec = registry.get(code)
     except KeyError:
@@ -179,8 +181,8 @@ def case_list(
     sop: Annotated[str, Query(max_length=40, pattern=NO_NUL)] = "",
     status: Annotated[str, Query(pattern=r"^(open|closed)?$", description="open, closed")] = "",
     overdue: Annotated[bool | None, Query()] = None,
-    opened_from: Annotated[dt.date | None, Query()] = None,
-    opened_to: Annotated[dt.date | None, Query()] = None,
+    opened_from: Annotated[IsoDate | None, Query()] = None,
+    opened_to: Annotated[IsoDate | None, Query()] = None,
     unit: Annotated[str, Query(max_length=40, pattern=NO_NUL)] = "",
     q: Annotated[str, Query(max_length=200, pattern=NO_NUL, description="Number, subject")] = "",
     limit: Annotated[int, Query(ge=1, le=100)] = 50,

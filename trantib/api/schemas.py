@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from typing import Annotated, Any
 
 from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import AfterValidator, ConfigDict, Field
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
 
 from trantib.accounts.models import Person
 from trantib.cases.models import Attachment, Case, Event, Task
@@ -22,6 +23,7 @@ from trantib.engine.spec import RecordField, SOPSpec, Step
 
 MAX_ID = 2**63 - 1  # the largest BigAutoField value on SQLite and PostgreSQL
 NO_NUL = r"^[^\x00]*$"
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _text_check(value: str) -> str:
@@ -50,9 +52,19 @@ def _json_check(value: Any) -> Any:
     return value
 
 
+def _iso_date_only(value: Any) -> Any:
+    # Lax pydantic would read 0 as 1970-01-01 (a timestamp): a date is written YYYY-MM-DD.
+    if isinstance(value, str) and not ISO_DATE.fullmatch(value):
+        raise ValueError(_("Tanggal ditulis TTTT-BB-HH."))
+    if not isinstance(value, str | dt.date):
+        raise ValueError(_("Tanggal ditulis TTTT-BB-HH."))
+    return value
+
+
 Text = Annotated[str, Field(pattern=NO_NUL), AfterValidator(_text_check)]
 Code = Annotated[str, Field(max_length=40, pattern=NO_NUL), AfterValidator(_text_check)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_only)]
 JsonObject = Annotated[dict[str, Any], AfterValidator(_json_check)]
 
 
@@ -343,6 +355,20 @@ def attachment_out(attachment: Attachment) -> AttachmentOut:
 
 
 class CaseStartIn(InSchema):
+    model_config = ConfigDict(
+        strict=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "sop": "PGD",
+                    "unit": "CPD",
+                    "subject": "Warung buka melewati jam malam",
+                    "data": {"saluran": "SMS", "uraian": "Warung karaoke buka sampai 02.00"},
+                }
+            ]
+        },
+    )
+
     sop: Code = Field(description="SOP code, e.g. PGD")
     unit: Code = Field(description="Unit code, e.g. KRJ")
     subject: Annotated[str, Field(max_length=300, pattern=NO_NUL), AfterValidator(_text_check)]
@@ -352,6 +378,13 @@ class CaseStartIn(InSchema):
 
 
 class TaskCompleteIn(InSchema):
+    model_config = ConfigDict(
+        strict=True,
+        json_schema_extra={
+            "examples": [{"data": {"arahan": "Segera tindak lanjuti"}, "decision": ""}]
+        },
+    )
+
     data: JsonObject = Field(default_factory=dict, description="The step's fields")
     decision: Annotated[str, Field(max_length=100, pattern=NO_NUL), AfterValidator(_text_check)] = (
         ""
@@ -361,4 +394,8 @@ class TaskCompleteIn(InSchema):
 
 
 class TaskReassignIn(InSchema):
+    model_config = ConfigDict(
+        strict=True, json_schema_extra={"examples": [{"assignee": "kasi.cpd"}]}
+    )
+
     assignee: Annotated[str, Field(max_length=150, pattern=NO_NUL), AfterValidator(_text_check)]
