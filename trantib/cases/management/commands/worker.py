@@ -54,6 +54,7 @@ class DeadlineWorker:
         self.stopping = threading.Event()
         self.swept = threading.Event()  # set after every sweep: lets tests and callers wait
         self.sweeps = 0
+        self.cycles = 0  # loop turns completed (a sweep when due, then the due jobs)
         self.thread: threading.Thread | None = None
         self._worker: Worker | None = None
         self._worker_id = f"trantib-{os.getpid()}-{get_random_string(8)}"
@@ -118,6 +119,7 @@ class DeadlineWorker:
                 self.drain()
             except Exception:
                 logger.exception("running background jobs failed")
+            self.cycles += 1
             self.stopping.wait(self.interval)
 
     def stop(self) -> None:
