@@ -507,7 +507,16 @@ def entries_startable(person: Person, unit: OrgUnit) -> list[tuple[SOPSpec, Step
 
 
 def _lock_case(case_id: int) -> Case:
-    return Case.objects.select_for_update().select_related("unit", "sop_version").get(pk=case_id)
+    """Lock the case row only (``OF self``): the joined unit and SOP version stay free, or
+    every action in the unit would queue behind this one. ``no_key``: rows that refer to the
+    case (tasks, events) may still be inserted by this transaction's peers' foreign-key checks.
+    The SOP file's text is not needed here (``case_spec`` reads the library)."""
+    return (
+        Case.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("unit", "sop_version")
+        .defer("sop_version__content")
+        .get(pk=case_id)
+    )
 
 
 def _lock_task(task: Task) -> tuple[Case, Task]:
