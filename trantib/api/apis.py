@@ -17,6 +17,7 @@ from django.http import FileResponse, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Path, Query, Router, Status, UploadedFile
+from ninja.errors import AuthenticationError
 
 from trantib.accounts.models import OrgUnit, Person
 from trantib.accounts.selectors import person_for_user, units_for_user
@@ -103,9 +104,7 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Status[TokenOut]:
     """Exchange a username and password for a new API token (shown only this once)."""
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
-        from ninja.errors import AuthenticationError
-
-        raise AuthenticationError()
+        raise AuthenticationError()  # answered as every other 401
     _row, token = api_token_create(user=user, name=payload.name or "api")
     return Status(201, TokenOut(token=token))
 
@@ -150,7 +149,7 @@ def _with_tasks(qs: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
-def _case_detail(user: AbstractBaseUser, case: Case) -> CaseOut:
+def _case_detail(case: Case) -> CaseOut:
     tasks = list(case_tasks(case).select_related("assignee__user", "completed_by__user"))
     return case_out(case, services.case_spec(case), tasks=tasks, children=list(case_children(case)))
 
@@ -172,7 +171,7 @@ def case_start(request: HttpRequest, payload: CaseStartIn) -> Status[CaseOut]:
         requirements=payload.requirements,
         attachments=payload.attachments,
     )
-    return Status(201, _case_detail(user, case_get_for_user(user, case.pk)))
+    return Status(201, _case_detail(case_get_for_user(user, case.pk)))
 
 
 @cases_router.get("", response={200: CaseListOut, **E401, **E422}, summary="Daftar kasus")
@@ -215,8 +214,7 @@ def case_list(
 
 @cases_router.get("/{id}", response={200: CaseOut, **E401, **E404, **E422}, summary="Kasus")
 def case_detail(request: HttpRequest, id: CaseId) -> CaseOut:
-    user = _user(request)
-    return _case_detail(user, case_get_for_user(user, id))
+    return _case_detail(case_get_for_user(_user(request), id))
 
 
 @cases_router.get(

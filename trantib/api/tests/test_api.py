@@ -398,6 +398,8 @@ def test_a_png_is_kept_and_downloaded_with_its_content_type(demo_org, api_as):
     assert download.status_code == 200
     assert download["Content-Type"] == "image/png"
     assert b"".join(download.streaming_content) == PNG
+    assert "foto.png" in download["Content-Disposition"]
+    download.close()
 
 
 def test_a_text_file_is_refused_naming_the_file(demo_org, api_as):
@@ -507,7 +509,8 @@ def test_the_openapi_document_declares_every_error_and_the_docs_page_loads(demo_
             assert schema == {"$ref": "#/components/schemas/ErrorOut"}
     claims = doc["paths"]["/api/v1/tasks/{id}/complete"]["post"]["responses"]
     assert {"403", "409"} <= set(claims)
-    assert client.get("/api/v1/docs").status_code == 200
+    docs = client.get("/api/v1/docs")
+    assert docs.status_code == 200 and b"/api/v1/openapi.json" in docs.content
 
 
 def test_the_start_data_examples_of_the_tests_are_real(demo_org):
