@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.request
 from io import StringIO
 from pathlib import Path
 
@@ -43,6 +44,11 @@ def live(case: Case) -> Task:
     return Task.objects.get(case=case, status__in=["open", "claimed"])
 
 
+# django-tasks-db's worker checks its connection between jobs (close_old_connections), which
+# a test wrapped in a transaction cannot survive on PostgreSQL: these tests commit for real.
+worker_db = pytest.mark.django_db(transaction=True)
+
+
 def deadline_jobs():
     return DBTaskResult.objects.filter(task_path__endswith="task_deadline_check")
 
@@ -50,13 +56,11 @@ def deadline_jobs():
 # -- the deadline job ---------------------------------------------------------------------
 
 
-@pytest.mark.django_db
-def test_db_worker_runs_the_deadline_job_and_marks_the_late_task_overdue(
-    demo_org, django_capture_on_commit_callbacks
-):
-    # Started two weeks ago: the job's run_after (the due time) has passed.
-    with django_capture_on_commit_callbacks(execute=True):
-        case = start_pgd(demo_org, now=timezone.now() - TWO_WEEKS_AGO)
+@worker_db
+def test_db_worker_runs_the_deadline_job_and_marks_the_late_task_overdue(demo_org):
+    # Started two weeks ago: the job's run_after (the due time) has passed. The database
+    # backend writes the job row in the service's own transaction.
+    case = start_pgd(demo_org, now=timezone.now() - TWO_WEEKS_AGO)
     task = live(case)
     job = deadline_jobs().get(args_kwargs__args=[task.pk])
     assert job.run_after == task.due_at < timezone.now()
@@ -68,7 +72,7 @@ def test_db_worker_runs_the_deadline_job_and_marks_the_late_task_overdue(
     assert Notification.objects.filter(task=task, recipient__user__username="camat.krj").exists()
 
 
-@pytest.mark.django_db
+@worker_db
 def test_a_job_not_yet_due_is_left_alone_until_its_time(demo_org):
     case = start_pgd(demo_org)
     task = live(case)
@@ -82,7 +86,7 @@ def test_a_job_not_yet_due_is_left_alone_until_its_time(demo_org):
 # -- trantib worker -----------------------------------------------------------------------
 
 
-@pytest.mark.django_db
+@worker_db
 def test_worker_once_sweeps_and_runs_the_due_jobs(demo_org):
     case = start_pgd(demo_org, now=timezone.now() - TWO_WEEKS_AGO)
     out = StringIO()
@@ -96,7 +100,7 @@ def test_worker_once_sweeps_and_runs_the_due_jobs(demo_org):
     assert set(deadline_jobs().values_list("return_value", flat=True)) == {"skipped"}
 
 
-@pytest.mark.django_db
+@worker_db
 def test_the_sweep_marks_a_late_task_whose_job_was_lost(demo_org):
     case = start_pgd(demo_org, now=timezone.now() - TWO_WEEKS_AGO)
     deadline_jobs().delete()  # a restore from backup, a switch of backend
@@ -106,7 +110,7 @@ def test_the_sweep_marks_a_late_task_whose_job_was_lost(demo_org):
     assert "1 task(s) marked overdue" in out.getvalue() and "0 job(s) run" in out.getvalue()
 
 
-@pytest.mark.django_db
+@worker_db
 def test_the_worker_fires_a_due_wait_step(demo_org):
     case = services.case_start(
         sop_code="PPW",
@@ -241,6 +245,16 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _answers(url: str) -> bool:
+    for _ in range(60):
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
+                return response.status == 200
+        except OSError:
+            time.sleep(0.5)
+    return False
+
+
 def _overdue_at(db: Path, task_id: int) -> str | None:
     with sqlite3.connect(db, timeout=10) as conn:
         row = conn.execute("SELECT overdue_at FROM cases_task WHERE id = ?", (task_id,)).fetchone()
@@ -275,8 +289,9 @@ def test_serve_marks_overdue_tasks_with_its_in_process_worker(var):
     task_id = int(made.stdout.strip().splitlines()[-1])
     db = var / "trantib.sqlite3"
     assert _overdue_at(db, task_id) is None
+    port = _free_port()
     server = subprocess.Popen(  # noqa: S603
-        _cli("serve", "--port", str(_free_port()), "--workers", "1"),
+        _cli("serve", "--port", str(port), "--workers", "1"),
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -290,6 +305,7 @@ def test_serve_marks_overdue_tasks_with_its_in_process_worker(var):
             time.sleep(0.5)
             marked = _overdue_at(db, task_id)
         assert marked is not None
+        assert _answers(f"http://127.0.0.1:{port}/login/")  # and the site is up beside it
     finally:
         server.send_signal(signal.SIGTERM)
         try:

@@ -62,25 +62,34 @@ class Command(BaseCommand):
     def _serve_with_worker(self, argv: list[str], *, host: str, port: int) -> None:
         from trantib.cases.management.commands.worker import worker_thread_start
 
+        stop_signal: list[int] = []
+        server: subprocess.Popen[bytes] | None = None
+
+        def forward(signum: int, frame: FrameType | None) -> None:
+            # gunicorn's arbiter stops its workers cleanly; we stop when it has.
+            stop_signal.append(signum)
+            loop.stop()
+            if server is not None and server.poll() is None:
+                server.send_signal(signum)
+
         loop = worker_thread_start()
+        signal.signal(signal.SIGTERM, forward)
+        signal.signal(signal.SIGINT, forward)
         self.stdout.write(
             f"Trantib: http://{host}:{port}/  (Ctrl-C to stop; background worker in this "
             f"process, deadline sweep every {loop.sweep_seconds:g} s)"
         )
         self.stdout.flush()
-        server = subprocess.Popen(argv)  # noqa: S603 — our own venv's gunicorn, fixed arguments
-
-        def forward(signum: int, frame: FrameType | None) -> None:
-            # gunicorn's arbiter stops its workers cleanly; we stop when it has.
-            loop.stop()
-            if server.poll() is None:
-                server.send_signal(signum)
-
-        signal.signal(signal.SIGTERM, forward)
-        signal.signal(signal.SIGINT, forward)
-        code = server.wait()
+        code = 0
+        if not stop_signal:
+            server = subprocess.Popen(argv)  # noqa: S603 — our own venv's gunicorn, fixed arguments
+            if stop_signal and server.poll() is None:  # a signal came while it was starting
+                server.send_signal(stop_signal[0])
+            code = server.wait()
         loop.stop()
         if loop.thread is not None:
             loop.thread.join(timeout=30)
+        if code < 0 and -code in stop_signal:
+            code = 0  # stopped by the signal we passed on before gunicorn took it over
         if code:
-            raise SystemExit(code)
+            raise SystemExit(code if code > 0 else 128 - code)
