@@ -170,6 +170,7 @@ def case_start(request: HttpRequest, payload: CaseStartIn) -> Status[CaseOut]:
         data=payload.data,
         requirements=payload.requirements,
         attachments=payload.attachments,
+        entry=payload.entry,
     )
     return Status(201, _case_detail(case_get_for_user(user, case.pk)))
 

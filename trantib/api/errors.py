@@ -14,6 +14,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -43,11 +44,34 @@ def _message_of(error: dict[str, Any]) -> str:
     kind = str(error.get("type", ""))
     if kind == "missing":
         return _("Wajib diisi.")
+    if kind == "extra_forbidden":
+        return _("Isian ini tidak dikenal oleh operasi ini.")
+    if kind in ("model_attributes_type", "model_type", "dict_type"):
+        return _("Harus berupa objek JSON.")
     if kind == "value_error":
         # Our own validators (schemas._text_check …): their message is already ours.
         ctx = error.get("ctx") or {}
         return str(ctx.get("error", error.get("msg", "")))
-    return _("Nilai tidak sah: %(detail)s") % {"detail": error.get("msg", kind)}
+    ctx = error.get("ctx") or {}
+    if kind in _KIND_MESSAGES:
+        return str(_KIND_MESSAGES[kind]) % {k: ctx.get(k, "") for k in ("max_length", "ge", "le")}
+    # Pydantic's own text is English: name the rule instead.
+    return _("Nilai tidak sah (%(kind)s).") % {"kind": kind}
+
+
+_KIND_MESSAGES = {
+    "string_type": _lazy("Harus berupa teks."),
+    "int_type": _lazy("Harus berupa bilangan bulat."),
+    "int_parsing": _lazy("Harus berupa bilangan bulat."),
+    "bool_type": _lazy("Harus true atau false."),
+    "list_type": _lazy("Harus berupa daftar."),
+    "string_too_long": _lazy("Terlalu panjang: paling banyak %(max_length)s karakter."),
+    "string_pattern_mismatch": _lazy("Bentuknya tidak sah."),
+    "greater_than_equal": _lazy("Paling kecil %(ge)s."),
+    "less_than_equal": _lazy("Paling besar %(le)s."),
+    "date_type": _lazy("Harus tanggal TTTT-BB-HH."),
+    "date_from_datetime_parsing": _lazy("Harus tanggal TTTT-BB-HH."),
+}
 
 
 def validation_error_body(errors: list[dict[str, Any]]) -> dict[str, str]:

@@ -69,8 +69,9 @@ JsonObject = Annotated[dict[str, Any], AfterValidator(_json_check)]
 
 
 class InSchema(Schema):
-    # JSON bodies are taken as written: "1" is not a number, 1 is not a string.
-    model_config = ConfigDict(strict=True)
+    # JSON bodies are taken as written: "1" is not a number, 1 is not a string; a key the
+    # operation does not know is refused (a misspelt "entri" must not be silently dropped).
+    model_config = ConfigDict(strict=True, extra="forbid")
 
 
 # -- errors and tokens --------------------------------------------------------------------
@@ -375,6 +376,9 @@ class CaseStartIn(InSchema):
     data: JsonObject = Field(default_factory=dict, description="The first step's fields")
     requirements: list[Text] = Field(default_factory=list)
     attachments: list[Id] = Field(default_factory=list)
+    entry: Annotated[str, Field(max_length=64, pattern=r"^([a-z][a-z0-9_]*)?$")] = Field(
+        default="", description="Start at this entry step (default: the SOP's first step)"
+    )
 
 
 class TaskCompleteIn(InSchema):
