@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # serves the Swagger UI of /api/v1/docs from static files, not a CDN
     "template_partials",
     "pgtrigger",
     "django_tasks",
