@@ -32,6 +32,17 @@ from trantib.cases import tasks as jobs
 logger = logging.getLogger("trantib.worker")
 
 
+class _QuietBatches(logging.Filter):
+    """The loop runs django-tasks-db's worker in batch mode every second; its "starting" and
+    "no more tasks" lines would then fill the log. Job lines and warnings still pass."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(("Starting worker ", "No more tasks to run "))
+
+
+_quiet = _QuietBatches()
+
+
 @dataclass(frozen=True)
 class CycleResult:
     overdue: int
@@ -58,6 +69,9 @@ class DeadlineWorker:
         self.thread: threading.Thread | None = None
         self._worker: Worker | None = None
         self._worker_id = f"trantib-{os.getpid()}-{get_random_string(8)}"
+        db_worker_log = logging.getLogger("django_tasks_db")
+        if _quiet not in db_worker_log.filters:
+            db_worker_log.addFilter(_quiet)
 
     # -- one cycle --------------------------------------------------------------------
 
