@@ -8,9 +8,8 @@ rows they return.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +17,7 @@ from trantib.accounts.models import Person
 from trantib.accounts.selectors import UserLike, person_for_user, positions_for_user, units_for_user
 from trantib.core.errors import NotFound
 
-from .models import Attachment, Case, CaseStatus, Event, Notification, Task, TaskKind, TaskStatus
+from .models import Attachment, Case, Event, Notification, Task, TaskKind, TaskStatus
 
 LIVE = [TaskStatus.OPEN, TaskStatus.CLAIMED]
 
@@ -114,8 +113,6 @@ def task_list_mine(user: UserLike, *, person: Person | None = None) -> QuerySet[
     mine = _mine_q(user, person)
     if mine is None:
         return Task.objects.none()
-    from django.db.models import F
-
     return (
         Task.objects.filter(mine, status__in=LIVE, kind=TaskKind.WORK)
         .select_related("case__unit", "case__sop_version", "assignee")
@@ -162,11 +159,3 @@ def task_is_overdue(task: Task, now: dt.datetime | None = None) -> bool:
 
 def case_live_tasks(case: Case) -> list[Task]:
     return [t for t in case_tasks(case) if t.is_live]
-
-
-def open_status_counts(user: UserLike) -> dict[str, Any]:
-    qs = case_list_for_user(user)
-    return {
-        "open": qs.filter(status=CaseStatus.OPEN).count(),
-        "closed": qs.filter(status=CaseStatus.CLOSED).count(),
-    }

@@ -102,20 +102,6 @@ def sop_internal_roles(spec: SOPSpec) -> set[str]:
     return {r.id for r in spec.roles if not r.external}
 
 
-def sops_startable(person: Person, unit: OrgUnit) -> list[SOPSpec]:
-    """The published SOPs ``person`` may start in ``unit``: the unit has a position for every
-    role of the SOP, and the person holds the position of the first step."""
-    codes = set(Position.objects.filter(unit=unit).values_list("code", flat=True))
-    held = set(assignments_holding_person(person, unit).values_list("position__code", flat=True))
-    return [
-        spec
-        for spec in registry.current()
-        if spec.status == "published"
-        and sop_internal_roles(spec) <= codes
-        and acting_role(spec, spec.start) in held
-    ]
-
-
 def assignments_holding_person(person: Person, unit: OrgUnit) -> Any:
     from trantib.accounts.selectors import assignments_active
 
@@ -906,29 +892,48 @@ def _parent_check(*, parent_id: int, step_id: str, now: dt.datetime) -> None:
         return
     if Case.objects.filter(parent=parent, parent_step=step_id, status=CaseStatus.OPEN).exists():
         return
-    spec = case_spec(parent)
-    state = runtime.CaseState.from_dict(parent.state)
-    outcome = runtime.apply(
-        spec, state, runtime.LinkedCasesClosed(step_id, on=_day(parent.unit, now))
-    )
-    waiting.status, waiting.completed_at = TaskStatus.DONE, now
-    waiting.duration_seconds = max(0, int((now - waiting.created_at).total_seconds()))
-    waiting.save(update_fields=["status", "completed_at", "duration_seconds"])
-    applied = _apply(spec=spec, case=parent, outcome=outcome, actor=None, now=now)
-    audit_record(
+    _system_step(
         case=parent,
-        type=EventType.LINKED_CASES_CLOSED,
-        actor=None,
         task=waiting,
+        action=runtime.LinkedCasesClosed(step_id, on=_day(parent.unit, now)),
+        event=EventType.LINKED_CASES_CLOSED,
+        details={"step": step_id},
+        now=now,
+    )
+
+
+def _system_step(
+    *,
+    case: Case,
+    task: Task,
+    action: runtime.DeadlinePassed | runtime.LinkedCasesClosed,
+    event: EventType,
+    details: dict[str, Any],
+    now: dt.datetime,
+) -> None:
+    """A step nobody performs is done (a wait's deadline passed, the linked cases closed):
+    close its task, move the case on, record it. The caller holds the case lock."""
+    spec = case_spec(case)
+    state = runtime.CaseState.from_dict(case.state)
+    outcome = runtime.apply(spec, state, action)
+    task.status, task.completed_at = TaskStatus.DONE, now
+    task.duration_seconds = max(0, int((now - task.created_at).total_seconds()))
+    task.save(update_fields=["status", "completed_at", "duration_seconds"])
+    applied = _apply(spec=spec, case=case, outcome=outcome, actor=None, now=now)
+    audit_record(
+        case=case,
+        type=event,
+        actor=None,
+        task=task,
         at=now,
         data={
-            "step": step_id,
+            **details,
             "before": {"active": list(state.active)},
             "after": {"active": list(outcome.state.active)},
             "offered": _offered_summary(applied.offered),
         },
     )
-    _after_close(spec=spec, case=parent, applied=applied, actor=None, now=now)
+    _after_close(spec=spec, case=case, applied=applied, actor=None, now=now)
 
 
 # -- deadlines ----------------------------------------------------------------------------
@@ -945,30 +950,14 @@ def wait_fire(*, task_id: int, now: dt.datetime | None = None) -> bool:
     case, task = _lock_task(task)
     if not task.is_live or task.kind != TaskKind.WAIT or task.due_at is None or task.due_at > now:
         return False
-    spec = case_spec(case)
-    state = runtime.CaseState.from_dict(case.state)
-    outcome = runtime.apply(
-        spec, state, runtime.DeadlinePassed(task.step_id, on=_day(case.unit, now))
-    )
-    task.status, task.completed_at = TaskStatus.DONE, now
-    task.duration_seconds = max(0, int((now - task.created_at).total_seconds()))
-    task.save(update_fields=["status", "completed_at", "duration_seconds"])
-    applied = _apply(spec=spec, case=case, outcome=outcome, actor=None, now=now)
-    audit_record(
+    _system_step(
         case=case,
-        type=EventType.DEADLINE_PASSED,
-        actor=None,
         task=task,
-        at=now,
-        data={
-            "step": task.step_id,
-            "due_at": task.due_at,
-            "before": {"active": list(state.active)},
-            "after": {"active": list(outcome.state.active)},
-            "offered": _offered_summary(applied.offered),
-        },
+        action=runtime.DeadlinePassed(task.step_id, on=_day(case.unit, now)),
+        event=EventType.DEADLINE_PASSED,
+        details={"step": task.step_id, "due_at": task.due_at},
+        now=now,
     )
-    _after_close(spec=spec, case=case, applied=applied, actor=None, now=now)
     return True
 
 
