@@ -13,6 +13,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
 VAR_DIR = Path(env.str("TRANTIB_VAR_DIR", default=str(BASE_DIR / "var")))
+# The embedded database and uploaded files live here: a fresh checkout has no such folder yet.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # The embedded default is a local single-machine install; production must set its own key.
