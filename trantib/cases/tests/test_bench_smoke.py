@@ -41,7 +41,7 @@ def test_the_benchmark_writes_its_tables_and_profile_for_sqlite(tmp_path):
     assert "| SQLite | " in text.split("## Step 1 vs step 8")[1].split("## Where")[0]
     assert "Queries of one `draft_surat_perintah` completion" in text
     assert "Queries of one `verifikasi_surat_perintah` completion" in text
-    assert "`trantib/cases/services.py:" in text
+    assert "`trantib/cases/services/steps.py:" in text  # the profile names our functions
     # Every chain the benchmark wrote, through the services or in raw SQL, verifies.
     assert "SQLite (services and raw rows alike): 0 problems." in text
     assert "PostgreSQL" not in text.split("## Results")[1]

@@ -8,6 +8,7 @@ import io
 import pytest
 from django.utils import timezone
 
+from trantib.accounts.selectors import holders_of
 from trantib.cases import services
 from trantib.cases.audit import chain_verify
 from trantib.cases.models import Case, Event, Notification, Task, TaskKind, TaskStatus
@@ -118,7 +119,7 @@ def test_supervisor_reassigns_and_the_new_assignee_is_notified(demo_org):
         services.task_reassign(
             task=task, actor=demo_org.person("kasi.cpd"), assignee=demo_org.person("kasi.cpd")
         )
-    holder = services.holders_of(case.unit, task.role).first()
+    holder = holders_of(case.unit, task.role).first()
     services.task_reassign(task=task, actor=demo_org.person("camat.cpd"), assignee=holder)
     task.refresh_from_db()
     assert task.assignee == holder
@@ -131,7 +132,7 @@ def _pur_starter(demo_org):
 
     spec = registry.get("PUR")
     role = services.acting_role(spec, spec.start)
-    return services.holders_of(demo_org.unit("CPD"), role).first()
+    return holders_of(demo_org.unit("CPD"), role).first()
 
 
 def _first_data(code):
@@ -319,11 +320,11 @@ def test_a_decision_without_a_known_branch_is_refused_in_indonesian(demo_org):
     # Walk to the first decision, completing whatever comes before it.
     task = _live(case)
     while spec.step(task.step_id).kind != "decision":
-        actor = services.holders_of(case.unit, task.role).first()
+        actor = holders_of(case.unit, task.role).first()
         services.task_complete(task=task, actor=actor, data=_filled(spec, case, task, actor))
         task = _live(case)
     step = spec.step(task.step_id)
-    actor = services.holders_of(case.unit, task.role).first()
+    actor = holders_of(case.unit, task.role).first()
     data = _filled(spec, case, task, actor)
     labels = ", ".join(b.label for b in step.branches)
     with pytest.raises(Invalid) as err:
@@ -340,7 +341,7 @@ def _starter(demo_org, code, unit_code):
     from trantib.sops import registry
 
     spec = registry.get(code)
-    return services.holders_of(
+    return holders_of(
         demo_org.unit(unit_code), services.acting_role(spec, spec.start)
     ).first()
 

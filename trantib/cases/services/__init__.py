@@ -1,0 +1,50 @@
+"""Every change to cases and tasks: the engine decides, these functions persist and audit.
+
+Each public service is one transaction: it locks the case row (``select_for_update``; on
+SQLite the whole database is locked by the IMMEDIATE transaction), asks the pure runtime
+(:mod:`trantib.engine.runtime`) for the outcome, writes the new state, the tasks and the
+audit event, and returns. Nothing is half-written: an error anywhere rolls the whole action
+back. Pages, the API, the CLI and the worker all call these, never the models directly.
+
+``now`` is a parameter wherever time matters, so tests and the worker can say what time it is
+(the clock is the outside world); it defaults to ``timezone.now()``.
+
+The modules: ``cases`` (starting), ``steps`` (claim, reassign, complete), ``deadlines`` (late
+tasks, waits), ``attachments``; ``flow`` holds what they share (numbering, the case lock,
+persisting an engine outcome), ``roles`` who performs, starts and supervises what.
+"""
+
+from .attachments import attachment_add
+from .cases import case_start
+from .deadlines import SweepResult, deadlines_sweep, task_mark_overdue, wait_fire
+from .roles import (
+    acting_role,
+    case_spec,
+    entries_startable,
+    person_holds,
+    sop_internal_roles,
+    sop_version_for,
+    supervises,
+    supervisors_of,
+)
+from .steps import task_claim, task_complete, task_reassign
+
+__all__ = [
+    "SweepResult",
+    "acting_role",
+    "attachment_add",
+    "case_spec",
+    "case_start",
+    "deadlines_sweep",
+    "entries_startable",
+    "person_holds",
+    "sop_internal_roles",
+    "sop_version_for",
+    "supervises",
+    "supervisors_of",
+    "task_claim",
+    "task_complete",
+    "task_mark_overdue",
+    "task_reassign",
+    "wait_fire",
+]

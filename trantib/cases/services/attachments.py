@@ -1,0 +1,118 @@
+"""Photos and scans kept as evidence on a case."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import mimetypes
+from typing import IO
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trantib.accounts.models import Person
+from trantib.core.errors import Conflict, Invalid, NotAllowed
+
+from ..audit import audit_record
+from ..models import (
+    Attachment,
+    Case,
+    CaseStatus,
+    EventType,
+    Task,
+)
+from .flow import case_lock
+from .roles import may_work_on
+
+_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+    (b"%PDF-", "application/pdf", ".pdf"),
+    (b"GIF87a", "image/gif", ".gif"),
+    (b"GIF89a", "image/gif", ".gif"),
+)
+
+
+def _sniff(head: bytes) -> tuple[str, str] | None:
+    for magic, content_type, ext in _SIGNATURES:
+        if head.startswith(magic):
+            return content_type, ext
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp", ".webp"
+    return None
+
+
+@transaction.atomic
+def attachment_add(
+    *,
+    case: Case,
+    actor: Person,
+    name: str,
+    content: IO[bytes],
+    task: Task | None = None,
+    now: dt.datetime | None = None,
+) -> Attachment:
+    """Keep a photo (JPEG, PNG, WebP, GIF) or a PDF scan on a live case. The type is read
+    from the file's first bytes, never from its name; the size is capped by
+    ``TRANTIB_ATTACHMENT_MAX_BYTES``."""
+    now = now or timezone.now()
+    limit = int(getattr(settings, "TRANTIB_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
+    body = content.read(limit + 1)
+    if not body:
+        raise Invalid(_("Berkas kosong."), field="file")
+    if len(body) > limit:
+        raise Invalid(
+            _("Berkas lebih besar dari %(mb)s MB.") % {"mb": limit // (1024 * 1024)},
+            field="file",
+        )
+    sniffed = _sniff(body[:16])
+    if sniffed is None:
+        guessed = mimetypes.guess_type(name)[0] or _("tidak dikenal")
+        raise Invalid(
+            _("Jenis berkas %(type)s tidak diterima: unggah foto (JPEG, PNG, WebP) atau PDF.")
+            % {"type": guessed},
+            field="file",
+        )
+    case = case_lock(case.pk)
+    if case.status != CaseStatus.OPEN:
+        raise Conflict(_("Kasus sudah selesai; lampiran tidak dapat ditambahkan."), field="case")
+    if task is not None and (task.case_id != case.pk or not task.is_live):
+        raise Invalid(_("Tugas itu bukan tugas berjalan pada kasus ini."), field="task")
+    if not may_work_on(actor, case):
+        raise NotAllowed(_("Anda tidak bertugas pada kasus ini."), field="case")
+    content_type, ext = sniffed
+    digest = hashlib.sha256(body).hexdigest()
+    clean_name = (name or "berkas").replace("/", "_").replace("\\", "_").strip()[:255] or "berkas"
+    attachment = Attachment(
+        unit_id=case.unit_id,
+        case=case,
+        task=task,
+        name=clean_name,
+        content_type=content_type,
+        size=len(body),
+        sha256=digest,
+        extension=ext,
+        uploaded_by=actor,
+        uploaded_at=now,
+    )
+    attachment.file.save(clean_name, ContentFile(body), save=False)
+    attachment.save()
+    audit_record(
+        case=case,
+        type=EventType.ATTACHMENT_ADDED,
+        actor=actor,
+        task=task,
+        at=now,
+        data={
+            "attachment": attachment.pk,
+            "name": clean_name,
+            "content_type": content_type,
+            "size": len(body),
+            "sha256": digest,
+        },
+    )
+    case.save(update_fields=["event_seq", "event_hash"])
+    return attachment

@@ -1,0 +1,89 @@
+"""Starting a case."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import IO, Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trantib.accounts.models import OrgUnit, Person
+from trantib.core.errors import Invalid, NotAllowed
+from trantib.engine.spec import FieldType
+
+from ..models import (
+    Case,
+    Task,
+)
+from .attachments import attachment_add
+from .flow import case_create, case_lock
+from .roles import acting_role, entry_step, person_holds, spec_in_force
+from .steps import complete_locked
+
+
+@transaction.atomic
+def case_start(
+    *,
+    sop_code: str,
+    unit: OrgUnit,
+    actor: Person,
+    subject: str,
+    data: Mapping[str, Any] | None = None,
+    requirements: Sequence[str] = (),
+    attachments: Sequence[int] = (),
+    entry: str = "",
+    uploads: Mapping[str, Sequence[tuple[str, IO[bytes]]]] | None = None,
+    now: dt.datetime | None = None,
+) -> Case:
+    """Start a case of the SOP in force and do its first step with ``data``: the start form
+    is the first step's form (what the Pelapor reported, the month of a patrol programme).
+    ``entry`` starts at another entry step (POLMAS Pos Mantap, a PPW warning without a patrol).
+    ``uploads``: files for the first step's file fields, ``{field: [(name, file), …]}`` — they
+    can only be kept once the case exists, so they are stored here, in the same transaction."""
+    now = now or timezone.now()
+    subject = (subject or "").strip()
+    if not subject:
+        raise Invalid(_("Perihal kasus wajib diisi."), field="subject")
+    if len(subject) > 300:
+        raise Invalid(_("Perihal kasus paling panjang 300 karakter."), field="subject")
+    spec = spec_in_force(sop_code)
+    first_step = entry_step(spec, entry)
+    role = acting_role(spec, first_step)
+    if not person_holds(actor, unit, role):
+        raise NotAllowed(
+            _("Anda tidak memegang jabatan %(role)s di %(unit)s, yang memulai SOP %(code)s.")
+            % {"role": spec.role(role).name, "unit": unit.code, "code": spec.code},
+            field="sop",
+        )
+    case = case_create(spec=spec, unit=unit, actor=actor, subject=subject, entry=entry, now=now)
+    first = Task.objects.get(case=case, step_id=first_step.id)
+    data = dict(data or {})
+    if uploads:
+        file_fields = {f.name for f in first_step.records if f.type is FieldType.FILES}
+        for name, files in uploads.items():
+            if name not in file_fields:
+                raise Invalid(
+                    _("Langkah ini tidak mencatat berkas “%(name)s”.") % {"name": name},
+                    field=f"data.{name}",
+                )
+            ids = [
+                attachment_add(case=case, actor=actor, name=n, content=f, task=first, now=now).pk
+                for n, f in files
+            ]
+            data[name] = [*(data.get(name) or []), *ids]
+        case = case_lock(case.pk)  # the uploads moved the head of the event chain
+    complete_locked(
+        spec=spec,
+        case=case,
+        task=first,
+        actor=actor,
+        data=data,
+        decision="",
+        requirements=requirements,
+        attachments=attachments,
+        now=now,
+    )
+    return case

@@ -1,0 +1,394 @@
+"""The machinery every service shares: case numbers, the case lock, and persisting an
+engine outcome (tasks, timers, linked cases, closing) with its audit events."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from trantib.accounts.models import OrgUnit, Person
+from trantib.core.errors import Invalid
+from trantib.engine import runtime
+from trantib.engine.spec import SOPSpec, Step
+from trantib.engine.timing import TimeStandard
+
+from ..audit import audit_record
+from ..models import (
+    Case,
+    CaseCounter,
+    CaseStatus,
+    EventType,
+    Task,
+    TaskKind,
+    TaskStatus,
+)
+from .roles import acting_role, case_spec, sop_version_for, spec_in_force
+
+
+def _next_serial(unit: OrgUnit, sop_code: str, year: int) -> int:
+    """The next case serial; the counter row stays locked until the transaction ends."""
+    CaseCounter.objects.bulk_create(
+        [CaseCounter(unit=unit, sop_code=sop_code, year=year, last=0)], ignore_conflicts=True
+    )
+    counter = CaseCounter.objects.select_for_update().get(unit=unit, sop_code=sop_code, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+def case_number(unit: OrgUnit, sop_code: str, year: int, serial: int) -> str:
+    return f"{unit.code}/{sop_code}/{year}/{serial:04d}"
+
+
+@dataclass
+class _Applied:
+    offered: list[Task]
+    closed: bool
+    children: list[Case]
+
+
+def unit_day(unit: OrgUnit, now: dt.datetime) -> dt.date:
+    """The date in the unit's own zone (WIB/WITA/WIT) at ``now``."""
+    return now.astimezone(unit.zone()).date()
+
+
+def _due(spec: SOPSpec, unit: OrgUnit, start: dt.datetime, standard: TimeStandard) -> Any:
+    return spec.calendar.due(start, standard, unit.zone())
+
+
+def outcome_persist(
+    *,
+    spec: SOPSpec,
+    case: Case,
+    outcome: runtime.Outcome,
+    actor: Person | None,
+    now: dt.datetime,
+) -> _Applied:
+    """Persist an outcome's effects (tasks, timers, linked cases, closing). The caller holds
+    the case lock and saves the case row afterwards."""
+    case.state = outcome.state.to_dict()
+    new_tasks: list[Task] = []
+    closed = False
+    requests: list[runtime.LinkedCasesRequested] = []
+    for effect in outcome.effects:
+        if isinstance(effect, runtime.TaskOffered):
+            step = spec.step(effect.step)
+            new_tasks.append(
+                Task(
+                    unit_id=case.unit_id,
+                    case=case,
+                    step_id=step.id,
+                    occurrence=effect.occurrence,
+                    kind=TaskKind.WORK,
+                    role=acting_role(spec, step),
+                    title=_task_title(step, effect.occurrence),
+                    created_at=now,
+                    due_at=_due(
+                        spec,
+                        case.unit,
+                        _occurrence_start(spec, case.unit, effect.occurrence, now),
+                        effect.time,
+                    ),
+                    standard=effect.time.text,
+                    standard_minutes=effect.time.upper_minutes or None,
+                )
+            )
+        elif isinstance(effect, runtime.TimerStarted):
+            step = spec.step(effect.step)
+            new_tasks.append(
+                Task(
+                    unit_id=case.unit_id,
+                    case=case,
+                    step_id=step.id,
+                    kind=TaskKind.WAIT,
+                    role=acting_role(spec, step),
+                    title=step.display_title,
+                    created_at=now,
+                    due_at=_due(spec, case.unit, now, effect.deadline),
+                    standard=effect.deadline.text,
+                    standard_minutes=effect.deadline.upper_minutes or None,
+                )
+            )
+        elif isinstance(effect, runtime.LinkedCasesRequested):
+            requests.append(effect)
+            if effect.wait:
+                step = spec.step(effect.step)
+                new_tasks.append(
+                    Task(
+                        unit_id=case.unit_id,
+                        case=case,
+                        step_id=step.id,
+                        kind=TaskKind.LINKED,
+                        role=acting_role(spec, step),
+                        title=step.display_title,
+                        created_at=now,
+                    )
+                )
+        elif isinstance(effect, runtime.CaseClosed):
+            closed = True
+    if new_tasks:
+        Task.objects.bulk_create(new_tasks)
+        _schedule_deadlines(new_tasks)
+    children: list[Case] = []
+    for request in requests:
+        children.extend(_open_linked(spec=spec, case=case, request=request, actor=actor, now=now))
+    if closed:
+        case.status = CaseStatus.CLOSED
+        case.closed_at = now
+        # Sequential flows leave nothing behind; cancel defensively all the same.
+        Task.objects.filter(case=case, status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED]).update(
+            status=TaskStatus.CANCELLED
+        )
+    return _Applied(offered=new_tasks, closed=closed, children=children)
+
+
+def _occurrence_start(
+    spec: SOPSpec, unit: OrgUnit, occurrence: str, now: dt.datetime
+) -> dt.datetime:
+    """A scheduled occurrence (a patrol on 2026-12-05) is timed from that day's opening
+    hour, not from the day it was planned; anything else from ``now``."""
+    try:
+        day = dt.date.fromisoformat(occurrence[:10])
+    except ValueError:
+        return now
+    start = dt.datetime.combine(day, spec.calendar.opens, tzinfo=unit.zone())
+    return max(start, now)
+
+
+def _task_title(step: Step, occurrence: str) -> str:
+    title = step.display_title
+    if occurrence and occurrence != "1":
+        return f"{title} ({occurrence})"
+    return title
+
+
+def _schedule_deadlines(tasks: Sequence[Task]) -> None:
+    """Ask the worker to look at each task when it falls due.
+
+    The database backend's job row is written in this transaction: it exists exactly when the
+    task does, and costs no commit of its own. Other backends (RQ) are told after commit.
+    """
+    due = [(t.pk, t.due_at) for t in tasks if t.due_at is not None and t.kind != TaskKind.LINKED]
+    if not due:
+        return
+    from django_tasks import task_backends
+    from django_tasks_db.backend import DatabaseBackend
+
+    from trantib.cases import tasks as jobs
+
+    def enqueue() -> None:
+        for task_id, at in due:
+            jobs.task_deadline_check.using(run_after=at).enqueue(task_id)
+
+    if isinstance(task_backends[jobs.task_deadline_check.backend], DatabaseBackend):
+        enqueue()
+    else:
+        transaction.on_commit(enqueue)
+
+
+def _open_linked(
+    *,
+    spec: SOPSpec,
+    case: Case,
+    request: runtime.LinkedCasesRequested,
+    actor: Person | None,
+    now: dt.datetime,
+) -> list[Case]:
+    code = request.sop or spec.code
+    child_spec = spec if code == spec.code else spec_in_force(code)
+    items = request.items or (None,)
+    children = []
+    for item in items:
+        subject = f"{case.subject} — {item}" if item else case.subject
+        children.append(
+            case_create(
+                spec=child_spec,
+                unit=case.unit,
+                actor=actor,
+                subject=subject[:300],
+                entry=request.entry,
+                start_data={"item": item, "parent": case.number}
+                if item
+                else {"parent": case.number},
+                parent=case,
+                parent_step=request.step,
+                now=now,
+            )
+        )
+    audit_record(
+        case=case,
+        type=EventType.LINKED_CASES_OPENED,
+        actor=actor,
+        at=now,
+        data={"step": request.step, "cases": [c.number for c in children], "wait": request.wait},
+    )
+    return children
+
+
+def offered_summary(tasks: Iterable[Task]) -> list[dict[str, Any]]:
+    return [
+        {
+            "task": t.pk,
+            "step": t.step_id,
+            "kind": t.kind,
+            "role": t.role,
+            "occurrence": t.occurrence,
+            "due_at": t.due_at,
+        }
+        for t in tasks
+    ]
+
+
+def case_create(
+    *,
+    spec: SOPSpec,
+    unit: OrgUnit,
+    actor: Person | None,
+    subject: str,
+    entry: str = "",
+    start_data: Mapping[str, Any] | None = None,
+    parent: Case | None = None,
+    parent_step: str = "",
+    now: dt.datetime,
+) -> Case:
+    try:
+        outcome = runtime.start(spec, entry=entry, data=start_data, on=unit_day(unit, now))
+    except runtime.ActionRefused as exc:
+        raise Invalid(exc.message, field=exc.field) from None
+    year = now.astimezone(unit.zone()).year
+    serial = _next_serial(unit, spec.code, year)
+    case = Case.objects.create(
+        unit=unit,
+        sop_version=sop_version_for(spec),
+        sop_code=spec.code,
+        number=case_number(unit, spec.code, year, serial),
+        year=year,
+        serial=serial,
+        subject=subject,
+        state=outcome.state.to_dict(),
+        opened_by=actor,
+        opened_at=now,
+        parent=parent,
+        parent_step=parent_step,
+    )
+    applied = outcome_persist(spec=spec, case=case, outcome=outcome, actor=actor, now=now)
+    audit_record(
+        case=case,
+        type=EventType.CASE_OPENED,
+        actor=actor,
+        at=now,
+        data={
+            "number": case.number,
+            "sop": spec.key,
+            "subject": subject,
+            "entry": entry or spec.start.id,
+            "parent": parent.number if parent else None,
+            "start_data": dict(start_data or {}),
+            "after": {"active": list(outcome.state.active)},
+            "offered": offered_summary(applied.offered),
+        },
+    )
+    case.save(update_fields=["state", "event_seq", "event_hash"])
+    return case
+
+
+def case_lock(case_id: int) -> Case:
+    """Lock the case row only (``OF self``): the joined unit and SOP version stay free, or
+    every action in the unit would queue behind this one. ``no_key``: rows that refer to the
+    case (tasks, events) may still be inserted by this transaction's peers' foreign-key checks.
+    The SOP file's text is not needed here (``case_spec`` reads the library)."""
+    return (
+        Case.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("unit", "sop_version")
+        .defer("sop_version__content")
+        .get(pk=case_id)
+    )
+
+
+def task_lock(task: Task) -> tuple[Case, Task]:
+    """Lock the case, then re-read the task under the lock (always in this order)."""
+    case = case_lock(task.case_id)
+    # People are loaded only for the messages of a refusal.
+    fresh = Task.objects.get(pk=task.pk)
+    fresh.case = case
+    return case, fresh
+
+
+def case_save(
+    *, spec: SOPSpec, case: Case, applied: _Applied, actor: Person | None, now: dt.datetime
+) -> None:
+    """Save the case row; when it closed, record it and tell a waiting parent."""
+    fields = ["state", "event_seq", "event_hash"]
+    if applied.closed:
+        audit_record(
+            case=case,
+            type=EventType.CASE_CLOSED,
+            actor=actor,
+            at=now,
+            data={"before": {"status": "open"}, "after": {"status": "closed"}},
+        )
+        fields += ["status", "closed_at"]
+    case.save(update_fields=fields)
+    if applied.closed and case.parent_id:
+        _parent_check(parent_id=case.parent_id, step_id=case.parent_step, now=now)
+
+
+def _parent_check(*, parent_id: int, step_id: str, now: dt.datetime) -> None:
+    """When every linked case a waiting step opened has closed, the parent moves on."""
+    parent = case_lock(parent_id)
+    waiting = Task.objects.filter(
+        case=parent,
+        step_id=step_id,
+        kind=TaskKind.LINKED,
+        status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED],
+    ).first()
+    if waiting is None:
+        return
+    if Case.objects.filter(parent=parent, parent_step=step_id, status=CaseStatus.OPEN).exists():
+        return
+    system_step(
+        case=parent,
+        task=waiting,
+        action=runtime.LinkedCasesClosed(step_id, on=unit_day(parent.unit, now)),
+        event=EventType.LINKED_CASES_CLOSED,
+        details={"step": step_id},
+        now=now,
+    )
+
+
+def system_step(
+    *,
+    case: Case,
+    task: Task,
+    action: runtime.DeadlinePassed | runtime.LinkedCasesClosed,
+    event: EventType,
+    details: dict[str, Any],
+    now: dt.datetime,
+) -> None:
+    """A step nobody performs is done (a wait's deadline passed, the linked cases closed):
+    close its task, move the case on, record it. The caller holds the case lock."""
+    spec = case_spec(case)
+    state = runtime.CaseState.from_dict(case.state)
+    outcome = runtime.apply(spec, state, action)
+    task.status, task.completed_at = TaskStatus.DONE, now
+    task.duration_seconds = max(0, int((now - task.created_at).total_seconds()))
+    task.save(update_fields=["status", "completed_at", "duration_seconds"])
+    applied = outcome_persist(spec=spec, case=case, outcome=outcome, actor=None, now=now)
+    audit_record(
+        case=case,
+        type=event,
+        actor=None,
+        task=task,
+        at=now,
+        data={
+            **details,
+            "before": {"active": list(state.active)},
+            "after": {"active": list(outcome.state.active)},
+            "offered": offered_summary(applied.offered),
+        },
+    )
+    case_save(spec=spec, case=case, applied=applied, actor=None, now=now)

@@ -1,0 +1,361 @@
+"""What officers do with tasks: claim, reassign, complete."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from trantib.accounts.models import Person
+from trantib.core.errors import Conflict, Invalid, NotAllowed
+from trantib.engine import runtime
+from trantib.engine.spec import FieldType, SOPSpec, Step, StepKind
+
+from ..audit import audit_record
+from ..models import (
+    Attachment,
+    Case,
+    EventType,
+    Notification,
+    Task,
+    TaskKind,
+    TaskStatus,
+)
+from .flow import case_save, offered_summary, outcome_persist, task_lock, unit_day
+from .roles import case_spec, person_holds, supervises
+
+
+def _refuse_if_not_live(task: Task) -> None:
+    if task.status == TaskStatus.DONE:
+        who = task.completed_by.full_name if task.completed_by else _("sistem")
+        when = timezone.localtime(task.completed_at).strftime("%d-%m-%Y %H:%M")  # type: ignore[arg-type]
+        raise Conflict(
+            _("Tugas ini sudah diselesaikan oleh %(who)s pada %(when)s.")
+            % {"who": who, "when": when},
+            field="task",
+        )
+    if task.status == TaskStatus.CANCELLED:
+        raise Conflict(_("Tugas ini sudah dibatalkan."), field="task")
+
+
+def _refuse_if_not_work(task: Task) -> None:
+    if task.kind == TaskKind.WAIT:
+        raise Conflict(
+            _("Langkah ini menunggu tenggat waktu; tidak ada yang menyelesaikannya."),
+            field="task",
+        )
+    if task.kind == TaskKind.LINKED:
+        raise Conflict(_("Langkah ini menunggu kasus terkait selesai."), field="task")
+
+
+def _refuse_if_not_holder(task: Task, actor: Person, case: Case) -> None:
+    if not person_holds(actor, case.unit, task.role):
+        spec = case_spec(case)
+        raise NotAllowed(
+            _("Tugas ini untuk %(role)s di %(unit)s; Anda tidak memegang jabatan itu.")
+            % {"role": spec.role(task.role).name, "unit": case.unit.code},
+            field="task",
+        )
+
+
+@transaction.atomic
+def task_claim(*, task: Task, actor: Person, now: dt.datetime | None = None) -> Task:
+    """Take an offered task: it leaves the others' lists and waits on ``actor``."""
+    now = now or timezone.now()
+    case, task = task_lock(task)
+    _refuse_if_not_live(task)
+    _refuse_if_not_work(task)
+    _refuse_if_not_holder(task, actor, case)
+    if task.assignee_id == actor.pk:
+        return task
+    if task.assignee_id is not None:
+        raise Conflict(
+            _("Tugas ini sudah diambil oleh %(who)s.") % {"who": task.assignee.full_name},  # type: ignore[union-attr]
+            field="task",
+        )
+    task.assignee, task.status, task.claimed_at = actor, TaskStatus.CLAIMED, now
+    task.save(update_fields=["assignee", "status", "claimed_at"])
+    audit_record(
+        case=case,
+        type=EventType.TASK_CLAIMED,
+        actor=actor,
+        task=task,
+        at=now,
+        data={"step": task.step_id, "after": {"assignee": actor.pk}},
+    )
+    case.save(update_fields=["event_seq", "event_hash"])
+    return task
+
+
+@transaction.atomic
+def task_reassign(
+    *, task: Task, actor: Person, assignee: Person, now: dt.datetime | None = None
+) -> Task:
+    """A supervisor gives a live task to another holder of its position."""
+    now = now or timezone.now()
+    case, task = task_lock(task)
+    _refuse_if_not_live(task)
+    _refuse_if_not_work(task)
+    if not supervises(actor, case.unit):
+        raise NotAllowed(
+            _("Hanya pejabat pengawas unit ini yang dapat mengalihkan tugas."), field="task"
+        )
+    if not person_holds(assignee, case.unit, task.role):
+        raise Invalid(
+            _("%(who)s tidak memegang jabatan untuk tugas ini.") % {"who": assignee.full_name},
+            field="assignee",
+        )
+    before = task.assignee_id
+    task.assignee, task.status, task.claimed_at = assignee, TaskStatus.CLAIMED, now
+    task.save(update_fields=["assignee", "status", "claimed_at"])
+    audit_record(
+        case=case,
+        type=EventType.TASK_REASSIGNED,
+        actor=actor,
+        task=task,
+        at=now,
+        data={
+            "step": task.step_id,
+            "before": {"assignee": before},
+            "after": {"assignee": assignee.pk},
+        },
+    )
+    case.save(update_fields=["event_seq", "event_hash"])
+    if assignee.pk != actor.pk:
+        Notification.objects.get_or_create(
+            recipient=assignee,
+            task=task,
+            kind=Notification.Kind.TASK_ASSIGNED,
+            defaults={
+                "unit_id": case.unit_id,
+                "case": case,
+                "message": _("%(who)s mengalihkan tugas “%(title)s” (%(number)s) kepada Anda.")
+                % {"who": actor.full_name, "title": task.title, "number": case.number},
+                "created_at": now,
+            },
+        )
+    return task
+
+
+@transaction.atomic
+def task_complete(
+    *,
+    task: Task,
+    actor: Person,
+    data: Mapping[str, Any] | None = None,
+    decision: str = "",
+    requirements: Sequence[str] = (),
+    attachments: Sequence[int] = (),
+    now: dt.datetime | None = None,
+) -> Task:
+    """Complete a step: record the fields, the requirements ticked, the attachments and the
+    decision; the case moves on. Exactly one of two simultaneous completions wins; the other
+    gets Conflict ("already completed by …")."""
+    now = now or timezone.now()
+    case, task = task_lock(task)
+    _refuse_if_not_live(task)
+    _refuse_if_not_work(task)
+    if task.assignee_id is not None and task.assignee_id != actor.pk:
+        _refuse_if_not_holder(task, actor, case)
+        raise Conflict(
+            _("Tugas ini sedang dikerjakan oleh %(who)s.") % {"who": task.assignee.full_name},  # type: ignore[union-attr]
+            field="task",
+        )
+    _refuse_if_not_holder(task, actor, case)
+    return complete_locked(
+        spec=case_spec(case),
+        case=case,
+        task=task,
+        actor=actor,
+        data=data or {},
+        decision=decision,
+        requirements=requirements,
+        attachments=attachments,
+        now=now,
+    )
+
+
+def _check_requirements(step: Step, ticked: Sequence[str]) -> list[str]:
+    unknown = [r for r in ticked if r not in step.requirements]
+    if unknown:
+        raise Invalid(
+            _("“%(req)s” bukan kelengkapan langkah ini.") % {"req": unknown[0]},
+            field="requirements",
+        )
+    return [r for r in step.requirements if r in ticked]
+
+
+def _check_files(step: Step, case: Case, data: dict[str, Any], attachments: Sequence[int]) -> None:
+    """FILES fields and the attachment list must name attachments of this case."""
+    wanted: set[int] = set()
+    for f in step.records:
+        if f.type is FieldType.FILES and f.name in data:
+            try:
+                data[f.name] = [int(v) for v in data[f.name]]
+            except (TypeError, ValueError):
+                raise Invalid(
+                    _("“%(label)s” harus berisi nomor lampiran.") % {"label": f.label},
+                    field=f"data.{f.name}",
+                ) from None
+            wanted.update(data[f.name])
+    wanted.update(attachments)
+    if not wanted:
+        return
+    found = set(Attachment.objects.filter(case=case, pk__in=wanted).values_list("pk", flat=True))
+    missing = sorted(wanted - found)
+    if missing:
+        raise Invalid(
+            _("Lampiran %(ids)s tidak ada pada kasus ini.")
+            % {"ids": ", ".join(str(i) for i in missing)},
+            field="attachments",
+        )
+
+
+_EXPECTED = {
+    FieldType.TEXT: gettext_lazy("berupa teks"),
+    FieldType.LONGTEXT: gettext_lazy("berupa teks"),
+    FieldType.NUMBER: gettext_lazy("berupa angka"),
+    FieldType.BOOLEAN: gettext_lazy("ya atau tidak"),
+    FieldType.DATE: gettext_lazy("tanggal seperti 2026-11-22"),
+    FieldType.DATETIME: gettext_lazy("tanggal dan jam seperti 2026-11-22T09:30"),
+    FieldType.LIST: gettext_lazy("daftar, satu isian per baris"),
+    FieldType.LOCATION: gettext_lazy("tempat: alamat, atau lintang/bujur yang sah"),
+    FieldType.PERSON: gettext_lazy("orang dengan sekurang-kurangnya nama"),
+    FieldType.FILES: gettext_lazy("nomor lampiran"),
+}
+
+
+def _refusal(
+    exc: runtime.ActionRefused, step: Step, data: Mapping[str, Any], decision: str = ""
+) -> Invalid:
+    """The engine's refusal (English, for logs and tests) told to the officer in Indonesian,
+    with the same field."""
+    field = exc.field
+    if field.startswith("data."):
+        name = field[5:]
+        known = {f.name: f for f in step.records}
+        f = known.get(name)
+        if f is None:
+            return Invalid(
+                _("Langkah ini tidak mencatat isian “%(name)s”.") % {"name": name}, field=field
+            )
+        if runtime.is_blank(data.get(name)):
+            return Invalid(_("“%(label)s” wajib diisi.") % {"label": f.label}, field=field)
+        if f.type is FieldType.CHOICE:
+            expected = _("salah satu dari: %(choices)s") % {"choices": ", ".join(f.choices)}
+        else:
+            expected = str(_EXPECTED[f.type])
+        return Invalid(
+            _("“%(label)s” harus %(expected)s.") % {"label": f.label, "expected": expected},
+            field=field,
+        )
+    if field == "branch":
+        labels = ", ".join(b.label for b in step.branches)
+        if step.kind is not StepKind.DECISION:
+            return Invalid(_("Langkah ini bukan keputusan."), field="decision")
+        if not decision.strip():
+            return Invalid(
+                _("Pilih salah satu keputusan: %(labels)s.") % {"labels": labels},
+                field="decision",
+            )
+        return Invalid(
+            _("“%(label)s” bukan pilihan keputusan langkah ini; pilih salah satu: %(labels)s.")
+            % {"label": decision, "labels": labels},
+            field="decision",
+        )
+    if field == "occurrence":
+        return Invalid(
+            _("Pelaksanaan ini tidak dijadwalkan atau sudah selesai."), field="occurrence"
+        )
+    return Invalid(_("Langkah ini tidak sedang berjalan pada kasus ini."), field=field)
+
+
+def complete_locked(
+    *,
+    spec: SOPSpec,
+    case: Case,
+    task: Task,
+    actor: Person,
+    data: Mapping[str, Any],
+    decision: str,
+    requirements: Sequence[str],
+    attachments: Sequence[int],
+    now: dt.datetime,
+) -> Task:
+    step = spec.step(task.step_id)
+    state = runtime.CaseState.from_dict(case.state)
+    if not isinstance(data, Mapping):
+        raise Invalid(_("Data harus berupa objek."), field="data")
+    try:
+        recorded = runtime.check_data(step, data)
+    except runtime.ActionRefused as exc:
+        raise _refusal(exc, step, data) from None
+    _check_files(step, case, recorded, attachments)
+    ticked = _check_requirements(step, requirements)
+    action = runtime.Complete(
+        step=step.id,
+        data=recorded,
+        branch=decision,
+        occurrence=task.occurrence,
+        on=unit_day(case.unit, now),
+    )
+    try:
+        outcome = runtime.apply(spec, state, action)
+    except runtime.ActionRefused as exc:
+        raise _refusal(exc, step, data, decision) from None
+    before_active = list(state.active)
+    task.status = TaskStatus.DONE
+    if task.assignee_id is None:
+        task.assignee = actor
+    task.claimed_at = task.claimed_at or now
+    task.completed_at, task.completed_by = now, actor
+    task.duration_seconds = max(0, int((now - task.created_at).total_seconds()))
+    branch = outcome.state.data.get(step.id, {}).get("_branch", "") if decision else ""
+    task.decision = str(branch)
+    task.requirements_checked = ticked
+    task.data = recorded
+    task.save(
+        update_fields=[
+            "status",
+            "assignee",
+            "claimed_at",
+            "completed_at",
+            "completed_by",
+            "duration_seconds",
+            "decision",
+            "requirements_checked",
+            "data",
+        ]
+    )
+    if attachments:
+        Attachment.objects.filter(case=case, pk__in=attachments, task__isnull=True).update(
+            task=task
+        )
+    applied = outcome_persist(spec=spec, case=case, outcome=outcome, actor=actor, now=now)
+    audit_record(
+        case=case,
+        type=EventType.TASK_COMPLETED,
+        actor=actor,
+        task=task,
+        at=now,
+        data={
+            "step": step.id,
+            "occurrence": task.occurrence,
+            "decision": task.decision,
+            "data": recorded,
+            "requirements": ticked,
+            "attachments": sorted(attachments),
+            "duration_seconds": task.duration_seconds,
+            "standard": task.standard,
+            "before": {"active": before_active},
+            "after": {"active": list(outcome.state.active)},
+            "offered": offered_summary(applied.offered),
+        },
+    )
+    case_save(spec=spec, case=case, applied=applied, actor=actor, now=now)
+    return task
