@@ -14,7 +14,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -60,17 +60,17 @@ def _message_of(error: dict[str, Any]) -> str:
 
 
 _KIND_MESSAGES = {
-    "string_type": _lazy("Harus berupa teks."),
-    "int_type": _lazy("Harus berupa bilangan bulat."),
-    "int_parsing": _lazy("Harus berupa bilangan bulat."),
-    "bool_type": _lazy("Harus true atau false."),
-    "list_type": _lazy("Harus berupa daftar."),
-    "string_too_long": _lazy("Terlalu panjang: paling banyak %(max_length)s karakter."),
-    "string_pattern_mismatch": _lazy("Bentuknya tidak sah."),
-    "greater_than_equal": _lazy("Paling kecil %(ge)s."),
-    "less_than_equal": _lazy("Paling besar %(le)s."),
-    "date_type": _lazy("Harus tanggal TTTT-BB-HH."),
-    "date_from_datetime_parsing": _lazy("Harus tanggal TTTT-BB-HH."),
+    "string_type": gettext_lazy("Harus berupa teks."),
+    "int_type": gettext_lazy("Harus berupa bilangan bulat."),
+    "int_parsing": gettext_lazy("Harus berupa bilangan bulat."),
+    "bool_type": gettext_lazy("Harus true atau false."),
+    "list_type": gettext_lazy("Harus berupa daftar."),
+    "string_too_long": gettext_lazy("Terlalu panjang: paling banyak %(max_length)s karakter."),
+    "string_pattern_mismatch": gettext_lazy("Bentuknya tidak sah."),
+    "greater_than_equal": gettext_lazy("Paling kecil %(ge)s."),
+    "less_than_equal": gettext_lazy("Paling besar %(le)s."),
+    "date_type": gettext_lazy("Harus tanggal TTTT-BB-HH."),
+    "date_from_datetime_parsing": gettext_lazy("Harus tanggal TTTT-BB-HH."),
 }
 
 
