@@ -148,7 +148,7 @@ def notifications_for_user(
     person = person or person_for_user(user)
     if person is None:
         return Notification.objects.none()
-    qs = Notification.objects.filter(recipient=person).select_related("case", "task")
+    qs = Notification.objects.filter(recipient=person).select_related("case__unit", "task")
     return qs.filter(read_at__isnull=True) if unread_only else qs
 
 

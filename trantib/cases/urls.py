@@ -8,6 +8,7 @@ urlpatterns = [
     path("tugas/<int:task_id>/selesaikan/", views.task_complete, name="task_complete"),
     path("tugas/<int:task_id>/ambil/", views.task_claim, name="task_claim"),
     path("tugas/<int:task_id>/alihkan/", views.task_reassign, name="task_reassign"),
+    path("pemberitahuan/", views.notification_list, name="notifications"),
     path("kasus/", views.case_list, name="list"),
     path("kasus/baru/", views.case_start, name="start"),
     path("kasus/<int:case_id>/", views.case_detail, name="detail"),

@@ -89,6 +89,24 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/task_mine.html", {"rows": rows, "now": now})
 
 
+# -- notifications ------------------------------------------------------------------------
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """The person's notices, newest first; POST marks them read (all, or the one named)."""
+    person = person_for_user(request.user)
+    if request.method == "POST" and person is not None:
+        raw = request.POST.get("id", "")
+        ids = [int(raw)] if raw.isdigit() else None
+        services.notifications_mark_read(person=person, ids=ids)
+        return redirect(reverse("cases:notifications"))
+    notices = Paginator(
+        selectors.notifications_for_user(request.user, person=person), PAGE_SIZE
+    ).get_page(request.GET.get("halaman"))
+    return render(request, "cases/notification_list.html", {"page": notices})
+
+
 # -- the case list ------------------------------------------------------------------------
 
 

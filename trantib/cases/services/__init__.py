@@ -17,6 +17,7 @@ persisting an engine outcome), ``roles`` who performs, starts and supervises wha
 from .attachments import attachment_add
 from .cases import case_start
 from .deadlines import SweepResult, deadlines_sweep, task_mark_overdue, wait_fire
+from .notifications import notifications_mark_read
 from .roles import (
     acting_role,
     case_spec,
@@ -37,6 +38,7 @@ __all__ = [
     "case_start",
     "deadlines_sweep",
     "entries_startable",
+    "notifications_mark_read",
     "person_holds",
     "sop_internal_roles",
     "sop_version_for",

@@ -341,9 +341,7 @@ def _starter(demo_org, code, unit_code):
     from trantib.sops import registry
 
     spec = registry.get(code)
-    return holders_of(
-        demo_org.unit(unit_code), services.acting_role(spec, spec.start)
-    ).first()
+    return holders_of(demo_org.unit(unit_code), services.acting_role(spec, spec.start)).first()
 
 
 def _filled(spec, case, task, actor):
@@ -393,3 +391,14 @@ def test_files_for_the_first_step_are_stored_with_the_start(demo_org):
             uploads={"bukan_berkas": [("a.pdf", io.BytesIO(b"%PDF-1.4"))]},
         )
     assert err.value.field == "data.bukan_berkas"
+
+
+def test_marking_notices_read_touches_only_the_persons_own_and_the_named(demo_org):
+    case = _start_pgd(demo_org)
+    task = _live(case)
+    services.deadlines_sweep(now=task.due_at + dt.timedelta(minutes=1))
+    staf, camat = demo_org.person("staf.krj"), demo_org.person("camat.krj")
+    mine = Notification.objects.get(recipient=staf)
+    assert services.notifications_mark_read(person=camat, ids=[mine.pk]) == 0
+    assert services.notifications_mark_read(person=staf, ids=[mine.pk]) == 1
+    assert Notification.objects.get(recipient=camat).read_at is None

@@ -650,3 +650,29 @@ def test_a_first_step_that_requires_a_file_starts_from_the_form(demo_org) -> Non
     (attachment,) = Attachment.objects.filter(case=case)
     assert first.data["draft"] == [attachment.pk] and attachment.name == "spt.pdf"
     assert first.data["anggota_tim"] == ["Ahmad", "Budi"]
+
+
+# -- notifications ------------------------------------------------------------------------
+
+
+def test_the_notifications_page_lists_my_notices_and_marks_them_read(demo_org) -> None:
+    case = services.case_start(
+        sop_code="PGD",
+        unit=demo_org.unit("KRJ"),
+        actor=demo_org.person("staf.krj"),
+        subject="Pedagang di bahu jalan",
+        data={"saluran": "SMS", "uraian": "Lapak menutup jalan"},
+    )
+    task = live(case)
+    services.deadlines_sweep(now=task.due_at + dt.timedelta(minutes=1))
+    client = client_for(demo_org, "camat.krj")  # the supervisor is told
+    html = html_of(client.get(reverse("cases:notifications")))
+    assert case.number in html and "melewati batas waktu" in html
+    assert "1</strong> pemberitahuan belum dibaca" in html_of(client.get(reverse("home")))
+    # Someone else's notices are not shown.
+    assert case.number not in html_of(
+        client_for(demo_org, "kasi.krw").get(reverse("cases:notifications"))
+    )
+    assert client.post(reverse("cases:notifications")).status_code == 302
+    assert "0</strong> pemberitahuan belum dibaca" in html_of(client.get(reverse("home")))
+    assert "Tandai sudah dibaca" not in html_of(client.get(reverse("cases:notifications")))
