@@ -134,5 +134,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("TRANTIB_LOG_LEVEL", default="INFO")},
     # WeasyPrint logs every layout step at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        # Two lines per background job (RUNNING, SUCCESSFUL); the worker logs its own summary.
+        "django_tasks": {"level": env.str("TRANTIB_JOB_LOG_LEVEL", default="WARNING")},
+        "django_tasks_db": {"level": env.str("TRANTIB_JOB_LOG_LEVEL", default="WARNING")},
+    },
 }
