@@ -169,7 +169,6 @@ def case_start(request: HttpRequest, payload: CaseStartIn) -> Status[CaseOut]:
         subject=payload.subject,
         data=payload.data,
         requirements=payload.requirements,
-        attachments=payload.attachments,
         entry=payload.entry,
     )
     return Status(201, _case_detail(case_get_for_user(user, case.pk)))

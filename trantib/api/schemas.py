@@ -375,7 +375,6 @@ class CaseStartIn(InSchema):
     subject: Annotated[str, Field(max_length=300, pattern=NO_NUL), AfterValidator(_text_check)]
     data: JsonObject = Field(default_factory=dict, description="The first step's fields")
     requirements: list[Text] = Field(default_factory=list)
-    attachments: list[Id] = Field(default_factory=list)
     entry: Annotated[str, Field(max_length=64, pattern=r"^([a-z][a-z0-9_]*)?$")] = Field(
         default="", description="Start at this entry step (default: the SOP's first step)"
     )

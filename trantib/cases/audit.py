@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -29,8 +30,22 @@ from .models import Case, Event, EventType, Task
 
 
 def _canonical(value: Any) -> Any:
-    """JSON-native data exactly as the database will give it back."""
-    return json.loads(json.dumps(value, default=str, ensure_ascii=False))
+    """JSON-native data exactly as the database will give it back: PostgreSQL's jsonb keeps
+    numbers as numerics, so 1e20 returns as 100000000000000000000 and -0.0 as 0; integral
+    floats are stored as integers so that the hash reads back the same on every database."""
+    return _numbers(json.loads(json.dumps(value, default=str, ensure_ascii=False)))
+
+
+def _numbers(value: Any) -> Any:
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError("audit data must not hold NaN or infinity")
+        return int(value) if value.is_integer() else value
+    if isinstance(value, dict):
+        return {k: _numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_numbers(v) for v in value]
+    return value
 
 
 def _at_text(at: dt.datetime) -> str:

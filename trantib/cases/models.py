@@ -42,7 +42,6 @@ class TaskKind(models.TextChoices):
 class EventType(models.TextChoices):
     CASE_OPENED = "case_opened", _("Kasus dibuka")
     CASE_CLOSED = "case_closed", _("Kasus selesai")
-    TASK_OFFERED = "task_offered", _("Tugas ditawarkan")
     TASK_CLAIMED = "task_claimed", _("Tugas diambil")
     TASK_REASSIGNED = "task_reassigned", _("Tugas dialihkan")
     TASK_COMPLETED = "task_completed", _("Tugas diselesaikan")

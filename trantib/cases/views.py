@@ -98,7 +98,9 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     person = person_for_user(request.user)
     if request.method == "POST" and person is not None:
         raw = request.POST.get("id", "")
-        ids = [int(raw)] if raw.isdigit() else None
+        valid = raw.isascii() and raw.isdigit() and len(raw) <= 18
+        # No id: all of them; an id that is not one of ours: none.
+        ids = None if not raw else [int(raw)] if valid else []
         services.notifications_mark_read(person=person, ids=ids)
         return redirect(reverse("cases:notifications"))
     notices = Paginator(
@@ -337,8 +339,13 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> FileRespons
         attachment: Attachment = selectors.attachment_get_for_user(request.user, attachment_id)
     except NotFound:
         raise Http404(_("Lampiran tidak ditemukan.")) from None
+    try:
+        content = attachment.file.open("rb")
+    except FileNotFoundError:
+        # The row is evidence, the file is gone from storage: say so, never a 500.
+        raise Http404(_("Berkas lampiran tidak ada lagi di penyimpanan.")) from None
     return FileResponse(
-        attachment.file.open("rb"),
+        content,
         content_type=attachment.content_type,
         filename=attachment.name,
         as_attachment=request.GET.get("unduh") == "1",

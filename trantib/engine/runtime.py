@@ -15,6 +15,7 @@ are not modelled. Conditions are chosen by the officer (a decision's branch), ne
 from __future__ import annotations
 
 import calendar
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -152,12 +153,18 @@ class Outcome:
 
 class ActionRefused(Exception):
     """The action is not allowed now. ``field`` names what is wrong (``step``, ``branch``,
-    ``data.<name>``, ``occurrence``)."""
+    ``data.<name>``, ``occurrence``); ``code`` says why where the field alone does not
+    (``control_character``, ``too_long``, ``not_yet``), so callers can word it."""
 
-    def __init__(self, message: str, *, field: str = "step"):
+    def __init__(self, message: str, *, field: str = "step", code: str = ""):
         super().__init__(message)
         self.message = message
         self.field = field
+        self.code = code
+
+
+# An occurrence's label (a date, or a line of a schedule) is kept as a short key.
+OCCURRENCE_MAX = 64
 
 
 # -- the rules ----------------------------------------------------------------------------
@@ -256,6 +263,13 @@ def _complete_occurrence(
         )
     if action.occurrence in done:
         raise ActionRefused(f"occurrence '{action.occurrence}' is already done", field="occurrence")
+    day = _as_date(action.occurrence)
+    if day is not None and action.on is not None and day > action.on:
+        raise ActionRefused(
+            f"occurrence '{action.occurrence}' is not due before {day.isoformat()}",
+            field="occurrence",
+            code="not_yet",
+        )
     done = (*done, action.occurrence)
     per_step = dict(state.data.get(step.id, {}))
     per_step[action.occurrence] = recorded
@@ -351,6 +365,13 @@ def _plan_occurrences(state: CaseState, step: Step, on: date | None) -> tuple[st
         value = state.data.get(step_id, {}).get(name)
         items = value if isinstance(value, list) else [value] if value else []
         planned = tuple(dict.fromkeys(str(v).strip() for v in items if str(v).strip()))
+        for label in planned:
+            if len(label) > OCCURRENCE_MAX:
+                raise ActionRefused(
+                    f"a line of the schedule '{name}' is longer than {OCCURRENCE_MAX} characters",
+                    field=f"data.{name}",
+                    code="too_long",
+                )
         if planned:
             return planned
     if repeat.frequency in (Frequency.DAILY, Frequency.WEEKLY) and on is not None:
@@ -393,8 +414,32 @@ def check_data(step: Step, data: Mapping[str, Any]) -> dict[str, Any]:
             if f.required:
                 raise ActionRefused(f"'{f.label}' is required", field=f"data.{f.name}")
             continue
+        if _has_control_character(value):
+            raise ActionRefused(
+                f"'{f.label}' contains a NUL or other control character",
+                field=f"data.{f.name}",
+                code="control_character",
+            )
         out[f.name] = _check_value(f, value)
     return out
+
+
+def _has_control_character(value: Any) -> bool:
+    """NUL (which PostgreSQL cannot store) or a lone surrogate, anywhere in the value."""
+    if isinstance(value, str):
+        return "\x00" in value or any("\ud800" <= ch <= "\udfff" for ch in value)
+    if isinstance(value, dict):
+        return any(_has_control_character(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_control_character(v) for v in value)
+    return False
+
+
+def _as_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text[:10]) if len(text) >= 10 else None
+    except ValueError:
+        return None
 
 
 def is_blank(value: Any) -> bool:
@@ -414,6 +459,8 @@ def _check_value(f: RecordField, value: Any) -> Any:
     if t is FieldType.NUMBER:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise refuse("a number")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise refuse("a finite number")
         return value
     if t is FieldType.BOOLEAN:
         if not isinstance(value, bool):

@@ -25,7 +25,7 @@ from ..models import (
     Task,
 )
 from .flow import case_lock
-from .roles import may_work_on
+from .roles import may_work_on, person_holds
 
 _SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
     (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
@@ -81,6 +81,15 @@ def attachment_add(
         raise Conflict(_("Kasus sudah selesai; lampiran tidak dapat ditambahkan."), field="case")
     if task is not None and (task.case_id != case.pk or not task.is_live):
         raise Invalid(_("Tugas itu bukan tugas berjalan pada kasus ini."), field="task")
+    if (
+        task is not None
+        and task.assignee_id != actor.pk
+        and not person_holds(actor, case.unit, task.role)
+    ):
+        raise NotAllowed(
+            _("Lampiran untuk tugas ini hanya dapat ditambahkan oleh pemegang jabatannya."),
+            field="task",
+        )
     if not may_work_on(actor, case):
         raise NotAllowed(_("Anda tidak bertugas pada kasus ini."), field="case")
     content_type, ext = sniffed

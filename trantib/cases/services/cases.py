@@ -33,7 +33,6 @@ def case_start(
     subject: str,
     data: Mapping[str, Any] | None = None,
     requirements: Sequence[str] = (),
-    attachments: Sequence[int] = (),
     entry: str = "",
     uploads: Mapping[str, Sequence[tuple[str, IO[bytes]]]] | None = None,
     now: dt.datetime | None = None,
@@ -49,6 +48,8 @@ def case_start(
         raise Invalid(_("Perihal kasus wajib diisi."), field="subject")
     if len(subject) > 300:
         raise Invalid(_("Perihal kasus paling panjang 300 karakter."), field="subject")
+    if "\x00" in subject:
+        raise Invalid(_("Perihal kasus berisi karakter kendali (NUL)."), field="subject")
     spec = spec_in_force(sop_code)
     first_step = entry_step(spec, entry)
     role = acting_role(spec, first_step)
@@ -83,7 +84,7 @@ def case_start(
         data=data,
         decision="",
         requirements=requirements,
-        attachments=attachments,
+        attachments=(),
         now=now,
     )
     return case

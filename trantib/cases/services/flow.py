@@ -14,7 +14,6 @@ from trantib.accounts.models import OrgUnit, Person
 from trantib.core.errors import Invalid
 from trantib.engine import runtime
 from trantib.engine.spec import SOPSpec, Step
-from trantib.engine.timing import TimeStandard
 
 from ..audit import audit_record
 from ..models import (
@@ -56,10 +55,6 @@ def unit_day(unit: OrgUnit, now: dt.datetime) -> dt.date:
     return now.astimezone(unit.zone()).date()
 
 
-def _due(spec: SOPSpec, unit: OrgUnit, start: dt.datetime, standard: TimeStandard) -> Any:
-    return spec.calendar.due(start, standard, unit.zone())
-
-
 def outcome_persist(
     *,
     spec: SOPSpec,
@@ -77,6 +72,8 @@ def outcome_persist(
     for effect in outcome.effects:
         if isinstance(effect, runtime.TaskOffered):
             step = spec.step(effect.step)
+            # A patrol planned for the 24th starts (and its duration counts) on the 24th.
+            start = _occurrence_start(spec, case.unit, effect.occurrence, now)
             new_tasks.append(
                 Task(
                     unit_id=case.unit_id,
@@ -86,13 +83,8 @@ def outcome_persist(
                     kind=TaskKind.WORK,
                     role=acting_role(spec, step),
                     title=_task_title(step, effect.occurrence),
-                    created_at=now,
-                    due_at=_due(
-                        spec,
-                        case.unit,
-                        _occurrence_start(spec, case.unit, effect.occurrence, now),
-                        effect.time,
-                    ),
+                    created_at=start,
+                    due_at=spec.calendar.due(start, effect.time, case.unit.zone()),
                     standard=effect.time.text,
                     standard_minutes=effect.time.upper_minutes or None,
                 )
@@ -108,7 +100,7 @@ def outcome_persist(
                     role=acting_role(spec, step),
                     title=step.display_title,
                     created_at=now,
-                    due_at=_due(spec, case.unit, now, effect.deadline),
+                    due_at=spec.calendar.due(now, effect.deadline, case.unit.zone()),
                     standard=effect.deadline.text,
                     standard_minutes=effect.deadline.upper_minutes or None,
                 )

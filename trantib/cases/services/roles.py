@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -27,11 +29,19 @@ def _spec_from_row(version_id: int, code: str, version: int, sha256: str) -> SOP
         spec = registry.get(code, version)
     except KeyError:
         spec = None
-    if spec is not None:
+    if spec is not None and _file_sha256(spec.path) == sha256:
         return spec
-    # The file left the library: the pinned content still runs the case.
+    # The file left the library, or was edited in place: the pinned content runs the case.
     row = SopVersion.objects.get(pk=version_id)
     return load_text(row.content, f"{code}.v{version}.yaml")[0]
+
+
+def _file_sha256(path: str) -> str:
+    try:
+        # As sop_library_sync hashes it: the text read as UTF-8, newlines normalised.
+        return hashlib.sha256(Path(path).read_text(encoding="utf-8").encode()).hexdigest()
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 def case_spec(case: Case) -> SOPSpec:

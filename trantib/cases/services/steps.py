@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,7 +34,9 @@ from .roles import case_spec, person_holds, supervises
 def _refuse_if_not_live(task: Task) -> None:
     if task.status == TaskStatus.DONE:
         who = task.completed_by.full_name if task.completed_by else _("sistem")
-        when = timezone.localtime(task.completed_at).strftime("%d-%m-%Y %H:%M")  # type: ignore[arg-type]
+        # The unit's own clock (a WITA unit reads WITA); the caller locked the case, unit joined.
+        zone = task.case.unit.zone()
+        when = timezone.localtime(task.completed_at, zone).strftime("%d-%m-%Y %H:%M %Z")  # type: ignore[arg-type]
         raise Conflict(
             _("Tugas ini sudah diselesaikan oleh %(who)s pada %(when)s.")
             % {"who": who, "when": when},
@@ -190,27 +193,41 @@ def _check_requirements(step: Step, ticked: Sequence[str]) -> list[str]:
     return [r for r in step.requirements if r in ticked]
 
 
-def _check_files(step: Step, case: Case, data: dict[str, Any], attachments: Sequence[int]) -> None:
-    """FILES fields and the attachment list must name attachments of this case."""
+_MAX_ID = 2**63 - 1
+
+
+def _check_files(
+    step: Step, case: Case, task: Task, data: dict[str, Any], attachments: Sequence[int]
+) -> None:
+    """FILES fields and the attachment list must name attachments of this case that belong to
+    no other task: one officer's upload is never another step's evidence."""
     wanted: set[int] = set()
     for f in step.records:
         if f.type is FieldType.FILES and f.name in data:
             try:
                 data[f.name] = [int(v) for v in data[f.name]]
             except (TypeError, ValueError):
+                data[f.name] = None
+            if data[f.name] is None or not all(0 < v <= _MAX_ID for v in data[f.name]):
                 raise Invalid(
                     _("“%(label)s” harus berisi nomor lampiran.") % {"label": f.label},
                     field=f"data.{f.name}",
-                ) from None
+                )
             wanted.update(data[f.name])
+    if not all(isinstance(v, int) and 0 < v <= _MAX_ID for v in attachments):
+        raise Invalid(_("Nomor lampiran tidak sah."), field="attachments")
     wanted.update(attachments)
     if not wanted:
         return
-    found = set(Attachment.objects.filter(case=case, pk__in=wanted).values_list("pk", flat=True))
+    found = set(
+        Attachment.objects.filter(case=case, pk__in=wanted)
+        .filter(Q(task__isnull=True) | Q(task=task))
+        .values_list("pk", flat=True)
+    )
     missing = sorted(wanted - found)
     if missing:
         raise Invalid(
-            _("Lampiran %(ids)s tidak ada pada kasus ini.")
+            _("Lampiran %(ids)s tidak ada pada kasus ini atau milik langkah lain.")
             % {"ids": ", ".join(str(i) for i in missing)},
             field="attachments",
         )
@@ -231,7 +248,11 @@ _EXPECTED = {
 
 
 def _refusal(
-    exc: runtime.ActionRefused, step: Step, data: Mapping[str, Any], decision: str = ""
+    exc: runtime.ActionRefused,
+    step: Step,
+    data: Mapping[str, Any],
+    decision: str = "",
+    occurrence: str = "",
 ) -> Invalid:
     """The engine's refusal (English, for logs and tests) told to the officer in Indonesian,
     with the same field."""
@@ -246,6 +267,18 @@ def _refusal(
             )
         if runtime.is_blank(data.get(name)):
             return Invalid(_("“%(label)s” wajib diisi.") % {"label": f.label}, field=field)
+        if exc.code == "control_character":
+            return Invalid(
+                _("“%(label)s” berisi karakter kendali (NUL) yang tidak dapat disimpan.")
+                % {"label": f.label},
+                field=field,
+            )
+        if exc.code == "too_long":
+            return Invalid(
+                _("Setiap baris “%(label)s” paling panjang %(n)s karakter.")
+                % {"label": f.label, "n": runtime.OCCURRENCE_MAX},
+                field=field,
+            )
         if f.type is FieldType.CHOICE:
             expected = _("salah satu dari: %(choices)s") % {"choices": ", ".join(f.choices)}
         else:
@@ -267,6 +300,12 @@ def _refusal(
             _("“%(label)s” bukan pilihan keputusan langkah ini; pilih salah satu: %(labels)s.")
             % {"label": decision, "labels": labels},
             field="decision",
+        )
+    if field == "occurrence" and exc.code == "not_yet":
+        return Invalid(
+            _("Pelaksanaan %(occurrence)s belum tiba; laporkan pada hari itu atau sesudahnya.")
+            % {"occurrence": occurrence},
+            field="occurrence",
         )
     if field == "occurrence":
         return Invalid(
@@ -295,7 +334,7 @@ def complete_locked(
         recorded = runtime.check_data(step, data)
     except runtime.ActionRefused as exc:
         raise _refusal(exc, step, data) from None
-    _check_files(step, case, recorded, attachments)
+    _check_files(step, case, task, recorded, attachments)
     ticked = _check_requirements(step, requirements)
     action = runtime.Complete(
         step=step.id,
@@ -307,7 +346,7 @@ def complete_locked(
     try:
         outcome = runtime.apply(spec, state, action)
     except runtime.ActionRefused as exc:
-        raise _refusal(exc, step, data, decision) from None
+        raise _refusal(exc, step, data, decision, task.occurrence) from None
     before_active = list(state.active)
     task.status = TaskStatus.DONE
     if task.assignee_id is None:

@@ -223,7 +223,6 @@ class Runner:
             "subject": action["subject"],
             "data": _jsonable(action.get("data") or {}),
             "requirements": self.requirements(action, list(step.requirements)),
-            "attachments": [],
         }
         if step is not self.spec.start:
             body["entry"] = step.id

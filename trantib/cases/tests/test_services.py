@@ -119,12 +119,13 @@ def test_supervisor_reassigns_and_the_new_assignee_is_notified(demo_org):
         services.task_reassign(
             task=task, actor=demo_org.person("kasi.cpd"), assignee=demo_org.person("kasi.cpd")
         )
-    holder = holders_of(case.unit, task.role).first()
-    services.task_reassign(task=task, actor=demo_org.person("camat.cpd"), assignee=holder)
+    camat = demo_org.person("camat.cpd")
+    holder = holders_of(case.unit, task.role).exclude(pk=camat.pk).first()
+    assert holder is not None, "the step's position has a holder besides the Camat"
+    services.task_reassign(task=task, actor=camat, assignee=holder)
     task.refresh_from_db()
     assert task.assignee == holder
-    if holder != demo_org.person("camat.cpd"):
-        assert Notification.objects.filter(recipient=holder, task=task).exists()
+    assert Notification.objects.filter(recipient=holder, task=task).exists()
 
 
 def _pur_starter(demo_org):
@@ -179,9 +180,18 @@ def test_attachments_are_checked_by_content_and_size(demo_org, settings):
         )
 
 
-def test_the_chain_verifies_after_a_whole_case(demo_org):
+def test_the_chain_verifies_after_a_case_runs_to_its_end(demo_org):
     case = _start_pgd(demo_org)
-    assert Event.objects.filter(case=case).count() >= 2
+    from trantib.sops import registry
+
+    spec = registry.get("PGD")
+    while task := Task.objects.filter(case=case, status__in=["open", "claimed"]).first():
+        actor = holders_of(case.unit, task.role).first()
+        services.task_complete(task=task, actor=actor, data=_filled(spec, case, task, actor))
+    case.refresh_from_db()
+    assert case.status == "closed"
+    seqs = list(Event.objects.filter(case=case).values_list("seq", flat=True))
+    assert seqs == list(range(1, len(seqs) + 1)) and len(seqs) > 10
     assert chain_verify().ok
 
 
@@ -206,10 +216,26 @@ def test_wait_steps_fire_at_their_deadline(demo_org):
         sop_code="PPW",
         unit=unit,
         actor=kasat,
-        subject="Patroli Desember",
-        data={"bulan": "2026-12-01", "nomor_surat_tugas": "800/01/PPTNG/2026"},
+        subject="PKL di trotoar Jl. Daan Mogot",
+        entry="beri_teguran",
+        data={
+            "pelanggar": {"nama": "Siti"},
+            "lokasi": "Jl. Daan Mogot",
+            "perda": "Perda 8/2018",
+            "nomor_surat_pernyataan": "300/01",
+        },
     )
-    assert Task.objects.filter(case=case, kind=TaskKind.WORK, status="open").count() == 1
+    wait = _live(case)
+    assert (wait.kind, wait.step_id, wait.standard) == (
+        TaskKind.WAIT,
+        "tunggu_pernyataan",
+        "15 hari",
+    )
+    assert services.deadlines_sweep(now=wait.due_at - dt.timedelta(minutes=1)).fired == 0
+    assert services.deadlines_sweep(now=wait.due_at + dt.timedelta(minutes=1)).fired == 1
+    wait.refresh_from_db()
+    assert wait.status == TaskStatus.DONE
+    assert _live(case).step_id == "cek_pernyataan"
 
 
 def test_a_case_can_start_at_another_entry_step(demo_org):
@@ -402,3 +428,142 @@ def test_marking_notices_read_touches_only_the_persons_own_and_the_named(demo_or
     assert services.notifications_mark_read(person=camat, ids=[mine.pk]) == 0
     assert services.notifications_mark_read(person=staf, ids=[mine.pk]) == 1
     assert Notification.objects.get(recipient=camat).read_at is None
+
+
+# -- review regressions ------------------------------------------------------------------
+
+
+def test_numbers_hash_the_same_after_the_database_normalises_them(demo_org):
+    from trantib.cases.audit import audit_record
+
+    case = _start_pgd(demo_org)
+    audit_record(
+        case=case,
+        type="task_completed",
+        actor=None,
+        data={"big": 1e20, "zero": -0.0, "half": 0.5},
+    )
+    case.save(update_fields=["event_seq", "event_hash"])
+    assert chain_verify().ok
+
+
+def test_a_number_field_refuses_nan_and_infinity():
+    from trantib.engine import runtime
+    from trantib.engine.spec import FieldType
+    from trantib.sops import registry
+
+    spec = registry.get("PPL")
+    number_steps = [s for s in spec.steps for f in s.records if f.type is FieldType.NUMBER]
+    assert number_steps, "PPL records a number somewhere"
+    field = next(f for f in number_steps[0].records if f.type is FieldType.NUMBER)
+    for bad in (float("nan"), float("inf")):
+        with pytest.raises(runtime.ActionRefused) as err:
+            runtime.check_data(number_steps[0], {field.name: bad})
+        assert err.value.field == f"data.{field.name}"
+
+
+def test_control_characters_are_refused_in_the_subject_and_in_fields(demo_org):
+    with pytest.raises(Invalid) as err:
+        services.case_start(
+            sop_code="PGD",
+            unit=demo_org.unit("KRJ"),
+            actor=demo_org.person("staf.krj"),
+            subject="a\x00b",
+            data={"saluran": "SMS", "uraian": "x"},
+        )
+    assert err.value.field == "subject"
+    with pytest.raises(Invalid) as err:
+        services.case_start(
+            sop_code="PGD",
+            unit=demo_org.unit("KRJ"),
+            actor=demo_org.person("staf.krj"),
+            subject="ok",
+            data={"saluran": "SMS", "uraian": "x\x00y"},
+        )
+    assert err.value.field == "data.uraian" and "karakter kendali" in err.value.message
+    assert not Case.objects.exists()
+
+
+def _ppw_schedule(demo_org, jadwal, now):
+    unit = demo_org.unit("PPTNG")
+    case = services.case_start(
+        sop_code="PPW",
+        unit=unit,
+        actor=demo_org.person("kasat.pptng"),
+        subject="Patroli",
+        data={"bulan": "2026-12-01", "nomor_surat_tugas": "1"},
+        now=now,
+    )
+    services.task_complete(task=_live(case), actor=demo_org.person("kabid.pptng"), now=now)
+    services.task_complete(
+        task=_live(case),
+        actor=demo_org.person("kasie.pptng"),
+        data={"jadwal": jadwal, "personil": ["Regu 1"]},
+        now=now,
+    )
+    return case
+
+
+def test_a_patrol_is_not_reported_before_its_day_and_its_duration_counts_from_that_day(demo_org):
+    planned = dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.UTC)
+    case = _ppw_schedule(demo_org, ["2026-12-10"], planned)
+    patrol = _live(case)
+    petugas = demo_org.person("petugas1.pptng")
+    data = {"rute": "Pasar Lama", "hasil": "aman"}
+    with pytest.raises(Invalid) as err:
+        services.task_complete(task=patrol, actor=petugas, data=data, now=planned)
+    assert err.value.field == "occurrence" and "belum tiba" in err.value.message
+    # Reported at 11:00 WIB on the day (opening hour 08:00): three hours.
+    done = services.task_complete(
+        task=patrol, actor=petugas, data=data, now=dt.datetime(2026, 12, 10, 4, 0, tzinfo=dt.UTC)
+    )
+    assert done.duration_seconds == 3 * 3600
+
+
+def test_a_schedule_line_too_long_for_an_occurrence_is_refused(demo_org):
+    with pytest.raises(Invalid) as err:
+        _ppw_schedule(demo_org, ["x" * 65], dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.UTC))
+    assert err.value.field == "data.jadwal" and "64" in err.value.message
+
+
+def test_only_the_tasks_performer_attaches_to_it_and_uploads_stay_with_their_step(demo_org):
+    case = _start_pgd(demo_org)
+    task = _live(case)
+    with pytest.raises(NotAllowed):
+        services.attachment_add(
+            case=case,
+            actor=demo_org.person("camat.krj"),
+            name="a.png",
+            content=io.BytesIO(PNG),
+            task=task,
+        )
+    staf = demo_org.person("staf.krj")
+    services.task_complete(task=task, actor=staf)
+    services.task_complete(task=_live(case), actor=demo_org.person("kasi.krj"))
+    services.task_complete(
+        task=_live(case), actor=demo_org.person("camat.krj"), data={"arahan": "x"}
+    )
+    kasi_task = _live(case)  # koordinasi_tindak, the Kasi's: its own upload
+    own = services.attachment_add(
+        case=case,
+        actor=demo_org.person("kasi.krj"),
+        name="a.png",
+        content=io.BytesIO(PNG),
+        task=kasi_task,
+    )
+    services.task_complete(
+        task=kasi_task,
+        actor=demo_org.person("kasi.krj"),
+        data={"tindakan": "ditertibkan", "dokumentasi": [own.pk]},
+    )
+    # The next step may not cite the previous step's upload as its own evidence.
+    with pytest.raises(Invalid) as err:
+        services.task_complete(
+            task=_live(case), actor=demo_org.person("kasi.krj"), data={"bukti": [own.pk]}
+        )
+    assert err.value.field == "attachments"
+    with pytest.raises(Invalid) as err:
+        services.task_complete(
+            task=_live(case), actor=demo_org.person("kasi.krj"), data={"bukti": [10**30]}
+        )
+    assert err.value.field == "data.bukti"

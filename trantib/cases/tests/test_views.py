@@ -676,3 +676,37 @@ def test_the_notifications_page_lists_my_notices_and_marks_them_read(demo_org) -
     assert client.post(reverse("cases:notifications")).status_code == 302
     assert "0</strong> pemberitahuan belum dibaca" in html_of(client.get(reverse("home")))
     assert "Tandai sudah dibaca" not in html_of(client.get(reverse("cases:notifications")))
+
+
+def test_a_bad_notice_id_marks_nothing_and_never_fails(demo_org) -> None:
+    case = services.case_start(
+        sop_code="PGD",
+        unit=demo_org.unit("KRJ"),
+        actor=demo_org.person("staf.krj"),
+        subject="Pedagang di bahu jalan",
+        data={"saluran": "SMS", "uraian": "Lapak menutup jalan"},
+    )
+    services.deadlines_sweep(now=live(case).due_at + dt.timedelta(minutes=1))
+    client = client_for(demo_org, "camat.krj")
+    for bad in ("²", "9" * 25, "abc"):
+        assert client.post(reverse("cases:notifications"), {"id": bad}).status_code == 302
+    assert "1</strong> pemberitahuan belum dibaca" in html_of(client.get(reverse("home")))
+
+
+def test_an_attachment_whose_file_is_gone_is_a_404(demo_org) -> None:
+    case = services.case_start(
+        sop_code="PGD",
+        unit=demo_org.unit("KRJ"),
+        actor=demo_org.person("staf.krj"),
+        subject="Foto hilang",
+        data={"saluran": "SMS", "uraian": "x"},
+    )
+    attachment = services.attachment_add(
+        case=case,
+        actor=demo_org.person("staf.krj"),
+        name="foto.png",
+        content=io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"\x00" * 16),
+    )
+    attachment.file.storage.delete(attachment.file.name)
+    url = reverse("cases:attachment", args=[attachment.pk])
+    assert client_for(demo_org, "staf.krj").get(url).status_code == 404
