@@ -142,13 +142,10 @@ def _do(
     to a file uploaded for it first."""
     task = _live(case, step, occurrence)
     actor = _person(username)
-    values = dict(data or {})
-    for field, (name, body) in (files or {}).items():
-        attachment = services.attachment_add(
-            case=case, actor=actor, name=name, content=BytesIO(body), task=task, now=at
-        )
-        values[field] = [attachment.pk]
-    return services.task_complete(task=task, actor=actor, data=values, decision=decision, now=at)
+    uploads = {field: [(name, BytesIO(body))] for field, (name, body) in (files or {}).items()}
+    return services.task_complete(
+        task=task, actor=actor, data=data, decision=decision, uploads=uploads, now=at
+    )
 
 
 def _start(sop: str, unit: str, username: str, subject: str, at: dt.datetime, **kw: Any) -> Case:

@@ -16,7 +16,6 @@ from typing import IO, Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -61,18 +60,11 @@ def _actor(request: HttpRequest) -> Person:
     return person
 
 
-def _upload_all(
-    *, case: Case, actor: Person, task: Task | None, uploads: Mapping[str, list[Any]]
-) -> dict[str, list[int]]:
-    """Store the chosen files as attachments of the case: their ids per FILES field."""
+def _uploads(chosen: Mapping[str, list[Any]]) -> dict[str, list[tuple[str, IO[bytes]]]]:
+    """The files chosen in a step form, as the services take them."""
     return {
-        name: [
-            services.attachment_add(
-                case=case, actor=actor, name=u.name, content=cast(IO[bytes], u), task=task
-            ).pk
-            for u in files
-        ]
-        for name, files in uploads.items()
+        name: [(u.name or "berkas", cast(IO[bytes], u)) for u in files]
+        for name, files in chosen.items()
     }
 
 
@@ -269,17 +261,15 @@ def task_complete(request: HttpRequest, task_id: int) -> HttpResponse:
         actor = _actor(request)
         if not form.is_valid():
             return _render_case(request, case.pk, forms={task.pk: form}, status=422)
-        # The files and the completion stand or fall together.
-        with transaction.atomic():
-            files = _upload_all(case=case, actor=actor, task=task, uploads=form.uploads)
-            services.task_complete(
-                task=task,
-                actor=actor,
-                data={**form.data, **files},
-                decision=form.decision,
-                requirements=form.requirements,
-                attachments=[pk for ids in files.values() for pk in ids],
-            )
+        # The files and the completion stand or fall together (one service, one transaction).
+        services.task_complete(
+            task=task,
+            actor=actor,
+            data=form.data,
+            decision=form.decision,
+            requirements=form.requirements,
+            uploads=_uploads(form.uploads),
+        )
     except ServiceError as exc:
         form.add_error(exc.field or "task", exc.message)
         return _render_case(request, case.pk, forms={task.pk: form}, status=exc.status)
@@ -423,10 +413,7 @@ def case_start(request: HttpRequest) -> HttpResponse:
             data=form.data,
             requirements=form.requirements,
             entry="" if chosen.is_main else chosen.step.id,
-            uploads={
-                name: [(u.name or "berkas", cast(IO[bytes], u)) for u in files]
-                for name, files in form.uploads.items()
-            },
+            uploads=_uploads(form.uploads),
         )
     except ServiceError as exc:
         form.add_error(exc.field or "sop", exc.message)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import mimetypes
+from collections.abc import Mapping, Sequence
 from typing import IO
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from trantib.accounts.models import Person
 from trantib.core.errors import Conflict, Invalid, NotAllowed
+from trantib.engine.spec import FieldType, Step
 
 from ..audit import audit_record
 from ..models import (
@@ -125,3 +127,32 @@ def attachment_add(
     )
     case.save(update_fields=["event_seq", "event_hash"])
     return attachment
+
+
+Uploads = Mapping[str, Sequence[tuple[str, IO[bytes]]]]
+
+
+def uploads_store(
+    *, case: Case, step: Step, task: Task, actor: Person, uploads: Uploads, now: dt.datetime
+) -> tuple[dict[str, list[int]], list[int]]:
+    """Keep the files chosen for a step, for ``task``: ``{field: [(name, file), …]}`` where a
+    field is one of the step's file fields, or "" for evidence that fills no field. Returns the
+    new ids per field and all of them. The caller re-locks the case afterwards: each upload
+    moved the head of its event chain."""
+    file_fields = {f.name for f in step.records if f.type is FieldType.FILES}
+    per_field: dict[str, list[int]] = {}
+    every: list[int] = []
+    for name, files in uploads.items():
+        if name and name not in file_fields:
+            raise Invalid(
+                _("Langkah ini tidak mencatat berkas “%(name)s”.") % {"name": name},
+                field=f"data.{name}",
+            )
+        ids = [
+            attachment_add(case=case, actor=actor, name=n, content=f, task=task, now=now).pk
+            for n, f in files
+        ]
+        every.extend(ids)
+        if name:
+            per_field[name] = ids
+    return per_field, every

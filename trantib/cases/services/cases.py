@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import IO, Any
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,13 +12,12 @@ from django.utils.translation import gettext as _
 
 from trantib.accounts.models import OrgUnit, Person
 from trantib.core.errors import Invalid, NotAllowed
-from trantib.engine.spec import FieldType
 
 from ..models import (
     Case,
     Task,
 )
-from .attachments import attachment_add
+from .attachments import Uploads, uploads_store
 from .flow import case_create, case_lock
 from .roles import acting_role, entry_step, person_holds, spec_in_force
 from .steps import complete_locked
@@ -34,7 +33,7 @@ def case_start(
     data: Mapping[str, Any] | None = None,
     requirements: Sequence[str] = (),
     entry: str = "",
-    uploads: Mapping[str, Sequence[tuple[str, IO[bytes]]]] | None = None,
+    uploads: Uploads | None = None,
     now: dt.datetime | None = None,
 ) -> Case:
     """Start a case of the SOP in force and do its first step with ``data``: the start form
@@ -62,18 +61,12 @@ def case_start(
     case = case_create(spec=spec, unit=unit, actor=actor, subject=subject, entry=entry, now=now)
     first = Task.objects.get(case=case, step_id=first_step.id)
     data = dict(data or {})
+    uploaded: list[int] = []
     if uploads:
-        file_fields = {f.name for f in first_step.records if f.type is FieldType.FILES}
-        for name, files in uploads.items():
-            if name not in file_fields:
-                raise Invalid(
-                    _("Langkah ini tidak mencatat berkas “%(name)s”.") % {"name": name},
-                    field=f"data.{name}",
-                )
-            ids = [
-                attachment_add(case=case, actor=actor, name=n, content=f, task=first, now=now).pk
-                for n, f in files
-            ]
+        per_field, uploaded = uploads_store(
+            case=case, step=first_step, task=first, actor=actor, uploads=uploads, now=now
+        )
+        for name, ids in per_field.items():
             data[name] = [*(data.get(name) or []), *ids]
         case = case_lock(case.pk)  # the uploads moved the head of the event chain
     complete_locked(
@@ -84,7 +77,7 @@ def case_start(
         data=data,
         decision="",
         requirements=requirements,
-        attachments=(),
+        attachments=uploaded,
         now=now,
     )
     return case

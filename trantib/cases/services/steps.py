@@ -27,6 +27,7 @@ from ..models import (
     TaskKind,
     TaskStatus,
 )
+from .attachments import Uploads, uploads_store
 from .flow import case_save, offered_summary, outcome_persist, task_lock, unit_day
 from .roles import case_spec, person_holds, supervises
 
@@ -154,11 +155,14 @@ def task_complete(
     decision: str = "",
     requirements: Sequence[str] = (),
     attachments: Sequence[int] = (),
+    uploads: Uploads | None = None,
     now: dt.datetime | None = None,
 ) -> Task:
     """Complete a step: record the fields, the requirements ticked, the attachments and the
     decision; the case moves on. Exactly one of two simultaneous completions wins; the other
-    gets Conflict ("already completed by …")."""
+    gets Conflict ("already completed by …"). ``uploads``: new files for the step's file
+    fields (``{field: [(name, file), …]}``, "" for evidence that fills no field), kept in the
+    same transaction, so a refused completion keeps none of them."""
     now = now or timezone.now()
     case, task = task_lock(task)
     _refuse_if_not_live(task)
@@ -170,12 +174,29 @@ def task_complete(
             field="task",
         )
     _refuse_if_not_holder(task, actor, case)
+    data = dict(data or {})
+    attachments = list(attachments)
+    spec = case_spec(case)
+    if uploads:
+        per_field, uploaded = uploads_store(
+            case=case,
+            step=spec.step(task.step_id),
+            task=task,
+            actor=actor,
+            uploads=uploads,
+            now=now,
+        )
+        for name, ids in per_field.items():
+            current = data.get(name) or []
+            data[name] = [*(current if isinstance(current, list) else [current]), *ids]
+        attachments += uploaded
+        case, task = task_lock(task)  # the uploads moved the head of the event chain
     return complete_locked(
-        spec=case_spec(case),
+        spec=spec,
         case=case,
         task=task,
         actor=actor,
-        data=data or {},
+        data=data,
         decision=decision,
         requirements=requirements,
         attachments=attachments,

@@ -567,3 +567,23 @@ def test_only_the_tasks_performer_attaches_to_it_and_uploads_stay_with_their_ste
             task=_live(case), actor=demo_org.person("kasi.krj"), data={"bukti": [10**30]}
         )
     assert err.value.field == "data.bukti"
+
+
+def test_uploads_with_a_completion_stand_or_fall_with_it(demo_org):
+    case = _start_pgd(demo_org)
+    staf, kasi, camat = (demo_org.person(u) for u in ("staf.krj", "kasi.krj", "camat.krj"))
+    services.task_complete(task=_live(case), actor=staf)
+    services.task_complete(task=_live(case), actor=kasi)
+    services.task_complete(task=_live(case), actor=camat, data={"arahan": "Tindak lanjuti"})
+    task = _live(case)  # koordinasi_tindak: tindakan required, dokumentasi files
+    photo = [("foto.png", io.BytesIO(PNG))]
+    with pytest.raises(Invalid):  # tindakan missing: nothing is kept
+        services.task_complete(task=task, actor=kasi, uploads={"dokumentasi": photo})
+    assert not case.attachments.exists()
+    photo = [("foto.png", io.BytesIO(PNG))]
+    done = services.task_complete(
+        task=task, actor=kasi, data={"tindakan": "Ditertibkan"}, uploads={"dokumentasi": photo}
+    )
+    (attachment,) = case.attachments.all()
+    assert done.data["dokumentasi"] == [attachment.pk] and attachment.task == done
+    assert chain_verify().ok

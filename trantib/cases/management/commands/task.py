@@ -8,15 +8,13 @@ leaves no attachment behind.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from contextlib import ExitStack
+from typing import IO, Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import transaction
 
-from trantib.accounts.models import Person
 from trantib.cases import selectors, services
-from trantib.cases.models import CaseStatus, Task
+from trantib.cases.models import CaseStatus
 
 from .. import cli
 from .case import task_line
@@ -93,18 +91,21 @@ class Command(BaseCommand):
         user, person = cli.actor_get(username)
         values = cli.data_load(data, data_file)
         files = [cli.attach_arg(a) for a in attach]
-        with cli.service_errors():
+        with cli.service_errors(), ExitStack() as opened:
             task = selectors.task_get_for_user(user, task_id)
-            with transaction.atomic():
-                ids = self._upload(task, person, files, values)
-                done = services.task_complete(
-                    task=task,
-                    actor=person,
-                    data=values,
-                    decision=decision,
-                    requirements=requirements,
-                    attachments=ids,
+            uploads: dict[str, list[tuple[str, IO[bytes]]]] = {}
+            for field, path in files:
+                uploads.setdefault(field, []).append(
+                    (path.name, opened.enter_context(path.open("rb")))
                 )
+            done = services.task_complete(
+                task=task,
+                actor=person,
+                data=values,
+                decision=decision,
+                requirements=requirements,
+                uploads=uploads,
+            )
         case = task.case
         case.refresh_from_db()
         what = f"task {done.pk} ({done.step_id}) completed on {case.number}"
@@ -114,21 +115,3 @@ class Command(BaseCommand):
             return
         for nxt in selectors.case_live_tasks(case):
             self.stdout.write(f"  next: {task_line(nxt, case)}")
-
-    def _upload(
-        self, task: Task, person: Person, files: list[tuple[str, Path]], values: dict[str, Any]
-    ) -> list[int]:
-        ids: list[int] = []
-        for field, path in files:
-            with path.open("rb") as content:
-                attachment = services.attachment_add(
-                    case=task.case, actor=person, name=path.name, content=content, task=task
-                )
-            ids.append(attachment.pk)
-            if field:
-                current = values.get(field) or []
-                values[field] = [
-                    *(current if isinstance(current, list) else [current]),
-                    attachment.pk,
-                ]
-        return ids
