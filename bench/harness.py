@@ -353,6 +353,7 @@ class RawLoop:
             }
             seq = c["seq"] + 1
             digest = event_hash(
+                unit_id=c["unit"],
                 case_id=case_id,
                 seq=seq,
                 type="task_completed",

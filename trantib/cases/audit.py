@@ -1,9 +1,10 @@
 """The audit trail: every change to a case is an event, hash-chained to the case's previous one.
 
 ``audit_record()`` is called inside the service's transaction, with the case row locked, so the
-chain has no forks. The hash covers the case, the sequence number, the type, the time, the
-actor, the task, the data and the previous hash, serialised canonically (sorted keys, UTC
-microseconds), so a changed, deleted or reordered row breaks the chain at that row.
+chain has no forks. The hash covers the unit (who may see the event), the case, the sequence
+number, the type, the time, the actor, the task, the data and the previous hash, serialised
+canonically (sorted keys, UTC microseconds), so a changed, deleted or reordered row breaks the
+chain at that row.
 ``chain_verify()`` recomputes every chain and names the first bad event of each case.
 
 The caller saves ``case.event_seq``/``case.event_hash`` (the chain head) with its own update
@@ -54,6 +55,7 @@ def _at_text(at: dt.datetime) -> str:
 
 def event_hash(
     *,
+    unit_id: int,
     case_id: int,
     seq: int,
     type: str,
@@ -64,7 +66,7 @@ def event_hash(
     prev_hash: str,
 ) -> str:
     body = json.dumps(
-        [case_id, seq, type, _at_text(at), actor_id, task_id, data, prev_hash],
+        [unit_id, case_id, seq, type, _at_text(at), actor_id, task_id, data, prev_hash],
         sort_keys=True,
         ensure_ascii=False,
         separators=(",", ":"),
@@ -87,6 +89,7 @@ def audit_record(
     payload = _canonical(data)
     seq = case.event_seq + 1
     digest = event_hash(
+        unit_id=case.unit_id,
         case_id=case.pk,
         seq=seq,
         type=str(type),
@@ -151,6 +154,7 @@ def _case_problem(case: Case, events: list[Event]) -> ChainProblem | None:
         if ev.prev_hash != prev:
             return bad("does not link to the previous event: an event was deleted or reordered")
         digest = event_hash(
+            unit_id=ev.unit_id,
             case_id=ev.case_id,
             seq=ev.seq,
             type=ev.type,

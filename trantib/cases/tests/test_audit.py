@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
+from trantib.cases.audit import chain_verify
 from trantib.cases.demo import PGD_CLOSED, demo_cases_load
 from trantib.cases.models import Case, Event
 
@@ -132,3 +133,20 @@ def test_on_postgresql_the_event_table_refuses_update_and_delete(demo_cases):
     with pytest.raises(DatabaseError), transaction.atomic():
         Event.objects.filter(pk=target.pk).delete()
     assert verify()[0] == 0
+
+
+def test_moving_an_event_to_another_unit_breaks_the_chain(demo_org) -> None:
+    from trantib.cases import services
+
+    case = services.case_start(
+        sop_code="PGD",
+        unit=demo_org.unit("KRJ"),
+        actor=demo_org.person("staf.krj"),
+        subject="Pengaduan",
+        data={"saluran": "SMS", "uraian": "x"},
+    )
+    tamper(
+        "UPDATE cases_event SET unit_id = %s WHERE case_id = %s AND seq = 1",
+        [demo_org.unit("CPD").pk, case.pk],
+    )
+    assert [(p.case_number, p.seq) for p in chain_verify().problems] == [(case.number, 1)]
