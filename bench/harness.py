@@ -571,7 +571,7 @@ _PARTS = [
         "case_lock",
     ),
     ("re-read the task under the lock", "steps", "task_lock"),
-    ("check the position (person_holds)", "steps", "person_holds"),
+    ("check the position (person_holds_role)", "steps", "person_holds_role"),
     ("check the attachments (_check_files)", "steps", "_check_files"),
     ("engine: check the fields (runtime.check_data)", "runtime", "check_data"),
     ("engine: the outcome (runtime.apply)", "runtime", "apply"),

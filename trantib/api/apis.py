@@ -33,6 +33,7 @@ from trantib.cases.selectors import (
     task_get_for_user,
     task_list_mine,
 )
+from trantib.cases.services.attachments import ACCEPTED_TYPES
 from trantib.core.errors import Invalid, NotAllowed, NotFound
 from trantib.sops import registry
 
@@ -225,9 +226,6 @@ def case_event_list(request: HttpRequest, id: CaseId) -> list[EventOut]:
     return [event_out(e) for e in case_events(case).select_related("actor__user")]
 
 
-_FILE_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif", "application/pdf")
-
-
 @cases_router.post(
     "/{id}/attachments",
     response={201: AttachmentOut, **E400, **E401, **E403, **E404, **E409, **E422},
@@ -327,7 +325,7 @@ attachments_router = Router(tags=["attachments"])
             "200": {
                 "description": "The file, with its content type",
                 "content": {
-                    t: {"schema": {"type": "string", "format": "binary"}} for t in _FILE_TYPES
+                    t: {"schema": {"type": "string", "format": "binary"}} for t in ACCEPTED_TYPES
                 },
             }
         }

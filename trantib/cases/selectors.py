@@ -158,4 +158,4 @@ def task_is_overdue(task: Task, now: dt.datetime | None = None) -> bool:
 
 
 def case_live_tasks(case: Case) -> list[Task]:
-    return [t for t in case_tasks(case) if t.is_live]
+    return list(case_tasks(case).filter(status__in=LIVE))

@@ -24,7 +24,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from trantib.accounts.models import OrgUnit, Person
-from trantib.accounts.selectors import holders_of, person_for_user, positions_for_user
+from trantib.accounts.selectors import (
+    holders_of,
+    person_for_user,
+    person_holds_role,
+    positions_for_user,
+)
 from trantib.core.errors import Invalid, NotAllowed, NotFound, ServiceError
 from trantib.engine.spec import FieldType, SOPSpec, Step
 from trantib.sops import registry
@@ -213,7 +218,7 @@ def _render_case(
             reassign_error=reassign_errors.get(task.pk, ""),
         )
         if panel.is_work and person is not None:
-            holds = services.person_holds(person, case.unit, task.role)
+            holds = person_holds_role(person, case.unit, task.role)
             if holds and task.assignee_id in (None, person.pk):
                 panel.form = forms.get(task.pk) or StepForm(step)
                 panel.may_claim = task.assignee_id is None

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trantib.accounts.models import Person
+from trantib.accounts.selectors import person_holds_role
 from trantib.core.errors import Conflict, Invalid, NotAllowed
 from trantib.engine.spec import FieldType, Step
 
@@ -27,7 +28,7 @@ from ..models import (
     Task,
 )
 from .flow import case_lock
-from .roles import may_work_on, person_holds
+from .roles import may_work_on
 
 _SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
     (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
@@ -36,6 +37,10 @@ _SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
     (b"GIF87a", "image/gif", ".gif"),
     (b"GIF89a", "image/gif", ".gif"),
 )
+
+
+# What attachment_add accepts (WebP is recognised by its RIFF container below).
+ACCEPTED_TYPES: tuple[str, ...] = (*dict.fromkeys(t for _, t, _ in _SIGNATURES), "image/webp")
 
 
 def _sniff(head: bytes) -> tuple[str, str] | None:
@@ -86,7 +91,7 @@ def attachment_add(
     if (
         task is not None
         and task.assignee_id != actor.pk
-        and not person_holds(actor, case.unit, task.role)
+        and not person_holds_role(actor, case.unit, task.role)
     ):
         raise NotAllowed(
             _("Lampiran untuk tugas ini hanya dapat ditambahkan oleh pemegang jabatannya."),

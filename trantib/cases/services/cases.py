@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trantib.accounts.models import OrgUnit, Person
+from trantib.accounts.selectors import person_holds_role
 from trantib.core.errors import Invalid, NotAllowed
 
 from ..models import (
@@ -19,7 +20,7 @@ from ..models import (
 )
 from .attachments import Uploads, uploads_store
 from .flow import case_create, case_lock
-from .roles import acting_role, entry_step, person_holds, spec_in_force
+from .roles import acting_role, entry_step, spec_in_force
 from .steps import complete_locked
 
 
@@ -52,7 +53,7 @@ def case_start(
     spec = spec_in_force(sop_code)
     first_step = entry_step(spec, entry)
     role = acting_role(spec, first_step)
-    if not person_holds(actor, unit, role):
+    if not person_holds_role(actor, unit, role):
         raise NotAllowed(
             _("Anda tidak memegang jabatan %(role)s di %(unit)s, yang memulai SOP %(code)s.")
             % {"role": spec.role(role).name, "unit": unit.code, "code": spec.code},

@@ -10,7 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from trantib.accounts.models import OrgUnit, Person, Position
-from trantib.accounts.selectors import holders_of, person_holds_role
+from trantib.accounts.selectors import holders_of
 from trantib.core.errors import Invalid
 from trantib.engine import runtime
 from trantib.engine.loader import load_text
@@ -84,10 +84,6 @@ def assignments_holding_person(person: Person, unit: OrgUnit) -> Any:
     from trantib.accounts.selectors import assignments_active
 
     return assignments_active(person, on=unit.today()).filter(position__unit=unit)
-
-
-def person_holds(person: Person, unit: OrgUnit, role: str) -> bool:
-    return person_holds_role(person, unit, role)
 
 
 def spec_in_force(code: str) -> SOPSpec:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from trantib.accounts.models import Person
+from trantib.accounts.selectors import person_holds_role
 from trantib.core.errors import Conflict, Invalid, NotAllowed
 from trantib.engine import runtime
 from trantib.engine.spec import FieldType, SOPSpec, Step, StepKind
@@ -29,7 +30,7 @@ from ..models import (
 )
 from .attachments import Uploads, uploads_store
 from .flow import case_save, offered_summary, outcome_persist, task_lock, unit_day
-from .roles import case_spec, person_holds, supervises
+from .roles import case_spec, supervises
 
 
 def _refuse_if_not_live(task: Task) -> None:
@@ -58,7 +59,7 @@ def _refuse_if_not_work(task: Task) -> None:
 
 
 def _refuse_if_not_holder(task: Task, actor: Person, case: Case) -> None:
-    if not person_holds(actor, case.unit, task.role):
+    if not person_holds_role(actor, case.unit, task.role):
         spec = case_spec(case)
         raise NotAllowed(
             _("Tugas ini untuk %(role)s di %(unit)s; Anda tidak memegang jabatan itu.")
@@ -109,7 +110,7 @@ def task_reassign(
         raise NotAllowed(
             _("Hanya pejabat pengawas unit ini yang dapat mengalihkan tugas."), field="task"
         )
-    if not person_holds(assignee, case.unit, task.role):
+    if not person_holds_role(assignee, case.unit, task.role):
         raise Invalid(
             _("%(who)s tidak memegang jabatan untuk tugas ini.") % {"who": assignee.full_name},
             field="assignee",

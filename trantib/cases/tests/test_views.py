@@ -435,9 +435,9 @@ def test_claiming_takes_the_task_and_a_second_claimant_gets_409(demo_org) -> Non
     assert "Dikerjakan oleh" in html_of(kasi.get(reverse("cases:detail", args=[case.pk])))
 
 
-def test_a_second_claim_by_another_holder_gets_409(demo_org) -> None:
+def ppl_at_members(demo_org) -> Case:
+    """A PPL case in Cipondoh driven past the verification to the Anggota Trantib step."""
     case = ppl_at_verification(demo_org)
-    # Drive to the Anggota Trantib step (two holders in Cipondoh).
     complete(demo_org, case, "sekcam.cpd", decision="tidak ada koreksi")
     complete(
         demo_org,
@@ -447,6 +447,11 @@ def test_a_second_claim_by_another_holder_gets_409(demo_org) -> None:
     )
     complete(demo_org, case, "kasi.cpd", data={"arahan": "Siapkan regu"})
     complete(demo_org, case, "danru.cpd", data={"jumlah_personel": 6})
+    return case
+
+
+def test_a_second_claim_by_another_holder_gets_409(demo_org) -> None:
+    case = ppl_at_members(demo_org)  # the Anggota Trantib step: two holders in Cipondoh
     task = live(case)
     assert task.role == "anggota_trantib"
     first = client_for(demo_org, "anggota1.cpd")
@@ -461,16 +466,7 @@ def test_a_second_claim_by_another_holder_gets_409(demo_org) -> None:
 
 
 def test_a_supervisor_reassigns_a_task_among_the_holders_of_its_position(demo_org) -> None:
-    case = ppl_at_verification(demo_org)
-    complete(demo_org, case, "sekcam.cpd", decision="tidak ada koreksi")
-    complete(
-        demo_org,
-        case,
-        "camat.cpd",
-        data={"nomor_surat_perintah": "800/1", "tanggal_surat_perintah": "2026-11-20"},
-    )
-    complete(demo_org, case, "kasi.cpd", data={"arahan": "Siapkan regu"})
-    complete(demo_org, case, "danru.cpd", data={"jumlah_personel": 6})
+    case = ppl_at_members(demo_org)
     task = live(case)
     camat = client_for(demo_org, "camat.cpd")
     page = html_of(camat.get(reverse("cases:detail", args=[case.pk])))
