@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "trantib.accounts",
     "trantib.sops",
     "trantib.cases",
+    "trantib.outbox",
+    "trantib.complaints",
     "trantib.api",
     "trantib.web",
 ]
@@ -127,6 +129,55 @@ TASKS = {
 TRANTIB_ATTACHMENT_MAX_BYTES = env.int("TRANTIB_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # ``trantib worker``: how often the deadline sweep runs (seconds).
 TRANTIB_SWEEP_SECONDS = env.int("TRANTIB_SWEEP_SECONDS", default=30)
+
+# -- Notification outbox (trantib.outbox) ------------------------------------------------------
+# Which gateway sends each channel: "file" (the embedded default: one file per message under
+# TRANTIB_OUTBOX_DIR), "console" (the log), "http" (the generic SMS gateway below), "email"
+# (Django's mail, for the e-mail channel), or the dotted path of a Gateway class.
+TRANTIB_OUTBOX_GATEWAYS = {
+    "sms": env.str("TRANTIB_SMS_GATEWAY", default="file"),
+    "email": env.str("TRANTIB_EMAIL_GATEWAY", default="file"),
+}
+TRANTIB_OUTBOX_DIR = Path(env.str("TRANTIB_OUTBOX_DIR", default=str(VAR_DIR / "outbox")))
+# A message that failed this many times is dead-lettered (shown to administrators).
+TRANTIB_OUTBOX_MAX_ATTEMPTS = env.int("TRANTIB_OUTBOX_MAX_ATTEMPTS", default=6)
+# Retry after backoff * 2 ** (attempt - 1) seconds: 30 s, 1, 2, 4, 8 min by default.
+TRANTIB_OUTBOX_BACKOFF_SECONDS = env.int("TRANTIB_OUTBOX_BACKOFF_SECONDS", default=30)
+# A message claimed by a worker that died is taken again after this many seconds.
+TRANTIB_OUTBOX_LEASE_SECONDS = env.int("TRANTIB_OUTBOX_LEASE_SECONDS", default=120)
+# The generic HTTP SMS gateway: POST to the URL with the body template filled in
+# ({to}, {body}, {key} — JSON-escaped when the content type is JSON); the Authorization header.
+TRANTIB_SMS_HTTP_URL = env.str("TRANTIB_SMS_HTTP_URL", default="")
+TRANTIB_SMS_HTTP_AUTH = env.str("TRANTIB_SMS_HTTP_AUTH", default="")
+TRANTIB_SMS_HTTP_CONTENT_TYPE = env.str("TRANTIB_SMS_HTTP_CONTENT_TYPE", default="application/json")
+TRANTIB_SMS_HTTP_BODY = env.str(
+    "TRANTIB_SMS_HTTP_BODY",
+    default='{{"to": "{to}", "message": "{body}", "idempotency_key": "{key}"}}',
+)
+TRANTIB_SMS_HTTP_TIMEOUT = env.float("TRANTIB_SMS_HTTP_TIMEOUT", default=10.0)
+EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="trantib@localhost")
+
+# -- Complaints (trantib.complaints) -------------------------------------------------------------
+# The SMS gateway's webhook must send this secret (header X-Trantib-Secret); empty = webhook off.
+TRANTIB_SMS_WEBHOOK_SECRET = env.str("TRANTIB_SMS_WEBHOOK_SECRET", default="")
+# The public form: at most this many complaints per client in the window (seconds).
+TRANTIB_PUBLIC_RATE_LIMIT = env.int("TRANTIB_PUBLIC_RATE_LIMIT", default=5)
+TRANTIB_PUBLIC_RATE_WINDOW = env.int("TRANTIB_PUBLIC_RATE_WINDOW", default=3600)
+# Duplicates: an open complaint of the same category this near, from the last so many days.
+TRANTIB_DUPLICATE_METRES = env.int("TRANTIB_DUPLICATE_METRES", default=150)
+TRANTIB_DUPLICATE_DAYS = env.int("TRANTIB_DUPLICATE_DAYS", default=14)
+# LAPOR!-style answer deadline for a complaint, in working days from receipt.
+TRANTIB_COMPLAINT_ANSWER_DAYS = env.int("TRANTIB_COMPLAINT_ANSWER_DAYS", default=5)
+# Open311 GeoReport v2: the jurisdiction this server answers for.
+TRANTIB_OPEN311_JURISDICTION = env.str("TRANTIB_OPEN311_JURISDICTION", default="trantib.local")
+# Maps: the tile server (empty = no tiles: markers on a blank map, as in the tests).
+TRANTIB_MAP_TILE_URL = env.str(
+    "TRANTIB_MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+TRANTIB_MAP_ATTRIBUTION = env.str(
+    "TRANTIB_MAP_ATTRIBUTION", default="&copy; OpenStreetMap contributors"
+)
 
 LOGGING = {
     "version": 1,

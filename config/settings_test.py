@@ -15,3 +15,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+TRANTIB_OUTBOX_DIR = _TMP / "outbox"
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TRANTIB_SMS_WEBHOOK_SECRET = "test-sms-secret"
+TRANTIB_MAP_TILE_URL = ""  # tests run offline: no tile layer

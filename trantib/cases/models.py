@@ -24,6 +24,7 @@ from trantib.sops.models import SopVersion
 class CaseStatus(models.TextChoices):
     OPEN = "open", _("Berjalan")  # some step is active
     CLOSED = "closed", _("Selesai")  # an end step was completed
+    CANCELLED = "cancelled", _("Dibatalkan")  # stopped before its end (a duplicate complaint)
 
 
 class TaskStatus(models.TextChoices):
@@ -42,6 +43,7 @@ class TaskKind(models.TextChoices):
 class EventType(models.TextChoices):
     CASE_OPENED = "case_opened", _("Kasus dibuka")
     CASE_CLOSED = "case_closed", _("Kasus selesai")
+    CASE_CANCELLED = "case_cancelled", _("Kasus dibatalkan")
     TASK_CLAIMED = "task_claimed", _("Tugas diambil")
     TASK_REASSIGNED = "task_reassigned", _("Tugas dialihkan")
     TASK_COMPLETED = "task_completed", _("Tugas diselesaikan")
@@ -243,7 +245,10 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     extension = models.CharField(max_length=10)
-    uploaded_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    # None: sent in by a citizen through a public channel (the web form, Open311).
+    uploaded_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField()
 
     class Meta:

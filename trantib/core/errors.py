@@ -39,3 +39,9 @@ class Conflict(ServiceError):
     """Someone else got there first: the task is already completed or claimed by another."""
 
     status = 409
+
+
+class TooMany(ServiceError):
+    """The client sent too much too fast (the public complaint form's limit per client)."""
+
+    status = 429

@@ -114,7 +114,7 @@ def test_the_sop_list_and_a_sop_with_its_steps(demo_org, api_as):
     sops = client.get("/sops").json()
     assert {"PGD", "PUR"} <= {s["code"] for s in sops}
     pgd = client.get("/sops/PGD").json()
-    assert pgd["version"] == 1 and pgd["calendar"]
+    assert pgd["version"] == 2 and pgd["calendar"]
     assert {"id": "pelapor", "name": "Pelapor", "external": True} in pgd["roles"]
     first = pgd["steps"][0]
     assert first["id"] == "lapor" and first["next"] == "staf_sampaikan"
@@ -142,7 +142,7 @@ def test_a_case_started_through_the_api_comes_back_with_its_tasks(demo_org, api_
     assert case["number"] == f"KRJ/PGD/{year}/0001"
     assert (case["sop"], case["sop_version"], case["unit"], case["status"]) == (
         "PGD",
-        1,
+        2,
         "KRJ",
         "open",
     )

@@ -15,8 +15,9 @@ persisting an engine outcome), ``roles`` who performs, starts and supervises wha
 """
 
 from .attachments import attachment_add
-from .cases import case_start
+from .cases import case_cancel, case_start, case_start_for_citizen
 from .deadlines import SweepResult, deadlines_sweep, task_mark_overdue, wait_fire
+from .hooks import StepHook, step_hook_register
 from .notifications import notifications_mark_read
 from .roles import (
     acting_role,
@@ -30,16 +31,20 @@ from .roles import (
 from .steps import task_claim, task_complete, task_reassign
 
 __all__ = [
+    "StepHook",
     "SweepResult",
     "acting_role",
     "attachment_add",
+    "case_cancel",
     "case_spec",
     "case_start",
+    "case_start_for_citizen",
     "deadlines_sweep",
     "entries_startable",
     "notifications_mark_read",
     "sop_internal_roles",
     "sop_version_for",
+    "step_hook_register",
     "supervises",
     "supervisors_of",
     "task_claim",

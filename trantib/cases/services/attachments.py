@@ -56,7 +56,7 @@ def _sniff(head: bytes) -> tuple[str, str] | None:
 def attachment_add(
     *,
     case: Case,
-    actor: Person,
+    actor: Person | None,
     name: str,
     content: IO[bytes],
     task: Task | None = None,
@@ -64,7 +64,9 @@ def attachment_add(
 ) -> Attachment:
     """Keep a photo (JPEG, PNG, WebP, GIF) or a PDF scan on a live case. The type is read
     from the file's first bytes, never from its name; the size is capped by
-    ``TRANTIB_ATTACHMENT_MAX_BYTES``."""
+    ``TRANTIB_ATTACHMENT_MAX_BYTES``. ``actor`` None: a citizen's photo taken in through a
+    public channel (the web form, Open311) by the complaint service; callers acting for a
+    person always pass the person, whose right to work on the case is checked."""
     now = now or timezone.now()
     limit = int(getattr(settings, "TRANTIB_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
     body = content.read(limit + 1)
@@ -88,17 +90,8 @@ def attachment_add(
         raise Conflict(_("Kasus sudah selesai; lampiran tidak dapat ditambahkan."), field="case")
     if task is not None and (task.case_id != case.pk or not task.is_live):
         raise Invalid(_("Tugas itu bukan tugas berjalan pada kasus ini."), field="task")
-    if (
-        task is not None
-        and task.assignee_id != actor.pk
-        and not person_holds_role(actor, case.unit, task.role)
-    ):
-        raise NotAllowed(
-            _("Lampiran untuk tugas ini hanya dapat ditambahkan oleh pemegang jabatannya."),
-            field="task",
-        )
-    if not may_work_on(actor, case):
-        raise NotAllowed(_("Anda tidak bertugas pada kasus ini."), field="case")
+    if actor is not None:
+        _refuse_if_not_working_on(actor, case, task)
     content_type, ext = sniffed
     digest = hashlib.sha256(body).hexdigest()
     clean_name = (name or "berkas").replace("/", "_").replace("\\", "_").strip()[:255] or "berkas"
@@ -134,11 +127,25 @@ def attachment_add(
     return attachment
 
 
+def _refuse_if_not_working_on(actor: Person, case: Case, task: Task | None) -> None:
+    if (
+        task is not None
+        and task.assignee_id != actor.pk
+        and not person_holds_role(actor, case.unit, task.role)
+    ):
+        raise NotAllowed(
+            _("Lampiran untuk tugas ini hanya dapat ditambahkan oleh pemegang jabatannya."),
+            field="task",
+        )
+    if not may_work_on(actor, case):
+        raise NotAllowed(_("Anda tidak bertugas pada kasus ini."), field="case")
+
+
 Uploads = Mapping[str, Sequence[tuple[str, IO[bytes]]]]
 
 
 def uploads_store(
-    *, case: Case, step: Step, task: Task, actor: Person, uploads: Uploads, now: dt.datetime
+    *, case: Case, step: Step, task: Task, actor: Person | None, uploads: Uploads, now: dt.datetime
 ) -> tuple[dict[str, list[int]], list[int]]:
     """Keep the files chosen for a step, for ``task``: ``{field: [(name, file), …]}`` where a
     field is one of the step's file fields, or "" for evidence that fills no field. Returns the

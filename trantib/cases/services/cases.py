@@ -12,11 +12,15 @@ from django.utils.translation import gettext as _
 
 from trantib.accounts.models import OrgUnit, Person
 from trantib.accounts.selectors import person_holds_role
-from trantib.core.errors import Invalid, NotAllowed
+from trantib.core.errors import Conflict, Invalid, NotAllowed
 
+from ..audit import audit_record
 from ..models import (
     Case,
+    CaseStatus,
+    EventType,
     Task,
+    TaskStatus,
 )
 from .attachments import Uploads, uploads_store
 from .flow import case_create, case_lock
@@ -42,7 +46,57 @@ def case_start(
     ``entry`` starts at another entry step (POLMAS Pos Mantap, a PPW warning without a patrol).
     ``uploads``: files for the first step's file fields, ``{field: [(name, file), …]}`` — they
     can only be kept once the case exists, so they are stored here, in the same transaction."""
-    now = now or timezone.now()
+    return _start(
+        sop_code=sop_code,
+        unit=unit,
+        actor=actor,
+        subject=subject,
+        data=data,
+        requirements=requirements,
+        entry=entry,
+        uploads=uploads,
+        now=now or timezone.now(),
+    )
+
+
+@transaction.atomic
+def case_start_for_citizen(
+    *,
+    sop_code: str,
+    unit: OrgUnit,
+    subject: str,
+    data: Mapping[str, Any] | None = None,
+    uploads: Uploads | None = None,
+    now: dt.datetime | None = None,
+) -> Case:
+    """Start a case whose first step a citizen did through a public channel (the web form, an
+    SMS, Open311): nobody in the unit performed it, so no position is checked and the step and
+    its events have no actor. Only the complaint service calls this, after its own checks."""
+    return _start(
+        sop_code=sop_code,
+        unit=unit,
+        actor=None,
+        subject=subject,
+        data=data,
+        requirements=(),
+        entry="",
+        uploads=uploads,
+        now=now or timezone.now(),
+    )
+
+
+def _start(
+    *,
+    sop_code: str,
+    unit: OrgUnit,
+    actor: Person | None,
+    subject: str,
+    data: Mapping[str, Any] | None,
+    requirements: Sequence[str],
+    entry: str,
+    uploads: Uploads | None,
+    now: dt.datetime,
+) -> Case:
     subject = (subject or "").strip()
     if not subject:
         raise Invalid(_("Perihal kasus wajib diisi."), field="subject")
@@ -53,7 +107,7 @@ def case_start(
     spec = spec_in_force(sop_code)
     first_step = entry_step(spec, entry)
     role = acting_role(spec, first_step)
-    if not person_holds_role(actor, unit, role):
+    if actor is not None and not person_holds_role(actor, unit, role):
         raise NotAllowed(
             _("Anda tidak memegang jabatan %(role)s di %(unit)s, yang memulai SOP %(code)s.")
             % {"role": spec.role(role).name, "unit": unit.code, "code": spec.code},
@@ -81,4 +135,37 @@ def case_start(
         attachments=uploaded,
         now=now,
     )
+    return case
+
+
+@transaction.atomic
+def case_cancel(
+    *, case: Case, actor: Person | None, reason: str, now: dt.datetime | None = None
+) -> Case:
+    """Stop a running case before its end (a complaint found to duplicate another): its live
+    tasks are cancelled and the reason is recorded. Callers check who may do this."""
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid(_("Alasan pembatalan wajib diisi."), field="reason")
+    case = case_lock(case.pk)
+    if case.status != CaseStatus.OPEN:
+        raise Conflict(_("Kasus ini sudah tidak berjalan."), field="case")
+    live = Task.objects.filter(case=case, status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED])
+    cancelled = list(live.values_list("pk", flat=True))
+    live.update(status=TaskStatus.CANCELLED)
+    case.status, case.closed_at = CaseStatus.CANCELLED, now
+    audit_record(
+        case=case,
+        type=EventType.CASE_CANCELLED,
+        actor=actor,
+        at=now,
+        data={
+            "reason": reason[:500],
+            "tasks": cancelled,
+            "before": {"status": "open"},
+            "after": {"status": "cancelled"},
+        },
+    )
+    case.save(update_fields=["status", "closed_at", "event_seq", "event_hash"])
     return case

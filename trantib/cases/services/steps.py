@@ -30,6 +30,7 @@ from ..models import (
 )
 from .attachments import Uploads, uploads_store
 from .flow import case_save, offered_summary, outcome_persist, task_lock, unit_day
+from .hooks import step_hooks
 from .roles import case_spec, supervises
 
 
@@ -341,17 +342,24 @@ def complete_locked(
     spec: SOPSpec,
     case: Case,
     task: Task,
-    actor: Person,
+    actor: Person | None,
     data: Mapping[str, Any],
     decision: str,
     requirements: Sequence[str],
     attachments: Sequence[int],
     now: dt.datetime,
 ) -> Task:
+    """Complete ``task`` of the locked ``case``. ``actor`` None: the first step of a case a
+    citizen opened through a public channel (nobody in the unit performed it)."""
     step = spec.step(task.step_id)
     state = runtime.CaseState.from_dict(case.state)
     if not isinstance(data, Mapping):
         raise Invalid(_("Data harus berupa objek."), field="data")
+    hooks = step_hooks()
+    for hook in hooks:
+        data = hook.prepare(
+            spec=spec, case=case, task=task, step=step, data=dict(data), actor=actor, now=now
+        )
     try:
         recorded = runtime.check_data(step, data)
     except runtime.ActionRefused as exc:
@@ -419,4 +427,8 @@ def complete_locked(
         },
     )
     case_save(spec=spec, case=case, applied=applied, actor=actor, now=now)
+    for hook in hooks:
+        hook.completed(
+            spec=spec, case=case, task=task, step=step, recorded=recorded, actor=actor, now=now
+        )
     return task

@@ -76,7 +76,7 @@ def test_case_start_opens_the_case_does_the_first_step_and_names_the_next_task(d
         json.dumps(PGD_DATA),
     )
     case = Case.objects.get()
-    assert out.startswith(f"{case.number} opened (PGD.v1): Warung buka melewati jam malam")
+    assert out.startswith(f"{case.number} opened (PGD.v2): Warung buka melewati jam malam")
     first = Task.objects.get(case=case, step_id="lapor")
     assert first.data == PGD_DATA
     assert first.completed_by == demo_org.person("staf.krj")
@@ -248,7 +248,7 @@ def test_case_show_prints_the_header_tasks_with_standard_and_actual_time_and_eve
     services.task_complete(task=live(case), actor=demo_org.person("staf.krj"))
     out = run("case", "show", case.number)
     assert out.startswith(f"{case.number}  Warung buka melewati jam malam")
-    assert "SOP:     PGD.v1" in out and "Unit:    KRJ Kecamatan Kerjo" in out
+    assert "SOP:     PGD.v2" in out and "Unit:    KRJ Kecamatan Kerjo" in out
     assert "Active:  kasi_teruskan" in out
     done = next(line for line in out.splitlines() if " staf_sampaikan " in line)
     cells = done.split()

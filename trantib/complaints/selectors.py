@@ -1,0 +1,301 @@
+"""Reads of complaints: staff reads through the user's units, the public read by tracking number.
+
+Identity is never read straight off a complaint in a page, an export or an API: callers ask
+:func:`reporter_for`, which masks a confidential reporter for everyone but the intake roles of
+the handling unit, and has nothing to show for an anonymous one. The public status
+(:func:`complaint_public_status`) carries no name, contact, officer or internal note at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trantib.accounts.models import Person
+from trantib.accounts.selectors import (
+    UserLike,
+    assignments_active,
+    person_for_user,
+    units_for_user,
+)
+from trantib.cases.models import CaseStatus, Task, TaskStatus
+from trantib.cases.services import case_spec
+from trantib.core.errors import NotFound
+from trantib.engine.timing import TimeStandard
+
+from .models import Category, Complaint
+from .services import INTAKE_ROLES, distance_metres, tracking_normalise
+
+
+def complaint_list_for_user(
+    user: UserLike,
+    *,
+    status: str = "",
+    category: str = "",
+    unit: str = "",
+    query: str = "",
+) -> QuerySet[Complaint]:
+    """The complaints handled by the user's units, newest first. ``status``: a case status
+    (open/closed/cancelled); ``query`` searches the tracking number, case number and text —
+    never the reporter's identity (a search would reveal a confidential name)."""
+    qs = Complaint.objects.filter(unit__in=units_for_user(user)).select_related(
+        "unit", "category", "case", "duplicate_of"
+    )
+    if status:
+        qs = qs.filter(case__status=status)
+    if category:
+        qs = qs.filter(category__code=category)
+    if unit:
+        qs = qs.filter(unit__code=unit)
+    if query:
+        normal = tracking_normalise(query)
+        q = Q(case__number__icontains=query) | Q(description__icontains=query)
+        q |= Q(kelurahan__icontains=query) | Q(address__icontains=query)
+        if normal:
+            q |= Q(tracking=normal)
+        qs = qs.filter(q)
+    return qs
+
+
+def complaint_get_for_user(user: UserLike, complaint_id: int) -> Complaint:
+    complaint = complaint_list_for_user(user).filter(pk=complaint_id).first()
+    if complaint is None:
+        raise NotFound(_("Pengaduan tidak ditemukan."), field="complaint")
+    return complaint
+
+
+def complaint_for_case(case_id: int) -> Complaint | None:
+    return Complaint.objects.select_related("category", "unit").filter(case_id=case_id).first()
+
+
+def categories_active() -> QuerySet[Category]:
+    return (
+        Category.objects.filter(active=True).select_related("unit").order_by("name", "unit__code")
+    )
+
+
+# -- who sees the reporter -----------------------------------------------------------------------
+
+
+def intake_unit_ids(person: Person | None) -> frozenset[int]:
+    """The units where ``person`` holds an intake role today: one query, for a whole list."""
+    if person is None:
+        return frozenset()
+    return frozenset(
+        assignments_active(person)
+        .filter(position__code__in=INTAKE_ROLES)
+        .values_list("position__unit_id", flat=True)
+    )
+
+
+@dataclass(frozen=True)
+class Reporter:
+    """What a reader may see of a reporter. ``shown`` False: ``label`` says why not."""
+
+    shown: bool
+    label: str
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+def reporter_for(complaint: Complaint, intake_units: frozenset[int]) -> Reporter:
+    if complaint.anonymous:
+        return Reporter(shown=False, label=_("Anonim"))
+    if complaint.confidential and complaint.unit_id not in intake_units:
+        return Reporter(shown=False, label=_("Dirahasiakan"))
+    return Reporter(
+        shown=True,
+        label=complaint.reporter_name or _("(tanpa nama)"),
+        name=complaint.reporter_name,
+        phone=complaint.reporter_phone,
+        email=complaint.reporter_email,
+    )
+
+
+# -- working days -------------------------------------------------------------------------------
+
+
+def answer_due(complaint: Complaint) -> dt.datetime | None:
+    """LAPOR!-style: the answer is due ``TRANTIB_COMPLAINT_ANSWER_DAYS`` working days after
+    receipt, on the complaint SOP's calendar in the unit's zone."""
+    days = int(getattr(settings, "TRANTIB_COMPLAINT_ANSWER_DAYS", 5))
+    spec = case_spec(complaint.case)
+    return spec.calendar.due(
+        complaint.received_at, TimeStandard.parse(f"{days} hari"), complaint.unit.zone()
+    )
+
+
+def working_days_left(complaint: Complaint, now: dt.datetime | None = None) -> int | None:
+    """Working days from today until the answer is due (0: due today, negative: late); None
+    once the complaint is answered or stopped."""
+    if complaint.answered_at is not None or complaint.case.status != CaseStatus.OPEN:
+        return None
+    due = answer_due(complaint)
+    if due is None:
+        return None
+    zone = complaint.unit.zone()
+    today = timezone.localtime(now or timezone.now(), zone).date()
+    spec = case_spec(complaint.case)
+    return spec.calendar.working_days_between(today, timezone.localtime(due, zone).date())
+
+
+# -- duplicates ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DuplicateCandidate:
+    complaint: Complaint
+    metres: int
+
+
+def complaint_duplicate_candidates(complaint: Complaint) -> list[DuplicateCandidate]:
+    """Open complaints of the same category and unit, received in the last
+    ``TRANTIB_DUPLICATE_DAYS`` days and within ``TRANTIB_DUPLICATE_METRES`` of this one,
+    nearest first. A box in SQL narrows the rows; the exact distance is computed here."""
+    if complaint.duplicate_of_id is not None or not complaint.has_point:
+        return []
+    metres = int(getattr(settings, "TRANTIB_DUPLICATE_METRES", 150))
+    days = int(getattr(settings, "TRANTIB_DUPLICATE_DAYS", 14))
+    lat, lon = float(complaint.latitude), float(complaint.longitude)  # type: ignore[arg-type]
+    dlat = metres / 111_000
+    dlon = metres / max(1.0, 111_000 * abs(math.cos(math.radians(lat))))
+    since = complaint.received_at - dt.timedelta(days=days)
+    rows = (
+        Complaint.objects.filter(
+            category_id=complaint.category_id,
+            unit_id=complaint.unit_id,
+            duplicate_of__isnull=True,
+            case__status=CaseStatus.OPEN,
+            received_at__gte=since,
+            received_at__lte=complaint.received_at + dt.timedelta(days=days),
+            latitude__gte=Decimal(str(lat - dlat)),
+            latitude__lte=Decimal(str(lat + dlat)),
+            longitude__gte=Decimal(str(lon - dlon)),
+            longitude__lte=Decimal(str(lon + dlon)),
+        )
+        .exclude(pk=complaint.pk)
+        .select_related("case", "category")
+    )
+    found = []
+    for other in rows:
+        d = distance_metres(lat, lon, float(other.latitude), float(other.longitude))  # type: ignore[arg-type]
+        if d <= metres:
+            found.append(DuplicateCandidate(complaint=other, metres=round(d)))
+    return sorted(found, key=lambda c: (c.metres, c.complaint.received_at))
+
+
+# -- the public status page ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicUpdate:
+    at: dt.datetime
+    text: str
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    """What anyone holding the tracking number may read: no name, contact, officer or note."""
+
+    tracking: str
+    category: str
+    unit: str
+    received_at: dt.datetime
+    status: str  # "open", "closed", "duplicate", "cancelled"
+    status_label: str
+    updates: list[PublicUpdate] = field(default_factory=list)
+    answer: str = ""
+    answered_at: dt.datetime | None = None
+    duplicate_of: str = ""
+    working_days_left: int | None = None
+    kelurahan: str = ""
+
+
+def complaint_public_status(tracking: str) -> PublicStatus:
+    normal = tracking_normalise(tracking)
+    complaint = (
+        Complaint.objects.select_related("unit", "category", "case", "duplicate_of__case")
+        .filter(tracking=normal)
+        .first()
+        if normal
+        else None
+    )
+    if complaint is None:
+        raise NotFound(
+            _("Nomor pelacakan %(tracking)s tidak ditemukan.") % {"tracking": tracking[:20]},
+            field="tracking",
+        )
+    followed = complaint.duplicate_of or complaint
+    # The steps done, by their SOP titles and dates only: who did them and what they wrote
+    # stays inside the unit.
+    done = Task.objects.filter(case=followed.case, status=TaskStatus.DONE).order_by(
+        "completed_at", "pk"
+    )
+    spec = case_spec(followed.case)
+    updates = [PublicUpdate(at=complaint.received_at, text=_("Pengaduan diterima"))]
+    for task in done:
+        if task.step_id == spec.start.id or task.completed_at is None:
+            continue
+        updates.append(
+            PublicUpdate(at=task.completed_at, text=spec.step(task.step_id).display_title)
+        )
+    if complaint.duplicate_of_id is not None:
+        status, label = "duplicate", _("Digabung dengan pengaduan %(t)s") % {"t": followed.tracking}
+    elif complaint.case.status == CaseStatus.CLOSED:
+        status, label = "closed", _("Selesai")
+    elif complaint.case.status == CaseStatus.CANCELLED:
+        status, label = "cancelled", _("Dibatalkan")
+    elif len(updates) == 1:
+        status, label = "open", _("Diterima, menunggu tindak lanjut")
+    else:
+        status, label = "open", _("Sedang ditindaklanjuti")
+    return PublicStatus(
+        tracking=complaint.tracking,
+        category=complaint.category.name,
+        unit=complaint.unit.name,
+        received_at=complaint.received_at,
+        status=status,
+        status_label=label,
+        updates=updates,
+        answer=complaint.answer_text or (followed.answer_text if followed.answered_at else ""),
+        answered_at=complaint.answered_at or followed.answered_at,
+        duplicate_of=followed.tracking if followed is not complaint else "",
+        working_days_left=working_days_left(followed),
+        kelurahan=complaint.kelurahan,
+    )
+
+
+def complaint_map_points_for_user(
+    user: UserLike, *, unit: str = "", open_only: bool = True
+) -> list[dict[str, object]]:
+    """GeoJSON features of the user's complaints that have a point: category, tracking,
+    status and a link — no reporter."""
+    qs = complaint_list_for_user(user, unit=unit).filter(latitude__isnull=False)
+    if open_only:
+        qs = qs.filter(case__status=CaseStatus.OPEN)
+    return [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [float(c.longitude), float(c.latitude)]},  # type: ignore[arg-type]
+            "properties": {
+                "id": c.pk,
+                "tracking": c.tracking,
+                "category": c.category.name,
+                "status": c.case.status,
+                "number": c.case.number,
+            },
+        }
+        for c in qs[:2000]
+    ]
+
+
+def person_of(user: UserLike) -> Person | None:
+    return person_for_user(user)

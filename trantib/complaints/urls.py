@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "complaints"
+urlpatterns = [
+    path("lapor/", views.complaint_report, name="report"),
+    path("lapor/terkirim/", views.complaint_filed, name="filed"),
+    path("lacak/", views.complaint_track, name="track"),
+    path("lacak/<str:tracking>/", views.complaint_status, name="status"),
+    path("pengaduan/", views.complaint_list, name="list"),
+    path("pengaduan/ekspor.csv", views.complaint_export, name="export"),
+    path("pengaduan/baru/", views.complaint_new, name="new"),
+    path("pengaduan/peta/", views.complaint_map, name="map"),
+    path("pengaduan/peta.geojson", views.complaint_map_geojson, name="map_geojson"),
+    path("pengaduan/<int:complaint_id>/", views.complaint_detail, name="detail"),
+    path(
+        "pengaduan/<int:complaint_id>/duplikat/", views.complaint_duplicate, name="duplicate"
+    ),
+]
