@@ -8,13 +8,16 @@ its own to show routing by category. Idempotent.
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from trantib.accounts.models import OrgUnit
 
-from .models import Category, RoutingRule
+from .models import Category, Complaint, RoutingRule
 
 KRJ_CATEGORIES = [
     ("pkl", "Pedagang kaki lima di fasilitas umum", "PKL,DAGANG,LAPAK"),
@@ -80,3 +83,135 @@ def complaint_setup_load() -> int:
         RoutingRule.objects.bulk_create(rules)
         made += len(rules)
     return made
+
+
+# -- demo complaints ----------------------------------------------------------------------------
+
+DEMO_COMPLAINTS: list[dict[str, object]] = [
+    {
+        "key": "sms-baru",
+        "channel": "sms",
+        "category": "hiburan",
+        "description": "Karaoke di Dusun Ngasem, Desa Tamansari masih buka pukul 01.00 dan "
+        "sangat bising",
+        "kelurahan": "Tamansari",
+        "latitude": "-7.590100",
+        "longitude": "111.051200",
+        "reporter_phone": "081229004411",
+        "hours_ago": 3,
+    },
+    {
+        "key": "web-duplikat",
+        "channel": "web",
+        "category": "hiburan",
+        "description": "Suara musik karaoke dekat balai Desa Tamansari sampai lewat tengah malam",
+        "kelurahan": "Tamansari",
+        "latitude": "-7.590500",
+        "longitude": "111.051500",
+        "reporter_name": "Wahyu Hidayat",
+        "reporter_email": "wahyu.hidayat@example.com",
+        "hours_ago": 1,
+    },
+    {
+        "key": "loket-rahasia",
+        "channel": "counter",
+        "category": "bangunan",
+        "description": "Bangunan gudang baru di tepi Jalan Kerjo–Jenawi tanpa papan PBG, "
+        "menutup saluran air",
+        "kelurahan": "Gempolan",
+        "address": "Jl. Kerjo–Jenawi km 2",
+        "latitude": "-7.578300",
+        "longitude": "111.062400",
+        "reporter_name": "Suparmi",
+        "reporter_phone": "085640012233",
+        "confidential": True,
+        "hours_ago": 50,
+        "advance": 3,
+    },
+    {
+        "key": "anonim-web",
+        "channel": "web",
+        "category": "pkl",
+        "description": "Lapak pedagang menutup trotoar depan Pasar Kerjo setiap pagi",
+        "kelurahan": "Kuto",
+        "latitude": "-7.584900",
+        "longitude": "111.046100",
+        "anonymous": True,
+        "hours_ago": 26,
+    },
+    {
+        "key": "telepon-selesai",
+        "channel": "phone",
+        "category": "reklame",
+        "description": "Spanduk liar dipasang di pohon sepanjang jalan Desa Botok",
+        "kelurahan": "Botok",
+        "latitude": "-7.600200",
+        "longitude": "111.038800",
+        "reporter_name": "Darmanto",
+        "reporter_phone": "081325557788",
+        "hours_ago": 120,
+        "advance": 99,
+    },
+]
+
+_ANSWER = (
+    "Spanduk liar di Desa Botok sudah diturunkan petugas Trantib Kecamatan Kerjo. "
+    "Terima kasih atas laporan Anda."
+)
+
+
+def demo_complaints_load(*, now: dt.datetime | None = None) -> list[Complaint]:
+    """File the demo complaints that are not there yet (matched by their description), each
+    through the same service as the real channels, and move some of them on."""
+    from trantib.accounts.models import Person
+    from trantib.cases import services as case_services
+    from trantib.cases.models import Task, TaskStatus
+
+    from . import services
+
+    now = now or timezone.now()
+    complaint_setup_load()
+    staf = Person.objects.get(user__username="staf.krj")
+    people = {
+        login: Person.objects.get(user__username=login)
+        for login in ("staf.krj", "kasi.krj", "camat.krj")
+    }
+    steps = [
+        ("staf_sampaikan", "staf.krj", {}),
+        ("kasi_teruskan", "kasi.krj", {}),
+        ("camat_arahkan", "camat.krj", {"arahan": "Cek ke lokasi bersama Danru, laporkan."}),
+        ("koordinasi_tindak", "kasi.krj", {"tindakan": "Koordinasi dengan desa; ditertibkan."}),
+        ("bukti_penyelesaian", "kasi.krj", "bukti"),
+        ("lapor_camat", "kasi.krj", {}),
+        ("informasi_pelapor", "staf.krj", {"saluran": "SMS", "isi": _ANSWER}),
+    ]
+    made = []
+    for story in DEMO_COMPLAINTS:
+        fields = {k: v for k, v in story.items() if k not in ("key", "hours_ago", "advance")}
+        if Complaint.objects.filter(description=fields["description"]).exists():
+            continue
+        at = now - dt.timedelta(hours=int(story["hours_ago"]))  # type: ignore[call-overload]
+        fields["category"] = Category.objects.get(code=fields["category"])
+        if fields["channel"] in ("counter", "phone"):
+            fields["actor"] = staf
+        with transaction.atomic():
+            complaint = services.complaint_file(now=at, **fields)  # type: ignore[arg-type]
+            for step, login, data in steps[: int(story.get("advance", 0))]:  # type: ignore[call-overload]
+                at += dt.timedelta(hours=2)
+                task = Task.objects.get(case=complaint.case, step_id=step, status=TaskStatus.OPEN)
+                uploads = None
+                if data == "bukti":
+                    data, uploads = {}, {"bukti": [("bukti-penertiban.png", io.BytesIO(_PNG))]}
+                case_services.task_complete(
+                    task=task, actor=people[login], data=data, uploads=uploads, now=at
+                )
+        made.append(complaint)
+    return made
+
+
+# A 1x1 PNG: the demo's evidence photo.
+_PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
+    b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
+    b"\x00\x00\x00\x00IEND\xaeB`\x82"
+)

@@ -61,6 +61,22 @@ class Command(BaseCommand):
             "Administration pages: /admin/ (user 'admin')."
         )
         self._demo_cases()
+        self._demo_complaints()
+
+    def _demo_complaints(self) -> None:
+        from trantib.complaints.demo import demo_complaints_load
+        from trantib.complaints.models import Complaint
+
+        made = demo_complaints_load()
+        self.stdout.write(
+            f"\nDemo complaints: {len(made)} new, {Complaint.objects.count()} in all "
+            "(public form /lapor/, status /lacak/<nomor>/, staff list /pengaduan/)"
+        )
+        for complaint in Complaint.objects.select_related("case").order_by("received_at"):
+            self.stdout.write(
+                f"  {complaint.tracking}  {complaint.channel:<8} {complaint.case.number}  "
+                f"{complaint.case.status}"
+            )
 
     def _demo_cases(self) -> None:
         from trantib.cases.demo import demo_cases_load
