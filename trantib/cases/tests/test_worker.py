@@ -95,7 +95,7 @@ def test_worker_once_sweeps_and_runs_the_due_jobs(demo_org):
     assert task.overdue_at is not None
     # The sweep marked it; its job (and the first step's) then had nothing left to do.
     assert out.getvalue().strip() == (
-        "deadline sweep: 1 task(s) marked overdue, 0 wait(s) fired; 2 job(s) run"
+        "deadline sweep: 1 task(s) marked overdue, 0 wait(s) fired; 2 job(s) run; 0 message(s) sent"
     )
     assert set(deadline_jobs().values_list("return_value", flat=True)) == {"skipped"}
 

@@ -3,8 +3,10 @@
 The jobs are django-tasks-db's: the same ``Worker`` as its ``db_worker`` command, in batch mode,
 drained every ``--interval`` seconds (a deadline job is due at its task's due time). Every
 ``TRANTIB_SWEEP_SECONDS`` the loop also runs :func:`services.deadlines_sweep`, which marks any
-late task whose job was lost (a restore, a backend switch). ``trantib serve`` runs the same
-loop in a daemon thread, so the embedded default needs no second process.
+late task whose job was lost (a restore, a backend switch). Every cycle it also delivers the
+notification outbox (:func:`trantib.outbox.services.outbox_deliver`: SMS and e-mail written by
+the services, sent here with retries). ``trantib serve`` runs the same loop in a daemon thread,
+so the embedded default needs no second process.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from trantib.cases import services
 from trantib.cases import tasks as jobs
+from trantib.outbox.services import outbox_deliver
 
 logger = logging.getLogger("trantib.worker")
 
@@ -48,6 +51,7 @@ class CycleResult:
     overdue: int
     fired: int
     jobs: int
+    sent: int = 0  # outbox messages delivered
 
 
 class DeadlineWorker:
@@ -65,7 +69,8 @@ class DeadlineWorker:
         self.stopping = threading.Event()
         self.swept = threading.Event()  # set after every sweep: lets tests and callers wait
         self.sweeps = 0
-        self.cycles = 0  # loop turns completed (a sweep when due, then the due jobs)
+        self.cycles = 0  # loop turns completed (a sweep when due, the due jobs, the outbox)
+        self.sent = 0  # outbox messages delivered since the start
         self.thread: threading.Thread | None = None
         self._worker: Worker | None = None
         self._worker_id = f"trantib-{os.getpid()}-{get_random_string(8)}"
@@ -111,10 +116,29 @@ class DeadlineWorker:
             self._worker = None
         return worker._run_tasks
 
+    # A full batch means more may be due: take another, but not forever in one cycle (the
+    # deadline jobs wait meanwhile).
+    OUTBOX_BATCH = 50
+    OUTBOX_BATCHES_PER_CYCLE = 10
+
+    def deliver(self) -> int:
+        """Send the due outbox messages; return how many were sent."""
+        sent = 0
+        for _ in range(self.OUTBOX_BATCHES_PER_CYCLE):
+            if self.stopping.is_set():
+                break
+            result = outbox_deliver(limit=self.OUTBOX_BATCH)
+            sent += result.sent
+            if result.handled < self.OUTBOX_BATCH:
+                break
+        self.sent += sent
+        return sent
+
     def run_once(self) -> CycleResult:
         swept = self.sweep()
         ran = self.drain()
-        return CycleResult(overdue=swept.overdue, fired=swept.fired, jobs=ran)
+        sent = self.deliver()
+        return CycleResult(overdue=swept.overdue, fired=swept.fired, jobs=ran, sent=sent)
 
     # -- the loop ---------------------------------------------------------------------
 
@@ -133,6 +157,10 @@ class DeadlineWorker:
                 self.drain()
             except Exception:
                 logger.exception("running background jobs failed")
+            try:
+                self.deliver()
+            except Exception:
+                logger.exception("delivering the outbox failed")
             self.cycles += 1
             self.stopping.wait(self.interval)
 
@@ -160,11 +188,16 @@ def worker_thread_start(
 
 
 class Command(BaseCommand):
-    help = "Run background jobs (deadlines) and the periodic deadline sweep until stopped."
+    help = (
+        "Run background jobs (deadlines), the periodic deadline sweep and the notification "
+        "outbox until stopped."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--once", action="store_true", help="one sweep, run the due jobs, then exit"
+            "--once",
+            action="store_true",
+            help="one sweep, run the due jobs, deliver the outbox, then exit",
         )
         parser.add_argument(
             "--interval",
@@ -193,7 +226,8 @@ class Command(BaseCommand):
             result = loop.run_once()
             self.stdout.write(
                 f"deadline sweep: {result.overdue} task(s) marked overdue, "
-                f"{result.fired} wait(s) fired; {result.jobs} job(s) run"
+                f"{result.fired} wait(s) fired; {result.jobs} job(s) run; "
+                f"{result.sent} message(s) sent"
             )
             return
 
@@ -208,7 +242,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         self.stdout.write(
             f"Trantib worker: jobs every {loop.interval:g} s, deadline sweep every "
-            f"{loop.sweep_seconds:g} s (Ctrl-C to stop)"
+            f"{loop.sweep_seconds:g} s, outbox every {loop.interval:g} s (Ctrl-C to stop)"
         )
         self.stdout.flush()
         loop.run()
