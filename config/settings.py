@@ -159,6 +159,8 @@ EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backen
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="trantib@localhost")
 
 # -- Complaints (trantib.complaints) -------------------------------------------------------------
+# Where citizens reach this server: the status links in receipts and answers.
+TRANTIB_PUBLIC_URL = env.str("TRANTIB_PUBLIC_URL", default="http://127.0.0.1:8000")
 # The SMS gateway's webhook must send this secret (header X-Trantib-Secret); empty = webhook off.
 TRANTIB_SMS_WEBHOOK_SECRET = env.str("TRANTIB_SMS_WEBHOOK_SECRET", default="")
 # The public form: at most this many complaints per client in the window (seconds).

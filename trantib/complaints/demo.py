@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from decimal import Decimal
+from typing import IO
 
 from django.db import transaction
 from django.utils import timezone
@@ -176,7 +177,7 @@ def demo_complaints_load(*, now: dt.datetime | None = None) -> list[Complaint]:
         login: Person.objects.get(user__username=login)
         for login in ("staf.krj", "kasi.krj", "camat.krj")
     }
-    steps = [
+    steps: list[tuple[str, str, dict[str, str] | str]] = [
         ("staf_sampaikan", "staf.krj", {}),
         ("kasi_teruskan", "kasi.krj", {}),
         ("camat_arahkan", "camat.krj", {"arahan": "Cek ke lokasi bersama Danru, laporkan."}),
@@ -199,12 +200,13 @@ def demo_complaints_load(*, now: dt.datetime | None = None) -> list[Complaint]:
             for step, login, data in steps[: int(story.get("advance", 0))]:  # type: ignore[call-overload]
                 at += dt.timedelta(hours=2)
                 task = Task.objects.get(case=complaint.case, step_id=step, status=TaskStatus.OPEN)
-                uploads = None
-                if data == "bukti":
-                    data, uploads = {}, {"bukti": [("bukti-penertiban.png", io.BytesIO(_PNG))]}
-                case_services.task_complete(
-                    task=task, actor=people[login], data=data, uploads=uploads, now=at
-                )
+                if isinstance(data, str):  # the step's evidence photo
+                    photo: list[tuple[str, IO[bytes]]] = [("bukti.png", io.BytesIO(_PNG))]
+                    case_services.task_complete(
+                        task=task, actor=people[login], uploads={data: photo}, now=at
+                    )
+                else:
+                    case_services.task_complete(task=task, actor=people[login], data=data, now=at)
         made.append(complaint)
     return made
 

@@ -34,9 +34,12 @@ from trantib.accounts.models import OrgUnit, Person
 from trantib.accounts.selectors import person_holds_role
 from trantib.cases import services as case_services
 from trantib.cases.models import Case, CaseStatus, Task
+from trantib.cases.services.flow import case_lock
 from trantib.cases.services.roles import spec_in_force
 from trantib.core.errors import Conflict, Invalid, NotAllowed, TooMany
 from trantib.engine.spec import SOPSpec, Step, StepKind
+from trantib.outbox.services import outbox_enqueue
+from trantib.outbox.services import phone_normalise as sms_number
 
 from .models import CHANNEL_SOP_VALUE, Category, Channel, Complaint, RoutingRule
 
@@ -71,8 +74,9 @@ def tracking_normalise(text: str) -> str | None:
 
 
 def phone_normalise(value: str) -> str:
-    """An Indonesian mobile number as +62…: ``0812-3456-789``, ``62812…``, ``+62 812…``.
-    Raises ValueError when it is not a phone number."""
+    """An Indonesian phone number as +62…: ``0812-3456-789``, ``62812…``, ``+62 812…``, a
+    landline ``0271 123456`` too (the reporter may be called back). Raises ValueError when it
+    is not a phone number. Only mobiles get SMS (the outbox's ``phone_normalise``)."""
     digits = re.sub(r"[\s\-().]", "", value or "")
     if digits.startswith("+"):
         digits = digits[1:]
@@ -209,14 +213,12 @@ def _send(
     """Write a message to the reporter into the outbox (same transaction); its id, or None
     when the reporter left no contact for that channel."""
     phone = phone or complaint.reporter_phone
-    if channel in ("", "sms") and phone:
+    if channel in ("", "sms") and phone and sms_number(phone):
         to, via = phone, "sms"
     elif channel in ("", "email") and complaint.reporter_email:
         to, via = complaint.reporter_email, "email"
     else:
         return None
-    from trantib.outbox.services import outbox_enqueue  # TODO(top-level once outbox lands)
-
     message = outbox_enqueue(
         unit=complaint.unit,
         channel=via,
@@ -442,9 +444,12 @@ def complaint_mark_duplicate(
     reason recorded) and its reporter is told the original's outcome — now, if the original
     was already answered, or when it is."""
     now = now or timezone.now()
-    complaint = (
-        Complaint.objects.select_for_update().select_related("case", "unit").get(pk=complaint.pk)
-    )
+    # Both cases locked, in a fixed order: the original's last step cannot be completing
+    # meanwhile (its reporter answered, this reporter forgotten), and two opposite links
+    # cannot deadlock.
+    for case_id in sorted({complaint.case_id, original.case_id}):
+        case_lock(case_id)
+    complaint = Complaint.objects.select_related("case", "unit").get(pk=complaint.pk)
     original = Complaint.objects.select_related("case").get(pk=original.pk)
     if not any(person_holds_role(actor, complaint.unit, r) for r in INTAKE_ROLES):
         raise NotAllowed(
@@ -559,8 +564,11 @@ class ReporterAnswerHook:
                 ),
                 field="data.saluran",
             )
-        elif channel == "SMS" and not complaint.reporter_phone:
-            raise Invalid(_("Pelapor tidak meninggalkan nomor telepon."), field="data.saluran")
+        elif channel == "SMS" and not sms_number(complaint.reporter_phone or ""):
+            raise Invalid(
+                _("Pelapor tidak meninggalkan nomor ponsel untuk SMS; hubungi lewat telepon."),
+                field="data.saluran",
+            )
         elif channel == "E-mail" and not complaint.reporter_email:
             raise Invalid(_("Pelapor tidak meninggalkan alamat e-mail."), field="data.saluran")
         if channel in _OUTBOX_CHANNEL or channel == NO_CONTACT:

@@ -488,3 +488,22 @@ def test_marking_a_duplicate_stops_its_case_and_its_reporter_gets_the_originals_
     duplicate.refresh_from_db()
     assert duplicate.answered_at is not None
     assert selectors.complaint_public_status(duplicate.tracking).answer.endswith(text)
+
+
+def test_a_landline_is_kept_for_a_call_back_but_gets_no_sms(complaint_categories):
+    complaint = _file(complaint_categories, reporter_phone="(0271) 495 123")
+    assert complaint.reporter_phone == "+62271495123"
+    assert not OutboxMessage.objects.exists()
+
+
+def test_a_reporter_with_a_landline_is_answered_by_telephone_not_sms(
+    demo_org: DemoOrg, complaint_categories
+):
+    complaint = _file(complaint_categories, reporter_phone="0271 495123")
+    _advance(demo_org, complaint)
+    staf = demo_org.person("staf.krj")
+    with pytest.raises(Invalid) as refused:
+        case_services.task_complete(
+            task=_answer_task(complaint), actor=staf, data={"saluran": "SMS", "isi": "Selesai."}
+        )
+    assert refused.value.field == "data.saluran"
