@@ -30,6 +30,7 @@ from trantib.accounts.selectors import (
     person_holds_role,
     positions_for_user,
 )
+from trantib.complaints import selectors as complaint_selectors
 from trantib.core.errors import Invalid, NotAllowed, NotFound, ServiceError
 from trantib.engine.spec import FieldType, SOPSpec, Step
 from trantib.sops import registry
@@ -231,6 +232,7 @@ def _render_case(
     for task_id, form in forms.items():
         if task_id not in shown:
             page_errors.extend(m for m in form.errors.values() if m not in page_errors)
+    complaint = complaint_selectors.complaint_for_case(case.pk)
     events = list(selectors.case_events(case))
     steps = {t.pk: _step_of(spec, t.step_id) for t in tasks}
     context = {
@@ -244,6 +246,16 @@ def _render_case(
         "attachments": list(selectors.case_attachments(case)),
         "children": list(selectors.case_children(case)),
         "now": timezone.now(),
+        # The complaint this case handles, if any: its number, reporter (masked) and deadline.
+        "complaint": complaint,
+        "complaint_reporter": (
+            complaint_selectors.reporter_for(complaint, complaint_selectors.intake_unit_ids(person))
+            if complaint is not None
+            else None
+        ),
+        "complaint_days_left": (
+            complaint_selectors.working_days_left(complaint) if complaint is not None else None
+        ),
     }
     return render(request, "cases/case_detail.html", context, status=status)
 

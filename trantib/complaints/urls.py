@@ -14,7 +14,5 @@ urlpatterns = [
     path("pengaduan/peta/", views.complaint_map, name="map"),
     path("pengaduan/peta.geojson", views.complaint_map_geojson, name="map_geojson"),
     path("pengaduan/<int:complaint_id>/", views.complaint_detail, name="detail"),
-    path(
-        "pengaduan/<int:complaint_id>/duplikat/", views.complaint_duplicate, name="duplicate"
-    ),
+    path("pengaduan/<int:complaint_id>/duplikat/", views.complaint_duplicate, name="duplicate"),
 ]

@@ -1,0 +1,405 @@
+"""The complaint pages: the public report form and status page, and the staff's list, export,
+counter/phone form, complaint page and map.
+
+The public pages need no login and show only what ``complaint_public_status`` carries (no
+name, contact, officer or note). Staff pages read through the ``*_for_user`` selectors, so a
+complaint of another unit is a 404; every reporter shown — list, CSV, page — goes through
+``reporter_for``, which masks a confidential one for all but the unit's intake roles. Changes
+are POST under CSRF, through one service each, errors beside the input the service named.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from trantib.accounts.models import Person
+from trantib.accounts.selectors import person_for_user, units_for_user
+from trantib.cases import selectors as case_selectors
+from trantib.cases.templatetags.cases import at_unit
+from trantib.core.errors import NotAllowed, NotFound, ServiceError, TooMany
+
+from . import selectors, services
+from .demo import KRJ_CENTRE
+from .forms import ComplaintFilterForm, ComplaintForm, StaffComplaintForm, TrackForm
+from .models import Channel, Complaint
+from .selectors import Reporter
+from .templatetags.complaints import days_left_text
+
+PAGE_SIZE = 25
+# The session key that carries the tracking number from the public form to its thank-you page.
+FILED_KEY = "complaint_filed"
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def _map_context(point: tuple[float, float] | None = None) -> dict[str, Any]:
+    """What a map needs: the tile layer (none when the setting is empty: a blank map) and a
+    centre — the complaint's point, else Kerjo's office."""
+    centre = point or KRJ_CENTRE
+    return {
+        "map_tiles": getattr(settings, "TRANTIB_MAP_TILE_URL", ""),
+        "map_attribution": getattr(settings, "TRANTIB_MAP_ATTRIBUTION", ""),
+        "map_lat": f"{centre[0]:.6f}",
+        "map_lon": f"{centre[1]:.6f}",
+    }
+
+
+def _complaint_or_404(request: HttpRequest, complaint_id: int) -> Complaint:
+    try:
+        return selectors.complaint_get_for_user(request.user, complaint_id)
+    except NotFound:
+        raise Http404(_("Pengaduan tidak ditemukan.")) from None
+
+
+def _client(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+# -- the public report form ---------------------------------------------------------------
+
+
+def _render_report(
+    request: HttpRequest, form: ComplaintForm, *, error: str = "", status: int = 200
+) -> HttpResponse:
+    context = {"form": form, "staff": False, "error": error, **_map_context(_point_of(form))}
+    return render(request, "complaints/complaint_form.html", context, status=status)
+
+
+def _point_of(form: ComplaintForm) -> tuple[float, float] | None:
+    """The point the reporter already picked (a form sent back with an error keeps it)."""
+    if not form.is_bound:
+        return None
+    try:
+        return float(form.data.get("latitude", "")), float(form.data.get("longitude", ""))
+    except ValueError:
+        return None
+
+
+def complaint_report(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _render_report(request, ComplaintForm())
+    form = ComplaintForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_report(request, form, status=422)
+    try:
+        complaint = services.complaint_file(
+            channel=Channel.WEB, client=_client(request), **form.service_kwargs()
+        )
+    except TooMany as exc:
+        return _render_report(request, form, error=exc.message, status=exc.status)
+    except ServiceError as exc:
+        form.add_service_error(exc.field, exc.message)
+        return _render_report(request, form, status=exc.status)
+    request.session[FILED_KEY] = {"tracking": complaint.tracking, "contact": complaint.has_contact}
+    return redirect("complaints:filed")
+
+
+def complaint_filed(request: HttpRequest) -> HttpResponse:
+    """The thank-you page after a redirect: a reload shows it again, never files twice."""
+    filed = request.session.get(FILED_KEY)
+    if not isinstance(filed, dict) or "tracking" not in filed:
+        return redirect("complaints:report")
+    return render(request, "complaints/complaint_filed.html", {"filed": filed})
+
+
+# -- the public status page ---------------------------------------------------------------
+
+
+def complaint_track(request: HttpRequest) -> HttpResponse:
+    form = TrackForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        normal = services.tracking_normalise(form.cleaned_data["tracking"])
+        if normal is not None:
+            return redirect("complaints:status", tracking=normal)
+        form.add_error(
+            "tracking",
+            _("“%(t)s” bukan nomor pelacakan: nomor terdiri dari 8 huruf/angka, mis. K7QM-4RTZ.")
+            % {"t": form.cleaned_data["tracking"][:20]},
+        )
+    status = 422 if form.is_bound else 200
+    return render(request, "complaints/complaint_track.html", {"form": form}, status=status)
+
+
+def complaint_status(request: HttpRequest, tracking: str) -> HttpResponse:
+    normal = services.tracking_normalise(tracking)
+    if normal is not None and normal != tracking:
+        return redirect("complaints:status", tracking=normal)
+    try:
+        public = selectors.complaint_public_status(tracking)
+    except NotFound as exc:
+        form = TrackForm({"tracking": tracking[:20]})
+        form.is_valid()
+        form.add_error("tracking", exc.message)
+        return render(request, "complaints/complaint_track.html", {"form": form}, status=404)
+    return render(request, "complaints/complaint_status.html", {"public": public})
+
+
+# -- staff: the list and the export -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    complaint: Complaint
+    reporter: Reporter
+    days_left: int | None
+
+
+def _person(request: HttpRequest) -> Person | None:
+    return person_for_user(request.user)
+
+
+def _filtered(request: HttpRequest) -> tuple[ComplaintFilterForm, Any]:
+    categories = [(c.code, c.name) for c in selectors.categories_active()]
+    form = ComplaintFilterForm(request.GET, categories=categories)
+    # The working days need the case's SOP version: fetched with the row, not once per row.
+    complaints = selectors.complaint_list_for_user(request.user, **form.filters()).select_related(
+        "case__sop_version"
+    )
+    return form, complaints
+
+
+def _rows(complaints: Any, intake: frozenset[int], now: dt.datetime) -> list[Row]:
+    return [
+        Row(
+            complaint=c,
+            reporter=selectors.reporter_for(c, intake),
+            days_left=selectors.working_days_left(c, now),
+        )
+        for c in complaints
+    ]
+
+
+@login_required
+def complaint_list(request: HttpRequest) -> HttpResponse:
+    form, complaints = _filtered(request)
+    page = Paginator(complaints, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    intake = selectors.intake_unit_ids(_person(request))
+    context = {
+        "form": form,
+        "page": page,
+        "rows": _rows(page.object_list, intake, timezone.now()),
+        "filtered": any(form.filters().values()),
+        "may_file": bool(intake),
+    }
+    template = "complaints/complaint_list.html"
+    if getattr(request, "htmx", False) and not request.htmx.boosted:  # type: ignore[attr-defined]
+        template += "#results"
+    return render(request, template, context)
+
+
+# A cell that a spreadsheet would read as a formula is written as text; a plain number (a
+# latitude, a +62 phone number) is harmless and stays as it is.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_START) and not _NUMBER.match(text):
+        return "'" + text
+    return text
+
+
+@login_required
+def complaint_export(request: HttpRequest) -> HttpResponse:
+    """The filtered list as CSV (all pages), the reporter masked exactly as on the page."""
+    _form, complaints = _filtered(request)
+    intake = selectors.intake_unit_ids(_person(request))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="pengaduan-{stamp}.csv"'
+    response.write("\ufeff")  # spreadsheet programs read the BOM as "this is UTF-8"
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Nomor pelacakan"),
+            _("Diterima"),
+            _("Saluran"),
+            _("Jenis"),
+            _("Unit"),
+            _("Kelurahan/desa"),
+            _("Alamat"),
+            _("Lintang"),
+            _("Bujur"),
+            _("Pelapor"),
+            _("Telepon pelapor"),
+            _("E-mail pelapor"),
+            _("Nomor kasus"),
+            _("Status kasus"),
+            _("Batas jawaban"),
+            _("Uraian"),
+        ]
+    )
+    for row in _rows(complaints.iterator(chunk_size=500), intake, timezone.now()):
+        c = row.complaint
+        writer.writerow(
+            [
+                _cell(v)
+                for v in (
+                    c.tracking,
+                    at_unit(c.received_at, c.unit),
+                    c.get_channel_display(),
+                    c.category.name,
+                    c.unit.name,
+                    c.kelurahan,
+                    c.address,
+                    c.latitude if c.latitude is not None else "",
+                    c.longitude if c.longitude is not None else "",
+                    row.reporter.label,
+                    row.reporter.phone,
+                    row.reporter.email,
+                    c.case.number,
+                    c.case.get_status_display(),
+                    days_left_text(row.days_left),
+                    c.description,
+                )
+            ]
+        )
+    return response
+
+
+# -- staff: the counter and phone form ----------------------------------------------------
+
+
+def _render_new(
+    request: HttpRequest, form: StaffComplaintForm, *, allowed: bool, status: int = 200
+) -> HttpResponse:
+    context = {"form": form, "staff": True, "allowed": allowed, **_map_context(_point_of(form))}
+    return render(request, "complaints/complaint_form.html", context, status=status)
+
+
+@login_required
+def complaint_new(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    # Only the intake roles take complaints at the counter (the service says so too).
+    allowed = bool(selectors.intake_unit_ids(person))
+    if request.method != "POST":
+        return _render_new(
+            request, StaffComplaintForm(), allowed=allowed, status=200 if allowed else 403
+        )
+    form = StaffComplaintForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_new(request, form, allowed=allowed, status=422)
+    try:
+        complaint = services.complaint_file(
+            channel=form.cleaned_data["channel"], actor=person, **form.service_kwargs()
+        )
+    except ServiceError as exc:
+        form.add_service_error(exc.field, exc.message)
+        return _render_new(request, form, allowed=allowed, status=exc.status)
+    messages.success(
+        request,
+        _("Pengaduan %(tracking)s dicatat dan diteruskan ke %(unit)s (kasus %(number)s).")
+        % {
+            "tracking": complaint.tracking,
+            "unit": complaint.unit.name,
+            "number": complaint.case.number,
+        },
+    )
+    if selectors.complaint_list_for_user(request.user).filter(pk=complaint.pk).exists():
+        return redirect("complaints:detail", complaint_id=complaint.pk)
+    # Routed to a unit this officer does not see: the number is all they need to hand over.
+    request.session[FILED_KEY] = {"tracking": complaint.tracking, "contact": complaint.has_contact}
+    return redirect("complaints:filed")
+
+
+# -- staff: the complaint page ------------------------------------------------------------
+
+
+def _render_detail(
+    request: HttpRequest, complaint_id: int, *, error: str = "", status: int = 200
+) -> HttpResponse:
+    complaint = _complaint_or_404(request, complaint_id)
+    intake = selectors.intake_unit_ids(_person(request))
+    point = (
+        (float(complaint.latitude), float(complaint.longitude))  # type: ignore[arg-type]
+        if complaint.has_point
+        else None
+    )
+    context = {
+        "complaint": complaint,
+        "case": complaint.case,
+        "reporter": selectors.reporter_for(complaint, intake),
+        "days_left": selectors.working_days_left(complaint),
+        "answer_due": selectors.answer_due(complaint),
+        "attachments": list(case_selectors.case_attachments(complaint.case)),
+        "candidates": selectors.complaint_duplicate_candidates(complaint),
+        "duplicates": list(complaint.duplicates.select_related("case")),
+        "may_mark": complaint.unit_id in intake,
+        "status_url": services.status_url(complaint.tracking),
+        "error": error,
+        **_map_context(point),
+    }
+    return render(request, "complaints/complaint_detail.html", context, status=status)
+
+
+@login_required
+def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    return _render_detail(request, complaint_id)
+
+
+@login_required
+@require_POST
+def complaint_duplicate(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    complaint = _complaint_or_404(request, complaint_id)
+    raw = request.POST.get("original", "")
+    try:
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
+            raise NotFound(_("Pengaduan asli tidak ditemukan."), field="original")
+        original = selectors.complaint_get_for_user(request.user, int(raw))
+        person = _person(request)
+        if person is None:
+            raise NotAllowed(_("Akun ini tidak terhubung dengan data pegawai."), field="complaint")
+        services.complaint_mark_duplicate(complaint=complaint, original=original, actor=person)
+    except ServiceError as exc:
+        return _render_detail(request, complaint.pk, error=exc.message, status=exc.status)
+    messages.success(
+        request,
+        _(
+            "Pengaduan %(tracking)s ditandai sebagai duplikat dari %(original)s; "
+            "kasusnya dihentikan."
+        )
+        % {"tracking": complaint.tracking, "original": original.tracking},
+    )
+    return redirect("complaints:detail", complaint_id=complaint.pk)
+
+
+# -- staff: the map -----------------------------------------------------------------------
+
+
+@login_required
+def complaint_map(request: HttpRequest) -> HttpResponse:
+    units = list(units_for_user(request.user).order_by("code"))
+    chosen = request.GET.get("unit", "")
+    if chosen not in {u.code for u in units}:
+        chosen = ""
+    geojson = reverse("complaints:map_geojson") + (f"?unit={chosen}" if chosen else "")
+    context = {"units": units, "chosen": chosen, "geojson_url": geojson, **_map_context()}
+    return render(request, "complaints/complaint_map.html", context)
+
+
+@login_required
+def complaint_map_geojson(request: HttpRequest) -> JsonResponse:
+    features = selectors.complaint_map_points_for_user(
+        request.user, unit=request.GET.get("unit", "")[:30]
+    )
+    for feature in features:
+        props: dict[str, Any] = feature["properties"]  # type: ignore[assignment]
+        props["url"] = reverse("complaints:detail", kwargs={"complaint_id": props["id"]})
+    return JsonResponse({"type": "FeatureCollection", "features": features})
