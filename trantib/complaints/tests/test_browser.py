@@ -14,10 +14,14 @@ from trantib.cases.models import Attachment
 from trantib.complaints import services
 from trantib.complaints.models import Category, Complaint
 from trantib.complaints.tests.test_views import png
-from trantib.web.tests.conftest import browser_page, chromium_browser  # noqa: F401
+from trantib.web.tests import conftest as web_fixtures
 from trantib.web.tests.test_browser import PHONE, page_width
 
 pytestmark = pytest.mark.browser
+
+# The Debian-Chromium fixtures live beside the web tests; this package uses the same ones.
+chromium_browser = web_fixtures.chromium_browser
+browser_page = web_fixtures.browser_page
 
 
 def test_a_citizen_reports_with_a_photo_and_a_map_point_then_follows_the_number(
