@@ -214,7 +214,7 @@ class PublicStatus:
     updates: list[PublicUpdate] = field(default_factory=list)
     answer: str = ""
     answered_at: dt.datetime | None = None
-    duplicate_of: str = ""
+    duplicate_of: str = ""  # the case number of the original (not its tracking number)
     working_days_left: int | None = None
     kelurahan: str = ""
 
@@ -248,7 +248,11 @@ def complaint_public_status(tracking: str) -> PublicStatus:
             PublicUpdate(at=task.completed_at, text=spec.step(task.step_id).display_title)
         )
     if complaint.duplicate_of_id is not None:
-        status, label = "duplicate", _("Digabung dengan pengaduan %(t)s") % {"t": followed.tracking}
+        # The original's case number, never its tracking number (another reporter's key).
+        status, label = (
+            "duplicate",
+            _("Digabung dengan pengaduan yang sama, %(number)s") % {"number": followed.case.number},
+        )
     elif complaint.case.status == CaseStatus.CLOSED:
         status, label = "closed", _("Selesai")
     elif complaint.case.status == CaseStatus.CANCELLED:
@@ -267,7 +271,7 @@ def complaint_public_status(tracking: str) -> PublicStatus:
         updates=updates,
         answer=complaint.answer_text or (followed.answer_text if followed.answered_at else ""),
         answered_at=complaint.answered_at or followed.answered_at,
-        duplicate_of=followed.tracking if followed is not complaint else "",
+        duplicate_of=followed.case.number if followed is not complaint else "",
         working_days_left=working_days_left(followed),
         kelurahan=complaint.kelurahan,
     )

@@ -496,7 +496,8 @@ def _answer_duplicate(duplicate: Complaint, original: Complaint, now: dt.datetim
         "Hasilnya: %(answer)s"
     ) % {
         "tracking": duplicate.tracking,
-        "original": original.tracking,
+        # The case number, not the tracking number: that one opens the other reporter's page.
+        "original": original.case.number,
         "answer": original.answer_text,
     }
     sent = _send(duplicate, body=body, kind="complaint_answer", now=now)

@@ -475,7 +475,8 @@ def test_marking_a_duplicate_stops_its_case_and_its_reporter_gets_the_originals_
     assert original.tracking in cancelled.data["reason"]
     with pytest.raises(Conflict):
         services.complaint_mark_duplicate(complaint=duplicate, original=original, actor=staf)
-    assert selectors.complaint_public_status(duplicate.tracking).status == "duplicate"
+    shown = selectors.complaint_public_status(duplicate.tracking)
+    assert shown.status == "duplicate" and original.tracking not in repr(shown)
     # The original is handled and answered: the duplicate's reporter hears the outcome too.
     _advance(demo_org, original)
     text = "Lapak sudah dipindahkan ke lokasi resmi."
@@ -484,7 +485,8 @@ def test_marking_a_duplicate_stops_its_case_and_its_reporter_gets_the_originals_
     )
     to_duplicate = OutboxMessage.objects.get(kind="complaint_answer", recipient="warga@example.com")
     assert to_duplicate.channel == "email" and text in to_duplicate.body
-    assert original.tracking in to_duplicate.body
+    assert original.case.number in to_duplicate.body
+    assert original.tracking not in to_duplicate.body  # the other reporter's key
     duplicate.refresh_from_db()
     assert duplicate.answered_at is not None
     assert selectors.complaint_public_status(duplicate.tracking).answer.endswith(text)
