@@ -1,20 +1,31 @@
 """Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2) at ``/open311/v2/``.
 
 Services are the active complaint categories; a service request is a complaint, its
-``service_request_id`` the public tracking number. Every resource comes as ``.xml`` (required
+``service_request_id`` the complaint's database id. Every resource comes as ``.xml`` (required
 by the spec) and ``.json`` (the spec's Spark mapping of the XML: a list element becomes an
 array). Errors use the spec's ``errors``/``error`` shape with the HTTP status (400 bad input,
 403 bad ``api_key``, 404 unknown thing, 429 too many).
 
+Ids are public, tracking numbers are secrets. ``GET requests`` lists every request to anyone,
+so its ids must be enumerable without harm; the tracking number (``K7QM-4RTZ``) is what opens
+a complaint's status page ``/lacak/<tracking>/`` (the answer to the reporter, a confidential
+one's too) and must never be listable. So the tracking number appears only where the caller
+has just created the request or already proves to know it: the ``service_notice`` of the POST
+response, and ``tokens/{tracking}``. No list, record, notice or note of any other resource
+carries one — not even a duplicate's, which names its original by id.
+
 Privacy: a request carries what the citizen wrote (description, place) and public status text
 only — never a reporter's name or contact, an officer or an internal note. Status and notes
 are the labels of the public status page (:func:`selectors.complaint_public_status`), computed
-here for a whole list with one query more.
+here for a whole list with one query more; the answer to the reporter joins the notes only
+when neither the complaint nor, for a duplicate, its original is confidential (a confidential
+reporter reads the outcome on the status page, behind the tracking number). Free text that
+leaves (answer, description) has any tracking number in it replaced.
 
 Posting needs an ``api_key`` of an :class:`Open311Client`; only its SHA-256 digest is stored.
 Service type is ``realtime``: the POST answers with the ``service_request_id`` and, as the spec
-asks, no ``token``. ``tokens/{token}`` still works with the tracking number as token, for
-clients that always ask.
+asks, no ``token``. ``tokens/{token}`` takes the tracking number as the token and answers the
+request's id, for clients that always ask or that only know the number the citizen holds.
 """
 
 from __future__ import annotations
@@ -108,6 +119,11 @@ _ARGUMENT = {
 # Characters XML 1.0 cannot carry at all.
 _XML_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ATTRIBUTE = re.compile(r"^attribute\[(?P<code>[^\]]*)\](?:\[\])?$")
+# A tracking number as the system writes it (K7QM-4RTZ), inside free text.
+_TRACKING_IN_TEXT = re.compile(
+    rf"(?<![0-9A-Za-z])[{services.TRACKING_ALPHABET}]{{4}}-[{services.TRACKING_ALPHABET}]{{4}}"
+    r"(?![0-9A-Za-z])"
+)
 
 
 class Open311Error(Exception):
@@ -247,6 +263,20 @@ def _w3(value: dt.datetime | None, zone: Any) -> str | None:
 
 def _blank(value: str) -> str | None:
     return value or None
+
+
+def _untracked(text: str, *known: Complaint | None) -> str:
+    """Free text with every tracking number taken out: an answer to a reporter names the
+    complaint's own number ("Pengaduan K7QM-4RTZ sama dengan …"), and a citizen or an officer
+    may write one; in a public record each would open someone's status page. The numbers of
+    the complaints at hand go in any spelling (k7qm 4rtz), any other in the written form."""
+    hidden = _("[nomor pelacakan]")
+    for complaint in known:
+        if complaint is not None and complaint.tracking:
+            head, tail = (re.escape(p) for p in complaint.tracking.split("-", 1))
+            spelled = rf"(?<![0-9A-Za-z]){head}[\s\-.]?{tail}(?![0-9A-Za-z])"
+            text = re.sub(spelled, hidden, text, flags=re.IGNORECASE)
+    return _TRACKING_IN_TEXT.sub(hidden, text)
 
 
 # -- the views ----------------------------------------------------------------------------------
@@ -407,12 +437,17 @@ def _public_states(complaints: list[Complaint]) -> dict[int, _Public]:
     for c in complaints:
         start = case_spec(c.case).start.id
         steps = [(s, at) for s, at in done.get(c.case_id, []) if s != start and at is not None]
-        answer = c.answer_text
-        if c.duplicate_of is not None:
+        original = c.duplicate_of
+        # An answer written to a confidential reporter stays on the status page, behind the
+        # tracking number; so does a duplicate's of a confidential original, which repeats it.
+        private = c.confidential or (original is not None and original.confidential)
+        answer = "" if private else c.answer_text
+        if original is not None:
             status = "closed"
-            label = _("Digabung dengan pengaduan %(t)s") % {"t": c.duplicate_of.tracking}
-            if not answer and c.duplicate_of.answered_at is not None:
-                answer = c.duplicate_of.answer_text
+            # The original's id: its tracking number is the other reporter's secret.
+            label = _("Digabung dengan permintaan %(id)s") % {"id": original.pk}
+            if not answer and not private and original.answered_at is not None:
+                answer = original.answer_text
         elif c.case.status == CaseStatus.CLOSED:
             status, label = "closed", _("Selesai")
         elif c.case.status == CaseStatus.CANCELLED:
@@ -424,13 +459,15 @@ def _public_states(complaints: list[Complaint]) -> dict[int, _Public]:
         moments = [c.received_at, c.case.closed_at, c.answered_at, *(at for _s, at in steps)]
         states[c.pk] = _Public(
             status=status,
-            notes=f"{label}. {answer}" if answer else label,
+            notes=f"{label}. {_untracked(answer, c, c.duplicate_of)}" if answer else label,
             updated=max(m for m in moments if m is not None),
         )
     return states
 
 
 def _notice(complaint: Complaint, due: dt.datetime | None) -> str:
+    """The notice of every record: who handles it and by when — no tracking number, as records
+    are public."""
     if due is None:
         return _("Ditangani %(unit)s.") % {"unit": complaint.unit.name}
     return _("Ditangani %(unit)s; jawaban kepada pelapor paling lambat %(date)s.") % {
@@ -445,12 +482,12 @@ def _request_record(complaint: Complaint, state: _Public) -> dict[str, Any]:
     address = ", ".join(p for p in (complaint.address, complaint.kelurahan) if p)
     # The order of the spec's response table (REQUEST_FIELDS).
     return {
-        "service_request_id": complaint.tracking,
+        "service_request_id": str(complaint.pk),
         "status": state.status,
         "status_notes": state.notes,
         "service_name": complaint.category.name,
         "service_code": complaint.category.code,
-        "description": complaint.description,
+        "description": _untracked(complaint.description, complaint),
         "agency_responsible": complaint.unit.name,
         "service_notice": _notice(complaint, due),
         "requested_datetime": _w3(complaint.received_at, zone),
@@ -504,6 +541,15 @@ def _list(params: QueryDict, name: str) -> list[str]:
     return [v.strip() for v in ",".join(params.getlist(name)).split(",") if v.strip()]
 
 
+_ID = re.compile(r"^[0-9]{1,18}$")  # ASCII digits only, and within a 64-bit key
+
+
+def _pk(text: str) -> int | None:
+    """A ``service_request_id`` as the complaint's id, or None for anything else."""
+    text = (text or "").strip()
+    return int(text) if _ID.match(text) else None
+
+
 def _span(start: dt.datetime | None, end: dt.datetime | None) -> tuple[dt.datetime, dt.datetime]:
     """The spec's default: the most recent 90 days, or 90 days from the one date given."""
     if end is None:
@@ -517,8 +563,8 @@ def _requests_query(params: QueryDict) -> list[dict[str, Any]]:
     ids = _list(params, "service_request_id")
     if ids:
         # The spec: service_request_id overrides every other argument.
-        wanted = {services.tracking_normalise(i) for i in ids[:REQUESTS_MAX]} - {None}
-        return _records(_complaints().filter(tracking__in=wanted)[:REQUESTS_MAX])
+        wanted = {_pk(i) for i in ids[:REQUESTS_MAX]} - {None}
+        return _records(_complaints().filter(pk__in=wanted)[:REQUESTS_MAX])
     qs = _complaints()
     codes = _list(params, "service_code")
     if codes:
@@ -547,12 +593,13 @@ def request_list(request: HttpRequest, fmt: str, params: QueryDict) -> HttpRespo
     return _render(fmt, "service_requests", _requests_query(params))
 
 
-def _one(tracking: str) -> Complaint:
-    normal = services.tracking_normalise(tracking)
-    complaint = _complaints().filter(tracking=normal).first() if normal else None
+def _one(service_request_id: str) -> Complaint:
+    pk = _pk(service_request_id)
+    complaint = _complaints().filter(pk=pk).first() if pk is not None else None
     if complaint is None:
         raise Open311Error(
-            404, _("service_request_id “%(id)s” tidak ditemukan.") % {"id": tracking[:20]}
+            404,
+            _("service_request_id “%(id)s” tidak ditemukan.") % {"id": service_request_id[:20]},
         )
     return complaint
 
@@ -561,17 +608,24 @@ def _one(tracking: str) -> Complaint:
 def request_detail(
     request: HttpRequest, fmt: str, params: QueryDict, *, tracking: str
 ) -> HttpResponse:
+    # The URL keyword is named ``tracking`` (open311_urls.py); it holds the service_request_id.
     return _render(fmt, "service_requests", _records([_one(tracking)]))
 
 
 @_endpoint("GET")
 def token_detail(request: HttpRequest, fmt: str, params: QueryDict, *, token: str) -> HttpResponse:
-    # Requests are realtime: the token of a request is its tracking number.
-    complaint = _one(token)
+    # Requests are realtime: the token of a request is its tracking number. Whoever sends it
+    # knows the secret already, so it may be echoed beside the id.
+    normal = services.tracking_normalise(token)
+    complaint = (
+        Complaint.objects.filter(tracking=normal).only("pk", "tracking").first() if normal else None
+    )
+    if complaint is None:
+        raise Open311Error(404, _("token “%(token)s” tidak ditemukan.") % {"token": token[:20]})
     return _render(
         fmt,
         "service_requests",
-        [{"service_request_id": complaint.tracking, "token": complaint.tracking}],
+        [{"service_request_id": str(complaint.pk), "token": complaint.tracking}],
     )
 
 
@@ -648,9 +702,17 @@ def _request_post(request: HttpRequest, fmt: str, params: QueryDict) -> HttpResp
     )
     complaint = _complaints().get(pk=complaint.pk)
     account = (params.get("account_id") or "").strip()[:100]
+    # The one answer that names the tracking number: the app has just created the request
+    # and must hand the number to the citizen, who follows the complaint with it.
+    notice = _("Nomor pelacakan %(tracking)s; ikuti di %(url)s. %(notice)s") % {
+        "tracking": complaint.tracking,
+        # Absolute even without TRANTIB_PUBLIC_URL: the app shows it outside this site.
+        "url": request.build_absolute_uri(services.status_url(complaint.tracking)),
+        "notice": _notice(complaint, selectors.answer_due(complaint)),
+    }
     response = {
-        "service_request_id": complaint.tracking,
-        "service_notice": _notice(complaint, selectors.answer_due(complaint)),
+        "service_request_id": str(complaint.pk),
+        "service_notice": notice,
         "account_id": account or None,
     }
     return _render(fmt, "service_requests", [response])

@@ -1,6 +1,7 @@
 """Open311 GeoReport v2 at /open311/v2/: every resource in XML and JSON against the spec's field
 lists, posting a request (routing, the first step, errors), the GET filters, tokens, the CLI
-for api_keys, and that no reporter or officer ever shows."""
+for api_keys, and that no reporter, officer or tracking number (the key to a status page)
+ever shows where anyone may list it."""
 
 from __future__ import annotations
 
@@ -297,9 +298,12 @@ def test_posting_a_request_opens_a_case_in_the_unit_the_routing_chose(
     )
     assert response.status_code == 200
     (row,) = items(response, fmt, "service_requests", "request", POST_FIELDS)
-    complaint = Complaint.objects.get(tracking=row["service_request_id"])
+    complaint = Complaint.objects.get(pk=int(row["service_request_id"]))
     assert row["account_id"] == "acc-7"
     assert complaint.unit.name in row["service_notice"]
+    # The app has just created it: the notice hands over the number the citizen follows it by.
+    assert complaint.tracking in row["service_notice"]
+    assert services.status_url(complaint.tracking) in row["service_notice"]
     assert complaint.channel == "open311"
     assert complaint.unit.code == "KRJ" and complaint.case.unit.code == "KRJ"
     assert complaint.category.code == "cpd-pkl" and complaint.kelurahan == "Tamansari"
@@ -323,7 +327,8 @@ def test_posting_a_request_opens_a_case_in_the_unit_the_routing_chose(
         **OUTSIDE,
     )
     (row,) = items(response, fmt, "service_requests", "request", POST_FIELDS)
-    other = Complaint.objects.get(tracking=row["service_request_id"])
+    other = Complaint.objects.get(pk=int(row["service_request_id"]))
+    assert other.tracking in row["service_notice"]
     assert other.unit.code == "CPD" and other.source_ref == "Lapor Kerjo App"
     assert other.reporter_name == other.reporter_phone == other.reporter_email == ""
     assert row["account_id"] in (None, "")
@@ -342,9 +347,7 @@ def test_an_address_string_is_a_location_and_a_media_url_reaches_the_officers(
         media_url="https://example.org/foto/baliho.jpg",
     )
     assert response.status_code == 200
-    complaint = Complaint.objects.get(
-        tracking=json.loads(response.content)[0]["service_request_id"]
-    )
+    complaint = Complaint.objects.get(pk=json.loads(response.content)[0]["service_request_id"])
     assert complaint.address == "Jl. Raya Kerjo km 3, Botok" and not complaint.has_point
     assert "https://example.org/foto/baliho.jpg" in complaint.description
 
@@ -408,9 +411,9 @@ def test_a_request_reads_back_with_every_spec_field(
     client: Client, complaint_categories: dict[str, Category], fmt: str
 ):
     complaint = _file(complaint_categories, address="Dusun Ngasem RT 2")
-    for path in (f"requests/{complaint.tracking}.{fmt}", f"requests.{fmt}"):
+    for path in (f"requests/{complaint.pk}.{fmt}", f"requests.{fmt}"):
         (row,) = items(get(client, path), fmt, "service_requests", "request", REQUEST_FIELDS)
-        assert row["service_request_id"] == complaint.tracking
+        assert row["service_request_id"] == str(complaint.pk)
         assert row["status"] == "open"
         assert row["status_notes"] == "Diterima, menunggu tindak lanjut"
         assert row["service_code"] == "hiburan"
@@ -427,8 +430,10 @@ def test_a_request_reads_back_with_every_spec_field(
         due = selectors.answer_due(complaint)
         assert due is not None
         assert dt.datetime.fromisoformat(row["expected_datetime"]) == due.replace(microsecond=0)
-    assert_error(get(client, f"requests/ZZZZ-ZZZZ.{fmt}"), fmt, 404, "ZZZZ-ZZZZ")
-    assert_error(get(client, f"requests/bukan.{fmt}"), fmt, 404)
+    assert_error(get(client, f"requests/{complaint.pk + 1000}.{fmt}"), fmt, 404)
+    # A tracking number is no id here, and junk or a number past any key is simply unknown.
+    for junk in (complaint.tracking, "bukan", "-1", "1e3", "٣", "9" * 30):
+        assert_error(get(client, f"requests/{junk}.{fmt}"), fmt, 404, "service_request_id")
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -439,12 +444,17 @@ def test_a_token_gives_the_service_request_id(
         client, fmt, api_key=api_key, service_code="pkl", description=KARAOKE, **IN_KERJO
     )
     (row,) = items(response, fmt, "service_requests", "request", POST_FIELDS)
-    tracking = row["service_request_id"]
-    (token,) = items(
-        get(client, f"tokens/{tracking}.{fmt}"), fmt, "service_requests", "request", TOKEN_FIELDS
-    )
-    assert token == {"service_request_id": tracking, "token": tracking}
-    assert_error(get(client, f"tokens/ZZZZ-ZZZZ.{fmt}"), fmt, 404)
+    complaint = Complaint.objects.get(pk=int(row["service_request_id"]))
+    tracking = complaint.tracking
+    for sent in (tracking, tracking.lower().replace("-", "")):
+        (token,) = items(
+            get(client, f"tokens/{sent}.{fmt}"), fmt, "service_requests", "request", TOKEN_FIELDS
+        )
+        assert token == {"service_request_id": str(complaint.pk), "token": tracking}
+    assert_error(get(client, f"tokens/ZZZZ-ZZZZ.{fmt}"), fmt, 404, "token")
+    # The id is public and so is no token: only the secret opens it.
+    assert_error(get(client, f"tokens/{complaint.pk}.{fmt}"), fmt, 404, "token")
+    assert_error(get(client, f"tokens/bukan.{fmt}"), fmt, 404, "token")
 
 
 def _codes(response: Any) -> set[str]:
@@ -463,29 +473,32 @@ def test_the_list_filters_by_id_service_status_and_dates(
         complaint=copy, original=karaoke, actor=demo_org.person("kasi.krj")
     )
     old = _file(complaint_categories, now=now - dt.timedelta(days=120))
-    recent = {karaoke.tracking, pkl.tracking, copy.tracking}
+    ids = {c: str(c.pk) for c in (karaoke, pkl, copy, old)}
+    recent = {ids[karaoke], ids[pkl], ids[copy]}
 
     # Default: the last 90 days.
     assert _codes(get(client, "requests.json")) == recent
-    assert _codes(get(client, "requests.json", service_code="pkl")) == {pkl.tracking}
+    assert _codes(get(client, "requests.json", service_code="pkl")) == {ids[pkl]}
     assert _codes(get(client, "requests.json", service_code="pkl,hiburan")) == recent
-    assert _codes(get(client, "requests.json", status="open")) == {karaoke.tracking, pkl.tracking}
-    assert _codes(get(client, "requests.json", status="closed")) == {copy.tracking}
+    assert _codes(get(client, "requests.json", status="open")) == {ids[karaoke], ids[pkl]}
+    assert _codes(get(client, "requests.json", status="closed")) == {ids[copy]}
     assert _codes(get(client, "requests.json", status="open,closed")) == recent
-    # service_request_id overrides every other argument, the 90 days too.
-    ids = f"{old.tracking},{pkl.tracking.lower()},ZZZZ-ZZZZ"
-    assert _codes(get(client, "requests.json", service_request_id=ids, status="closed")) == {
-        old.tracking,
-        pkl.tracking,
+    # service_request_id overrides every other argument, the 90 days too; junk is ignored,
+    # a tracking number included (it is no id, and the list must not confirm one).
+    wanted = f"{old.pk}, {pkl.pk},{karaoke.tracking},bukan,-3,{'9' * 30}"
+    assert _codes(get(client, "requests.json", service_request_id=wanted, status="closed")) == {
+        ids[old],
+        ids[pkl],
     }
+    assert _codes(get(client, "requests.json", service_request_id=copy.tracking)) == set()
     start = (now - dt.timedelta(days=130)).isoformat()
     end = (now - dt.timedelta(days=100)).isoformat()
-    assert _codes(get(client, "requests.json", start_date=start, end_date=end)) == {old.tracking}
-    assert _codes(get(client, "requests.json", start_date=start)) == {old.tracking}
+    assert _codes(get(client, "requests.json", start_date=start, end_date=end)) == {ids[old]}
+    assert _codes(get(client, "requests.json", start_date=start)) == {ids[old]}
     # An offset's "+" sent unescaped arrives as a space and still reads.
     assert "+" in start
-    assert _codes(client.get(f"{BASE}/requests.json?start_date={start}")) == {old.tracking}
-    assert _codes(get(client, "requests.json", end_date=end)) == {old.tracking}
+    assert _codes(client.get(f"{BASE}/requests.json?start_date={start}")) == {ids[old]}
+    assert _codes(get(client, "requests.json", end_date=end)) == {ids[old]}
     assert _codes(get(client, "requests.json", start_date="2000-01-01T00:00:00Z")) == set()
 
     too_long = (now - dt.timedelta(days=200)).isoformat()
@@ -549,6 +562,12 @@ def _close(demo_org: DemoOrg, complaint: Complaint) -> None:
     )
 
 
+def _rows(client: Client) -> dict[str, dict[str, Any]]:
+    return {
+        row["service_request_id"]: row for row in json.loads(get(client, "requests.json").content)
+    }
+
+
 def test_status_and_notes_are_those_of_the_public_status_page(
     client: Client, demo_org: DemoOrg, complaint_categories: dict[str, Category]
 ):
@@ -557,42 +576,99 @@ def test_status_and_notes_are_those_of_the_public_status_page(
     _advance(demo_org, moving, steps=1)
     done = _file(complaint_categories, reporter_phone="081234567890")
     _close(demo_org, done)
-    copy = _file(complaint_categories, reporter_phone="081298765432")
-    services.complaint_mark_duplicate(
-        complaint=copy, original=done, actor=demo_org.person("kasi.krj")
-    )
     stopped = _file(complaint_categories)
     case_services.case_cancel(
         case=stopped.case, actor=demo_org.person("kasi.krj"), reason="Salah input"
     )
-    rows = {
-        row["service_request_id"]: row for row in json.loads(get(client, "requests.json").content)
-    }
-    expected = {
-        waiting: "open",
-        moving: "open",
-        done: "closed",
-        copy: "closed",
-        stopped: "closed",
-    }
+    rows = _rows(client)
+    expected = {waiting: "open", moving: "open", done: "closed", stopped: "closed"}
     for complaint, status in expected.items():
-        row = rows[complaint.tracking]
+        row = rows[str(complaint.pk)]
         public = selectors.complaint_public_status(complaint.tracking)
         assert row["status"] == status
-        assert row["status_notes"].startswith(public.status_label)
         if public.answer:
             assert row["status_notes"] == f"{public.status_label}. {public.answer}"
         else:
             assert row["status_notes"] == public.status_label
-    assert rows[done.tracking]["status_notes"] == f"Selesai. {ANSWER}"
+    assert rows[str(done.pk)]["status_notes"] == f"Selesai. {ANSWER}"
     done.case.refresh_from_db()
     closed_at = done.case.closed_at
     assert closed_at is not None
-    updated = dt.datetime.fromisoformat(rows[done.tracking]["updated_datetime"])
+    updated = dt.datetime.fromisoformat(rows[str(done.pk)]["updated_datetime"])
     assert updated == closed_at.replace(microsecond=0)
-    assert copy.tracking != done.tracking and done.tracking in rows[copy.tracking]["status_notes"]
     # The cancel reason is an internal note: only the public label shows.
-    assert "Salah input" not in rows[stopped.tracking]["status_notes"]
+    assert "Salah input" not in rows[str(stopped.pk)]["status_notes"]
+
+
+def test_a_duplicate_names_its_original_by_id_never_by_tracking_number(
+    client: Client, demo_org: DemoOrg, complaint_categories: dict[str, Category]
+):
+    done = _file(complaint_categories, reporter_phone="081234567890")
+    _close(demo_org, done)
+    copy = _file(complaint_categories, reporter_phone="081298765432")
+    services.complaint_mark_duplicate(
+        complaint=copy, original=done, actor=demo_org.person("kasi.krj")
+    )
+    row = _rows(client)[str(copy.pk)]
+    assert row["status"] == "closed"
+    notes = row["status_notes"]
+    assert notes.startswith(f"Digabung dengan permintaan {done.pk}. ")
+    # The original's answer reaches the duplicate too, as on the status page; the message to
+    # its reporter names its own number, which the public record leaves out.
+    public = selectors.complaint_public_status(copy.tracking)
+    assert copy.tracking in public.answer and ANSWER in public.answer
+    assert notes.endswith(ANSWER) and "[nomor pelacakan]" in notes
+    for tracking in (done.tracking, copy.tracking):
+        assert tracking not in notes and tracking.replace("-", "") not in notes
+
+
+def test_tracking_numbers_written_into_free_text_are_left_out(
+    client: Client, demo_org: DemoOrg, complaint_categories: dict[str, Category]
+):
+    other = _file(complaint_categories)
+    spelled = other.tracking.lower().replace("-", " ")
+    complaint = _file(
+        complaint_categories,
+        description=f"{KARAOKE}. Sama dengan laporan {other.tracking} minggu lalu",
+    )
+    (row,) = json.loads(get(client, f"requests/{complaint.pk}.json").content)
+    assert row["description"] == f"{KARAOKE}. Sama dengan laporan [nomor pelacakan] minggu lalu"
+    Complaint.objects.filter(pk=other.pk).update(
+        answered_at=timezone.now(), answer_text=f"Pengaduan {spelled} sudah ditangani."
+    )
+    (row,) = json.loads(get(client, f"requests/{other.pk}.json").content)
+    assert row["status_notes"].endswith("Pengaduan [nomor pelacakan] sudah ditangani.")
+
+
+def test_a_confidential_reporters_answer_stays_on_the_status_page(
+    client: Client, demo_org: DemoOrg, complaint_categories: dict[str, Category]
+):
+    secret = _file(complaint_categories, reporter_phone="081234567890", confidential=True)
+    _close(demo_org, secret)
+    # A duplicate of it does not show the answer either, nor does a confidential duplicate
+    # show an ordinary original's answer.
+    copy = _file(complaint_categories, reporter_phone="081298765432")
+    services.complaint_mark_duplicate(
+        complaint=copy, original=secret, actor=demo_org.person("kasi.krj")
+    )
+    plain = _file(complaint_categories, reporter_phone="081311112222")
+    _close(demo_org, plain)
+    quiet = _file(complaint_categories, reporter_phone="081333334444", confidential=True)
+    services.complaint_mark_duplicate(
+        complaint=quiet, original=plain, actor=demo_org.person("kasi.krj")
+    )
+    rows = _rows(client)
+    assert rows[str(secret.pk)]["status_notes"] == "Selesai"
+    # (The duplicate's reporter got the original's answer, which the status page shows.)
+    assert ANSWER in selectors.complaint_public_status(copy.tracking).answer
+    assert rows[str(copy.pk)]["status_notes"] == f"Digabung dengan permintaan {secret.pk}"
+    assert rows[str(quiet.pk)]["status_notes"] == f"Digabung dengan permintaan {plain.pk}"
+    assert rows[str(plain.pk)]["status_notes"] == f"Selesai. {ANSWER}"
+    for complaint in (secret, copy, quiet):
+        # Whoever holds the tracking number still reads it.
+        assert ANSWER in selectors.complaint_public_status(complaint.tracking).answer
+        body = get(client, f"requests/{complaint.pk}.xml").content
+        assert ANSWER.encode() not in body
 
 
 # -- privacy ------------------------------------------------------------------------------------
@@ -613,8 +689,9 @@ def test_no_reporter_officer_or_internal_note_appears_in_any_output(
         email="bambang.sutejo@example.org",
         **IN_KERJO,
     )
-    tracking = parsed(response, "xml").findtext("request/service_request_id")
-    posted = Complaint.objects.get(tracking=tracking)
+    posted = Complaint.objects.get(
+        pk=int(parsed(response, "xml").findtext("request/service_request_id"))
+    )
     confidential = _file(
         complaint_categories,
         reporter_name="Sri Wahyuni",
@@ -640,8 +717,8 @@ def test_no_reporter_officer_or_internal_note_appears_in_any_output(
     for fmt in FORMATS:
         for path in (
             f"requests.{fmt}",
-            f"requests/{posted.tracking}.{fmt}",
-            f"requests/{confidential.tracking}.{fmt}",
+            f"requests/{posted.pk}.{fmt}",
+            f"requests/{confidential.pk}.{fmt}",
             f"tokens/{posted.tracking}.{fmt}",
             f"services.{fmt}",
             f"services/hiburan.{fmt}",
@@ -650,10 +727,56 @@ def test_no_reporter_officer_or_internal_note_appears_in_any_output(
             answer = get(client, path)
             assert answer.status_code == 200
             bodies.append(answer.content)
-        assert _codes(get(client, "requests.json")) == {posted.tracking, confidential.tracking}
+        assert _codes(get(client, "requests.json")) == {str(posted.pk), str(confidential.pk)}
     for body in bodies:
         for secret in secrets:
             assert secret.encode() not in body, secret
+
+
+def test_no_tracking_number_appears_where_anyone_may_list_it(
+    client: Client, demo_org: DemoOrg, complaint_categories: dict[str, Category], api_key: str
+):
+    posted = post(
+        client, "json", api_key=api_key, service_code="pkl", description=KARAOKE, **IN_KERJO
+    )
+    assert posted.status_code == 200
+    done = _file(complaint_categories, reporter_phone="081234567890")
+    _close(demo_org, done)
+    copy = _file(complaint_categories, reporter_phone="081298765432")
+    services.complaint_mark_duplicate(
+        complaint=copy, original=done, actor=demo_org.person("kasi.krj")
+    )
+    stopped = _file(complaint_categories, category=complaint_categories["reklame"])
+    case_services.case_cancel(case=stopped.case, actor=demo_org.person("kasi.krj"), reason="x")
+    _file(complaint_categories, confidential=True, reporter_phone="081311112222")
+    complaints = list(Complaint.objects.all())
+    assert len(complaints) == 5
+    every_id = ",".join(str(c.pk) for c in complaints)
+    bodies = []
+    for fmt in FORMATS:
+        paths = [
+            f"requests.{fmt}",
+            f"requests.{fmt}?status=closed",
+            f"requests.{fmt}?service_request_id={every_id}",
+            f"services.{fmt}",
+            f"services/pkl.{fmt}",
+            f"discovery.{fmt}",
+            *(f"requests/{c.pk}.{fmt}" for c in complaints),
+        ]
+        for path in paths:
+            answer = client.get(f"{BASE}/{path}")
+            assert answer.status_code == 200, path
+            bodies.append((path, answer.content))
+        assert _codes(get(client, "requests.json")) == {str(c.pk) for c in complaints}
+    for complaint in complaints:
+        for secret in (complaint.tracking, complaint.tracking.replace("-", "")):
+            for path, body in bodies:
+                assert secret.encode() not in body, (path, secret)
+    # The test can fail: the creator's answer and the token do carry the number.
+    created = Complaint.objects.get(pk=int(json.loads(posted.content)[0]["service_request_id"]))
+    assert created.tracking.encode() in posted.content
+    token = get(client, f"tokens/{created.tracking}.json").content
+    assert created.tracking.encode() in token
 
 
 # -- the CLI ------------------------------------------------------------------------------------
