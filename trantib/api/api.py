@@ -19,6 +19,7 @@ from .apis import (
     tasks_router,
 )
 from .auth import TokenAuth
+from .complaints import complaints_router
 from .errors import errors_install
 
 
@@ -48,8 +49,9 @@ api = NinjaAPI(
     title="Trantib API",
     version="1",
     description=(
-        "SOPs, cases, tasks and attachments of Trantib. Every operation but `POST /auth/token` "
-        'needs `Authorization: Bearer <token>`. Errors are `{"message", "field"}`.'
+        "SOPs, cases, tasks, attachments and complaints of Trantib. Every operation but "
+        "`POST /auth/token` needs `Authorization: Bearer <token>`. Errors are "
+        '`{"message", "field"}`.'
     ),
     urls_namespace="api",
     auth=TokenAuth(),
@@ -61,4 +63,5 @@ api.add_router("/sops", sops_router)
 api.add_router("/cases", cases_router)
 api.add_router("/tasks", tasks_router)
 api.add_router("/attachments", attachments_router)
+api.add_router("/complaints", complaints_router)
 api.add_router("", fallback_router)  # last: unknown paths get the JSON 404

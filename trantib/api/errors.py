@@ -1,6 +1,7 @@
 """Every error the API answers, in one shape: ``{"message": …, "field": …}``.
 
-``ServiceError`` keeps its status (Invalid 422, NotAllowed 403, NotFound 404, Conflict 409);
+``ServiceError`` keeps its status (Invalid 422, NotAllowed 403, NotFound 404, Conflict 409,
+TooMany 429);
 ninja's input validation is 422 naming the first field at fault; a body that is not JSON, a
 broken multipart upload or an oversized request is 400; a missing or unknown token is 401.
 """
@@ -64,6 +65,8 @@ _KIND_MESSAGES = {
     "int_type": gettext_lazy("Harus berupa bilangan bulat."),
     "int_parsing": gettext_lazy("Harus berupa bilangan bulat."),
     "bool_type": gettext_lazy("Harus true atau false."),
+    "float_type": gettext_lazy("Harus berupa angka."),
+    "float_parsing": gettext_lazy("Harus berupa angka."),
     "list_type": gettext_lazy("Harus berupa daftar."),
     "string_too_long": gettext_lazy("Terlalu panjang: paling banyak %(max_length)s karakter."),
     "string_pattern_mismatch": gettext_lazy("Bentuknya tidak sah."),

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from trantib.api.services import api_token_create
+from trantib.complaints.tests.conftest import complaint_categories  # noqa: F401
 
 from .support import ApiClient
 

@@ -23,6 +23,7 @@ from config.wsgi import application
 from trantib.api.services import api_token_create
 from trantib.cases import services
 from trantib.cases.models import Task
+from trantib.complaints.services import complaint_file
 
 from .support import PGD_DATA, PNG, PUR_DATA
 
@@ -60,8 +61,10 @@ def same_connection():
 
 
 @pytest.fixture
-def token(demo_org, same_connection):
-    """The Kasi Trantib of Cipondoh, with cases of two SOPs, live tasks and an attachment."""
+def token(demo_org, complaint_categories, same_connection):
+    """The Kasi Trantib of Cipondoh, with cases of two SOPs, live tasks, an attachment, and a
+    confidential complaint of Cipondoh's category (the demo categories let generated
+    complaints be filed: the document's example files one)."""
     unit = demo_org.unit("CPD")
     kasi = demo_org.person("kasi.cpd")
     services.case_start(
@@ -73,6 +76,15 @@ def token(demo_org, same_connection):
     task = Task.objects.get(case=pur, status="open")
     services.attachment_add(case=pur, actor=kasi, name="foto.png", content=io.BytesIO(PNG))
     services.task_claim(task=task, actor=kasi)
+    complaint_file(
+        channel="phone",
+        category=complaint_categories["cpd-pkl"],
+        description="Lapak di trotoar Jl. Raya Cipondoh menutup jalan pejalan kaki",
+        reporter_name="Pelapor Rahasia",
+        reporter_phone="081234567890",
+        confidential=True,
+        actor=demo_org.person("staf.cpd"),
+    )
     _row, value = api_token_create(user=demo_org.user("kasi.cpd"), name="schemathesis")
     return value
 

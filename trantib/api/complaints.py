@@ -1,0 +1,124 @@
+"""/api/v1/complaints: complaints taken at the counter or on the phone, and the unit's list.
+
+Filing is ``complaints.services.complaint_file`` acting as the token's Person (it checks the
+intake role and routes the complaint; the case it opens belongs to the unit the routing
+chose). Reads go through ``complaint_list_for_user``; the reporter is shown only as
+``selectors.reporter_for`` allows it, with the reader's intake units computed once per request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Path, Query, Router, Status
+
+from trantib.complaints import selectors
+from trantib.complaints.models import Complaint
+from trantib.complaints.services import complaint_file, tracking_normalise
+from trantib.core.errors import Invalid, NotFound
+
+from .apis import E400, E401, E403, E404, E422, MAX_OFFSET, _actor, _user
+from .schemas import NO_NUL, ComplaintIn, ComplaintListOut, ComplaintOut, complaint_out
+
+complaints_router = Router(tags=["complaints"])
+
+Tracking = Annotated[
+    str, Path(max_length=20, pattern=NO_NUL, description="Tracking number, e.g. K7QM-4RTZ")
+]
+
+
+def _loaded(qs: QuerySet[Complaint]) -> QuerySet[Complaint]:
+    # working_days_left reads the case's SOP version and the unit's zone: no query per row.
+    return qs.select_related("case__sop_version")
+
+
+def _out(
+    complaint: Complaint, intake_units: frozenset[int], now: dt.datetime | None = None
+) -> ComplaintOut:
+    return complaint_out(
+        complaint,
+        selectors.reporter_for(complaint, intake_units),
+        working_days_left=selectors.working_days_left(complaint, now),
+    )
+
+
+@complaints_router.post(
+    "",
+    response={201: ComplaintOut, **E400, **E401, **E403, **E422},
+    summary="Catat pengaduan (loket, telepon)",
+)
+def complaint_create(request: HttpRequest, payload: ComplaintIn) -> Status[ComplaintOut]:
+    """A complaint heard by the officer behind the token: it is routed, its PGD case opened
+    (the first step recorded with the channel) and the receipt queued for the reporter."""
+    actor = _actor(request)
+    category = selectors.categories_active().filter(code=payload.category).first()
+    if category is None:
+        raise Invalid(
+            _("Kategori %(code)s tidak dikenal.") % {"code": payload.category[:40]},
+            field="category",
+        )
+    complaint = complaint_file(
+        channel=payload.channel,
+        category=category,
+        description=payload.description,
+        latitude=payload.latitude,
+        longitude=payload.longitude,
+        address=payload.address,
+        kelurahan=payload.kelurahan,
+        reporter_name=payload.reporter_name,
+        reporter_phone=payload.reporter_phone,
+        reporter_email=payload.reporter_email,
+        anonymous=payload.anonymous,
+        confidential=payload.confidential,
+        actor=actor,
+    )
+    # Built from the new row, not re-read: the routing may have sent it to a unit the officer
+    # does not see. The reporter is still shown only as reporter_for allows it.
+    return Status(201, _out(complaint, selectors.intake_unit_ids(actor)))
+
+
+@complaints_router.get(
+    "", response={200: ComplaintListOut, **E401, **E422}, summary="Daftar pengaduan"
+)
+def complaint_list(
+    request: HttpRequest,
+    status: Annotated[
+        str, Query(pattern=r"^(open|closed|cancelled)?$", description="open, closed, cancelled")
+    ] = "",
+    category: Annotated[str, Query(max_length=40, pattern=NO_NUL)] = "",
+    unit: Annotated[str, Query(max_length=40, pattern=NO_NUL)] = "",
+    q: Annotated[
+        str, Query(max_length=200, pattern=NO_NUL, description="Tracking, case number, text")
+    ] = "",
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+) -> ComplaintListOut:
+    user = _user(request)
+    qs = selectors.complaint_list_for_user(
+        user, status=status, category=category, unit=unit, query=q
+    )
+    intake_units = selectors.intake_unit_ids(selectors.person_of(user))  # once for the page
+    now = timezone.now()
+    page = list(_loaded(qs)[offset : offset + limit])
+    return ComplaintListOut(count=qs.count(), items=[_out(c, intake_units, now) for c in page])
+
+
+@complaints_router.get(
+    "/{tracking}", response={200: ComplaintOut, **E401, **E404, **E422}, summary="Pengaduan"
+)
+def complaint_detail(request: HttpRequest, tracking: Tracking) -> ComplaintOut:
+    user = _user(request)
+    normal = tracking_normalise(tracking)
+    complaint = (
+        _loaded(selectors.complaint_list_for_user(user)).filter(tracking=normal).first()
+        if normal
+        else None
+    )
+    if complaint is None:
+        raise NotFound(_("Pengaduan tidak ditemukan."), field="tracking")
+    return _out(complaint, selectors.intake_unit_ids(selectors.person_of(user)))
