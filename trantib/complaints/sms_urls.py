@@ -1,5 +1,9 @@
-"""URL patterns (filled in by the module that owns them)."""
+"""The SMS gateway's webhook, included at ``/sms/`` (see ``sms.py``)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from . import sms
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("masuk/", sms.sms_webhook, name="sms-webhook"),
+]
