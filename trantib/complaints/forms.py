@@ -56,11 +56,13 @@ class ComplaintForm(forms.Form):
         empty_label=gettext_lazy("— pilih —"),
         error_messages={"required": gettext_lazy("Pilih jenis pengaduan.")},
     )
+    # Required here too so that a form missing both the category and the description names
+    # both at once; the service still checks length and content.
     description = forms.CharField(
         label=gettext_lazy("Uraian pengaduan"),
-        required=False,
         strip=False,
         widget=forms.Textarea,
+        error_messages={"required": gettext_lazy("Uraian pengaduan wajib diisi.")},
     )
     latitude = forms.CharField(required=False, widget=forms.HiddenInput)
     longitude = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -4,24 +4,45 @@ pages fit a 360-px phone."""
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from trantib.cases.models import Attachment
 from trantib.complaints import services
 from trantib.complaints.models import Category, Complaint
 from trantib.complaints.tests.test_views import png
-from trantib.web.tests import conftest as web_fixtures
-from trantib.web.tests.test_browser import PHONE, page_width
+from trantib.web.tests.conftest import CHROMIUM_ARGS
+from trantib.web.tests.test_browser import PHONE, log_in, page_width
 
 pytestmark = pytest.mark.browser
 
-# The Debian-Chromium fixtures live beside the web tests; this package uses the same ones.
-chromium_browser = web_fixtures.chromium_browser
-browser_page = web_fixtures.browser_page
+
+# The web tests' Chromium fixtures are not visible from this package (their conftest is under
+# trantib/web). Playwright's sync API runs one instance per thread at a time, so this module
+# starts its own and stops it when the module ends — before trantib/web's session one starts.
+@pytest.fixture(scope="module")
+def chromium_browser() -> Iterator[Browser]:
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("Debian's chromium is missing: apt-get install -y chromium (make test does)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium_browser: Browser) -> Iterator[Page]:
+    context = chromium_browser.new_context(locale="id-ID", viewport={"width": 1366, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
 
 
 def test_a_citizen_reports_with_a_photo_and_a_map_point_then_follows_the_number(
@@ -100,3 +121,26 @@ def test_the_report_form_and_the_status_page_fit_a_360_pixel_phone(
     assert page_width(page) <= PHONE["width"] + 1
     page.goto(f"{base}/lacak/")
     assert page_width(page) <= PHONE["width"] + 1
+
+
+def test_the_staff_map_clusters_the_open_complaints_of_the_unit(
+    browser_page: Page, live_server: LiveServer, complaint_categories: dict[str, Category], demo_org
+) -> None:
+    page, base = browser_page, live_server.url
+    for i, (lat, lon) in enumerate(
+        [("-7.5862", "111.0496"), ("-7.5863", "111.0497"), ("-7.60", "111.07")]
+    ):
+        services.complaint_file(
+            channel="web",
+            category=complaint_categories["pkl"],
+            description=f"Lapak PKL nomor {i} menutup trotoar di Kerjo",
+            latitude=lat,
+            longitude=lon,
+        )
+    log_in(page, base, demo_org.user("danru.krj"))
+    page.goto(f"{base}/pengaduan/peta/")
+    cluster = page.locator("#map-cluster")
+    expect(cluster).to_have_attribute("data-loaded", "3")
+    expect(page.locator("#map-count")).to_have_text("3 pengaduan terbuka di peta.")
+    # Nearby points merge into a cluster or show as markers; either way all three are drawn.
+    expect(page.locator("#map-cluster .leaflet-marker-icon").first).to_be_visible()

@@ -172,12 +172,13 @@ def test_a_wrong_value_comes_back_beside_its_field(
     assert not Complaint.objects.exists()
 
 
-def test_a_missing_category_is_named_beside_its_field(client: Client, demo_org) -> None:
-    response = client.post(reverse("complaints:report"), report())
+def test_a_missing_category_and_description_are_both_named(client: Client, demo_org) -> None:
+    response = client.post(reverse("complaints:report"), report(description=""))
     assert response.status_code == 422
-    assert '<p class="error" id="id_category-error" role="alert">Pilih jenis pengaduan.' in (
-        html_of(response)
-    )
+    html = html_of(response)
+    assert '<p class="error" id="id_category-error" role="alert">Pilih jenis pengaduan.' in html
+    assert '<p class="error" id="id_description-error" role="alert">Uraian pengaduan wajib' in html
+    assert "Pengaduan belum terkirim" in html
 
 
 def test_an_anonymous_report_keeps_no_identity_even_when_typed(
@@ -266,7 +267,7 @@ def test_an_unknown_tracking_number_is_a_404_with_the_form(client: Client, demo_
     assert "bukan nomor pelacakan" in html_of(garbage)
 
 
-def test_a_duplicate_shows_the_original_on_its_status_page(
+def test_a_duplicate_names_the_original_case_but_not_its_tracking_number(
     client: Client, demo_org, complaint_categories: dict[str, Category]
 ) -> None:
     original = file_complaint(complaint_categories)
@@ -275,7 +276,10 @@ def test_a_duplicate_shows_the_original_on_its_status_page(
         complaint=copy, original=original, actor=demo_org.person("staf.krj")
     )
     html = html_of(client.get(reverse("complaints:status", args=[copy.tracking])))
-    assert f"digabung dengan pengaduan {original.tracking}".lower() in html.lower()
+    assert "digabung dengan pengaduan lain" in html
+    assert f"(kasus {original.case.number})" in html
+    # The original's tracking number opens its own status page: it is not handed out.
+    assert original.tracking not in html
 
 
 # -- staff: who sees a confidential reporter ------------------------------------------------

@@ -7,7 +7,7 @@
 
   function baseMap(el) {
     var lat = parseFloat(el.dataset.lat), lon = parseFloat(el.dataset.lon);
-    var map = L.map(el, { scrollWheelZoom: false }).setView([lat, lon], 15);
+    var map = L.map(el, { scrollWheelZoom: false, maxZoom: 19 }).setView([lat, lon], 15);
     if (el.dataset.tiles) {
       L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: el.dataset.attribution || "" }).addTo(map);
     } else {
