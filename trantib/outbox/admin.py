@@ -1,7 +1,8 @@
 """The outbox in the admin: what was sent, what waits, and the dead letters to look at.
 
 Messages carry other people's phone numbers and e-mail addresses: the admin is for superusers
-(the Django admin's own rule). Nothing here edits a message; the one action, "Kirim ulang",
+(the Django admin's own rule), and even they see recipients masked (a confidential reporter's
+contact is for the intake roles only). Nothing here edits a message; the one action, "Kirim ulang",
 goes through ``outbox_retry`` like the CLI does.
 """
 
@@ -27,20 +28,21 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "status",
         "channel",
         "kind",
-        "recipient",
+        "recipient_masked",
         "unit",
         "attempts",
         "next_attempt_at",
         "short_error",
     ]
     list_filter = ["status", "channel", "kind", "unit"]
-    search_fields = ["recipient", "ref", "idempotency_key", "kind", "body"]
+    # Not by recipient: looking a number up would tell who reported.
+    search_fields = ["ref", "idempotency_key", "kind"]
     date_hierarchy = "created_at"
     list_select_related = ["unit"]
     ordering = ["-created_at", "-pk"]
     actions = ["retry"]
     fieldsets = [
-        (None, {"fields": ["status", "channel", "recipient", "subject", "body"]}),
+        (None, {"fields": ["status", "channel", "recipient_masked", "subject", "body"]}),
         (_("Asal"), {"fields": ["unit", "case", "kind", "ref", "redact_after_send"]}),
         (
             _("Pengiriman"),
@@ -64,13 +66,17 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         self, request: HttpRequest, obj: OutboxMessage | None = None
     ) -> list[str]:
         # The record of what was sent is not edited by hand: retry is the only change.
-        return [f.name for f in OutboxMessage._meta.fields]
+        return [*(f.name for f in OutboxMessage._meta.fields), "recipient_masked"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # messages come from the features that cause them
 
     def has_delete_permission(self, request: HttpRequest, obj: OutboxMessage | None = None) -> bool:
         return False
+
+    @admin.display(description=_("penerima"))
+    def recipient_masked(self, obj: OutboxMessage) -> str:
+        return obj.recipient_masked
 
     @admin.display(description=_("galat terakhir"))
     def short_error(self, obj: OutboxMessage) -> str:

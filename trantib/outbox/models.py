@@ -111,3 +111,19 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.kind or self.ref or self.pk} ({self.status})"
+
+    @property
+    def recipient_masked(self) -> str:
+        """The recipient as operators see it: enough to tell messages apart, not to know who
+        reported (a confidential reporter's number is shown to the intake roles only)."""
+        return recipient_mask(self.recipient)
+
+
+def recipient_mask(recipient: str) -> str:
+    """``+6281234567890`` → ``+62•••••••7890``; ``sri@example.com`` → ``s••@example.com``."""
+    if not recipient:
+        return ""
+    if "@" in recipient:
+        local, _at, domain = recipient.partition("@")
+        return f"{local[:1]}{'•' * max(2, len(local) - 1)}@{domain}"
+    return f"{recipient[:3]}{'•' * max(3, len(recipient) - 7)}{recipient[-4:]}"

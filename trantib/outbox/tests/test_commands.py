@@ -60,6 +60,8 @@ def test_list_shows_the_dead_letters_with_their_error(dead, sms):
     assert only_dead[2].split()[0] == str(dead.pk)
     assert "complaint_answer" in only_dead[2] and "invalid number" in only_dead[2]
     assert run("list", "--status", "sent") == "No messages.\n"
+    # Operators tell messages apart by the last digits; the number itself is not shown.
+    assert "+62•••••••5432" in everything and "81298765432" not in everything
 
 
 def test_retry_then_deliver_sends_the_dead_letter(dead, outbox_dir):
@@ -98,6 +100,8 @@ def test_the_admin_lists_dead_letters_and_sends_them_again(dead, client, admin_u
     assert dead.status == Status.PENDING
     detail = client.get(reverse("admin:outbox_outboxmessage_change", args=[dead.pk]))
     assert detail.status_code == 200 and dead.idempotency_key in detail.content.decode()
+    for html in (page.content.decode(), detail.content.decode()):
+        assert dead.recipient not in html and dead.recipient[-4:] in html
 
 
 def test_the_admin_is_closed_to_staff_who_are_not_superusers(dead, client, django_user_model):

@@ -58,7 +58,7 @@ class Command(BaseCommand):
                 m.status,
                 m.channel,
                 m.kind or "-",
-                m.recipient or "-",
+                m.recipient_masked or "-",
                 m.attempts,
                 cli.clip(m.last_error.replace("\n", " "), 60) or "-",
             ]
