@@ -719,3 +719,149 @@ def profile(completions: int, cases: int, top: int) -> dict[str, Any]:
         "queries": {step: [_sql_kind(q) for q in sqls] for step, sqls in queries.items()},
         "queries_full": queries,
     }
+
+
+# -- intake: complaints through the API and the SMS webhook ---------------------------------
+
+INTAKE_USER = "staf.krj"  # files the API's complaints (counter/phone, an intake role in KRJ)
+INTAKE_CODES = ("pkl", "hiburan", "bangunan", "reklame", "kebisingan")
+INTAKE_DESA = ("Tamansari", "Botok", "Kuto", "Ganten", "Plosorejo")
+INTAKE_WARM_UP = 3  # untimed requests per client before the clock starts
+INTAKE_DOORS = ("api", "sms")
+
+
+def intake_setup(clients: int) -> dict[str, Any]:
+    """The demo categories and routing rules, and one API token per client process."""
+    from django.contrib.auth import get_user_model
+
+    from trantib.api.services import api_token_create
+    from trantib.complaints.demo import complaint_setup_load
+
+    complaint_setup_load()
+    user = get_user_model().objects.get(username=INTAKE_USER)
+    tokens = [api_token_create(user=user, name=f"bench {i + 1}")[1] for i in range(clients)]
+    return {"tokens": tokens}
+
+
+def intake_mark() -> int:
+    """The highest complaint id so far: the complaints of a run are the ones after it."""
+    from django.db.models import Max
+
+    from trantib.complaints.models import Complaint
+
+    return int(Complaint.objects.aggregate(m=Max("pk"))["m"] or 0)
+
+
+def intake_verify(after: int) -> dict[str, int]:
+    """What the complaints after ``after`` left behind: each a full intake — its case open
+    with the first step (the Pelapor's report) done and the next one offered, and the
+    receipt to the reporter waiting in the outbox."""
+    from trantib.cases.models import Task, TaskStatus
+    from trantib.complaints.models import Complaint
+    from trantib.outbox.models import OutboxMessage
+
+    complaints = Complaint.objects.filter(pk__gt=after)
+    case_ids = complaints.values("case_id")
+    refs = [f"complaint:{pk}" for pk in complaints.values_list("pk", flat=True)]
+    return {
+        "complaints": complaints.count(),
+        "cases_open": complaints.filter(case__status="open").count(),
+        "first_step_done": Task.objects.filter(
+            case_id__in=case_ids, step_id="lapor", status=TaskStatus.DONE
+        ).count(),
+        "next_step_open": Task.objects.filter(
+            case_id__in=case_ids, status__in=LIVE, step_id="staf_sampaikan"
+        ).count(),
+        "receipts": OutboxMessage.objects.filter(ref__in=refs, kind="complaint_received").count(),
+    }
+
+
+def _intake_request(door: str, n: int, label: str) -> tuple[str, bytes, str]:
+    """The path, body and content type of intake number ``n`` of one client."""
+    code = INTAKE_CODES[n % len(INTAKE_CODES)]
+    desa = INTAKE_DESA[n % len(INTAKE_DESA)]
+    text = f"Laporan uji beban {label} nomor {n}: pelanggaran ketertiban di depan balai desa"
+    if door == "api":
+        body = {
+            "channel": "phone" if n % 2 else "counter",
+            "category": code,
+            "description": text,
+            "kelurahan": desa,
+            "latitude": -7.59 + (n % 100) / 10_000,
+            "longitude": 111.05 + (n % 100) / 10_000,
+            "reporter_name": f"Pelapor {n}",
+            "reporter_phone": f"0812{n % 10**8:08d}",
+            "confidential": n % 5 == 0,
+        }
+        return "/api/v1/complaints", json.dumps(body).encode(), "application/json"
+    from urllib.parse import urlencode
+
+    form = {
+        "id": f"bench-{label}-{n}",
+        "from": f"0813{n % 10**8:08d}",
+        "text": f"LAPOR {code} {text} di Desa {desa}",
+    }
+    return "/sms/masuk/", urlencode(form).encode(), "application/x-www-form-urlencoded"
+
+
+def _intake_ok(door: str, status: int, body: bytes) -> bool:
+    if door == "api":
+        return status == 201
+    try:
+        answer = json.loads(body)
+    except ValueError:
+        return False
+    return status == 200 and answer.get("status") == "complaint" and bool(answer.get("tracking"))
+
+
+def intake_client(
+    host: str,
+    port: int,
+    door: str,
+    credential: str,
+    count: int,
+    label: str,
+    barrier: Any,
+    results: Any,
+) -> None:
+    """One client process (no Django): ``count`` complaints to the server over loopback HTTP,
+    one request at a time, each on a new connection as a gateway or an app would send them.
+    ``credential``: the API token, or the webhook's secret."""
+    import http.client
+
+    headers = (
+        {"Authorization": f"Bearer {credential}"}
+        if door == "api"
+        else {"X-Trantib-Secret": credential}
+    )
+
+    def send(n: int) -> tuple[int, bytes]:
+        path, body, content_type = _intake_request(door, n, label)
+        conn = http.client.HTTPConnection(host, port, timeout=60)
+        try:
+            conn.request("POST", path, body=body, headers={**headers, "Content-Type": content_type})
+            response = conn.getresponse()
+            return response.status, response.read()
+        finally:
+            conn.close()
+
+    try:
+        for n in range(INTAKE_WARM_UP):
+            status, body = send(10**6 + n)
+            if not _intake_ok(door, status, body):
+                raise RuntimeError(f"warm-up {door} request answered {status}: {body[:300]!r}")
+        latencies: list[float] = []
+        failures: list[str] = []
+        barrier.wait(timeout=120)
+        start = time.perf_counter()
+        for n in range(count):
+            t0 = time.perf_counter()
+            status, body = send(n)
+            latencies.append(time.perf_counter() - t0)
+            if not _intake_ok(door, status, body):
+                failures.append(f"{status}: {body[:200]!r}")
+        end = time.perf_counter()
+        results.put({"start": start, "end": end, "latencies": latencies, "failures": failures})
+    except BaseException:
+        barrier.abort()
+        results.put({"error": traceback.format_exc()})

@@ -1,9 +1,11 @@
 """``make bench``: durable task completions per second through the services, on SQLite and on
 PostgreSQL, with 1 and 2 worker processes, against a raw-SQL floor; step 1 against step 200
-of a long case; and a profile of one completion. Writes docs/PERFORMANCE.md.
+of a long case; a profile of one completion; and complaint intake per second through the
+REST API and the SMS webhook of a real gunicorn on loopback. Writes docs/PERFORMANCE.md.
 
-    .venv/bin/python bench/run.py                      # the full run, ~2-3 minutes
-    .venv/bin/python bench/run.py --quick              # smaller counts, about a minute
+    .venv/bin/python bench/run.py                      # the full run, ~4-5 minutes
+    .venv/bin/python bench/run.py --quick              # smaller counts, about two minutes
+    .venv/bin/python bench/run.py --intakes 0          # without the intake part
     .venv/bin/python bench/run.py --backends sqlite --completions 500 --output /tmp/p.md
 
 This process never imports Django: each database is set up, prepared and measured by spawned
@@ -19,9 +21,12 @@ import argparse
 import math
 import multiprocessing as mp
 import os
+import secrets
 import shlex
 import shutil
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -39,8 +44,10 @@ from bench import harness, report  # noqa: E402
 
 CTX = mp.get_context("spawn")
 PG_URL = "postgres://postgres@127.0.0.1:5432/trantib_bench"
-QUICK = {"completions": 600, "long_cases": 1, "profile_completions": 150}
-FULL = {"completions": 2000, "long_cases": 3, "profile_completions": 400}
+QUICK = {"completions": 600, "long_cases": 1, "profile_completions": 150, "intakes": 80}
+FULL = {"completions": 2000, "long_cases": 3, "profile_completions": 400, "intakes": 300}
+# The SMS webhook's secret of the benchmark's own server, new each run.
+SMS_SECRET = secrets.token_urlsafe(24)
 
 
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -58,6 +65,13 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
         help="completions timed by part, then under cProfile (400)",
     )
     p.add_argument("--top", type=int, default=18, help="functions listed in the profile")
+    p.add_argument(
+        "--intakes", type=int, help="complaints per measured intake run (300; 0: no intake part)"
+    )
+    p.add_argument("--intake-clients", default="1,2", help="intake client process counts (1,2)")
+    p.add_argument(
+        "--server-workers", type=int, default=2, help="gunicorn workers of the intake server (2)"
+    )
     p.add_argument("--pg-url", default=PG_URL, help="the PostgreSQL benchmark database")
     p.add_argument("--output", default=str(REPO / "docs" / "PERFORMANCE.md"))
     p.add_argument("--var-dir", help="folder for the SQLite file (default: a temp folder)")
@@ -71,6 +85,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     if unknown:
         p.error(f"unknown backend(s): {', '.join(sorted(unknown))}")
     args.procs = [int(n) for n in args.procs.split(",")]
+    args.intake_clients = [int(n) for n in args.intake_clients.split(",")]
     if args.long_steps < 4:
         p.error("--long-steps must be at least 4")
     return args
@@ -166,6 +181,173 @@ def throughput(
     }
 
 
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Server:
+    """gunicorn serving the product's WSGI application (production settings) on loopback,
+    on the benchmark database, with the SMS webhook switched on. No background worker: the
+    receipts stay queued in the outbox, as they are until the worker's next round."""
+
+    def __init__(self, url: str, var_dir: str, workers: int) -> None:
+        self.port = _free_port()
+        self.log_path = Path(var_dir) / "gunicorn.log"
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DATABASE_URL": url,
+            "TRANTIB_VAR_DIR": var_dir,
+            "TRANTIB_LOG_LEVEL": "WARNING",
+            "TRANTIB_SMS_WEBHOOK_SECRET": SMS_SECRET,
+        }
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        argv = [
+            str(gunicorn),
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ]
+        self.log_file = self.log_path.open("wb")
+        self.proc = subprocess.Popen(  # noqa: S603 — our own venv's gunicorn, fixed arguments
+            argv, cwd=REPO, env=env, stdout=self.log_file, stderr=subprocess.STDOUT
+        )
+        self._wait_ready()
+
+    def _wait_ready(self) -> None:
+        import http.client
+
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"gunicorn exited at start:\n{self.log_tail()}")
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                conn.request("GET", "/api/v1/openapi.json")
+                if conn.getresponse().status == 200:
+                    conn.close()
+                    return
+                conn.close()
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"gunicorn did not answer within 90 s:\n{self.log_tail()}")
+
+    def door_missing(self, path: str) -> bool:
+        """True when the server has no such URL (a door not built in this checkout)."""
+        import http.client
+
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            conn.request("POST", path, body=b"", headers={"Content-Length": "0"})
+            return conn.getresponse().status == 404
+        finally:
+            conn.close()
+
+    def log_tail(self) -> str:
+        self.log_file.flush()
+        return self.log_path.read_text(errors="replace")[-3000:]
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()  # gunicorn's arbiter stops its workers on SIGTERM
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        self.log_file.close()
+
+
+def intake_throughput(
+    *, server: Server, door: str, credentials: list[str], intakes: int, label: str
+) -> dict[str, Any]:
+    """One client process per credential, started together at a barrier; their timings."""
+    procs = len(credentials)
+    shares = [intakes // procs + (1 if i < intakes % procs else 0) for i in range(procs)]
+    barrier = CTX.Barrier(procs)
+    results = CTX.Queue()
+    clients = [
+        CTX.Process(
+            target=harness.intake_client,
+            args=("127.0.0.1", server.port, door, cred, n, f"{label}c{i}", barrier, results),
+        )
+        for i, (cred, n) in enumerate(zip(credentials, shares, strict=True))
+    ]
+    for c in clients:
+        c.start()
+    got = [results.get(timeout=900) for _ in clients]
+    for c in clients:
+        c.join(timeout=60)
+    errors = [g["error"] for g in got if "error" in g]
+    if errors:
+        raise RuntimeError(f"an intake client failed:\n{errors[0]}\n{server.log_tail()}")
+    latencies = [x * 1000 for g in got for x in g["latencies"]]
+    seconds = max(g["end"] for g in got) - min(g["start"] for g in got)
+    failures = [f for g in got for f in g["failures"]]
+    return {
+        "door": door,
+        "procs": procs,
+        "intakes": len(latencies),
+        "failures": len(failures),
+        "failure_sample": failures[:3],
+        "seconds": seconds,
+        "rate": (len(latencies) - len(failures)) / seconds if seconds else math.nan,
+        "p50": statistics.median(latencies) if latencies else math.nan,
+        "p95": report.percentile(latencies, 95),
+    }
+
+
+def intake_measure(
+    label: str, url: str, var_dir: str, args: argparse.Namespace, log: Log, helper: Any
+) -> dict[str, Any]:
+    most = max(args.intake_clients)
+    tokens = helper.submit(harness.intake_setup, most).result()["tokens"]
+    out: dict[str, Any] = {"runs": [], "server_workers": args.server_workers}
+    log(f"{label}: starting gunicorn ({args.server_workers} workers) on loopback")
+    server = Server(url, var_dir, args.server_workers)
+    try:
+        for door in harness.INTAKE_DOORS:
+            path = "/api/v1/complaints" if door == "api" else "/sms/masuk/"
+            if door == "sms" and server.door_missing(path):
+                out.setdefault("missing", []).append(door)
+                log(f"{label}: no SMS webhook at {path} in this checkout: skipped")
+                continue
+            for procs in args.intake_clients:
+                creds = tokens[:procs] if door == "api" else [SMS_SECRET] * procs
+                mark = helper.submit(harness.intake_mark).result()
+                log(
+                    f"{label}: intake through {report.DOOR[door]}, {procs} client "
+                    f"process(es): {args.intakes} complaints"
+                )
+                r = intake_throughput(
+                    server=server,
+                    door=door,
+                    credentials=creds,
+                    intakes=args.intakes,
+                    label=f"{door}{procs}p",
+                )
+                r["verified"] = helper.submit(harness.intake_verify, mark).result()
+                r["expected"] = r["intakes"] - r["failures"] + procs * harness.INTAKE_WARM_UP
+                out["runs"].append(r)
+                v = r["verified"]
+                log(
+                    f"{label}:   {r['rate']:.1f} complaints/s (p50 {r['p50']:.1f} ms, "
+                    f"p95 {r['p95']:.1f} ms, {r['failures']} failed); {v['complaints']} "
+                    f"complaints, {v['first_step_done']} first steps done, "
+                    f"{v['receipts']} receipts queued"
+                )
+    finally:
+        server.stop()
+    return out
+
+
 def backend_measure(name: str, url: str, var_dir: str, args: argparse.Namespace, log: Log) -> Any:
     label = report.LABEL[name]
     out: dict[str, Any] = {"runs": []}
@@ -214,6 +396,8 @@ def backend_measure(name: str, url: str, var_dir: str, args: argparse.Namespace,
             harness.profile, args.profile_completions, 10, args.top
         ).result()
         out["profile"].pop("queries_full", None)
+        if args.intakes > 0:
+            out["intake"] = intake_measure(label, url, var_dir, args, log, helper)
         log(f"{label}: verifying the event chains")
         out["chains"] = helper.submit(harness.chain_check).result()
     return out
