@@ -45,8 +45,9 @@ def complaint_list_for_user(
     """The complaints handled by the user's units, newest first. ``status``: a case status
     (open/closed/cancelled); ``query`` searches the tracking number, case number and text —
     never the reporter's identity (a search would reveal a confidential name)."""
+    # The case's SOP version too: working days left are counted on its calendar, row by row.
     qs = Complaint.objects.filter(unit__in=units_for_user(user)).select_related(
-        "unit", "category", "case", "duplicate_of"
+        "unit", "category", "case__sop_version", "duplicate_of"
     )
     if status:
         qs = qs.filter(case__status=status)

@@ -4,45 +4,19 @@ pages fit a 360-px phone."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from trantib.cases.models import Attachment
 from trantib.complaints import services
 from trantib.complaints.models import Category, Complaint
 from trantib.complaints.tests.test_views import png
-from trantib.web.tests.conftest import CHROMIUM_ARGS
 from trantib.web.tests.test_browser import PHONE, log_in, page_width
 
 pytestmark = pytest.mark.browser
-
-
-# The web tests' Chromium fixtures are not visible from this package (their conftest is under
-# trantib/web). Playwright's sync API runs one instance per thread at a time, so this module
-# starts its own and stops it when the module ends — before trantib/web's session one starts.
-@pytest.fixture(scope="module")
-def chromium_browser() -> Iterator[Browser]:
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("Debian's chromium is missing: apt-get install -y chromium (make test does)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def browser_page(chromium_browser: Browser) -> Iterator[Page]:
-    context = chromium_browser.new_context(locale="id-ID", viewport={"width": 1366, "height": 900})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def test_a_citizen_reports_with_a_photo_and_a_map_point_then_follows_the_number(
