@@ -58,7 +58,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from trantib.accounts.models import OrgUnit
-from trantib.core.errors import Invalid, NotFound, ServiceError
+from trantib.core.errors import Invalid, NotFound, ServiceError, TooMany
 from trantib.outbox.models import OutboxMessage
 from trantib.outbox.services import outbox_enqueue
 from trantib.outbox.services import phone_normalise as mobile_number
@@ -376,10 +376,13 @@ def _report(
             anonymous=parsed.anonymous,
             reply_to=inbound.sender if parsed.anonymous else "",
             source_ref=inbound.gateway_id,
+            # A flood from one number is limited like the web form; an anonymous sender is
+            # not counted (the count would tie the reports to the number).
+            client="" if parsed.anonymous else f"sms|{inbound.sender}",
             now=at,
         )
-    except Invalid as exc:
-        # Too short, or a text the service cannot keep: the sender learns why and the format.
+    except (Invalid, TooMany) as exc:
+        # Too short, too many, or a text the service cannot keep: the sender learns why.
         _help(inbound, categories, at, reason=exc.message, unit=category.unit)
         return
     inbound.result = SmsInbound.Result.COMPLAINT

@@ -411,3 +411,17 @@ def test_a_body_larger_than_django_accepts_is_a_400_not_a_500(complaint_categori
     raw = json.dumps({"id": "gw-1", "from": SENDER, "text": "a" * 1500}).encode()
     response = _post(None, raw=raw)
     assert response.status_code == 400 and response.json()["field"] == "body"
+
+
+def test_a_flood_from_one_number_is_limited_but_anonymous_reports_are_not_counted(
+    complaint_categories, settings
+):
+    settings.TRANTIB_PUBLIC_RATE_LIMIT = 2
+    text = "LAPOR pkl Lapak pedagang menutup trotoar depan Pasar Kerjo"
+    assert [_sms(text, gateway_id=f"f-{i}")["status"] for i in range(2)] == ["complaint"] * 2
+    third = _sms(text, gateway_id="f-3")
+    assert third["status"] == "help" and "Terlalu banyak" in third["reply"]
+    assert _sms(text, gateway_id="f-4", sender="081399887766")["status"] == "complaint"
+    anonymous = "LAPOR ANONIM pkl Lapak pedagang menutup trotoar depan Pasar Kerjo"
+    assert _sms(anonymous, gateway_id="f-5")["status"] == "complaint"
+    assert Complaint.objects.count() == 4
