@@ -17,6 +17,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from trantib.accounts.models import OrgUnit, Person
 from trantib.cases.models import Case
@@ -62,7 +63,7 @@ class Category(models.Model):
     class Meta:
         ordering = ["unit__code", "name"]
         verbose_name = _("kategori pengaduan")
-        verbose_name_plural = _("kategori pengaduan")
+        verbose_name_plural = pgettext_lazy("plural", "kategori pengaduan")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.unit.code})"
@@ -89,7 +90,7 @@ class RoutingRule(models.Model):
     class Meta:
         ordering = ["priority", "pk"]
         verbose_name = _("aturan penerusan")
-        verbose_name_plural = _("aturan penerusan")
+        verbose_name_plural = pgettext_lazy("plural", "aturan penerusan")
         constraints = [
             models.CheckConstraint(
                 condition=(
@@ -168,7 +169,7 @@ class Complaint(models.Model):
     class Meta:
         ordering = ["-received_at", "-pk"]
         verbose_name = _("pengaduan")
-        verbose_name_plural = _("pengaduan")
+        verbose_name_plural = pgettext_lazy("plural", "pengaduan")
         constraints = [
             models.CheckConstraint(
                 condition=Q(anonymous=False)
@@ -223,7 +224,7 @@ class SmsInbound(models.Model):
     class Meta:
         ordering = ["-received_at", "-pk"]
         verbose_name = _("SMS masuk")
-        verbose_name_plural = _("SMS masuk")
+        verbose_name_plural = pgettext_lazy("plural", "SMS masuk")
 
     def __str__(self) -> str:
         return f"{self.gateway_id} ({self.result})"
@@ -241,7 +242,7 @@ class Open311Client(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = _("aplikasi Open311")
-        verbose_name_plural = _("aplikasi Open311")
+        verbose_name_plural = pgettext_lazy("plural", "aplikasi Open311")
 
     def __str__(self) -> str:
         return self.name

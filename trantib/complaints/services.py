@@ -503,7 +503,10 @@ def _answer_duplicate(duplicate: Complaint, original: Complaint, now: dt.datetim
     sent = _send(duplicate, body=body, kind="complaint_answer", now=now)
     duplicate.answered_at = now
     duplicate.answer_channel = (
-        (_("SMS") if duplicate.reporter_phone else _("E-mail")) if sent else NO_CONTACT
+        # The SOP's own choice values (stored, never translated).
+        ("SMS" if duplicate.reporter_phone and sms_number(duplicate.reporter_phone) else "E-mail")
+        if sent
+        else NO_CONTACT
     )
     duplicate.answer_text = body
     duplicate.save(update_fields=["answered_at", "answer_channel", "answer_text"])

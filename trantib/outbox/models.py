@@ -13,6 +13,7 @@ import uuid
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from trantib.accounts.models import OrgUnit
 
@@ -84,7 +85,7 @@ class OutboxMessage(models.Model):
 
     class Meta:
         verbose_name = _("pesan keluar")
-        verbose_name_plural = _("pesan keluar")
+        verbose_name_plural = pgettext_lazy("plural", "pesan keluar")
         ordering = ["-created_at", "-pk"]
         indexes = [
             # The worker's claim: due pending messages, and sending ones whose lease expired.
