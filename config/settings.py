@@ -155,7 +155,9 @@ TRANTIB_SMS_HTTP_BODY = env.str(
     default='{{"to": "{to}", "message": "{body}", "idempotency_key": "{key}"}}',
 )
 TRANTIB_SMS_HTTP_TIMEOUT = env.float("TRANTIB_SMS_HTTP_TIMEOUT", default=10.0)
-EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+EMAIL_BACKEND = env.str(
+    "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend"
+)
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="trantib@localhost")
 
 # -- Complaints (trantib.complaints) -------------------------------------------------------------
@@ -166,6 +168,8 @@ TRANTIB_SMS_WEBHOOK_SECRET = env.str("TRANTIB_SMS_WEBHOOK_SECRET", default="")
 # The public form: at most this many complaints per client in the window (seconds).
 TRANTIB_PUBLIC_RATE_LIMIT = env.int("TRANTIB_PUBLIC_RATE_LIMIT", default=5)
 TRANTIB_PUBLIC_RATE_WINDOW = env.int("TRANTIB_PUBLIC_RATE_WINDOW", default=3600)
+# One Open311 application (its api_key) in all, whatever devices it names, per the same window.
+TRANTIB_OPEN311_RATE_LIMIT = env.int("TRANTIB_OPEN311_RATE_LIMIT", default=600)
 # Duplicates: an open complaint of the same category this near, from the last so many days.
 TRANTIB_DUPLICATE_METRES = env.int("TRANTIB_DUPLICATE_METRES", default=150)
 TRANTIB_DUPLICATE_DAYS = env.int("TRANTIB_DUPLICATE_DAYS", default=14)

@@ -40,7 +40,7 @@ class ComplaintAdmin(_ReadOnly):
     list_filter = ["channel", "unit", "category", "anonymous", "confidential"]
     search_fields = ["tracking", "case__number"]
     # Administrators see the row, not the reporter of a confidential complaint.
-    exclude = ["reporter_name", "reporter_phone", "reporter_email", "client_hash"]
+    exclude = ["reporter_name", "reporter_phone", "reporter_email"]
 
 
 @admin.register(SmsInbound)

@@ -149,8 +149,6 @@ class Complaint(models.Model):
     taken_by = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    # A salted hash of the client (IP address) for the public form's rate limit; never shown.
-    client_hash = models.CharField(max_length=64, blank=True, db_index=True)
     # The channel's own id of the message that brought it (SMS gateway id, Open311 device).
     source_ref = models.CharField(max_length=100, blank=True)
     # The answer to the reporter (the SOP's last step): what was told, how and when.
@@ -202,6 +200,24 @@ class Complaint(models.Model):
         return self.latitude is not None and self.longitude is not None
 
 
+class IntakeCounter(models.Model):
+    """How many complaints one client sent in the current window (the public channels' rate
+    limit). ``key`` is a salted hash of the client (an IP address, an SMS number, an Open311
+    app): no complaint points here, so counting never ties a report to its sender. The row is
+    locked while a complaint is taken, so simultaneous posts are counted one after another."""
+
+    key = models.CharField(max_length=64, unique=True)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("hitungan pengaduan per klien")
+        verbose_name_plural = pgettext_lazy("plural", "hitungan pengaduan per klien")
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]}…: {self.count}"
+
+
 class SmsInbound(models.Model):
     """One message the SMS gateway delivered to the webhook, kept once per gateway id: a second
     delivery of the same id finds this row and changes nothing (idempotency)."""
@@ -212,7 +228,7 @@ class SmsInbound(models.Model):
         HELP = "help", _("Balasan bantuan")
 
     gateway_id = models.CharField(max_length=100, unique=True)
-    sender = models.CharField(max_length=20)
+    sender = models.CharField(max_length=20, blank=True)  # blank: an anonymous sender
     text = models.TextField()
     received_at = models.DateTimeField()
     result = models.CharField(max_length=10, choices=Result.choices)

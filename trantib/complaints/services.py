@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import ipaddress
 import math
 import re
 import secrets
@@ -41,7 +42,7 @@ from trantib.engine.spec import SOPSpec, Step, StepKind
 from trantib.outbox.services import outbox_enqueue
 from trantib.outbox.services import phone_normalise as sms_number
 
-from .models import CHANNEL_SOP_VALUE, Category, Channel, Complaint, RoutingRule
+from .models import CHANNEL_SOP_VALUE, Category, Channel, Complaint, IntakeCounter, RoutingRule
 
 # The roles that take complaints in and may see a confidential reporter (seed 002's intake).
 INTAKE_ROLES = ("staf", "kasi_trantib", "camat")
@@ -89,11 +90,19 @@ def phone_normalise(value: str) -> str:
     return "+" + digits
 
 
-def client_hash(address: str) -> str:
-    """A salted digest of the client's address: enough to count its complaints, useless to
-    find who sent them."""
+def client_hash(client: str) -> str:
+    """A salted digest of the client: enough to count its complaints, useless to find who sent
+    them. An IPv6 address counts by its /64 (one household's network hands out many)."""
+    text = (client or "").strip()
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        pass
+    else:
+        if address.version == 6:
+            text = str(ipaddress.ip_network(f"{address}/64", strict=False))
     salt = settings.SECRET_KEY.encode()
-    return hashlib.sha256(salt + b"|complaint-client|" + (address or "").encode()).hexdigest()
+    return hashlib.sha256(salt + b"|complaint-client|" + text.encode()).hexdigest()
 
 
 def _text(value: Any, *, field: str, label: str, limit: int, required: bool = False) -> str:
@@ -156,12 +165,30 @@ def _inside(value: Decimal | None, low: Decimal | None, high: Decimal | None) ->
     return value is not None and low is not None and high is not None and low <= value <= high
 
 
-def _rate_check(client: str, now: dt.datetime) -> None:
-    limit = int(getattr(settings, "TRANTIB_PUBLIC_RATE_LIMIT", 5))
-    window = int(getattr(settings, "TRANTIB_PUBLIC_RATE_WINDOW", 3600))
-    since = now - dt.timedelta(seconds=window)
-    sent = Complaint.objects.filter(client_hash=client, received_at__gte=since).count()
-    if sent >= limit:
+def rate_limit_take(
+    *,
+    client: str,
+    limit: int | None = None,
+    window: int | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    """Count one complaint of ``client`` (an IP address, ``sms|+62…``, ``open311|app``) in the
+    current window, or raise ``TooMany`` when it already sent ``limit`` (default
+    ``TRANTIB_PUBLIC_RATE_LIMIT`` per ``TRANTIB_PUBLIC_RATE_WINDOW`` seconds). Runs in the
+    caller's transaction with the client's counter row locked, so concurrent posts from one
+    client cannot all slip under the limit; a refused complaint rolls its count back."""
+    now = now or timezone.now()
+    limit = int(getattr(settings, "TRANTIB_PUBLIC_RATE_LIMIT", 5)) if limit is None else limit
+    if window is None:
+        window = int(getattr(settings, "TRANTIB_PUBLIC_RATE_WINDOW", 3600))
+    key = client_hash(client)
+    IntakeCounter.objects.bulk_create(
+        [IntakeCounter(key=key, window_start=now, count=0)], ignore_conflicts=True
+    )
+    counter = IntakeCounter.objects.select_for_update().get(key=key)
+    if now - counter.window_start >= dt.timedelta(seconds=window):
+        counter.window_start, counter.count = now, 0
+    if counter.count >= limit:
         raise TooMany(
             _(
                 "Terlalu banyak pengaduan dari perangkat ini dalam %(minutes)s menit terakhir. "
@@ -170,6 +197,8 @@ def _rate_check(client: str, now: dt.datetime) -> None:
             % {"minutes": max(1, window // 60)},
             field="client",
         )
+    counter.count += 1
+    counter.save(update_fields=["window_start", "count"])
 
 
 def _subject(category: Category, description: str, kelurahan: str) -> str:
@@ -319,15 +348,16 @@ def complaint_file(
     email = str(reporter_email or "").strip()
     if email:
         try:
+            if len(email) > 254:  # the column (and RFC 5321's path limit)
+                raise ValidationError("too long")
             validate_email(email)
         except ValidationError:
             raise Invalid(
                 _("Alamat e-mail “%(email)s” tidak sah.") % {"email": email[:60]},
                 field="reporter_email",
             ) from None
-    client_digest = client_hash(client) if client else ""
-    if client_digest:
-        _rate_check(client_digest, now)
+    if client:
+        rate_limit_take(client=client, now=now)
     unit = complaint_route(category=category, kelurahan=kelurahan, latitude=lat, longitude=lon)
     location: dict[str, Any] = {}
     if address or kelurahan:
@@ -379,7 +409,6 @@ def complaint_file(
         reporter_phone=phone,
         reporter_email=email,
         taken_by=actor,
-        client_hash=client_digest,
         source_ref=source_ref[:100],
     )
     if reply_to and not phone:

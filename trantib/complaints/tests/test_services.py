@@ -14,7 +14,7 @@ from django.utils import timezone
 from trantib.cases import services as case_services
 from trantib.cases.models import Attachment, CaseStatus, Event, Task, TaskStatus
 from trantib.complaints import selectors, services
-from trantib.complaints.models import Category, Complaint, RoutingRule
+from trantib.complaints.models import Category, Complaint, IntakeCounter, RoutingRule
 from trantib.conftest import DemoOrg
 from trantib.core.errors import Conflict, Invalid, NotAllowed, NotFound, TooMany
 from trantib.outbox.models import OutboxMessage
@@ -152,6 +152,7 @@ def test_routing_follows_the_first_matching_rule_then_the_category(
         ({"reporter_phone": "nomor saya"}, "reporter_phone"),
         ({"reporter_phone": "0812"}, "reporter_phone"),
         ({"reporter_email": "bukan-email"}, "reporter_email"),
+        ({"reporter_email": "a" * 250 + "@example.com"}, "reporter_email"),
         ({"address": "a" * 301}, "address"),
         ({"channel": "fax"}, "channel"),
     ],
@@ -186,8 +187,17 @@ def test_the_public_form_is_limited_per_client(complaint_categories, settings):
     _file(complaint_categories, client="10.0.0.8", now=now)  # another client
     later = now + dt.timedelta(seconds=settings.TRANTIB_PUBLIC_RATE_WINDOW + 1)
     _file(complaint_categories, client="10.0.0.7", now=later)
-    # The client's address itself is not kept.
-    assert not Complaint.objects.filter(client_hash__contains="10.0.0").exists()
+    # The client's address itself is not kept, and no complaint points at its counter.
+    assert IntakeCounter.objects.count() == 2
+    assert not IntakeCounter.objects.filter(key__contains="10.0.0").exists()
+
+
+def test_one_ipv6_network_counts_as_one_client(complaint_categories, settings):
+    settings.TRANTIB_PUBLIC_RATE_LIMIT = 1
+    _file(complaint_categories, client="2001:db8:1:2::10")
+    with pytest.raises(TooMany):
+        _file(complaint_categories, client="2001:db8:1:2:ffff::7")  # same /64
+    _file(complaint_categories, client="2001:db8:1:3::10")
 
 
 def test_tracking_numbers_are_read_back_however_they_are_typed(complaint_categories):
