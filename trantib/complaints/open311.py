@@ -118,6 +118,12 @@ _ARGUMENT = {
 }
 # Characters XML 1.0 cannot carry at all.
 _XML_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Control characters a parameter may not hold (PostgreSQL refuses NUL in any text; the rest
+# is no text a citizen types). Tab and line breaks stay: a description has paragraphs.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The dates GET requests takes: nothing before the system, nothing past next year.
+DATE_EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+DATE_AHEAD = dt.timedelta(days=366)
 _ATTRIBUTE = re.compile(r"^attribute\[(?P<code>[^\]]*)\](?:\[\])?$")
 # A tracking number as the system writes it (K7QM-4RTZ), inside free text.
 _TRACKING_IN_TEXT = re.compile(
@@ -308,6 +314,7 @@ def _endpoint(*methods: str) -> Callable[[View], View]:
                 return response
             try:
                 params = request.POST if request.method == "POST" else request.GET
+                _control_check(params, request.GET, kwargs)
                 _jurisdiction_check(
                     params.get("jurisdiction_id") or request.GET.get("jurisdiction_id")
                 )
@@ -337,6 +344,24 @@ def _status_of(exc: ServiceError) -> int:
 def _described(exc: ServiceError) -> str:
     argument = _ARGUMENT.get(exc.field, exc.field)
     return f"{argument}: {exc.message}" if argument else exc.message
+
+
+# The URL keywords (open311_urls.py) → the spec's name of the value in the path.
+_PATH_ARGUMENT = {"code": "service_code", "tracking": "service_request_id", "token": "token"}
+
+
+def _control_check(params: QueryDict, query: QueryDict, path: Mapping[str, Any]) -> None:
+    """No parameter (body, query or path) may hold a control character: checked here once
+    for every resource, so none reaches a query or a column."""
+    named = [(_PATH_ARGUMENT.get(k, k), v) for k, v in path.items() if isinstance(v, str)]
+    for given in (params, query) if params is not query else (params,):
+        named += [(k, v) for k, values in given.lists() for v in values]
+    for name, value in named:
+        if _CONTROL.search(name) or _CONTROL.search(value):
+            raise Open311Error(
+                400,
+                _("%(name)s berisi karakter kendali.") % {"name": _XML_BAD.sub("?", name[:60])},
+            )
 
 
 def _jurisdiction_check(value: str | None) -> None:
@@ -527,13 +552,25 @@ def _moment(params: QueryDict, name: str) -> dt.datetime | None:
             value = dt.datetime.combine(day, dt.time()) if day else None
     except ValueError:
         value = None
-    if value is None:
-        raise Open311Error(
-            400,
-            _("%(name)s harus tanggal W3C, misalnya 2025-01-31T00:00:00+07:00.") % {"name": name},
+    bad = Open311Error(
+        400,
+        _(
+            "%(name)s harus tanggal W3C antara tahun %(year)s dan setahun ke depan, misalnya "
+            "2025-01-31T00:00:00+07:00."
         )
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
+        % {"name": name, "year": DATE_EARLIEST.year},
+    )
+    if value is None:
+        raise bad
+    try:
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        # In UTC too: the database and the 90-day span compute with it.
+        inside = DATE_EARLIEST <= value.astimezone(dt.UTC) <= timezone.now() + DATE_AHEAD
+    except (OverflowError, ValueError):  # year 1 or 9999 once its offset is applied
+        inside = False
+    if not inside:
+        raise bad
     return value
 
 
@@ -685,21 +722,28 @@ def _request_post(request: HttpRequest, fmt: str, params: QueryDict) -> HttpResp
         if p
     )
     device = (params.get("device_id") or "").strip()[:60]
-    complaint = services.complaint_file(
-        channel=Channel.OPEN311,
-        category=category,
-        description=description,
-        latitude=lat,
-        longitude=lon,
-        address=address,
-        kelurahan=attributes.get(KELURAHAN, ""),
-        reporter_name=name,
-        reporter_phone=params.get("phone") or "",
-        reporter_email=params.get("email") or "",
-        # The public rate limit counts per device where the app names one, else per address.
-        client=f"open311|{client.pk}|{device or request.META.get('REMOTE_ADDR', '')}",
-        source_ref=f"{client.name}|{device}" if device else client.name,
-    )
+    with transaction.atomic():
+        # Per app as well as per device: a device id is the app's word, and an app (or whoever
+        # holds its key) resets a per-device count by sending another one.
+        services.rate_limit_take(
+            client=f"open311-key|{client.pk}", limit=settings.TRANTIB_OPEN311_RATE_LIMIT
+        )
+        complaint = services.complaint_file(
+            channel=Channel.OPEN311,
+            category=category,
+            description=description,
+            latitude=lat,
+            longitude=lon,
+            address=address,
+            kelurahan=attributes.get(KELURAHAN, ""),
+            reporter_name=name,
+            reporter_phone=params.get("phone") or "",
+            reporter_email=params.get("email") or "",
+            # The public rate limit counts per device where the app names one, else per
+            # address.
+            client=f"open311|{client.pk}|{device or request.META.get('REMOTE_ADDR', '')}",
+            source_ref=f"{client.name}|{device}" if device else client.name,
+        )
     complaint = _complaints().get(pk=complaint.pk)
     account = (params.get("account_id") or "").strip()[:100]
     # The one answer that names the tracking number: the app has just created the request

@@ -31,9 +31,12 @@ transaction as the complaint and the reply; the unique index makes a concurrent 
 delivery wait and then fail, and it answers from the row the first one committed — one
 complaint, one reply.
 
-Privacy: for an anonymous report the number reaches only the outbox (the receipt, blanked
-after sending); neither the complaint nor the kept SMS holds it. A ``CEK`` of an anonymous
-complaint is not kept with the asker's number either: whoever asks is probably the reporter.
+Privacy: for an anonymous report the number reaches only the outbox (the receipt or the help
+reply, blanked after sending); neither the complaint nor the kept SMS holds it, whether the
+report was filed or refused. A ``CEK`` of an anonymous complaint is not kept with the asker's
+number either: whoever asks is probably the reporter. Anonymous reports are rate limited per
+number like the others, through the intake counter, which keeps a salted hash of the number
+and points to no complaint.
 """
 
 from __future__ import annotations
@@ -78,6 +81,8 @@ TEXT_MAX = 1600
 STATUS_REPLY_MAX = 300
 HELP_REPLY_MAX = 320
 ADDRESS_MAX = 300
+# A gateway's time of receipt before this is a broken clock (or a probe), not an SMS.
+RECEIVED_EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 # The first words of an SMS are separated by spaces or by what people type instead.
 _WORD = re.compile(r"[\s#*:;,.]*([^\s#*:;,.]+)[\s#*:;,.]*(.*)\Z", re.S)
@@ -279,10 +284,11 @@ def sms_receive(
     the help reply — once per ``gateway_id`` (a second delivery gets the first answer).
 
     ``sender`` is a number ``services.phone_normalise`` accepts. ``received_at``: the
-    gateway's time of receipt, the complaint's time (never later than ``now``).
+    gateway's time of receipt, the complaint's time (never later than ``now``; before 2000 is
+    ``Invalid``).
     """
     now = now or timezone.now()
-    at = min(received_at, now) if received_at is not None else now
+    at = _received(received_at, now)
     found = _inbound(gateway_id)
     if found is not None:
         return _outcome(found, duplicate=True)
@@ -298,28 +304,46 @@ def sms_receive(
     return _outcome(inbound, duplicate=False)
 
 
+def _received(received_at: dt.datetime | None, now: dt.datetime) -> dt.datetime:
+    """The complaint's time: the gateway's, bounded to 2000 .. ``now``."""
+    if received_at is None:
+        return now
+    try:
+        if received_at.astimezone(dt.UTC) >= RECEIVED_EARLIEST:
+            return min(received_at, now)
+    except OverflowError:  # beyond datetime's range once in UTC (year 1 or 9999 with an offset)
+        if received_at.year > RECEIVED_EARLIEST.year:
+            return now
+    raise Invalid(
+        _("Kolom received_at harus waktu sejak tahun %(year)s.") % {"year": RECEIVED_EARLIEST.year},
+        field="received_at",
+    )
+
+
 def _inbound(gateway_id: str) -> SmsInbound | None:
     return SmsInbound.objects.select_related("complaint").filter(gateway_id=gateway_id).first()
 
 
 def _handle(*, gateway_id: str, sender: str, text: str, at: dt.datetime) -> SmsInbound:
+    parsed = sms_parse(text)
     # The row goes in first: on PostgreSQL a concurrent delivery of the same id blocks on the
-    # unique index here, before it files anything, and fails once this one commits.
+    # unique index here, before it files anything, and fails once this one commits. An
+    # anonymous report is kept without its number whatever becomes of it (filed, refused, or
+    # answered with the help reply); the number travels on in ``sender`` to the reply only.
     inbound = SmsInbound.objects.create(
         gateway_id=gateway_id,
-        sender=sender,
+        sender="" if parsed.anonymous else sender,
         text=text,
         received_at=at,
         result=SmsInbound.Result.HELP,
     )
     categories = list(selectors.categories_active())
-    parsed = sms_parse(text)
     if parsed.kind == "report":
-        _report(inbound, parsed, categories, at)
+        _report(inbound, parsed, categories, at, sender=sender)
     elif parsed.kind == "status":
-        _status(inbound, parsed, categories, at)
+        _status(inbound, parsed, categories, at, sender=sender)
     else:
-        _help(inbound, categories, at)
+        _help(inbound, categories, at, sender=sender)
     inbound.save(update_fields=["sender", "result", "complaint", "reply"])
     return inbound
 
@@ -329,8 +353,10 @@ def _help(
     categories: list[Category],
     at: dt.datetime,
     *,
+    sender: str,
     reason: str = "",
     unit: OrgUnit | None = None,
+    redact: bool = False,
 ) -> None:
     inbound.result = SmsInbound.Result.HELP
     inbound.reply = help_text(categories, reason)
@@ -338,16 +364,22 @@ def _help(
         unit = categories[0].unit
     _reply(
         unit=unit,
-        sender=inbound.sender,
+        sender=sender,
         body=inbound.reply,
         kind="sms_help",
         gateway_id=inbound.gateway_id,
         now=at,
+        redact=redact,
     )
 
 
 def _report(
-    inbound: SmsInbound, parsed: Parsed, categories: list[Category], at: dt.datetime
+    inbound: SmsInbound,
+    parsed: Parsed,
+    categories: list[Category],
+    at: dt.datetime,
+    *,
+    sender: str,
 ) -> None:
     category, by_code = category_match(parsed.code, categories)
     if category is not None:
@@ -357,7 +389,7 @@ def _report(
         description = parsed.whole
         if category is None or len(description) < REPORT_MIN:
             reason = _("Kode kategori tidak dikenal.") if parsed.code else _("Uraian belum ada.")
-            _help(inbound, categories, at, reason=reason)
+            _help(inbound, categories, at, sender=sender, reason=reason, redact=parsed.anonymous)
             return
     address = place_find(description)
     desa = _routing_kelurahan()
@@ -372,18 +404,27 @@ def _report(
             description=description,
             address=address,
             kelurahan=kelurahan,
-            reporter_phone="" if parsed.anonymous else inbound.sender,
+            reporter_phone="" if parsed.anonymous else sender,
             anonymous=parsed.anonymous,
-            reply_to=inbound.sender if parsed.anonymous else "",
+            reply_to=sender if parsed.anonymous else "",
             source_ref=inbound.gateway_id,
-            # A flood from one number is limited like the web form; an anonymous sender is
-            # not counted (the count would tie the reports to the number).
-            client="" if parsed.anonymous else f"sms|{inbound.sender}",
+            # A flood from one number is limited like the web form, anonymous or not. The
+            # counter keeps only a salted hash of its client and no complaint points to it, so
+            # counting an anonymous number does not tie the report to it.
+            client=f"sms-anon|{sender}" if parsed.anonymous else f"sms|{sender}",
             now=at,
         )
     except (Invalid, TooMany) as exc:
         # Too short, too many, or a text the service cannot keep: the sender learns why.
-        _help(inbound, categories, at, reason=exc.message, unit=category.unit)
+        _help(
+            inbound,
+            categories,
+            at,
+            sender=sender,
+            reason=exc.message,
+            unit=category.unit,
+            redact=parsed.anonymous,
+        )
         return
     inbound.result = SmsInbound.Result.COMPLAINT
     inbound.complaint = complaint
@@ -398,12 +439,15 @@ def _report(
         else _("Pengaduan Anda diterima dengan nomor %(tracking)s.")
         % {"tracking": complaint.tracking}
     )
-    if parsed.anonymous:
-        inbound.sender = ""  # the number stays in the outbox only, blanked once sent
 
 
 def _status(
-    inbound: SmsInbound, parsed: Parsed, categories: list[Category], at: dt.datetime
+    inbound: SmsInbound,
+    parsed: Parsed,
+    categories: list[Category],
+    at: dt.datetime,
+    *,
+    sender: str,
 ) -> None:
     tracking = services.tracking_normalise(parsed.rest)
     complaint = (
@@ -418,17 +462,16 @@ def _status(
             }
         else:
             reason = _("Tulis nomor pelacakan setelah CEK.")
-        _help(inbound, categories, at, reason=reason)
+        _help(inbound, categories, at, sender=sender, reason=reason)
         return
     try:
         status = selectors.complaint_public_status(complaint.tracking)
     except NotFound:  # pragma: no cover - the complaint was just read
-        _help(inbound, categories, at)
+        _help(inbound, categories, at, sender=sender)
         return
     inbound.result = SmsInbound.Result.STATUS
     inbound.complaint = complaint
     inbound.reply = status_text(status, complaint.unit.zone())
-    sender = inbound.sender
     if complaint.anonymous:
         inbound.sender = ""  # whoever asks about an anonymous complaint is likely its reporter
     _reply(
@@ -516,15 +559,15 @@ def sms_fields(data: dict[str, Any]) -> dict[str, Any]:
     if received_raw:
         try:
             received_at = parse_datetime(received_raw)
-        except ValueError:
+            if received_at is not None and timezone.is_naive(received_at):
+                received_at = timezone.make_aware(received_at)
+        except (ValueError, OverflowError):
             received_at = None
         if received_at is None:
             raise BadField(
                 _("Kolom received_at harus waktu ISO 8601, misalnya 2025-03-01T08:30:00+07:00."),
                 "received_at",
             )
-        if timezone.is_naive(received_at):
-            received_at = timezone.make_aware(received_at)
     return {"gateway_id": gateway_id, "sender": sender, "text": text, "received_at": received_at}
 
 

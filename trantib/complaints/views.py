@@ -20,7 +20,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -41,6 +41,9 @@ from .selectors import Reporter
 from .templatetags.complaints import days_left_text
 
 PAGE_SIZE = 25
+# A filter value holding one of these is no filter anyone typed (PostgreSQL refuses NUL in a
+# query outright): it is ignored, as an unknown status or category is.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # The session key that carries the tracking number from the public form to its thank-you page.
 FILED_KEY = "complaint_filed"
 
@@ -69,6 +72,19 @@ def _complaint_or_404(request: HttpRequest, complaint_id: int) -> Complaint:
 
 def _client(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def _filter_params(request: HttpRequest) -> QueryDict:
+    """The query string without the values that hold a control character."""
+    clean = QueryDict(mutable=True)
+    for key, values in request.GET.lists():
+        if not _CONTROL.search(key):
+            clean.setlist(key, [v for v in values if not _CONTROL.search(v)])
+    return clean
+
+
+def _unit_param(request: HttpRequest) -> str:
+    return _filter_params(request).get("unit", "")[:30]
 
 
 # -- the public report form ---------------------------------------------------------------
@@ -166,7 +182,7 @@ def _person(request: HttpRequest) -> Person | None:
 
 def _filtered(request: HttpRequest) -> tuple[ComplaintFilterForm, Any]:
     categories = [(c.code, c.name) for c in selectors.categories_active()]
-    form = ComplaintFilterForm(request.GET, categories=categories)
+    form = ComplaintFilterForm(_filter_params(request), categories=categories)
     # The working days need the case's SOP version: fetched with the row, not once per row.
     complaints = selectors.complaint_list_for_user(request.user, **form.filters()).select_related(
         "case__sop_version"
@@ -386,7 +402,7 @@ def complaint_duplicate(request: HttpRequest, complaint_id: int) -> HttpResponse
 @login_required
 def complaint_map(request: HttpRequest) -> HttpResponse:
     units = list(units_for_user(request.user).order_by("code"))
-    chosen = request.GET.get("unit", "")
+    chosen = _unit_param(request)
     if chosen not in {u.code for u in units}:
         chosen = ""
     geojson = reverse("complaints:map_geojson") + (f"?unit={chosen}" if chosen else "")
@@ -396,9 +412,7 @@ def complaint_map(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def complaint_map_geojson(request: HttpRequest) -> JsonResponse:
-    features = selectors.complaint_map_points_for_user(
-        request.user, unit=request.GET.get("unit", "")[:30]
-    )
+    features = selectors.complaint_map_points_for_user(request.user, unit=_unit_param(request))
     for feature in features:
         props: dict[str, Any] = feature["properties"]  # type: ignore[assignment]
         props["url"] = reverse("complaints:detail", kwargs={"complaint_id": props["id"]})

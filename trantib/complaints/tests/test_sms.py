@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 from django.db import connection, connections, transaction
 from django.test import Client
+from django.utils import timezone
 
 from trantib.cases.models import Task
 from trantib.complaints import sms
-from trantib.complaints.models import Category, Complaint, SmsInbound
+from trantib.complaints.models import Category, Complaint, IntakeCounter, SmsInbound
 from trantib.outbox.models import OutboxMessage
 
 URL = "/sms/masuk/"
@@ -201,6 +202,33 @@ def test_an_anonymous_report_keeps_no_number_and_still_gets_the_receipt(complain
     assert not SmsInbound.objects.filter(sender=NUMBER).exists()
 
 
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("LAPOR ANONIM pkl ab", "Uraian pengaduan terlalu pendek"),  # refused by the service
+        ("LAPOR ANONIM xyz", "tidak dikenal"),  # no such code, too short for lainnya
+        ("LAPOR ANONIM", "Uraian belum ada"),
+    ],
+)
+def test_an_anonymous_report_that_gets_the_help_reply_keeps_no_number_either(
+    complaint_categories, text, reason
+):
+    answer = _sms(text)
+    assert answer["status"] == "help" and reason in answer["reply"]
+    inbound = SmsInbound.objects.get()
+    assert inbound.sender == "" and inbound.text == text
+    (message,) = _outbox("sms_help")
+    assert message.recipient == NUMBER and message.redact_after_send
+    assert not Complaint.objects.exists()
+
+
+def test_a_help_reply_to_a_named_sender_keeps_the_number(complaint_categories):
+    _sms("LAPOR pkl ab")
+    assert SmsInbound.objects.get().sender == NUMBER
+    (message,) = _outbox("sms_help")
+    assert message.recipient == NUMBER and not message.redact_after_send
+
+
 def test_cek_replies_with_the_public_status_in_one_short_sms(complaint_categories):
     filed = _sms("LAPOR bangunan Gudang baru tanpa papan PBG di tepi jalan Desa Gempolan")
     spaced = filed["tracking"].lower().replace("-", " ")
@@ -244,6 +272,27 @@ def test_a_json_body_with_a_numeric_id_and_received_at_is_taken(complaint_catego
     assert complaint.source_ref == "918273" and complaint.reporter_phone == NUMBER
     assert complaint.received_at.isoformat() == "2025-03-01T14:15:00+00:00"
     assert complaint.case.opened_at == complaint.received_at
+
+
+@pytest.mark.parametrize(
+    "received_at",
+    ["0001-01-01T00:00:00", "0001-01-01T00:00:00+14:00", "1900-01-01T00:00:00", "1999-12-31"],
+)
+@pytest.mark.parametrize("as_json", [False, True], ids=["form", "json"])
+def test_a_received_at_before_2000_is_a_400_naming_it(complaint_categories, received_at, as_json):
+    body = {"id": "gw-1", "from": SENDER, "text": "CEK X", "received_at": received_at}
+    response = _post(body, as_json=as_json)
+    assert response.status_code == 400, response.content
+    assert response.json()["field"] == "received_at"
+    assert not SmsInbound.objects.exists() and not OutboxMessage.objects.exists()
+
+
+@pytest.mark.parametrize("received_at", ["2999-01-01T00:00:00", "9999-12-31T23:59:59-14:00"])
+def test_a_received_at_in_the_future_is_now(complaint_categories, received_at):
+    before = timezone.now()
+    _sms("LAPOR pkl Lapak pedagang menutup trotoar depan Pasar Kerjo", received_at=received_at)
+    complaint = Complaint.objects.get()
+    assert before <= complaint.received_at <= timezone.now()
 
 
 # -- the secret -------------------------------------------------------------------------
@@ -413,15 +462,22 @@ def test_a_body_larger_than_django_accepts_is_a_400_not_a_500(complaint_categori
     assert response.status_code == 400 and response.json()["field"] == "body"
 
 
-def test_a_flood_from_one_number_is_limited_but_anonymous_reports_are_not_counted(
-    complaint_categories, settings
-):
+def test_a_flood_from_one_number_is_limited_anonymous_or_not(complaint_categories, settings):
     settings.TRANTIB_PUBLIC_RATE_LIMIT = 2
     text = "LAPOR pkl Lapak pedagang menutup trotoar depan Pasar Kerjo"
     assert [_sms(text, gateway_id=f"f-{i}")["status"] for i in range(2)] == ["complaint"] * 2
     third = _sms(text, gateway_id="f-3")
     assert third["status"] == "help" and "Terlalu banyak" in third["reply"]
     assert _sms(text, gateway_id="f-4", sender="081399887766")["status"] == "complaint"
+    # Anonymous reports from one number are counted too (apart from its named ones).
     anonymous = "LAPOR ANONIM pkl Lapak pedagang menutup trotoar depan Pasar Kerjo"
-    assert _sms(anonymous, gateway_id="f-5")["status"] == "complaint"
-    assert Complaint.objects.count() == 4
+    assert [_sms(anonymous, gateway_id=f"a-{i}")["status"] for i in range(2)] == ["complaint"] * 2
+    refused = _sms(anonymous, gateway_id="a-3")
+    assert refused["status"] == "help" and "Terlalu banyak" in refused["reply"]
+    assert SmsInbound.objects.get(gateway_id="a-3").sender == ""
+    (message,) = OutboxMessage.objects.filter(kind="sms_help", ref="sms:a-3")
+    assert message.recipient == NUMBER and message.redact_after_send
+    assert Complaint.objects.count() == 5 and Complaint.objects.filter(anonymous=True).count() == 2
+    # The count holds no number and no complaint points to it.
+    assert not IntakeCounter.objects.filter(key__contains="8122900").exists()
+    assert not [f.name for f in Complaint._meta.get_fields() if "client" in f.name]

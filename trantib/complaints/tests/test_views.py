@@ -20,7 +20,7 @@ from django.urls import reverse
 from trantib.cases import services as case_services
 from trantib.cases.models import Attachment, CaseStatus, Task, TaskStatus
 from trantib.complaints import services
-from trantib.complaints.models import Category, Complaint
+from trantib.complaints.models import Category, Complaint, IntakeCounter
 from trantib.complaints.templatetags.complaints import days_left_text
 
 pytestmark = pytest.mark.django_db
@@ -111,7 +111,9 @@ def test_the_public_form_files_a_complaint_routed_to_kerjo_with_its_photo(
     complaint = Complaint.objects.get()
     assert complaint.unit.code == "KRJ"
     assert complaint.channel == "web"
-    assert complaint.client_hash  # the rate limit counts this client
+    # The rate limit counts the client's address, in a counter no complaint points to.
+    counter = IntakeCounter.objects.get()
+    assert (counter.key, counter.count) == (services.client_hash("127.0.0.1"), 1)
     assert complaint.reporter_phone == PHONE_STORED
     assert complaint.case.status == CaseStatus.OPEN and complaint.case.unit.code == "KRJ"
     photos = Attachment.objects.filter(case=complaint.case)
@@ -434,7 +436,7 @@ def test_the_staf_records_a_phone_complaint_and_lands_on_its_page(
     assert response["Location"] == reverse("complaints:detail", args=[complaint.pk])
     assert complaint.channel == "phone"
     assert complaint.taken_by == demo_org.person("staf.krj")
-    assert complaint.client_hash == ""  # the counter is not rate-limited
+    assert not IntakeCounter.objects.exists()  # the counter is not rate-limited
     html = html_of(client.get(response["Location"]))
     assert f"Pengaduan {complaint.tracking} dicatat" in html
 
@@ -545,6 +547,24 @@ def test_the_map_data_has_the_open_complaints_and_no_reporter(
     for secret in SECRETS:
         assert secret.encode() not in response.content
     assert client.get(reverse("complaints:map_geojson"), {"unit": "CPD"}).json()["features"] == []
+
+
+@pytest.mark.parametrize("bad", ["\x00", "KRJ\x00", "\x01", "\x7f"])
+def test_a_filter_with_a_control_character_is_ignored_never_a_500(
+    demo_org, complaint_categories: dict[str, Category], bad: str
+) -> None:
+    # PostgreSQL refuses a NUL in any query: the value must not get that far.
+    file_complaint(complaint_categories)
+    client = client_for(demo_org, "staf.krj")
+    client.raise_request_exception = True
+    features = client.get(reverse("complaints:map_geojson"), {"unit": bad}).json()["features"]
+    assert len(features) == 1  # the filter is dropped: all of the officer's complaints
+    assert client.get(reverse("complaints:map"), {"unit": bad}).status_code == 200
+    for name in ("unit", "q", "status", "category"):
+        page = client.get(reverse("complaints:list"), {name: bad})
+        assert page.status_code == 200 and len(page.context["rows"]) == 1
+        export = client.get(reverse("complaints:export"), {name: bad})
+        assert export.status_code == 200 and len(csv_rows(export)) == 2
 
 
 # -- the case page and the working-days text ------------------------------------------------
