@@ -52,6 +52,7 @@ class EventType(models.TextChoices):
     LINKED_CASES_OPENED = "linked_opened", _("Kasus terkait dibuka")
     LINKED_CASES_CLOSED = "linked_closed", _("Kasus terkait selesai")
     ATTACHMENT_ADDED = "attachment_added", _("Lampiran ditambahkan")
+    REPORTER_INFORMED = "reporter_informed", _("Pelapor diberi tahu")  # outside a step
 
 
 class CaseCounter(models.Model):

@@ -68,6 +68,32 @@ class Category(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.unit.code})"
 
+    def clean(self) -> None:
+        """The SOP must exist and end by recording the answer to the reporter (its channel and
+        text): that is what makes informing the reporter a closing condition."""
+        from django.core.exceptions import ValidationError
+
+        from trantib.engine.spec import StepKind
+        from trantib.sops import registry
+
+        try:
+            spec = registry.get(self.sop_code)
+        except KeyError:
+            raise ValidationError(
+                {"sop_code": _("SOP %(code)s tidak ada di pustaka.") % {"code": self.sop_code}}
+            ) from None
+        ends = [s for s in spec.steps if s.kind is StepKind.END]
+        if not any({"saluran", "isi"} <= {f.name for f in s.records} for s in ends):
+            raise ValidationError(
+                {
+                    "sop_code": _(
+                        "Langkah akhir SOP %(code)s tidak mencatat pemberitahuan kepada pelapor "
+                        "(isian “saluran” dan “isi”), jadi tidak dapat dipakai untuk pengaduan."
+                    )
+                    % {"code": self.sop_code}
+                }
+            )
+
 
 class RoutingRule(models.Model):
     """Which unit handles a complaint: the first rule (lowest priority number) whose every

@@ -34,7 +34,9 @@ from django.utils.translation import gettext as _
 from trantib.accounts.models import OrgUnit, Person
 from trantib.accounts.selectors import person_holds_role
 from trantib.cases import services as case_services
-from trantib.cases.models import Case, CaseStatus, Task
+from trantib.cases.audit import audit_record
+from trantib.cases.models import Case, CaseStatus, EventType, Task
+from trantib.cases.services.attachments import files_kept_on_success
 from trantib.cases.services.flow import case_lock
 from trantib.cases.services.roles import spec_in_force
 from trantib.core.errors import Conflict, Invalid, NotAllowed, TooMany
@@ -267,6 +269,7 @@ Photos = Sequence[tuple[str, IO[bytes]]]
 
 
 @transaction.atomic
+@files_kept_on_success()
 def complaint_file(
     *,
     channel: str,
@@ -369,28 +372,18 @@ def complaint_file(
         data["lokasi"] = location
     subject = _subject(category, description, kelurahan)
     uploads = {"": list(photos)} if photos else None
-    case: Case
-    if actor is not None and _holds_start_role(actor, unit, category.sop_code):
-        case = case_services.case_start(
-            sop_code=category.sop_code,
-            unit=unit,
-            actor=actor,
-            subject=subject,
-            data=data,
-            uploads=uploads,
-            now=now,
-        )
-    else:
-        # A public channel, or an officer of another unit passing a complaint on: nobody in
-        # the handling unit did the report step.
-        case = case_services.case_start_for_citizen(
-            sop_code=category.sop_code,
-            unit=unit,
-            subject=subject,
-            data=data,
-            uploads=uploads,
-            now=now,
-        )
+    # An officer of the handling unit did the report step; a public channel, or an officer of
+    # another unit passing a complaint on: nobody in the handling unit did.
+    performer = actor if actor is not None and _holds_start_role(actor, unit, category) else None
+    case = case_services.case_start_for_intake(
+        sop_code=category.sop_code,
+        unit=unit,
+        actor=performer,
+        subject=subject,
+        data=data,
+        uploads=uploads,
+        now=now,
+    )
     complaint = Complaint.objects.create(
         unit=unit,
         case=case,
@@ -436,8 +429,8 @@ def _holds_intake_role_anywhere(person: Person) -> bool:
     return assignments_active(person).filter(position__code__in=INTAKE_ROLES).exists()
 
 
-def _holds_start_role(person: Person, unit: OrgUnit, sop_code: str) -> bool:
-    spec = spec_in_force(sop_code)
+def _holds_start_role(person: Person, unit: OrgUnit, category: Category) -> bool:
+    spec = spec_in_force(category.sop_code)
     role = case_services.acting_role(spec, spec.start)
     return person_holds_role(person, unit, role)
 
@@ -519,7 +512,31 @@ def complaint_mark_duplicate(
     return complaint
 
 
+_TRACKING_IN_TEXT = re.compile(rf"\b[{TRACKING_ALPHABET}]{{4}}[-\s]?[{TRACKING_ALPHABET}]{{4}}\b")
+
+
+def untracked(text: str, *numbers: str) -> str:
+    """``text`` with tracking numbers taken out: the given ones in any spelling, any other in
+    the printed form (``K7QM-4RTZ``). A tracking number opens its reporter's status page, so
+    it never travels to another reporter."""
+    for number in numbers:
+        raw = number.replace("-", "")
+        text = re.sub(rf"{raw[:4]}[-\s]?{raw[4:]}", "[nomor pelacakan]", text, flags=re.I)
+    return _TRACKING_IN_TEXT.sub(
+        lambda m: "[nomor pelacakan]" if "-" in m.group(0) else m.group(0), text
+    )
+
+
 def _answer_duplicate(duplicate: Complaint, original: Complaint, now: dt.datetime) -> None:
+    """Tell a duplicate's reporter the original's outcome (recorded on the duplicate's case).
+    A confidential original's answer was written to that reporter alone: the other reporter
+    hears only that the problem was handled."""
+    if original.confidential:
+        outcome = _("pengaduan itu telah selesai ditindaklanjuti oleh %(unit)s.") % {
+            "unit": original.unit.name
+        }
+    else:
+        outcome = untracked(original.answer_text, original.tracking, duplicate.tracking)
     body = _(
         "Pengaduan %(tracking)s sama dengan pengaduan %(original)s yang telah ditangani. "
         "Hasilnya: %(answer)s"
@@ -527,21 +544,47 @@ def _answer_duplicate(duplicate: Complaint, original: Complaint, now: dt.datetim
         "tracking": duplicate.tracking,
         # The case number, not the tracking number: that one opens the other reporter's page.
         "original": original.case.number,
-        "answer": original.answer_text,
+        "answer": outcome,
     }
-    sent = _send(duplicate, body=body, kind="complaint_answer", now=now)
+    message = _send(duplicate, body=body, kind="complaint_answer", now=now)
     duplicate.answered_at = now
     duplicate.answer_channel = (
         # The SOP's own choice values (stored, never translated).
         ("SMS" if duplicate.reporter_phone and sms_number(duplicate.reporter_phone) else "E-mail")
-        if sent
+        if message
         else NO_CONTACT
     )
     duplicate.answer_text = body
     duplicate.save(update_fields=["answered_at", "answer_channel", "answer_text"])
+    case = case_lock(duplicate.case_id)
+    audit_record(
+        case=case,
+        type=EventType.REPORTER_INFORMED,
+        actor=None,
+        at=now,
+        data={
+            "channel": duplicate.answer_channel,
+            "message": message,
+            "original": original.case.number,
+            "text": body,
+        },
+    )
+    case.save(update_fields=["event_seq", "event_hash"])
 
 
 # -- the closing condition ---------------------------------------------------------------------
+
+
+def complaint_sop_guard(spec: SOPSpec) -> str | None:
+    """The generic case start refuses an SOP that complaint categories use: such a case is
+    opened by ``complaint_file`` only, or it would have no complaint — no tracking number, no
+    routing, no answer to the reporter."""
+    if not Category.objects.filter(sop_code=spec.code, active=True).exists():
+        return None
+    return _(
+        "SOP %(code)s dijalankan dari pengaduan: catat laporan warga di Pengaduan › Catat "
+        "pengaduan (/pengaduan/baru/), bukan dari Mulai kasus."
+    ) % {"code": spec.code}
 
 
 class ReporterAnswerHook:
@@ -585,10 +628,11 @@ class ReporterAnswerHook:
                 )
             data["saluran"] = channel
             if channel == NO_CONTACT and not str(data.get("isi") or "").strip():
+                # No tracking number here: this text is forwarded to duplicates' reporters.
                 data["isi"] = _(
-                    "Pelapor anonim tanpa kontak: hasil penanganan dapat dilihat dengan nomor "
-                    "pelacakan %(tracking)s."
-                ) % {"tracking": complaint.tracking}
+                    "Pelapor anonim tanpa kontak: hasil penanganan dapat dilihat di halaman "
+                    "status dengan nomor pelacakan pengaduan."
+                )
         elif channel == NO_CONTACT:
             raise Invalid(
                 _(

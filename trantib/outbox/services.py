@@ -311,6 +311,8 @@ def _claim(
             if interrupted and message.attempts >= max_attempts:
                 message.status = Status.DEAD
                 message.lease_until = None
+                if message.redact_after_send:
+                    message.recipient = ""
                 message.last_error = _error_text(
                     message.attempts,
                     message.gateway,
@@ -331,7 +333,7 @@ def _claim(
             message.lease_until = now + dt.timedelta(seconds=lease)
             message.gateway = names.get(message.channel, "")[:200]
             claimed.append(message)
-        fields = ["status", "attempts", "lease_until", "last_error", "gateway"]
+        fields = ["status", "attempts", "lease_until", "last_error", "gateway", "recipient"]
         OutboxMessage.objects.bulk_update([*claimed, *exhausted], fields)
     for message in exhausted:
         logger.warning("outbox message %s dead: worker stopped on its last attempt", message.pk)
@@ -373,6 +375,9 @@ def _record_failure(
     }
     if dead:
         changes["status"] = Status.DEAD
+        if message.redact_after_send:
+            # Nobody will send it: the number of an anonymous reporter is not kept for it.
+            changes["recipient"] = ""
     else:
         changes["status"] = Status.PENDING
         changes["next_attempt_at"] = at + backoff_delay(message.attempts)
@@ -405,6 +410,14 @@ def outbox_retry(*, message: OutboxMessage, actor_user: UserLike | None = None) 
     error stays for the record). Only dead messages: a pending or sending one is on its way,
     a sent one must not be sent again."""
     locked = OutboxMessage.objects.select_for_update().get(pk=message.pk)
+    if locked.status == Status.DEAD and not locked.recipient:
+        raise Conflict(
+            _(
+                "Penerima pesan ini tidak disimpan (pelapor anonim): "
+                "pesan tidak dapat dikirim ulang."
+            ),
+            field="recipient",
+        )
     if locked.status != Status.DEAD:
         raise Conflict(
             _("Hanya pesan yang gagal yang dapat dikirim ulang; pesan ini berstatus %(status)s.")

@@ -25,7 +25,7 @@ from trantib.cases import services
 from trantib.cases.models import Task
 from trantib.complaints.services import complaint_file
 
-from .support import PGD_DATA, PNG, PUR_DATA
+from .support import PNG, PUR_DATA
 
 POSITIVE_ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "422", "429"]
 
@@ -62,14 +62,11 @@ def same_connection():
 
 @pytest.fixture
 def token(demo_org, complaint_categories, same_connection):
-    """The Kasi Trantib of Cipondoh, with cases of two SOPs, live tasks, an attachment, and a
-    confidential complaint of Cipondoh's category (the demo categories let generated
-    complaints be filed: the document's example files one)."""
+    """The Kasi Trantib of Cipondoh, with cases of two SOPs (PUR, and PGD through a
+    confidential complaint of Cipondoh's category), live tasks, an attachment. The demo
+    categories let generated complaints be filed: the document's example files one."""
     unit = demo_org.unit("CPD")
     kasi = demo_org.person("kasi.cpd")
-    services.case_start(
-        sop_code="PGD", unit=unit, actor=demo_org.person("staf.cpd"), subject="Lapak", data=PGD_DATA
-    )
     pur = services.case_start(
         sop_code="PUR", unit=unit, actor=demo_org.person("camat.cpd"), subject="Demo", data=PUR_DATA
     )

@@ -15,9 +15,9 @@ persisting an engine outcome), ``roles`` who performs, starts and supervises wha
 """
 
 from .attachments import attachment_add
-from .cases import case_cancel, case_start, case_start_for_citizen
+from .cases import case_cancel, case_start, case_start_for_intake
 from .deadlines import SweepResult, deadlines_sweep, task_mark_overdue, wait_fire
-from .hooks import StepHook, step_hook_register
+from .hooks import StartGuard, StepHook, start_guard_register, start_refusal, step_hook_register
 from .notifications import notifications_mark_read
 from .roles import (
     acting_role,
@@ -31,6 +31,7 @@ from .roles import (
 from .steps import task_claim, task_complete, task_reassign
 
 __all__ = [
+    "StartGuard",
     "StepHook",
     "SweepResult",
     "acting_role",
@@ -38,12 +39,14 @@ __all__ = [
     "case_cancel",
     "case_spec",
     "case_start",
-    "case_start_for_citizen",
+    "case_start_for_intake",
     "deadlines_sweep",
     "entries_startable",
     "notifications_mark_read",
     "sop_internal_roles",
     "sop_version_for",
+    "start_guard_register",
+    "start_refusal",
     "step_hook_register",
     "supervises",
     "supervisors_of",

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import mimetypes
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import IO
 
 from django.conf import settings
@@ -108,6 +110,9 @@ def attachment_add(
         uploaded_at=now,
     )
     attachment.file.save(clean_name, ContentFile(body), save=False)
+    written = _written.get()
+    if written is not None:
+        written.append(attachment.file.name)
     attachment.save()
     audit_record(
         case=case,
@@ -125,6 +130,31 @@ def attachment_add(
     )
     case.save(update_fields=["event_seq", "event_hash"])
     return attachment
+
+
+# The files stored inside ``files_kept_on_success()`` blocks, innermost block's list.
+_written: ContextVar[list[str] | None] = ContextVar("trantib_files_written", default=None)
+
+
+@contextmanager
+def files_kept_on_success() -> Iterator[None]:
+    """Files are written to storage as soon as their attachment row is made, but the rows may
+    still roll back (a refused completion, a refused complaint): files stored inside this
+    block are deleted again when the block raises, so a refusal keeps nothing on disk."""
+    written: list[str] = []
+    token = _written.set(written)
+    try:
+        yield
+    except BaseException:
+        storage = Attachment.file.field.storage
+        for name in written:
+            storage.delete(name)
+        raise
+    finally:
+        _written.reset(token)
+        outer = _written.get()
+        if outer is not None:
+            outer.extend(written)  # an enclosing block may still fail
 
 
 def _refuse_if_not_working_on(actor: Person, case: Case, task: Task | None) -> None:

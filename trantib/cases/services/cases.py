@@ -22,8 +22,9 @@ from ..models import (
     Task,
     TaskStatus,
 )
-from .attachments import Uploads, uploads_store
+from .attachments import Uploads, files_kept_on_success, uploads_store
 from .flow import case_create, case_lock
+from .hooks import start_refusal
 from .roles import acting_role, entry_step, spec_in_force
 from .steps import complete_locked
 
@@ -56,35 +57,40 @@ def case_start(
         entry=entry,
         uploads=uploads,
         now=now or timezone.now(),
+        guarded=True,
     )
 
 
 @transaction.atomic
-def case_start_for_citizen(
+def case_start_for_intake(
     *,
     sop_code: str,
     unit: OrgUnit,
     subject: str,
+    actor: Person | None = None,
     data: Mapping[str, Any] | None = None,
     uploads: Uploads | None = None,
     now: dt.datetime | None = None,
 ) -> Case:
-    """Start a case whose first step a citizen did through a public channel (the web form, an
-    SMS, Open311): nobody in the unit performed it, so no position is checked and the step and
-    its events have no actor. Only the complaint service calls this, after its own checks."""
+    """Start a case of an SOP that only its intake service starts (the complaint SOP: see
+    ``hooks.start_guard_register``). ``actor`` None: a citizen did the first step through a
+    public channel (the web form, an SMS, Open311), so no position is checked and the step
+    and its events have no actor. Only the complaint service calls this, after its checks."""
     return _start(
         sop_code=sop_code,
         unit=unit,
-        actor=None,
+        actor=actor,
         subject=subject,
         data=data,
         requirements=(),
         entry="",
         uploads=uploads,
         now=now or timezone.now(),
+        guarded=False,
     )
 
 
+@files_kept_on_success()
 def _start(
     *,
     sop_code: str,
@@ -96,6 +102,7 @@ def _start(
     entry: str,
     uploads: Uploads | None,
     now: dt.datetime,
+    guarded: bool,
 ) -> Case:
     subject = (subject or "").strip()
     if not subject:
@@ -105,6 +112,9 @@ def _start(
     if "\x00" in subject:
         raise Invalid(_("Perihal kasus berisi karakter kendali (NUL)."), field="subject")
     spec = spec_in_force(sop_code)
+    refusal = start_refusal(spec) if guarded else None
+    if refusal:
+        raise Invalid(refusal, field="sop")
     first_step = entry_step(spec, entry)
     role = acting_role(spec, first_step)
     if actor is not None and not person_holds_role(actor, unit, role):

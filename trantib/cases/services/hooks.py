@@ -6,11 +6,16 @@ in its ``AppConfig.ready()``; ``task_complete`` calls every hook inside its tran
 the case locked — ``prepare`` before the engine checks the data (it may fill fields or refuse
 with ``Invalid``), ``completed`` after the step was persisted (it may write rows of its own,
 e.g. an outbox message, in the same transaction).
+
+A **start guard** keeps an SOP from being started by hand: the complaint SOP is started only by
+the complaint service (which gives the case its complaint, tracking number and routing), so the
+generic start refuses it with the guard's message and the start page does not offer it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from trantib.engine.spec import SOPSpec, Step
@@ -57,3 +62,21 @@ def step_hook_register(hook: StepHook) -> None:
 
 def step_hooks() -> tuple[StepHook, ...]:
     return tuple(_HOOKS)
+
+
+# A guard answers the refusal message for an SOP that may not be started by hand, else None.
+StartGuard = Callable[[SOPSpec], "str | None"]
+_GUARDS: list[StartGuard] = []
+
+
+def start_guard_register(guard: StartGuard) -> None:
+    if guard not in _GUARDS:
+        _GUARDS.append(guard)
+
+
+def start_refusal(spec: SOPSpec) -> str | None:
+    for guard in _GUARDS:
+        message = guard(spec)
+        if message:
+            return message
+    return None

@@ -116,10 +116,14 @@ def entries_startable(person: Person, unit: OrgUnit) -> list[tuple[SOPSpec, Step
     every role of the SOP and the person holds the position that performs the entry step."""
     codes = set(Position.objects.filter(unit=unit).values_list("code", flat=True))
     held = set(assignments_holding_person(person, unit).values_list("position__code", flat=True))
+    from .hooks import start_refusal
+
     return [
         (spec, step)
         for spec in registry.current()
-        if spec.status == "published" and sop_internal_roles(spec) <= codes
+        if spec.status == "published"
+        and sop_internal_roles(spec) <= codes
+        and not start_refusal(spec)
         for step in runtime.entries(spec)
         if acting_role(spec, step) in held
     ]

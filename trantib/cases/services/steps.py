@@ -28,7 +28,7 @@ from ..models import (
     TaskKind,
     TaskStatus,
 )
-from .attachments import Uploads, uploads_store
+from .attachments import Uploads, files_kept_on_success, uploads_store
 from .flow import case_save, offered_summary, outcome_persist, task_lock, unit_day
 from .hooks import step_hooks
 from .roles import case_spec, supervises
@@ -149,6 +149,7 @@ def task_reassign(
 
 
 @transaction.atomic
+@files_kept_on_success()
 def task_complete(
     *,
     task: Task,

@@ -402,7 +402,8 @@ def test_an_anonymous_report_without_contact_records_the_reason_instead(
     case_services.task_complete(task=_answer_task(complaint), actor=staf, data={})
     done = Task.objects.get(case=complaint.case, step_id="informasi_pelapor")
     assert done.data["saluran"] == services.NO_CONTACT
-    assert complaint.tracking in done.data["isi"] and done.data["waktu"]
+    assert "nomor pelacakan" in done.data["isi"] and done.data["waktu"]
+    assert complaint.tracking not in done.data["isi"]  # the text may travel to duplicates
     complaint.refresh_from_db()
     assert complaint.case.status == CaseStatus.CLOSED
     assert complaint.answer_channel == services.NO_CONTACT
@@ -410,6 +411,7 @@ def test_an_anonymous_report_without_contact_records_the_reason_instead(
 
 
 def test_a_pgd_case_without_a_complaint_is_left_to_the_sop_alone(demo_org: DemoOrg):
+    # No category uses PGD yet (a unit that has not set complaints up): a plain start works.
     staf = demo_org.person("staf.krj")
     case = case_services.case_start(
         sop_code="PGD",
@@ -420,6 +422,45 @@ def test_a_pgd_case_without_a_complaint_is_left_to_the_sop_alone(demo_org: DemoO
     )
     assert case.sop_version.version == 2
     assert not Complaint.objects.filter(case=case).exists()
+    startable = case_services.entries_startable(staf, demo_org.unit("KRJ"))
+    assert "PGD" in {spec.code for spec, _step in startable}
+
+
+def test_once_categories_use_the_complaint_sop_it_starts_only_as_a_complaint(
+    demo_org: DemoOrg, complaint_categories
+):
+    staf = demo_org.person("staf.krj")
+    with pytest.raises(Invalid) as refused:
+        case_services.case_start(
+            sop_code="PGD",
+            unit=demo_org.unit("KRJ"),
+            actor=staf,
+            subject="Laporan lisan di kantor",
+            data={"saluran": "Datang ke kantor", "uraian": "Lapak di bahu jalan desa"},
+        )
+    assert refused.value.field == "sop" and "/pengaduan/baru/" in refused.value.message
+    startable = case_services.entries_startable(staf, demo_org.unit("KRJ"))
+    assert "PGD" not in {spec.code for spec, _step in startable}
+    assert _file(complaint_categories, channel="counter", actor=staf).case.sop_code == "PGD"
+
+
+def test_a_refused_complaint_keeps_no_photo_on_disk(complaint_categories, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    with pytest.raises(Invalid):
+        _file(
+            complaint_categories,
+            reporter_phone="081234567890",
+            reporter_email="x" * 250 + "@example.com",
+            photos=[("warung.png", io.BytesIO(PNG))],
+        )
+    # The e-mail is refused before anything is stored; and a refusal after storing too:
+    with pytest.raises(Invalid):
+        _file(
+            complaint_categories,
+            photos=[("warung.png", io.BytesIO(PNG)), ("bukan.txt", io.BytesIO(b"teks biasa"))],
+        )
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+    assert not Attachment.objects.exists()
 
 
 # -- working days -------------------------------------------------------------------------------
@@ -519,3 +560,72 @@ def test_a_reporter_with_a_landline_is_answered_by_telephone_not_sms(
             task=_answer_task(complaint), actor=staf, data={"saluran": "SMS", "isi": "Selesai."}
         )
     assert refused.value.field == "data.saluran"
+
+
+def test_a_confidential_originals_answer_stays_with_its_reporter(
+    demo_org: DemoOrg, complaint_categories
+):
+    original = _file(complaint_categories, reporter_phone="081111111111", confidential=True)
+    duplicate = _file(
+        complaint_categories, latitude="-7.5905", longitude="111.0515", reporter_phone="0813999888"
+    )
+    staf = demo_org.person("staf.krj")
+    services.complaint_mark_duplicate(complaint=duplicate, original=original, actor=staf)
+    _advance(demo_org, original)
+    private = "Bu Sri (RT 03), warung di sebelah rumah Ibu sudah kami tegur."
+    case_services.task_complete(
+        task=_answer_task(original), actor=staf, data={"saluran": "SMS", "isi": private}
+    )
+    to_duplicate = OutboxMessage.objects.get(kind="complaint_answer", recipient="+62813999888")
+    assert "Bu Sri" not in to_duplicate.body and "selesai ditindaklanjuti" in to_duplicate.body
+    assert "Bu Sri" not in repr(selectors.complaint_public_status(duplicate.tracking))
+    informed = Event.objects.get(case=duplicate.case, type="reporter_informed")
+    assert informed.data["message"] == to_duplicate.pk and informed.data["channel"] == "SMS"
+    assert selectors.complaint_public_status(original.tracking).answer == private
+
+
+def test_a_tracking_number_in_an_answer_is_not_forwarded_to_another_reporter(
+    demo_org: DemoOrg, complaint_categories
+):
+    original = _file(complaint_categories, reporter_phone="081111111111")
+    duplicate = _file(
+        complaint_categories, latitude="-7.5905", longitude="111.0515", reporter_phone="0813999888"
+    )
+    staf = demo_org.person("staf.krj")
+    services.complaint_mark_duplicate(complaint=duplicate, original=original, actor=staf)
+    _advance(demo_org, original)
+    raw = original.tracking.replace("-", " ").lower()
+    text = f"Pengaduan {raw} selesai: lapak dipindahkan. Lihat juga ABCD-EFGH."
+    case_services.task_complete(
+        task=_answer_task(original), actor=staf, data={"saluran": "SMS", "isi": text}
+    )
+    body = OutboxMessage.objects.get(kind="complaint_answer", recipient="+62813999888").body
+    assert raw not in body.lower() and "ABCD-EFGH" not in body
+    assert "lapak dipindahkan" in body and "[nomor pelacakan]" in body
+
+
+def test_a_refused_step_completion_keeps_no_uploaded_file(
+    demo_org: DemoOrg, complaint_categories, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    complaint = _file(complaint_categories)
+    _advance(demo_org, complaint, until="bukti_penyelesaian")
+    task = Task.objects.get(case=complaint.case, step_id="bukti_penyelesaian")
+    with pytest.raises(Invalid):
+        case_services.task_complete(
+            task=task,
+            actor=demo_org.person("kasi.krj"),
+            uploads={"bukti": [("bukti.png", io.BytesIO(PNG))], "tidak_ada": []},
+        )
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+def test_a_category_must_use_an_sop_that_records_the_answer_to_the_reporter(demo_org: DemoOrg):
+    from django.core.exceptions import ValidationError
+
+    unit = demo_org.unit("KRJ")
+    Category(unit=unit, code="ok", name="Pengaduan", sop_code="PGD").full_clean()
+    for code in ("PPW", "NOPE"):
+        with pytest.raises(ValidationError) as refused:
+            Category(unit=unit, code="x", name="Pengaduan", sop_code=code).full_clean()
+        assert "sop_code" in refused.value.message_dict

@@ -172,6 +172,19 @@ def test_a_failing_message_keeps_its_recipient_for_the_retries(sms, use_gateway)
     assert message.status == Status.PENDING and message.recipient == "+6281234567890"
 
 
+def test_an_anonymous_message_given_up_on_keeps_no_recipient_and_cannot_be_retried(
+    sms, use_gateway
+):
+    use_gateway("Refusing")
+    message = sms(now=T0, redact_after_send=True)
+    outbox_deliver(now=at(1))
+    message.refresh_from_db()
+    assert message.status == Status.DEAD and message.recipient == ""
+    with pytest.raises(Conflict) as refused:
+        outbox_retry(message=message)
+    assert refused.value.field == "recipient"
+
+
 def test_a_transient_failure_is_retried_with_backoff_then_dead_lettered(sms, use_gateway):
     use_gateway("Down")  # TRANTIB_OUTBOX_MAX_ATTEMPTS = 3, backoff 30 s (conftest)
     message = sms(now=T0)
