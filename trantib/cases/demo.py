@@ -4,8 +4,9 @@ newcomer who logs in after ``make run`` sees a living system.
 Every case is made through the services, as the officers of the demo organisation, with the
 clock set back (``now=``) so that steps took plausible times and one task is overdue:
 
-- PGD in Kecamatan Kerjo: a complaint just received, one waiting two weeks for the Camat's
-  direction (overdue), one handled to the end;
+- PGD in Kecamatan Kerjo: complaints filed through the complaint service (SMS, counter,
+  phone) — one just received, one waiting two weeks for the Camat's direction (overdue), one
+  handled to the end and its reporter answered by phone;
 - PPW in Satpol PP Kota Tangerang: this week's daily patrols planned (two done), and last
   month's programme whose finding opened a linked enforcement case, now after Surat Teguran I;
 - PPL and PUR in Kecamatan Cipondoh, each waiting at a decision (the PPL after one correction);
@@ -177,34 +178,49 @@ HASYIM_ASHARI = {"lat": -6.1945, "lon": 106.6856, "address": "Jl. KH. Hasyim Ash
 KANTOR_CPD = {"lat": -6.1929, "lon": 106.6889, "address": "Kantor Kecamatan Cipondoh"}
 
 
+def _complaint(
+    channel: str, category: str, story: str, text: str, at: dt.datetime, **kw: Any
+) -> Case:
+    """A PGD case is a complaint's case: filed through the complaint service like a real one
+    (its description starts with the story's key)."""
+    from trantib.complaints.demo import complaint_setup_load
+    from trantib.complaints.models import Category
+    from trantib.complaints.services import complaint_file
+
+    complaint_setup_load()
+    if channel in ("counter", "phone"):
+        kw["actor"] = _person("staf.krj")
+    return complaint_file(
+        channel=channel,
+        category=Category.objects.get(code=category),
+        description=f"{story}. {text}",
+        now=at,
+        **kw,
+    ).case
+
+
 def _pgd_new(now: dt.datetime) -> Case:
-    return _start(
-        "PGD",
-        "KRJ",
-        "staf.krj",
+    return _complaint(
+        "sms",
+        "hiburan",
         PGD_NEW,
+        "Warung karaoke masih buka sampai pukul 02.00 dan mengganggu istirahat warga sekitar.",
         now - 2 * MINUTE,
-        data={
-            "saluran": "SMS",
-            "uraian": "Warga melaporkan warung karaoke yang masih buka sampai pukul 02.00 dan "
-            "mengganggu istirahat warga sekitar.",
-        },
+        kelurahan="Tamansari",
+        reporter_phone="081229007788",
     )
 
 
 def _pgd_waiting(now: dt.datetime) -> Case:
     t = now - 14 * DAY
-    case = _start(
-        "PGD",
-        "KRJ",
-        "staf.krj",
+    case = _complaint(
+        "counter",
+        "pkl",
         PGD_WAITING,
+        "Setiap Kamis lapak pasar tiban menutup jalan desa; kendaraan tidak dapat lewat.",
         t,
-        data={
-            "saluran": "Datang ke kantor",
-            "uraian": "Setiap Kamis lapak pasar tiban menutup jalan desa; kendaraan tidak "
-            "dapat lewat.",
-        },
+        kelurahan="Sumberejo",
+        reporter_name="Sukardi",
     )
     _do(case, "staf_sampaikan", "staf.krj", t + 10 * MINUTE)
     _do(case, "kasi_teruskan", "kasi.krj", t + HOUR)
@@ -213,16 +229,15 @@ def _pgd_waiting(now: dt.datetime) -> Case:
 
 def _pgd_closed(now: dt.datetime) -> Case:
     t = now - 10 * DAY
-    case = _start(
-        "PGD",
-        "KRJ",
-        "staf.krj",
+    case = _complaint(
+        "phone",
+        "kebisingan",
         PGD_CLOSED,
+        "Hajatan memutar musik keras sampai lewat tengah malam.",
         t,
-        data={
-            "saluran": "Telepon",
-            "uraian": "Hajatan di Desa Kwadungan memutar musik keras sampai lewat tengah malam.",
-        },
+        kelurahan="Kwadungan",
+        reporter_name="Sri Lestari",
+        reporter_phone="085725001122",
     )
     _do(case, "staf_sampaikan", "staf.krj", t + 8 * MINUTE)
     _do(case, "kasi_teruskan", "kasi.krj", t + 40 * MINUTE)
@@ -511,6 +526,16 @@ def _summary(case: Case, created: bool) -> DemoCase:
     )
 
 
+def story_case(sop: str, key: str) -> Case | None:
+    """The case a story made: by its subject, or — a complaint's case — by the start of the
+    complaint's description."""
+    found = Case.objects.filter(sop_code=sop, parent=None)
+    return (
+        found.filter(subject=key).first()
+        or found.filter(complaint__description__startswith=key).first()
+    )
+
+
 def demo_cases_load(*, now: dt.datetime | None = None) -> DemoCasesResult:
     """Make the demo cases that do not exist yet, then mark what is late (as the worker
     would). Each story is one transaction: a failure leaves none of it behind."""
@@ -518,7 +543,7 @@ def demo_cases_load(*, now: dt.datetime | None = None) -> DemoCasesResult:
     lines: list[DemoCase] = []
     made = False
     for sop, subject, story in STORIES:
-        existing = Case.objects.filter(sop_code=sop, subject=subject, parent=None).first()
+        existing = story_case(sop, subject)
         if existing is None:
             with transaction.atomic():
                 case = story(now)

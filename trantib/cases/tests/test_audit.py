@@ -41,7 +41,7 @@ def tamper(sql: str, params: list[object]) -> None:
 
 
 def closed_case_events() -> tuple[Case, list[Event]]:
-    case = Case.objects.get(subject=PGD_CLOSED)
+    case = Case.objects.get(complaint__description__startswith=PGD_CLOSED)
     return case, list(Event.objects.filter(case=case).order_by("seq"))
 
 

@@ -25,7 +25,8 @@ def loaded(demo_org):
 
 
 def case(subject: str) -> Case:
-    return Case.objects.get(subject=subject, parent=None)
+    found = Case.objects.filter(subject=subject, parent=None).first()
+    return found or Case.objects.get(complaint__description__startswith=subject)
 
 
 def live_steps(c: Case) -> list[str]:
@@ -53,6 +54,9 @@ def test_pgd_complaints_in_kerjo_just_started_halfway_and_closed(loaded):
     assert live_steps(waiting) == ["camat_arahkan"]
     closed = case(demo.PGD_CLOSED)
     assert closed.status == "closed" and closed.closed_at is not None
+    # Each is a complaint's case, filed through its channel; the closed one's reporter was told.
+    assert [c.complaint.channel for c in (new, waiting, closed)] == ["sms", "counter", "phone"]
+    assert closed.complaint.answered_at is not None
     proof = Task.objects.get(case=closed, step_id="bukti_penyelesaian")
     photo = Attachment.objects.get(task=proof)
     assert photo.content_type == "image/png" and photo.file.read().startswith(b"\x89PNG")
