@@ -206,7 +206,8 @@ def rate_limit_take(
 def _subject(category: Category, description: str, kelurahan: str) -> str:
     place = f" ({kelurahan})" if kelurahan else ""
     head = f"{category.name}{place}: "
-    room = 300 - len(head)
+    # A title, not the whole report: lists and the case page show it in one or two lines.
+    room = min(100, 300 - len(head))
     text = " ".join(description.split())
     if len(text) > room:
         text = text[: room - 1].rstrip() + "…"

@@ -629,3 +629,10 @@ def test_a_category_must_use_an_sop_that_records_the_answer_to_the_reporter(demo
         with pytest.raises(ValidationError) as refused:
             Category(unit=unit, code="x", name="Pengaduan", sop_code=code).full_clean()
         assert "sop_code" in refused.value.message_dict
+
+
+def test_the_case_subject_is_a_short_title_of_the_report(complaint_categories):
+    long = "Warung karaoke buka sampai pagi dan sangat bising, " * 10
+    case = _file(complaint_categories, description=long).case
+    assert case.subject.startswith("Tempat hiburan melanggar jam operasional (Tamansari): ")
+    assert len(case.subject) <= 160 and case.subject.endswith("…")
