@@ -126,10 +126,6 @@ DATE_EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 DATE_AHEAD = dt.timedelta(days=366)
 _ATTRIBUTE = re.compile(r"^attribute\[(?P<code>[^\]]*)\](?:\[\])?$")
 # A tracking number as the system writes it (K7QM-4RTZ), inside free text.
-_TRACKING_IN_TEXT = re.compile(
-    rf"(?<![0-9A-Za-z])[{services.TRACKING_ALPHABET}]{{4}}-[{services.TRACKING_ALPHABET}]{{4}}"
-    r"(?![0-9A-Za-z])"
-)
 
 
 class Open311Error(Exception):
@@ -272,17 +268,9 @@ def _blank(value: str) -> str | None:
 
 
 def _untracked(text: str, *known: Complaint | None) -> str:
-    """Free text with every tracking number taken out: an answer to a reporter names the
-    complaint's own number ("Pengaduan K7QM-4RTZ sama dengan …"), and a citizen or an officer
-    may write one; in a public record each would open someone's status page. The numbers of
-    the complaints at hand go in any spelling (k7qm 4rtz), any other in the written form."""
-    hidden = _("[nomor pelacakan]")
-    for complaint in known:
-        if complaint is not None and complaint.tracking:
-            head, tail = (re.escape(p) for p in complaint.tracking.split("-", 1))
-            spelled = rf"(?<![0-9A-Za-z]){head}[\s\-.]?{tail}(?![0-9A-Za-z])"
-            text = re.sub(spelled, hidden, text, flags=re.IGNORECASE)
-    return _TRACKING_IN_TEXT.sub(hidden, text)
+    """Free text of a public record without tracking numbers (``services.untracked``): the
+    numbers of the complaints at hand in any spelling, any other in the written form."""
+    return services.untracked(text, *(c.tracking for c in known if c is not None))
 
 
 # -- the views ----------------------------------------------------------------------------------

@@ -513,19 +513,22 @@ def complaint_mark_duplicate(
     return complaint
 
 
-_TRACKING_IN_TEXT = re.compile(rf"\b[{TRACKING_ALPHABET}]{{4}}[-\s]?[{TRACKING_ALPHABET}]{{4}}\b")
+_TRACKING_IN_TEXT = re.compile(
+    rf"(?<![0-9A-Za-z])[{TRACKING_ALPHABET}]{{4}}-[{TRACKING_ALPHABET}]{{4}}(?![0-9A-Za-z])"
+)
 
 
 def untracked(text: str, *numbers: str) -> str:
-    """``text`` with tracking numbers taken out: the given ones in any spelling, any other in
-    the printed form (``K7QM-4RTZ``). A tracking number opens its reporter's status page, so
-    it never travels to another reporter."""
+    """``text`` with tracking numbers taken out: the given ones in any spelling (``k7qm 4rtz``),
+    any other in the written form (``K7QM-4RTZ``). A tracking number opens its reporter's
+    status page, so it never travels to another reporter or into a public record."""
+    hidden = _("[nomor pelacakan]")
     for number in numbers:
-        raw = number.replace("-", "")
-        text = re.sub(rf"{raw[:4]}[-\s]?{raw[4:]}", "[nomor pelacakan]", text, flags=re.I)
-    return _TRACKING_IN_TEXT.sub(
-        lambda m: "[nomor pelacakan]" if "-" in m.group(0) else m.group(0), text
-    )
+        if number and "-" in number:
+            head, tail = (re.escape(p) for p in number.split("-", 1))
+            spelled = rf"(?<![0-9A-Za-z]){head}[\s\-.]?{tail}(?![0-9A-Za-z])"
+            text = re.sub(spelled, hidden, text, flags=re.IGNORECASE)
+    return _TRACKING_IN_TEXT.sub(hidden, text)
 
 
 def _answer_duplicate(duplicate: Complaint, original: Complaint, now: dt.datetime) -> None:
