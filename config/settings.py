@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "trantib.web.middleware.PersonMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -170,6 +171,11 @@ TRANTIB_PUBLIC_RATE_LIMIT = env.int("TRANTIB_PUBLIC_RATE_LIMIT", default=5)
 TRANTIB_PUBLIC_RATE_WINDOW = env.int("TRANTIB_PUBLIC_RATE_WINDOW", default=3600)
 # One Open311 application (its api_key) in all, whatever devices it names, per the same window.
 TRANTIB_OPEN311_RATE_LIMIT = env.int("TRANTIB_OPEN311_RATE_LIMIT", default=600)
+# Reverse proxies in front of the server whose X-Forwarded-For is trusted (0: none, the client
+# is REMOTE_ADDR). Rate limits count the address the outermost trusted proxy saw.
+TRANTIB_TRUSTED_PROXY_HOPS = env.int("TRANTIB_TRUSTED_PROXY_HOPS", default=0)
+# Salt of the rate-limit client digests (default: the SECRET_KEY).
+TRANTIB_CLIENT_SALT = env.str("TRANTIB_CLIENT_SALT", default="")
 # Duplicates: an open complaint of the same category this near, from the last so many days.
 TRANTIB_DUPLICATE_METRES = env.int("TRANTIB_DUPLICATE_METRES", default=150)
 TRANTIB_DUPLICATE_DAYS = env.int("TRANTIB_DUPLICATE_DAYS", default=14)

@@ -3,12 +3,16 @@ assignments (definitive or acting)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .models import Assignment, OrgUnit, Person, Position
+from .selectors import person_for_user
+from .services import assignment_delete, assignment_save
 
 
 class PositionInline(admin.TabularInline):
@@ -78,6 +82,17 @@ class PersonAdmin(admin.ModelAdmin):
     ]
     inlines = [AssignmentInline]
 
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        """The assignments of the inline through the services, so that each is audited."""
+        if formset.model is not Assignment:
+            super().save_formset(request, form, formset, change)
+            return
+        actor = person_for_user(request.user)
+        for assignment in formset.save(commit=False):
+            assignment_save(assignment=assignment, actor=actor)
+        for assignment in formset.deleted_objects:
+            assignment_delete(assignment=assignment, actor=actor)
+
     @admin.display(description=_("NIP"), ordering="nip")
     def nip_display(self, obj: Person) -> str:
         return obj.nip_display
@@ -95,3 +110,15 @@ class AssignmentAdmin(admin.ModelAdmin):
     @admin.display(description=_("unit"), ordering="position__unit__code")
     def unit_code(self, obj: Assignment) -> str:
         return obj.position.unit.code
+
+    # Through the services, so that every change is audited.
+    def save_model(self, request: HttpRequest, obj: Assignment, form: Any, change: bool) -> None:
+        assignment_save(assignment=obj, actor=person_for_user(request.user))
+
+    def delete_model(self, request: HttpRequest, obj: Assignment) -> None:
+        assignment_delete(assignment=obj, actor=person_for_user(request.user))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Assignment]) -> None:
+        actor = person_for_user(request.user)
+        for assignment in queryset.select_related("position"):
+            assignment_delete(assignment=assignment, actor=actor)

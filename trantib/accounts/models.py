@@ -21,7 +21,7 @@ from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext_lazy as _
 
 ROLE_CODE_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"  # the same as an SOP role id (engine loader)
@@ -269,6 +269,13 @@ class OrgUnit(models.Model):
 
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
+
+    def time_text(self, value: dt.datetime | None) -> str:
+        """``22 Nov 2026 09.30 WITA``: the moment as the unit's clock shows it."""
+        if value is None:
+            return ""
+        local = timezone.localtime(value, self.zone())
+        return f"{dateformat.format(local, 'j M Y H.i')} {local.strftime('%Z')}"
 
     def today(self) -> dt.date:
         """Today's date in the unit's own time zone (WIB, WITA or WIT)."""

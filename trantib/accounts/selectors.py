@@ -148,3 +148,11 @@ def person_holds_role(
         .order_by()
         .exists()
     )
+
+
+def person_for_username(username: str) -> Person | None:
+    """The person behind a login name, or None. Whether they may be given a task is the
+    service's question, not this one's."""
+    if not username:
+        return None
+    return Person.objects.filter(user__username=username).select_related("user").first()

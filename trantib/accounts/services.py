@@ -1,19 +1,40 @@
-"""Changes to the organisation that pages, the API and the CLI share.
+"""Changes to the organisation that pages, the admin, the API and the CLI share.
 
 Each service validates the whole row (field validators, ``clean()``, constraints) before it
 writes, so a bad input comes back as a ``ValidationError`` keyed by field name, never as a
-database error.
+database error. Who holds which position decides who may act on a case, so every change to an
+assignment (definitive or Plt./Plh.) is an audit event on the assignment's own chain, in the
+same transaction (:func:`trantib.core.audit.audit_record`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from trantib.core.audit import audit_record
+
 from .models import ActingStatus, Assignment, Person, Position
+
+_AUDITED = ("person_id", "position_id", "acting", "valid_from", "valid_until")
+
+
+def _state(assignment: Assignment) -> dict[str, Any]:
+    return {name: getattr(assignment, name) for name in _AUDITED}
+
+
+def _audit(assignment: Assignment, type: str, actor: Person | None, **data: Any) -> None:
+    audit_record(
+        subject=assignment,
+        type=type,
+        actor_id=actor.pk if actor else None,
+        unit_id=assignment.position.unit_id,
+        data=data,
+    )
 
 
 @transaction.atomic
@@ -24,6 +45,7 @@ def assignment_create(
     valid_from: dt.date,
     valid_until: dt.date | None = None,
     acting: ActingStatus = ActingStatus.DEFINITIVE,
+    actor: Person | None = None,
 ) -> Assignment:
     """Let ``person`` hold ``position`` for a period (as Plt./Plh. when ``acting``)."""
     assignment = Assignment(
@@ -35,11 +57,14 @@ def assignment_create(
     )
     assignment.full_clean()
     assignment.save()
+    _audit(assignment, "assignment_created", actor, after=_state(assignment))
     return assignment
 
 
 @transaction.atomic
-def assignment_end(*, assignment: Assignment, on: dt.date) -> Assignment:
+def assignment_end(
+    *, assignment: Assignment, on: dt.date, actor: Person | None = None
+) -> Assignment:
     """End an assignment: ``on`` is the last day the person holds the position."""
     if on < assignment.valid_from:
         raise ValidationError(
@@ -49,6 +74,44 @@ def assignment_end(*, assignment: Assignment, on: dt.date) -> Assignment:
         raise ValidationError(
             {"valid_until": _("Penugasan ini sudah berakhir sebelum tanggal itu.")}
         )
+    before = assignment.valid_until
     assignment.valid_until = on
     assignment.save(update_fields=["valid_until"])
+    _audit(
+        assignment,
+        "assignment_ended",
+        actor,
+        before={"valid_until": before},
+        after={"valid_until": on},
+    )
     return assignment
+
+
+@transaction.atomic
+def assignment_save(*, assignment: Assignment, actor: Person | None = None) -> Assignment:
+    """Create or change an assignment as a whole (the admin's form): validated, saved and
+    audited with what it was before."""
+    assignment.full_clean()
+    old = Assignment.objects.filter(pk=assignment.pk).first() if assignment.pk else None
+    assignment.save()
+    if old is None:
+        _audit(assignment, "assignment_created", actor, after=_state(assignment))
+    else:
+        before, after = _state(old), _state(assignment)
+        if before != after:
+            changed = [k for k in _AUDITED if before[k] != after[k]]
+            _audit(
+                assignment,
+                "assignment_changed",
+                actor,
+                before={k: before[k] for k in changed},
+                after={k: after[k] for k in changed},
+            )
+    return assignment
+
+
+@transaction.atomic
+def assignment_delete(*, assignment: Assignment, actor: Person | None = None) -> None:
+    """Remove an assignment entered by mistake; its chain keeps what it was."""
+    _audit(assignment, "assignment_deleted", actor, before=_state(assignment))
+    assignment.delete()

@@ -1,4 +1,6 @@
-"""The REST API under /api/v1/ (django-ninja): token auth, the routers, one error shape."""
+"""The REST API under /api/v1/ (django-ninja): token auth, one error shape, and each app's
+router mounted. Operation ids are the operations' own names, ``<entity>_<action>``
+(``case_list``, ``task_complete``), the same wherever their module lives."""
 
 from __future__ import annotations
 
@@ -8,18 +10,15 @@ from typing import Any, cast
 
 from django.http import HttpRequest
 from ninja import NinjaAPI
+from ninja.operation import Operation
 from ninja.parser import Parser
 
-from .apis import (
-    attachments_router,
-    auth_router,
-    cases_router,
-    fallback_router,
-    sops_router,
-    tasks_router,
-)
+from trantib.cases.apis import attachments_router, cases_router, tasks_router
+from trantib.complaints.apis import complaints_router
+from trantib.sops.apis import sops_router
+
+from .apis import auth_router, fallback_router
 from .auth import TokenAuth
-from .complaints import complaints_router
 from .errors import errors_install
 
 
@@ -45,7 +44,12 @@ def _numbers(value: Any) -> list[Any]:
     return [value] if isinstance(value, float) else []
 
 
-api = NinjaAPI(
+class TrantibApi(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        return operation.view_func.__name__
+
+
+api = TrantibApi(
     title="Trantib API",
     version="1",
     description=(

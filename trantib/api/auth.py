@@ -7,6 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
+from trantib.web.middleware import person_forget
+
 from .selectors import api_token_find
 from .services import api_token_used
 
@@ -19,4 +21,5 @@ class TokenAuth(HttpBearer):
         api_token_used(token=found)
         # The selectors and services read the user from here, as for a logged-in page.
         request.user = found.user
+        person_forget(request)
         return found.user

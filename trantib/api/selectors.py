@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from trantib.accounts.models import Person
+from trantib.core.keys import key_digest
 
 from .models import ApiToken
-from .services import token_digest
 
 
 def api_token_find(token: str) -> ApiToken | None:
@@ -13,15 +12,7 @@ def api_token_find(token: str) -> ApiToken | None:
     if not token:
         return None
     return (
-        ApiToken.objects.filter(digest=token_digest(token), user__is_active=True)
+        ApiToken.objects.filter(digest=key_digest(token), user__is_active=True)
         .select_related("user")
         .first()
     )
-
-
-def person_for_username(username: str) -> Person | None:
-    """The person behind a login name, or None. Whether they may be given a task is the
-    service's question, not this one's."""
-    if not username:
-        return None
-    return Person.objects.filter(user__username=username).select_related("user").first()

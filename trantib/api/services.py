@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+
+from trantib.core.keys import key_digest, key_new
 
 from .models import ApiToken
 
@@ -18,21 +18,17 @@ TOKEN_PREFIX = "trt_"  # noqa: S105 (a prefix, recognisable in logs and secret s
 LAST_USED_GRANULARITY = dt.timedelta(minutes=1)
 
 
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
-
-
 @transaction.atomic
 def api_token_create(
     *, user: AbstractBaseUser, name: str = "", now: dt.datetime | None = None
 ) -> tuple[ApiToken, str]:
     """A new token for ``user``: the row (which keeps only the digest) and the token itself,
     which is not stored anywhere and cannot be shown again."""
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = TOKEN_PREFIX + key_new()
     row = ApiToken.objects.create(
         user_id=user.pk,
         name=name.strip()[:100],
-        digest=token_digest(token),
+        digest=key_digest(token),
         created_at=now or timezone.now(),
     )
     return row, token

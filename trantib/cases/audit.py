@@ -1,24 +1,22 @@
-"""The audit trail: every change to a case is an event, hash-chained to the case's previous one.
+"""A case's audit trail: every change to a case is an event, hash-chained to the case's
+previous one (the hashing is :mod:`trantib.core.audit`'s, shared with every other record).
 
 ``audit_record()`` is called inside the service's transaction, with the case row locked, so the
 chain has no forks. The hash covers the unit (who may see the event), the case, the sequence
-number, the type, the time, the actor, the task, the data and the previous hash, serialised
-canonically (sorted keys, UTC microseconds), so a changed, deleted or reordered row breaks the
-chain at that row.
-``chain_verify()`` recomputes every chain and names the first bad event of each case.
+number, the type, the time, the actor, the task, the data and the previous hash, so a changed,
+deleted or reordered row breaks the chain at that row.
 
-The caller saves ``case.event_seq``/``case.event_hash`` (the chain head) with its own update
-of the case row: one write instead of two. The unique (case, seq) constraint catches a caller
-that forgets.
+The chain head (``case.event_seq``/``event_hash``) lives on the case row, and ``audit_record``
+saves it in the same write as the fields the service changed (``save=["state", …]``): one
+write per business action, and no caller saves a head by hand. The unique (case, seq)
+constraint is the net under that rule.
+``chain_verify()`` recomputes every chain and names the first bad event of each case.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
-import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,31 +24,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from trantib.accounts.models import Person
+from trantib.core.audit import ChainProblem as RecordProblem
+from trantib.core.audit import ChainReport, at_text, canonical, chain_check, chain_digest
 
 from .models import Case, Event, EventType, Task
-
-
-def _canonical(value: Any) -> Any:
-    """JSON-native data exactly as the database will give it back: PostgreSQL's jsonb keeps
-    numbers as numerics, so 1e20 returns as 100000000000000000000 and -0.0 as 0; integral
-    floats are stored as integers so that the hash reads back the same on every database."""
-    return _numbers(json.loads(json.dumps(value, default=str, ensure_ascii=False)))
-
-
-def _numbers(value: Any) -> Any:
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError("audit data must not hold NaN or infinity")
-        return int(value) if value.is_integer() else value
-    if isinstance(value, dict):
-        return {k: _numbers(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_numbers(v) for v in value]
-    return value
-
-
-def _at_text(at: dt.datetime) -> str:
-    return at.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
 def event_hash(
@@ -65,13 +42,9 @@ def event_hash(
     data: Any,
     prev_hash: str,
 ) -> str:
-    body = json.dumps(
-        [unit_id, case_id, seq, type, _at_text(at), actor_id, task_id, data, prev_hash],
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
+    return chain_digest(
+        [unit_id, case_id, seq, type, at_text(at), actor_id, task_id, data, prev_hash]
     )
-    return hashlib.sha256(body.encode()).hexdigest()
 
 
 def audit_record(
@@ -82,11 +55,13 @@ def audit_record(
     data: dict[str, Any],
     task: Task | None = None,
     at: dt.datetime | None = None,
+    save: Sequence[str] = (),
 ) -> Event:
-    """Append one event to ``case``'s chain. Call inside the transaction that made the change,
-    with the case row locked; then save the case's ``event_seq`` and ``event_hash``."""
+    """Append one event to ``case``'s chain and save the case row: the new chain head together
+    with the fields in ``save`` that the service changed, in one write. Call inside the
+    transaction that made the change, with the case row locked."""
     at = at or timezone.now()
-    payload = _canonical(data)
+    payload = canonical(data)
     seq = case.event_seq + 1
     digest = event_hash(
         unit_id=case.unit_id,
@@ -112,6 +87,7 @@ def audit_record(
         hash=digest,
     )
     case.event_seq, case.event_hash = seq, digest
+    case.save(update_fields=[*dict.fromkeys(save), "event_seq", "event_hash"])
     return event
 
 
@@ -139,44 +115,32 @@ class VerifyResult:
         return not self.problems
 
 
+def _digest(ev: Event) -> str:
+    return event_hash(
+        unit_id=ev.unit_id,
+        case_id=ev.case_id,
+        seq=ev.seq,
+        type=ev.type,
+        at=ev.at,
+        actor_id=ev.actor_id,
+        task_id=ev.task_id,
+        data=ev.data,
+        prev_hash=ev.prev_hash,
+    )
+
+
 def _case_problem(case: Case, events: list[Event]) -> ChainProblem | None:
-    prev, expected_seq = "", 1
-    for ev in events:
-
-        def bad(message: str, ev: Event = ev) -> ChainProblem:
-            return ChainProblem(case.number, case.pk, ev.seq, ev.pk, message)
-
-        if ev.seq != expected_seq:
-            return bad(
-                f"sequence jumps from {expected_seq - 1} to {ev.seq}: "
-                "an event was deleted or reordered"
-            )
-        if ev.prev_hash != prev:
-            return bad("does not link to the previous event: an event was deleted or reordered")
-        digest = event_hash(
-            unit_id=ev.unit_id,
-            case_id=ev.case_id,
-            seq=ev.seq,
-            type=ev.type,
-            at=ev.at,
-            actor_id=ev.actor_id,
-            task_id=ev.task_id,
-            data=ev.data,
-            prev_hash=ev.prev_hash,
-        )
-        if digest != ev.hash:
-            return bad("its content does not match its hash: the event was edited")
-        prev, expected_seq = ev.hash, expected_seq + 1
-    if case.event_seq != expected_seq - 1 or case.event_hash != prev:
-        return ChainProblem(
-            case.number,
-            case.pk,
-            None,
-            None,
-            f"the case records {case.event_seq} events but the chain has {expected_seq - 1}: "
-            "events at the end were deleted",
-        )
-    return None
+    problem = chain_check(
+        subject=case.number,
+        order=("", case.pk),
+        events=events,
+        digest=_digest,
+        head=(case.event_seq, case.event_hash),
+    )
+    if problem is None:
+        return None
+    message = problem.message.replace("the head records", "the case records")
+    return ChainProblem(case.number, case.pk, problem.seq, problem.event_id, message)
 
 
 def _events_by_case(batch: int = 2000) -> Iterator[tuple[int, list[Event]]]:
@@ -224,3 +188,15 @@ def chain_verify() -> VerifyResult:
             )
     problems.sort(key=lambda p: (p.case_id, p.seq or 0))
     return VerifyResult(cases=len(cases), events=total, problems=problems)
+
+
+class CaseChains:
+    """The cases' chains, for ``trantib audit verify`` (registered in ``CasesConfig.ready``)."""
+
+    def verify(self) -> ChainReport:
+        result = chain_verify()
+        problems = [
+            RecordProblem(p.case_number, p.seq, p.event_id, p.message, ("", p.case_id))
+            for p in result.problems
+        ]
+        return ChainReport("cases", result.cases, result.events, problems)

@@ -2,7 +2,7 @@
 
 A **case** is one execution of one published SOP version in one unit; its engine state (the
 active steps and what was recorded) is kept beside it as JSON, and its number reads like
-``KRJ/PGD/2026/0042`` (unit / SOP / year / serial from :class:`CaseCounter`, gap-free).
+``KRJ/PGD/2026/0042`` (unit / SOP / year / serial from :mod:`trantib.core.counters`, gap-free).
 A **task** is one step of a case waiting for someone (or, for waits and linked cases, for a
 deadline or for other cases): offered to the holders of its position in the case's unit,
 claimed by one, completed once. An **event** is an append-only, hash-chained record of every
@@ -53,26 +53,6 @@ class EventType(models.TextChoices):
     LINKED_CASES_CLOSED = "linked_closed", _("Kasus terkait selesai")
     ATTACHMENT_ADDED = "attachment_added", _("Lampiran ditambahkan")
     REPORTER_INFORMED = "reporter_informed", _("Pelapor diberi tahu")  # outside a step
-
-
-class CaseCounter(models.Model):
-    """The last serial given per unit, SOP and year: locked while a case number is taken, so
-    numbers have no gaps (a rolled-back start rolls the counter back too) and no duplicates."""
-
-    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
-    sop_code = models.CharField(max_length=20)
-    year = models.PositiveIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["unit", "sop_code", "year"], name="case_counter_unique"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.sop_code} {self.year}: {self.last}"
 
 
 class Case(models.Model):

@@ -6,10 +6,16 @@ periodic ``deadlines_sweep`` in ``trantib worker`` is the safety net for jobs th
 
 from __future__ import annotations
 
+import logging
+
 from django_tasks import task
+
+from trantib.core.worker import JobResult
 
 from . import services
 from .models import Task, TaskKind
+
+logger = logging.getLogger("trantib.worker")
 
 
 @task()
@@ -18,3 +24,18 @@ def task_deadline_check(task_id: int) -> str:
     if kind == TaskKind.WAIT:
         return "fired" if services.wait_fire(task_id=task_id) else "skipped"
     return "overdue" if services.task_mark_overdue(task_id=task_id) else "skipped"
+
+
+def deadlines_job() -> JobResult:
+    """The periodic safety net (``trantib worker``): mark any late task whose job was lost."""
+    result = services.deadlines_sweep()
+    if result.overdue or result.fired:
+        logger.info(
+            "deadline sweep: %d task(s) marked overdue, %d wait(s) fired",
+            result.overdue,
+            result.fired,
+        )
+    return JobResult(
+        result.overdue + result.fired,
+        f"deadline sweep: {result.overdue} task(s) marked overdue, {result.fired} wait(s) fired",
+    )

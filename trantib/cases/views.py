@@ -16,7 +16,7 @@ from typing import IO, Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,18 +26,18 @@ from django.views.decorators.http import require_POST
 from trantib.accounts.models import OrgUnit, Person
 from trantib.accounts.selectors import (
     holders_of,
-    person_for_user,
     person_holds_role,
     positions_for_user,
 )
-from trantib.complaints import selectors as complaint_selectors
 from trantib.core.errors import Invalid, NotAllowed, NotFound, ServiceError
 from trantib.engine.spec import FieldType, SOPSpec, Step
 from trantib.sops import registry
+from trantib.web.middleware import PersonRequest
 
 from . import selectors, services
 from .forms import CaseFilterForm, StepForm
 from .models import Attachment, Case, Task, TaskKind, TaskStatus
+from .panels import case_panels_render
 
 PAGE_SIZE = 25
 
@@ -45,22 +45,22 @@ PAGE_SIZE = 25
 # -- helpers ------------------------------------------------------------------------------
 
 
-def _case_or_404(request: HttpRequest, case_id: int) -> Case:
+def _case_or_404(request: PersonRequest, case_id: int) -> Case:
     try:
         return selectors.case_get_for_user(request.user, case_id)
     except NotFound:
         raise Http404(_("Kasus tidak ditemukan.")) from None
 
 
-def _task_or_404(request: HttpRequest, task_id: int) -> Task:
+def _task_or_404(request: PersonRequest, task_id: int) -> Task:
     try:
         return selectors.task_get_for_user(request.user, task_id)
     except NotFound:
         raise Http404(_("Tugas tidak ditemukan.")) from None
 
 
-def _actor(request: HttpRequest) -> Person:
-    person = person_for_user(request.user)
+def _actor(request: PersonRequest) -> Person:
+    person = request.person
     if person is None:
         raise NotAllowed(_("Akun ini tidak terhubung dengan data pegawai."), field="task")
     return person
@@ -78,7 +78,7 @@ def _uploads(chosen: Mapping[str, list[Any]]) -> dict[str, list[tuple[str, IO[by
 
 
 @login_required
-def my_tasks(request: HttpRequest) -> HttpResponse:
+def my_tasks(request: PersonRequest) -> HttpResponse:
     now = timezone.now()
     tasks = list(selectors.task_list_mine(request.user))
     rows = [(task, selectors.task_is_overdue(task, now)) for task in tasks]
@@ -91,9 +91,9 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: PersonRequest) -> HttpResponse:
     """The person's notices, newest first; POST marks them read (all, or the one named)."""
-    person = person_for_user(request.user)
+    person = request.person
     if request.method == "POST" and person is not None:
         raw = request.POST.get("id", "")
         valid = raw.isascii() and raw.isdigit() and len(raw) <= 18
@@ -115,7 +115,7 @@ def _sop_choices() -> list[tuple[str, str]]:
 
 
 @login_required
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: PersonRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET, sops=_sop_choices())
     cases = selectors.case_list_for_user(request.user, **form.filters())
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("halaman"))
@@ -191,7 +191,7 @@ def _step_of(spec: SOPSpec, step_id: str) -> Step | None:
 
 
 def _render_case(
-    request: HttpRequest,
+    request: PersonRequest,
     case_id: int,
     *,
     forms: Mapping[int, StepForm] | None = None,
@@ -205,7 +205,7 @@ def _render_case(
     reassign_errors = reassign_errors or {}
     spec = services.case_spec(case)
     tasks = list(selectors.case_tasks(case))
-    person = person_for_user(request.user)
+    person = request.person
     supervising = person is not None and services.supervises(person, case.unit)
     panels: list[TaskPanel] = []
     for task in tasks:
@@ -232,7 +232,6 @@ def _render_case(
     for task_id, form in forms.items():
         if task_id not in shown:
             page_errors.extend(m for m in form.errors.values() if m not in page_errors)
-    complaint = complaint_selectors.complaint_for_case(case.pk)
     events = list(selectors.case_events(case))
     steps = {t.pk: _step_of(spec, t.step_id) for t in tasks}
     context = {
@@ -246,28 +245,20 @@ def _render_case(
         "attachments": list(selectors.case_attachments(case)),
         "children": list(selectors.case_children(case)),
         "now": timezone.now(),
-        # The complaint this case handles, if any: its number, reporter (masked) and deadline.
-        "complaint": complaint,
-        "complaint_reporter": (
-            complaint_selectors.reporter_for(complaint, complaint_selectors.intake_unit_ids(person))
-            if complaint is not None
-            else None
-        ),
-        "complaint_days_left": (
-            complaint_selectors.working_days_left(complaint) if complaint is not None else None
-        ),
+        # What the domain apps show of this case (its complaint…), above the steps.
+        "domain_panels": case_panels_render(request, case, person),
     }
     return render(request, "cases/case_detail.html", context, status=status)
 
 
 @login_required
-def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_detail(request: PersonRequest, case_id: int) -> HttpResponse:
     return _render_case(request, case_id)
 
 
 @login_required
 @require_POST
-def task_complete(request: HttpRequest, task_id: int) -> HttpResponse:
+def task_complete(request: PersonRequest, task_id: int) -> HttpResponse:
     task = _task_or_404(request, task_id)
     case = task.case
     step = _step_of(services.case_spec(case), task.step_id)
@@ -303,7 +294,7 @@ def task_complete(request: HttpRequest, task_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def task_claim(request: HttpRequest, task_id: int) -> HttpResponse:
+def task_claim(request: PersonRequest, task_id: int) -> HttpResponse:
     task = _task_or_404(request, task_id)
     try:
         services.task_claim(task=task, actor=_actor(request))
@@ -315,7 +306,7 @@ def task_claim(request: HttpRequest, task_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def task_reassign(request: HttpRequest, task_id: int) -> HttpResponse:
+def task_reassign(request: PersonRequest, task_id: int) -> HttpResponse:
     task = _task_or_404(request, task_id)
     case = task.case
     try:
@@ -341,7 +332,7 @@ def task_reassign(request: HttpRequest, task_id: int) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
+def attachment_download(request: PersonRequest, attachment_id: int) -> FileResponse:
     try:
         attachment: Attachment = selectors.attachment_get_for_user(request.user, attachment_id)
     except NotFound:
@@ -380,7 +371,7 @@ class StartChoice:
         return f"?sop={self.spec.code}&unit={self.unit.code}{entry}"
 
 
-def _start_choices(person: Person | None, request: HttpRequest) -> list[StartChoice]:
+def _start_choices(person: Person | None, request: PersonRequest) -> list[StartChoice]:
     if person is None:
         return []
     units = {p.unit.pk: p.unit for p in positions_for_user(request.user)}
@@ -401,8 +392,8 @@ def _chosen(choices: list[StartChoice], params: Mapping[str, Any]) -> StartChoic
 
 
 @login_required
-def case_start(request: HttpRequest) -> HttpResponse:
-    person = person_for_user(request.user)
+def case_start(request: PersonRequest) -> HttpResponse:
+    person = request.person
     choices = _start_choices(person, request)
     params = request.POST if request.method == "POST" else request.GET
     chosen = _chosen(choices, params)

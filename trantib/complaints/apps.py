@@ -6,9 +6,14 @@ class ComplaintsConfig(AppConfig):
     verbose_name = "Pengaduan"
 
     def ready(self) -> None:
+        from trantib.cases.panels import case_panel_register
         from trantib.cases.services import start_guard_register, step_hook_register
 
+        from .panels import complaint_panel_context
         from .services import ReporterAnswerHook, complaint_sop_guard
 
+        case_panel_register(
+            "complaint", template="complaints/case_panel.html", context=complaint_panel_context
+        )
         step_hook_register(ReporterAnswerHook())
         start_guard_register(complaint_sop_guard)

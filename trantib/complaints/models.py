@@ -226,24 +226,6 @@ class Complaint(models.Model):
         return self.latitude is not None and self.longitude is not None
 
 
-class IntakeCounter(models.Model):
-    """How many complaints one client sent in the current window (the public channels' rate
-    limit). ``key`` is a salted hash of the client (an IP address, an SMS number, an Open311
-    app): no complaint points here, so counting never ties a report to its sender. The row is
-    locked while a complaint is taken, so simultaneous posts are counted one after another."""
-
-    key = models.CharField(max_length=64, unique=True)
-    window_start = models.DateTimeField()
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("hitungan pengaduan per klien")
-        verbose_name_plural = pgettext_lazy("plural", "hitungan pengaduan per klien")
-
-    def __str__(self) -> str:
-        return f"{self.key[:8]}…: {self.count}"
-
-
 class SmsInbound(models.Model):
     """One message the SMS gateway delivered to the webhook, kept once per gateway id: a second
     delivery of the same id finds this row and changes nothing (idempotency)."""

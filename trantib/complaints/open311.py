@@ -32,10 +32,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import json
 import re
-import secrets
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -57,6 +55,9 @@ from django.views.decorators.csrf import csrf_exempt
 from trantib.cases.models import CaseStatus, Task, TaskStatus
 from trantib.cases.services import case_spec
 from trantib.core.errors import Conflict, Invalid, NotAllowed, NotFound, ServiceError, TooMany
+from trantib.core.keys import key_digest, key_new
+from trantib.core.ratelimit import client_address
+from trantib.core.text import XML_INVALID, has_control_characters
 
 from . import selectors, services
 from .models import Category, Channel, Complaint, Open311Client
@@ -116,11 +117,6 @@ _ARGUMENT = {
     "reporter_email": "email",
     "description": "description",
 }
-# Characters XML 1.0 cannot carry at all.
-_XML_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-# Control characters a parameter may not hold (PostgreSQL refuses NUL in any text; the rest
-# is no text a citizen types). Tab and line breaks stay: a description has paragraphs.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # The dates GET requests takes: nothing before the system, nothing past next year.
 DATE_EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 DATE_AHEAD = dt.timedelta(days=366)
@@ -161,23 +157,19 @@ def _attributes() -> list[dict[str, Any]]:
 # -- API keys (kept beside the endpoint that checks them) ---------------------------------------
 
 
-def key_digest(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
-
-
 @transaction.atomic
 def open311_client_create(
     *, name: str, now: dt.datetime | None = None
 ) -> tuple[Open311Client, str]:
     """A new client: the row (only the key's digest) and the key, which cannot be shown again."""
     name = (name or "").strip()
-    if not name or len(name) > 100 or _XML_BAD.search(name):
+    if not name or len(name) > 100 or XML_INVALID.search(name):
         raise Invalid(
             _("Nama aplikasi 1 sampai 100 karakter, tanpa karakter kendali."), field="name"
         )
     if Open311Client.objects.filter(name=name).exists():
         raise Conflict(_("Aplikasi “%(name)s” sudah ada.") % {"name": name}, field="name")
-    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    key = KEY_PREFIX + key_new()
     client = Open311Client.objects.create(
         name=name, key_digest=key_digest(key), active=True, created_at=now or timezone.now()
     )
@@ -216,7 +208,7 @@ def _xml_text(value: Any) -> str | None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
-    return _XML_BAD.sub("", str(value))
+    return XML_INVALID.sub("", str(value))
 
 
 def _xml_fill(parent: ET.Element, name: str, value: Any) -> None:
@@ -345,10 +337,10 @@ def _control_check(params: QueryDict, query: QueryDict, path: Mapping[str, Any])
     for given in (params, query) if params is not query else (params,):
         named += [(k, v) for k, values in given.lists() for v in values]
     for name, value in named:
-        if _CONTROL.search(name) or _CONTROL.search(value):
+        if has_control_characters(name) or has_control_characters(value):
             raise Open311Error(
                 400,
-                _("%(name)s berisi karakter kendali.") % {"name": _XML_BAD.sub("?", name[:60])},
+                _("%(name)s berisi karakter kendali.") % {"name": XML_INVALID.sub("?", name[:60])},
             )
 
 
@@ -729,7 +721,7 @@ def _request_post(request: HttpRequest, fmt: str, params: QueryDict) -> HttpResp
             reporter_email=params.get("email") or "",
             # The public rate limit counts per device where the app names one, else per
             # address.
-            client=f"open311|{client.pk}|{device or request.META.get('REMOTE_ADDR', '')}",
+            client=f"open311|{client.pk}|{device or client_address(request)}",
             source_ref=f"{client.name}|{device}" if device else client.name,
         )
     complaint = _complaints().get(pk=complaint.pk)

@@ -22,7 +22,6 @@ from trantib.accounts.models import Person
 from trantib.accounts.selectors import (
     UserLike,
     assignments_active,
-    person_for_user,
     units_for_user,
 )
 from trantib.cases.models import CaseStatus, Task, TaskStatus
@@ -300,7 +299,3 @@ def complaint_map_points_for_user(
         }
         for c in qs[:2000]
     ]
-
-
-def person_of(user: UserLike) -> Person | None:
-    return person_for_user(user)

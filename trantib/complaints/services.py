@@ -15,8 +15,6 @@ on to the reporters of linked duplicates.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import ipaddress
 import math
 import re
 import secrets
@@ -34,17 +32,15 @@ from django.utils.translation import gettext as _
 from trantib.accounts.models import OrgUnit, Person
 from trantib.accounts.selectors import person_holds_role
 from trantib.cases import services as case_services
-from trantib.cases.audit import audit_record
 from trantib.cases.models import Case, CaseStatus, EventType, Task
-from trantib.cases.services.attachments import files_kept_on_success
-from trantib.cases.services.flow import case_lock
-from trantib.cases.services.roles import spec_in_force
-from trantib.core.errors import Conflict, Invalid, NotAllowed, TooMany
+from trantib.core import ratelimit
+from trantib.core.errors import Conflict, Invalid, NotAllowed
+from trantib.core.phones import mobile_number, phone_normalise
+from trantib.core.text import has_control_characters
 from trantib.engine.spec import SOPSpec, Step, StepKind
 from trantib.outbox.services import outbox_enqueue
-from trantib.outbox.services import phone_normalise as sms_number
 
-from .models import CHANNEL_SOP_VALUE, Category, Channel, Complaint, IntakeCounter, RoutingRule
+from .models import CHANNEL_SOP_VALUE, Category, Channel, Complaint, RoutingRule
 
 # The roles that take complaints in and may see a confidential reporter (seed 002's intake).
 INTAKE_ROLES = ("staf", "kasi_trantib", "camat")
@@ -57,7 +53,6 @@ _TRACKING_RE = re.compile(rf"^[{TRACKING_ALPHABET}]{{8}}$")
 DESCRIPTION_MAX = 4000
 NO_CONTACT = "Tidak dapat dihubungi"
 _OUTBOX_CHANNEL = {"SMS": "sms", "E-mail": "email"}
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def tracking_new() -> str:
@@ -76,37 +71,6 @@ def tracking_normalise(text: str) -> str | None:
     return f"{raw[:4]}-{raw[4:]}"
 
 
-def phone_normalise(value: str) -> str:
-    """An Indonesian phone number as +62…: ``0812-3456-789``, ``62812…``, ``+62 812…``, a
-    landline ``0271 123456`` too (the reporter may be called back). Raises ValueError when it
-    is not a phone number. Only mobiles get SMS (the outbox's ``phone_normalise``)."""
-    digits = re.sub(r"[\s\-().]", "", value or "")
-    if digits.startswith("+"):
-        digits = digits[1:]
-    if not digits.isdigit():
-        raise ValueError(value)
-    if digits.startswith("0"):
-        digits = "62" + digits[1:]
-    if not (digits.startswith("62") and 10 <= len(digits) <= 15):
-        raise ValueError(value)
-    return "+" + digits
-
-
-def client_hash(client: str) -> str:
-    """A salted digest of the client: enough to count its complaints, useless to find who sent
-    them. An IPv6 address counts by its /64 (one household's network hands out many)."""
-    text = (client or "").strip()
-    try:
-        address = ipaddress.ip_address(text)
-    except ValueError:
-        pass
-    else:
-        if address.version == 6:
-            text = str(ipaddress.ip_network(f"{address}/64", strict=False))
-    salt = settings.SECRET_KEY.encode()
-    return hashlib.sha256(salt + b"|complaint-client|" + text.encode()).hexdigest()
-
-
 def _text(value: Any, *, field: str, label: str, limit: int, required: bool = False) -> str:
     text = str(value or "").strip()
     if required and not text:
@@ -116,7 +80,7 @@ def _text(value: Any, *, field: str, label: str, limit: int, required: bool = Fa
             _("%(label)s paling panjang %(n)s karakter.") % {"label": label, "n": limit},
             field=field,
         )
-    if _CONTROL.search(text):
+    if has_control_characters(text):
         raise Invalid(
             _("%(label)s berisi karakter kendali yang tidak dapat disimpan.") % {"label": label},
             field=field,
@@ -176,31 +140,22 @@ def rate_limit_take(
 ) -> None:
     """Count one complaint of ``client`` (an IP address, ``sms|+62…``, ``open311|app``) in the
     current window, or raise ``TooMany`` when it already sent ``limit`` (default
-    ``TRANTIB_PUBLIC_RATE_LIMIT`` per ``TRANTIB_PUBLIC_RATE_WINDOW`` seconds). Runs in the
-    caller's transaction with the client's counter row locked, so concurrent posts from one
-    client cannot all slip under the limit; a refused complaint rolls its count back."""
-    now = now or timezone.now()
-    limit = int(getattr(settings, "TRANTIB_PUBLIC_RATE_LIMIT", 5)) if limit is None else limit
-    if window is None:
-        window = int(getattr(settings, "TRANTIB_PUBLIC_RATE_WINDOW", 3600))
-    key = client_hash(client)
-    IntakeCounter.objects.bulk_create(
-        [IntakeCounter(key=key, window_start=now, count=0)], ignore_conflicts=True
-    )
-    counter = IntakeCounter.objects.select_for_update().get(key=key)
-    if now - counter.window_start >= dt.timedelta(seconds=window):
-        counter.window_start, counter.count = now, 0
-    if counter.count >= limit:
-        raise TooMany(
-            _(
-                "Terlalu banyak pengaduan dari perangkat ini dalam %(minutes)s menit terakhir. "
-                "Coba lagi nanti, atau hubungi kantor kecamatan."
-            )
-            % {"minutes": max(1, window // 60)},
-            field="client",
+    ``TRANTIB_PUBLIC_RATE_LIMIT`` per ``TRANTIB_PUBLIC_RATE_WINDOW`` seconds); see
+    :mod:`trantib.core.ratelimit`."""
+    limit = settings.TRANTIB_PUBLIC_RATE_LIMIT if limit is None else limit
+    window = settings.TRANTIB_PUBLIC_RATE_WINDOW if window is None else window
+    ratelimit.rate_limit_take(
+        scope="complaint-client",
+        client=client,
+        limit=limit,
+        window=window,
+        now=now,
+        message=_(
+            "Terlalu banyak pengaduan dari perangkat ini dalam %(minutes)s menit terakhir. "
+            "Coba lagi nanti, atau hubungi kantor kecamatan."
         )
-    counter.count += 1
-    counter.save(update_fields=["window_start", "count"])
+        % {"minutes": max(1, window // 60)},
+    )
 
 
 def _subject(category: Category, description: str, kelurahan: str) -> str:
@@ -245,7 +200,7 @@ def _send(
     """Write a message to the reporter into the outbox (same transaction); its id, or None
     when the reporter left no contact for that channel."""
     phone = phone or complaint.reporter_phone
-    if channel in ("", "sms") and phone and sms_number(phone):
+    if channel in ("", "sms") and phone and mobile_number(phone):
         to, via = phone, "sms"
     elif channel in ("", "email") and complaint.reporter_email:
         to, via = complaint.reporter_email, "email"
@@ -270,7 +225,7 @@ Photos = Sequence[tuple[str, IO[bytes]]]
 
 
 @transaction.atomic
-@files_kept_on_success()
+@case_services.files_kept_on_success()
 def complaint_file(
     *,
     channel: str,
@@ -431,7 +386,7 @@ def _holds_intake_role_anywhere(person: Person) -> bool:
 
 
 def _holds_start_role(person: Person, unit: OrgUnit, category: Category) -> bool:
-    spec = spec_in_force(category.sop_code)
+    spec = case_services.spec_in_force(category.sop_code)
     role = case_services.acting_role(spec, spec.start)
     return person_holds_role(person, unit, role)
 
@@ -471,7 +426,7 @@ def complaint_mark_duplicate(
     # meanwhile (its reporter answered, this reporter forgotten), and two opposite links
     # cannot deadlock.
     for case_id in sorted({complaint.case_id, original.case_id}):
-        case_lock(case_id)
+        case_services.case_lock(case_id)
     complaint = Complaint.objects.select_related("case", "unit").get(pk=complaint.pk)
     original = Complaint.objects.select_related("case").get(pk=original.pk)
     if not any(person_holds_role(actor, complaint.unit, r) for r in INTAKE_ROLES):
@@ -554,14 +509,18 @@ def _answer_duplicate(duplicate: Complaint, original: Complaint, now: dt.datetim
     duplicate.answered_at = now
     duplicate.answer_channel = (
         # The SOP's own choice values (stored, never translated).
-        ("SMS" if duplicate.reporter_phone and sms_number(duplicate.reporter_phone) else "E-mail")
+        (
+            "SMS"
+            if duplicate.reporter_phone and mobile_number(duplicate.reporter_phone)
+            else "E-mail"
+        )
         if message
         else NO_CONTACT
     )
     duplicate.answer_text = body
     duplicate.save(update_fields=["answered_at", "answer_channel", "answer_text"])
-    case = case_lock(duplicate.case_id)
-    audit_record(
+    case = case_services.case_lock(duplicate.case_id)
+    case_services.case_event_record(
         case=case,
         type=EventType.REPORTER_INFORMED,
         actor=None,
@@ -573,7 +532,6 @@ def _answer_duplicate(duplicate: Complaint, original: Complaint, now: dt.datetim
             "text": body,
         },
     )
-    case.save(update_fields=["event_seq", "event_hash"])
 
 
 # -- the closing condition ---------------------------------------------------------------------
@@ -645,7 +603,7 @@ class ReporterAnswerHook:
                 ),
                 field="data.saluran",
             )
-        elif channel == "SMS" and not sms_number(complaint.reporter_phone or ""):
+        elif channel == "SMS" and not mobile_number(complaint.reporter_phone or ""):
             raise Invalid(
                 _("Pelapor tidak meninggalkan nomor ponsel untuk SMS; hubungi lewat telepon."),
                 field="data.saluran",

@@ -62,9 +62,10 @@ from django.views.decorators.csrf import csrf_exempt
 
 from trantib.accounts.models import OrgUnit
 from trantib.core.errors import Invalid, NotFound, ServiceError, TooMany
+from trantib.core.phones import mobile_number, phone_normalise
+from trantib.core.text import has_control_characters
 from trantib.outbox.models import OutboxMessage
 from trantib.outbox.services import outbox_enqueue
-from trantib.outbox.services import phone_normalise as mobile_number
 
 from . import selectors, services
 from .models import Category, Channel, Complaint, RoutingRule, SmsInbound
@@ -88,7 +89,6 @@ RECEIVED_EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 _WORD = re.compile(r"[\s#*:;,.]*([^\s#*:;,.]+)[\s#*:;,.]*(.*)\Z", re.S)
 # "… di depan Pasar Kerjo, Desa Kuto. Sudah seminggu" → "depan Pasar Kerjo, Desa Kuto".
 _PLACE = re.compile(r"(?:^|\s)di\s+(.+?)(?:[.!?;](?:\s|\Z)|\n|\Z)", re.I | re.S)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 # -- the language -------------------------------------------------------------------------
@@ -283,7 +283,7 @@ def sms_receive(
     """Act on one SMS from the gateway: file a complaint, answer a status question, or send
     the help reply — once per ``gateway_id`` (a second delivery gets the first answer).
 
-    ``sender`` is a number ``services.phone_normalise`` accepts. ``received_at``: the
+    ``sender`` is a number ``phone_normalise`` accepts. ``received_at``: the
     gateway's time of receipt, the complaint's time (never later than ``now``; before 2000 is
     ``Invalid``).
     """
@@ -533,7 +533,7 @@ def _string(data: dict[str, Any], field: str, *, limit: int, required: bool = Tr
         text.encode("utf-8")
     except UnicodeEncodeError:
         raise BadField(_("Kolom %(field)s bukan teks UTF-8.") % {"field": field}, field) from None
-    if _CONTROL.search(text):
+    if has_control_characters(text):
         raise BadField(_("Kolom %(field)s berisi karakter kendali.") % {"field": field}, field)
     return text
 
@@ -547,7 +547,7 @@ def sms_fields(data: dict[str, Any]) -> dict[str, Any]:
     if not raw_sender:
         raise BadField(_("Kolom from wajib diisi."), "from")
     try:
-        sender = services.phone_normalise(raw_sender)
+        sender = phone_normalise(raw_sender)
     except ValueError:
         raise BadField(
             _("Nomor pengirim “%(value)s” bukan nomor telepon Indonesia.") % {"value": raw_sender},

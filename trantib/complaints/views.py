@@ -20,18 +20,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from trantib.accounts.models import Person
-from trantib.accounts.selectors import person_for_user, units_for_user
+from trantib.accounts.selectors import units_for_user
 from trantib.cases import selectors as case_selectors
-from trantib.cases.templatetags.cases import at_unit
 from trantib.core.errors import NotAllowed, NotFound, ServiceError, TooMany
+from trantib.core.ratelimit import client_address
+from trantib.core.text import has_control_characters
+from trantib.web.middleware import PersonRequest
 
 from . import selectors, services
 from .demo import KRJ_CENTRE
@@ -43,7 +44,6 @@ from .templatetags.complaints import days_left_text
 PAGE_SIZE = 25
 # A filter value holding one of these is no filter anyone typed (PostgreSQL refuses NUL in a
 # query outright): it is ignored, as an unknown status or category is.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # The session key that carries the tracking number from the public form to its thank-you page.
 FILED_KEY = "complaint_filed"
 
@@ -63,27 +63,23 @@ def _map_context(point: tuple[float, float] | None = None) -> dict[str, Any]:
     }
 
 
-def _complaint_or_404(request: HttpRequest, complaint_id: int) -> Complaint:
+def _complaint_or_404(request: PersonRequest, complaint_id: int) -> Complaint:
     try:
         return selectors.complaint_get_for_user(request.user, complaint_id)
     except NotFound:
         raise Http404(_("Pengaduan tidak ditemukan.")) from None
 
 
-def _client(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
-
-
-def _filter_params(request: HttpRequest) -> QueryDict:
+def _filter_params(request: PersonRequest) -> QueryDict:
     """The query string without the values that hold a control character."""
     clean = QueryDict(mutable=True)
     for key, values in request.GET.lists():
-        if not _CONTROL.search(key):
-            clean.setlist(key, [v for v in values if not _CONTROL.search(v)])
+        if not has_control_characters(key):
+            clean.setlist(key, [v for v in values if not has_control_characters(v)])
     return clean
 
 
-def _unit_param(request: HttpRequest) -> str:
+def _unit_param(request: PersonRequest) -> str:
     return _filter_params(request).get("unit", "")[:30]
 
 
@@ -91,7 +87,7 @@ def _unit_param(request: HttpRequest) -> str:
 
 
 def _render_report(
-    request: HttpRequest, form: ComplaintForm, *, error: str = "", status: int = 200
+    request: PersonRequest, form: ComplaintForm, *, error: str = "", status: int = 200
 ) -> HttpResponse:
     context = {"form": form, "staff": False, "error": error, **_map_context(_point_of(form))}
     return render(request, "complaints/complaint_form.html", context, status=status)
@@ -107,7 +103,7 @@ def _point_of(form: ComplaintForm) -> tuple[float, float] | None:
         return None
 
 
-def complaint_report(request: HttpRequest) -> HttpResponse:
+def complaint_report(request: PersonRequest) -> HttpResponse:
     if request.method != "POST":
         return _render_report(request, ComplaintForm())
     form = ComplaintForm(request.POST, request.FILES)
@@ -115,7 +111,7 @@ def complaint_report(request: HttpRequest) -> HttpResponse:
         return _render_report(request, form, status=422)
     try:
         complaint = services.complaint_file(
-            channel=Channel.WEB, client=_client(request), **form.service_kwargs()
+            channel=Channel.WEB, client=client_address(request), **form.service_kwargs()
         )
     except TooMany as exc:
         return _render_report(request, form, error=exc.message, status=exc.status)
@@ -126,7 +122,7 @@ def complaint_report(request: HttpRequest) -> HttpResponse:
     return redirect("complaints:filed")
 
 
-def complaint_filed(request: HttpRequest) -> HttpResponse:
+def complaint_filed(request: PersonRequest) -> HttpResponse:
     """The thank-you page after a redirect: a reload shows it again, never files twice."""
     filed = request.session.get(FILED_KEY)
     if not isinstance(filed, dict) or "tracking" not in filed:
@@ -137,7 +133,7 @@ def complaint_filed(request: HttpRequest) -> HttpResponse:
 # -- the public status page ---------------------------------------------------------------
 
 
-def complaint_track(request: HttpRequest) -> HttpResponse:
+def complaint_track(request: PersonRequest) -> HttpResponse:
     form = TrackForm(request.GET or None)
     if form.is_bound and form.is_valid():
         normal = services.tracking_normalise(form.cleaned_data["tracking"])
@@ -152,7 +148,7 @@ def complaint_track(request: HttpRequest) -> HttpResponse:
     return render(request, "complaints/complaint_track.html", {"form": form}, status=status)
 
 
-def complaint_status(request: HttpRequest, tracking: str) -> HttpResponse:
+def complaint_status(request: PersonRequest, tracking: str) -> HttpResponse:
     normal = services.tracking_normalise(tracking)
     if normal is not None and normal != tracking:
         return redirect("complaints:status", tracking=normal)
@@ -176,11 +172,7 @@ class Row:
     days_left: int | None
 
 
-def _person(request: HttpRequest) -> Person | None:
-    return person_for_user(request.user)
-
-
-def _filtered(request: HttpRequest) -> tuple[ComplaintFilterForm, Any]:
+def _filtered(request: PersonRequest) -> tuple[ComplaintFilterForm, Any]:
     categories = [(c.code, c.name) for c in selectors.categories_active()]
     form = ComplaintFilterForm(_filter_params(request), categories=categories)
     # The working days need the case's SOP version: fetched with the row, not once per row.
@@ -202,10 +194,10 @@ def _rows(complaints: Any, intake: frozenset[int], now: dt.datetime) -> list[Row
 
 
 @login_required
-def complaint_list(request: HttpRequest) -> HttpResponse:
+def complaint_list(request: PersonRequest) -> HttpResponse:
     form, complaints = _filtered(request)
     page = Paginator(complaints, PAGE_SIZE).get_page(request.GET.get("halaman"))
-    intake = selectors.intake_unit_ids(_person(request))
+    intake = selectors.intake_unit_ids(request.person)
     context = {
         "form": form,
         "page": page,
@@ -233,10 +225,10 @@ def _cell(value: object) -> str:
 
 
 @login_required
-def complaint_export(request: HttpRequest) -> HttpResponse:
+def complaint_export(request: PersonRequest) -> HttpResponse:
     """The filtered list as CSV (all pages), the reporter masked exactly as on the page."""
     _form, complaints = _filtered(request)
-    intake = selectors.intake_unit_ids(_person(request))
+    intake = selectors.intake_unit_ids(request.person)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="pengaduan-{stamp}.csv"'
@@ -269,7 +261,7 @@ def complaint_export(request: HttpRequest) -> HttpResponse:
                 _cell(v)
                 for v in (
                     c.tracking,
-                    at_unit(c.received_at, c.unit),
+                    c.unit.time_text(c.received_at),
                     c.get_channel_display(),
                     c.category.name,
                     c.unit.name,
@@ -294,15 +286,15 @@ def complaint_export(request: HttpRequest) -> HttpResponse:
 
 
 def _render_new(
-    request: HttpRequest, form: StaffComplaintForm, *, allowed: bool, status: int = 200
+    request: PersonRequest, form: StaffComplaintForm, *, allowed: bool, status: int = 200
 ) -> HttpResponse:
     context = {"form": form, "staff": True, "allowed": allowed, **_map_context(_point_of(form))}
     return render(request, "complaints/complaint_form.html", context, status=status)
 
 
 @login_required
-def complaint_new(request: HttpRequest) -> HttpResponse:
-    person = _person(request)
+def complaint_new(request: PersonRequest) -> HttpResponse:
+    person = request.person
     # Only the intake roles take complaints at the counter (the service says so too).
     allowed = bool(selectors.intake_unit_ids(person))
     if request.method != "POST":
@@ -339,10 +331,10 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
 
 
 def _render_detail(
-    request: HttpRequest, complaint_id: int, *, error: str = "", status: int = 200
+    request: PersonRequest, complaint_id: int, *, error: str = "", status: int = 200
 ) -> HttpResponse:
     complaint = _complaint_or_404(request, complaint_id)
-    intake = selectors.intake_unit_ids(_person(request))
+    intake = selectors.intake_unit_ids(request.person)
     point = (
         (float(complaint.latitude), float(complaint.longitude))  # type: ignore[arg-type]
         if complaint.has_point
@@ -366,20 +358,20 @@ def _render_detail(
 
 
 @login_required
-def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
+def complaint_detail(request: PersonRequest, complaint_id: int) -> HttpResponse:
     return _render_detail(request, complaint_id)
 
 
 @login_required
 @require_POST
-def complaint_duplicate(request: HttpRequest, complaint_id: int) -> HttpResponse:
+def complaint_duplicate(request: PersonRequest, complaint_id: int) -> HttpResponse:
     complaint = _complaint_or_404(request, complaint_id)
     raw = request.POST.get("original", "")
     try:
         if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
             raise NotFound(_("Pengaduan asli tidak ditemukan."), field="original")
         original = selectors.complaint_get_for_user(request.user, int(raw))
-        person = _person(request)
+        person = request.person
         if person is None:
             raise NotAllowed(_("Akun ini tidak terhubung dengan data pegawai."), field="complaint")
         services.complaint_mark_duplicate(complaint=complaint, original=original, actor=person)
@@ -400,7 +392,7 @@ def complaint_duplicate(request: HttpRequest, complaint_id: int) -> HttpResponse
 
 
 @login_required
-def complaint_map(request: HttpRequest) -> HttpResponse:
+def complaint_map(request: PersonRequest) -> HttpResponse:
     units = list(units_for_user(request.user).order_by("code"))
     chosen = _unit_param(request)
     if chosen not in {u.code for u in units}:
@@ -411,7 +403,7 @@ def complaint_map(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def complaint_map_geojson(request: HttpRequest) -> JsonResponse:
+def complaint_map_geojson(request: PersonRequest) -> JsonResponse:
     features = selectors.complaint_map_points_for_user(request.user, unit=_unit_param(request))
     for feature in features:
         props: dict[str, Any] = feature["properties"]  # type: ignore[assignment]

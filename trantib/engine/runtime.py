@@ -22,6 +22,8 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
+from trantib.core.text import has_control_characters
+
 from .spec import FieldType, Frequency, Period, RecordField, SOPSpec, Step, StepKind
 from .timing import TimeStandard
 
@@ -414,7 +416,7 @@ def check_data(step: Step, data: Mapping[str, Any]) -> dict[str, Any]:
             if f.required:
                 raise ActionRefused(f"'{f.label}' is required", field=f"data.{f.name}")
             continue
-        if _has_control_character(value):
+        if has_control_characters(value, unstorable_only=True):
             raise ActionRefused(
                 f"'{f.label}' contains a NUL or other control character",
                 field=f"data.{f.name}",
@@ -422,17 +424,6 @@ def check_data(step: Step, data: Mapping[str, Any]) -> dict[str, Any]:
             )
         out[f.name] = _check_value(f, value)
     return out
-
-
-def _has_control_character(value: Any) -> bool:
-    """NUL (which PostgreSQL cannot store) or a lone surrogate, anywhere in the value."""
-    if isinstance(value, str):
-        return "\x00" in value or any("\ud800" <= ch <= "\udfff" for ch in value)
-    if isinstance(value, dict):
-        return any(_has_control_character(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_has_control_character(v) for v in value)
-    return False
 
 
 def _as_date(text: str) -> date | None:

@@ -50,6 +50,7 @@ from django.utils.translation import gettext as _
 
 from trantib.accounts.models import OrgUnit
 from trantib.core.errors import Conflict, Invalid
+from trantib.core.phones import mobile_number
 
 from .gateways import GatewayError, gateways_configured
 from .models import OutboxMessage, idempotency_key_new
@@ -64,8 +65,6 @@ Status = OutboxMessage.Status
 Channel = OutboxMessage.Channel
 
 # Indonesian mobile numbers: +62 8xx, 9 to 13 digits after the country code (E.164 allows 15).
-_MOBILE = re.compile(r"^\+628\d{7,11}$")
-_PHONE_SEPARATORS = re.compile(r"[\s().\-/]")
 # The key names a file (the file gateway) and travels in headers: a safe, short alphabet.
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,63}$")
 _ERROR_MAX = 2000
@@ -89,30 +88,12 @@ class DeliveryResult:
 # -- enqueue --------------------------------------------------------------------------------
 
 
-def phone_normalise(text: str) -> str | None:
-    """``0812-3456-7890``, ``62812…``, ``+62 (0)812…`` → ``+62812…``; None when the text is not
-    an Indonesian mobile number (SMS reaches mobiles only)."""
-    raw = _PHONE_SEPARATORS.sub("", text.strip())
-    if raw.startswith("+62"):
-        national = raw[3:]
-    elif raw.startswith("62"):
-        national = raw[2:]
-    elif raw.startswith("0"):
-        national = raw[1:]
-    else:
-        return None
-    if national.startswith("0"):  # +62 (0)812…: the trunk zero written after the country code
-        national = national[1:]
-    number = f"+62{national}"
-    return number if _MOBILE.match(number) else None
-
-
 def _recipient_clean(channel: str, recipient: str) -> str:
     text = (recipient or "").strip()
     if not text:
         raise Invalid(_("Penerima wajib diisi."), field="recipient")
     if channel == Channel.SMS:
-        number = phone_normalise(text)
+        number = mobile_number(text)
         if number is None:
             raise Invalid(
                 _("'%(value)s' bukan nomor ponsel Indonesia (contoh: 0812-3456-7890).")

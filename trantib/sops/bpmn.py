@@ -32,11 +32,11 @@ Limits: the export describes the procedure; it is not meant to be executed by a 
 
 from __future__ import annotations
 
-import re
 import textwrap
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
+from trantib.core.text import XML_INVALID
 from trantib.engine.spec import SOPSpec, Step, StepKind
 from trantib.engine.timing import CalendarKind, TimeStandard, TimeUnit
 
@@ -83,7 +83,6 @@ SIZES = {
 }
 
 # Characters XML 1.0 cannot hold even escaped; a YAML string may contain them.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _b(tag: str) -> str:
@@ -95,7 +94,7 @@ def _t(tag: str) -> str:
 
 
 def _clean(text: str) -> str:
-    return _NOT_XML.sub("", text)
+    return XML_INVALID.sub("", text)
 
 
 def iso_duration(standard: TimeStandard) -> str:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
-from trantib.accounts.selectors import assignments_active, person_for_user, units_for_user
+from trantib.accounts.selectors import assignments_active, units_for_user
 from trantib.cases.selectors import notifications_for_user, task_list_mine
+from trantib.web.middleware import PersonRequest
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    person = person_for_user(request.user)
+def home(request: PersonRequest) -> HttpResponse:
+    person = request.person
     assignments = list(assignments_active(person)) if person is not None else []
     # A superuser "sees" every unit: listing them all would only bury the page.
     sees_all = bool(getattr(request.user, "is_superuser", False))

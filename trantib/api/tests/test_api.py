@@ -11,9 +11,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from trantib.api.models import ApiToken
-from trantib.api.services import token_digest
 from trantib.cases import services
 from trantib.cases.models import Attachment, Case, Task
+from trantib.core.keys import key_digest
 
 from .support import PGD_DATA, PNG, PUR_DATA, ApiClient, live_task, pgd_start, pur_start
 
@@ -36,7 +36,7 @@ def test_the_right_password_gives_a_token_of_which_only_the_digest_is_kept(demo_
     assert response.status_code == 201
     token = response.json()["token"]
     row = ApiToken.objects.get(user__username="staf.krj")
-    assert row.digest == token_digest(token) and token not in row.digest
+    assert row.digest == key_digest(token) and token not in row.digest
     assert ApiClient(token).get("/tasks/mine").status_code == 200
     row.refresh_from_db()
     assert row.last_used_at is not None
@@ -88,7 +88,7 @@ def test_the_apitoken_command_prints_a_working_token(demo_org):
     out = io.StringIO()
     call_command("apitoken", "create", "kasi.krj", "--name", "skrip", stdout=out)
     token = out.getvalue().strip()
-    assert ApiToken.objects.get(digest=token_digest(token)).name == "skrip"
+    assert ApiToken.objects.get(digest=key_digest(token)).name == "skrip"
     assert ApiClient(token).get("/cases").status_code == 200
 
 

@@ -12,11 +12,16 @@ back. Pages, the API, the CLI and the worker all call these, never the models di
 The modules: ``cases`` (starting), ``steps`` (claim, reassign, complete), ``deadlines`` (late
 tasks, waits), ``attachments``; ``flow`` holds what they share (numbering, the case lock,
 persisting an engine outcome), ``roles`` who performs, starts and supervises what.
+
+This package is the cases app's public surface for changes: other apps import from here, never
+from the modules inside.
 """
 
-from .attachments import attachment_add
+from ..audit import audit_record as case_event_record
+from .attachments import ACCEPTED_TYPES, attachment_add, files_kept_on_success
 from .cases import case_cancel, case_start, case_start_for_intake
 from .deadlines import SweepResult, deadlines_sweep, task_mark_overdue, wait_fire
+from .flow import case_lock
 from .hooks import StartGuard, StepHook, start_guard_register, start_refusal, step_hook_register
 from .notifications import notifications_mark_read
 from .roles import (
@@ -25,26 +30,32 @@ from .roles import (
     entries_startable,
     sop_internal_roles,
     sop_version_for,
+    spec_in_force,
     supervises,
     supervisors_of,
 )
 from .steps import task_claim, task_complete, task_reassign
 
 __all__ = [
+    "ACCEPTED_TYPES",
     "StartGuard",
     "StepHook",
     "SweepResult",
     "acting_role",
     "attachment_add",
     "case_cancel",
+    "case_event_record",
+    "case_lock",
     "case_spec",
     "case_start",
     "case_start_for_intake",
     "deadlines_sweep",
     "entries_startable",
+    "files_kept_on_success",
     "notifications_mark_read",
     "sop_internal_roles",
     "sop_version_for",
+    "spec_in_force",
     "start_guard_register",
     "start_refusal",
     "step_hook_register",

@@ -128,7 +128,6 @@ def attachment_add(
             "sha256": digest,
         },
     )
-    case.save(update_fields=["event_seq", "event_hash"])
     return attachment
 
 

@@ -176,6 +176,6 @@ def case_cancel(
             "before": {"status": "open"},
             "after": {"status": "cancelled"},
         },
+        save=["status", "closed_at"],
     )
-    case.save(update_fields=["status", "closed_at", "event_seq", "event_hash"])
     return case

@@ -73,7 +73,6 @@ def task_mark_overdue(*, task_id: int, now: dt.datetime | None = None) -> bool:
         at=now,
         data={"step": task.step_id, "due_at": task.due_at, "standard": task.standard},
     )
-    case.save(update_fields=["event_seq", "event_hash"])
     if task.assignee is not None:
         performers = [task.assignee]
     else:

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 
 from trantib.accounts.models import OrgUnit, Person
+from trantib.core.counters import counter_next
 from trantib.core.errors import Invalid
 from trantib.engine import runtime
 from trantib.engine.spec import SOPSpec, Step
@@ -18,7 +19,6 @@ from trantib.engine.spec import SOPSpec, Step
 from ..audit import audit_record
 from ..models import (
     Case,
-    CaseCounter,
     CaseStatus,
     EventType,
     Task,
@@ -28,15 +28,14 @@ from ..models import (
 from .roles import acting_role, case_spec, sop_version_for, spec_in_force
 
 
+def case_counter_key(unit_id: int, sop_code: str, year: int) -> str:
+    return f"case:{unit_id}:{sop_code}:{year}"
+
+
 def _next_serial(unit: OrgUnit, sop_code: str, year: int) -> int:
-    """The next case serial; the counter row stays locked until the transaction ends."""
-    CaseCounter.objects.bulk_create(
-        [CaseCounter(unit=unit, sop_code=sop_code, year=year, last=0)], ignore_conflicts=True
-    )
-    counter = CaseCounter.objects.select_for_update().get(unit=unit, sop_code=sop_code, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last
+    """The next case serial, gap-free (the counter row stays locked until the transaction
+    ends; a rolled-back start gives its number back)."""
+    return counter_next(case_counter_key(unit.pk, sop_code, year))
 
 
 def case_number(unit: OrgUnit, sop_code: str, year: int, serial: int) -> str:
@@ -283,8 +282,8 @@ def case_create(
             "after": {"active": list(outcome.state.active)},
             "offered": offered_summary(applied.offered),
         },
+        save=["state"],
     )
-    case.save(update_fields=["state", "event_seq", "event_hash"])
     return case
 
 
@@ -310,22 +309,25 @@ def task_lock(task: Task) -> tuple[Case, Task]:
     return case, fresh
 
 
-def case_save(
-    *, spec: SOPSpec, case: Case, applied: _Applied, actor: Person | None, now: dt.datetime
+def changed_fields(applied: _Applied) -> list[str]:
+    """The case fields an engine outcome changed: what the step's audit event saves."""
+    return ["state", "status", "closed_at"] if applied.closed else ["state"]
+
+
+def case_closed_record(
+    *, case: Case, applied: _Applied, actor: Person | None, now: dt.datetime
 ) -> None:
-    """Save the case row; when it closed, record it and tell a waiting parent."""
-    fields = ["state", "event_seq", "event_hash"]
-    if applied.closed:
-        audit_record(
-            case=case,
-            type=EventType.CASE_CLOSED,
-            actor=actor,
-            at=now,
-            data={"before": {"status": "open"}, "after": {"status": "closed"}},
-        )
-        fields += ["status", "closed_at"]
-    case.save(update_fields=fields)
-    if applied.closed and case.parent_id:
+    """When the outcome closed the case, record it and tell a waiting parent."""
+    if not applied.closed:
+        return
+    audit_record(
+        case=case,
+        type=EventType.CASE_CLOSED,
+        actor=actor,
+        at=now,
+        data={"before": {"status": "open"}, "after": {"status": "closed"}},
+    )
+    if case.parent_id:
         _parent_check(parent_id=case.parent_id, step_id=case.parent_step, now=now)
 
 
@@ -382,5 +384,6 @@ def system_step(
             "after": {"active": list(outcome.state.active)},
             "offered": offered_summary(applied.offered),
         },
+        save=changed_fields(applied),
     )
-    case_save(spec=spec, case=case, applied=applied, actor=None, now=now)
+    case_closed_record(case=case, applied=applied, actor=None, now=now)

@@ -29,7 +29,14 @@ from ..models import (
     TaskStatus,
 )
 from .attachments import Uploads, files_kept_on_success, uploads_store
-from .flow import case_save, offered_summary, outcome_persist, task_lock, unit_day
+from .flow import (
+    case_closed_record,
+    changed_fields,
+    offered_summary,
+    outcome_persist,
+    task_lock,
+    unit_day,
+)
 from .hooks import step_hooks
 from .roles import case_spec, supervises
 
@@ -94,7 +101,6 @@ def task_claim(*, task: Task, actor: Person, now: dt.datetime | None = None) -> 
         at=now,
         data={"step": task.step_id, "after": {"assignee": actor.pk}},
     )
-    case.save(update_fields=["event_seq", "event_hash"])
     return task
 
 
@@ -131,7 +137,6 @@ def task_reassign(
             "after": {"assignee": assignee.pk},
         },
     )
-    case.save(update_fields=["event_seq", "event_hash"])
     if assignee.pk != actor.pk:
         Notification.objects.get_or_create(
             recipient=assignee,
@@ -426,8 +431,9 @@ def complete_locked(
             "after": {"active": list(outcome.state.active)},
             "offered": offered_summary(applied.offered),
         },
+        save=changed_fields(applied),
     )
-    case_save(spec=spec, case=case, applied=applied, actor=actor, now=now)
+    case_closed_record(case=case, applied=applied, actor=actor, now=now)
     for hook in hooks:
         hook.completed(
             spec=spec, case=case, task=task, step=step, recorded=recorded, actor=actor, now=now

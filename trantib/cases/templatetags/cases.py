@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
-from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -17,10 +16,7 @@ register = template.Library()
 @register.filter
 def at_unit(value: dt.datetime | None, unit: OrgUnit) -> str:
     """``22 Nov 2026 09.30 WITA``: the moment as the unit's clock shows it."""
-    if value is None:
-        return ""
-    local = timezone.localtime(value, unit.zone())
-    return f"{dateformat.format(local, 'j M Y H.i')} {local.strftime('%Z')}"
+    return unit.time_text(value)
 
 
 def span_text(seconds: float) -> str:

@@ -12,6 +12,7 @@ from django.db import DatabaseError, connection, transaction
 from trantib.cases.audit import chain_verify
 from trantib.cases.demo import PGD_CLOSED, demo_cases_load
 from trantib.cases.models import Case, Event
+from trantib.core.models import AuditEvent, AuditHead
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +50,9 @@ def test_verify_passes_on_the_demo_data(demo_cases):
     code, out = verify()
     cases, events = Case.objects.count(), Event.objects.count()
     assert code == 0
-    assert out.strip() == f"{cases} cases, {events} events: chain intact"
+    assert out.splitlines()[0] == f"{cases} cases, {events} events: chain intact"
+    records, record_events = AuditHead.objects.count(), AuditEvent.objects.count()
+    assert out.splitlines()[1] == f"{records} records, {record_events} events: chain intact"
     assert cases >= 9 and events > cases
 
 
@@ -59,7 +62,7 @@ def test_an_event_edited_with_raw_sql_is_named(demo_cases):
     tamper("UPDATE cases_event SET data = %s WHERE id = %s", ['{"step": "palsu"}', edited.pk])
     code, out = verify()
     assert code == 1
-    first, summary = out.strip().splitlines()
+    first, summary = out.strip().splitlines()[:2]  # then the records' line
     assert first == (
         f"{case.number}: event #{edited.seq} (id {edited.pk}): its content does not match its "
         "hash: the event was edited"
@@ -112,7 +115,7 @@ def test_only_the_broken_case_is_reported(demo_cases):
     case, events = closed_case_events()
     tamper("UPDATE cases_event SET data = %s WHERE id = %s", ["{}", events[1].pk])
     code, out = verify()
-    problems = out.strip().splitlines()[:-1]
+    problems = out.strip().splitlines()[:-2]  # the cases' and the records' summaries
     assert code == 1 and len(problems) == 1 and problems[0].startswith(case.number)
 
 

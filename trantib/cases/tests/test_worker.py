@@ -22,8 +22,8 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from trantib.cases import services
-from trantib.cases.management.commands.worker import worker_thread_start
 from trantib.cases.models import Case, Notification, Task
+from trantib.core.worker import worker_thread_start
 
 ROOT = Path(__file__).resolve().parents[3]
 TWO_WEEKS_AGO = dt.timedelta(days=14)
@@ -151,14 +151,14 @@ def test_the_worker_thread_marks_an_overdue_task_on_its_periodic_sweep(demo_org,
     loop = worker_thread_start(interval=0.1)
     try:
         deadline = time.monotonic() + 30
-        while loop.sweeps < 2 and time.monotonic() < deadline:
+        while loop.runs.get("deadlines", 0) < 2 and time.monotonic() < deadline:
             time.sleep(0.05)  # no database access here: the thread has the database
     finally:
         loop.stop()
         assert loop.thread is not None
         loop.thread.join(timeout=30)
     assert not loop.thread.is_alive()
-    assert loop.sweeps >= 2  # it swept again after TRANTIB_SWEEP_SECONDS
+    assert loop.runs.get("deadlines", 0) >= 2  # it swept again after TRANTIB_SWEEP_SECONDS
     task.refresh_from_db()
     assert task.overdue_at is not None
 
@@ -177,7 +177,7 @@ def test_the_worker_thread_runs_the_due_jobs_and_stops_when_asked(demo_org, sett
         assert loop.thread is not None
         loop.thread.join(timeout=30)
     assert not loop.thread.is_alive()
-    assert loop.sweeps == 1
+    assert loop.runs.get("deadlines", 0) == 1
     assert list(deadline_jobs().values_list("status", flat=True)) == ["SUCCESSFUL"] * 2
 
 

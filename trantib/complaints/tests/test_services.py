@@ -14,9 +14,10 @@ from django.utils import timezone
 from trantib.cases import services as case_services
 from trantib.cases.models import Attachment, CaseStatus, Event, Task, TaskStatus
 from trantib.complaints import selectors, services
-from trantib.complaints.models import Category, Complaint, IntakeCounter, RoutingRule
+from trantib.complaints.models import Category, Complaint, RoutingRule
 from trantib.conftest import DemoOrg
 from trantib.core.errors import Conflict, Invalid, NotAllowed, NotFound, TooMany
+from trantib.core.models import RateWindow
 from trantib.outbox.models import OutboxMessage
 
 PNG = (
@@ -188,8 +189,8 @@ def test_the_public_form_is_limited_per_client(complaint_categories, settings):
     later = now + dt.timedelta(seconds=settings.TRANTIB_PUBLIC_RATE_WINDOW + 1)
     _file(complaint_categories, client="10.0.0.7", now=later)
     # The client's address itself is not kept, and no complaint points at its counter.
-    assert IntakeCounter.objects.count() == 2
-    assert not IntakeCounter.objects.filter(key__contains="10.0.0").exists()
+    assert RateWindow.objects.count() == 2
+    assert not RateWindow.objects.filter(key__contains="10.0.0").exists()
 
 
 def test_one_ipv6_network_counts_as_one_client(complaint_categories, settings):

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from trantib.cases.models import Task
 from trantib.complaints import sms
-from trantib.complaints.models import Category, Complaint, IntakeCounter, SmsInbound
+from trantib.complaints.models import Category, Complaint, SmsInbound
+from trantib.core.models import RateWindow
 from trantib.outbox.models import OutboxMessage
 
 URL = "/sms/masuk/"
@@ -479,5 +480,5 @@ def test_a_flood_from_one_number_is_limited_anonymous_or_not(complaint_categorie
     assert message.recipient == NUMBER and message.redact_after_send
     assert Complaint.objects.count() == 5 and Complaint.objects.filter(anonymous=True).count() == 2
     # The count holds no number and no complaint points to it.
-    assert not IntakeCounter.objects.filter(key__contains="8122900").exists()
+    assert not RateWindow.objects.filter(key__contains="8122900").exists()
     assert not [f.name for f in Complaint._meta.get_fields() if "client" in f.name]

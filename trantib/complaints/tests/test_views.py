@@ -20,8 +20,10 @@ from django.urls import reverse
 from trantib.cases import services as case_services
 from trantib.cases.models import Attachment, CaseStatus, Task, TaskStatus
 from trantib.complaints import services
-from trantib.complaints.models import Category, Complaint, IntakeCounter
+from trantib.complaints.models import Category, Complaint
 from trantib.complaints.templatetags.complaints import days_left_text
+from trantib.core.models import RateWindow
+from trantib.core.ratelimit import client_key
 
 pytestmark = pytest.mark.django_db
 
@@ -112,8 +114,8 @@ def test_the_public_form_files_a_complaint_routed_to_kerjo_with_its_photo(
     assert complaint.unit.code == "KRJ"
     assert complaint.channel == "web"
     # The rate limit counts the client's address, in a counter no complaint points to.
-    counter = IntakeCounter.objects.get()
-    assert (counter.key, counter.count) == (services.client_hash("127.0.0.1"), 1)
+    counter = RateWindow.objects.get()
+    assert (counter.key, counter.count) == (client_key("complaint-client", "127.0.0.1"), 1)
     assert complaint.reporter_phone == PHONE_STORED
     assert complaint.case.status == CaseStatus.OPEN and complaint.case.unit.code == "KRJ"
     photos = Attachment.objects.filter(case=complaint.case)
@@ -436,7 +438,7 @@ def test_the_staf_records_a_phone_complaint_and_lands_on_its_page(
     assert response["Location"] == reverse("complaints:detail", args=[complaint.pk])
     assert complaint.channel == "phone"
     assert complaint.taken_by == demo_org.person("staf.krj")
-    assert not IntakeCounter.objects.exists()  # the counter is not rate-limited
+    assert not RateWindow.objects.exists()  # the counter is not rate-limited
     html = html_of(client.get(response["Location"]))
     assert f"Pengaduan {complaint.tracking} dicatat" in html
 

@@ -11,13 +11,13 @@ from django.utils import timezone
 
 from trantib.cases import services as cases
 from trantib.core.errors import Conflict, Invalid
+from trantib.core.phones import mobile_number
 from trantib.outbox.models import OutboxMessage
 from trantib.outbox.services import (
     DeliveryResult,
     outbox_deliver,
     outbox_enqueue,
     outbox_retry,
-    phone_normalise,
 )
 
 from .gateways import Crash, files
@@ -63,7 +63,7 @@ def test_a_message_enqueued_in_a_transaction_that_commits_waits_to_be_sent(sms):
     ],
 )
 def test_indonesian_mobile_numbers_are_normalised(written, number):
-    assert phone_normalise(written) == number
+    assert mobile_number(written) == number
 
 
 @pytest.mark.parametrize(
@@ -71,7 +71,7 @@ def test_indonesian_mobile_numbers_are_normalised(written, number):
     ["", "12345", "abc", "0812", "+44 20 7946 0958", "021-5550123", "0812345678901234", "8123456"],
 )
 def test_junk_numbers_are_refused(junk, sms):
-    assert phone_normalise(junk) is None
+    assert mobile_number(junk) is None
     with pytest.raises(Invalid) as err:
         sms(recipient=junk)
     assert err.value.field == "recipient"

@@ -21,7 +21,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, connections
 
-from trantib.cases.management.commands.worker import worker_thread_start
+from trantib.core.worker import worker_thread_start
 from trantib.outbox.models import OutboxMessage
 from trantib.outbox.services import DeliveryResult, outbox_deliver
 
@@ -61,8 +61,8 @@ def test_the_worker_thread_of_serve_delivers_the_outbox(sms, outbox_dir, setting
     settings.TRANTIB_SWEEP_SECONDS = 3600
     message = sms()
     loop = worker_thread_start(interval=0.1)
-    _run_loop_until(loop, lambda: loop.sent >= 1)
-    assert loop.sent == 1
+    _run_loop_until(loop, lambda: loop.totals.get("outbox", 0) >= 1)
+    assert loop.totals.get("outbox", 0) == 1
     message.refresh_from_db()
     assert message.status == Status.SENT
 
@@ -74,7 +74,7 @@ def test_a_failing_outbox_is_logged_and_the_loop_goes_on(sms, settings, caplog):
     sms()
     loop = worker_thread_start(interval=0.05)
     _run_loop_until(loop, lambda: loop.cycles >= 3)
-    assert loop.cycles >= 3 and loop.sent == 0
+    assert loop.cycles >= 3 and loop.totals.get("outbox", 0) == 0
     assert "delivering the outbox failed" in caplog.text
     assert OutboxMessage.objects.get().status == Status.PENDING  # nothing claimed, nothing lost
 

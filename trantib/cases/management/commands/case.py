@@ -14,12 +14,12 @@ from typing import IO, Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.core.serializers.json import DjangoJSONEncoder
 
+from trantib.accounts import cli as org_cli
 from trantib.cases import selectors, services
 from trantib.cases.models import Case, CaseStatus, Task
+from trantib.core import cli
 from trantib.sops import registry
 from trantib.sops.models import SopVersion
-
-from .. import cli
 
 
 class Command(BaseCommand):
@@ -85,8 +85,8 @@ class Command(BaseCommand):
         attach: list[str],
         **opts: Any,
     ) -> None:
-        _, person = cli.actor_get(username)
-        org_unit = cli.unit_get(unit)
+        _, person = org_cli.actor_get(username)
+        org_unit = org_cli.unit_get(unit)
         values = cli.data_load(data, data_file)
         files = [cli.attach_arg(a, field_required=True) for a in attach]
         with ExitStack() as stack, cli.service_errors():
@@ -132,10 +132,10 @@ class Command(BaseCommand):
         if limit <= 0:
             raise cli.fail("--limit", f"{limit} is not a positive number")
         if unit:
-            cli.unit_get(unit)
+            org_cli.unit_get(unit)
         if sop:
             sop_known(sop)
-        reader = cli.reader_get(username)
+        reader = org_cli.reader_get(username)
         cases = selectors.case_list_for_user(
             reader,
             sop=sop,
@@ -151,7 +151,7 @@ class Command(BaseCommand):
                 c.sop_code,
                 c.status,
                 ", ".join(c.state.get("active", [])) or "-",
-                cli.local(c.opened_at, c.unit),
+                org_cli.local(c.opened_at, c.unit),
                 cli.clip(c.subject, 50),
             ]
             for c in page[:limit]
@@ -168,7 +168,7 @@ class Command(BaseCommand):
     # -- show -------------------------------------------------------------------------
 
     def do_show(self, *, number: str, as_json: bool, username: str | None, **opts: Any) -> None:
-        reader = cli.reader_get(username)
+        reader = org_cli.reader_get(username)
         with cli.service_errors():
             case = selectors.case_get_by_number_for_user(reader, number)
         tasks = list(selectors.case_tasks(case))
@@ -191,7 +191,7 @@ def sop_known(code: str) -> None:
 
 
 def task_line(task: Task, case: Case) -> str:
-    due = f", due {cli.local(task.due_at, case.unit)}" if task.due_at else ""
+    due = f", due {org_cli.local(task.due_at, case.unit)}" if task.due_at else ""
     late = " LATE" if selectors.task_is_overdue(task) else ""
     who = f", {task.assignee.full_name}" if task.assignee else ""
     return f"task {task.pk} [{task.kind}] {task.step_id} ({task.role}{who}{due}){late}"
@@ -209,8 +209,8 @@ def case_text(case: Case, tasks: list[Task], events: list[Any], children: list[C
         f"SOP:     {spec.key} {spec.name}",
         f"Unit:    {unit.code} {unit.name}",
         f"Status:  {case.status}"
-        + (f" since {cli.local(case.closed_at, unit)}" if case.closed_at else ""),
-        f"Opened:  {cli.local(case.opened_at, unit)} by {_person(case.opened_by)}",
+        + (f" since {org_cli.local(case.closed_at, unit)}" if case.closed_at else ""),
+        f"Opened:  {org_cli.local(case.opened_at, unit)} by {_person(case.opened_by)}",
         f"Active:  {', '.join(case.state.get('active', [])) or '-'}",
     ]
     if case.parent_id:
@@ -228,7 +228,7 @@ def case_text(case: Case, tasks: list[Task], events: list[Any], children: list[C
             _person(t.completed_by or t.assignee),
             t.standard or "-",
             cli.duration(t.duration_seconds),
-            cli.local(t.due_at, unit),
+            org_cli.local(t.due_at, unit),
             "yes" if t.overdue_at or selectors.task_is_overdue(t) else "",
             t.decision or "",
         ]
@@ -238,7 +238,8 @@ def case_text(case: Case, tasks: list[Task], events: list[Any], children: list[C
     lines += cli.table([*headers, "Due", "Late", "Decision"], task_rows)
     lines += ["", "Events"]
     event_rows = [
-        [e.seq, cli.local(e.at, unit), e.type, _person(e.actor), e.task_id or ""] for e in events
+        [e.seq, org_cli.local(e.at, unit), e.type, _person(e.actor), e.task_id or ""]
+        for e in events
     ]
     lines += cli.table(["Seq", "At", "Type", "Actor", "Task"], event_rows)
     return lines

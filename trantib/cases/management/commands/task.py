@@ -13,10 +13,11 @@ from typing import IO, Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from trantib.accounts import cli as org_cli
 from trantib.cases import selectors, services
 from trantib.cases.models import CaseStatus
+from trantib.core import cli
 
-from .. import cli
 from .case import task_line
 
 
@@ -55,7 +56,7 @@ class Command(BaseCommand):
         getattr(self, f"do_{opts['action']}")(**opts)
 
     def do_list(self, *, username: str, **opts: Any) -> None:
-        user = cli.user_get(username)
+        user = org_cli.user_get(username)
         tasks = list(selectors.task_list_mine(user))
         if not tasks:
             self.stdout.write("No tasks.")
@@ -66,7 +67,7 @@ class Command(BaseCommand):
                 t.case.number,
                 t.step_id + (f" ({t.occurrence})" if t.occurrence and t.occurrence != "1" else ""),
                 t.status,
-                cli.local(t.due_at, t.case.unit),
+                org_cli.local(t.due_at, t.case.unit),
                 "LATE" if selectors.task_is_overdue(t) else "",
                 cli.clip(t.title, 50),
             ]
@@ -88,7 +89,7 @@ class Command(BaseCommand):
         attach: list[str],
         **opts: Any,
     ) -> None:
-        user, person = cli.actor_get(username)
+        user, person = org_cli.actor_get(username)
         values = cli.data_load(data, data_file)
         files = [cli.attach_arg(a) for a in attach]
         with cli.service_errors(), ExitStack() as opened:

@@ -12,9 +12,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from trantib.cases.management.cli import fail, service_errors
 from trantib.complaints.models import Open311Client
 from trantib.complaints.open311 import open311_client_create, open311_client_revoke
+from trantib.core.cli import fail, service_errors
 from trantib.core.errors import ServiceError
 
 

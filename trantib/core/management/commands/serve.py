@@ -60,7 +60,7 @@ class Command(BaseCommand):
         self._serve_with_worker(argv, host=host, port=port)
 
     def _serve_with_worker(self, argv: list[str], *, host: str, port: int) -> None:
-        from trantib.cases.management.commands.worker import worker_thread_start
+        from trantib.core.worker import worker_thread_start
 
         stop_signal: list[int] = []
         server: subprocess.Popen[bytes] | None = None
@@ -76,8 +76,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, forward)
         signal.signal(signal.SIGINT, forward)
         self.stdout.write(
-            f"Trantib: http://{host}:{port}/  (Ctrl-C to stop; background worker in this "
-            f"process, deadline sweep every {loop.sweep_seconds:g} s)"
+            f"Trantib: http://{host}:{port}/  (Ctrl-C to stop; background worker in this process)"
         )
         self.stdout.flush()
         code = 0

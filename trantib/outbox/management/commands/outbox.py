@@ -13,7 +13,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from trantib.cases.management import cli
+from trantib.accounts import cli as org_cli
+from trantib.core import cli
 from trantib.outbox import selectors, services
 from trantib.outbox.models import OutboxMessage
 
@@ -54,7 +55,7 @@ class Command(BaseCommand):
         table = [
             [
                 m.pk,
-                cli.local(m.created_at, m.unit),
+                org_cli.local(m.created_at, m.unit),
                 m.status,
                 m.channel,
                 m.kind or "-",
@@ -71,7 +72,7 @@ class Command(BaseCommand):
         with cli.service_errors():
             message = selectors.outbox_message_get(message_id=message_id)
             message = services.outbox_retry(message=message)
-        due = cli.local(message.next_attempt_at, message.unit)
+        due = org_cli.local(message.next_attempt_at, message.unit)
         self.stdout.write(f"message {message.pk} is pending again (due {due})")
 
     def do_deliver(self, *, limit: int, **opts: Any) -> None:

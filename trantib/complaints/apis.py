@@ -12,18 +12,18 @@ import datetime as dt
 from typing import Annotated
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
-from trantib.complaints import selectors
-from trantib.complaints.models import Complaint
-from trantib.complaints.services import complaint_file, tracking_normalise
+from trantib.api.types import E400, E401, E403, E404, E422, MAX_OFFSET, NO_NUL, api_actor, api_user
 from trantib.core.errors import Invalid, NotFound
+from trantib.web.middleware import PersonRequest
 
-from .apis import E400, E401, E403, E404, E422, MAX_OFFSET, _actor, _user
-from .schemas import NO_NUL, ComplaintIn, ComplaintListOut, ComplaintOut, complaint_out
+from . import selectors
+from .models import Complaint
+from .schemas import ComplaintIn, ComplaintListOut, ComplaintOut, complaint_out
+from .services import complaint_file, tracking_normalise
 
 complaints_router = Router(tags=["complaints"])
 
@@ -52,10 +52,10 @@ def _out(
     response={201: ComplaintOut, **E400, **E401, **E403, **E422},
     summary="Catat pengaduan (loket, telepon)",
 )
-def complaint_create(request: HttpRequest, payload: ComplaintIn) -> Status[ComplaintOut]:
+def complaint_create(request: PersonRequest, payload: ComplaintIn) -> Status[ComplaintOut]:
     """A complaint heard by the officer behind the token: it is routed, its PGD case opened
     (the first step recorded with the channel) and the receipt queued for the reporter."""
-    actor = _actor(request)
+    actor = api_actor(request)
     category = selectors.categories_active().filter(code=payload.category).first()
     if category is None:
         raise Invalid(
@@ -86,7 +86,7 @@ def complaint_create(request: HttpRequest, payload: ComplaintIn) -> Status[Compl
     "", response={200: ComplaintListOut, **E401, **E422}, summary="Daftar pengaduan"
 )
 def complaint_list(
-    request: HttpRequest,
+    request: PersonRequest,
     status: Annotated[
         str, Query(pattern=r"^(open|closed|cancelled)?$", description="open, closed, cancelled")
     ] = "",
@@ -98,11 +98,11 @@ def complaint_list(
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> ComplaintListOut:
-    user = _user(request)
+    user = api_user(request)
     qs = selectors.complaint_list_for_user(
         user, status=status, category=category, unit=unit, query=q
     )
-    intake_units = selectors.intake_unit_ids(selectors.person_of(user))  # once for the page
+    intake_units = selectors.intake_unit_ids(request.person)  # once for the page
     now = timezone.now()
     page = list(_loaded(qs)[offset : offset + limit])
     return ComplaintListOut(count=qs.count(), items=[_out(c, intake_units, now) for c in page])
@@ -111,8 +111,8 @@ def complaint_list(
 @complaints_router.get(
     "/{tracking}", response={200: ComplaintOut, **E401, **E404, **E422}, summary="Pengaduan"
 )
-def complaint_detail(request: HttpRequest, tracking: Tracking) -> ComplaintOut:
-    user = _user(request)
+def complaint_detail(request: PersonRequest, tracking: Tracking) -> ComplaintOut:
+    user = api_user(request)
     normal = tracking_normalise(tracking)
     complaint = (
         _loaded(selectors.complaint_list_for_user(user)).filter(tracking=normal).first()
@@ -121,4 +121,4 @@ def complaint_detail(request: HttpRequest, tracking: Tracking) -> ComplaintOut:
     )
     if complaint is None:
         raise NotFound(_("Pengaduan tidak ditemukan."), field="tracking")
-    return _out(complaint, selectors.intake_unit_ids(selectors.person_of(user)))
+    return _out(complaint, selectors.intake_unit_ids(request.person))

@@ -1,5 +1,5 @@
-"""What the ``case``, ``task`` and ``audit`` commands share: who is acting, JSON input, error
-messages, plain-text tables.
+"""What every management command shares: error lines, JSON input, attached files, durations,
+plain-text tables. (Who is acting — ``--as``, units — is in :mod:`trantib.accounts.cli`.)
 
 Bad input is a :class:`CommandError` with exit status 2 and one line naming the field at fault
 (``--unit: no unit 'XYZ'``, ``data.uraian: …``): never a traceback.
@@ -7,7 +7,6 @@ Bad input is a :class:`CommandError` with exit status 2 and one line naming the 
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from collections.abc import Iterator, Sequence
@@ -15,14 +14,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.management.base import CommandError, CommandParser
-from django.utils import timezone
 
-from trantib.accounts.models import OrgUnit, Person
-from trantib.accounts.selectors import UserLike, person_for_user
-from trantib.core.errors import ServiceError
+from .errors import ServiceError
 
 BAD_INPUT = 2
 _ATTACH = re.compile(r"^(?P<field>[A-Za-z_][A-Za-z0-9_]*)=(?P<path>.+)$")
@@ -49,39 +43,6 @@ def add_as(parser: CommandParser, *, required: bool = False) -> None:
         metavar="USER",
         help="the login acting (reads go through that user's units)",
     )
-
-
-def user_get(username: str) -> AbstractBaseUser:
-    user = get_user_model().objects.filter(username=username).first()
-    if user is None:
-        raise fail("--as", f"no login '{username}'")
-    if not user.is_active:
-        raise fail("--as", f"the login '{username}' is inactive")
-    return user
-
-
-def actor_get(username: str) -> tuple[AbstractBaseUser, Person]:
-    user = user_get(username)
-    person = person_for_user(user)
-    if person is None:
-        raise fail("--as", f"the login '{username}' is not a person of the organisation")
-    return user, person
-
-
-def reader_get(username: str | None) -> UserLike:
-    """The user whose units a read goes through; with no ``--as`` an operator who reads every
-    unit (the person at the server's console)."""
-    if username:
-        return user_get(username)
-    return get_user_model()(username="operator", is_superuser=True)
-
-
-def unit_get(code: str) -> OrgUnit:
-    unit = OrgUnit.objects.filter(code=code).first()
-    if unit is None:
-        known = ", ".join(OrgUnit.objects.order_by("code").values_list("code", flat=True))
-        raise fail("--unit", f"no unit '{code}' (known: {known or 'none'})")
-    return unit
 
 
 def json_object(text: str, option: str) -> dict[str, Any]:
@@ -118,12 +79,6 @@ def attach_arg(text: str, *, field_required: bool = False) -> tuple[str, Path]:
     if not path.is_file():
         raise fail("--attach", f"no such file '{path}'")
     return field, path
-
-
-def local(value: dt.datetime | None, unit: OrgUnit) -> str:
-    if value is None:
-        return "-"
-    return timezone.localtime(value, unit.zone()).strftime("%Y-%m-%d %H:%M")
 
 
 def duration(seconds: int | None) -> str:

@@ -1,0 +1,116 @@
+"""What every app's API shares: bounded input types, the error shape and the error answers
+each operation declares, and who is behind a request.
+
+Input types are strict and bounded so that bad input is refused here with 422, before a
+database sees it: ids stay within a 64-bit integer, text holds no NUL character (PostgreSQL
+refuses it) and no lone surrogate, JSON values hold no NaN or infinity.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import Annotated, Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Schema
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
+
+from trantib.accounts.models import Person
+from trantib.core.errors import NotAllowed
+from trantib.core.text import has_control_characters
+from trantib.web.middleware import PersonRequest
+
+MAX_ID = 2**63 - 1  # the largest BigAutoField value on SQLite and PostgreSQL
+NO_NUL = r"^[^\x00]*$"
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def text_check(value: str) -> str:
+    if has_control_characters(value, unstorable_only=True):
+        if "\x00" in value:
+            raise ValueError(_("Teks tidak boleh berisi karakter NUL."))
+        raise ValueError(_("Teks bukan UTF-8 yang sah."))
+    return value
+
+
+def _json_check(value: Any) -> Any:
+    """Walk a JSON value: every string (keys too) clean, every number finite."""
+    if isinstance(value, str):
+        text_check(value)
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(_("Angka harus terhingga."))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            text_check(str(key))
+            _json_check(item)
+    elif isinstance(value, list):
+        for item in value:
+            _json_check(item)
+    return value
+
+
+def _iso_date_only(value: Any) -> Any:
+    # Lax pydantic would read 0 as 1970-01-01 (a timestamp): a date is written YYYY-MM-DD.
+    if isinstance(value, str) and not ISO_DATE.fullmatch(value):
+        raise ValueError(_("Tanggal ditulis TTTT-BB-HH."))
+    if not isinstance(value, str | dt.date):
+        raise ValueError(_("Tanggal ditulis TTTT-BB-HH."))
+    return value
+
+
+Text = Annotated[str, Field(pattern=NO_NUL), AfterValidator(text_check)]
+Code = Annotated[str, Field(max_length=40, pattern=NO_NUL), AfterValidator(text_check)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_only)]
+JsonObject = Annotated[dict[str, Any], AfterValidator(_json_check)]
+
+
+class InSchema(Schema):
+    # JSON bodies are taken as written: "1" is not a number, 1 is not a string; a key the
+    # operation does not know is refused (a misspelt "entri" must not be silently dropped).
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+# -- errors --------------------------------------------------------------------
+
+
+class ErrorOut(Schema):
+    message: str
+    field: str = Field(description="The input at fault (e.g. data.uraian, decision) or empty.")
+
+
+# The limits of the complaint's columns: longer text is a 422 here, never a database error.
+_NoNul = AfterValidator(text_check)
+Text120 = Annotated[str, Field(max_length=120, pattern=NO_NUL), _NoNul]
+Text100 = Annotated[str, Field(max_length=100, pattern=NO_NUL), _NoNul]
+Text300 = Annotated[str, Field(max_length=300, pattern=NO_NUL), _NoNul]
+Text4000 = Annotated[str, Field(max_length=4000, pattern=NO_NUL), _NoNul]
+Phone = Annotated[str, Field(max_length=30, pattern=NO_NUL), _NoNul]
+Email = Annotated[str, Field(max_length=254, pattern=NO_NUL), _NoNul]
+
+# The error answers an operation can give, declared in the OpenAPI document.
+E400 = {400: ErrorOut}
+E401 = {401: ErrorOut}
+E403 = {403: ErrorOut}
+E404 = {404: ErrorOut}
+E409 = {409: ErrorOut}
+E422 = {422: ErrorOut}
+MAX_OFFSET = 10**9
+
+
+def api_user(request: HttpRequest) -> AbstractBaseUser:
+    return request.auth  # type: ignore[attr-defined, no-any-return]
+
+
+def api_actor(request: PersonRequest) -> Person:
+    person = request.person
+    if person is None:
+        raise NotAllowed(
+            _("Akun ini tidak terhubung dengan data pegawai; perubahan tidak diizinkan."),
+            field="Authorization",
+        )
+    return person

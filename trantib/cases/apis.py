@@ -1,0 +1,284 @@
+"""The operations of /api/v1/: schema in, one selector or service call, schema out.
+
+Reads go through the ``*_for_user`` selectors (a case of another unit is 404, as if it did not
+exist); changes go through one service each, acting as the Person behind the token's user (a
+login without a Person may read but not change: 403). Errors are raised, never returned: they
+are mapped to ``{"message", "field"}`` in :mod:`trantib.api.errors`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from django.db.models import Prefetch, QuerySet
+from django.http import FileResponse, HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import File, Form, Path, Query, Router, Status, UploadedFile
+
+from trantib.accounts.models import OrgUnit
+from trantib.accounts.selectors import person_for_username, units_for_user
+from trantib.api.types import (
+    E400,
+    E401,
+    E403,
+    E404,
+    E409,
+    E422,
+    MAX_ID,
+    MAX_OFFSET,
+    NO_NUL,
+    IsoDate,
+    api_actor,
+    api_user,
+)
+from trantib.core.errors import Invalid, NotFound
+from trantib.web.middleware import PersonRequest
+
+from . import services
+from .models import Case, Task
+from .schemas import (
+    AttachmentOut,
+    CaseListOut,
+    CaseOut,
+    CaseStartIn,
+    EventOut,
+    TaskCompleteIn,
+    TaskOut,
+    TaskReassignIn,
+    attachment_out,
+    case_out,
+    event_out,
+    task_out,
+)
+from .selectors import (
+    attachment_get_for_user,
+    case_children,
+    case_events,
+    case_get_for_user,
+    case_list_for_user,
+    case_tasks,
+    task_get_for_user,
+    task_list_mine,
+)
+
+CaseId = Annotated[int, Path(ge=1, le=MAX_ID, description="Case id")]
+TaskId = Annotated[int, Path(ge=1, le=MAX_ID, description="Task id")]
+AttachmentId = Annotated[int, Path(ge=1, le=MAX_ID, description="Attachment id")]
+
+
+# -- cases --------------------------------------------------------------------------------
+
+cases_router = Router(tags=["cases"])
+
+
+def _with_tasks(qs: QuerySet[Case]) -> QuerySet[Case]:
+    """A fixed number of queries for any number of cases: tasks and children prefetched."""
+    return qs.select_related("parent").prefetch_related(
+        Prefetch(
+            "tasks",
+            queryset=Task.objects.select_related("assignee__user", "completed_by__user").order_by(
+                "created_at", "pk"
+            ),
+            to_attr="api_tasks",
+        ),
+        Prefetch("children", queryset=Case.objects.order_by("pk"), to_attr="api_children"),
+    )
+
+
+def _case_detail(case: Case) -> CaseOut:
+    tasks = list(case_tasks(case).select_related("assignee__user", "completed_by__user"))
+    return case_out(case, services.case_spec(case), tasks=tasks, children=list(case_children(case)))
+
+
+@cases_router.post(
+    "", response={201: CaseOut, **E400, **E401, **E403, **E404, **E422}, summary="Mulai kasus"
+)
+def case_start(request: PersonRequest, payload: CaseStartIn) -> Status[CaseOut]:
+    user = api_user(request)
+    unit: OrgUnit | None = units_for_user(user).filter(code=payload.unit).first()
+    if unit is None:
+        raise NotFound(_("Unit %(unit)s tidak ditemukan.") % {"unit": payload.unit}, field="unit")
+    case = services.case_start(
+        sop_code=payload.sop,
+        unit=unit,
+        actor=api_actor(request),
+        subject=payload.subject,
+        data=payload.data,
+        requirements=payload.requirements,
+        entry=payload.entry,
+    )
+    return Status(201, _case_detail(case_get_for_user(user, case.pk)))
+
+
+@cases_router.get("", response={200: CaseListOut, **E401, **E422}, summary="Daftar kasus")
+def case_list(
+    request: HttpRequest,
+    sop: Annotated[str, Query(max_length=40, pattern=NO_NUL)] = "",
+    status: Annotated[str, Query(pattern=r"^(open|closed)?$", description="open, closed")] = "",
+    overdue: Annotated[bool | None, Query()] = None,
+    opened_from: Annotated[IsoDate | None, Query()] = None,
+    opened_to: Annotated[IsoDate | None, Query()] = None,
+    unit: Annotated[str, Query(max_length=40, pattern=NO_NUL)] = "",
+    q: Annotated[str, Query(max_length=200, pattern=NO_NUL, description="Number, subject")] = "",
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+) -> CaseListOut:
+    qs = case_list_for_user(
+        api_user(request),
+        sop=sop,
+        status=status,
+        overdue=overdue,
+        opened_from=opened_from,
+        opened_to=opened_to,
+        unit=unit,
+        query=q,
+    )
+    now = timezone.now()
+    page = list(_with_tasks(qs)[offset : offset + limit])
+    items = [
+        case_out(
+            c,
+            services.case_spec(c),
+            tasks=c.api_tasks,  # type: ignore[attr-defined]
+            children=c.api_children,  # type: ignore[attr-defined]
+            now=now,
+        )
+        for c in page
+    ]
+    return CaseListOut(count=qs.count(), items=items)
+
+
+@cases_router.get("/{id}", response={200: CaseOut, **E401, **E404, **E422}, summary="Kasus")
+def case_detail(request: HttpRequest, id: CaseId) -> CaseOut:
+    return _case_detail(case_get_for_user(api_user(request), id))
+
+
+@cases_router.get(
+    "/{id}/events", response={200: list[EventOut], **E401, **E404, **E422}, summary="Jejak"
+)
+def case_event_list(request: HttpRequest, id: CaseId) -> list[EventOut]:
+    case = case_get_for_user(api_user(request), id)
+    return [event_out(e) for e in case_events(case).select_related("actor__user")]
+
+
+@cases_router.post(
+    "/{id}/attachments",
+    response={201: AttachmentOut, **E400, **E401, **E403, **E404, **E409, **E422},
+    summary="Unggah lampiran",
+)
+def attachment_upload(
+    request: PersonRequest,
+    id: CaseId,
+    file: Annotated[UploadedFile, File(description="JPEG, PNG, WebP, GIF or PDF")],
+    task: Annotated[int | None, Form(ge=1, le=MAX_ID, description="Task id on the case")] = None,
+) -> Status[AttachmentOut]:
+    user = api_user(request)
+    case = case_get_for_user(user, id)
+    on_task = task_get_for_user(user, task) if task is not None else None
+    attachment = services.attachment_add(
+        case=case, actor=api_actor(request), name=file.name or "", content=file, task=on_task
+    )
+    return Status(201, attachment_out(attachment))
+
+
+# -- tasks --------------------------------------------------------------------------------
+
+tasks_router = Router(tags=["tasks"])
+
+
+def _task_detail(task: Task) -> TaskOut:
+    return task_out(task, services.case_spec(task.case))
+
+
+@tasks_router.get("/mine", response={200: list[TaskOut], **E401}, summary="Tugas Saya")
+def task_mine(request: HttpRequest) -> list[TaskOut]:
+    now = timezone.now()
+    tasks = task_list_mine(api_user(request)).select_related("assignee__user", "completed_by__user")
+    return [task_out(t, services.case_spec(t.case), now=now) for t in tasks]
+
+
+@tasks_router.get("/{id}", response={200: TaskOut, **E401, **E404, **E422}, summary="Tugas")
+def task_detail(request: HttpRequest, id: TaskId) -> TaskOut:
+    return _task_detail(task_get_for_user(api_user(request), id))
+
+
+@tasks_router.post(
+    "/{id}/claim",
+    response={200: TaskOut, **E401, **E403, **E404, **E409, **E422},
+    summary="Ambil tugas",
+)
+def task_claim(request: PersonRequest, id: TaskId) -> TaskOut:
+    task = task_get_for_user(api_user(request), id)
+    return _task_detail(services.task_claim(task=task, actor=api_actor(request)))
+
+
+@tasks_router.post(
+    "/{id}/complete",
+    response={200: TaskOut, **E400, **E401, **E403, **E404, **E409, **E422},
+    summary="Selesaikan tugas",
+)
+def task_complete(request: PersonRequest, payload: TaskCompleteIn, id: TaskId) -> TaskOut:
+    task = task_get_for_user(api_user(request), id)
+    done = services.task_complete(
+        task=task,
+        actor=api_actor(request),
+        data=payload.data,
+        decision=payload.decision,
+        requirements=payload.requirements,
+        attachments=payload.attachments,
+    )
+    return _task_detail(done)
+
+
+@tasks_router.post(
+    "/{id}/reassign",
+    response={200: TaskOut, **E400, **E401, **E403, **E404, **E409, **E422},
+    summary="Alihkan tugas",
+)
+def task_reassign(request: PersonRequest, payload: TaskReassignIn, id: TaskId) -> TaskOut:
+    task = task_get_for_user(api_user(request), id)
+    assignee = person_for_username(payload.assignee)
+    if assignee is None:
+        raise Invalid(
+            _("Pengguna %(name)s tidak ditemukan.") % {"name": payload.assignee},
+            field="assignee",
+        )
+    return _task_detail(
+        services.task_reassign(task=task, actor=api_actor(request), assignee=assignee)
+    )
+
+
+# -- attachments --------------------------------------------------------------------------
+
+attachments_router = Router(tags=["attachments"])
+
+
+@attachments_router.get(
+    "/{id}",
+    response={**E401, **E404, **E422},
+    summary="Unduh lampiran",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The file, with its content type",
+                "content": {
+                    t: {"schema": {"type": "string", "format": "binary"}}
+                    for t in services.ACCEPTED_TYPES
+                },
+            }
+        }
+    },
+)
+def attachment_download(request: HttpRequest, id: AttachmentId) -> FileResponse:
+    attachment = attachment_get_for_user(api_user(request), id)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise NotFound(_("Berkas lampiran tidak ditemukan."), field="attachment") from None
+    return FileResponse(
+        handle,
+        content_type=attachment.content_type,
+        as_attachment=True,
+        filename=attachment.name,
+    )

@@ -1,0 +1,52 @@
+"""Panels that domain apps add to the case page.
+
+The case page knows cases and tasks, not complaints, letters or violators. A domain app
+registers a panel in its ``AppConfig.ready()``: a template and a function that returns that
+template's context for a case (or None when the case is not one of its own: no panel then).
+The case page renders every panel that answers, in ``order``, above the steps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+if TYPE_CHECKING:
+    from trantib.accounts.models import Person
+
+    from .models import Case
+
+PanelContext = Callable[["Case", "Person | None"], "dict[str, Any] | None"]
+
+
+@dataclass(frozen=True)
+class CasePanel:
+    name: str
+    template: str
+    context: PanelContext
+    order: int = 50
+
+
+_PANELS: dict[str, CasePanel] = {}
+
+
+def case_panel_register(
+    name: str, *, template: str, context: PanelContext, order: int = 50
+) -> None:
+    _PANELS[name] = CasePanel(name=name, template=template, context=context, order=order)
+
+
+def case_panels_render(request: HttpRequest, case: Case, person: Person | None) -> list[SafeString]:
+    """The HTML of every registered panel that has something to show for ``case``."""
+    shown = []
+    for panel in sorted(_PANELS.values(), key=lambda p: (p.order, p.name)):
+        context = panel.context(case, person)
+        if context is not None:
+            html = render_to_string(panel.template, {"case": case, **context}, request=request)
+            shown.append(mark_safe(html))  # noqa: S308 — our own template, autoescaped
+    return shown
