@@ -14,7 +14,7 @@ from trantib.engine.errors import SOPValidationError
 from trantib.engine.loader import load_text
 from trantib.engine.spec import Binding, SopStatus
 
-from .sop_text import VALID, line_of
+from .sop_text import VALID, line_of, without_bindings
 
 LIBRARY = Path(__file__).resolve().parents[2] / "sops" / "library"
 PGD2 = (LIBRARY / "pengaduan" / "PGD.v2.yaml").read_text(encoding="utf-8")
@@ -104,7 +104,7 @@ def test_an_sop_without_bindings_binds_nothing():
 
 def test_the_signed_part_ignores_bindings_and_only_bindings():
     with_bindings, _ = load_text(PGD2, "PGD.v2.yaml")
-    without, _ = load_text(strip_bindings(PGD2), "elsewhere/PGD.v2.yaml")
+    without, _ = load_text(without_bindings(PGD2), "elsewhere/PGD.v2.yaml")
     assert with_bindings != without
     assert with_bindings.signed_part() == without.signed_part()
     assert not any(s.bindings for s in with_bindings.signed_part().steps)
@@ -113,21 +113,8 @@ def test_the_signed_part_ignores_bindings_and_only_bindings():
     assert hash(with_bindings) == hash(load_text(PGD2, "PGD.v2.yaml")[0])
 
 
-def strip_bindings(text: str) -> str:
-    """The text without its ``binds`` blocks (and the comment above each)."""
-    out, skipping = [], False
-    for line in text.splitlines(keepends=True):
-        if line.startswith("    # A binding is"):
-            skipping = True
-        elif skipping and not line.startswith(("    #", "    binds:", "      ")):
-            skipping = False
-        if not skipping:
-            out.append(line)
-    return "".join(out)
-
-
-def test_strip_bindings_leaves_the_rest_of_the_file():
-    stripped = strip_bindings(PGD2)
+def test_without_bindings_leaves_the_rest_of_the_file():
+    stripped = without_bindings(PGD2)
     assert "binds" not in stripped
     assert "    next: staf_sampaikan\n" in stripped
     assert stripped.endswith(
