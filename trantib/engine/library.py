@@ -30,7 +30,7 @@ class Library:
             matches = [s for s in matches if s.version == version]
         if not matches:
             raise KeyError(code if version is None else f"{code} v{version}")
-        published = [s for s in matches if s.status is SopStatus.PUBLISHED]
+        published = [s for s in matches if s.status == SopStatus.PUBLISHED]
         return max(published or matches, key=lambda s: s.version)
 
     def current(self) -> list[SOPSpec]:
