@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .errors import Problem, Severity, SOPValidationError
 from .loader import load_file
-from .spec import SOPSpec
+from .spec import SOPSpec, SopStatus
 from .validate import check_library
 
 
@@ -30,7 +30,7 @@ class Library:
             matches = [s for s in matches if s.version == version]
         if not matches:
             raise KeyError(code if version is None else f"{code} v{version}")
-        published = [s for s in matches if s.status == "published"]
+        published = [s for s in matches if s.status == SopStatus.PUBLISHED]
         return max(published or matches, key=lambda s: s.version)
 
     def current(self) -> list[SOPSpec]:

@@ -26,6 +26,7 @@ from .spec import (
     IDENTITY_FIELDS,
     IDENTITY_LIST_FIELDS,
     Approval,
+    Binding,
     Branch,
     FieldType,
     Frequency,
@@ -35,6 +36,7 @@ from .spec import (
     Repeat,
     Role,
     SOPSpec,
+    SopStatus,
     Step,
     StepKind,
     Subprocedure,
@@ -82,12 +84,14 @@ STEP_KEYS = {
     "repeat",
     "subprocedure",
     "entry",
+    "binds",
 }
 ROLE_KEYS = {"id", "name", "external", "description"}
 RECORD_KEYS = {"name", "label", "type", "required", "choices", "help"}
 BRANCH_KEYS = {"label", "to", "loop"}
 CALENDAR_KEYS = {"kind", "workdays", "opens", "closes", "days_off"}
-STATUSES = ("draft", "published")
+BINDING_KEYS = {"fields", "choices"}
+STATUSES = tuple(s.value for s in SopStatus)
 PAPERS = ("A4", "F4")
 
 Path_ = tuple[str | int, ...]
@@ -206,7 +210,7 @@ def _convert(
             for i, item in enumerate(node.value)
         ]
     try:
-        return yaml.constructor.SafeConstructor().construct_object(node)  # type: ignore[no-untyped-call]
+        return yaml.constructor.SafeConstructor().construct_object(node)
     except (yaml.YAMLError, ValueError, OverflowError) as exc:
         problems.append(Problem(source.path, line, _dotted(path), f"bad value: {exc}"))
         return None
@@ -292,7 +296,7 @@ class _Checker:
         return value
 
     def integer(self, value: Any, path: Path_, *, minimum: int = 1) -> int | None:
-        if isinstance(value, bool) or not isinstance(value, int):
+        if not isinstance(value, int) or isinstance(value, bool):
             self.error(path, f"must be a whole number, not {_kind(value)}")
             return None
         if value < minimum:
@@ -352,13 +356,14 @@ def load_text(
 
     ``check_name``: the file name at ``path`` must be ``<CODE>.v<VERSION>.yaml``.
     """
-    from .validate import check_graph, check_layout
+    from .validate import check_bindings, check_graph, check_layout
 
     source = read_source(text, path)
     c = _Checker(source)
     spec = _build(c, source.data, path)
     if spec is not None:
         check_graph(spec, c)
+        check_bindings(spec, c)
         check_layout(spec, c)
         if check_name:
             _check_filename(spec, path, c)
@@ -405,7 +410,9 @@ def _build(c: _Checker, data: Any, path: str) -> SOPSpec | None:
     if code and not CODE_PATTERN.match(code):
         c.error(("code",), f"'{code}' is not a code: use capitals, digits and '-', up to 20")
     version = c.integer(top.get("version"), ("version",)) or 0
-    status = c.choice(top.get("status", "draft"), ("status",), STATUSES) or "draft"
+    status = SopStatus(
+        c.choice(top.get("status", SopStatus.DRAFT), ("status",), STATUSES) or SopStatus.DRAFT
+    )
     paper = c.choice(top.get("paper", "A4"), ("paper",), PAPERS) or "A4"
     supersedes = None
     if top.get("supersedes") is not None:
@@ -616,6 +623,7 @@ def _step(c: _Checker, value: Any, sp: Path_, role_ids: set[str]) -> Step | None
         repeat=_repeat(c, raw.get("repeat"), (*sp, "repeat")),
         subprocedure=_subprocedure(c, raw.get("subprocedure"), (*sp, "subprocedure")),
         entry=c.boolean(raw.get("entry"), (*sp, "entry")),
+        bindings=_bindings(c, raw.get("binds"), (*sp, "binds")),
         line=c.source.line(*sp),
     )
 
@@ -714,3 +722,42 @@ def _subprocedure(c: _Checker, value: Any, path: Path_) -> Subprocedure | None:
         for_each=c.text(raw.get("for_each"), (*path, "for_each")),
         wait=c.boolean(raw.get("wait"), (*path, "wait")),
     )
+
+
+def _bindings(c: _Checker, value: Any, path: Path_) -> tuple[Binding, ...]:
+    """The shape of ``binds``; :func:`validate.check_bindings` checks it against the contracts."""
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        c.error(path, f"must be a mapping of contract names, not {_kind(value)}")
+        return ()
+    out = []
+    for contract, block in value.items():
+        bp = (*path, contract)
+        raw = c.mapping(block, bp, BINDING_KEYS)
+        fields: list[tuple[str, str]] = []
+        for role, name in _pairs(c, raw.get("fields"), (*bp, "fields")):
+            fields.append((role, c.text(name, (*bp, "fields", role), required=True)))
+        choices: list[tuple[str, str, str]] = []
+        for role, labels in _pairs(c, raw.get("choices"), (*bp, "choices")):
+            for meaning, label in _pairs(c, labels, (*bp, "choices", role)):
+                text = c.text(label, (*bp, "choices", role, meaning), required=True)
+                choices.append((role, meaning, text))
+        out.append(
+            Binding(
+                contract=contract,
+                fields=tuple(fields),
+                choices=tuple(choices),
+                line=c.source.line(*bp),
+            )
+        )
+    return tuple(out)
+
+
+def _pairs(c: _Checker, value: Any, path: Path_) -> list[tuple[str, Any]]:
+    if value is None:
+        return []
+    if not isinstance(value, dict):
+        c.error(path, f"must be a mapping, not {_kind(value)}")
+        return []
+    return list(value.items())

@@ -24,7 +24,16 @@ from typing import Any
 
 from trantib.core.text import has_control_characters
 
-from .spec import FieldType, Frequency, Period, RecordField, SOPSpec, Step, StepKind
+from .spec import (
+    Branch,
+    FieldType,
+    Frequency,
+    Period,
+    RecordField,
+    SOPSpec,
+    Step,
+    StepKind,
+)
 from .timing import TimeStandard
 
 
@@ -297,7 +306,7 @@ def _target(step: Step, branch: str) -> str:
     return step.next
 
 
-def _find_branch(step: Step, label: str) -> Any:
+def _find_branch(step: Step, label: str) -> Branch:
     for b in step.branches:
         if b.label.casefold() == label.strip().casefold():
             return b
@@ -308,7 +317,7 @@ def _find_branch(step: Step, label: str) -> Any:
 
 
 def _branch_label(step: Step, label: str) -> str:
-    return str(_find_branch(step, label).label)
+    return _find_branch(step, label).label
 
 
 def _for_each_items(state: CaseState, ref: str) -> tuple[Any, ...]:

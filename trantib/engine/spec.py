@@ -5,14 +5,36 @@ the Permenpan RB 35/2012 document: an identity header of thirteen items, the rol
 (pelaksana), and the steps of the flowchart table. Steps are the nodes of the process graph;
 the document's numbered rows (``no``) may hold several steps (a row that passes through several
 roles, or a decision the text implies). Specs are frozen: a published version never changes.
+
+Beside the document, a step may carry :class:`Binding` objects: the product's contracts the step
+fulfils (see :mod:`.bindings`). They let domain code find "the field the reporter's answer is
+written in" without knowing the field's name or its choices' display text. Bindings are not part
+of the signed document and are never printed; :meth:`SOPSpec.signed_part` is the spec without
+them. Reading them::
+
+    found = spec.binding(ContractName.REPORTER_ANSWER)  # (step, binding), or None
+    step.binds.get(ContractName.REPORTER_ANSWER)  # this step's binding, or None
+    binding.field("channel")  # the bound field's name: "saluran"
+    binding.choice("channel", AnswerChannel.SMS)  # the label to record: "SMS"
+    binding.meaning("channel", "SMS")  # a recorded label's meaning: "sms"
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from types import MappingProxyType
 
 from .timing import Calendar, TimeStandard
+
+
+class SopStatus(StrEnum):
+    """Where a version stands. The library runs the newest published version of a code."""
+
+    DRAFT = "draft"  # being written: may still be edited in place
+    PUBLISHED = "published"  # signed and in force: never edited in place, except its bindings
 
 
 class StepKind(StrEnum):
@@ -173,6 +195,34 @@ class Subprocedure:
 
 
 @dataclass(frozen=True)
+class Binding:
+    """How one step fulfils one of the product's contracts (:mod:`.bindings`).
+
+    ``fields`` pairs each of the contract's roles with the name of a field the step records;
+    ``choices`` pairs, for a choice role, each meaning the product uses with the label the SOP
+    writes for it: ``("channel", "sms", "SMS")``. Checked by the loader against the contract and
+    the step's records. Tuples, not dicts, so that specs stay hashable.
+    """
+
+    contract: str
+    fields: tuple[tuple[str, str], ...] = ()  # (role, field name)
+    choices: tuple[tuple[str, str, str], ...] = ()  # (role, meaning, label)
+    line: int = 0  # line in the source file, for messages
+
+    def field(self, role: str) -> str | None:
+        """The name of the field bound to ``role``, or None when the SOP leaves it unbound."""
+        return next((name for r, name in self.fields if r == role), None)
+
+    def choice(self, role: str, meaning: str) -> str | None:
+        """The label the SOP records for ``meaning`` of a choice role (``sms`` → ``"SMS"``)."""
+        return next((lab for r, m, lab in self.choices if r == role and m == meaning), None)
+
+    def meaning(self, role: str, label: str) -> str | None:
+        """The meaning of a recorded label (``"SMS"`` → ``sms``); None for an unbound label."""
+        return next((m for r, m, lab in self.choices if r == role and lab == label), None)
+
+
+@dataclass(frozen=True)
 class Step:
     """One node of the flow. Text fields are verbatim from the document."""
 
@@ -194,7 +244,13 @@ class Step:
     repeat: Repeat | None = None
     subprocedure: Subprocedure | None = None
     entry: bool = False  # another case may start here (see Subprocedure.entry)
+    bindings: tuple[Binding, ...] = ()  # the product's contracts; not part of the document
     line: int = 0  # line in the source file, for messages
+
+    @property
+    def binds(self) -> Mapping[str, Binding]:
+        """This step's bindings by contract name (read-only)."""
+        return MappingProxyType({b.contract: b for b in self.bindings})
 
     @property
     def targets(self) -> tuple[str, ...]:
@@ -226,7 +282,7 @@ class SOPSpec:
 
     code: str
     version: int
-    status: str  # "draft" or "published"
+    status: SopStatus
     domain: str
     calendar: Calendar
     identity: Identity
@@ -273,3 +329,27 @@ class SOPSpec:
     @property
     def key(self) -> str:
         return f"{self.code}.v{self.version}"
+
+    def bound(self, contract: str) -> tuple[tuple[Step, Binding], ...]:
+        """Every step that fulfils ``contract``, with its binding, in document order."""
+        return tuple((step, step.binds[contract]) for step in self.steps if contract in step.binds)
+
+    def binding(self, contract: str) -> tuple[Step, Binding] | None:
+        """The one step that fulfils ``contract`` and its binding, or None when none does.
+
+        For contracts a step fulfils at most once per SOP (the loader refuses a second one);
+        raises ValueError for a contract bound at several steps: use :meth:`bound`.
+        """
+        found = self.bound(contract)
+        if len(found) > 1:
+            raise ValueError(f"{self.key}: {contract} is bound at {len(found)} steps")
+        return found[0] if found else None
+
+    def signed_part(self) -> SOPSpec:
+        """This version as signed: without bindings, source lines and path.
+
+        Two files whose signed parts are equal print the same document and run the same
+        process; they differ at most in bindings, comments or YAML layout.
+        """
+        steps = tuple(dataclasses.replace(s, bindings=(), line=0) for s in self.steps)
+        return dataclasses.replace(self, steps=steps, path="")

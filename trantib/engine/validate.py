@@ -2,8 +2,9 @@
 
 Per SOP: every ``next`` and branch lands on a step; each kind has what it needs (a decision at
 least two branches, a wait its deadline, a repeat its schedule); every step is reachable from an
-entry; from every step some path reaches an end. Layout conventions of the printed document
-(about ten rows and six role columns on a landscape page) are only warnings.
+entry; from every step some path reaches an end; every binding fulfils its contract
+(:mod:`.bindings`). Layout conventions of the printed document (about ten rows and six role
+columns on a landscape page) are only warnings.
 
 Across the library: codes and versions are unique, and sub-procedures name an SOP and entry
 that exist.
@@ -14,8 +15,9 @@ from __future__ import annotations
 from collections import deque
 from typing import TYPE_CHECKING, Protocol
 
+from .bindings import CONTRACTS, Contract
 from .errors import Problem
-from .spec import FieldType, Frequency, SOPSpec, Step, StepKind
+from .spec import Binding, FieldType, Frequency, SOPSpec, Step, StepKind
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -161,6 +163,115 @@ def _walk(starts: Iterable[str], edges: dict[str, list[str]]) -> set[str]:
                 seen.add(nxt)
                 queue.append(nxt)
     return seen
+
+
+def check_bindings(spec: SOPSpec, r: _Reporter) -> None:
+    """Each ``binds`` entry names a known contract, sits on a step kind it allows (once per SOP
+    unless it allows more), binds every required role to a field of the step of a fitting type,
+    and maps every required meaning of a choice role to one of the field's choices."""
+    first: dict[str, str] = {}
+    for i, step in enumerate(spec.steps):
+        for binding in step.bindings:
+            bp: tuple[str | int, ...] = ("steps", i, "binds", binding.contract)
+            contract = CONTRACTS.get(binding.contract)
+            if contract is None:
+                known = ", ".join(sorted(CONTRACTS))
+                r.error(bp, f"unknown contract '{binding.contract}'; contracts are: {known}")
+                continue
+            if contract.kinds and step.kind not in contract.kinds:
+                kinds = " or ".join(k.value for k in contract.kinds)
+                r.error(
+                    bp,
+                    f"{contract.name} is for {kinds} steps only; '{step.id}' is a {step.kind} step",
+                )
+            if contract.once and binding.contract in first:
+                r.error(bp, f"{contract.name} is already bound at step '{first[binding.contract]}'")
+            first.setdefault(binding.contract, step.id)
+            _check_binding(step, binding, contract, bp, r)
+
+
+def _check_binding(
+    step: Step, binding: Binding, contract: Contract, bp: tuple[str | int, ...], r: _Reporter
+) -> None:
+    records = {f.name: f for f in step.records}
+    bound: dict[str, str] = {}  # field name -> role
+    for role_name, name in binding.fields:
+        fp = (*bp, "fields", role_name)
+        role = contract.role(role_name)
+        if role is None:
+            roles = ", ".join(ro.name for ro in contract.roles)
+            r.error(fp, f"{contract.name} has no role '{role_name}'; its roles are: {roles}")
+            continue
+        if not name:
+            continue  # already reported as empty
+        if name not in records:
+            names = ", ".join(records) or "nothing"
+            r.error(fp, f"step '{step.id}' records no field '{name}'; it records: {names}")
+            continue
+        ftype = records[name].type
+        if ftype not in role.types:
+            wanted = " or ".join(t.value for t in role.types)
+            r.error(fp, f"'{name}' is a {ftype} field; role '{role_name}' needs {wanted}")
+        if name in bound:
+            r.error(fp, f"'{name}' is already bound to role '{bound[name]}'")
+        bound.setdefault(name, role_name)
+    fields = dict(binding.fields)
+    for role in contract.roles:
+        if role.required and role.name not in fields:
+            wanted = " or ".join(t.value for t in role.types)
+            r.error(
+                (*bp, "fields"),
+                f"{contract.name} needs role '{role.name}': the name of a {wanted} field",
+            )
+    mapped: dict[str, dict[str, str]] = {}  # role -> label -> meaning
+    written: set[tuple[str, str]] = set()  # (role, meaning)
+    for role_name, meaning_name, label in binding.choices:
+        cp = (*bp, "choices", role_name, meaning_name)
+        role = contract.role(role_name)
+        if role is None or not role.meanings:
+            if role_name not in mapped:
+                choice_roles = ", ".join(ro.name for ro in contract.roles if ro.meanings)
+                r.error(
+                    (*bp, "choices", role_name),
+                    f"'{role_name}' is not a choice role of {contract.name}; "
+                    f"its choice roles are: {choice_roles or 'none'}",
+                )
+            mapped[role_name] = {}
+            continue
+        if role.meaning(meaning_name) is None:
+            names = ", ".join(m.name for m in role.meanings)
+            r.error(
+                cp, f"'{meaning_name}' is not a meaning of '{role_name}'; meanings are: {names}"
+            )
+            continue
+        written.add((role_name, meaning_name))
+        labels = mapped.setdefault(role_name, {})
+        if label in labels:
+            r.error(cp, f"'{label}' already means '{labels[label]}'")
+        labels.setdefault(label, meaning_name)
+        field = records.get(fields.get(role_name, ""))
+        if (
+            field is not None
+            and field.type is FieldType.CHOICE
+            and label
+            and label not in field.choices
+        ):
+            r.error(
+                cp,
+                f"'{label}' is not a choice of field '{field.name}'; its choices are: "
+                + ", ".join(field.choices),
+            )
+    for role in contract.roles:
+        if not role.required and role.name not in fields:
+            continue
+        missing = [
+            m.name for m in role.meanings if m.required and (role.name, m.name) not in written
+        ]
+        if missing:
+            r.error(
+                (*bp, "choices", role.name),
+                f"{contract.name} needs the {role.name} choice(s) meaning: {', '.join(missing)}",
+            )
 
 
 def check_layout(spec: SOPSpec, r: _Reporter) -> None:

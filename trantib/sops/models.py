@@ -3,17 +3,21 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from trantib.engine.spec import SopStatus
+
 
 class SopVersion(models.Model):
     """One version of one SOP as it was loaded from the library.
 
-    Cases (issue 3) pin the version they started on. A published version's content never
-    changes: ``sop_library_sync`` refuses a file whose published content differs from the row.
+    Cases (issue 3) pin the version they started on. A published version's document never
+    changes: ``sop_library_sync`` refuses a file whose published content differs from the row,
+    unless only its bindings (the product's contracts, not the signed document) differ.
     """
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draf")  # may still change; cases may not start on it
-        PUBLISHED = "published", _("Berlaku")  # frozen; a change needs a new version
+        # The engine's statuses (SopStatus), with their labels.
+        DRAFT = SopStatus.DRAFT.value, _("Draf")  # may still change; cases may not start on it
+        PUBLISHED = SopStatus.PUBLISHED.value, _("Berlaku")  # frozen; a change is a new version
 
     code = models.CharField(max_length=20)
     version = models.PositiveIntegerField()

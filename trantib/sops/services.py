@@ -6,6 +6,10 @@ from pathlib import Path
 
 from django.db import transaction
 
+from trantib.engine.errors import SOPValidationError
+from trantib.engine.loader import load_text
+from trantib.engine.spec import SOPSpec
+
 from . import registry
 from .models import SopVersion
 
@@ -26,7 +30,9 @@ def sop_library_sync() -> SyncResult:
     """Record every valid library file in the database; idempotent.
 
     Raises PublishedVersionChanged (and writes nothing) when a published version's file no
-    longer matches what was recorded: published versions are immutable.
+    longer matches what was recorded: published versions are immutable. Their bindings are not:
+    a file that differs only in them is recorded again and counted as updated (see
+    ``_only_bindings_changed``).
     """
     lib = registry.reload()
     created = updated = unchanged = 0
@@ -49,7 +55,7 @@ def sop_library_sync() -> SyncResult:
             created += 1
         elif row.sha256 == digest:
             unchanged += 1
-        elif row.status == SopVersion.Status.PUBLISHED:
+        elif row.status == SopVersion.Status.PUBLISHED and not _only_bindings_changed(row, spec):
             changed.append(
                 f"{spec.path}: {spec.code} v{spec.version} is published and was "
                 "edited; save the change as a new version"
@@ -67,3 +73,18 @@ def sop_library_sync() -> SyncResult:
     if changed:
         raise PublishedVersionChanged("\n".join(changed))
     return SyncResult(created=created, updated=updated, unchanged=unchanged)
+
+
+def _only_bindings_changed(row: SopVersion, spec: SOPSpec) -> bool:
+    """Whether the recorded version and the file differ only outside the signed document.
+
+    Bindings are the product's contract with the SOP, not part of what was signed (see
+    ``trantib.engine.bindings``), so a published version may gain or change them in place. The
+    two compare through ``SOPSpec.signed_part``: the same document and process, whatever the
+    bindings, comments or YAML layout. A recorded text that no longer loads counts as changed.
+    """
+    try:
+        recorded, _warnings = load_text(row.content, row.path or f"{row.code}.v{row.version}")
+    except SOPValidationError:
+        return False
+    return recorded.signed_part() == spec.signed_part()

@@ -14,7 +14,7 @@ from trantib.accounts.selectors import holders_of
 from trantib.core.errors import Invalid
 from trantib.engine import runtime
 from trantib.engine.loader import load_text
-from trantib.engine.spec import SOPSpec, Step
+from trantib.engine.spec import SOPSpec, SopStatus, Step
 from trantib.sops import registry
 from trantib.sops.models import SopVersion
 
@@ -93,7 +93,7 @@ def spec_in_force(code: str) -> SOPSpec:
         raise Invalid(
             _("SOP %(code)s tidak ada di pustaka.") % {"code": code}, field="sop"
         ) from None
-    if spec.status != "published":
+    if spec.status != SopStatus.PUBLISHED:
         raise Invalid(_("SOP %(code)s belum berlaku (masih draf).") % {"code": code}, field="sop")
     return spec
 
@@ -121,7 +121,7 @@ def entries_startable(person: Person, unit: OrgUnit) -> list[tuple[SOPSpec, Step
     return [
         (spec, step)
         for spec in registry.current()
-        if spec.status == "published"
+        if spec.status == SopStatus.PUBLISHED
         and sop_internal_roles(spec) <= codes
         and not start_refusal(spec)
         for step in runtime.entries(spec)

@@ -64,3 +64,17 @@ def line_of(text: str, needle: str) -> int:
         if needle in line:
             return number
     raise AssertionError(f"{needle!r} not in text")
+
+
+def without_bindings(text: str) -> str:
+    """The text without its ``binds`` blocks and the comment above each: PGD v2 as it was
+    published, before it declared its bindings."""
+    out, skipping = [], False
+    for line in text.splitlines(keepends=True):
+        if line.startswith("    # A binding is"):
+            skipping = True
+        elif skipping and not line.startswith(("    #", "    binds:", "      ")):
+            skipping = False
+        if not skipping:
+            out.append(line)
+    return "".join(out)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from trantib.engine.bindings import CONTRACTS, ContractName
 from trantib.engine.library import library_files
 from trantib.engine.loader import load_file, load_text
 from trantib.engine.spec import SOPSpec, StepKind
@@ -515,3 +516,14 @@ def test_the_standalone_html_is_print_ready():
     assert html.startswith("<!DOCTYPE html>")
     assert "size: 330.0mm 215.0mm" in html
     assert 'counter(page) " dari " counter(pages)' in html
+
+
+def test_bindings_are_never_printed():
+    """A binding is the product's contract with a step, not part of the signed document."""
+    spec = spec_of(LIBRARY / "pengaduan" / "PGD.v2.yaml")
+    assert spec.binding(ContractName.REPORTER_ANSWER) is not None
+    html = render_html(spec)
+    assert html == render_html(spec.signed_part())
+    assert render_fragment(spec) == render_fragment(spec.signed_part())
+    for word in ("binds", *CONTRACTS, "in_person", "unreachable"):
+        assert word not in html

@@ -18,9 +18,11 @@ import jsonschema
 import pytest
 import yaml
 
+from trantib.engine.bindings import CONTRACTS
 from trantib.engine.errors import SOPValidationError
 from trantib.engine.library import library_files
 from trantib.engine.loader import (
+    BINDING_KEYS,
     BRANCH_KEYS,
     CALENDAR_KEYS,
     CODE_PATTERN,
@@ -198,8 +200,32 @@ def test_unknown_keys_are_refused_wherever_the_loader_refuses_them():
         DEFS["branch"],
         DEFS["calendar"]["anyOf"][1],
         SCHEMA["properties"]["identity"]["properties"]["disahkan_oleh"]["anyOf"][1],
+        step["properties"]["binds"],
     ]
+    for name in CONTRACTS:
+        binding = DEFS[f"binding_{name}"]
+        closed += [binding, binding["properties"]["fields"], binding["properties"]["choices"]]
+        closed += binding["properties"]["choices"]["properties"].values()
     assert all(node["additionalProperties"] is False for node in closed)
+
+
+def test_the_schema_names_exactly_the_engines_contracts_roles_and_meanings():
+    binds = DEFS["step"]["properties"]["binds"]["properties"]
+    assert set(binds) == set(CONTRACTS)
+    for name, contract in CONTRACTS.items():
+        binding = DEFS[f"binding_{name}"]
+        assert binds[name] == {"$ref": f"#/$defs/binding_{name}"}
+        assert keys(binding) == BINDING_KEYS
+        fields, choices = binding["properties"]["fields"], binding["properties"]["choices"]
+        assert keys(fields) == {r.name for r in contract.roles}
+        assert set(fields["required"]) == {r.name for r in contract.roles if r.required}
+        choice_roles = [r for r in contract.roles if r.meanings]
+        assert keys(choices) == {r.name for r in choice_roles}
+        assert set(choices["required"]) == {r.name for r in choice_roles if r.required}
+        for role in choice_roles:
+            meanings = choices["properties"][role.name]
+            assert keys(meanings) == {m.name for m in role.meanings}
+            assert set(meanings["required"]) == {m.name for m in role.meanings if m.required}
 
 
 def test_the_identity_requires_all_thirteen_items():
@@ -305,6 +331,18 @@ REFUSED = {
     "a repeat block on a process step": (
         "    time: 15 menit\n",
         "    time: 15 menit\n    repeat: {frequency: daily, period: month}\n",
+    ),
+    "a binding to an unknown contract": (
+        "    time: 15 menit\n",
+        "    time: 15 menit\n    binds: {complaint: {fields: {description: uraian}}}\n",
+    ),
+    "a binding without a required role": (
+        "    time: 15 menit\n",
+        "    time: 15 menit\n    binds: {complaint_intake: {fields: {description: uraian}}}\n",
+    ),
+    "a binding to an unknown role": (
+        "    time: 10 Menit\n",
+        "    time: 10 Menit\n    binds: {reporter_answer: {fields: {sender: uraian}}}\n",
     ),
 }
 

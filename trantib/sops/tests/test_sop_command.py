@@ -1,3 +1,4 @@
+import hashlib
 import shutil
 import subprocess
 import sys
@@ -7,6 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
+from trantib.engine.spec import SopStatus
+from trantib.engine.tests.sop_text import without_bindings
 from trantib.sops import registry
 from trantib.sops.models import SopVersion
 from trantib.sops.services import PublishedVersionChanged, sop_library_sync
@@ -119,3 +122,41 @@ def test_a_draft_version_may_change_until_it_is_published(library):
     result = sop_library_sync()
     assert result.updated == 1
     assert "time: 45 menit" in SopVersion.objects.get(code="PGD", version=1).content
+
+
+@pytest.mark.django_db
+def test_a_published_version_may_gain_or_change_its_bindings_in_place(library):
+    pgd2 = library / "pengaduan" / "PGD.v2.yaml"
+    with_bindings = pgd2.read_text()
+    pgd2.write_text(without_bindings(with_bindings))
+    sop_library_sync()
+    assert "binds:" not in SopVersion.objects.get(code="PGD", version=2).content
+    pgd2.write_text(with_bindings)
+    result = sop_library_sync()
+    assert (result.created, result.updated) == (0, 1)
+    row = SopVersion.objects.get(code="PGD", version=2)
+    assert row.content == with_bindings
+    assert row.sha256 == hashlib.sha256(with_bindings.encode()).hexdigest()
+    assert row.status == SopVersion.Status.PUBLISHED
+    pgd2.write_text(with_bindings.replace(" letter: Surat,", ""))  # an optional meaning dropped
+    assert sop_library_sync().updated == 1
+
+
+@pytest.mark.django_db
+def test_a_published_version_is_refused_when_more_than_its_bindings_changed(library):
+    pgd2 = library / "pengaduan" / "PGD.v2.yaml"
+    with_bindings = pgd2.read_text()
+    pgd2.write_text(without_bindings(with_bindings))
+    sop_library_sync()
+    pgd2.write_text(with_bindings.replace("time: 30 menit", "time: 45 menit"))
+    with pytest.raises(PublishedVersionChanged, match="PGD v2 is published and was edited"):
+        sop_library_sync()
+    row = SopVersion.objects.get(code="PGD", version=2)
+    assert row.content == without_bindings(with_bindings)
+    pgd2.write_text(with_bindings.replace("status: published", "status: draft"))
+    with pytest.raises(PublishedVersionChanged, match="PGD v2 is published and was edited"):
+        sop_library_sync()
+
+
+def test_the_database_statuses_are_the_engines():
+    assert SopVersion.Status.values == [s.value for s in SopStatus]
