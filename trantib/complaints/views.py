@@ -34,13 +34,14 @@ from trantib.cases.templatetags.cases import at_unit
 from trantib.core.errors import NotAllowed, NotFound, ServiceError, TooMany
 
 from . import selectors, services
-from .demo import KRJ_CENTRE
 from .forms import ComplaintFilterForm, ComplaintForm, StaffComplaintForm, TrackForm
 from .models import Channel, Complaint
 from .selectors import Reporter
 from .templatetags.complaints import days_left_text
 
 PAGE_SIZE = 25
+# The centre of a map without a point: the office of Kecamatan Kerjo, which runs PGD in the demo.
+KRJ_CENTRE = (-7.5862, 111.0496)
 # A filter value holding one of these is no filter anyone typed (PostgreSQL refuses NUL in a
 # query outright): it is ignored, as an unknown status or category is.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
