@@ -67,7 +67,7 @@ def database_setup() -> dict[str, str]:
     from django.core.management import call_command
     from django.db import connection
 
-    from trantib.accounts.demo import demo_org_load
+    from trantib.demo import demo_org_load
 
     call_command("migrate", verbosity=0, interactive=False)
     demo_org_load()
@@ -735,7 +735,7 @@ def intake_setup(clients: int) -> dict[str, Any]:
     from django.contrib.auth import get_user_model
 
     from trantib.api.services import api_token_create
-    from trantib.complaints.demo import complaint_setup_load
+    from trantib.demo import complaint_setup_load
 
     complaint_setup_load()
     user = get_user_model().objects.get(username=INTAKE_USER)

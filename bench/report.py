@@ -521,8 +521,8 @@ METHOD = """\
 ## What is measured
 
 - **The workload**: the correction loop of SOP PPL (Pelarangan Pelacuran) in Kecamatan
-  Cipondoh of the demo organisation (`demo_org_load`): the Kasi Trantib completes
-  `draft_surat_perintah` (the draft attached), the Sekcam completes
+  Cipondoh of the demo organisation (`trantib/demo/data/organisation.yaml`): the Kasi
+  Trantib completes `draft_surat_perintah` (the draft attached), the Sekcam completes
   `verifikasi_surat_perintah` with "ada koreksi", which loops back. Each completion does
   what any plain step does: lock the case, re-read the task, check the position, check the
   attachment, run the engine, then write the task, the next task, its deadline job for the

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "trantib.complaints",
     "trantib.api",
     "trantib.web",
+    "trantib.demo",
 ]
 
 MIDDLEWARE = [

@@ -7,24 +7,36 @@ Every access rule is tested against someone who must be refused:
 - ``outsider``   — the Kasi Trantib of Kecamatan Karawaci (``kasi.krw``), who must not see
   Cipondoh.
 
-Each persona is a ``User`` (``user.person`` is the Person). ``demo_org`` loads the whole demo
-organisation (see ``trantib/accounts/demo.py``) and helps to look things up in it.
+Each persona is a ``User`` (``user.person`` is the Person). ``demo_org`` is the whole demo
+organisation (``trantib/demo/data/organisation.yaml``) and helps to look things up in it.
+
+The organisation is loaded once per test run, into the test database itself (``django_db_setup``
+below), not once per test: each test's transaction rolls back what it changed. Two kinds of
+test see the database otherwise, and are kept as they were:
+
+- a test that does not ask for ``demo_org`` gets an empty organisation, as before: the demo rows
+  are deleted inside its transaction, which puts them back when it rolls back;
+- a transactional test (``django_db(transaction=True)``, ``transactional_db``, ``live_server``)
+  empties every table when it ends; the organisation is loaded again right after
+  (``pytest_runtest_teardown``), so the next test finds it.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from playwright.sync_api import Browser, Page, sync_playwright
+from pytest_django import DjangoDbBlocker
 
-from trantib.accounts.demo import DemoLogin, demo_org_load
-from trantib.accounts.models import OrgUnit, Person, Position
+from trantib.accounts.models import Assignment, OrgUnit, Person, Position
+from trantib.demo import DEMO_ADMIN, DemoLogin, demo_org_load
 
 
 @dataclass(frozen=True)
@@ -46,9 +58,78 @@ class DemoOrg:
         return Position.objects.get(unit__code=unit_code, code=role_code)
 
 
+@dataclass
+class _Session:
+    """The run's demo organisation: its logins, and what loading it again needs."""
+
+    logins: list[DemoLogin] = field(default_factory=list)
+    blocker: DjangoDbBlocker | None = None  # set once the test database exists
+    flushed: bool = False  # the current test empties the database when it ends
+
+    def load(self) -> None:
+        if self.blocker is None:
+            raise RuntimeError("the test database is not set up yet")
+        with self.blocker.unblock():
+            self.logins = demo_org_load()
+
+
+_session = _Session()
+_TRANSACTIONAL = ("transactional_db", "live_server", "django_db_reset_sequences")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> None:
+    """The test database, with the demo organisation loaded once for the whole run."""
+    _session.blocker = django_db_blocker
+    _session.load()
+
+
+def _transactional(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and (
+        marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+    ):
+        return True
+    return any(name in request.fixturenames for name in _TRANSACTIONAL)
+
+
+@pytest.fixture(autouse=True)
+def _demo_org_only_when_asked(request: pytest.FixtureRequest) -> None:
+    """Give a database test without ``demo_org`` the empty organisation it always had."""
+    uses_db = request.node.get_closest_marker("django_db") is not None or any(
+        name in request.fixturenames for name in ("db", *_TRANSACTIONAL)
+    )
+    if not uses_db:
+        return
+    request.getfixturevalue("db")  # the test's transaction is open (loads the organisation once)
+    _session.flushed = _transactional(request)
+    if "demo_org" in request.fixturenames:
+        return
+    Assignment.objects.all().delete()
+    Person.objects.all().delete()
+    Position.objects.all().delete()
+    OrgUnit.objects.update(parent=None)  # a unit's parent is protected
+    OrgUnit.objects.all().delete()
+    get_user_model().objects.all().delete()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[Any]:
+    """After a transactional test emptied the database, load the organisation again."""
+    result = yield
+    if _session.flushed:
+        _session.flushed = False
+        if nextitem is not None:
+            _session.load()
+    return result
+
+
 @pytest.fixture
 def demo_org(db: None) -> DemoOrg:
-    return DemoOrg(logins=demo_org_load())
+    """The demo organisation (loaded once per run); loaded again if a test left it missing."""
+    if not get_user_model().objects.filter(username=DEMO_ADMIN).exists():
+        _session.logins = demo_org_load()
+    return DemoOrg(logins=_session.logins)
 
 
 @pytest.fixture

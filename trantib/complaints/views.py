@@ -35,13 +35,14 @@ from trantib.core.text import has_control_characters
 from trantib.web.middleware import PersonRequest
 
 from . import selectors, services
-from .demo import KRJ_CENTRE
 from .forms import ComplaintFilterForm, ComplaintForm, StaffComplaintForm, TrackForm
 from .models import Channel, Complaint
 from .selectors import Reporter
 from .templatetags.complaints import days_left_text
 
 PAGE_SIZE = 25
+# The centre of a map without a point: the office of Kecamatan Kerjo, which runs PGD in the demo.
+KRJ_CENTRE = (-7.5862, 111.0496)
 # A filter value holding one of these is no filter anyone typed (PostgreSQL refuses NUL in a
 # query outright): it is ignored, as an unknown status or category is.
 # The session key that carries the tracking number from the public form to its thank-you page.

@@ -10,9 +10,9 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
 from trantib.cases.audit import chain_verify
-from trantib.cases.demo import PGD_CLOSED, demo_cases_load
 from trantib.cases.models import Case, Event
 from trantib.core.models import AuditEvent, AuditHead
+from trantib.demo import PGD_CLOSED, demo_cases_load
 
 pytestmark = pytest.mark.django_db
 

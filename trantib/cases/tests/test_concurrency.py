@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from django.db import connection, connections
 
-from trantib.accounts.demo import demo_org_load
 from trantib.accounts.models import OrgUnit, Person
 from trantib.cases import services
 from trantib.cases.models import Case, Event, Task, TaskStatus
 from trantib.core.errors import Conflict
+from trantib.demo import demo_org_load
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -45,11 +45,11 @@ import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from trantib.accounts.demo import DEMO_PASSWORD
 from trantib.accounts.models import OrgUnit
 from trantib.accounts.selectors import holders_of
 from trantib.cases import services
 from trantib.cases.audit import chain_verify
+from trantib.demo import DEMO_PASSWORD
 from trantib.engine import runtime
 from trantib.engine.spec import SOPSpec, StepKind
 from trantib.sops import registry

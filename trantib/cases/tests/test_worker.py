@@ -266,7 +266,7 @@ def test_serve_marks_overdue_tasks_with_its_in_process_worker(var):
     script = (
         "import datetime as dt\n"
         "from django.utils import timezone\n"
-        "from trantib.accounts.demo import demo_org_load\n"
+        "from trantib.demo import demo_org_load\n"
         "from trantib.accounts.models import OrgUnit, Person\n"
         "from trantib.cases import services\n"
         "from trantib.cases.models import Task\n"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from trantib.complaints.demo import complaint_setup_load
 from trantib.complaints.models import Category
 from trantib.conftest import DemoOrg
+from trantib.demo import complaint_setup_load
 
 
 @pytest.fixture

@@ -18,9 +18,9 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from trantib.accounts.demo import DEMO_PASSWORD
 from trantib.cases.models import CaseStatus
 from trantib.complaints.models import Complaint
+from trantib.demo import DEMO_PASSWORD
 from trantib.outbox.models import OutboxMessage
 from trantib.outbox.services import outbox_deliver
 

@@ -7,7 +7,7 @@ from django.contrib.auth.models import AbstractUser
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from trantib.accounts.demo import DEMO_PASSWORD
+from trantib.demo import DEMO_PASSWORD
 from trantib.sops import registry
 
 pytestmark = pytest.mark.browser

@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.test import Client
 from django.urls import reverse
 
-from trantib.accounts.demo import DEMO_PASSWORD
+from trantib.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,9 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from trantib.accounts.demo import DEMO_PASSWORD, demo_org_load
 from trantib.accounts.models import Assignment, OrgUnit, Person, Position
 from trantib.accounts.selectors import holders_of
+from trantib.demo import DEMO_PASSWORD, demo_org_load
 from trantib.sops import registry
 from trantib.sops.models import SopVersion
 

@@ -1,5 +1,5 @@
-"""``trantib demo`` — load the SOP library, the demo organisation and the demo cases; print the
-demo logins and the cases.
+"""``trantib demo`` — load the SOP library, the demo organisation, the demo cases and the demo
+complaints (``trantib/demo/data/*.yaml``); print the demo logins, the cases and the complaints.
 
 Idempotent: run it as often as you like (``make run`` does, every time).
 """
@@ -10,9 +10,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from trantib.complaints.models import Complaint
 from trantib.sops.services import PublishedVersionChanged, sop_library_sync
 
-from ...demo import DEMO_PASSWORD, DemoLogin, demo_org_load
+from ...cases import demo_cases_load
+from ...complaints import demo_complaints_load
+from ...org import DEMO_PASSWORD, DemoLogin, demo_org_load
+from ...yamlfile import DemoDataError
 
 COLUMNS = [
     ("username", "Username"),
@@ -52,6 +56,12 @@ class Command(BaseCommand):
             f"SOP library: {sync.created} new, {sync.updated} updated, "
             f"{sync.unchanged} unchanged version(s)"
         )
+        try:
+            self._demo()
+        except DemoDataError as exc:
+            raise CommandError(str(exc)) from exc
+
+    def _demo(self) -> None:
         logins = demo_org_load()
         self.stdout.write(f"Demo organisation: {len(logins)} login(s)\n")
         for line in logins_table(logins):
@@ -64,9 +74,6 @@ class Command(BaseCommand):
         self._demo_complaints()
 
     def _demo_complaints(self) -> None:
-        from trantib.complaints.demo import demo_complaints_load
-        from trantib.complaints.models import Complaint
-
         made = demo_complaints_load()
         self.stdout.write(
             f"\nDemo complaints: {len(made)} new, {Complaint.objects.count()} in all "
@@ -79,8 +86,6 @@ class Command(BaseCommand):
             )
 
     def _demo_cases(self) -> None:
-        from trantib.cases.demo import demo_cases_load
-
         result = demo_cases_load()
         self.stdout.write(
             f"\nDemo cases: {result.created} new, {len(result.cases) - result.created} "

@@ -8,10 +8,11 @@ import pytest
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
-from trantib.cases import demo, selectors
+from trantib import demo
+from trantib.cases import selectors
 from trantib.cases.audit import chain_verify
-from trantib.cases.demo import demo_cases_load
 from trantib.cases.models import Attachment, Case, Event, Notification, Task, TaskStatus
+from trantib.demo import demo_cases_load
 from trantib.sops import registry
 
 pytestmark = pytest.mark.django_db

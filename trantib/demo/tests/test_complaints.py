@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from trantib.cases.models import CaseStatus
-from trantib.complaints.demo import DEMO_COMPLAINTS, demo_complaints_load
 from trantib.complaints.models import Complaint
+from trantib.demo import DEMO_COMPLAINTS, demo_complaints_load
 from trantib.outbox.models import OutboxMessage
 
 
