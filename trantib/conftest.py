@@ -29,6 +29,7 @@ from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import pgtrigger
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
@@ -36,6 +37,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from pytest_django import DjangoDbBlocker
 
 from trantib.accounts.models import Assignment, OrgUnit, Person, Position
+from trantib.core.models import AuditEvent, AuditHead
 from trantib.demo import DEMO_ADMIN, DemoLogin, demo_org_load
 
 
@@ -105,6 +107,11 @@ def _demo_org_only_when_asked(request: pytest.FixtureRequest) -> None:
     _session.flushed = _transactional(request)
     if "demo_org" in request.fixturenames:
         return
+    # The organisation's audit trail goes too (append-only on PostgreSQL: the trigger is told
+    # to let this transaction through; the rollback puts every row back).
+    with pgtrigger.ignore("core.AuditEvent:audit_event_append_only"):
+        AuditEvent.objects.all().delete()
+    AuditHead.objects.all().delete()
     Assignment.objects.all().delete()
     Person.objects.all().delete()
     Position.objects.all().delete()

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
+from trantib.core.audit import audit_events, chains_verify
 from trantib.engine.spec import SopStatus
 from trantib.engine.tests.sop_text import without_bindings
 from trantib.sops import registry
@@ -160,3 +161,30 @@ def test_a_published_version_is_refused_when_more_than_its_bindings_changed(libr
 
 def test_the_database_statuses_are_the_engines():
     assert SopVersion.Status.values == [s.value for s in SopStatus]
+
+
+@pytest.mark.django_db
+def test_recording_and_publishing_a_version_are_audited_on_its_chain(library):
+    draft = library / "pengaduan" / "PGD.v1.yaml"
+    draft.write_text(draft.read_text().replace("status: published", "status: draft"))
+    sop_library_sync()
+    row = SopVersion.objects.get(code="PGD", version=1)
+    assert [e.type for e in audit_events(row)] == ["sop_version_recorded"]
+    draft.write_text(draft.read_text().replace("status: draft", "status: published"))
+    sop_library_sync(actor_id=None)
+    row.refresh_from_db()
+    events = list(audit_events(row))
+    assert [e.type for e in events] == [
+        "sop_version_recorded",
+        "sop_version_updated",
+        "sop_version_published",
+    ]
+    assert events[1].data["before"]["status"] == "draft"
+    assert events[1].data["after"] == {"status": "published", "sha256": row.sha256}
+    published = SopVersion.objects.get(code="PGD", version=2)
+    assert [e.type for e in audit_events(published)] == [
+        "sop_version_recorded",
+        "sop_version_published",
+    ]
+    (records,) = [r for r in chains_verify() if r.label == "records"]
+    assert records.problems == []

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from trantib.complaints.models import Complaint
+from trantib.core import cli
 from trantib.sops.services import PublishedVersionChanged, sop_library_sync
 
 from ...cases import demo_cases_load
@@ -29,19 +30,8 @@ COLUMNS = [
 
 def logins_table(logins: list[DemoLogin]) -> list[str]:
     """The logins as a plain-text table, one line per login."""
-    rows = [[title for _, title in COLUMNS]]
-    rows += [[str(getattr(login, field)) for field, _ in COLUMNS] for login in logins]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
-    lines = [
-        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-        for row in rows
-    ]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return lines
-
-
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+    rows = [[getattr(login, field) for field, _ in COLUMNS] for login in logins]
+    return cli.table([title for _, title in COLUMNS], rows)
 
 
 class Command(BaseCommand):
@@ -92,10 +82,8 @@ class Command(BaseCommand):
             f"already there; {result.overdue} task(s) marked overdue"
         )
         rows = [
-            [c.number, c.status, ", ".join(c.active) or "-", _clip(c.subject, 60)]
+            [c.number, c.status, ", ".join(c.active) or "-", cli.clip(c.subject, 60)]
             for c in result.cases
         ]
-        widths = [max(len(r[i]) for r in rows) for i in range(3)] if rows else []
-        for row in rows:
-            cells = [cell.ljust(w) for cell, w in zip(row, widths, strict=False)]
-            self.stdout.write("  " + "  ".join([*cells, row[3]]))
+        for line in cli.table(["Case", "Status", "Active steps", "Subject"], rows):
+            self.stdout.write("  " + line)
