@@ -38,6 +38,8 @@ from trantib.web.middleware import PersonRequest
 from . import services
 from .models import Case, Task
 from .schemas import (
+    CASE_STATUS_PATTERN,
+    CASE_STATUS_VALUES,
     AttachmentOut,
     CaseListOut,
     CaseOut,
@@ -115,7 +117,7 @@ def case_start(request: PersonRequest, payload: CaseStartIn) -> Status[CaseOut]:
 def case_list(
     request: HttpRequest,
     sop: Annotated[str, Query(max_length=40, pattern=NO_NUL)] = "",
-    status: Annotated[str, Query(pattern=r"^(open|closed)?$", description="open, closed")] = "",
+    status: Annotated[str, Query(pattern=CASE_STATUS_PATTERN, description=CASE_STATUS_VALUES)] = "",
     overdue: Annotated[bool | None, Query()] = None,
     opened_from: Annotated[IsoDate | None, Query()] = None,
     opened_to: Annotated[IsoDate | None, Query()] = None,

@@ -20,4 +20,5 @@ class CasesConfig(AppConfig):
             deadlines_job,
             every=lambda: float(settings.TRANTIB_SWEEP_SECONDS),
             order=10,
+            doing="deadline sweep",
         )

@@ -21,10 +21,14 @@ from trantib.api.types import (
 from trantib.engine.spec import SOPSpec, Step
 from trantib.sops.schemas import RecordOut, record_out
 
-from .models import Attachment, Case, Event, Task
+from .models import Attachment, Case, CaseStatus, Event, Task
 from .selectors import task_is_overdue
 
 # -- tasks and cases ----------------------------------------------------------------------
+
+# A status filter takes one of the statuses (CaseStatus), or nothing.
+CASE_STATUS_VALUES = ", ".join(CaseStatus.values)
+CASE_STATUS_PATTERN = "^(" + "|".join(CaseStatus.values) + ")?$"
 
 
 class TaskOut(Schema):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
 from trantib.api.types import E400, E401, E403, E404, E422, MAX_OFFSET, NO_NUL, api_actor, api_user
+from trantib.cases.schemas import CASE_STATUS_PATTERN, CASE_STATUS_VALUES
 from trantib.core.errors import Invalid, NotFound
 from trantib.web.middleware import PersonRequest
 
@@ -87,9 +88,7 @@ def complaint_create(request: PersonRequest, payload: ComplaintIn) -> Status[Com
 )
 def complaint_list(
     request: PersonRequest,
-    status: Annotated[
-        str, Query(pattern=r"^(open|closed|cancelled)?$", description="open, closed, cancelled")
-    ] = "",
+    status: Annotated[str, Query(pattern=CASE_STATUS_PATTERN, description=CASE_STATUS_VALUES)] = "",
     category: Annotated[str, Query(max_length=40, pattern=NO_NUL)] = "",
     unit: Annotated[str, Query(max_length=40, pattern=NO_NUL)] = "",
     q: Annotated[

@@ -44,6 +44,7 @@ class PeriodicJob:
     run: Callable[[], JobResult]
     every: Callable[[], float] | None  # seconds between runs; None: every cycle
     order: int
+    doing: str  # what it does, for the log: "delivering the outbox" (failed)
 
 
 _JOBS: dict[str, PeriodicJob] = {}
@@ -55,9 +56,14 @@ def periodic_job_register(
     *,
     every: Callable[[], float] | None = None,
     order: int = 50,
+    doing: str = "",
 ) -> None:
-    """Run ``run`` from the background loop, every cycle or every ``every()`` seconds."""
-    _JOBS[name] = PeriodicJob(name=name, run=run, every=every, order=order)
+    """Run ``run`` from the background loop, every cycle or every ``every()`` seconds, in
+    ``order`` (below 50: before the due django-tasks jobs). ``doing`` names the work in the
+    log line of a failure ("delivering the outbox failed")."""
+    _JOBS[name] = PeriodicJob(
+        name=name, run=run, every=every, order=order, doing=doing or f"running {name}"
+    )
 
 
 def periodic_jobs() -> list[PeriodicJob]:
@@ -142,11 +148,11 @@ class Worker:
 
     def _cycle(self) -> None:
         now = time.monotonic()
-        steps: list[tuple[str, Callable[[], JobResult], float | None, int]] = [
-            (job.name, job.run, self.period(job), job.order) for job in periodic_jobs()
+        steps: list[tuple[str, Callable[[], JobResult], float | None, int, str]] = [
+            (job.name, job.run, self.period(job), job.order, job.doing) for job in periodic_jobs()
         ]
-        steps.append((self.JOBS, self.drain, None, 50))
-        for name, run, period, _order in sorted(steps, key=lambda s: s[3]):
+        steps.append((self.JOBS, self.drain, None, 50, "running background jobs"))
+        for name, run, period, _order, doing in sorted(steps, key=lambda s: s[3]):
             if self.stopping.is_set():
                 return
             if period is not None:
@@ -156,7 +162,7 @@ class Worker:
             try:
                 self._run(name, run)
             except Exception:
-                logger.exception("background job %s failed", name)
+                logger.exception("%s failed", doing)
 
     def run(self) -> None:
         while not self.stopping.is_set():

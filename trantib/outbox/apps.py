@@ -11,4 +11,4 @@ class OutboxConfig(AppConfig):
         from . import checks  # noqa: F401 — registers the gateway check
         from .tasks import outbox_job
 
-        periodic_job_register("outbox", outbox_job, order=60)
+        periodic_job_register("outbox", outbox_job, order=60, doing="delivering the outbox")
