@@ -12,5 +12,5 @@ urlpatterns = [
     path("", include("trantib.cases.urls")),
     path("", include("trantib.complaints.urls")),
     path("sms/", include("trantib.complaints.sms.urls")),
-    path("open311/v2/", include("trantib.complaints.open311_urls")),
+    path("open311/v2/", include("trantib.complaints.open311.urls")),
 ]
