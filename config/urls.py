@@ -11,6 +11,6 @@ urlpatterns = [
     path("sop/", include("trantib.sops.urls")),
     path("", include("trantib.cases.urls")),
     path("", include("trantib.complaints.urls")),
-    path("sms/", include("trantib.complaints.sms_urls")),
-    path("open311/v2/", include("trantib.complaints.open311_urls")),
+    path("sms/", include("trantib.complaints.sms.urls")),
+    path("open311/v2/", include("trantib.complaints.open311.urls")),
 ]

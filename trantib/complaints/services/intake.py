@@ -1,0 +1,308 @@
+"""Taking a complaint in: ``complaint_file``, the one door of every channel.
+
+The counter/phone form, the public web form, the SMS webhook, Open311 and the API all call
+it. In one transaction it checks the input, routes the complaint to a unit, opens a case of
+the category's SOP there (its first step — the Pelapor's report — done with the channel, the
+description and the place), keeps the photos on the case, gives the complaint its tracking
+number and writes the receipt to the reporter into the outbox. Public channels are rate
+limited per client (:func:`rate_limit_take`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trantib.accounts.models import OrgUnit, Person
+from trantib.accounts.selectors import person_holds_role
+from trantib.cases import services as case_services
+from trantib.core import ratelimit
+from trantib.core.errors import Invalid, NotAllowed
+from trantib.core.phones import phone_normalise
+from trantib.core.text import has_control_characters
+
+from ..models import CHANNEL_SOP_VALUE, Category, Channel, Complaint, RoutingRule
+from .messages import receipt_send, receipt_send_to
+from .tracking import tracking_new
+
+# The roles that take complaints in and may see a confidential reporter (seed 002's intake).
+INTAKE_ROLES = ("staf", "kasi_trantib", "camat")
+
+DESCRIPTION_MAX = 4000
+
+
+def _text(value: Any, *, field: str, label: str, limit: int, required: bool = False) -> str:
+    text = str(value or "").strip()
+    if required and not text:
+        raise Invalid(_("%(label)s wajib diisi.") % {"label": label}, field=field)
+    if len(text) > limit:
+        raise Invalid(
+            _("%(label)s paling panjang %(n)s karakter.") % {"label": label, "n": limit},
+            field=field,
+        )
+    if has_control_characters(text):
+        raise Invalid(
+            _("%(label)s berisi karakter kendali yang tidak dapat disimpan.") % {"label": label},
+            field=field,
+        )
+    return text
+
+
+def _coordinate(value: Any, *, field: str, bound: int) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value).strip().replace(",", "."))
+    except InvalidOperation:
+        number = Decimal("NaN")
+    if not number.is_finite() or not (-bound <= number <= bound):
+        label = _("Lintang") if field == "latitude" else _("Bujur")
+        raise Invalid(
+            _("%(label)s harus angka antara -%(b)s dan %(b)s.") % {"label": label, "b": bound},
+            field=field,
+        )
+    return number.quantize(Decimal("0.000001"))
+
+
+def complaint_route(
+    *,
+    category: Category,
+    kelurahan: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+) -> OrgUnit:
+    """The unit that handles a complaint: the first routing rule that fits, else the unit that
+    manages the category."""
+    wanted = kelurahan.strip().casefold()
+    for rule in RoutingRule.objects.select_related("unit").order_by("priority", "pk"):
+        if rule.category_id is not None and rule.category_id != category.pk:
+            continue
+        if rule.kelurahan and rule.kelurahan.strip().casefold() != wanted:
+            continue
+        if rule.min_lat is not None and not _inside(latitude, rule.min_lat, rule.max_lat):
+            continue
+        if rule.min_lon is not None and not _inside(longitude, rule.min_lon, rule.max_lon):
+            continue
+        return rule.unit
+    return category.unit
+
+
+def _inside(value: Decimal | None, low: Decimal | None, high: Decimal | None) -> bool:
+    return value is not None and low is not None and high is not None and low <= value <= high
+
+
+def rate_limit_take(
+    *,
+    client: str,
+    limit: int | None = None,
+    window: int | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    """Count one complaint of ``client`` (an IP address, ``sms|+62…``, ``open311|app``) in the
+    current window, or raise ``TooMany`` when it already sent ``limit`` (default
+    ``TRANTIB_PUBLIC_RATE_LIMIT`` per ``TRANTIB_PUBLIC_RATE_WINDOW`` seconds); see
+    :mod:`trantib.core.ratelimit`."""
+    limit = settings.TRANTIB_PUBLIC_RATE_LIMIT if limit is None else limit
+    window = settings.TRANTIB_PUBLIC_RATE_WINDOW if window is None else window
+    ratelimit.rate_limit_take(
+        scope="complaint-client",
+        client=client,
+        limit=limit,
+        window=window,
+        now=now,
+        message=_(
+            "Terlalu banyak pengaduan dari perangkat ini dalam %(minutes)s menit terakhir. "
+            "Coba lagi nanti, atau hubungi kantor kecamatan."
+        )
+        % {"minutes": max(1, window // 60)},
+    )
+
+
+def _subject(category: Category, description: str, kelurahan: str) -> str:
+    place = f" ({kelurahan})" if kelurahan else ""
+    head = f"{category.name}{place}: "
+    # A title, not the whole report: lists and the case page show it in one or two lines.
+    room = min(100, 300 - len(head))
+    text = " ".join(description.split())
+    if len(text) > room:
+        text = text[: room - 1].rstrip() + "…"
+    return head + text
+
+
+Photos = Sequence[tuple[str, IO[bytes]]]
+
+
+@transaction.atomic
+@case_services.files_kept_on_success()
+def complaint_file(
+    *,
+    channel: str,
+    category: Category,
+    description: str,
+    latitude: Any = None,
+    longitude: Any = None,
+    address: str = "",
+    kelurahan: str = "",
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    reporter_email: str = "",
+    anonymous: bool = False,
+    confidential: bool = False,
+    photos: Photos = (),
+    actor: Person | None = None,
+    client: str = "",
+    source_ref: str = "",
+    reply_to: str = "",
+    now: dt.datetime | None = None,
+) -> Complaint:
+    """Take a complaint in and open its case; returns the complaint (tracking number set).
+
+    ``actor``: the officer at the counter or on the phone (required for those channels; must
+    hold an intake role somewhere). ``client``: the public form's client address, for the rate
+    limit. ``anonymous``: no name and no contact is kept — whatever was given is dropped;
+    ``reply_to``: a number the receipt may still go to once (an anonymous SMS), blanked in the
+    outbox after sending. ``photos``: ``[(name, file), …]``, kept as evidence of the report.
+    """
+    now = now or timezone.now()
+    if channel not in Channel.values:
+        raise Invalid(
+            _("Saluran “%(channel)s” tidak dikenal.") % {"channel": channel}, field="channel"
+        )
+    if channel in (Channel.COUNTER, Channel.PHONE) and (
+        actor is None or not _holds_intake_role_anywhere(actor)
+    ):
+        raise NotAllowed(
+            _("Pengaduan di loket atau telepon dicatat oleh Staf, Kasi Trantib atau Camat."),
+            field="channel",
+        )
+    if not category.active:
+        raise Invalid(_("Kategori itu tidak menerima pengaduan lagi."), field="category")
+    description = _text(
+        description,
+        field="description",
+        label=_("Uraian pengaduan"),
+        limit=DESCRIPTION_MAX,
+        required=True,
+    )
+    if len(description) < 10:
+        raise Invalid(
+            _("Uraian pengaduan terlalu pendek: tuliskan apa yang terjadi dan di mana."),
+            field="description",
+        )
+    lat = _coordinate(latitude, field="latitude", bound=90)
+    lon = _coordinate(longitude, field="longitude", bound=180)
+    if (lat is None) != (lon is None):
+        raise Invalid(
+            _("Lintang dan bujur diisi berdua, atau tidak sama sekali."),
+            field="longitude" if lon is None else "latitude",
+        )
+    address = _text(address, field="address", label=_("Alamat"), limit=300)
+    kelurahan = _text(kelurahan, field="kelurahan", label=_("Kelurahan/desa"), limit=100)
+    if anonymous:
+        reporter_name = reporter_phone = reporter_email = ""
+        confidential = False  # nothing to hide
+    name = _text(reporter_name, field="reporter_name", label=_("Nama pelapor"), limit=120)
+    phone = ""
+    if str(reporter_phone or "").strip():
+        try:
+            phone = phone_normalise(str(reporter_phone))
+        except ValueError:
+            raise Invalid(
+                _("Nomor telepon “%(phone)s” tidak dapat dipakai; tulis seperti 0812 3456 7890.")
+                % {"phone": str(reporter_phone)[:30]},
+                field="reporter_phone",
+            ) from None
+    email = str(reporter_email or "").strip()
+    if email:
+        try:
+            if len(email) > 254:  # the column (and RFC 5321's path limit)
+                raise ValidationError("too long")
+            validate_email(email)
+        except ValidationError:
+            raise Invalid(
+                _("Alamat e-mail “%(email)s” tidak sah.") % {"email": email[:60]},
+                field="reporter_email",
+            ) from None
+    if client:
+        rate_limit_take(client=client, now=now)
+    unit = complaint_route(category=category, kelurahan=kelurahan, latitude=lat, longitude=lon)
+    location: dict[str, Any] = {}
+    if address or kelurahan:
+        location["address"] = ", ".join(p for p in (address, kelurahan) if p)
+    if lat is not None and lon is not None:
+        location.update(lat=float(lat), lon=float(lon))
+    data: dict[str, Any] = {"saluran": CHANNEL_SOP_VALUE[Channel(channel)], "uraian": description}
+    if location:
+        data["lokasi"] = location
+    subject = _subject(category, description, kelurahan)
+    uploads = {"": list(photos)} if photos else None
+    # An officer of the handling unit did the report step; a public channel, or an officer of
+    # another unit passing a complaint on: nobody in the handling unit did.
+    performer = actor if actor is not None and _holds_start_role(actor, unit, category) else None
+    case = case_services.case_start_for_intake(
+        sop_code=category.sop_code,
+        unit=unit,
+        actor=performer,
+        subject=subject,
+        data=data,
+        uploads=uploads,
+        now=now,
+    )
+    complaint = Complaint.objects.create(
+        unit=unit,
+        case=case,
+        tracking=tracking_new(),
+        channel=channel,
+        received_at=now,
+        category=category,
+        description=description,
+        latitude=lat,
+        longitude=lon,
+        address=address,
+        kelurahan=kelurahan,
+        anonymous=anonymous,
+        confidential=confidential,
+        reporter_name=name,
+        reporter_phone=phone,
+        reporter_email=email,
+        taken_by=actor,
+        source_ref=source_ref[:100],
+    )
+    if reply_to and not phone:
+        receipt_send_to(complaint, reply_to, now)
+    else:
+        receipt_send(complaint, now)
+    return complaint
+
+
+def _holds_intake_role_anywhere(person: Person) -> bool:
+    from trantib.accounts.selectors import assignments_active
+
+    return assignments_active(person).filter(position__code__in=INTAKE_ROLES).exists()
+
+
+def _holds_start_role(person: Person, unit: OrgUnit, category: Category) -> bool:
+    spec = case_services.spec_in_force(category.sop_code)
+    role = case_services.acting_role(spec, spec.start)
+    return person_holds_role(person, unit, role)
+
+
+def may_see_identity(person: Person | None, complaint: Complaint) -> bool:
+    """Who sees a reporter's name and contact: for a confidential complaint only the intake
+    roles of the handling unit; otherwise anyone who may see the case."""
+    if complaint.anonymous:
+        return False
+    if not complaint.confidential:
+        return True
+    if person is None:
+        return False
+    return any(person_holds_role(person, complaint.unit, role) for role in INTAKE_ROLES)
