@@ -8,6 +8,7 @@ class ComplaintsConfig(AppConfig):
     def ready(self) -> None:
         from trantib.cases.panels import case_panel_register
         from trantib.cases.services import start_guard_register, step_hook_register
+        from trantib.engine.bindings import ContractName
 
         from .panels import complaint_panel_context
         from .services import ReporterAnswerHook, complaint_sop_guard
@@ -15,5 +16,5 @@ class ComplaintsConfig(AppConfig):
         case_panel_register(
             "complaint", template="complaints/case_panel.html", context=complaint_panel_context
         )
-        step_hook_register(ReporterAnswerHook())
+        step_hook_register(ContractName.REPORTER_ANSWER, ReporterAnswerHook())
         start_guard_register(complaint_sop_guard)

@@ -31,16 +31,6 @@ class Channel(models.TextChoices):
     OPEN311 = "open311", _("Open311")
 
 
-# The value the complaint SOP's first step records for each channel (PGD "saluran" choices).
-CHANNEL_SOP_VALUE = {
-    Channel.COUNTER: "Datang ke kantor",
-    Channel.PHONE: "Telepon",
-    Channel.SMS: "SMS",
-    Channel.WEB: "Formulir web",
-    Channel.OPEN311: "Open311",
-}
-
-
 class Category(models.Model):
     """A kind of Perda violation the unit takes complaints about (Open311: a service)."""
 
@@ -69,11 +59,12 @@ class Category(models.Model):
         return f"{self.name} ({self.unit.code})"
 
     def clean(self) -> None:
-        """The SOP must exist and end by recording the answer to the reporter (its channel and
-        text): that is what makes informing the reporter a closing condition."""
+        """The SOP must exist and bind both complaint contracts: its first step takes the
+        complaint (``complaint_intake``) and its last answers the reporter
+        (``reporter_answer``), which makes informing the reporter a closing condition."""
         from django.core.exceptions import ValidationError
 
-        from trantib.engine.spec import StepKind
+        from trantib.engine.bindings import ContractName
         from trantib.sops import registry
 
         try:
@@ -82,15 +73,20 @@ class Category(models.Model):
             raise ValidationError(
                 {"sop_code": _("SOP %(code)s tidak ada di pustaka.") % {"code": self.sop_code}}
             ) from None
-        ends = [s for s in spec.steps if s.kind is StepKind.END]
-        if not any({"saluran", "isi"} <= {f.name for f in s.records} for s in ends):
+        missing = [
+            c
+            for c in (ContractName.COMPLAINT_INTAKE, ContractName.REPORTER_ANSWER)
+            if spec.binding(c) is None
+        ]
+        if missing:
             raise ValidationError(
                 {
                     "sop_code": _(
-                        "Langkah akhir SOP %(code)s tidak mencatat pemberitahuan kepada pelapor "
-                        "(isian “saluran” dan “isi”), jadi tidak dapat dipakai untuk pengaduan."
+                        "SOP %(code)s tidak mengikat %(missing)s (binds:), jadi tidak dapat "
+                        "dipakai untuk pengaduan: langkah pertamanya harus menerima pengaduan dan "
+                        "langkah akhirnya memberi tahu pelapor."
                     )
-                    % {"code": self.sop_code}
+                    % {"code": self.sop_code, "missing": ", ".join(missing)}
                 }
             )
 

@@ -2,10 +2,13 @@
 
 The engine knows steps, not complaints: the complaint app's rule "the reporter must be told
 before the case ends" needs the complaint row. A domain app registers a :class:`StepHook`
-in its ``AppConfig.ready()``; ``task_complete`` calls every hook inside its transaction, with
-the case locked — ``prepare`` before the engine checks the data (it may fill fields or refuse
-with ``Invalid``), ``completed`` after the step was persisted (it may write rows of its own,
-e.g. an outbox message, in the same transaction).
+for a contract (:mod:`trantib.engine.bindings`) in its ``AppConfig.ready()``;
+``task_complete`` calls it only for a step that declares that contract in ``binds:``, inside
+its transaction, with the case locked and the step's binding in hand — ``prepare`` before the
+engine checks the data (it may fill fields or refuse with ``Invalid``), ``completed`` after the
+step was persisted (it may write rows of its own, e.g. an outbox message, in the same
+transaction). A step that binds nothing runs no hook at all: the hot path stays as short as
+the SOP allows.
 
 A **start guard** keeps an SOP from being started by hand: the complaint SOP is started only by
 the complaint service (which gives the case its complaint, tracking number and routing), so the
@@ -18,7 +21,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
-from trantib.engine.spec import SOPSpec, Step
+from trantib.engine.spec import Binding, SOPSpec, Step
 
 if TYPE_CHECKING:
     from trantib.accounts.models import Person
@@ -34,6 +37,7 @@ class StepHook(Protocol):
         case: Case,
         task: Task,
         step: Step,
+        binding: Binding,
         data: dict[str, Any],
         actor: Person | None,
         now: dt.datetime,
@@ -46,22 +50,28 @@ class StepHook(Protocol):
         case: Case,
         task: Task,
         step: Step,
+        binding: Binding,
         recorded: dict[str, Any],
         actor: Person | None,
         now: dt.datetime,
     ) -> None: ...
 
 
-_HOOKS: list[StepHook] = []
+_HOOKS: dict[str, list[StepHook]] = {}
 
 
-def step_hook_register(hook: StepHook) -> None:
-    if hook not in _HOOKS:
-        _HOOKS.append(hook)
+def step_hook_register(contract: str, hook: StepHook) -> None:
+    """Run ``hook`` on the completion of every step that binds ``contract``."""
+    hooks = _HOOKS.setdefault(contract, [])
+    if hook not in hooks:
+        hooks.append(hook)
 
 
-def step_hooks() -> tuple[StepHook, ...]:
-    return tuple(_HOOKS)
+def step_hooks(step: Step) -> tuple[tuple[StepHook, Binding], ...]:
+    """The hooks of the contracts ``step`` binds, each with its binding."""
+    return tuple(
+        (hook, binding) for binding in step.bindings for hook in _HOOKS.get(binding.contract, ())
+    )
 
 
 # A guard answers the refusal message for an SOP that may not be started by hand, else None.

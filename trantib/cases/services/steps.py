@@ -361,10 +361,17 @@ def complete_locked(
     state = runtime.CaseState.from_dict(case.state)
     if not isinstance(data, Mapping):
         raise Invalid(_("Data harus berupa objek."), field="data")
-    hooks = step_hooks()
-    for hook in hooks:
+    hooks = step_hooks(step)
+    for hook, binding in hooks:
         data = hook.prepare(
-            spec=spec, case=case, task=task, step=step, data=dict(data), actor=actor, now=now
+            spec=spec,
+            case=case,
+            task=task,
+            step=step,
+            binding=binding,
+            data=dict(data),
+            actor=actor,
+            now=now,
         )
     try:
         recorded = runtime.check_data(step, data)
@@ -434,8 +441,15 @@ def complete_locked(
         save=changed_fields(applied),
     )
     case_closed_record(case=case, applied=applied, actor=actor, now=now)
-    for hook in hooks:
+    for hook, binding in hooks:
         hook.completed(
-            spec=spec, case=case, task=task, step=step, recorded=recorded, actor=actor, now=now
+            spec=spec,
+            case=case,
+            task=task,
+            step=step,
+            binding=binding,
+            recorded=recorded,
+            actor=actor,
+            now=now,
         )
     return task

@@ -20,7 +20,7 @@ This package is the complaints app's public surface for changes: other apps impo
 never from the modules inside.
 """
 
-from .answer import NO_CONTACT, ReporterAnswerHook, complaint_sop_guard
+from .answer import ReporterAnswerHook, complaint_sop_guard
 from .duplicates import complaint_mark_duplicate, distance_metres
 from .intake import (
     DESCRIPTION_MAX,
@@ -36,7 +36,6 @@ from .tracking import TRACKING_ALPHABET, status_url, tracking_new, tracking_norm
 __all__ = [
     "DESCRIPTION_MAX",
     "INTAKE_ROLES",
-    "NO_CONTACT",
     "TRACKING_ALPHABET",
     "Photos",
     "ReporterAnswerHook",

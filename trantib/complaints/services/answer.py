@@ -20,15 +20,15 @@ from trantib.cases import services as case_services
 from trantib.cases.models import Case, EventType, Task
 from trantib.core.errors import Invalid
 from trantib.core.phones import mobile_number
-from trantib.engine.spec import SOPSpec, Step, StepKind
+from trantib.engine.bindings import AnswerChannel, ContractName
+from trantib.engine.spec import Binding, SOPSpec, Step
 
 from ..models import Category, Complaint
 from .messages import reporter_send
 from .tracking import untracked
 
-# The answer step's choice values that this module acts on (the SOP's labels, stored as written).
-NO_CONTACT = "Tidak dapat dihubungi"
-_OUTBOX_CHANNEL = {"SMS": "sms", "E-mail": "email"}
+# The answer's channels the outbox sends by itself.
+_OUTBOX_CHANNELS = {AnswerChannel.SMS: "sms", AnswerChannel.EMAIL: "email"}
 
 
 def complaint_sop_guard(spec: SOPSpec) -> str | None:
@@ -44,13 +44,9 @@ def complaint_sop_guard(spec: SOPSpec) -> str | None:
 
 
 class ReporterAnswerHook:
-    """The last step of a complaint's case is the answer to the reporter (seed 002 row 7,
-    "Menginformasikan kepada pelapor"); see the module docstring."""
-
-    def _complaint(self, case: Case, step: Step) -> Complaint | None:
-        if step.kind is not StepKind.END:
-            return None
-        return Complaint.objects.filter(case_id=case.pk).first()
+    """The step that binds ``reporter_answer`` (PGD v2 row 7, "Menginformasikan kepada
+    pelapor") answers the reporter; see the module docstring. The SOP names the fields and
+    what each channel label means (its ``binds:``); nothing here knows a label."""
 
     def prepare(
         self,
@@ -59,57 +55,63 @@ class ReporterAnswerHook:
         case: Case,
         task: Task,
         step: Step,
+        binding: Binding,
         data: dict[str, Any],
         actor: Person | None,
         now: dt.datetime,
     ) -> dict[str, Any]:
-        complaint = self._complaint(case, step)
+        complaint = Complaint.objects.filter(case_id=case.pk).first()
         if complaint is None:
             return data
-        fields = {f.name for f in step.records}
-        if not {"saluran", "isi"} <= fields:
-            return data  # a complaint SOP whose last step records no answer: nothing to add
-        channel = str(data.get("saluran") or "").strip()
+        channel_field, text_field = _field(binding, "channel"), _field(binding, "text")
+        time_field = binding.field("time")
+        at_fault = f"data.{channel_field}"
+        unreachable = _label(binding, AnswerChannel.UNREACHABLE)
+        in_person = _label(binding, AnswerChannel.IN_PERSON)
+        label = str(data.get(channel_field) or "").strip()
+        meaning = binding.meaning("channel", label) if label else None
         if not complaint.has_contact:
-            if not channel:
-                channel = NO_CONTACT
-            if channel not in (NO_CONTACT, "Langsung"):
+            if not label:
+                label, meaning = unreachable, AnswerChannel.UNREACHABLE
+            if meaning not in (AnswerChannel.UNREACHABLE, AnswerChannel.IN_PERSON):
                 raise Invalid(
                     _(
-                        "Pelapor tidak meninggalkan kontak; pilih “%(none)s” (atau “Langsung” "
+                        "Pelapor tidak meninggalkan kontak; pilih “%(none)s” (atau “%(direct)s” "
                         "bila pelapor datang sendiri)."
                     )
-                    % {"none": NO_CONTACT},
-                    field="data.saluran",
+                    % {"none": unreachable, "direct": in_person},
+                    field=at_fault,
                 )
-            data["saluran"] = channel
-            if channel == NO_CONTACT and not str(data.get("isi") or "").strip():
+            data[channel_field] = label
+            if meaning == AnswerChannel.UNREACHABLE and not str(data.get(text_field) or "").strip():
                 # No tracking number here: this text is forwarded to duplicates' reporters.
-                data["isi"] = _(
+                data[text_field] = _(
                     "Pelapor anonim tanpa kontak: hasil penanganan dapat dilihat di halaman "
                     "status dengan nomor pelacakan pengaduan."
                 )
-        elif channel == NO_CONTACT:
+        elif meaning == AnswerChannel.UNREACHABLE:
             raise Invalid(
                 _(
                     "Pelapor meninggalkan kontak: beri tahu pelapor lewat SMS, e-mail, telepon "
                     "atau langsung sebelum kasus ditutup."
                 ),
-                field="data.saluran",
+                field=at_fault,
             )
-        elif channel == "SMS" and not mobile_number(complaint.reporter_phone or ""):
+        elif meaning == AnswerChannel.SMS and not mobile_number(complaint.reporter_phone or ""):
             raise Invalid(
                 _("Pelapor tidak meninggalkan nomor ponsel untuk SMS; hubungi lewat telepon."),
-                field="data.saluran",
+                field=at_fault,
             )
-        elif channel == "E-mail" and not complaint.reporter_email:
-            raise Invalid(_("Pelapor tidak meninggalkan alamat e-mail."), field="data.saluran")
-        if channel in _OUTBOX_CHANNEL or channel == NO_CONTACT:
-            data["waktu"] = timezone.localtime(now, case.unit.zone()).strftime("%Y-%m-%dT%H:%M")
-        elif "waktu" in fields and not str(data.get("waktu") or "").strip():
+        elif meaning == AnswerChannel.EMAIL and not complaint.reporter_email:
+            raise Invalid(_("Pelapor tidak meninggalkan alamat e-mail."), field=at_fault)
+        if time_field is None:
+            return data
+        if meaning in _OUTBOX_CHANNELS or meaning == AnswerChannel.UNREACHABLE:
+            data[time_field] = timezone.localtime(now, case.unit.zone()).strftime("%Y-%m-%dT%H:%M")
+        elif not str(data.get(time_field) or "").strip():
             raise Invalid(
                 _("Isi waktu pelapor diberi tahu (telepon, langsung atau surat)."),
-                field="data.waktu",
+                field=f"data.{time_field}",
             )
         return data
 
@@ -120,30 +122,51 @@ class ReporterAnswerHook:
         case: Case,
         task: Task,
         step: Step,
+        binding: Binding,
         recorded: dict[str, Any],
         actor: Person | None,
         now: dt.datetime,
     ) -> None:
-        complaint = self._complaint(case, step)
-        if complaint is None or "saluran" not in recorded:
+        complaint = Complaint.objects.filter(case_id=case.pk).first()
+        channel_field = _field(binding, "channel")
+        if complaint is None or channel_field not in recorded:
             return
-        channel = str(recorded.get("saluran") or "")
-        text = str(recorded.get("isi") or "")
-        if channel in _OUTBOX_CHANNEL:
+        label = str(recorded.get(channel_field) or "")
+        text = str(recorded.get(_field(binding, "text")) or "")
+        meaning = binding.meaning("channel", label)
+        if meaning in _OUTBOX_CHANNELS:
             reporter_send(
                 complaint,
                 body=text,
                 kind="complaint_answer",
                 now=now,
-                channel=_OUTBOX_CHANNEL[channel],
+                channel=_OUTBOX_CHANNELS[AnswerChannel(meaning)],
             )
         complaint.answered_at = now
-        complaint.answer_channel = channel
+        complaint.answer_channel = label
         complaint.answer_text = text
         complaint.save(update_fields=["answered_at", "answer_channel", "answer_text"])
         for duplicate in complaint.duplicates.select_related("unit", "case"):
             if duplicate.answered_at is None:
                 duplicate_answer(duplicate, complaint, now)
+
+
+def _field(binding: Binding, role: str) -> str:
+    name = binding.field(role)
+    if name is None:  # the loader refuses such an SOP; a guard for the type checker
+        raise Invalid(_("SOP tidak mengikat isian “%(role)s”.") % {"role": role}, field="sop")
+    return name
+
+
+def _label(binding: Binding, meaning: AnswerChannel) -> str:
+    """The SOP's label for ``meaning`` (the meaning's own name when the SOP has none)."""
+    return binding.choice("channel", meaning) or str(meaning)
+
+
+def answer_binding(case: Case) -> Binding | None:
+    """The ``reporter_answer`` binding of the SOP version ``case`` runs on, if it has one."""
+    found = case_services.case_spec(case).binding(ContractName.REPORTER_ANSWER)
+    return found[1] if found else None
 
 
 # -- duplicates' reporters -------------------------------------------------------------------------
@@ -170,16 +193,15 @@ def duplicate_answer(duplicate: Complaint, original: Complaint, now: dt.datetime
     }
     message = reporter_send(duplicate, body=body, kind="complaint_answer", now=now)
     duplicate.answered_at = now
-    duplicate.answer_channel = (
-        # The SOP's own choice values (stored, never translated).
-        (
-            "SMS"
-            if duplicate.reporter_phone and mobile_number(duplicate.reporter_phone)
-            else "E-mail"
-        )
-        if message
-        else NO_CONTACT
-    )
+    if not message:
+        meaning = AnswerChannel.UNREACHABLE
+    elif duplicate.reporter_phone and mobile_number(duplicate.reporter_phone):
+        meaning = AnswerChannel.SMS
+    else:
+        meaning = AnswerChannel.EMAIL
+    # The label the duplicate's own SOP records for that channel (stored, never translated).
+    binding = answer_binding(duplicate.case)
+    duplicate.answer_channel = _label(binding, meaning) if binding else str(meaning)
     duplicate.answer_text = body
     duplicate.save(update_fields=["answered_at", "answer_channel", "answer_text"])
     case = case_services.case_lock(duplicate.case_id)

@@ -29,8 +29,9 @@ from trantib.core import ratelimit
 from trantib.core.errors import Invalid, NotAllowed
 from trantib.core.phones import phone_normalise
 from trantib.core.text import has_control_characters
+from trantib.engine.bindings import ContractName, IntakeChannel
 
-from ..models import CHANNEL_SOP_VALUE, Category, Channel, Complaint, RoutingRule
+from ..models import Category, Channel, Complaint, RoutingRule
 from .messages import receipt_send, receipt_send_to
 from .tracking import tracking_new
 
@@ -240,9 +241,7 @@ def complaint_file(
         location["address"] = ", ".join(p for p in (address, kelurahan) if p)
     if lat is not None and lon is not None:
         location.update(lat=float(lat), lon=float(lon))
-    data: dict[str, Any] = {"saluran": CHANNEL_SOP_VALUE[Channel(channel)], "uraian": description}
-    if location:
-        data["lokasi"] = location
+    data = _intake_data(category, Channel(channel), description, location)
     subject = _subject(category, description, kelurahan)
     uploads = {"": list(photos)} if photos else None
     # An officer of the handling unit did the report step; a public channel, or an officer of
@@ -288,6 +287,29 @@ def _holds_intake_role_anywhere(person: Person) -> bool:
     from trantib.accounts.selectors import assignments_active
 
     return assignments_active(person).filter(position__code__in=INTAKE_ROLES).exists()
+
+
+def _intake_data(
+    category: Category, channel: Channel, description: str, location: dict[str, Any]
+) -> dict[str, Any]:
+    """The first step's data, in the fields the SOP's ``complaint_intake`` binding names."""
+    spec = case_services.spec_in_force(category.sop_code)
+    found = spec.binding(ContractName.COMPLAINT_INTAKE)
+    if found is None:
+        raise Invalid(
+            _("SOP %(code)s tidak mengikat penerimaan pengaduan (complaint_intake).")
+            % {"code": spec.code},
+            field="category",
+        )
+    _step, intake = found
+    fields = {role: intake.field(role) for role in ("channel", "description", "place")}
+    data: dict[str, Any] = {
+        str(fields["channel"]): intake.choice("channel", IntakeChannel(channel.value)),
+        str(fields["description"]): description,
+    }
+    if location:
+        data[str(fields["place"])] = location
+    return data
 
 
 def _holds_start_role(person: Person, unit: OrgUnit, category: Category) -> bool:

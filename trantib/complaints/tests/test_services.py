@@ -402,12 +402,12 @@ def test_an_anonymous_report_without_contact_records_the_reason_instead(
     assert refused.value.field == "data.saluran"
     case_services.task_complete(task=_answer_task(complaint), actor=staf, data={})
     done = Task.objects.get(case=complaint.case, step_id="informasi_pelapor")
-    assert done.data["saluran"] == services.NO_CONTACT
+    assert done.data["saluran"] == "Tidak dapat dihubungi"
     assert "nomor pelacakan" in done.data["isi"] and done.data["waktu"]
     assert complaint.tracking not in done.data["isi"]  # the text may travel to duplicates
     complaint.refresh_from_db()
     assert complaint.case.status == CaseStatus.CLOSED
-    assert complaint.answer_channel == services.NO_CONTACT
+    assert complaint.answer_channel == "Tidak dapat dihubungi"
     assert not OutboxMessage.objects.exists()
 
 

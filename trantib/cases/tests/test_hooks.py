@@ -1,0 +1,26 @@
+"""Step hooks run for the steps that bind their contract, and for no other step."""
+
+from __future__ import annotations
+
+from trantib.cases.services.hooks import step_hooks
+from trantib.complaints.services import ReporterAnswerHook
+from trantib.engine.bindings import ContractName
+from trantib.sops import registry
+
+
+def test_only_the_step_that_binds_the_answer_runs_the_complaint_hook():
+    pgd = registry.get("PGD", 2)
+    hooked = {
+        step.id: [(type(hook), binding.contract) for hook, binding in step_hooks(step)]
+        for step in pgd.steps
+    }
+    assert hooked.pop("informasi_pelapor") == [(ReporterAnswerHook, ContractName.REPORTER_ANSWER)]
+    assert all(hooks == [] for hooks in hooked.values())
+
+
+def test_an_sop_without_bindings_runs_no_hook_on_any_step():
+    for code in ("PPW", "PPL", "PUR", "POLMAS"):
+        assert [s.id for s in registry.get(code).steps if step_hooks(s)] == []
+    # PGD v1 binds nothing (no answer for a reporter who left no contact): complaints open
+    # cases of PGD v2, the version in force.
+    assert [s.id for s in registry.get("PGD", 1).steps if step_hooks(s)] == []
