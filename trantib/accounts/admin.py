@@ -10,8 +10,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from .middleware import request_person
 from .models import Assignment, OrgUnit, Person, Position
-from .selectors import person_for_user
 from .services import assignment_delete, assignment_save
 
 
@@ -87,7 +87,7 @@ class PersonAdmin(admin.ModelAdmin):
         if formset.model is not Assignment:
             super().save_formset(request, form, formset, change)
             return
-        actor = person_for_user(request.user)
+        actor = request_person(request)
         for assignment in formset.save(commit=False):
             assignment_save(assignment=assignment, actor=actor)
         for assignment in formset.deleted_objects:
@@ -113,12 +113,12 @@ class AssignmentAdmin(admin.ModelAdmin):
 
     # Through the services, so that every change is audited.
     def save_model(self, request: HttpRequest, obj: Assignment, form: Any, change: bool) -> None:
-        assignment_save(assignment=obj, actor=person_for_user(request.user))
+        assignment_save(assignment=obj, actor=request_person(request))
 
     def delete_model(self, request: HttpRequest, obj: Assignment) -> None:
-        assignment_delete(assignment=obj, actor=person_for_user(request.user))
+        assignment_delete(assignment=obj, actor=request_person(request))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Assignment]) -> None:
-        actor = person_for_user(request.user)
+        actor = request_person(request)
         for assignment in queryset.select_related("position"):
             assignment_delete(assignment=assignment, actor=actor)

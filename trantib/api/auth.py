@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
-from trantib.web.middleware import person_forget
+from trantib.accounts.middleware import person_forget
 
 from .selectors import api_token_find
 from .services import api_token_used

@@ -19,21 +19,19 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
 
+from trantib.accounts.middleware import PersonRequest
 from trantib.accounts.models import Person
 from trantib.core.errors import NotAllowed
-from trantib.core.text import has_control_characters
-from trantib.web.middleware import PersonRequest
+from trantib.core.text import NO_NUL_PATTERN, has_control_characters
 
 MAX_ID = 2**63 - 1  # the largest BigAutoField value on SQLite and PostgreSQL
-NO_NUL = r"^[^\x00]*$"
+NO_NUL = NO_NUL_PATTERN
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def text_check(value: str) -> str:
     if has_control_characters(value, unstorable_only=True):
-        if "\x00" in value:
-            raise ValueError(_("Teks tidak boleh berisi karakter NUL."))
-        raise ValueError(_("Teks bukan UTF-8 yang sah."))
+        raise ValueError(_("Teks tidak boleh berisi karakter NUL atau bukan UTF-8 yang sah."))
     return value
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Path, Query, Router, Status, UploadedFile
 
+from trantib.accounts.middleware import PersonRequest
 from trantib.accounts.models import OrgUnit
 from trantib.accounts.selectors import person_for_username, units_for_user
 from trantib.api.types import (
@@ -33,7 +34,6 @@ from trantib.api.types import (
     api_user,
 )
 from trantib.core.errors import Invalid, NotFound
-from trantib.web.middleware import PersonRequest
 
 from . import services
 from .models import Case, Task

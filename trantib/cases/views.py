@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from trantib.accounts.middleware import PersonRequest
 from trantib.accounts.models import OrgUnit, Person
 from trantib.accounts.selectors import (
     holders_of,
@@ -32,7 +33,6 @@ from trantib.accounts.selectors import (
 from trantib.core.errors import Invalid, NotAllowed, NotFound, ServiceError
 from trantib.engine.spec import FieldType, SOPSpec, Step
 from trantib.sops import registry
-from trantib.web.middleware import PersonRequest
 
 from . import selectors, services
 from .forms import CaseFilterForm, StepForm

@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
+from trantib.accounts.middleware import PersonRequest
 from trantib.api.types import E400, E401, E403, E404, E422, MAX_OFFSET, NO_NUL, api_actor, api_user
 from trantib.cases.schemas import CASE_STATUS_PATTERN, CASE_STATUS_VALUES
 from trantib.core.errors import Invalid, NotFound
-from trantib.web.middleware import PersonRequest
 
 from . import selectors
 from .models import Complaint

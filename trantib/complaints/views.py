@@ -27,12 +27,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from trantib.accounts.middleware import PersonRequest
 from trantib.accounts.selectors import units_for_user
 from trantib.cases import selectors as case_selectors
 from trantib.core.errors import NotAllowed, NotFound, ServiceError, TooMany
 from trantib.core.ratelimit import client_address
 from trantib.core.text import has_control_characters
-from trantib.web.middleware import PersonRequest
 
 from . import selectors, services
 from .forms import ComplaintFilterForm, ComplaintForm, StaffComplaintForm, TrackForm

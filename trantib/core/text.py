@@ -19,6 +19,8 @@ from typing import Any
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# The same rule as a JSON-schema pattern, for the API's OpenAPI document (pydantic checks it).
+NO_NUL_PATTERN = r"^[^\x00]*$"
 
 
 def has_control_characters(value: Any, *, unstorable_only: bool = False) -> bool:

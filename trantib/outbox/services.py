@@ -64,7 +64,6 @@ logger = logging.getLogger("trantib.outbox")
 Status = OutboxMessage.Status
 Channel = OutboxMessage.Channel
 
-# Indonesian mobile numbers: +62 8xx, 9 to 13 digits after the country code (E.164 allows 15).
 # The key names a file (the file gateway) and travels in headers: a safe, short alphabet.
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,63}$")
 _ERROR_MAX = 2000

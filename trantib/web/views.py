@@ -6,9 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from trantib.accounts.middleware import PersonRequest
 from trantib.accounts.selectors import assignments_active, units_for_user
 from trantib.cases.selectors import notifications_for_user, task_list_mine
-from trantib.web.middleware import PersonRequest
 
 
 @login_required

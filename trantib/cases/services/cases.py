@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from trantib.accounts.models import OrgUnit, Person
 from trantib.accounts.selectors import person_holds_role
 from trantib.core.errors import Conflict, Invalid, NotAllowed
+from trantib.core.text import has_control_characters
 
 from ..audit import audit_record
 from ..models import (
@@ -109,7 +110,7 @@ def _start(
         raise Invalid(_("Perihal kasus wajib diisi."), field="subject")
     if len(subject) > 300:
         raise Invalid(_("Perihal kasus paling panjang 300 karakter."), field="subject")
-    if "\x00" in subject:
+    if has_control_characters(subject, unstorable_only=True):
         raise Invalid(_("Perihal kasus berisi karakter kendali (NUL)."), field="subject")
     spec = spec_in_force(sop_code)
     refusal = start_refusal(spec) if guarded else None
