@@ -8,13 +8,12 @@ fragment carries only CSS scoped to ``.sop-document``.
 
 from __future__ import annotations
 
-import logging
-import re
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from trantib.core.printing import css_string, nomor_induk, pdf_from_html
 from trantib.engine.spec import SOPSpec
 
 from .layout import MARGIN_BOTTOM_MM, MARGIN_SIDE_MM, MARGIN_TOP_MM, ChartLayout, layout_chart
@@ -27,21 +26,6 @@ class Approver:
     nama: str
     nomor_induk: str  # "NIP. …" or "NRP. …"
     pangkat: str
-
-
-def nomor_induk(number: str) -> str:
-    """NIP for civil servants (18 digits), NRP for police (8 digits), as the document writes."""
-    text = number.strip()
-    if not text or re.match(r"^(NIP|NRP)\b", text, re.IGNORECASE):
-        return text
-    digits = re.sub(r"\D", "", text)
-    return f"NRP. {text}" if len(digits) == 8 else f"NIP. {text}"
-
-
-def css_string(text: str) -> str:
-    """A CSS string literal that no text can break out of (nor out of the <style> element)."""
-    escaped = "".join(ch if ch.isalnum() or ch in " .,-/:()" else f"\\{ord(ch):x} " for ch in text)
-    return f'"{escaped}"'
 
 
 def _context(spec: SOPSpec, chart: ChartLayout) -> dict[str, object]:
@@ -112,10 +96,4 @@ def render_html(spec: SOPSpec, *, paper: str | None = None) -> str:
 
 def render_pdf(spec: SOPSpec, *, paper: str | None = None) -> bytes:
     """The document as PDF (WeasyPrint)."""
-    # WeasyPrint reports every layout step at INFO; the root logger would print them all.
-    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-    import weasyprint
-
-    pdf = weasyprint.HTML(string=render_html(spec, paper=paper)).write_pdf()
-    assert pdf is not None  # noqa: S101 — write_pdf() without a target returns the bytes
-    return pdf
+    return pdf_from_html(render_html(spec, paper=paper))
