@@ -194,7 +194,7 @@ def _task_detail(task: Task) -> TaskOut:
 
 
 @tasks_router.get("/mine", response={200: list[TaskOut], **E401}, summary="Tugas Saya")
-def task_list_mine(request: HttpRequest) -> list[TaskOut]:
+def task_mine(request: HttpRequest) -> list[TaskOut]:
     now = timezone.now()
     tasks = task_list_mine(api_user(request)).select_related("assignee__user", "completed_by__user")
     return [task_out(t, services.case_spec(t.case), now=now) for t in tasks]
