@@ -16,16 +16,22 @@ constraint is the net under that rule.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
 from django.utils import timezone
 
 from trantib.accounts.models import Person
 from trantib.core.audit import ChainProblem as RecordProblem
-from trantib.core.audit import ChainReport, at_text, canonical, chain_check, chain_digest
+from trantib.core.audit import (
+    ChainReport,
+    at_text,
+    canonical,
+    chain_check,
+    chain_digest,
+    events_grouped,
+)
 
 from .models import Case, Event, EventType, Task
 
@@ -143,36 +149,13 @@ def _case_problem(case: Case, events: list[Event]) -> ChainProblem | None:
     return ChainProblem(case.number, case.pk, problem.seq, problem.event_id, message)
 
 
-def _events_by_case(batch: int = 2000) -> Iterator[tuple[int, list[Event]]]:
-    """Every event, grouped per case, read in keyset pages (memory stays flat)."""
-    last: tuple[int, int] = (0, 0)
-    current_case, current = 0, list[Event]()
-    while True:
-        page = list(
-            Event.objects.filter(
-                Q(case_id__gt=last[0]) | Q(case_id=last[0], seq__gt=last[1])
-            ).order_by("case_id", "seq")[:batch]
-        )
-        if not page:
-            break
-        for ev in page:
-            if ev.case_id != current_case and current:
-                yield current_case, current
-                current = []
-            current_case = ev.case_id
-            current.append(ev)
-        last = (page[-1].case_id, page[-1].seq)
-    if current:
-        yield current_case, current
-
-
 def chain_verify() -> VerifyResult:
     """Recompute every case's chain; one problem (the first bad event) per broken case."""
     cases = {c.pk: c for c in Case.objects.only("pk", "number", "event_seq", "event_hash")}
     problems: list[ChainProblem] = []
     seen: set[int] = set()
     total = 0
-    for case_id, events in _events_by_case():
+    for (case_id,), events in events_grouped(Event.objects.all(), by=("case_id",)):
         total += len(events)
         case = cases.get(case_id)
         if case is None:

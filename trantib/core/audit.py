@@ -26,13 +26,15 @@ import json
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from .models import AuditEvent, AuditHead
+
+E = TypeVar("E", bound=models.Model)
 
 
 def canonical(value: Any) -> Any:
@@ -236,32 +238,40 @@ def _record_digest(ev: AuditEvent) -> str:
     )
 
 
-def _records_grouped(batch: int = 2000) -> Iterator[tuple[tuple[str, int], list[AuditEvent]]]:
-    """Every record event grouped per subject, read in keyset pages (memory stays flat)."""
-    last: tuple[str, int, int] = ("", 0, 0)
-    key: tuple[str, int] | None = None
-    current: list[AuditEvent] = []
+def events_grouped(
+    events: models.QuerySet[E], *, by: tuple[str, ...], batch: int = 2000
+) -> Iterator[tuple[tuple[Any, ...], list[E]]]:
+    """Every event of ``events`` grouped per chain (the fields ``by`` name), each chain in
+    ``seq`` order, read in keyset pages so that memory stays flat however long the trail."""
+    order = (*by, "seq")
+    last: tuple[Any, ...] | None = None
+    key: tuple[Any, ...] | None = None
+    current: list[E] = []
     while True:
-        t, i, s = last
-        page = list(
-            AuditEvent.objects.filter(
-                Q(subject_type__gt=t)
-                | Q(subject_type=t, subject_id__gt=i)
-                | Q(subject_type=t, subject_id=i, seq__gt=s)
-            ).order_by("subject_type", "subject_id", "seq")[:batch]
-        )
+        page = list(events.filter(_after(order, last)).order_by(*order)[:batch])
         if not page:
             break
         for ev in page:
-            ev_key = (ev.subject_type, ev.subject_id)
+            ev_key = tuple(getattr(ev, f) for f in by)
             if ev_key != key and current and key is not None:
                 yield key, current
                 current = []
             key = ev_key
             current.append(ev)
-        last = (page[-1].subject_type, page[-1].subject_id, page[-1].seq)
+        last = tuple(getattr(page[-1], f) for f in order)
     if current and key is not None:
         yield key, current
+
+
+def _after(fields: tuple[str, ...], last: tuple[Any, ...] | None) -> Q:
+    """Rows ordered after ``last`` on ``fields`` (lexicographically); every row when None."""
+    if last is None:
+        return Q()
+    condition = Q()
+    for n, name in enumerate(fields):
+        equal = dict(zip(fields[:n], last[:n], strict=True))
+        condition |= Q(**equal, **{f"{name}__gt": last[n]})
+    return condition
 
 
 class RecordChains:
@@ -272,7 +282,9 @@ class RecordChains:
         problems: list[ChainProblem] = []
         seen: set[tuple[str, int]] = set()
         total = 0
-        for key, events in _records_grouped():
+        for key, events in events_grouped(
+            AuditEvent.objects.all(), by=("subject_type", "subject_id")
+        ):
             total += len(events)
             seen.add(key)
             head = heads.get(key)

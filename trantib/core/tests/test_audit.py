@@ -113,3 +113,17 @@ def test_record_events_are_append_only_on_postgresql(plh):
     assert first is not None
     with pytest.raises(InternalError), transaction.atomic():
         AuditEvent.objects.filter(pk=first.pk).update(type="edited")
+
+
+def test_chains_are_read_whole_across_keyset_pages(plh, demo_org):
+    from trantib.core.audit import events_grouped
+
+    every = AuditEvent.objects.all()
+    whole = {key: [e.pk for e in events] for key, events in events_grouped(every, by=KEY)}
+    paged = {key: [e.pk for e in events] for key, events in events_grouped(every, by=KEY, batch=1)}
+    assert paged == whole
+    assert whole[("accounts.assignment", plh.pk)] == [e.pk for e in audit_events(plh)]
+    assert sum(len(v) for v in whole.values()) == every.count() > 2
+
+
+KEY = ("subject_type", "subject_id")
