@@ -1,0 +1,67 @@
+"""The client behind trusted proxies, and the per-client limit."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import RequestFactory
+
+from trantib.core.errors import TooMany
+from trantib.core.models import RateWindow
+from trantib.core.ratelimit import client_address, client_key, rate_limit_take
+
+T0 = dt.datetime(2026, 12, 3, 8, 0, tzinfo=dt.UTC)
+
+
+def request(remote: str = "10.0.0.2", forwarded: str | None = None):
+    headers = {"REMOTE_ADDR": remote}
+    if forwarded is not None:
+        headers["HTTP_X_FORWARDED_FOR"] = forwarded
+    return RequestFactory().get("/lapor/", **headers)
+
+
+def test_without_trusted_proxies_the_forwarded_header_is_ignored(settings):
+    settings.TRANTIB_TRUSTED_PROXY_HOPS = 0
+    assert client_address(request("203.0.113.9", "198.51.100.1")) == "203.0.113.9"
+
+
+def test_behind_one_proxy_the_address_it_appended_counts(settings):
+    settings.TRANTIB_TRUSTED_PROXY_HOPS = 1
+    # The client wrote 1.2.3.4 itself; the proxy appended what it saw, 198.51.100.7.
+    got = client_address(request("10.0.0.2", "1.2.3.4, 198.51.100.7"))
+    assert got == "198.51.100.7"
+
+
+def test_behind_two_proxies_the_outer_ones_view_counts(settings):
+    settings.TRANTIB_TRUSTED_PROXY_HOPS = 2
+    assert client_address(request("10.0.0.2", "1.2.3.4, 198.51.100.7, 10.0.0.9")) == (
+        "198.51.100.7"
+    )
+
+
+def test_a_request_that_skipped_the_proxy_or_forged_junk_counts_as_its_peer(settings):
+    settings.TRANTIB_TRUSTED_PROXY_HOPS = 1
+    assert client_address(request("203.0.113.9")) == "203.0.113.9"
+    assert client_address(request("203.0.113.9", "not-an-address")) == "203.0.113.9"
+
+
+def test_an_ipv6_client_counts_by_its_64_and_scopes_count_apart():
+    assert client_key("s", "2001:db8:1:2::10") == client_key("s", "2001:db8:1:2::99")
+    assert client_key("s", "2001:db8:1:3::10") != client_key("s", "2001:db8:1:2::10")
+    assert client_key("a", "203.0.113.9") != client_key("b", "203.0.113.9")
+    assert "203.0.113.9" not in client_key("a", "203.0.113.9")
+
+
+@pytest.mark.django_db
+def test_the_limit_refuses_past_its_count_and_opens_again_after_the_window():
+    def take(at: dt.datetime) -> None:
+        rate_limit_take(scope="t", client="c", limit=2, window=60, message="Tunggu.", now=at)
+
+    take(T0)
+    take(T0 + dt.timedelta(seconds=10))
+    with pytest.raises(TooMany) as refused:
+        take(T0 + dt.timedelta(seconds=20))
+    assert (refused.value.message, refused.value.field) == ("Tunggu.", "client")
+    take(T0 + dt.timedelta(seconds=61))
+    assert RateWindow.objects.get().count == 1
