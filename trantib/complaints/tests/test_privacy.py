@@ -9,6 +9,7 @@ of reader, so a new page that forgets ``reporter_for`` shows up here.
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.test import Client
@@ -94,7 +95,9 @@ def _page_client(demo_org: DemoOrg, login: str) -> Client:
 
 
 def _leaks(body: bytes) -> list[str]:
-    text = body.decode("utf-8", errors="replace")
+    # Hashes and digests (64 hex digits: the audit chain, file SHA-256s) are not the reporter's
+    # data, and one in a few hundred holds "7766" by chance.
+    text = re.sub(r"[0-9a-f]{64}", "", body.decode("utf-8", errors="replace"))
     return [s for s in SECRETS if s in text]
 
 

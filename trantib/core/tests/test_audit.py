@@ -107,12 +107,14 @@ def test_verify_passes_and_counts_record_chains(plh):
 
 @pytest.mark.postgres
 def test_record_events_are_append_only_on_postgresql(plh):
-    from django.db import InternalError
+    from django.db import DatabaseError
 
     first = audit_events(plh).first()
     assert first is not None
-    with pytest.raises(InternalError), transaction.atomic():
+    with pytest.raises(DatabaseError), transaction.atomic():
         AuditEvent.objects.filter(pk=first.pk).update(type="edited")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(pk=first.pk).delete()
 
 
 def test_chains_are_read_whole_across_keyset_pages(plh, demo_org):
