@@ -173,7 +173,8 @@ TRANTIB_PUBLIC_RATE_WINDOW = env.int("TRANTIB_PUBLIC_RATE_WINDOW", default=3600)
 # One Open311 application (its api_key) in all, whatever devices it names, per the same window.
 TRANTIB_OPEN311_RATE_LIMIT = env.int("TRANTIB_OPEN311_RATE_LIMIT", default=600)
 # Reverse proxies in front of the server whose X-Forwarded-For is trusted (0: none, the client
-# is REMOTE_ADDR). Rate limits count the address the outermost trusted proxy saw.
+# is REMOTE_ADDR). Rate limits count the address the outermost trusted proxy saw; with hops
+# set, the server must be reachable only through those proxies.
 TRANTIB_TRUSTED_PROXY_HOPS = env.int("TRANTIB_TRUSTED_PROXY_HOPS", default=0)
 # Salt of the rate-limit client digests (default: the SECRET_KEY).
 TRANTIB_CLIENT_SALT = env.str("TRANTIB_CLIENT_SALT", default="")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -81,6 +82,19 @@ class PersonAdmin(admin.ModelAdmin):
         (_("Kontak dan akun"), {"fields": ["phone", "email", "user"]}),
     ]
     inlines = [AssignmentInline]
+
+    # A person's assignments go with them, each through the service (audited), not by cascade.
+    def delete_model(self, request: HttpRequest, obj: Person) -> None:
+        self.delete_queryset(request, Person.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Person]) -> None:
+        actor = request_person(request)
+        with transaction.atomic():
+            for assignment in Assignment.objects.filter(person__in=queryset).select_related(
+                "position"
+            ):
+                assignment_delete(assignment=assignment, actor=actor)
+            queryset.delete()
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         """The assignments of the inline through the services, so that each is audited."""

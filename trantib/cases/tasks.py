@@ -7,6 +7,7 @@ periodic ``deadlines_sweep`` in ``trantib worker`` is the safety net for jobs th
 from __future__ import annotations
 
 import logging
+import threading
 
 from django_tasks import task
 
@@ -26,7 +27,7 @@ def task_deadline_check(task_id: int) -> str:
     return "overdue" if services.task_mark_overdue(task_id=task_id) else "skipped"
 
 
-def deadlines_job() -> JobResult:
+def deadlines_job(stopping: threading.Event) -> JobResult:
     """The periodic safety net (``trantib worker``): mark any late task whose job was lost."""
     result = services.deadlines_sweep()
     if result.overdue or result.fired:

@@ -12,7 +12,8 @@ many addresses.
 ``client_address(request)`` is the address of the client behind ``TRANTIB_TRUSTED_PROXY_HOPS``
 reverse proxies (0, the default: ``REMOTE_ADDR``; 1: the last address a proxy appended to
 ``X-Forwarded-For``). A client can write anything into that header, so only the hops that
-really are our proxies are trusted.
+really are our proxies are trusted — and the server must then be reachable only through them
+(bind it to the loopback or a private network), or a client could name any address it likes.
 """
 
 from __future__ import annotations
@@ -43,11 +44,20 @@ def client_address(request: HttpRequest) -> str:
     # ``hops`` from the end. Fewer addresses than hops: the request skipped a proxy.
     if len(forwarded) < hops:
         return remote
-    candidate = forwarded[-hops]
+    candidate = _without_port(forwarded[-hops])
     try:
         return str(ipaddress.ip_address(candidate))
     except ValueError:
         return remote
+
+
+def _without_port(text: str) -> str:
+    """``203.0.113.9:5678`` → ``203.0.113.9``; ``[2001:db8::1]:443`` → ``2001:db8::1``."""
+    if text.startswith("["):
+        return text[1 : text.find("]")] if "]" in text else text
+    if text.count(":") == 1:
+        return text.split(":", 1)[0]
+    return text
 
 
 def client_key(scope: str, client: str) -> str:

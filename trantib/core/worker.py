@@ -41,7 +41,7 @@ class JobResult:
 @dataclass(frozen=True)
 class PeriodicJob:
     name: str
-    run: Callable[[], JobResult]
+    run: Callable[[threading.Event], JobResult]  # given the stop flag: check it between batches
     every: Callable[[], float] | None  # seconds between runs; None: every cycle
     order: int
     doing: str  # what it does, for the log: "delivering the outbox" (failed)
@@ -52,13 +52,14 @@ _JOBS: dict[str, PeriodicJob] = {}
 
 def periodic_job_register(
     name: str,
-    run: Callable[[], JobResult],
+    run: Callable[[threading.Event], JobResult],
     *,
     every: Callable[[], float] | None = None,
     order: int = 50,
     doing: str = "",
 ) -> None:
-    """Run ``run`` from the background loop, every cycle or every ``every()`` seconds, in
+    """Run ``run(stopping)`` from the background loop, every cycle or every ``every()``
+    seconds, in
     ``order`` (below 50: before the due django-tasks jobs). ``doing`` names the work in the
     log line of a failure ("delivering the outbox failed")."""
     _JOBS[name] = PeriodicJob(
@@ -109,7 +110,7 @@ class Worker:
 
     # -- one cycle --------------------------------------------------------------------
 
-    def drain(self) -> JobResult:
+    def drain(self, stopping: threading.Event) -> JobResult:
         """Run every django-tasks job that is due (nothing when they live elsewhere)."""
         if not isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend):
             return JobResult(0, "0 job(s) run")
@@ -131,8 +132,8 @@ class Worker:
             self._db_worker = None
         return JobResult(worker._run_tasks, f"{worker._run_tasks} job(s) run")
 
-    def _run(self, name: str, run: Callable[[], JobResult]) -> JobResult:
-        result = run()
+    def _run(self, name: str, run: Callable[[threading.Event], JobResult]) -> JobResult:
+        result = run(self.stopping)
         self.runs[name] = self.runs.get(name, 0) + 1
         self.totals[name] = self.totals.get(name, 0) + result.count
         return result
@@ -148,7 +149,7 @@ class Worker:
 
     def _cycle(self) -> None:
         now = time.monotonic()
-        steps: list[tuple[str, Callable[[], JobResult], float | None, int, str]] = [
+        steps: list[tuple[str, Callable[[threading.Event], JobResult], float | None, int, str]] = [
             (job.name, job.run, self.period(job), job.order, job.doing) for job in periodic_jobs()
         ]
         steps.append((self.JOBS, self.drain, None, 50, "running background jobs"))

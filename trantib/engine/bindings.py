@@ -140,12 +140,16 @@ CONTRACTS: Mapping[str, Contract] = MappingProxyType(
                 purpose="the last step, which tells the reporter the outcome and closes the case",
                 roles=(
                     # SMS and e-mail go out through the outbox; an anonymous report is closed
-                    # as unreachable or answered in person; phone is the fallback without a
-                    # mobile number. A letter is the SOP's own business.
+                    # as unreachable (where the SOP offers it) or answered in person; phone is
+                    # the fallback without a mobile number. A letter is the SOP's own business.
+                    # PGD v1 predates anonymous reports: it has no "unreachable" choice.
                     ContractRole(
                         "channel",
                         (FieldType.CHOICE,),
-                        meanings=_meanings(AnswerChannel, optional=[AnswerChannel.LETTER]),
+                        meanings=_meanings(
+                            AnswerChannel,
+                            optional=[AnswerChannel.LETTER, AnswerChannel.UNREACHABLE],
+                        ),
                     ),
                     ContractRole("text", _TEXT),
                     # Filled by the product when the outbox sends the answer.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from trantib.core.worker import JobResult
 
 from .services import outbox_deliver
@@ -12,10 +14,13 @@ OUTBOX_BATCH = 50
 OUTBOX_BATCHES_PER_CYCLE = 10
 
 
-def outbox_job() -> JobResult:
-    """Send the due outbox messages; count the ones sent."""
+def outbox_job(stopping: threading.Event) -> JobResult:
+    """Send the due outbox messages; count the ones sent. A stopping worker takes no further
+    batch (the lease lets the next worker send what this one did not)."""
     sent = 0
     for _ in range(OUTBOX_BATCHES_PER_CYCLE):
+        if stopping.is_set():
+            break
         result = outbox_deliver(limit=OUTBOX_BATCH)
         sent += result.sent
         if result.handled < OUTBOX_BATCH:

@@ -119,3 +119,44 @@ def test_the_admin_refuses_a_position_code_that_is_not_an_sop_role_id(admin_clie
     )
     assert response.status_code == 200
     assert "Kode peran" in response.text
+
+
+def test_an_assignment_changed_in_the_admin_is_audited(admin_client_demo, demo_org):
+    from trantib.accounts.models import Assignment
+    from trantib.core.audit import audit_events
+
+    assignment = Assignment.objects.get(
+        person=demo_org.person("sekcam.cpd"), position=demo_org.position("KRW", "camat")
+    )
+    url = reverse("admin:accounts_assignment_change", args=[assignment.pk])
+    form = {
+        "person": assignment.person_id,
+        "position": assignment.position_id,
+        "acting": "plt",
+        "valid_from": assignment.valid_from.isoformat(),
+        "valid_until": assignment.valid_until.isoformat() if assignment.valid_until else "",
+    }
+    response = admin_client_demo.post(url, form)
+    assert response.status_code == 302, response.content[:2000]
+    last = list(audit_events(assignment))[-1]
+    assert last.type == "assignment_changed"
+    assert last.data == {"before": {"acting": "plh"}, "after": {"acting": "plt"}}
+    assert last.actor is None  # the demo's administrator is a login, not a person
+
+
+def test_deleting_a_person_in_the_admin_audits_each_of_their_assignments(
+    admin_client_demo, demo_org
+):
+    from trantib.accounts.models import Assignment, Person
+    from trantib.core.models import AuditEvent
+
+    person = Person.objects.create(full_name="Pegawai Salah Input", kind="asn")
+    assignment = Assignment.objects.create(
+        person=person, position=demo_org.position("CPD", "staf"), valid_from="2026-01-05"
+    )
+    url = reverse("admin:accounts_person_delete", args=[person.pk])
+    assert admin_client_demo.post(url, {"post": "yes"}).status_code == 302
+    assert not Person.objects.filter(pk=person.pk).exists()
+    event = AuditEvent.objects.get(subject_type="accounts.assignment", subject_id=assignment.pk)
+    assert event.type == "assignment_deleted"
+    assert event.data["before"]["person_id"] == person.pk

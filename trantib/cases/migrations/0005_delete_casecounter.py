@@ -18,11 +18,13 @@ def _copy(apps, schema_editor):
 def _back(apps, schema_editor):
     CaseCounter = apps.get_model("cases", "CaseCounter")
     Counter = apps.get_model("core", "Counter")
-    for counter in Counter.objects.filter(key__startswith="case:"):
+    copied = Counter.objects.filter(key__startswith="case:")
+    for counter in copied:
         _, unit_id, sop_code, year = counter.key.split(":")
         CaseCounter.objects.create(
             unit_id=int(unit_id), sop_code=sop_code, year=int(year), last=counter.last
         )
+    copied.delete()  # or migrating forward again would copy onto them
 
 
 class Migration(migrations.Migration):

@@ -31,9 +31,14 @@ def _spec_from_row(version_id: int, code: str, version: int, sha256: str) -> SOP
         spec = None
     if spec is not None and _file_sha256(spec.path) == sha256:
         return spec
-    # The file left the library, or was edited in place: the pinned content runs the case.
+    # The file left the library, or was edited in place: the pinned content runs the case —
+    # unless only what is not the signed document changed (bindings, comments): then the
+    # library's spec runs it, with the product's current contracts, before anyone re-syncs.
     row = SopVersion.objects.get(pk=version_id)
-    return load_text(row.content, f"{code}.v{version}.yaml")[0]
+    pinned = load_text(row.content, f"{code}.v{version}.yaml")[0]
+    if spec is not None and spec.signed_part() == pinned.signed_part():
+        return spec
+    return pinned
 
 
 def _file_sha256(path: str) -> str:

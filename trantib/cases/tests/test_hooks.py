@@ -21,6 +21,7 @@ def test_only_the_step_that_binds_the_answer_runs_the_complaint_hook():
 def test_an_sop_without_bindings_runs_no_hook_on_any_step():
     for code in ("PPW", "PPL", "PUR", "POLMAS"):
         assert [s.id for s in registry.get(code).steps if step_hooks(s)] == []
-    # PGD v1 binds nothing (no answer for a reporter who left no contact): complaints open
-    # cases of PGD v2, the version in force.
-    assert [s.id for s in registry.get("PGD", 1).steps if step_hooks(s)] == []
+
+
+def test_cases_still_on_pgd_v1_answer_their_reporter_through_the_same_hook():
+    assert [s.id for s in registry.get("PGD", 1).steps if step_hooks(s)] == ["informasi_pelapor"]

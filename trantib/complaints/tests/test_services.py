@@ -4,8 +4,10 @@ and duplicates."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -13,12 +15,15 @@ from django.utils import timezone
 
 from trantib.cases import services as case_services
 from trantib.cases.models import Attachment, CaseStatus, Event, Task, TaskStatus
+from trantib.cases.services.roles import _spec_from_row
 from trantib.complaints import selectors, services
 from trantib.complaints.models import Category, Complaint, RoutingRule
 from trantib.conftest import DemoOrg
 from trantib.core.errors import Conflict, Invalid, NotAllowed, NotFound, TooMany
 from trantib.core.models import RateWindow
+from trantib.engine.tests.sop_text import without_bindings
 from trantib.outbox.models import OutboxMessage
+from trantib.sops.models import SopVersion
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
@@ -357,6 +362,39 @@ def test_an_sms_answer_goes_out_through_the_outbox_and_closes_the_case(
     assert done.data["saluran"] == "SMS" and done.data["waktu"]  # the time was filled in
     status = selectors.complaint_public_status(complaint.tracking)
     assert status.status == "closed" and status.answer == text
+
+
+def test_a_case_pinned_to_a_version_recorded_before_its_bindings_still_answers_the_reporter(
+    demo_org: DemoOrg, complaint_categories
+):
+    """An installation upgraded without ``trantib sop sync``: its PGD v2 row holds the text
+    without ``binds:``. The document is the same, so the library's spec (with the bindings)
+    runs the case, and the answer is still a closing condition that goes out by SMS."""
+    row = case_services.sop_version_for(case_services.spec_in_force("PGD"))
+    old = without_bindings(Path(row.path).read_text(encoding="utf-8"))
+    SopVersion.objects.filter(pk=row.pk).update(
+        content=old, sha256=hashlib.sha256(old.encode()).hexdigest()
+    )
+    _spec_from_row.cache_clear()
+    try:
+        complaint = _file(complaint_categories, reporter_phone="081234567890")
+        _advance(demo_org, complaint)
+        with pytest.raises(Invalid, match="Pelapor meninggalkan kontak"):
+            case_services.task_complete(
+                task=_answer_task(complaint),
+                actor=demo_org.person("staf.krj"),
+                data={"saluran": "Tidak dapat dihubungi", "isi": "-"},
+            )
+        case_services.task_complete(
+            task=_answer_task(complaint),
+            actor=demo_org.person("staf.krj"),
+            data={"saluran": "SMS", "isi": "Sudah ditertibkan."},
+        )
+    finally:
+        _spec_from_row.cache_clear()
+    complaint.refresh_from_db()
+    assert complaint.answered_at is not None and complaint.answer_channel == "SMS"
+    assert OutboxMessage.objects.get(kind="complaint_answer").body == "Sudah ditertibkan."
 
 
 def test_a_reporter_with_a_contact_must_be_told_before_the_case_ends(

@@ -65,3 +65,10 @@ def test_the_limit_refuses_past_its_count_and_opens_again_after_the_window():
     assert (refused.value.message, refused.value.field) == ("Tunggu.", "client")
     take(T0 + dt.timedelta(seconds=61))
     assert RateWindow.objects.get().count == 1
+
+
+def test_a_proxy_that_writes_the_port_too_still_names_the_client(settings):
+    settings.TRANTIB_TRUSTED_PROXY_HOPS = 1
+    assert client_address(request("10.0.0.2", "198.51.100.7:53211")) == "198.51.100.7"
+    assert client_address(request("10.0.0.2", "[2001:db8::7]:443")) == "2001:db8::7"
+    assert client_address(request("10.0.0.2", "2001:db8::7")) == "2001:db8::7"

@@ -5,6 +5,7 @@ person behind a request. Read from the source (``ast``); tests and migrations le
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -54,6 +55,12 @@ def test_phone_numbers_are_normalised_in_one_module() -> None:
         lambda n: any(word in n.name for word in ("phone", "mobile", "msisdn")),
     )
     assert places == {"trantib/core/phones.py"}
+    # Nor a pattern of Indonesian numbers (+62, 08…) compiled anywhere else.
+    patterns = _where(
+        ast.Call,
+        lambda n: _call_to(n, "compile") and "62" in ast.unparse(n),
+    )
+    assert patterns == {"trantib/core/phones.py"}
 
 
 def test_keys_are_digested_in_one_function() -> None:
@@ -70,6 +77,13 @@ def test_keys_are_digested_in_one_function() -> None:
 
 def test_plain_text_tables_are_printed_by_one_function() -> None:
     assert _where(ast.Call, lambda n: _call_to(n, "ljust")) == {"trantib/core/cli.py"}
+    assert _where(ast.Call, lambda n: _call_to(n, "rjust")) <= {"trantib/core/cli.py"}
+    # Columns padded by a format spec ({x:<8}) are a table printed by hand.
+    padded = _where(
+        ast.FormattedValue,
+        lambda n: n.format_spec is not None and re.search(r"[<>^]\d", ast.unparse(n.format_spec)),
+    )
+    assert padded <= {"trantib/core/cli.py"}
 
 
 def test_the_person_behind_a_request_is_found_in_one_place() -> None:

@@ -69,11 +69,12 @@ class Command(BaseCommand):
             f"\nDemo complaints: {len(made)} new, {Complaint.objects.count()} in all "
             "(public form /lapor/, status /lacak/<nomor>/, staff list /pengaduan/)"
         )
-        for complaint in Complaint.objects.select_related("case").order_by("received_at"):
-            self.stdout.write(
-                f"  {complaint.tracking}  {complaint.channel:<8} {complaint.case.number}  "
-                f"{complaint.case.status}"
-            )
+        rows = [
+            [c.tracking, c.channel, c.case.number, c.case.status]
+            for c in Complaint.objects.select_related("case").order_by("received_at")
+        ]
+        for line in cli.table(["Tracking", "Channel", "Case", "Status"], rows):
+            self.stdout.write("  " + line)
 
     def _demo_cases(self) -> None:
         result = demo_cases_load()
