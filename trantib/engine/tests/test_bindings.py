@@ -97,9 +97,17 @@ def test_bound_lists_every_step_of_a_contract_and_binding_refuses_to_pick_among_
 
 
 def test_an_sop_without_bindings_binds_nothing():
-    spec, _ = load_text(PGD1, "PGD.v1.yaml")
+    spec, _ = load_text(without_bindings(PGD2), "PGD.v2.yaml")
     assert all(not s.bindings for s in spec.steps)
     assert spec.binding(ContractName.REPORTER_ANSWER) is None
+
+
+def test_pgd_v1_binds_its_answer_without_an_unreachable_choice():
+    spec, _ = load_text(PGD1, "PGD.v1.yaml")
+    found = spec.binding(ContractName.REPORTER_ANSWER)
+    assert found is not None and found[0].id == "informasi_pelapor"
+    assert found[1].choice("channel", AnswerChannel.UNREACHABLE) is None
+    assert spec.binding(ContractName.COMPLAINT_INTAKE) is None
 
 
 def test_the_signed_part_ignores_bindings_and_only_bindings():
@@ -196,11 +204,14 @@ def test_a_label_that_is_not_among_the_fields_choices_is_refused():
 
 
 def test_a_missing_meaning_is_refused_and_an_optional_one_may_be_left_out():
-    text = changed(", unreachable: Tidak dapat dihubungi}", "}")
+    text = changed(" in_person: Langsung,", "")
     assert errors_of(text) == [
-        f"PGD.v2.yaml:{line_of(text, 'in_person: Langsung')}: {ANSWER}.choices.channel: "
-        "reporter_answer needs the channel choice(s) meaning: unreachable"
+        f"PGD.v2.yaml:{line_of(text, 'letter: Surat')}: {ANSWER}.choices.channel: "
+        "reporter_answer needs the channel choice(s) meaning: in_person"
     ]
+    spec, _ = load_text(changed(", unreachable: Tidak dapat dihubungi}", "}"), "PGD.v2.yaml")
+    answer = spec.step("informasi_pelapor").binds["reporter_answer"]
+    assert answer.choice("channel", AnswerChannel.UNREACHABLE) is None
     text = changed("open311: Open311}", "}").replace("web: Formulir web, }", "}")
     assert errors_of(text) == [
         f"PGD.v2.yaml:{line_of(text, 'counter: Datang')}: {INTAKE}.choices.channel: "
@@ -220,8 +231,7 @@ def test_a_binding_without_choices_misses_every_required_meaning():
     )
     assert errors_of(text) == [
         f"PGD.v2.yaml:{line_of(text, 'reporter_answer:')}: {ANSWER}.choices.channel: "
-        "reporter_answer needs the channel choice(s) meaning: sms, email, phone, in_person, "
-        "unreachable"
+        "reporter_answer needs the channel choice(s) meaning: sms, email, phone, in_person"
     ]
 
 
