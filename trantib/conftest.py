@@ -33,6 +33,7 @@ import pgtrigger
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
+from django.db import connections
 from playwright.sync_api import Browser, Page, sync_playwright
 from pytest_django import DjangoDbBlocker
 
@@ -72,7 +73,13 @@ class _Session:
         if self.blocker is None:
             raise RuntimeError("the test database is not set up yet")
         with self.blocker.unblock():
-            self.logins = demo_org_load()
+            try:
+                self.logins = demo_org_load()
+            finally:
+                # Outside any test: leave no connection behind. One opened while Playwright's
+                # event loop runs belongs to that loop's context, and would keep PostgreSQL
+                # from dropping the test database at the end of the run.
+                connections.close_all()
 
 
 _session = _Session()
