@@ -149,11 +149,13 @@ class Worker:
 
     def _cycle(self) -> None:
         now = time.monotonic()
-        steps: list[tuple[str, Callable[[threading.Event], JobResult], float | None, int, str]] = [
-            (job.name, job.run, self.period(job), job.order, job.doing) for job in periodic_jobs()
+        jobs = periodic_jobs()
+        steps: list[tuple[str, Callable[[threading.Event], JobResult], float | None, str]] = [
+            *((j.name, j.run, self.period(j), j.doing) for j in jobs if j.order < 50),
+            (self.JOBS, self.drain, None, "running background jobs"),
+            *((j.name, j.run, self.period(j), j.doing) for j in jobs if j.order >= 50),
         ]
-        steps.append((self.JOBS, self.drain, None, 50, "running background jobs"))
-        for name, run, period, _order, doing in sorted(steps, key=lambda s: s[3]):
+        for name, run, period, doing in steps:
             if self.stopping.is_set():
                 return
             if period is not None:
