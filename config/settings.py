@@ -74,6 +74,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "trantib.cases.context_processors.notices",
             ],
         },
     },
@@ -131,6 +132,12 @@ TASKS = {
 TRANTIB_ATTACHMENT_MAX_BYTES = env.int("TRANTIB_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # ``trantib worker``: how often the deadline sweep runs (seconds).
 TRANTIB_SWEEP_SECONDS = env.int("TRANTIB_SWEEP_SECONDS", default=30)
+# Officers are warned this many minutes before a task falls due (once per task).
+TRANTIB_DEADLINE_LEAD_MINUTES = env.int("TRANTIB_DEADLINE_LEAD_MINUTES", default=120)
+# The morning digest of what is due today goes out from this hour, in each unit's own zone;
+# the worker looks every TRANTIB_DIGEST_CHECK_SECONDS whether it is time.
+TRANTIB_DIGEST_HOUR = env.int("TRANTIB_DIGEST_HOUR", default=6)
+TRANTIB_DIGEST_CHECK_SECONDS = env.int("TRANTIB_DIGEST_CHECK_SECONDS", default=300)
 
 # -- Notification outbox (trantib.outbox) ------------------------------------------------------
 # Which gateway sends each channel: "file" (the embedded default: one file per message under

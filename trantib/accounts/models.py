@@ -365,6 +365,9 @@ class Person(models.Model):
     )
     phone = models.CharField(_("telepon"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
+    # Notices are always in the app; each person may ALSO have them sent (through the outbox).
+    notify_email = models.BooleanField(_("pemberitahuan juga lewat e-mail"), default=False)
+    notify_sms = models.BooleanField(_("pemberitahuan juga lewat SMS"), default=False)
 
     class Meta:
         ordering = ["full_name"]

@@ -14,9 +14,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from trantib.core.audit import audit_record
+from trantib.core.errors import Invalid
+from trantib.core.phones import mobile_number
 
 from .models import ActingStatus, Assignment, Person, Position
 
@@ -115,3 +118,33 @@ def assignment_delete(*, assignment: Assignment, actor: Person | None = None) ->
     """Remove an assignment entered by mistake; its chain keeps what it was."""
     _audit(assignment, "assignment_deleted", actor, before=_state(assignment))
     assignment.delete()
+
+
+@transaction.atomic
+def person_notify_channels_set(
+    *, person: Person, email: bool, sms: bool, actor: Person | None = None
+) -> Person:
+    """Choose how ``person`` gets notices besides the app: e-mail and/or SMS. Refused, naming
+    the field, when the address the channel needs is not on file (the admin records it)."""
+    if email and not person.email:
+        raise Invalid(
+            gettext("Alamat e-mail Anda belum tercatat; minta admin mengisinya dulu."),
+            field="email",
+        )
+    if sms and mobile_number(person.phone or "") is None:
+        raise Invalid(
+            gettext("Nomor ponsel Anda belum tercatat atau tidak sah; minta admin mengisinya."),
+            field="sms",
+        )
+    before = {"notify_email": person.notify_email, "notify_sms": person.notify_sms}
+    person.notify_email, person.notify_sms = email, sms
+    after = {"notify_email": email, "notify_sms": sms}
+    if before != after:
+        person.save(update_fields=["notify_email", "notify_sms"])
+        audit_record(
+            subject=person,
+            type="person_notify_channels_changed",
+            actor_id=actor.pk if actor else None,
+            data={"before": before, "after": after},
+        )
+    return person

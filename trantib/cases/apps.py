@@ -12,7 +12,7 @@ class CasesConfig(AppConfig):
         from trantib.core.worker import periodic_job_register
 
         from .audit import CaseChains
-        from .tasks import deadlines_job
+        from .tasks import deadline_warnings_job, deadlines_job, digests_job
 
         chain_source_register(CaseChains())
         periodic_job_register(
@@ -21,4 +21,18 @@ class CasesConfig(AppConfig):
             every=lambda: float(settings.TRANTIB_SWEEP_SECONDS),
             order=10,
             doing="deadline sweep",
+        )
+        periodic_job_register(
+            "deadline_warnings",
+            deadline_warnings_job,
+            every=lambda: float(settings.TRANTIB_SWEEP_SECONDS),
+            order=11,
+            doing="warning of approaching deadlines",
+        )
+        periodic_job_register(
+            "digests",
+            digests_job,
+            every=lambda: float(settings.TRANTIB_DIGEST_CHECK_SECONDS),
+            order=12,
+            doing="sending the morning digests",
         )

@@ -242,22 +242,33 @@ class Attachment(models.Model):
 
 
 class Notification(models.Model):
-    """An in-app message to one person (overdue tasks, reassignments)."""
+    """An in-app message to one person: work that arrives (a task offered to their position,
+    reassigned to them, returned for correction), a deadline that approaches or has passed,
+    and the morning digest. Created through ``cases.services.notifications.notify`` only."""
 
     class Kind(models.TextChoices):
         TASK_OVERDUE = "task_overdue", _("Tugas melewati waktu")
         TASK_ASSIGNED = "task_assigned", _("Tugas dialihkan kepada Anda")
+        TASK_OFFERED = "task_offered", _("Tugas baru")
+        TASK_RETURNED = "task_returned", _("Dikembalikan untuk koreksi")
+        TASK_DUE_SOON = "task_due_soon", _("Batas waktu mendekat")
+        DIGEST = "digest", _("Ringkasan pagi")
 
     unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
     recipient = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    # Empty only for the digest, which is about the person's day, not one case.
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     task = models.ForeignKey(
         Task, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     message = models.CharField(max_length=500)
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
+    # The recipient's local day a digest is for (empty for every other kind).
+    day = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -266,6 +277,12 @@ class Notification(models.Model):
             # The worker may run twice for the same late task: one notice per person.
             models.UniqueConstraint(
                 fields=["recipient", "task", "kind"], name="notification_once_per_task"
+            ),
+            # One digest per person and day, however often the job runs.
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "day"],
+                condition=Q(day__isnull=False),
+                name="notification_once_per_day",
             ),
         ]
 

@@ -40,3 +40,15 @@ def deadlines_job(stopping: threading.Event) -> JobResult:
         result.overdue + result.fired,
         f"deadline sweep: {result.overdue} task(s) marked overdue, {result.fired} wait(s) fired",
     )
+
+
+def deadline_warnings_job(stopping: threading.Event) -> JobResult:
+    """Notices for work due within ``TRANTIB_DEADLINE_LEAD_MINUTES`` (once per task)."""
+    warned = services.deadlines_warn()
+    return JobResult(warned, f"deadline warnings: {warned} task(s) warned")
+
+
+def digests_job(stopping: threading.Event) -> JobResult:
+    """The morning digest, once per person and day from ``TRANTIB_DIGEST_HOUR`` local time."""
+    made = services.digests_send()
+    return JobResult(made, f"morning digest: {made} person(s) told")

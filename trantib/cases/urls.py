@@ -13,4 +13,6 @@ urlpatterns = [
     path("kasus/baru/", views.case_start, name="start"),
     path("kasus/<int:case_id>/", views.case_detail, name="detail"),
     path("kasus/lampiran/<int:attachment_id>/", views.attachment_download, name="attachment"),
+    path("pemberitahuan/<int:notice_id>/", views.notification_open, name="notification_open"),
+    path("pemberitahuan/pengaturan/", views.notification_settings, name="notification_settings"),
 ]

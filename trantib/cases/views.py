@@ -9,10 +9,12 @@ the user's units is a 404, like one that does not exist. Changes are POST only, 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -23,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from trantib.accounts import services as services_accounts
 from trantib.accounts.middleware import PersonRequest
 from trantib.accounts.models import OrgUnit, Person
 from trantib.accounts.selectors import (
@@ -79,12 +82,33 @@ def _uploads(chosen: Mapping[str, list[Any]]) -> dict[str, list[tuple[str, IO[by
 
 @login_required
 def my_tasks(request: PersonRequest) -> HttpResponse:
+    """Tugas Saya in three groups: late, due before the end of the unit's today, the rest;
+    each by due time (the selector's order), empty groups left out."""
     now = timezone.now()
     tasks = list(selectors.task_list_mine(request.user))
-    rows = [(task, selectors.task_is_overdue(task, now)) for task in tasks]
-    # The selector orders by due time; a late task always leads, whatever else.
-    rows.sort(key=lambda row: not row[1])
-    return render(request, "cases/task_mine.html", {"rows": rows, "now": now})
+    groups: dict[str, list[tuple[Task, bool]]] = {"late": [], "today": [], "later": []}
+    for task in tasks:
+        late = selectors.task_is_overdue(task, now)
+        if late:
+            groups["late"].append((task, True))
+        elif task.due_at is not None and task.due_at < _day_end(task.case.unit, now):
+            groups["today"].append((task, False))
+        else:
+            groups["later"].append((task, False))
+    titles = {
+        "late": _("Terlambat"),
+        "today": _("Jatuh tempo hari ini"),
+        "later": _("Lainnya"),
+    }
+    sections = [(key, titles[key], rows) for key, rows in groups.items() if rows]
+    rows = [row for _key, _title, group in sections for row in group]
+    return render(request, "cases/task_mine.html", {"sections": sections, "rows": rows, "now": now})
+
+
+def _day_end(unit: OrgUnit, now: dt.datetime) -> dt.datetime:
+    """Midnight at the end of ``now``'s day on the unit's clock."""
+    day = timezone.localtime(now, unit.zone()).date() + dt.timedelta(days=1)
+    return dt.datetime.combine(day, dt.time(), tzinfo=unit.zone())
 
 
 # -- notifications ------------------------------------------------------------------------
@@ -102,9 +126,64 @@ def notification_list(request: PersonRequest) -> HttpResponse:
         services.notifications_mark_read(person=person, ids=ids)
         return redirect(reverse("cases:notifications"))
     notices = Paginator(
-        selectors.notifications_for_user(request.user, person=person), PAGE_SIZE
+        selectors.notifications_for_user(request.user, person=person).select_related("unit"),
+        PAGE_SIZE,
     ).get_page(request.GET.get("halaman"))
     return render(request, "cases/notification_list.html", {"page": notices})
+
+
+@login_required
+def notification_open(request: PersonRequest, notice_id: int) -> HttpResponse:
+    """Open a notice: it is read, and the person lands on its task, its case, or (a digest)
+    Tugas Saya. A GET, so that the link in an e-mail or SMS works; only one's own notices."""
+    person = request.person
+    notice = (
+        selectors.notifications_for_user(request.user, person=person).filter(pk=notice_id).first()
+    )
+    if notice is None or person is None:
+        raise Http404(_("Pemberitahuan tidak ditemukan."))
+    services.notifications_mark_read(person=person, ids=[notice.pk])
+    if notice.case_id is None:
+        return redirect(reverse("cases:my_tasks"))
+    target = reverse("cases:detail", args=[notice.case_id])
+    return redirect(f"{target}#tugas-{notice.task_id}" if notice.task_id else target)
+
+
+class NotifyChannelsForm(forms.Form):
+    email = forms.BooleanField(label=_("Juga kirim lewat e-mail"), required=False)
+    sms = forms.BooleanField(label=_("Juga kirim lewat SMS"), required=False)
+
+
+@login_required
+def notification_settings(request: PersonRequest) -> HttpResponse:
+    """Pengaturan pemberitahuan: notices are always in the app; the person may also have them
+    sent by e-mail and/or SMS to the address on file."""
+    person = request.person
+    if person is None:
+        raise Http404(_("Akun ini tidak terhubung dengan data pegawai."))
+    initial = {"email": person.notify_email, "sms": person.notify_sms}
+    form = NotifyChannelsForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services_accounts.person_notify_channels_set(
+                person=person,
+                email=form.cleaned_data["email"],
+                sms=form.cleaned_data["sms"],
+                actor=person,
+            )
+        except ServiceError as exc:
+            form.add_error(exc.field or None, exc.message)
+            status = exc.status
+        else:
+            messages.success(request, _("Pengaturan pemberitahuan disimpan."))
+            return redirect(reverse("cases:notification_settings"))
+    return render(
+        request,
+        "cases/notification_settings.html",
+        {"form": form, "person": person},
+        status=status,
+    )
 
 
 # -- the case list ------------------------------------------------------------------------

@@ -197,6 +197,32 @@ def outbox_enqueue(
     return message
 
 
+def notice_enqueue(
+    *,
+    unit: OrgUnit,
+    channel: str,
+    recipient: str,
+    subject: str,
+    body: str,
+    case: Case | None,
+    key: str,
+    now: dt.datetime,
+) -> None:
+    """An officer's in-app notice, also sent by the channel they chose (registered with
+    ``cases.services.notice_sender_register``); in the caller's transaction, once per key."""
+    outbox_enqueue(
+        unit=unit,
+        channel=channel,
+        recipient=recipient,
+        subject=subject if channel == Channel.EMAIL else "",
+        body=body,
+        kind="notice",
+        case=case if case is not None and case.unit_id == unit.pk else None,
+        idempotency_key=key,
+        now=now,
+    )
+
+
 def _same_or_conflict(
     existing: OutboxMessage, *, channel: str, body: str, unit: OrgUnit
 ) -> OutboxMessage:

@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from trantib.accounts.middleware import PersonRequest
 from trantib.accounts.selectors import assignments_active, units_for_user
-from trantib.cases.selectors import notifications_for_user, task_list_mine
+from trantib.cases.selectors import task_list_mine
 
 
 @login_required
@@ -25,10 +25,6 @@ def home(request: PersonRequest) -> HttpResponse:
         "task_count": (
             task_list_mine(request.user, person=person).count() if person is not None else 0
         ),
-        "unread_count": (
-            notifications_for_user(request.user, unread_only=True, person=person).count()
-            if person is not None
-            else 0
-        ),
+        # The unread notices: ``unread_notices``, counted once for the navigation and the page.
     }
     return render(request, "web/home.html", context)

@@ -10,7 +10,8 @@ back. Pages, the API, the CLI and the worker all call these, never the models di
 (the clock is the outside world); it defaults to ``timezone.now()``.
 
 The modules: ``cases`` (starting), ``steps`` (claim, reassign, complete), ``deadlines`` (late
-tasks, waits), ``attachments``; ``flow`` holds what they share (numbering, the case lock,
+tasks, waits), ``attachments``, ``notifications`` (notices: work arriving, deadlines, the
+digest); ``flow`` holds what they share (numbering, the case lock,
 persisting an engine outcome), ``roles`` who performs, starts and supervises what.
 
 This package is the cases app's public surface for changes: other apps import from here, never
@@ -23,7 +24,12 @@ from .cases import case_cancel, case_start, case_start_for_intake
 from .deadlines import SweepResult, deadlines_sweep, task_mark_overdue, wait_fire
 from .flow import case_lock
 from .hooks import StartGuard, StepHook, start_guard_register, start_refusal, step_hook_register
-from .notifications import notifications_mark_read
+from .notifications import (
+    deadlines_warn,
+    digests_send,
+    notice_sender_register,
+    notifications_mark_read,
+)
 from .roles import (
     acting_role,
     case_spec,
@@ -50,8 +56,11 @@ __all__ = [
     "case_start",
     "case_start_for_intake",
     "deadlines_sweep",
+    "deadlines_warn",
+    "digests_send",
     "entries_startable",
     "files_kept_on_success",
+    "notice_sender_register",
     "notifications_mark_read",
     "sop_internal_roles",
     "sop_version_for",

@@ -21,6 +21,7 @@ from ..models import (
     TaskStatus,
 )
 from .flow import system_step, task_lock, unit_day
+from .notifications import notify
 from .roles import supervisors_of
 
 
@@ -78,27 +79,21 @@ def task_mark_overdue(*, task_id: int, now: dt.datetime | None = None) -> bool:
     else:
         performers = list(holders_of(case.unit, task.role))
     recipients = {p.pk: p for p in [*performers, *supervisors_of(case.unit)]}
-    late = timezone.localtime(task.due_at, case.unit.zone()).strftime("%d-%m-%Y %H:%M")
+    late = case.unit.time_text(task.due_at)
     message = _("Tugas “%(title)s” pada %(number)s melewati batas waktu %(due)s (%(std)s).") % {
         "title": task.title[:200],
         "number": case.number,
         "due": late,
         "std": task.standard,
     }
-    Notification.objects.bulk_create(
-        [
-            Notification(
-                unit_id=case.unit_id,
-                recipient=p,
-                kind=Notification.Kind.TASK_OVERDUE,
-                case=case,
-                task=task,
-                message=message[:500],
-                created_at=now,
-            )
-            for p in recipients.values()
-        ],
-        ignore_conflicts=True,
+    notify(
+        kind=Notification.Kind.TASK_OVERDUE,
+        recipients=recipients.values(),
+        unit=case.unit,
+        case=case,
+        task=task,
+        message=message,
+        now=now,
     )
     return True
 

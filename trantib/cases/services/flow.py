@@ -25,6 +25,7 @@ from ..models import (
     TaskKind,
     TaskStatus,
 )
+from .notifications import tasks_offered_notify
 from .roles import acting_role, case_spec, sop_version_for, spec_in_force
 
 
@@ -124,6 +125,9 @@ def outcome_persist(
     if new_tasks:
         Task.objects.bulk_create(new_tasks)
         _schedule_deadlines(new_tasks)
+        tasks_offered_notify(
+            spec=spec, case=case, outcome=outcome, tasks=new_tasks, actor=actor, now=now
+        )
     children: list[Case] = []
     for request in requests:
         children.extend(_open_linked(spec=spec, case=case, request=request, actor=actor, now=now))

@@ -23,7 +23,6 @@ from ..models import (
     Attachment,
     Case,
     EventType,
-    Notification,
     Task,
     TaskKind,
     TaskStatus,
@@ -38,6 +37,7 @@ from .flow import (
     unit_day,
 )
 from .hooks import step_hooks
+from .notifications import task_reassigned_notify
 from .roles import case_spec, supervises
 
 
@@ -137,19 +137,7 @@ def task_reassign(
             "after": {"assignee": assignee.pk},
         },
     )
-    if assignee.pk != actor.pk:
-        Notification.objects.get_or_create(
-            recipient=assignee,
-            task=task,
-            kind=Notification.Kind.TASK_ASSIGNED,
-            defaults={
-                "unit_id": case.unit_id,
-                "case": case,
-                "message": _("%(who)s mengalihkan tugas “%(title)s” (%(number)s) kepada Anda.")
-                % {"who": actor.full_name, "title": task.title, "number": case.number},
-                "created_at": now,
-            },
-        )
+    task_reassigned_notify(task=task, case=case, actor=actor, assignee=assignee, now=now)
     return task
 
 
