@@ -87,7 +87,8 @@ def test_a_job_not_yet_due_is_left_alone_until_its_time(demo_org):
 
 
 @worker_db
-def test_worker_once_sweeps_and_runs_the_due_jobs(demo_org):
+def test_worker_once_sweeps_and_runs_the_due_jobs(demo_org, settings):
+    settings.TRANTIB_DIGEST_HOUR = 24  # no digest today, whatever the clock says
     case = start_pgd(demo_org, now=timezone.now() - TWO_WEEKS_AGO)
     out = StringIO()
     call_command("worker", "--once", stdout=out)
@@ -95,7 +96,9 @@ def test_worker_once_sweeps_and_runs_the_due_jobs(demo_org):
     assert task.overdue_at is not None
     # The sweep marked it; its job (and the first step's) then had nothing left to do.
     assert out.getvalue().strip() == (
-        "deadline sweep: 1 task(s) marked overdue, 0 wait(s) fired; 2 job(s) run; 0 message(s) sent"
+        "deadline sweep: 1 task(s) marked overdue, 0 wait(s) fired; "
+        "deadline warnings: 0 task(s) warned; morning digest: 0 person(s) told; "
+        "2 job(s) run; 0 message(s) sent"
     )
     assert set(deadline_jobs().values_list("return_value", flat=True)) == {"skipped"}
 
