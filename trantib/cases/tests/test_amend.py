@@ -427,3 +427,66 @@ def test_numbers_stay_unique_when_a_handed_over_case_meets_the_same_serial(demo_
     again = _start_pgd(demo_org, "CPD")
     assert again.serial == there.serial + 1
     assert Case.objects.filter(unit__code="CPD").count() == 3
+
+
+# -- the API --------------------------------------------------------------------------------
+
+
+def _api(demo_org, username):
+    from trantib.api.services import api_token_create
+    from trantib.api.tests.support import ApiClient
+
+    _row, token = api_token_create(user=demo_org.user(username), name="test")
+    return ApiClient(token)
+
+
+def test_the_api_corrects_a_field_and_names_the_field_when_refused(demo_org):
+    case = _start_pgd(demo_org)
+    first = Task.objects.get(case=case, step_id="lapor")
+    path = f"/tasks/{first.pk}/correct"
+    body = {"field": "uraian", "value": "Buka sampai 03.00", "reason": "Salah ketik"}
+    refused = _api(demo_org, "camat.krj").post(path, body)
+    assert refused.status_code == 403 and refused.json()["field"] == "task"
+    bad = _api(demo_org, "staf.krj").post(path, {**body, "field": "saluran", "value": "Merpati"})
+    assert bad.status_code == 422 and bad.json()["field"] == "data.saluran"
+    assert _api(demo_org, "kasi.cpd").post(path, body).status_code == 404
+    done = _api(demo_org, "staf.krj").post(path, body)
+    assert done.status_code == 200 and done.json()["data"]["uraian"] == "Buka sampai 03.00"
+    services.task_complete(task=_live(case), actor=demo_org.person("staf.krj"))
+    late = _api(demo_org, "staf.krj").post(path, {**body, "value": "lagi"})
+    assert late.status_code == 409 and late.json()["field"] == "task"
+
+
+def test_the_api_cancels_a_case_and_asks_about_its_children(demo_org):
+    case = _patrol_with_children(demo_org)
+    path = f"/cases/{case.pk}/cancel"
+    refused = _api(demo_org, "petugas1.pptng").post(path, {"reason": "x", "children": "keep"})
+    assert refused.status_code == 403 and refused.json()["field"] == "case"
+    empty = _api(demo_org, "kasat.pptng").post(path, {"reason": "", "children": "keep"})
+    assert empty.status_code == 422 and empty.json()["field"] == "reason"
+    ask = _api(demo_org, "kasat.pptng").post(path, {"reason": "Program dibatalkan"})
+    assert ask.status_code == 409 and ask.json()["field"] == "children"
+    done = _api(demo_org, "kasat.pptng").post(
+        path, {"reason": "Program dibatalkan", "children": "keep"}
+    )
+    assert done.status_code == 200 and done.json()["status"] == "cancelled"
+    assert {c["status"] for c in done.json()["children"]} == {"open"}
+
+
+def test_the_api_hands_over_and_ends_a_wait(demo_org):
+    case = _start_pgd(demo_org)
+    moved = _api(demo_org, "camat.krj").post(
+        f"/cases/{case.pk}/handover", {"to_unit": "CPD", "reason": "Wilayah Cipondoh"}
+    )
+    assert moved.status_code == 200 and moved.json()["unit"] == "CPD"
+    assert _api(demo_org, "staf.krj").get(f"/cases/{case.pk}").status_code == 404
+    nowhere = _api(demo_org, "camat.cpd").post(
+        f"/cases/{case.pk}/handover", {"to_unit": "NOPE", "reason": "x"}
+    )
+    assert nowhere.status_code == 422 and nowhere.json()["field"] == "to_unit"
+    wait = _live(_warning(demo_org))
+    path = f"/tasks/{wait.pk}/end-wait"
+    refused = _api(demo_org, "petugas1.pptng").post(path, {"evidence": "taat"})
+    assert refused.status_code == 403
+    ended = _api(demo_org, "kasat.pptng").post(path, {"evidence": "Lapak dibongkar"})
+    assert ended.status_code == 200 and ended.json()["status"] == "done"
