@@ -14,3 +14,9 @@ urlpatterns = [
     path("kasus/<int:case_id>/", views.case_detail, name="detail"),
     path("kasus/lampiran/<int:attachment_id>/", views.attachment_download, name="attachment"),
 ]
+urlpatterns += [
+    path("kasus/<int:case_id>/batalkan/", views.case_cancel, name="case_cancel"),
+    path("kasus/<int:case_id>/serahkan/", views.case_handover, name="case_handover"),
+    path("tugas/<int:task_id>/koreksi/", views.task_correct, name="task_correct"),
+    path("tugas/<int:task_id>/akhiri-tenggat/", views.task_end_wait, name="task_end_wait"),
+]

@@ -490,3 +490,78 @@ def test_the_api_hands_over_and_ends_a_wait(demo_org):
     assert refused.status_code == 403
     ended = _api(demo_org, "kasat.pptng").post(path, {"evidence": "Lapak dibongkar"})
     assert ended.status_code == 200 and ended.json()["status"] == "done"
+
+
+# -- the case page --------------------------------------------------------------------------
+
+
+def _page(client, demo_org, username):
+    client.force_login(demo_org.user(username))
+    return client
+
+
+def test_the_case_page_shows_the_amend_forms_to_allowed_people_only(client, demo_org):
+    case = _start_pgd(demo_org)
+    url = f"/kasus/{case.pk}/"
+    html = _page(client, demo_org, "staf.krj").get(url).content.decode()
+    assert 'id="ubah-kasus"' in html
+    assert f"/kasus/{case.pk}/batalkan/" in html and f"/kasus/{case.pk}/serahkan/" in html
+    first = Task.objects.get(case=case, step_id="lapor")
+    assert f"/tugas/{first.pk}/koreksi/" in html
+    assert 'value="CPD"' in html and 'value="PPTNG"' not in html  # units that run PGD
+    other = _page(client, demo_org, "anggota.krj").get(url)
+    assert other.status_code == 200 and 'id="ubah-kasus"' not in other.content.decode()
+    kasi = _page(client, demo_org, "kasi.krj").get(url).content.decode()
+    assert f"/kasus/{case.pk}/batalkan/" not in kasi
+
+
+def test_the_pages_correct_cancel_and_refuse_with_the_reason(client, demo_org):
+    case = _start_pgd(demo_org)
+    first = Task.objects.get(case=case, step_id="lapor")
+    staf = _page(client, demo_org, "staf.krj")
+    form = staf.get(f"/tugas/{first.pk}/koreksi/?isian=uraian").content.decode()
+    assert "Warung karaoke buka sampai pukul 02.00" in form and 'name="reason"' in form
+    bad = staf.post(f"/tugas/{first.pk}/koreksi/", {"isian": "uraian", "data.uraian": ""})
+    assert bad.status_code == 422 and "wajib diisi" in bad.content.decode()
+    done = staf.post(
+        f"/tugas/{first.pk}/koreksi/",
+        {"isian": "uraian", "data.uraian": "Buka sampai 03.00", "reason": "Salah ketik"},
+    )
+    assert done.status_code == 302
+    first.refresh_from_db()
+    assert first.data["uraian"] == "Buka sampai 03.00"
+    kasi = _page(client, demo_org, "kasi.krj")
+    refused = kasi.post(f"/kasus/{case.pk}/batalkan/", {"reason": "x"})
+    assert refused.status_code == 403 and "pimpinan unit" in refused.content.decode()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.OPEN
+    camat = _page(client, demo_org, "camat.krj")
+    assert camat.post(f"/kasus/{case.pk}/batalkan/", {"reason": "Ganda"}).status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CANCELLED
+
+
+def test_the_pages_hand_over_and_end_a_wait(client, demo_org):
+    case = _start_pgd(demo_org)
+    camat = _page(client, demo_org, "camat.krj")
+    moved = camat.post(f"/kasus/{case.pk}/serahkan/", {"to_unit": "CPD", "reason": "Wilayah"})
+    assert moved.status_code == 302 and moved["Location"] == "/kasus/"
+    assert camat.get(f"/kasus/{case.pk}/").status_code == 404
+    wait = _live(_warning(demo_org))
+    petugas = _page(client, demo_org, "petugas1.pptng")
+    page = petugas.get(f"/kasus/{wait.case_id}/").content.decode()
+    assert f"/tugas/{wait.pk}/akhiri-tenggat/" not in page
+    assert petugas.post(f"/tugas/{wait.pk}/akhiri-tenggat/", {"evidence": "x"}).status_code == 403
+    kasat = _page(client, demo_org, "kasat.pptng")
+    assert (
+        f"/tugas/{wait.pk}/akhiri-tenggat/" in kasat.get(f"/kasus/{wait.case_id}/").content.decode()
+    )
+    photo = io.BytesIO(PNG)
+    photo.name = "bongkar.png"
+    ended = kasat.post(
+        f"/tugas/{wait.pk}/akhiri-tenggat/", {"evidence": "Sudah dibongkar", "files": photo}
+    )
+    assert ended.status_code == 302
+    wait.refresh_from_db()
+    assert wait.status == TaskStatus.DONE
+    assert Attachment.objects.filter(task=wait).count() == 1

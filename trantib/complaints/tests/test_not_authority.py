@@ -99,3 +99,23 @@ def test_a_complaint_handed_over_moves_with_its_case(complaint_categories, demo_
     public = selectors.complaint_public_status(complaint.tracking)
     assert public.unit == demo_org.unit("CPD").name
     assert chain_verify().ok
+
+
+def test_the_complaint_page_offers_it_to_intake_and_refuses_others(
+    client, complaint_categories, demo_org
+):
+    complaint = _file(complaint_categories)
+    url = f"/pengaduan/{complaint.pk}/"
+    client.force_login(demo_org.user("staf.krj"))
+    assert f"{url}bukan-kewenangan/" in client.get(url).content.decode()
+    client.force_login(demo_org.user("anggota.krj"))
+    page = client.get(url)
+    if page.status_code == 200:
+        assert f"{url}bukan-kewenangan/" not in page.content.decode()
+    refused = client.post(f"{url}bukan-kewenangan/", {"reason": "x"})
+    assert refused.status_code in (403, 404)
+    client.force_login(demo_org.user("kasi.krj"))
+    done = client.post(f"{url}bukan-kewenangan/", {"reason": "Jalan provinsi"})
+    assert done.status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.case.status == CaseStatus.CANCELLED
