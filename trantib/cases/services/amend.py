@@ -428,7 +428,7 @@ def case_handover(
         "who": actor.full_name,
         "reason": reason,
     }
-    notices = {}
+    notices: dict[int, Notification] = {}
     for unit in (from_unit, to_unit):
         for head in supervisors_of(unit):
             notices.setdefault(

@@ -565,3 +565,36 @@ def test_the_pages_hand_over_and_end_a_wait(client, demo_org):
     wait.refresh_from_db()
     assert wait.status == TaskStatus.DONE
     assert Attachment.objects.filter(task=wait).count() == 1
+
+
+# -- the command line -----------------------------------------------------------------------
+
+
+def test_the_cli_corrects_cancels_hands_over_and_ends_a_wait(demo_org):
+    from django.core.management import CommandError, call_command
+
+    case = _start_pgd(demo_org)
+    first = Task.objects.get(case=case, step_id="lapor")
+    out = io.StringIO()
+    call_command(
+        "task", "correct", str(first.pk), "--field", "uraian", "--value", "Buka sampai 03.00",
+        "--reason", "Salah ketik", "--as", "staf.krj", stdout=out,
+    )  # fmt: skip
+    first.refresh_from_db()
+    assert first.data["uraian"] == "Buka sampai 03.00"
+    with pytest.raises(CommandError, match="pimpinan unit"):
+        call_command("case", "cancel", case.number, "--reason", "x", "--as", "kasi.krj")
+    call_command(
+        "case", "handover", case.number, "--to", "CPD", "--reason", "Wilayah",
+        "--as", "camat.krj", stdout=out,
+    )  # fmt: skip
+    call_command(
+        "case", "cancel", case.number, "--reason", "Ganda", "--as", "camat.cpd", stdout=out
+    )
+    case.refresh_from_db()
+    assert (case.unit.code, case.status) == ("CPD", CaseStatus.CANCELLED)
+    wait = _live(_warning(demo_org))
+    call_command(
+        "task", "end-wait", str(wait.pk), "--evidence", "Taat", "--as", "kasat.pptng", stdout=out
+    )
+    assert "cek_pernyataan" in out.getvalue()
