@@ -41,13 +41,17 @@ from .schemas import (
     CASE_STATUS_PATTERN,
     CASE_STATUS_VALUES,
     AttachmentOut,
+    CaseCancelIn,
+    CaseHandoverIn,
     CaseListOut,
     CaseOut,
     CaseStartIn,
     EventOut,
     TaskCompleteIn,
+    TaskCorrectIn,
     TaskOut,
     TaskReassignIn,
+    WaitEndIn,
     attachment_out,
     case_out,
     event_out,
@@ -284,3 +288,66 @@ def attachment_download(request: HttpRequest, id: AttachmentId) -> FileResponse:
         as_attachment=True,
         filename=attachment.name,
     )
+
+
+# -- amending a case (cases/services/amend.py) ----------------------------------------------
+
+
+@cases_router.post(
+    "/{id}/cancel",
+    response={200: CaseOut, **E400, **E401, **E403, **E404, **E409, **E422},
+    summary="Batalkan kasus",
+)
+def case_cancel(request: PersonRequest, payload: CaseCancelIn, id: CaseId) -> CaseOut:
+    case = case_get_for_user(api_user(request), id)
+    services.case_cancel_by_officer(
+        case=case, actor=api_actor(request), reason=payload.reason, children=payload.children
+    )
+    return _case_detail(case_get_for_user(api_user(request), id))
+
+
+@cases_router.post(
+    "/{id}/handover",
+    response={200: CaseOut, **E400, **E401, **E403, **E404, **E409, **E422},
+    summary="Serahkan kasus ke unit lain",
+)
+def case_handover(request: PersonRequest, payload: CaseHandoverIn, id: CaseId) -> CaseOut:
+    case = case_get_for_user(api_user(request), id)
+    to_unit = OrgUnit.objects.filter(code=payload.to_unit).first()
+    if to_unit is None:
+        raise Invalid(
+            _("Unit %(unit)s tidak ditemukan.") % {"unit": payload.to_unit}, field="to_unit"
+        )
+    moved = services.case_handover(
+        case=case, actor=api_actor(request), to_unit=to_unit, reason=payload.reason
+    )
+    # What was done, even when the case now lies outside the caller's units.
+    return _case_detail(moved)
+
+
+@tasks_router.post(
+    "/{id}/correct",
+    response={200: TaskOut, **E400, **E401, **E403, **E404, **E409, **E422},
+    summary="Koreksi isian langkah",
+)
+def task_correct(request: PersonRequest, payload: TaskCorrectIn, id: TaskId) -> TaskOut:
+    task = task_get_for_user(api_user(request), id)
+    done = services.field_correct(
+        task=task,
+        actor=api_actor(request),
+        field=payload.field,
+        value=payload.value,
+        reason=payload.reason,
+    )
+    return _task_detail(done)
+
+
+@tasks_router.post(
+    "/{id}/end-wait",
+    response={200: TaskOut, **E400, **E401, **E403, **E404, **E409, **E422},
+    summary="Akhiri tenggat lebih awal",
+)
+def task_end_wait(request: PersonRequest, payload: WaitEndIn, id: TaskId) -> TaskOut:
+    task = task_get_for_user(api_user(request), id)
+    ended = services.wait_end_early(task=task, actor=api_actor(request), evidence=payload.evidence)
+    return _task_detail(ended)

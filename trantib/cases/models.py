@@ -53,6 +53,10 @@ class EventType(models.TextChoices):
     LINKED_CASES_CLOSED = "linked_closed", _("Kasus terkait selesai")
     ATTACHMENT_ADDED = "attachment_added", _("Lampiran ditambahkan")
     REPORTER_INFORMED = "reporter_informed", _("Pelapor diberi tahu")  # outside a step
+    # Amending a case (cases/services/amend.py).
+    FIELD_CORRECTED = "field_corrected", _("Isian dikoreksi")
+    WAIT_ENDED_EARLY = "wait_ended_early", _("Tenggat diakhiri lebih awal")
+    CASE_HANDED_OVER = "case_handed_over", _("Kasus diserahkan ke unit lain")
 
 
 class Case(models.Model):
@@ -92,9 +96,9 @@ class Case(models.Model):
         verbose_name = _("kasus")
         verbose_name_plural = _("kasus")
         constraints = [
-            models.UniqueConstraint(
-                fields=["unit", "sop_code", "year", "serial"], name="case_serial_unique"
-            ),
+            # No (unit, SOP, year, serial) constraint: a case handed over to another unit keeps
+            # the number its first unit gave it (``number`` stays unique; the counter, keyed on
+            # the first unit, never gives a serial twice).
             models.CheckConstraint(
                 condition=Q(status__in=[s.value for s in CaseStatus]), name="case_status_known"
             ),
@@ -253,6 +257,7 @@ class Notification(models.Model):
         TASK_RETURNED = "task_returned", _("Dikembalikan untuk koreksi")
         TASK_DUE_SOON = "task_due_soon", _("Batas waktu mendekat")
         DIGEST = "digest", _("Ringkasan pagi")
+        CASE_HANDED_OVER = "case_handed_over", _("Kasus diserahkan ke unit lain")
 
     unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
     recipient = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notifications")

@@ -16,6 +16,7 @@ from trantib.api.types import (
     InSchema,
     JsonObject,
     Text,
+    _json_check,
     text_check,
 )
 from trantib.engine.spec import SOPSpec, Step
@@ -242,3 +243,58 @@ class TaskReassignIn(InSchema):
     )
 
     assignee: Annotated[str, Field(max_length=150, pattern=NO_NUL), AfterValidator(text_check)]
+
+
+# -- amending a case (cases/services/amend.py) ----------------------------------------------
+
+Reason = Annotated[str, Field(max_length=500, pattern=NO_NUL), AfterValidator(text_check)]
+
+
+class TaskCorrectIn(InSchema):
+    model_config = ConfigDict(
+        strict=True,
+        json_schema_extra={
+            "examples": [
+                {"field": "uraian", "value": "Buka sampai pukul 03.00", "reason": "Salah ketik"}
+            ]
+        },
+    )
+
+    field: Annotated[str, Field(max_length=64, pattern=r"^[a-z][a-z0-9_]*$")]
+    value: Annotated[Any, AfterValidator(_json_check)] = Field(
+        description="The new value, as the step's completion takes it (null clears it)"
+    )
+    reason: Reason
+
+
+class CaseCancelIn(InSchema):
+    model_config = ConfigDict(
+        strict=True,
+        json_schema_extra={"examples": [{"reason": "Dilaporkan dua kali", "children": "keep"}]},
+    )
+
+    reason: Reason
+    children: Annotated[str, Field(pattern=r"^(cancel|keep)?$")] = Field(
+        default="",
+        description="Open linked cases: 'cancel' them too or 'keep' them running "
+        "(required when there are any)",
+    )
+
+
+class CaseHandoverIn(InSchema):
+    model_config = ConfigDict(
+        strict=True,
+        json_schema_extra={"examples": [{"to_unit": "CPD", "reason": "Lokasi di Cipondoh"}]},
+    )
+
+    to_unit: Code = Field(description="Code of the unit that takes the case over")
+    reason: Reason
+
+
+class WaitEndIn(InSchema):
+    model_config = ConfigDict(
+        strict=True,
+        json_schema_extra={"examples": [{"evidence": "Lapak sudah dibongkar pada hari ke-2"}]},
+    )
+
+    evidence: Annotated[str, Field(max_length=2000, pattern=NO_NUL), AfterValidator(text_check)]

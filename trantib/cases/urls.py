@@ -16,3 +16,9 @@ urlpatterns = [
     path("pemberitahuan/<int:notice_id>/", views.notification_open, name="notification_open"),
     path("pemberitahuan/pengaturan/", views.notification_settings, name="notification_settings"),
 ]
+urlpatterns += [
+    path("kasus/<int:case_id>/batalkan/", views.case_cancel, name="case_cancel"),
+    path("kasus/<int:case_id>/serahkan/", views.case_handover, name="case_handover"),
+    path("tugas/<int:task_id>/koreksi/", views.task_correct, name="task_correct"),
+    path("tugas/<int:task_id>/akhiri-tenggat/", views.task_end_wait, name="task_end_wait"),
+]

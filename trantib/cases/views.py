@@ -510,3 +510,135 @@ def case_start(request: PersonRequest) -> HttpResponse:
         _("Kasus %(number)s dibuka: %(subject)s.") % {"number": case.number, "subject": subject},
     )
     return redirect(reverse("cases:detail", kwargs={"case_id": case.pk}))
+
+
+# -- amending a case (cases/services/amend.py; the forms are cases/case_actions.html) -------
+
+
+@login_required
+@require_POST
+def case_cancel(request: PersonRequest, case_id: int) -> HttpResponse:
+    case = _case_or_404(request, case_id)
+    try:
+        services.case_cancel_by_officer(
+            case=case,
+            actor=_actor(request),
+            reason=request.POST.get("reason", ""),
+            children=request.POST.get("children", ""),
+        )
+    except ServiceError as exc:
+        return _render_case(request, case.pk, error=exc, status=exc.status)
+    messages.success(request, _("Kasus %(number)s dibatalkan.") % {"number": case.number})
+    return redirect("cases:detail", case_id=case.pk)
+
+
+@login_required
+@require_POST
+def case_handover(request: PersonRequest, case_id: int) -> HttpResponse:
+    case = _case_or_404(request, case_id)
+    try:
+        code = request.POST.get("to_unit", "").strip()
+        to_unit = OrgUnit.objects.filter(code=code).first() if code else None
+        if to_unit is None:
+            raise Invalid(_("Pilih unit tujuan."), field="to_unit")
+        services.case_handover(
+            case=case, actor=_actor(request), to_unit=to_unit, reason=request.POST.get("reason", "")
+        )
+    except ServiceError as exc:
+        return _render_case(request, case.pk, error=exc, status=exc.status)
+    messages.success(
+        request,
+        _("Kasus %(number)s diserahkan ke %(unit)s.")
+        % {"number": case.number, "unit": to_unit.name},
+    )
+    try:
+        selectors.case_get_for_user(request.user, case.pk)
+    except NotFound:
+        return redirect("cases:list")  # the case is no longer this unit's
+    return redirect("cases:detail", case_id=case.pk)
+
+
+@login_required
+@require_POST
+def task_end_wait(request: PersonRequest, task_id: int) -> HttpResponse:
+    task = _task_or_404(request, task_id)
+    files = [
+        (u.name or "bukti", cast(IO[bytes], u)) for u in request.FILES.getlist("files") if u.size
+    ]
+    try:
+        services.wait_end_early(
+            task=task, actor=_actor(request), evidence=request.POST.get("evidence", ""), files=files
+        )
+    except ServiceError as exc:
+        return _render_case(request, task.case_id, error=exc, status=exc.status)
+    messages.success(request, _("Tenggat “%(title)s” diakhiri lebih awal.") % {"title": task.title})
+    return redirect("cases:detail", case_id=task.case_id)
+
+
+def _correction_form(step: Step, name: str, post: Any = None) -> StepForm | None:
+    """A form of the one field ``name`` of ``step`` (None: the step records no such field)."""
+    import dataclasses
+
+    from trantib.engine.spec import StepKind
+
+    chosen = [f for f in step.records if f.name == name and f.type is not FieldType.FILES]
+    if not chosen:
+        return None
+    single = dataclasses.replace(
+        step, records=tuple(chosen), requirements=(), branches=(), kind=StepKind.PROCESS
+    )
+    return StepForm(single, post)
+
+
+def _as_text(value: Any) -> Any:
+    """A recorded value as the form's inputs show it."""
+    if isinstance(value, list):
+        return "\n".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return {k: str(v) for k, v in value.items()}
+    return "" if value is None else value
+
+
+@login_required
+def task_correct(request: PersonRequest, task_id: int) -> HttpResponse:
+    """The form to correct one recorded field of a completed step (GET ?isian=name)."""
+    task = _task_or_404(request, task_id)
+    step = _step_of(services.case_spec(task.case), task.step_id)
+    name = (request.POST if request.method == "POST" else request.GET).get("isian", "")
+    form = (
+        _correction_form(step, name, request.POST if request.method == "POST" else None)
+        if step
+        else None
+    )
+    if step is None or form is None:
+        raise Http404(_("Isian tidak ditemukan."))
+    context: dict[str, Any] = {"task": task, "case": task.case, "step": step, "form": form}
+    context["reason"] = request.POST.get("reason", "")
+    if request.method != "POST":
+        for bound in form.fields:
+            bound.value = _as_text((task.data or {}).get(bound.spec.name))
+        refusal = services.correction_refusal(task, request.person) if request.person else ""
+        context["refusal"] = refusal if request.person else _("Akun ini tidak terhubung.")
+        return render(request, "cases/task_correct.html", context)
+    status = 422
+    if form.is_valid():
+        try:
+            services.field_correct(
+                task=task,
+                actor=_actor(request),
+                field=name,
+                value=form.data.get(name),
+                reason=request.POST.get("reason", ""),
+            )
+        except ServiceError as exc:
+            key = f"data.{name}" if exc.field in ("value", "field") else exc.field
+            form.add_error(key or "task", exc.message)
+            status = exc.status
+        else:
+            messages.success(
+                request,
+                _("Isian “%(label)s” pada “%(title)s” dikoreksi.")
+                % {"label": form.fields[0].spec.label, "title": task.title},
+            )
+            return redirect("cases:detail", case_id=task.case_id)
+    return render(request, "cases/task_correct.html", context, status=status)

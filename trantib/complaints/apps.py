@@ -7,14 +7,19 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self) -> None:
         from trantib.cases.panels import case_panel_register
-        from trantib.cases.services import start_guard_register, step_hook_register
+        from trantib.cases.services import (
+            case_handover_listener_register,
+            start_guard_register,
+            step_hook_register,
+        )
         from trantib.engine.bindings import ContractName
 
         from .panels import complaint_panel_context
-        from .services import ReporterAnswerHook, complaint_sop_guard
+        from .services import ReporterAnswerHook, complaint_follows_case, complaint_sop_guard
 
         case_panel_register(
             "complaint", template="complaints/case_panel.html", context=complaint_panel_context
         )
         step_hook_register(ContractName.REPORTER_ANSWER, ReporterAnswerHook())
         start_guard_register(complaint_sop_guard)
+        case_handover_listener_register(complaint_follows_case)

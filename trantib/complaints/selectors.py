@@ -24,7 +24,7 @@ from trantib.accounts.selectors import (
     assignments_active,
     units_for_user,
 )
-from trantib.cases.models import CaseStatus, Task, TaskStatus
+from trantib.cases.models import CaseStatus, Event, EventType, Task, TaskStatus
 from trantib.cases.services import case_spec
 from trantib.core.errors import NotFound
 from trantib.engine.timing import TimeStandard
@@ -219,6 +219,13 @@ class PublicStatus:
     kelurahan: str = ""
 
 
+def _not_authority(complaint: Complaint) -> bool:
+    """The complaint's case was closed as outside the unit's authority."""
+    return Event.objects.filter(
+        case_id=complaint.case_id, type=EventType.CASE_CANCELLED, data__not_authority=True
+    ).exists()
+
+
 def complaint_public_status(tracking: str) -> PublicStatus:
     normal = tracking_normalise(tracking)
     complaint = (
@@ -255,6 +262,8 @@ def complaint_public_status(tracking: str) -> PublicStatus:
         )
     elif complaint.case.status == CaseStatus.CLOSED:
         status, label = "closed", _("Selesai")
+    elif complaint.case.status == CaseStatus.CANCELLED and _not_authority(complaint):
+        status, label = "cancelled", _("Bukan kewenangan %(unit)s") % {"unit": complaint.unit.name}
     elif complaint.case.status == CaseStatus.CANCELLED:
         status, label = "cancelled", _("Dibatalkan")
     elif len(updates) == 1:

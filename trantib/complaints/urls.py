@@ -15,4 +15,9 @@ urlpatterns = [
     path("pengaduan/peta.geojson", views.complaint_map_geojson, name="map_geojson"),
     path("pengaduan/<int:complaint_id>/", views.complaint_detail, name="detail"),
     path("pengaduan/<int:complaint_id>/duplikat/", views.complaint_duplicate, name="duplicate"),
+    path(
+        "pengaduan/<int:complaint_id>/bukan-kewenangan/",
+        views.complaint_not_authority,
+        name="not_authority",
+    ),
 ]

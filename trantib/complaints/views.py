@@ -389,6 +389,27 @@ def complaint_duplicate(request: PersonRequest, complaint_id: int) -> HttpRespon
     return redirect("complaints:detail", complaint_id=complaint.pk)
 
 
+@login_required
+@require_POST
+def complaint_not_authority(request: PersonRequest, complaint_id: int) -> HttpResponse:
+    complaint = _complaint_or_404(request, complaint_id)
+    try:
+        person = request.person
+        if person is None:
+            raise NotAllowed(_("Akun ini tidak terhubung dengan data pegawai."), field="complaint")
+        services.complaint_not_authority(
+            complaint=complaint, actor=person, reason=request.POST.get("reason", "")
+        )
+    except ServiceError as exc:
+        return _render_detail(request, complaint.pk, error=exc.message, status=exc.status)
+    messages.success(
+        request,
+        _("Pengaduan %(tracking)s ditutup: bukan kewenangan unit ini; pelapor diberi tahu.")
+        % {"tracking": complaint.tracking},
+    )
+    return redirect("complaints:detail", complaint_id=complaint.pk)
+
+
 # -- staff: the map -----------------------------------------------------------------------
 
 

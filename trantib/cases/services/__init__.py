@@ -11,14 +11,27 @@ back. Pages, the API, the CLI and the worker all call these, never the models di
 
 The modules: ``cases`` (starting), ``steps`` (claim, reassign, complete), ``deadlines`` (late
 tasks, waits), ``attachments``, ``notifications`` (notices: work arriving, deadlines, the
-digest); ``flow`` holds what they share (numbering, the case lock,
-persisting an engine outcome), ``roles`` who performs, starts and supervises what.
+digest), ``amend`` (correct a field, cancel, end a wait early, hand over); ``flow`` holds
+what they share (numbering, the case lock, persisting an engine outcome), ``roles`` who
+performs, starts and supervises what.
 
 This package is the cases app's public surface for changes: other apps import from here, never
 from the modules inside.
 """
 
 from ..audit import audit_record as case_event_record
+from .amend import (
+    case_cancel_by_officer,
+    case_handover,
+    case_handover_listener_register,
+    correction_refusal,
+    field_correct,
+    handover_refusal,
+    may_direct,
+    may_end_wait,
+    open_children,
+    wait_end_early,
+)
 from .attachments import ACCEPTED_TYPES, attachment_add, files_kept_on_success
 from .cases import case_cancel, case_start, case_start_for_intake
 from .deadlines import SweepResult, deadlines_sweep, task_mark_overdue, wait_fire
@@ -50,18 +63,27 @@ __all__ = [
     "acting_role",
     "attachment_add",
     "case_cancel",
+    "case_cancel_by_officer",
     "case_event_record",
+    "case_handover",
+    "case_handover_listener_register",
     "case_lock",
     "case_spec",
     "case_start",
     "case_start_for_intake",
+    "correction_refusal",
     "deadlines_sweep",
     "deadlines_warn",
     "digests_send",
     "entries_startable",
+    "field_correct",
     "files_kept_on_success",
+    "handover_refusal",
+    "may_direct",
+    "may_end_wait",
     "notice_sender_register",
     "notifications_mark_read",
+    "open_children",
     "sop_internal_roles",
     "sop_version_for",
     "spec_in_force",
@@ -74,5 +96,6 @@ __all__ = [
     "task_complete",
     "task_mark_overdue",
     "task_reassign",
+    "wait_end_early",
     "wait_fire",
 ]

@@ -24,7 +24,7 @@ from ..models import (
     TaskStatus,
 )
 from .attachments import Uploads, files_kept_on_success, uploads_store
-from .flow import case_create, case_lock
+from .flow import _parent_check, case_create, case_lock
 from .hooks import start_refusal
 from .roles import acting_role, entry_step, spec_in_force
 from .steps import complete_locked
@@ -151,10 +151,20 @@ def _start(
 
 @transaction.atomic
 def case_cancel(
-    *, case: Case, actor: Person | None, reason: str, now: dt.datetime | None = None
+    *,
+    case: Case,
+    actor: Person | None,
+    reason: str,
+    children: str = "",
+    extra: Mapping[str, Any] | None = None,
+    now: dt.datetime | None = None,
 ) -> Case:
     """Stop a running case before its end (a complaint found to duplicate another): its live
-    tasks are cancelled and the reason is recorded. Callers check who may do this."""
+    tasks are cancelled and the reason is recorded. Callers check who may do this.
+
+    Open linked cases are never stopped silently: ``children`` "cancel" stops them too, with
+    the same reason; "keep" leaves them running; with open children and no choice, Conflict
+    names them. ``extra``: more details for the event (what kind of cancellation)."""
     now = now or timezone.now()
     reason = (reason or "").strip()
     if not reason:
@@ -162,21 +172,42 @@ def case_cancel(
     case = case_lock(case.pk)
     if case.status != CaseStatus.OPEN:
         raise Conflict(_("Kasus ini sudah tidak berjalan."), field="case")
+    if children not in ("", "cancel", "keep"):
+        raise Invalid(_("Pilih “cancel” atau “keep” untuk kasus turunan."), field="children")
+    kids = list(Case.objects.filter(parent=case, status=CaseStatus.OPEN).order_by("pk"))
+    if kids and not children:
+        raise Conflict(
+            _(
+                "Kasus ini punya kasus turunan yang masih berjalan: %(numbers)s. Pilih apakah "
+                "kasus turunan ikut dibatalkan atau tetap berjalan."
+            )
+            % {"numbers": ", ".join(k.number for k in kids)},
+            field="children",
+        )
     live = Task.objects.filter(case=case, status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED])
     cancelled = list(live.values_list("pk", flat=True))
     live.update(status=TaskStatus.CANCELLED)
     case.status, case.closed_at = CaseStatus.CANCELLED, now
+    details: dict[str, Any] = {
+        "reason": reason[:500],
+        "tasks": cancelled,
+        "before": {"status": "open"},
+        "after": {"status": "cancelled"},
+    }
+    if kids:
+        details["children"] = {"choice": children, "cases": [k.number for k in kids]}
     audit_record(
         case=case,
         type=EventType.CASE_CANCELLED,
         actor=actor,
         at=now,
-        data={
-            "reason": reason[:500],
-            "tasks": cancelled,
-            "before": {"status": "open"},
-            "after": {"status": "cancelled"},
-        },
+        data={**(extra or {}), **details},
         save=["status", "closed_at"],
     )
+    if children == "cancel":
+        for kid in kids:
+            case_cancel(case=kid, actor=actor, reason=reason, children="cancel", now=now)
+    if case.parent_id:
+        # A parent waiting for its linked cases moves on once none of them runs.
+        _parent_check(parent_id=case.parent_id, step_id=case.parent_step, now=now)
     return case

@@ -366,20 +366,22 @@ def system_step(
     event: EventType,
     details: dict[str, Any],
     now: dt.datetime,
+    actor: Person | None = None,
 ) -> None:
     """A step nobody performs is done (a wait's deadline passed, the linked cases closed):
-    close its task, move the case on, record it. The caller holds the case lock."""
+    close its task, move the case on, record it. The caller holds the case lock. ``actor``:
+    the officer who ended a wait early (its condition met before the deadline)."""
     spec = case_spec(case)
     state = runtime.CaseState.from_dict(case.state)
     outcome = runtime.apply(spec, state, action)
-    task.status, task.completed_at = TaskStatus.DONE, now
+    task.status, task.completed_at, task.completed_by = TaskStatus.DONE, now, actor
     task.duration_seconds = max(0, int((now - task.created_at).total_seconds()))
-    task.save(update_fields=["status", "completed_at", "duration_seconds"])
-    applied = outcome_persist(spec=spec, case=case, outcome=outcome, actor=None, now=now)
+    task.save(update_fields=["status", "completed_at", "completed_by", "duration_seconds"])
+    applied = outcome_persist(spec=spec, case=case, outcome=outcome, actor=actor, now=now)
     audit_record(
         case=case,
         type=event,
-        actor=None,
+        actor=actor,
         task=task,
         at=now,
         data={
@@ -390,4 +392,4 @@ def system_step(
         },
         save=changed_fields(applied),
     )
-    case_closed_record(case=case, applied=applied, actor=None, now=now)
+    case_closed_record(case=case, applied=applied, actor=actor, now=now)

@@ -14,13 +14,15 @@ on to the reporters of linked duplicates.
 The modules: ``intake`` (``complaint_file``, input checks, routing, the rate limit, who sees a
 reporter), ``tracking`` (tracking numbers, kept out of text that travels), ``messages`` (the
 receipt and every message to the reporter), ``duplicates`` (linking two complaints about one
-problem), ``answer`` (the closing condition, and the answer passed on to duplicates).
+problem), ``answer`` (the closing condition, and the answer passed on to duplicates),
+``authority`` (a complaint outside the unit's authority; the complaint follows a hand-over).
 
 This package is the complaints app's public surface for changes: other apps import from here,
 never from the modules inside.
 """
 
 from .answer import ReporterAnswerHook, complaint_sop_guard
+from .authority import NOT_AUTHORITY, complaint_follows_case, complaint_not_authority
 from .duplicates import complaint_mark_duplicate, distance_metres
 from .intake import (
     DESCRIPTION_MAX,
@@ -36,11 +38,14 @@ from .tracking import TRACKING_ALPHABET, status_url, tracking_new, tracking_norm
 __all__ = [
     "DESCRIPTION_MAX",
     "INTAKE_ROLES",
+    "NOT_AUTHORITY",
     "TRACKING_ALPHABET",
     "Photos",
     "ReporterAnswerHook",
     "complaint_file",
+    "complaint_follows_case",
     "complaint_mark_duplicate",
+    "complaint_not_authority",
     "complaint_route",
     "complaint_sop_guard",
     "distance_metres",

@@ -1,5 +1,5 @@
-"""``trantib case start|list|show`` — cases from the command line, through the same services
-and selectors as the pages and the API.
+"""``trantib case start|list|show|cancel|handover`` — cases from the command line, through the
+same services and selectors as the pages and the API.
 
 ``--as USER`` names the acting login. Starting needs one; reads without one see every unit (the
 operator at the server's console).
@@ -65,6 +65,23 @@ class Command(BaseCommand):
         show.add_argument("number")
         show.add_argument("--json", dest="as_json", action="store_true", help="print JSON")
         cli.add_as(show)
+
+        cancel = sub.add_parser("cancel", help="stop an open case with a reason")
+        cancel.add_argument("number")
+        cancel.add_argument("--reason", required=True)
+        cancel.add_argument(
+            "--children",
+            default="",
+            choices=["cancel", "keep"],
+            help="its open linked cases: cancel them too, or keep them running",
+        )
+        cli.add_as(cancel, required=True)
+
+        handover = sub.add_parser("handover", help="hand an open case over to another unit")
+        handover.add_argument("number")
+        handover.add_argument("--to", dest="to_unit", required=True, metavar="CODE")
+        handover.add_argument("--reason", required=True)
+        cli.add_as(handover, required=True)
 
     def handle(self, *args: Any, **opts: Any) -> None:
         getattr(self, f"do_{opts['action']}")(**opts)
@@ -179,6 +196,29 @@ class Command(BaseCommand):
             return
         for line in case_text(case, tasks, events, children):
             self.stdout.write(line)
+
+    # -- amending -----------------------------------------------------------------------
+
+    def do_cancel(
+        self, *, number: str, reason: str, children: str, username: str, **opts: Any
+    ) -> None:
+        user, person = org_cli.actor_get(username)
+        with cli.service_errors():
+            case = selectors.case_get_by_number_for_user(user, number)
+            services.case_cancel_by_officer(
+                case=case, actor=person, reason=reason, children=children
+            )
+        self.stdout.write(f"{number} cancelled.")
+
+    def do_handover(
+        self, *, number: str, to_unit: str, reason: str, username: str, **opts: Any
+    ) -> None:
+        user, person = org_cli.actor_get(username)
+        unit = org_cli.unit_get(to_unit)
+        with cli.service_errors():
+            case = selectors.case_get_by_number_for_user(user, number)
+            services.case_handover(case=case, actor=person, to_unit=unit, reason=reason)
+        self.stdout.write(f"{number} handed over to {unit.code}.")
 
 
 def sop_known(code: str) -> None:

@@ -8,6 +8,7 @@ leaves no attachment behind.
 
 from __future__ import annotations
 
+import json
 from contextlib import ExitStack
 from typing import IO, Any
 
@@ -52,8 +53,20 @@ class Command(BaseCommand):
             help="upload a photo or PDF (repeat for several)",
         )
 
+        correct = sub.add_parser("correct", help="correct a field of a step you completed")
+        correct.add_argument("task_id", type=int, metavar="TASK_ID")
+        correct.add_argument("--field", required=True)
+        correct.add_argument("--value", required=True, metavar="JSON", help="e.g. '\"teks\"' or 3")
+        correct.add_argument("--reason", required=True)
+        cli.add_as(correct, required=True)
+
+        end = sub.add_parser("end-wait", help="end a wait early: its condition is met")
+        end.add_argument("task_id", type=int, metavar="TASK_ID")
+        end.add_argument("--evidence", required=True)
+        cli.add_as(end, required=True)
+
     def handle(self, *args: Any, **opts: Any) -> None:
-        getattr(self, f"do_{opts['action']}")(**opts)
+        getattr(self, f"do_{opts['action'].replace('-', '_')}")(**opts)
 
     def do_list(self, *, username: str, **opts: Any) -> None:
         user = org_cli.user_get(username)
@@ -114,5 +127,33 @@ class Command(BaseCommand):
         if case.status == CaseStatus.CLOSED:
             self.stdout.write("The case is closed.")
             return
+        for nxt in selectors.case_live_tasks(case):
+            self.stdout.write(f"  next: {task_line(nxt, case)}")
+
+    # -- amending -----------------------------------------------------------------------
+
+    def do_correct(
+        self, *, task_id: int, field: str, value: str, reason: str, username: str, **opts: Any
+    ) -> None:
+        user, person = org_cli.actor_get(username)
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            parsed = value  # plain text needs no quotes
+        with cli.service_errors():
+            task = selectors.task_get_for_user(user, task_id)
+            services.field_correct(
+                task=task, actor=person, field=field, value=parsed, reason=reason
+            )
+        self.stdout.write(f"task {task_id}: {field} corrected.")
+
+    def do_end_wait(self, *, task_id: int, evidence: str, username: str, **opts: Any) -> None:
+        user, person = org_cli.actor_get(username)
+        with cli.service_errors():
+            task = selectors.task_get_for_user(user, task_id)
+            services.wait_end_early(task=task, actor=person, evidence=evidence)
+        case = task.case
+        case.refresh_from_db()
+        self.stdout.write(f"task {task_id}: wait ended early on {case.number}")
         for nxt in selectors.case_live_tasks(case):
             self.stdout.write(f"  next: {task_line(nxt, case)}")

@@ -1,0 +1,600 @@
+"""Amending a case: correcting a field, cancelling, ending a wait early, handing over — each
+as the allowed person (the effect and its event) and as a refused one (the reason, nothing
+changed); then the API and the case page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.utils import timezone
+
+from trantib.accounts.selectors import holders_of
+from trantib.cases import services
+from trantib.cases.audit import chain_verify
+from trantib.cases.models import (
+    Attachment,
+    Case,
+    CaseStatus,
+    Event,
+    EventType,
+    Notification,
+    Task,
+    TaskKind,
+    TaskStatus,
+)
+from trantib.cases.selectors import case_events, case_get_for_user, task_list_mine
+from trantib.core.errors import Conflict, Invalid, NotAllowed, NotFound
+
+pytestmark = pytest.mark.django_db
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _start_pgd(demo_org, unit="KRJ"):
+    return services.case_start(
+        sop_code="PGD",
+        unit=demo_org.unit(unit),
+        actor=demo_org.person(f"staf.{unit.lower()}"),
+        subject="Warung buka melewati jam malam",
+        data={"saluran": "SMS", "uraian": "Warung karaoke buka sampai pukul 02.00"},
+    )
+
+
+def _live(case: Case) -> Task:
+    return Task.objects.get(case=case, status__in=["open", "claimed"])
+
+
+def _events(case, type_):
+    return list(Event.objects.filter(case=case, type=type_).order_by("seq"))
+
+
+def _warning(demo_org):
+    """A PPW enforcement case at its warning (row 7): next, the 15-day wait."""
+    return services.case_start(
+        sop_code="PPW",
+        unit=demo_org.unit("PPTNG"),
+        actor=demo_org.person("kasat.pptng"),
+        subject="PKL di trotoar Jl. Daan Mogot",
+        entry="beri_teguran",
+        data={
+            "pelanggar": {"nama": "Siti"},
+            "lokasi": "Jl. Daan Mogot",
+            "perda": "Perda 8/2018",
+            "nomor_surat_pernyataan": "300/01",
+        },
+    )
+
+
+def _patrol_with_children(demo_org):
+    """A PPW patrol month whose evaluation found two violators: two enforcement cases open,
+    the patrol case waits at its end step."""
+    unit = demo_org.unit("PPTNG")
+    today = timezone.localtime(timezone.now(), unit.zone()).date().isoformat()
+    case = services.case_start(
+        sop_code="PPW",
+        unit=unit,
+        actor=demo_org.person("kasat.pptng"),
+        subject="Patroli wilayah",
+        data={"bulan": today, "nomor_surat_tugas": "300.1/01/PPTNG"},
+    )
+    steps = {
+        "susun_rencana": ("kabid.pptng", {}, ""),
+        "susun_jadwal": ("kasie.pptng", {"jadwal": [today], "personil": ["Regu 1"]}, ""),
+        "patroli": ("petugas1.pptng", {"rute": "Jl. Daan Mogot", "hasil": "Dua PKL"}, ""),
+        "terima_laporan": ("kasie.pptng", {}, ""),
+        "evaluasi": (
+            "kabid.pptng",
+            {"evaluasi": "Tindak lanjuti", "temuan": ["PKL Siti", "PKL Budi"]},
+            "",
+        ),
+        "ada_temuan": ("kasat.pptng", {}, "ya"),
+        "buka_penegakan": ("kasat.pptng", {}, ""),
+    }
+    while (task := _live(case)).step_id != "selesai_patroli":
+        login, data, decision = steps[task.step_id]
+        services.task_complete(
+            task=task, actor=demo_org.person(login), data=data, decision=decision
+        )
+    return case
+
+
+# -- correcting a field ---------------------------------------------------------------------
+
+
+def test_the_completer_corrects_a_field_before_the_next_step_and_the_event_keeps_both(demo_org):
+    case = _start_pgd(demo_org)
+    first = Task.objects.get(case=case, step_id="lapor")
+    staf = demo_org.person("staf.krj")
+    services.field_correct(
+        task=first, actor=staf, field="uraian", value="Buka sampai 03.00", reason="Salah ketik"
+    )
+    first.refresh_from_db()
+    case.refresh_from_db()
+    assert first.data["uraian"] == "Buka sampai 03.00"
+    assert case.state["data"]["lapor"]["uraian"] == "Buka sampai 03.00"
+    (event,) = _events(case, EventType.FIELD_CORRECTED)
+    assert event.task_id == first.pk and event.actor == staf
+    assert event.data == {
+        "step": "lapor",
+        "occurrence": "",
+        "field": "uraian",
+        "before": "Warung karaoke buka sampai pukul 02.00",
+        "after": "Buka sampai 03.00",
+        "reason": "Salah ketik",
+    }
+    assert chain_verify().ok
+
+
+def test_a_correction_is_checked_as_at_completion(demo_org):
+    case = _start_pgd(demo_org)
+    first = Task.objects.get(case=case, step_id="lapor")
+    staf = demo_org.person("staf.krj")
+    with pytest.raises(Invalid) as err:
+        services.field_correct(task=first, actor=staf, field="saluran", value="Merpati", reason="x")
+    assert err.value.field == "data.saluran" and "salah satu dari" in err.value.message
+    with pytest.raises(Invalid) as err:
+        services.field_correct(task=first, actor=staf, field="uraian", value="", reason="x")
+    assert err.value.field == "data.uraian" and "wajib diisi" in err.value.message
+    with pytest.raises(Invalid) as err:
+        services.field_correct(task=first, actor=staf, field="nope", value="x", reason="x")
+    assert err.value.field == "field"
+    with pytest.raises(Invalid) as err:
+        services.field_correct(task=first, actor=staf, field="uraian", value="y", reason=" ")
+    assert err.value.field == "reason"
+    assert not _events(case, EventType.FIELD_CORRECTED)
+
+
+def test_only_the_completer_corrects_and_not_after_the_next_step(demo_org):
+    case = _start_pgd(demo_org)
+    first = Task.objects.get(case=case, step_id="lapor")
+    with pytest.raises(NotAllowed) as err:
+        services.field_correct(
+            task=first, actor=demo_org.person("camat.krj"), field="uraian", value="x", reason="x"
+        )
+    assert "menyelesaikan langkah ini" in err.value.message
+    staf = demo_org.person("staf.krj")
+    services.task_complete(task=_live(case), actor=staf)
+    with pytest.raises(Conflict) as err:
+        services.field_correct(task=first, actor=staf, field="uraian", value="x", reason="x")
+    assert "sudah diselesaikan" in err.value.message and err.value.field == "task"
+    first.refresh_from_db()
+    assert first.data["uraian"] == "Warung karaoke buka sampai pukul 02.00"
+    assert not _events(case, EventType.FIELD_CORRECTED)
+
+
+def test_files_and_fields_that_planned_the_next_steps_are_not_corrected(demo_org):
+    case = _warning(demo_org)
+    first = Task.objects.get(case=case, step_id="beri_teguran")
+    kasat = demo_org.person("kasat.pptng")
+    with pytest.raises(Invalid) as err:
+        services.field_correct(task=first, actor=kasat, field="dokumentasi", value=[], reason="x")
+    assert "lampiran" in err.value.message
+    # A wait is live, not done: the warning's number is still correctable.
+    services.field_correct(
+        task=first, actor=kasat, field="nomor_surat_pernyataan", value="300/02", reason="Nomor"
+    )
+    case.refresh_from_db()
+    assert case.state["data"]["beri_teguran"]["nomor_surat_pernyataan"] == "300/02"
+
+
+def test_a_patrol_report_stays_correctable_while_other_patrols_are_reported(demo_org):
+    unit = demo_org.unit("PPTNG")
+    today = timezone.localtime(timezone.now(), unit.zone()).date()
+    case = services.case_start(
+        sop_code="PPW",
+        unit=unit,
+        actor=demo_org.person("kasat.pptng"),
+        subject="Patroli",
+        data={"bulan": today.isoformat(), "nomor_surat_tugas": "1"},
+    )
+    services.task_complete(task=_live(case), actor=demo_org.person("kabid.pptng"))
+    jadwal = [(today - dt.timedelta(days=d)).isoformat() for d in (1, 0)]
+    kasie = demo_org.person("kasie.pptng")
+    services.task_complete(
+        task=_live(case), actor=kasie, data={"jadwal": jadwal, "personil": ["Regu"]}
+    )
+    schedule = Task.objects.get(case=case, step_id="susun_jadwal")
+    with pytest.raises(Conflict) as err:  # the schedule planned the patrols
+        services.field_correct(
+            task=schedule, actor=kasie, field="jadwal", value=["2026-01-01"], reason="x"
+        )
+    assert err.value.field == "field" and "menjadwalkan" in err.value.message
+    petugas = demo_org.person("petugas1.pptng")
+    first, second = Task.objects.filter(case=case, step_id="patroli").order_by("occurrence")
+    services.task_complete(task=first, actor=petugas, data={"rute": "A", "hasil": "aman"})
+    services.task_complete(task=second, actor=petugas, data={"rute": "B", "hasil": "aman"})
+    services.field_correct(task=first, actor=petugas, field="hasil", value="ramai", reason="x")
+    case.refresh_from_db()
+    assert case.state["data"]["patroli"][first.occurrence]["hasil"] == "ramai"
+    assert case.state["data"]["patroli"][second.occurrence]["hasil"] == "aman"
+    (event,) = _events(case, EventType.FIELD_CORRECTED)
+    assert event.data["occurrence"] == first.occurrence
+
+
+# -- cancelling -----------------------------------------------------------------------------
+
+
+def test_the_responsible_role_or_the_head_cancels_and_live_tasks_close(demo_org):
+    case = _start_pgd(demo_org)
+    live = _live(case)
+    with pytest.raises(NotAllowed) as err:
+        services.case_cancel_by_officer(
+            case=case, actor=demo_org.person("kasi.krj"), reason="Salah input"
+        )
+    assert "pimpinan unit" in err.value.message and "Staf" in err.value.message
+    with pytest.raises(Invalid) as err:
+        services.case_cancel_by_officer(case=case, actor=demo_org.person("camat.krj"), reason="")
+    assert err.value.field == "reason"
+    case.refresh_from_db()
+    assert case.status == CaseStatus.OPEN
+    services.case_cancel_by_officer(
+        case=case, actor=demo_org.person("staf.krj"), reason="Dilaporkan dua kali"
+    )
+    case.refresh_from_db()
+    live.refresh_from_db()
+    assert case.status == CaseStatus.CANCELLED and live.status == TaskStatus.CANCELLED
+    (event,) = _events(case, EventType.CASE_CANCELLED)
+    assert event.data["reason"] == "Dilaporkan dua kali" and event.data["tasks"] == [live.pk]
+    with pytest.raises(Conflict):
+        services.case_cancel_by_officer(
+            case=case, actor=demo_org.person("camat.krj"), reason="lagi"
+        )
+
+
+def test_cancelling_asks_about_open_children_then_cancels_or_keeps_them(demo_org):
+    case = _patrol_with_children(demo_org)
+    kids = list(Case.objects.filter(parent=case).order_by("pk"))
+    assert len(kids) == 2 and all(k.status == CaseStatus.OPEN for k in kids)
+    kasat = demo_org.person("kasat.pptng")
+    with pytest.raises(Conflict) as err:
+        services.case_cancel_by_officer(case=case, actor=kasat, reason="Program dibatalkan")
+    assert err.value.field == "children"
+    assert all(k.number in err.value.message for k in kids)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.OPEN
+
+    with transaction_savepoint():
+        services.case_cancel_by_officer(
+            case=case, actor=kasat, reason="Program dibatalkan", children="keep"
+        )
+        assert {k.status for k in Case.objects.filter(parent=case)} == {CaseStatus.OPEN}
+        (event,) = _events(case, EventType.CASE_CANCELLED)
+        assert event.data["children"]["choice"] == "keep"
+
+    services.case_cancel_by_officer(
+        case=case, actor=kasat, reason="Program dibatalkan", children="cancel"
+    )
+    for kid in Case.objects.filter(parent=case):
+        assert kid.status == CaseStatus.CANCELLED
+        assert not Task.objects.filter(case=kid, status__in=["open", "claimed"]).exists()
+        (event,) = _events(kid, EventType.CASE_CANCELLED)
+        assert event.data["reason"] == "Program dibatalkan"
+    assert chain_verify().ok
+
+
+class transaction_savepoint:
+    """Run a block and roll it back (a savepoint), to try a second choice on the same case."""
+
+    def __enter__(self):
+        from django.db import transaction
+
+        self._atomic = transaction.atomic()
+        self._atomic.__enter__()
+
+    def __exit__(self, *exc):
+        from django.db import transaction
+
+        transaction.set_rollback(True)
+        self._atomic.__exit__(None, None, None)
+        return False
+
+
+# -- ending a wait early --------------------------------------------------------------------
+
+
+def test_the_checker_ends_a_wait_early_and_the_flow_moves_on_now(demo_org):
+    case = _warning(demo_org)
+    wait = _live(case)
+    assert wait.kind == TaskKind.WAIT
+    due = wait.due_at
+    now = wait.created_at + dt.timedelta(days=2)
+    kasat = demo_org.person("kasat.pptng")
+    services.wait_end_early(
+        task=wait,
+        actor=kasat,
+        evidence="Lapak sudah dibongkar (foto)",
+        files=[("bongkar.png", io.BytesIO(PNG))],
+        now=now,
+    )
+    wait.refresh_from_db()
+    assert wait.status == TaskStatus.DONE and wait.completed_at == now
+    assert wait.completed_by == kasat
+    nxt = _live(case)
+    assert nxt.step_id == "cek_pernyataan" and nxt.created_at == now
+    (event,) = _events(case, EventType.WAIT_ENDED_EARLY)
+    assert event.actor == kasat and event.task_id == wait.pk
+    assert event.data["evidence"] == "Lapak sudah dibongkar (foto)"
+    assert dt.datetime.fromisoformat(event.data["due_at"]) == due
+    (photo,) = Attachment.objects.filter(case=case, task=wait)
+    assert event.data["attachments"] == [photo.pk]
+    # The deadline passing later does nothing more.
+    assert services.wait_fire(task_id=wait.pk, now=due + dt.timedelta(minutes=1)) is False
+    assert chain_verify().ok
+
+
+def test_a_wait_is_not_ended_early_by_others_nor_a_work_task(demo_org):
+    case = _warning(demo_org)
+    wait = _live(case)
+    for login in ("petugas1.pptng", "kasie.pptng"):
+        with pytest.raises(NotAllowed) as err:
+            services.wait_end_early(task=wait, actor=demo_org.person(login), evidence="taat")
+        assert "Kasat Pol PP" in err.value.message
+    with pytest.raises(Invalid) as err:
+        services.wait_end_early(task=wait, actor=demo_org.person("kasat.pptng"), evidence="")
+    assert err.value.field == "evidence"
+    wait.refresh_from_db()
+    assert wait.is_live and not _events(case, EventType.WAIT_ENDED_EARLY)
+    pgd = _start_pgd(demo_org)
+    with pytest.raises(Conflict) as err:
+        services.wait_end_early(task=_live(pgd), actor=demo_org.person("camat.krj"), evidence="x")
+    assert "bukan langkah menunggu" in err.value.message
+
+
+# -- handing over ---------------------------------------------------------------------------
+
+
+def test_a_case_is_handed_over_with_its_history_and_both_heads_are_told(demo_org):
+    case = _start_pgd(demo_org)
+    staf_krj = demo_org.person("staf.krj")
+    services.task_claim(task=_live(case), actor=staf_krj)
+    services.attachment_add(case=case, actor=staf_krj, name="foto.png", content=io.BytesIO(PNG))
+    number, serial, before = case.number, case.serial, case_events(case).count()
+    services.case_handover(
+        case=case,
+        actor=demo_org.person("camat.krj"),
+        to_unit=demo_org.unit("CPD"),
+        reason="Lokasi di wilayah Cipondoh",
+    )
+    case.refresh_from_db()
+    cpd = demo_org.unit("CPD")
+    assert case.unit == cpd and (case.number, case.serial) == (number, serial)
+    live = _live(case)
+    assert live.unit == cpd and live.status == TaskStatus.OPEN and live.assignee is None
+    assert set(Task.objects.filter(case=case).values_list("unit", flat=True)) == {cpd.pk}
+    assert live in task_list_mine(demo_org.user("staf.cpd"))
+    assert live not in task_list_mine(demo_org.user("staf.krj"))
+    (event,) = _events(case, EventType.CASE_HANDED_OVER)
+    assert (event.data["from"], event.data["to"]) == ("KRJ", "CPD")
+    assert event.data["reason"] == "Lokasi di wilayah Cipondoh"
+    heads = set(
+        Notification.objects.filter(case=case, kind=Notification.Kind.CASE_HANDED_OVER).values_list(
+            "recipient__user__username", flat=True
+        )
+    )
+    assert heads == {"camat.krj", "camat.cpd"}
+    with pytest.raises(NotFound):
+        case_get_for_user(demo_org.user("staf.krj"), case.pk)
+    seen = case_get_for_user(demo_org.user("staf.cpd"), case.pk)
+    assert case_events(seen).count() == before + 1
+    assert Attachment.objects.get(case=case).unit == cpd
+    assert chain_verify().ok
+    # The new unit works on: its Staf completes the step.
+    services.task_complete(task=live, actor=demo_org.person("staf.cpd"))
+
+
+def test_a_hand_over_is_refused_to_a_unit_without_the_sops_roles_and_to_others(demo_org):
+    case = _start_pgd(demo_org)
+    with pytest.raises(Invalid) as err:
+        services.case_handover(
+            case=case,
+            actor=demo_org.person("camat.krj"),
+            to_unit=demo_org.unit("PPTNG"),
+            reason="x",
+        )
+    assert err.value.field == "to_unit" and "Staf" in err.value.message
+    with pytest.raises(NotAllowed):
+        services.case_handover(
+            case=case,
+            actor=demo_org.person("kasi.krj"),
+            to_unit=demo_org.unit("CPD"),
+            reason="x",
+        )
+    with pytest.raises(Invalid) as err:
+        services.case_handover(
+            case=case,
+            actor=demo_org.person("staf.krj"),
+            to_unit=demo_org.unit("KRJ"),
+            reason="x",
+        )
+    assert err.value.field == "to_unit"
+    case.refresh_from_db()
+    assert case.unit.code == "KRJ" and not _events(case, EventType.CASE_HANDED_OVER)
+    assert not holders_of(demo_org.unit("PPTNG"), "staf").exists()
+
+
+def test_numbers_stay_unique_when_a_handed_over_case_meets_the_same_serial(demo_org):
+    moved = _start_pgd(demo_org, "KRJ")
+    there = _start_pgd(demo_org, "CPD")
+    assert moved.serial == there.serial
+    services.case_handover(
+        case=moved,
+        actor=demo_org.person("camat.krj"),
+        to_unit=demo_org.unit("CPD"),
+        reason="Wilayah Cipondoh",
+    )
+    again = _start_pgd(demo_org, "CPD")
+    assert again.serial == there.serial + 1
+    assert Case.objects.filter(unit__code="CPD").count() == 3
+
+
+# -- the API --------------------------------------------------------------------------------
+
+
+def _api(demo_org, username):
+    from trantib.api.services import api_token_create
+    from trantib.api.tests.support import ApiClient
+
+    _row, token = api_token_create(user=demo_org.user(username), name="test")
+    return ApiClient(token)
+
+
+def test_the_api_corrects_a_field_and_names_the_field_when_refused(demo_org):
+    case = _start_pgd(demo_org)
+    first = Task.objects.get(case=case, step_id="lapor")
+    path = f"/tasks/{first.pk}/correct"
+    body = {"field": "uraian", "value": "Buka sampai 03.00", "reason": "Salah ketik"}
+    refused = _api(demo_org, "camat.krj").post(path, body)
+    assert refused.status_code == 403 and refused.json()["field"] == "task"
+    bad = _api(demo_org, "staf.krj").post(path, {**body, "field": "saluran", "value": "Merpati"})
+    assert bad.status_code == 422 and bad.json()["field"] == "data.saluran"
+    assert _api(demo_org, "kasi.cpd").post(path, body).status_code == 404
+    done = _api(demo_org, "staf.krj").post(path, body)
+    assert done.status_code == 200 and done.json()["data"]["uraian"] == "Buka sampai 03.00"
+    services.task_complete(task=_live(case), actor=demo_org.person("staf.krj"))
+    late = _api(demo_org, "staf.krj").post(path, {**body, "value": "lagi"})
+    assert late.status_code == 409 and late.json()["field"] == "task"
+
+
+def test_the_api_cancels_a_case_and_asks_about_its_children(demo_org):
+    case = _patrol_with_children(demo_org)
+    path = f"/cases/{case.pk}/cancel"
+    refused = _api(demo_org, "petugas1.pptng").post(path, {"reason": "x", "children": "keep"})
+    assert refused.status_code == 403 and refused.json()["field"] == "case"
+    empty = _api(demo_org, "kasat.pptng").post(path, {"reason": "", "children": "keep"})
+    assert empty.status_code == 422 and empty.json()["field"] == "reason"
+    ask = _api(demo_org, "kasat.pptng").post(path, {"reason": "Program dibatalkan"})
+    assert ask.status_code == 409 and ask.json()["field"] == "children"
+    done = _api(demo_org, "kasat.pptng").post(
+        path, {"reason": "Program dibatalkan", "children": "keep"}
+    )
+    assert done.status_code == 200 and done.json()["status"] == "cancelled"
+    assert {c["status"] for c in done.json()["children"]} == {"open"}
+
+
+def test_the_api_hands_over_and_ends_a_wait(demo_org):
+    case = _start_pgd(demo_org)
+    moved = _api(demo_org, "camat.krj").post(
+        f"/cases/{case.pk}/handover", {"to_unit": "CPD", "reason": "Wilayah Cipondoh"}
+    )
+    assert moved.status_code == 200 and moved.json()["unit"] == "CPD"
+    assert _api(demo_org, "staf.krj").get(f"/cases/{case.pk}").status_code == 404
+    nowhere = _api(demo_org, "camat.cpd").post(
+        f"/cases/{case.pk}/handover", {"to_unit": "NOPE", "reason": "x"}
+    )
+    assert nowhere.status_code == 422 and nowhere.json()["field"] == "to_unit"
+    wait = _live(_warning(demo_org))
+    path = f"/tasks/{wait.pk}/end-wait"
+    refused = _api(demo_org, "petugas1.pptng").post(path, {"evidence": "taat"})
+    assert refused.status_code == 403
+    ended = _api(demo_org, "kasat.pptng").post(path, {"evidence": "Lapak dibongkar"})
+    assert ended.status_code == 200 and ended.json()["status"] == "done"
+
+
+# -- the case page --------------------------------------------------------------------------
+
+
+def _page(client, demo_org, username):
+    client.force_login(demo_org.user(username))
+    return client
+
+
+def test_the_case_page_shows_the_amend_forms_to_allowed_people_only(client, demo_org):
+    case = _start_pgd(demo_org)
+    url = f"/kasus/{case.pk}/"
+    html = _page(client, demo_org, "staf.krj").get(url).content.decode()
+    assert 'id="ubah-kasus"' in html
+    assert f"/kasus/{case.pk}/batalkan/" in html and f"/kasus/{case.pk}/serahkan/" in html
+    first = Task.objects.get(case=case, step_id="lapor")
+    assert f"/tugas/{first.pk}/koreksi/" in html
+    assert 'value="CPD"' in html and 'value="PPTNG"' not in html  # units that run PGD
+    other = _page(client, demo_org, "anggota.krj").get(url)
+    assert other.status_code == 200 and 'id="ubah-kasus"' not in other.content.decode()
+    kasi = _page(client, demo_org, "kasi.krj").get(url).content.decode()
+    assert f"/kasus/{case.pk}/batalkan/" not in kasi
+
+
+def test_the_pages_correct_cancel_and_refuse_with_the_reason(client, demo_org):
+    case = _start_pgd(demo_org)
+    first = Task.objects.get(case=case, step_id="lapor")
+    staf = _page(client, demo_org, "staf.krj")
+    form = staf.get(f"/tugas/{first.pk}/koreksi/?isian=uraian").content.decode()
+    assert "Warung karaoke buka sampai pukul 02.00" in form and 'name="reason"' in form
+    bad = staf.post(f"/tugas/{first.pk}/koreksi/", {"isian": "uraian", "data.uraian": ""})
+    assert bad.status_code == 422 and "wajib diisi" in bad.content.decode()
+    done = staf.post(
+        f"/tugas/{first.pk}/koreksi/",
+        {"isian": "uraian", "data.uraian": "Buka sampai 03.00", "reason": "Salah ketik"},
+    )
+    assert done.status_code == 302
+    first.refresh_from_db()
+    assert first.data["uraian"] == "Buka sampai 03.00"
+    kasi = _page(client, demo_org, "kasi.krj")
+    refused = kasi.post(f"/kasus/{case.pk}/batalkan/", {"reason": "x"})
+    assert refused.status_code == 403 and "pimpinan unit" in refused.content.decode()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.OPEN
+    camat = _page(client, demo_org, "camat.krj")
+    assert camat.post(f"/kasus/{case.pk}/batalkan/", {"reason": "Ganda"}).status_code == 302
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CANCELLED
+
+
+def test_the_pages_hand_over_and_end_a_wait(client, demo_org):
+    case = _start_pgd(demo_org)
+    camat = _page(client, demo_org, "camat.krj")
+    moved = camat.post(f"/kasus/{case.pk}/serahkan/", {"to_unit": "CPD", "reason": "Wilayah"})
+    assert moved.status_code == 302 and moved["Location"] == "/kasus/"
+    assert camat.get(f"/kasus/{case.pk}/").status_code == 404
+    wait = _live(_warning(demo_org))
+    petugas = _page(client, demo_org, "petugas1.pptng")
+    page = petugas.get(f"/kasus/{wait.case_id}/").content.decode()
+    assert f"/tugas/{wait.pk}/akhiri-tenggat/" not in page
+    assert petugas.post(f"/tugas/{wait.pk}/akhiri-tenggat/", {"evidence": "x"}).status_code == 403
+    kasat = _page(client, demo_org, "kasat.pptng")
+    assert (
+        f"/tugas/{wait.pk}/akhiri-tenggat/" in kasat.get(f"/kasus/{wait.case_id}/").content.decode()
+    )
+    photo = io.BytesIO(PNG)
+    photo.name = "bongkar.png"
+    ended = kasat.post(
+        f"/tugas/{wait.pk}/akhiri-tenggat/", {"evidence": "Sudah dibongkar", "files": photo}
+    )
+    assert ended.status_code == 302
+    wait.refresh_from_db()
+    assert wait.status == TaskStatus.DONE
+    assert Attachment.objects.filter(task=wait).count() == 1
+
+
+# -- the command line -----------------------------------------------------------------------
+
+
+def test_the_cli_corrects_cancels_hands_over_and_ends_a_wait(demo_org):
+    from django.core.management import CommandError, call_command
+
+    case = _start_pgd(demo_org)
+    first = Task.objects.get(case=case, step_id="lapor")
+    out = io.StringIO()
+    call_command(
+        "task", "correct", str(first.pk), "--field", "uraian", "--value", "Buka sampai 03.00",
+        "--reason", "Salah ketik", "--as", "staf.krj", stdout=out,
+    )  # fmt: skip
+    first.refresh_from_db()
+    assert first.data["uraian"] == "Buka sampai 03.00"
+    with pytest.raises(CommandError, match="pimpinan unit"):
+        call_command("case", "cancel", case.number, "--reason", "x", "--as", "kasi.krj")
+    call_command(
+        "case", "handover", case.number, "--to", "CPD", "--reason", "Wilayah",
+        "--as", "camat.krj", stdout=out,
+    )  # fmt: skip
+    call_command(
+        "case", "cancel", case.number, "--reason", "Ganda", "--as", "camat.cpd", stdout=out
+    )
+    case.refresh_from_db()
+    assert (case.unit.code, case.status) == ("CPD", CaseStatus.CANCELLED)
+    wait = _live(_warning(demo_org))
+    call_command(
+        "task", "end-wait", str(wait.pk), "--evidence", "Taat", "--as", "kasat.pptng", stdout=out
+    )
+    assert "cek_pernyataan" in out.getvalue()

@@ -1,0 +1,96 @@
+"""A complaint outside the unit's authority: closed as "bukan kewenangan" with the reason told
+to the reporter, or handed over to another unit (``cases.services.case_handover``: the
+complaint row follows its case through :func:`complaint_follows_case`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trantib.accounts.models import OrgUnit, Person
+from trantib.accounts.selectors import person_holds_role
+from trantib.cases import services as case_services
+from trantib.cases.models import Case, CaseStatus, EventType
+from trantib.core.errors import Conflict, Invalid, NotAllowed
+from trantib.core.phones import mobile_number
+from trantib.engine.bindings import AnswerChannel
+
+from ..models import Complaint
+from .answer import _label, answer_binding, duplicate_answer
+from .intake import INTAKE_ROLES
+from .messages import reporter_send
+
+NOT_AUTHORITY = "not_authority"  # the mark on the case_cancelled event
+
+
+@transaction.atomic
+def complaint_not_authority(
+    *, complaint: Complaint, actor: Person, reason: str, now: dt.datetime | None = None
+) -> Complaint:
+    """Close the complaint's case as "bukan kewenangan" (cancelled, the reason recorded and
+    marked) and tell the reporter why, through the outbox; reporters of its duplicates hear the
+    same. Staf, Kasi Trantib or the unit head of the handling unit."""
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid(_("Alasan bukan kewenangan wajib diisi."), field="reason")
+    if len(reason) > 500:
+        raise Invalid(_("Alasan paling panjang 500 karakter."), field="reason")
+    case = case_services.case_lock(complaint.case_id)
+    complaint = Complaint.objects.select_related("unit", "case").get(pk=complaint.pk)
+    if not (
+        any(person_holds_role(actor, complaint.unit, r) for r in INTAKE_ROLES)
+        or case_services.supervises(actor, complaint.unit)
+    ):
+        raise NotAllowed(
+            _("Hanya Staf, Kasi Trantib atau pimpinan unit ini yang dapat menutup pengaduan."),
+            field="complaint",
+        )
+    if case.status != CaseStatus.OPEN:
+        raise Conflict(_("Kasus pengaduan ini sudah tidak berjalan."), field="complaint")
+    case_services.case_cancel(
+        case=case,
+        actor=actor,
+        reason=_("Bukan kewenangan %(unit)s: %(reason)s")
+        % {"unit": complaint.unit.name, "reason": reason},
+        children="keep",
+        extra={NOT_AUTHORITY: True},
+        now=now,
+    )
+    body = _(
+        "Pengaduan %(tracking)s bukan kewenangan %(unit)s, sehingga tidak kami tindak lanjuti. "
+        "Alasannya: %(reason)s"
+    ) % {"tracking": complaint.tracking, "unit": complaint.unit.name, "reason": reason}
+    message = reporter_send(complaint, body=body, kind="complaint_answer", now=now)
+    if not message:
+        meaning = AnswerChannel.UNREACHABLE
+    elif complaint.reporter_phone and mobile_number(complaint.reporter_phone):
+        meaning = AnswerChannel.SMS
+    else:
+        meaning = AnswerChannel.EMAIL
+    binding = answer_binding(complaint.case)
+    complaint.answered_at = now
+    complaint.answer_channel = _label(binding, meaning) if binding else str(meaning)
+    complaint.answer_text = body
+    complaint.save(update_fields=["answered_at", "answer_channel", "answer_text"])
+    case = case_services.case_lock(case.pk)
+    case_services.case_event_record(
+        case=case,
+        type=EventType.REPORTER_INFORMED,
+        actor=actor,
+        at=now,
+        data={"channel": complaint.answer_channel, "message": message, "text": body},
+    )
+    for duplicate in complaint.duplicates.select_related("unit", "case"):
+        if duplicate.answered_at is None:
+            duplicate_answer(duplicate, complaint, now)
+    return complaint
+
+
+def complaint_follows_case(case: Case, from_unit: OrgUnit, to_unit: OrgUnit) -> None:
+    """A complaint's case was handed over: the complaint is now the new unit's (registered
+    with ``case_handover_listener_register`` in ``apps.py``)."""
+    Complaint.objects.filter(case_id=case.pk).update(unit=to_unit)
