@@ -37,7 +37,7 @@ from trantib.sops import registry
 from . import selectors, services
 from .forms import CaseFilterForm, StepForm
 from .models import Attachment, Case, Task, TaskKind, TaskStatus
-from .panels import case_panels_render
+from .panels import case_clocks_for, case_panels_render
 
 PAGE_SIZE = 25
 
@@ -81,10 +81,19 @@ def _uploads(chosen: Mapping[str, list[Any]]) -> dict[str, list[tuple[str, IO[by
 def my_tasks(request: PersonRequest) -> HttpResponse:
     now = timezone.now()
     tasks = list(selectors.task_list_mine(request.user))
-    rows = [(task, selectors.task_is_overdue(task, now)) for task in tasks]
+    # A case's own deadline (a complaint's answer), where it has one, decides "late"; the
+    # step's Mutu Baku is shown beside it, labelled (cases/task_clocks.html).
+    clocks = case_clocks_for([task.case for task in tasks], now)
+    rows = [
+        (task, any(c.late for c in clocks[task.case_id]))
+        if task.case_id in clocks
+        else (task, selectors.task_is_overdue(task, now))
+        for task in tasks
+    ]
     # The selector orders by due time; a late task always leads, whatever else.
     rows.sort(key=lambda row: not row[1])
-    return render(request, "cases/task_mine.html", {"rows": rows, "now": now})
+    context = {"rows": rows, "now": now, "case_clocks": clocks}
+    return render(request, "cases/task_mine.html", context)
 
 
 # -- notifications ------------------------------------------------------------------------
