@@ -8,7 +8,8 @@ The case page renders every panel that answers, in ``order``, above the steps.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -50,3 +51,46 @@ def case_panels_render(request: HttpRequest, case: Case, person: Person | None) 
             html = render_to_string(panel.template, {"case": case, **context}, request=request)
             shown.append(mark_safe(html))  # noqa: S308 — our own template, autoescaped
     return shown
+
+
+# -- clocks of the case as a whole ----------------------------------------------------------
+#
+# A task's due time is its step's Mutu Baku ("15 menit" for the Staf's intake). Some cases
+# also run against a deadline of their own that a domain app keeps (a complaint's answer to
+# its reporter, 5 working days). Both are shown, each with its label, so that "terlambat" on
+# the one and "sisa 4 hari kerja" on the other never read as a contradiction; where a case
+# clock exists, it — not the step's standard — decides whether the task counts as late.
+
+
+@dataclass(frozen=True)
+class CaseClock:
+    """One deadline of a case as a whole: ``label`` names it ("Jawaban kepada pelapor"), ``text``
+    says where it stands ("sisa 4 hari kerja"); ``soon``: due today or tomorrow."""
+
+    label: str
+    text: str
+    due_at: dt.datetime | None = None
+    late: bool = False
+    soon: bool = False
+
+
+CaseClocks = Callable[[Sequence["Case"], dt.datetime], Mapping[int, CaseClock]]
+
+_CLOCKS: dict[str, CaseClocks] = {}
+
+
+def case_clock_register(name: str, *, clocks: CaseClocks) -> None:
+    """``clocks(cases, now)`` returns the clock of each of ``cases`` it keeps, by case id, in
+    a fixed number of queries (Tugas Saya asks for every card at once)."""
+    _CLOCKS[name] = clocks
+
+
+def case_clocks_for(cases: Sequence[Case], now: dt.datetime) -> dict[int, list[CaseClock]]:
+    """Every registered clock of each case, by case id (cases without one are left out)."""
+    found: dict[int, list[CaseClock]] = {}
+    if not cases:
+        return found
+    for name in sorted(_CLOCKS):
+        for case_id, clock in _CLOCKS[name](cases, now).items():
+            found.setdefault(case_id, []).append(clock)
+    return found

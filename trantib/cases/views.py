@@ -40,7 +40,7 @@ from trantib.sops import registry
 from . import selectors, services
 from .forms import CaseFilterForm, StepForm
 from .models import Attachment, Case, Task, TaskKind, TaskStatus
-from .panels import case_panels_render
+from .panels import case_clocks_for, case_panels_render
 
 PAGE_SIZE = 25
 
@@ -86,9 +86,15 @@ def my_tasks(request: PersonRequest) -> HttpResponse:
     each by due time (the selector's order), empty groups left out."""
     now = timezone.now()
     tasks = list(selectors.task_list_mine(request.user))
+    # A case's own deadline (a complaint's answer), where it has one, decides "late"; the
+    # step's Mutu Baku is shown beside it, labelled (cases/task_clocks.html).
+    clocks = case_clocks_for([task.case for task in tasks], now)
     groups: dict[str, list[tuple[Task, bool]]] = {"late": [], "today": [], "later": []}
     for task in tasks:
-        late = selectors.task_is_overdue(task, now)
+        if task.case_id in clocks:
+            late = any(c.late for c in clocks[task.case_id])
+        else:
+            late = selectors.task_is_overdue(task, now)
         if late:
             groups["late"].append((task, True))
         elif task.due_at is not None and task.due_at < _day_end(task.case.unit, now):
@@ -102,7 +108,8 @@ def my_tasks(request: PersonRequest) -> HttpResponse:
     }
     sections = [(key, titles[key], rows) for key, rows in groups.items() if rows]
     rows = [row for _key, _title, group in sections for row in group]
-    return render(request, "cases/task_mine.html", {"sections": sections, "rows": rows, "now": now})
+    context = {"sections": sections, "rows": rows, "now": now, "case_clocks": clocks}
+    return render(request, "cases/task_mine.html", context)
 
 
 def _day_end(unit: OrgUnit, now: dt.datetime) -> dt.datetime:

@@ -6,7 +6,7 @@ class ComplaintsConfig(AppConfig):
     verbose_name = "Pengaduan"
 
     def ready(self) -> None:
-        from trantib.cases.panels import case_panel_register
+        from trantib.cases.panels import case_clock_register, case_panel_register
         from trantib.cases.services import (
             case_handover_listener_register,
             start_guard_register,
@@ -14,12 +14,13 @@ class ComplaintsConfig(AppConfig):
         )
         from trantib.engine.bindings import ContractName
 
-        from .panels import complaint_panel_context
+        from .panels import complaint_case_clocks, complaint_panel_context
         from .services import ReporterAnswerHook, complaint_follows_case, complaint_sop_guard
 
         case_panel_register(
             "complaint", template="complaints/case_panel.html", context=complaint_panel_context
         )
+        case_clock_register("complaint_answer", clocks=complaint_case_clocks)
         step_hook_register(ContractName.REPORTER_ANSWER, ReporterAnswerHook())
         start_guard_register(complaint_sop_guard)
         case_handover_listener_register(complaint_follows_case)

@@ -3,12 +3,19 @@ for whoever may not see them) and the working days left to answer."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from typing import Any
+
+from django.utils.translation import gettext as _
 
 from trantib.accounts.models import Person
 from trantib.cases.models import Case
+from trantib.cases.panels import CaseClock
 
 from . import selectors
+from .models import Complaint
+from .templatetags.complaints import days_left_text
 
 
 def complaint_panel_context(case: Case, person: Person | None) -> dict[str, Any] | None:
@@ -19,4 +26,26 @@ def complaint_panel_context(case: Case, person: Person | None) -> dict[str, Any]
         "complaint": complaint,
         "reporter": selectors.reporter_for(complaint, selectors.intake_unit_ids(person)),
         "days_left": selectors.working_days_left(complaint),
+        "answer_due": selectors.answer_due(complaint),
     }
+
+
+def complaint_case_clocks(cases: Sequence[Case], now: dt.datetime) -> dict[int, CaseClock]:
+    """The answer deadline of each complaint among ``cases`` still to be answered, as the
+    second clock of its tasks (the first is the step's own Mutu Baku). One query."""
+    complaints = Complaint.objects.filter(case_id__in=[c.pk for c in cases]).select_related(
+        "unit", "case__sop_version"
+    )
+    clocks = {}
+    for complaint in complaints:
+        days = selectors.working_days_left(complaint, now)
+        if days is None:
+            continue
+        clocks[complaint.case_id] = CaseClock(
+            label=_("Jawaban kepada pelapor"),
+            text=days_left_text(days),
+            due_at=selectors.answer_due(complaint),
+            late=days < 0,
+            soon=0 <= days <= 1,
+        )
+    return clocks

@@ -85,6 +85,7 @@ STEP_KEYS = {
     "subprocedure",
     "entry",
     "binds",
+    "starts_at",
 }
 ROLE_KEYS = {"id", "name", "external", "description"}
 RECORD_KEYS = {"name", "label", "type", "required", "choices", "help"}
@@ -624,6 +625,7 @@ def _step(c: _Checker, value: Any, sp: Path_, role_ids: set[str]) -> Step | None
         subprocedure=_subprocedure(c, raw.get("subprocedure"), (*sp, "subprocedure")),
         entry=c.boolean(raw.get("entry"), (*sp, "entry")),
         bindings=_bindings(c, raw.get("binds"), (*sp, "binds")),
+        starts_at=c.text(raw.get("starts_at"), (*sp, "starts_at")),
         line=c.source.line(*sp),
     )
 

@@ -18,9 +18,10 @@ import calendar
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from trantib.core.text import has_control_characters
 
@@ -404,6 +405,33 @@ def _period_end(on: date, period: Period) -> date:
     if period is Period.MONTH:
         return date(on.year, on.month, calendar.monthrange(on.year, on.month)[1])
     return date(on.year, 12, 31)
+
+
+def step_start(spec: SOPSpec, state: CaseState, step: Step, tz: str | ZoneInfo) -> datetime | None:
+    """The moment ``step``'s time standard counts from when the step names a recorded field
+    (``starts_at``) and the case holds a value there; None: from when the task is offered.
+
+    A datetime is that moment in ``tz``, the unit's zone (a value written with an offset keeps
+    its own); a date is that day at the calendar's opening hour (08:00 unless the SOP says
+    otherwise, also on an around-the-clock calendar), as a scheduled patrol's day is. An empty or
+    unreadable value falls back to None.
+    """
+    if not step.starts_at or step.starts_at.count(".") != 1:
+        return None
+    step_id, name = step.starts_at.split(".")
+    value = state.data.get(step_id, {}).get(name)
+    if not isinstance(value, str) or not value.strip():
+        return None
+    zone = tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            return datetime.combine(day, spec.calendar.opens, tzinfo=zone)
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
 
 
 # -- recorded data ------------------------------------------------------------------------

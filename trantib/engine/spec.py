@@ -10,7 +10,7 @@ Beside the document, a step may carry :class:`Binding` objects: the product's co
 fulfils (see :mod:`.bindings`). They let domain code find "the field the reporter's answer is
 written in" without knowing the field's name or its choices' display text. Bindings are not part
 of the signed document and are never printed; :meth:`SOPSpec.signed_part` is the spec without
-them. Reading them::
+them (nor a step's ``starts_at``, the field its time standard counts from). Reading them::
 
     found = spec.binding(ContractName.REPORTER_ANSWER)  # (step, binding), or None
     step.binds.get(ContractName.REPORTER_ANSWER)  # this step's binding, or None
@@ -245,6 +245,9 @@ class Step:
     subprocedure: Subprocedure | None = None
     entry: bool = False  # another case may start here (see Subprocedure.entry)
     bindings: tuple[Binding, ...] = ()  # the product's contracts; not part of the document
+    # The recorded field (``step.field``, a date or datetime) whose value the step's time
+    # standard counts from: an operation's planned hour. Not part of the document either.
+    starts_at: str = ""
     line: int = 0  # line in the source file, for messages
 
     @property
@@ -346,10 +349,10 @@ class SOPSpec:
         return found[0] if found else None
 
     def signed_part(self) -> SOPSpec:
-        """This version as signed: without bindings, source lines and path.
+        """This version as signed: without bindings, ``starts_at``, source lines and path.
 
         Two files whose signed parts are equal print the same document and run the same
         process; they differ at most in bindings, comments or YAML layout.
         """
-        steps = tuple(dataclasses.replace(s, bindings=(), line=0) for s in self.steps)
+        steps = tuple(dataclasses.replace(s, bindings=(), line=0, starts_at="") for s in self.steps)
         return dataclasses.replace(self, steps=steps, path="")

@@ -85,6 +85,42 @@ def check_graph(spec: SOPSpec, r: _Reporter) -> None:
         )
     if not dangling:  # with a broken edge every step below it would be reported too
         _check_reachability(spec, ids, r)
+        check_starts_at(spec, r)
+
+
+def check_starts_at(spec: SOPSpec, r: _Reporter) -> None:
+    """A step's ``starts_at`` names a date or datetime field of another step that is recorded
+    before it on every path from every entry that reaches it (else the value may not exist yet
+    when the task is offered). Not on a repeat: its occurrences are timed from their schedule."""
+    fields = {(s.id, f.name): f for s in spec.steps for f in s.records}
+    forward = {s.id: list(s.targets) for s in spec.steps}
+    entries = [spec.start.id] + [s.id for s in spec.steps if s.entry]
+    for i, step in enumerate(spec.steps):
+        if not step.starts_at:
+            continue
+        path: tuple[str | int, ...] = ("steps", i, "starts_at")
+        ref = step.starts_at
+        target = _field_ref(ref)
+        if step.kind is StepKind.REPEAT:
+            r.error(path, "a repeated step is timed from its schedule; remove starts_at")
+        elif target is None or target not in fields:
+            r.error(path, f"'{ref}' is not a recorded field (write <step id>.<field name>)")
+        elif fields[target].type not in (FieldType.DATE, FieldType.DATETIME):
+            r.error(path, f"'{ref}' is a {fields[target].type} field; it must be date or datetime")
+        elif target[0] == step.id:
+            r.error(path, f"'{ref}' is recorded when step '{step.id}' is completed, not before")
+        else:
+            for entry in entries:
+                if entry == target[0] or step.id not in _walk([entry], forward):
+                    continue
+                without = {k: [t for t in v if t != target[0]] for k, v in forward.items()}
+                if step.id in _walk([entry], without):
+                    r.error(
+                        path,
+                        f"step '{step.id}' can be reached from '{entry}' without passing "
+                        f"'{target[0]}': '{ref}' may not be recorded yet",
+                    )
+                    break
 
 
 def _field_ref(ref: str) -> tuple[str, str] | None:

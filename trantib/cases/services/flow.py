@@ -74,6 +74,8 @@ def outcome_persist(
             step = spec.step(effect.step)
             # A patrol planned for the 24th starts (and its duration counts) on the 24th.
             start = _occurrence_start(spec, case.unit, effect.occurrence, now)
+            # An operation's field task counts from the operation's recorded hour (starts_at).
+            counts_from = runtime.step_start(spec, outcome.state, step, case.unit.zone()) or start
             new_tasks.append(
                 Task(
                     unit_id=case.unit_id,
@@ -84,13 +86,14 @@ def outcome_persist(
                     role=acting_role(spec, step),
                     title=_task_title(step, effect.occurrence),
                     created_at=start,
-                    due_at=spec.calendar.due(start, effect.time, case.unit.zone()),
+                    due_at=spec.calendar.due(counts_from, effect.time, case.unit.zone()),
                     standard=effect.time.text,
                     standard_minutes=effect.time.upper_minutes or None,
                 )
             )
         elif isinstance(effect, runtime.TimerStarted):
             step = spec.step(effect.step)
+            counts_from = runtime.step_start(spec, outcome.state, step, case.unit.zone()) or now
             new_tasks.append(
                 Task(
                     unit_id=case.unit_id,
@@ -100,7 +103,7 @@ def outcome_persist(
                     role=acting_role(spec, step),
                     title=step.display_title,
                     created_at=now,
-                    due_at=spec.calendar.due(now, effect.deadline, case.unit.zone()),
+                    due_at=spec.calendar.due(counts_from, effect.deadline, case.unit.zone()),
                     standard=effect.deadline.text,
                     standard_minutes=effect.deadline.upper_minutes or None,
                 )

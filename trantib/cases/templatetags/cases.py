@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from trantib.accounts.models import OrgUnit
+
+from ..models import Task
+from ..panels import case_clocks_for
 
 register = template.Library()
 
@@ -53,3 +57,23 @@ def due_text(due_at: dt.datetime | None, now: dt.datetime) -> str:
     if left >= 0:
         return _("sisa %(span)s") % {"span": span_text(left)}
     return _("terlambat %(span)s") % {"span": span_text(-left)}
+
+
+@register.inclusion_tag("cases/task_clocks.html", takes_context=True)
+def task_clocks(
+    context: template.Context, task: Task, now: dt.datetime, layout: str = "card"
+) -> dict[str, Any]:
+    """A task's due time as its step's Mutu Baku, and beside it, labelled, every clock of its
+    case as a whole (a complaint's answer to its reporter). A page that lists many tasks puts
+    ``case_clocks`` (``case_clocks_for``) in its context; otherwise the task's case is asked."""
+    clocks = context.get("case_clocks")
+    if clocks is None:
+        clocks = case_clocks_for([task.case], now)
+    return {
+        "task": task,
+        "now": now,
+        "layout": layout,
+        "unit": task.case.unit,
+        "step_late": task.due_at is not None and task.due_at < now,
+        "clocks": clocks.get(task.case_id, []),
+    }

@@ -1,0 +1,85 @@
+"""A field task is due relative to the event the SOP plans (``starts_at``), not to the click
+that offered it: PUR's handling falls due an hour after the demonstration begins."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from trantib.cases import services
+from trantib.cases.models import Task
+
+pytestmark = pytest.mark.django_db
+
+WIB = ZoneInfo("Asia/Jakarta")
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+# PUR up to the members' handling, as the people of Cipondoh: (step, who, data, file field).
+PUR_TO_HANDLING = [
+    ("arahan_danru", "kasi.cpd", {"arahan": "Susun rencana pengamanan"}, ""),
+    ("draft_surat_perintah", "danru.cpd", {"rencana": "Dua ring pengamanan"}, "draft"),
+    ("periksa_surat_perintah", "kasi.cpd", {}, ""),
+    ("paraf_surat_perintah", "sekcam.cpd", {}, ""),
+    (
+        "validasi_surat_perintah",
+        "camat.cpd",
+        {"nomor_surat_perintah": "300/061-Trantib/2026", "tanggal_surat_perintah": "2026-12-03"},
+        "",
+    ),
+    ("perintah_danru", "kasi.cpd", {}, ""),
+    ("pengarahan_anggota", "danru.cpd", {"jumlah_personel": 20}, ""),
+]
+
+
+def _live(case) -> Task:
+    return Task.objects.get(case=case, status__in=["open", "claimed"], kind="work")
+
+
+def _walk_pur(demo_org, *, demonstration: str, now: dt.datetime) -> Task:
+    case = services.case_start(
+        sop_code="PUR",
+        unit=demo_org.unit("CPD"),
+        actor=demo_org.person("camat.cpd"),
+        subject="Unjuk rasa pedagang pasar",
+        data={
+            "waktu_unjuk_rasa": demonstration,
+            "lokasi": {"address": "Kantor Kecamatan Cipondoh"},
+            "hasil_koordinasi": "Polsek menyiagakan 30 personel",
+            "perintah": "Siapkan pengamanan",
+        },
+        now=now,
+    )
+    for i, (step, who, data, files) in enumerate(PUR_TO_HANDLING, start=1):
+        task = _live(case)
+        assert task.step_id == step
+        services.task_complete(
+            task=task,
+            actor=demo_org.person(who),
+            data=data,
+            decision="tidak ada koreksi" if step == "periksa_surat_perintah" else "",
+            uploads={files: [("draft.pdf", io.BytesIO(PDF))]} if files else None,
+            now=now + dt.timedelta(minutes=10 * i),
+        )
+    handling = _live(case)
+    assert handling.step_id == "penanganan"
+    return handling
+
+
+def test_the_handling_of_a_demonstration_is_due_an_hour_after_it_begins(demo_org):
+    now = dt.datetime(2026, 12, 3, 10, 0, tzinfo=WIB)  # Thursday
+    handling = _walk_pur(demo_org, demonstration="2026-12-05T09:00", now=now)
+    # Offered on Thursday, due Saturday 10.00: not red two days before the crowd arrives.
+    assert handling.due_at == dt.datetime(2026, 12, 5, 10, 0, tzinfo=WIB)
+    assert handling.created_at == now + dt.timedelta(minutes=70)
+    # The step before it, with no starts_at, still counts from its offer (30 Menit).
+    briefing = Task.objects.get(case=handling.case, step_id="pengarahan_anggota")
+    assert briefing.due_at == briefing.created_at + dt.timedelta(minutes=30)
+
+
+def test_a_demonstration_time_sent_with_another_offset_counts_in_that_offset(demo_org):
+    now = dt.datetime(2026, 12, 3, 10, 0, tzinfo=WIB)
+    handling = _walk_pur(demo_org, demonstration="2026-12-05T09:00:00+08:00", now=now)
+    assert handling.due_at == dt.datetime(2026, 12, 5, 9, 0, tzinfo=WIB)
