@@ -10,19 +10,22 @@ the authority and their errors are shown beside the same inputs (``add_error``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from trantib.engine.spec import FieldType, RecordField, Step, StepKind
+from trantib.core.dateinput import date_parse, datetime_parse
+from trantib.engine.spec import Capture, FieldType, RecordField, SOPSpec, Step, StepKind
 
 from .models import CaseStatus
+from .services import Taken
 
 # -- the case list ------------------------------------------------------------------------
 
@@ -83,6 +86,10 @@ PERSON_PARTS = (
     ("nik", gettext_lazy("NIK / nomor identitas")),
     ("alamat", gettext_lazy("Alamat")),
 )
+# Where a map without a point opens: all of Indonesia (lat, lon, zoom).
+INDONESIA = (-2.5, 118.0, 5)
+# The photo's own time (lastModified, ms since 1970) is believed from 2000 to a day ahead.
+_PHOTO_TIME_FROM = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 # Service error fields that are not a recorded field but have a place on the form.
 FORM_FIELDS = ("decision", "requirements", "attachments", "file", "subject", "assignee")
 
@@ -92,8 +99,10 @@ class BoundField:
     """One recorded field as the template draws it: its spec, input name, value, error."""
 
     spec: RecordField
-    value: Any = ""  # the submitted text (a dict of texts for a place or a person)
+    value: Any = ""  # the submitted text (a dict of texts for a place, a person; ids of members)
     error: str = ""
+    members: Sequence[tuple[int, str]] = ()  # for a members field: (person id, "name — post")
+    schedule: bool = False  # a list of dates another step repeats on
 
     @property
     def name(self) -> str:
@@ -106,6 +115,21 @@ class BoundField:
     @property
     def type(self) -> str:
         return self.spec.type.value
+
+    @property
+    def capture(self) -> bool:
+        """A photo field: a phone opens its camera."""
+        return self.spec.capture is Capture.PHOTO
+
+    @property
+    def member_choices(self) -> list[tuple[int, str, bool]]:
+        """For a members field: (person id, label, chosen) of each member of the unit."""
+        chosen = {str(v) for v in self.value} if isinstance(self.value, list) else set()
+        return [(pk, label, str(pk) in chosen) for pk, label in self.members]
+
+    @property
+    def accuracy(self) -> str:
+        return self.value.get("accuracy", "") if isinstance(self.value, dict) else ""
 
     @property
     def parts(self) -> list[tuple[str, str, str, str]]:
@@ -130,15 +154,32 @@ class StepForm:
     step: Step
     post: Mapping[str, Any] | None = None
     files: MultiValueDict[str, UploadedFile] | None = None
+    spec: SOPSpec | None = None  # the SOP, to know which list is a repeat's schedule
+    members: Sequence[tuple[int, str]] = ()  # the unit's people, for members fields
+    map_centre: tuple[float, float, int] = INDONESIA  # where a location's map opens
     fields: list[BoundField] = field(init=False)
     errors: dict[str, str] = field(default_factory=dict, init=False)
     data: dict[str, Any] = field(default_factory=dict, init=False)
     requirements: list[str] = field(default_factory=list, init=False)
     decision: str = field(default="", init=False)
     uploads: dict[str, list[UploadedFile]] = field(default_factory=dict, init=False)
+    taken: dict[str, list[Taken | None]] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
-        self.fields = [BoundField(spec=f, value=self._raw(f)) for f in self.step.records]
+        schedules = {
+            s.repeat.schedule_field.split(".", 1)[1]
+            for s in (self.spec.steps if self.spec else ())
+            if s.repeat and s.repeat.schedule_field.startswith(f"{self.step.id}.")
+        }
+        self.fields = [
+            BoundField(
+                spec=f,
+                value=self._raw(f),
+                members=self.members if f.type is FieldType.MEMBERS else (),
+                schedule=f.name in schedules,
+            )
+            for f in self.step.records
+        ]
         if self.post is not None:
             self.requirements = [
                 r for r in self._getlist("requirements") if r in self.step.requirements
@@ -166,6 +207,18 @@ class StepForm:
         return any(f.type is FieldType.FILES for f in self.step.records)
 
     @property
+    def has_location(self) -> bool:
+        return any(f.type is FieldType.LOCATION for f in self.step.records)
+
+    @property
+    def map_tiles(self) -> str:
+        return str(getattr(settings, "TRANTIB_MAP_TILE_URL", ""))
+
+    @property
+    def map_attribution(self) -> str:
+        return str(getattr(settings, "TRANTIB_MAP_ATTRIBUTION", ""))
+
+    @property
     def general_errors(self) -> list[str]:
         """Errors with no input of their own (the task, the case, the SOP)."""
         own = {f.name for f in self.fields} | set(FORM_FIELDS)
@@ -188,7 +241,10 @@ class StepForm:
             return {} if f.type in (FieldType.LOCATION, FieldType.PERSON) else ""
         name = f"data.{f.name}"
         if f.type is FieldType.LOCATION:
-            return {k: str(self.post.get(f"{name}.{k}", "")).strip() for k, _l in LOCATION_PARTS}
+            keys = [k for k, _l in LOCATION_PARTS] + ["accuracy"]
+            return {k: str(self.post.get(f"{name}.{k}", "")).strip() for k in keys}
+        if f.type is FieldType.MEMBERS:
+            return [v.strip() for v in self._getlist(name) if v.strip()]
         if f.type is FieldType.PERSON:
             return {k: str(self.post.get(f"{name}.{k}", "")).strip() for k, _l in PERSON_PARTS}
         if f.type is FieldType.BOOLEAN:
@@ -230,6 +286,7 @@ class StepForm:
             chosen = [u for u in (self.files or MultiValueDict()).getlist(bound.name) if u.size]
             if chosen:
                 self.uploads[f.name] = chosen
+                self.taken[f.name] = self._taken(bound.name, len(chosen))
             elif f.required:
                 raise forms.ValidationError(_("Lampirkan “%(label)s”.") % label)
             return None
@@ -237,6 +294,8 @@ class StepForm:
             return bool(raw)
         if f.type in (FieldType.LOCATION, FieldType.PERSON):
             return self._parse_parts(f, raw)
+        if f.type is FieldType.MEMBERS:
+            return self._parse_members(bound)
         text = raw.strip()
         if not text:
             if f.required:
@@ -246,18 +305,19 @@ class StepForm:
             return _number(text, f)
         if f.type is FieldType.DATE:
             try:
-                return dt.date.fromisoformat(text).isoformat()
-            except ValueError:
+                return date_parse(text).isoformat()
+            except ValueError as exc:
                 raise forms.ValidationError(
-                    _("“%(label)s” harus berupa tanggal, misalnya 2026-11-22.") % label
+                    _("“%(label)s” harus berupa tanggal: %(error)s")
+                    % {"label": f.label, "error": exc}
                 ) from None
         if f.type is FieldType.DATETIME:
             try:
-                return dt.datetime.fromisoformat(text).strftime("%Y-%m-%dT%H:%M")
-            except ValueError:
+                return datetime_parse(text).strftime("%Y-%m-%dT%H:%M")
+            except ValueError as exc:
                 raise forms.ValidationError(
-                    _("“%(label)s” harus berupa tanggal dan jam, misalnya 2026-11-22 09:30.")
-                    % label
+                    _("“%(label)s” harus berupa tanggal dan jam: %(error)s")
+                    % {"label": f.label, "error": exc}
                 ) from None
         if f.type is FieldType.CHOICE and text not in f.choices:
             raise forms.ValidationError(
@@ -265,8 +325,58 @@ class StepForm:
             )
         if f.type is FieldType.LIST:
             lines = [line.strip() for line in text.splitlines() if line.strip()]
+            if bound.schedule:
+                return self._schedule_days(f, text) or None
             return lines or None
         return text
+
+    def _schedule_days(self, f: RecordField, text: str) -> list[str]:
+        """A repeat's schedule: each line a date, sent on as ISO; a bad line named by number."""
+        days: list[str] = []
+        for number, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                days.append(date_parse(line).isoformat())
+            except ValueError as exc:
+                raise forms.ValidationError(
+                    _("“%(label)s” baris %(n)s harus berupa tanggal: %(error)s")
+                    % {"label": f.label, "n": number, "error": exc}
+                ) from None
+        return days
+
+    def _parse_members(self, bound: BoundField) -> list[int] | None:
+        f, label = bound.spec, {"label": bound.spec.label}
+        offered = {pk for pk, _label in bound.members}
+        ids: list[int] = []
+        for raw in bound.value if isinstance(bound.value, list) else []:
+            if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
+                raise forms.ValidationError(_("Pilih anggota “%(label)s” dari daftar.") % label)
+            ids.append(int(raw))
+        if offered and any(i not in offered for i in ids):
+            raise forms.ValidationError(_("“%(label)s”: pilih hanya anggota unit ini.") % label)
+        if not ids and f.required:
+            raise forms.ValidationError(_("Pilih sekurang-kurangnya satu “%(label)s”.") % label)
+        return list(dict.fromkeys(ids)) or None
+
+    def _taken(self, name: str, count: int) -> list[Taken | None]:
+        """What the browser said about each chosen photo: the file's own time (one per file,
+        in the order chosen) and the device's place when it was chosen. Believed as far as
+        it is well-formed; anything else is dropped, never refused (the officer typed none)."""
+        times = self._getlist(f"{name}.taken_at")
+        lat = _float(self.post.get(f"{name}.taken_lat") if self.post else None, 90)
+        lon = _float(self.post.get(f"{name}.taken_lon") if self.post else None, 180)
+        if lat is None or lon is None:
+            lat = lon = None
+        accuracy = _float(self.post.get(f"{name}.taken_accuracy") if self.post else None, 1e6)
+        if lat is None or (accuracy is not None and accuracy < 0):
+            accuracy = None
+        out: list[Taken | None] = []
+        for i in range(count):
+            at = _photo_time(times[i]) if i < len(times) else None
+            found = Taken(at=at, lat=lat, lon=lon, accuracy=accuracy)
+            out.append(found if found.as_data() else None)
+        return out
 
     def _parse_parts(self, f: RecordField, raw: dict[str, str]) -> dict[str, Any] | None:
         label = {"label": f.label}
@@ -292,9 +402,32 @@ class StepForm:
                     _("Lintang −90…90 dan bujur −180…180 pada “%(label)s”.") % label
                 )
             place.update(lat=lat, lon=lon)
+            # The device's accuracy, set by "Gunakan lokasi saya" (the map clears it).
+            accuracy = _float(raw.get("accuracy"), 1e6)
+            if accuracy is not None and accuracy >= 0:
+                place["accuracy"] = round(accuracy, 1)
         if raw.get("address"):
             place["address"] = raw["address"]
         return place
+
+
+def _float(raw: Any, limit: float) -> float | None:
+    """A finite number within ±``limit`` from a browser's hidden input, or None."""
+    try:
+        value = float(str(raw).replace(",", "."))
+    except (TypeError, ValueError):
+        return None
+    return value if -limit <= value <= limit else None
+
+
+def _photo_time(raw: str) -> dt.datetime | None:
+    """A file's lastModified (milliseconds since 1970, UTC) as an aware time, if plausible."""
+    millis = _float(raw, 1e14)
+    if millis is None:
+        return None
+    at = dt.datetime.fromtimestamp(millis / 1000, tz=dt.UTC)
+    latest = dt.datetime.now(tz=dt.UTC) + dt.timedelta(days=1)
+    return at if _PHOTO_TIME_FROM <= at <= latest else None
 
 
 def _number(text: str, f: RecordField) -> int | float:

@@ -235,6 +235,12 @@ class Attachment(models.Model):
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField()
+    # Where and when a photo was taken, as the officer's device said (None: not known). The
+    # time is the file's own (its last-modified time); the place the device's location then.
+    taken_at = models.DateTimeField(_("waktu pengambilan foto"), null=True, blank=True)
+    taken_lat = models.FloatField(_("lintang pengambilan"), null=True, blank=True)
+    taken_lon = models.FloatField(_("bujur pengambilan"), null=True, blank=True)
+    taken_accuracy = models.FloatField(_("akurasi lokasi (m)"), null=True, blank=True)
 
     class Meta:
         ordering = ["uploaded_at", "pk"]

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trantib.accounts.models import Person
+from trantib.accounts.models import Assignment, OrgUnit, Person
 from trantib.accounts.selectors import UserLike, person_for_user, positions_for_user, units_for_user
 from trantib.core.errors import NotFound
 
@@ -159,3 +159,59 @@ def task_is_overdue(task: Task, now: dt.datetime | None = None) -> bool:
 
 def case_live_tasks(case: Case) -> list[Task]:
     return list(case_tasks(case).filter(status__in=LIVE))
+
+
+# -- field forms: the unit's members, the officer's day --------------------------------------
+
+
+def unit_members(unit: OrgUnit, *, on: dt.date | None = None) -> QuerySet[Person]:
+    """The people with an assignment active in ``unit`` on ``on`` (default: today in the unit's
+    zone), each once, by name; ``position_name`` is the name of (one of) their positions there.
+    The people a ``members`` field may name."""
+    day = unit.today() if on is None else on
+    held = Assignment.objects.filter(
+        Q(valid_from__lte=day) & (Q(valid_until__isnull=True) | Q(valid_until__gte=day)),
+        position__unit_id=unit.pk,
+        person_id=OuterRef("pk"),
+    ).order_by("acting", "valid_from", "pk")
+    return (
+        Person.objects.filter(Exists(held))
+        .annotate(position_name=Subquery(held.values("position__name")[:1]))
+        .order_by("full_name", "pk")
+    )
+
+
+def unit_recent_task_data(unit: OrgUnit, *, limit: int = 50) -> list[dict[str, object]]:
+    """What the unit's most recently completed tasks recorded, newest first (where its work
+    happens: a form's map opens on the last point recorded)."""
+    return list(
+        Task.objects.filter(unit=unit, status=TaskStatus.DONE)
+        .exclude(data={})
+        .order_by("-completed_at", "-pk")
+        .values_list("data", flat=True)[:limit]
+    )
+
+
+def task_day(task: Task) -> dt.date | None:
+    """The day a task belongs to, in its unit's zone: a repeat's scheduled date, else the day
+    it falls due; None without either."""
+    try:
+        return dt.date.fromisoformat(task.occurrence[:10])
+    except ValueError:
+        pass
+    if task.due_at is None:
+        return None
+    return timezone.localdate(task.due_at, task.case.unit.zone())
+
+
+def tasks_today_for_user(
+    user: UserLike, *, person: Person | None = None, now: dt.datetime | None = None
+) -> list[Task]:
+    """Hari ini: the user's live work tasks (``task_list_mine``) whose day — a patrol's date,
+    else the day it falls due — is today in the task's unit, by due time."""
+    now = now or timezone.now()
+    return [
+        task
+        for task in task_list_mine(user, person=person)
+        if task_day(task) == timezone.localdate(now, task.case.unit.zone())
+    ]

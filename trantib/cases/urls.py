@@ -5,6 +5,7 @@ from . import views
 app_name = "cases"
 urlpatterns = [
     path("tugas/", views.my_tasks, name="my_tasks"),
+    path("hari-ini/", views.today, name="today"),
     path("tugas/<int:task_id>/selesaikan/", views.task_complete, name="task_complete"),
     path("tugas/<int:task_id>/ambil/", views.task_claim, name="task_claim"),
     path("tugas/<int:task_id>/alihkan/", views.task_reassign, name="task_reassign"),

@@ -38,7 +38,7 @@ from trantib.engine.spec import FieldType, SOPSpec, Step
 from trantib.sops import registry
 
 from . import selectors, services
-from .forms import CaseFilterForm, StepForm
+from .forms import INDONESIA, CaseFilterForm, StepForm
 from .models import Attachment, Case, Task, TaskKind, TaskStatus
 from .panels import case_clocks_for, case_panels_render
 
@@ -69,12 +69,70 @@ def _actor(request: PersonRequest) -> Person:
     return person
 
 
-def _uploads(chosen: Mapping[str, list[Any]]) -> dict[str, list[tuple[str, IO[bytes]]]]:
-    """The files chosen in a step form, as the services take them."""
+def _uploads(
+    chosen: Mapping[str, list[Any]], taken: Mapping[str, list[Any]] | None = None
+) -> dict[str, list[services.Upload]]:
+    """The files chosen in a step form, as the services take them, each with what the
+    browser said about when and where it was taken (``StepForm.taken``)."""
+    taken = taken or {}
     return {
-        name: [(u.name or "berkas", cast(IO[bytes], u)) for u in files]
+        name: [
+            services.Upload(
+                u.name or "berkas",
+                cast(IO[bytes], u),
+                (taken.get(name) or [])[i] if i < len(taken.get(name) or []) else None,
+            )
+            for i, u in enumerate(files)
+        ]
         for name, files in chosen.items()
     }
+
+
+def _map_centre(case: Case | None, unit: OrgUnit) -> tuple[float, float, int]:
+    """Where a location field's map opens: the last point recorded in this case, else the last
+    point recorded in the unit's recent work, else all of Indonesia (units have no centre)."""
+
+    def point_in(values: Any) -> tuple[float, float] | None:
+        found = None
+        for value in values.values() if isinstance(values, dict) else ():
+            if isinstance(value, dict) and {"lat", "lon"} <= value.keys():
+                try:
+                    found = (float(value["lat"]), float(value["lon"]))
+                except (TypeError, ValueError):
+                    continue
+            elif isinstance(value, dict):
+                found = point_in(value) or found  # a repeat's occurrences, one level down
+        return found
+
+    if case is not None:
+        for recorded in reversed(list((case.state or {}).get("data", {}).values())):
+            if (point := point_in(recorded)) is not None:
+                return (*point, 15)
+    for data in selectors.unit_recent_task_data(unit):
+        if (point := point_in(data)) is not None:
+            return (*point, 13)
+    return INDONESIA
+
+
+def _step_form(
+    spec: SOPSpec,
+    step: Step,
+    unit: OrgUnit,
+    case: Case | None = None,
+    post: Any = None,
+    files: Any = None,
+) -> StepForm:
+    """The form of ``step`` for a case of ``unit``: the unit's members for people fields and
+    a map that opens where the case's work is."""
+    records = {f.type for f in step.records}
+    members: list[tuple[int, str]] = []
+    if FieldType.MEMBERS in records:
+        members = [
+            (p.pk, f"{p.full_name} — {p.position_name}" if p.position_name else p.full_name)  # type: ignore[attr-defined]
+            for p in selectors.unit_members(unit)
+        ]
+    centre = _map_centre(case, unit) if FieldType.LOCATION in records else INDONESIA
+    return StepForm(step, post, files, spec=spec, members=members, map_centre=centre)
 
 
 # -- Tugas Saya ---------------------------------------------------------------------------
@@ -234,6 +292,8 @@ class TaskPanel:
     step: Step
     role: str
     form: StepForm | None = None  # shown to a holder of the task's position
+    occurrences: list[Occurrence] = field(default_factory=list)  # a repeat's other dates
+    not_yet: dt.date | None = None  # a repeat's occurrence that is not due yet: no form
     may_claim: bool = False
     holders: list[Person] = field(default_factory=list)  # for a supervisor's reassign form
     reassign_error: str = ""
@@ -249,6 +309,52 @@ class TaskPanel:
     @property
     def is_linked(self) -> bool:
         return self.task.kind == TaskKind.LINKED
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One dated occurrence of a repeated step, in the compact list beside the one shown."""
+
+    task: Task
+    day: dt.date | None
+    current: bool
+    late: bool
+
+    @property
+    def is_live(self) -> bool:
+        return self.task.is_live
+
+
+def _occurrence_day(task: Task) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(task.occurrence[:10])
+    except ValueError:
+        return None
+
+
+def _one_occurrence_each(
+    tasks: list[Task], chosen: str, submitted: Mapping[int, Any]
+) -> tuple[set[int], dict[int, list[Task]]]:
+    """Of the live occurrences of each repeated step, the one to show (a submitted form's,
+    else ``?tugas=``'s, else the earliest due); returns the tasks to hide and, for each shown
+    task, every occurrence of its step (done ones too), in date order."""
+    groups: dict[str, list[Task]] = {}
+    for task in tasks:
+        if task.occurrence and task.kind == TaskKind.WORK:
+            groups.setdefault(task.step_id, []).append(task)
+    hidden: set[int] = set()
+    lists: dict[int, list[Task]] = {}
+    for group in groups.values():
+        live = [t for t in group if t.is_live]
+        if len(group) < 2 or not live:
+            continue
+        far = dt.datetime.max.replace(tzinfo=dt.UTC)
+        live.sort(key=lambda t: (t.due_at or far, t.occurrence, t.pk))
+        shown = next((t for t in live if t.pk in submitted), None)
+        shown = shown or next((t for t in live if str(t.pk) == chosen), None) or live[0]
+        hidden.update(t.pk for t in live if t is not shown)
+        lists[shown.pk] = sorted(group, key=lambda t: (t.occurrence, t.pk))
+    return hidden, lists
 
 
 def _parties(spec: SOPSpec, tasks: list[Task]) -> list[tuple[str, dict[str, Any]]]:
@@ -294,9 +400,12 @@ def _render_case(
     person = request.person
     supervising = person is not None and services.supervises(person, case.unit)
     panels: list[TaskPanel] = []
+    # A repeated step (twenty patrols) shows one occurrence's form, and a list of the others.
+    hidden, occurrence_lists = _one_occurrence_each(tasks, request.GET.get("tugas", ""), forms)
+    now, today = timezone.now(), case.unit.today()
     for task in tasks:
         step = _step_of(spec, task.step_id)
-        if not task.is_live or step is None:
+        if not task.is_live or step is None or task.pk in hidden:
             continue
         panel = TaskPanel(
             task=task,
@@ -304,10 +413,21 @@ def _render_case(
             role=spec.role(task.role).name if task.role else "",
             reassign_error=reassign_errors.get(task.pk, ""),
         )
+        panel.occurrences = [
+            Occurrence(
+                task=t,
+                day=_occurrence_day(t),
+                current=t.pk == task.pk,
+                late=t.is_live and t.due_at is not None and t.due_at < now,
+            )
+            for t in occurrence_lists.get(task.pk, [])
+        ]
+        day = _occurrence_day(task) if task.occurrence else None
+        panel.not_yet = day if day is not None and day > today else None
         if panel.is_work and person is not None:
             holds = person_holds_role(person, case.unit, task.role)
-            if holds and task.assignee_id in (None, person.pk):
-                panel.form = forms.get(task.pk) or StepForm(step)
+            if holds and task.assignee_id in (None, person.pk) and panel.not_yet is None:
+                panel.form = forms.get(task.pk) or _step_form(spec, step, case.unit, case)
                 panel.may_claim = task.assignee_id is None
             if supervising:
                 panel.holders = list(holders_of(case.unit, task.role))
@@ -330,7 +450,7 @@ def _render_case(
         "parties": _parties(spec, tasks),
         "attachments": list(selectors.case_attachments(case)),
         "children": list(selectors.case_children(case)),
-        "now": timezone.now(),
+        "now": now,
         # What the domain apps show of this case (its complaint…), above the steps.
         "domain_panels": case_panels_render(request, case, person),
     }
@@ -347,10 +467,11 @@ def case_detail(request: PersonRequest, case_id: int) -> HttpResponse:
 def task_complete(request: PersonRequest, task_id: int) -> HttpResponse:
     task = _task_or_404(request, task_id)
     case = task.case
-    step = _step_of(services.case_spec(case), task.step_id)
+    spec = services.case_spec(case)
+    step = _step_of(spec, task.step_id)
     if step is None:
         raise Http404(_("Tugas tidak ditemukan."))
-    form = StepForm(step, request.POST, request.FILES)
+    form = _step_form(spec, step, case.unit, case, request.POST, request.FILES)
     try:
         actor = _actor(request)
         if not form.is_valid():
@@ -362,7 +483,7 @@ def task_complete(request: PersonRequest, task_id: int) -> HttpResponse:
             data=form.data,
             decision=form.decision,
             requirements=form.requirements,
-            uploads=_uploads(form.uploads),
+            uploads=_uploads(form.uploads, form.taken),
         )
     except ServiceError as exc:
         form.add_error(exc.field or "task", exc.message)
@@ -488,9 +609,9 @@ def case_start(request: PersonRequest) -> HttpResponse:
         return render(request, "cases/case_start.html", {"choices": choices}, status=status)
     context: dict[str, Any] = {"choices": choices, "chosen": chosen, "subject": ""}
     if request.method != "POST":
-        context["form"] = StepForm(chosen.step)
+        context["form"] = _step_form(chosen.spec, chosen.step, chosen.unit)
         return render(request, "cases/case_start.html", context)
-    form = StepForm(chosen.step, request.POST, request.FILES)
+    form = _step_form(chosen.spec, chosen.step, chosen.unit, None, request.POST, request.FILES)
     subject = request.POST.get("subject", "").strip()
     context.update(form=form, subject=subject)
     if not subject:
@@ -507,7 +628,7 @@ def case_start(request: PersonRequest) -> HttpResponse:
             data=form.data,
             requirements=form.requirements,
             entry="" if chosen.is_main else chosen.step.id,
-            uploads=_uploads(form.uploads),
+            uploads=_uploads(form.uploads, form.taken),
         )
     except ServiceError as exc:
         form.add_error(exc.field or "sop", exc.message)
@@ -649,3 +770,39 @@ def task_correct(request: PersonRequest, task_id: int) -> HttpResponse:
             )
             return redirect("cases:detail", case_id=task.case_id)
     return render(request, "cases/task_correct.html", context, status=status)
+
+
+# -- Hari ini: the field officer's day ----------------------------------------------------------
+
+# SOP domains whose tasks are operations in the field (a raid, a demonstration, a clearance).
+OPERATION_DOMAINS = frozenset({"penegakan", "unjuk-rasa", "ketertiban"})
+
+
+@login_required
+def today(request: PersonRequest) -> HttpResponse:
+    """Today's patrols, operations and other tasks of the logged-in officer, phone first."""
+    now = timezone.now()
+    domains = {spec.code: spec.domain for spec in registry.current()}
+    groups: dict[str, list[Task]] = {"patroli": [], "operasi": [], "lainnya": []}
+    for task in selectors.tasks_today_for_user(request.user, person=request.person, now=now):
+        if task.occurrence:
+            groups["patroli"].append(task)
+        elif domains.get(task.case.sop_code) in OPERATION_DOMAINS:
+            groups["operasi"].append(task)
+        else:
+            groups["lainnya"].append(task)
+    sections = [
+        (key, title, groups[key])
+        for key, title in (
+            ("patroli", _("Patroli hari ini")),
+            ("operasi", _("Operasi hari ini")),
+            ("lainnya", _("Tugas lain yang jatuh tempo hari ini")),
+        )
+    ]
+    context = {
+        "sections": sections,
+        "count": sum(len(g) for g in groups.values()),
+        "now": now,
+        "day": timezone.localdate(now),
+    }
+    return render(request, "cases/today.html", context)

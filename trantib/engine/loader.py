@@ -28,6 +28,7 @@ from .spec import (
     Approval,
     Binding,
     Branch,
+    Capture,
     FieldType,
     Frequency,
     Identity,
@@ -88,7 +89,7 @@ STEP_KEYS = {
     "starts_at",
 }
 ROLE_KEYS = {"id", "name", "external", "description"}
-RECORD_KEYS = {"name", "label", "type", "required", "choices", "help"}
+RECORD_KEYS = {"name", "label", "type", "required", "choices", "help", "capture"}
 BRANCH_KEYS = {"label", "to", "loop"}
 CALENDAR_KEYS = {"kind", "workdays", "opens", "closes", "days_off"}
 BINDING_KEYS = {"fields", "choices"}
@@ -680,6 +681,12 @@ def _records(c: _Checker, value: Any, path: Path_) -> tuple[RecordField, ...]:
         choices = c.texts(raw.get("choices"), (*fp, "choices"))
         if ftype is FieldType.CHOICE and len(choices) < 2:
             c.error((*fp, "choices"), "a choice field needs at least two choices")
+        capture_text = None
+        if raw.get("capture") is not None:
+            options = tuple(k.value for k in Capture)
+            capture_text = c.choice(raw.get("capture"), (*fp, "capture"), options)
+        if capture_text and ftype is not FieldType.FILES:
+            c.error((*fp, "capture"), "only a files field opens the camera (capture)")
         out.append(
             RecordField(
                 name=name,
@@ -688,6 +695,7 @@ def _records(c: _Checker, value: Any, path: Path_) -> tuple[RecordField, ...]:
                 required=c.boolean(raw.get("required"), (*fp, "required")),
                 choices=choices,
                 help=c.text(raw.get("help"), (*fp, "help")),
+                capture=Capture(capture_text) if capture_text else None,
             )
         )
     return tuple(out)

@@ -384,6 +384,14 @@ def _plan_occurrences(state: CaseState, step: Step, on: date | None) -> tuple[st
                     field=f"data.{name}",
                     code="too_long",
                 )
+            # A line that is not an ISO date would give a task with no day of its own (timed
+            # from now, titled as typed): refused, never read as today.
+            if _schedule_day(label) is None:
+                raise ActionRefused(
+                    f"'{label}' in the schedule '{name}' is not a date like 2026-12-03",
+                    field=f"data.{name}",
+                    code="not_a_date",
+                )
         if planned:
             return planned
     if repeat.frequency in (Frequency.DAILY, Frequency.WEEKLY) and on is not None:
@@ -394,6 +402,15 @@ def _plan_occurrences(state: CaseState, step: Step, on: date | None) -> tuple[st
             day += stride
         return tuple(days)
     return ("1",)
+
+
+def _schedule_day(label: str) -> date | None:
+    """The day of a schedule line: an ISO date (``2026-12-03``), optionally followed by a
+    time or a note after a space or ``T``; None for anything else."""
+    try:
+        return date.fromisoformat(label[:10]) if label[10:11] in ("", " ", "T") else None
+    except ValueError:
+        return None
 
 
 def _period_end(on: date, period: Period) -> date:
@@ -512,6 +529,12 @@ def _check_value(f: RecordField, value: Any) -> Any:
         return [i.strip() for i in items if i.strip()]
     if t is FieldType.LOCATION:
         return _check_location(f, value, refuse)
+    if t is FieldType.MEMBERS:
+        # Person ids; that each is a member of the case's unit is the service's check.
+        items = value if isinstance(value, list) else [value]
+        if not all(isinstance(i, int) and not isinstance(i, bool) and i > 0 for i in items):
+            raise refuse("a list of person ids")
+        return list(dict.fromkeys(items))
     if t is FieldType.PERSON:
         if isinstance(value, str):
             value = {"nama": value}
@@ -538,6 +561,18 @@ def _check_location(f: RecordField, value: Any, refuse: Any) -> dict[str, Any]:
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise refuse("a place with lat in -90..90 and lon in -180..180")
         out.update(lat=lat, lon=lon)
+        # The device's accuracy in metres, when the point came from its location.
+        accuracy = value.get("accuracy")
+        if accuracy not in (None, ""):
+            if isinstance(accuracy, bool) or not isinstance(accuracy, int | float | str):
+                raise refuse("a place with a numeric accuracy in metres")
+            try:
+                metres = float(accuracy)
+            except ValueError:
+                raise refuse("a place with a numeric accuracy in metres") from None
+            if not math.isfinite(metres) or metres < 0:
+                raise refuse("a place with an accuracy of zero metres or more")
+            out["accuracy"] = metres
     if value.get("address"):
         out["address"] = str(value["address"]).strip()
     if not out:

@@ -63,6 +63,13 @@ class FieldType(StrEnum):
     FILES = "files"  # photos, scans
     PERSON = "person"  # a party: name, identity number, address
     LIST = "list"  # several lines of text (e.g. the findings of a patrol)
+    MEMBERS = "members"  # people of the case's unit (the officers of a patrol), by person id
+
+
+class Capture(StrEnum):
+    """What a files field asks the phone for (an input hint, not part of the signed document)."""
+
+    PHOTO = "photo"  # open the camera: evidence photographed on the spot
 
 
 class Period(StrEnum):
@@ -160,6 +167,7 @@ class RecordField:
     required: bool = False
     choices: tuple[str, ...] = ()
     help: str = ""
+    capture: Capture | None = None  # files only: open the camera; not part of the document
 
 
 @dataclass(frozen=True)
@@ -349,10 +357,20 @@ class SOPSpec:
         return found[0] if found else None
 
     def signed_part(self) -> SOPSpec:
-        """This version as signed: without bindings, ``starts_at``, source lines and path.
+        """This version as signed: without bindings, ``starts_at``, capture hints, source lines
+        and path.
 
         Two files whose signed parts are equal print the same document and run the same
-        process; they differ at most in bindings, comments or YAML layout.
+        process; they differ at most in bindings, capture hints, comments or YAML layout.
         """
-        steps = tuple(dataclasses.replace(s, bindings=(), line=0, starts_at="") for s in self.steps)
+        steps = tuple(
+            dataclasses.replace(
+                s,
+                bindings=(),
+                line=0,
+                starts_at="",
+                records=tuple(dataclasses.replace(f, capture=None) for f in s.records),
+            )
+            for s in self.steps
+        )
         return dataclasses.replace(self, steps=steps, path="")

@@ -32,7 +32,7 @@ from .amend import (
     open_children,
     wait_end_early,
 )
-from .attachments import ACCEPTED_TYPES, attachment_add, files_kept_on_success
+from .attachments import ACCEPTED_TYPES, Taken, Upload, attachment_add, files_kept_on_success
 from .cases import case_cancel, case_start, case_start_for_intake
 from .deadlines import SweepResult, deadlines_sweep, task_mark_overdue, wait_fire
 from .flow import case_lock
@@ -60,6 +60,8 @@ __all__ = [
     "StartGuard",
     "StepHook",
     "SweepResult",
+    "Taken",
+    "Upload",
     "acting_role",
     "attachment_add",
     "case_cancel",

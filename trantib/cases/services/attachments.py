@@ -8,7 +8,8 @@ import mimetypes
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import IO
+from dataclasses import dataclass
+from typing import IO, NamedTuple
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -54,6 +55,23 @@ def _sniff(head: bytes) -> tuple[str, str] | None:
     return None
 
 
+@dataclass(frozen=True)
+class Taken:
+    """When and where a photo was taken, as the officer's device reported it: the file's own
+    time and the device's location (accuracy in metres). Any part may be unknown."""
+
+    at: dt.datetime | None = None
+    lat: float | None = None
+    lon: float | None = None
+    accuracy: float | None = None
+
+    def as_data(self) -> dict[str, object]:
+        """The known parts, for the audit event."""
+        at = self.at.isoformat() if self.at else None
+        parts = {"at": at, "lat": self.lat, "lon": self.lon, "accuracy": self.accuracy}
+        return {k: v for k, v in parts.items() if v is not None}
+
+
 @transaction.atomic
 def attachment_add(
     *,
@@ -62,13 +80,15 @@ def attachment_add(
     name: str,
     content: IO[bytes],
     task: Task | None = None,
+    taken: Taken | None = None,
     now: dt.datetime | None = None,
 ) -> Attachment:
     """Keep a photo (JPEG, PNG, WebP, GIF) or a PDF scan on a live case. The type is read
     from the file's first bytes, never from its name; the size is capped by
     ``TRANTIB_ATTACHMENT_MAX_BYTES``. ``actor`` None: a citizen's photo taken in through a
     public channel (the web form, Open311) by the complaint service; callers acting for a
-    person always pass the person, whose right to work on the case is checked."""
+    person always pass the person, whose right to work on the case is checked. ``taken``:
+    when and where the device says a photo was taken, kept beside it."""
     now = now or timezone.now()
     limit = int(getattr(settings, "TRANTIB_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
     body = content.read(limit + 1)
@@ -109,6 +129,9 @@ def attachment_add(
         uploaded_by=actor,
         uploaded_at=now,
     )
+    if taken is not None:
+        attachment.taken_at, attachment.taken_lat = taken.at, taken.lat
+        attachment.taken_lon, attachment.taken_accuracy = taken.lon, taken.accuracy
     attachment.file.save(clean_name, ContentFile(body), save=False)
     written = _written.get()
     if written is not None:
@@ -126,6 +149,7 @@ def attachment_add(
             "content_type": content_type,
             "size": len(body),
             "sha256": digest,
+            **({"taken": taken.as_data()} if taken is not None and taken.as_data() else {}),
         },
     )
     return attachment
@@ -170,7 +194,15 @@ def _refuse_if_not_working_on(actor: Person, case: Case, task: Task | None) -> N
         raise NotAllowed(_("Anda tidak bertugas pada kasus ini."), field="case")
 
 
-Uploads = Mapping[str, Sequence[tuple[str, IO[bytes]]]]
+class Upload(NamedTuple):
+    """One chosen file with what the device said about it (``(name, file)`` pairs do too)."""
+
+    name: str
+    content: IO[bytes]
+    taken: Taken | None = None
+
+
+Uploads = Mapping[str, Sequence[tuple[str, IO[bytes]] | Upload]]
 
 
 def uploads_store(
@@ -190,8 +222,16 @@ def uploads_store(
                 field=f"data.{name}",
             )
         ids = [
-            attachment_add(case=case, actor=actor, name=n, content=f, task=task, now=now).pk
-            for n, f in files
+            attachment_add(
+                case=case,
+                actor=actor,
+                name=item[0],
+                content=item[1],
+                task=task,
+                taken=item.taken if isinstance(item, Upload) else None,
+                now=now,
+            ).pk
+            for item in files
         ]
         every.extend(ids)
         if name:

@@ -27,6 +27,7 @@ from ..models import (
     TaskKind,
     TaskStatus,
 )
+from ..selectors import unit_members
 from .attachments import Uploads, files_kept_on_success, uploads_store
 from .flow import (
     case_closed_record,
@@ -250,6 +251,26 @@ def _check_files(
         )
 
 
+def _check_members(step: Step, case: Case, recorded: Mapping[str, Any]) -> None:
+    """A ``members`` field names people of the case's unit, no one else."""
+    for f in step.records:
+        ids = recorded.get(f.name) if f.type is FieldType.MEMBERS else None
+        if not ids:
+            continue
+        known = set(unit_members(case.unit).filter(pk__in=ids).values_list("pk", flat=True))
+        strangers = [i for i in ids if i not in known]
+        if strangers:
+            raise Invalid(
+                _("“%(label)s”: nomor %(ids)s bukan anggota %(unit)s.")
+                % {
+                    "label": f.label,
+                    "ids": ", ".join(str(i) for i in strangers),
+                    "unit": case.unit.name,
+                },
+                field=f"data.{f.name}",
+            )
+
+
 _EXPECTED = {
     FieldType.TEXT: gettext_lazy("berupa teks"),
     FieldType.LONGTEXT: gettext_lazy("berupa teks"),
@@ -261,6 +282,7 @@ _EXPECTED = {
     FieldType.LOCATION: gettext_lazy("tempat: alamat, atau lintang/bujur yang sah"),
     FieldType.PERSON: gettext_lazy("orang dengan sekurang-kurangnya nama"),
     FieldType.FILES: gettext_lazy("nomor lampiran"),
+    FieldType.MEMBERS: gettext_lazy("daftar anggota unit (nomor pegawai)"),
 }
 
 
@@ -287,6 +309,15 @@ def _refusal(
         if exc.code == "control_character":
             return Invalid(
                 _("“%(label)s” berisi karakter kendali (NUL) yang tidak dapat disimpan.")
+                % {"label": f.label},
+                field=field,
+            )
+        if exc.code == "not_a_date":
+            return Invalid(
+                _(
+                    "Setiap baris “%(label)s” harus berupa tanggal, misalnya 3 Desember 2026 "
+                    "atau 2026-12-03."
+                )
                 % {"label": f.label},
                 field=field,
             )
@@ -366,6 +397,7 @@ def complete_locked(
     except runtime.ActionRefused as exc:
         raise _refusal(exc, step, data) from None
     _check_files(step, case, task, recorded, attachments)
+    _check_members(step, case, recorded)
     ticked = _check_requirements(step, requirements)
     action = runtime.Complete(
         step=step.id,

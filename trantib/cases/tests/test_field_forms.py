@@ -1,0 +1,323 @@
+"""Forms for the field: typed Indonesian dates (never read as today), a patrol schedule
+normalised or refused line by line, people picked from the unit, a place with the device's
+accuracy, a photo's own time and place, one patrol's form at a time, and Hari ini."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils.datastructures import MultiValueDict
+
+import trantib
+from trantib.cases import services
+from trantib.cases.forms import StepForm
+from trantib.cases.models import Attachment, Case, Task, TaskStatus
+from trantib.core.errors import Invalid
+from trantib.engine import runtime
+from trantib.engine.spec import FieldType, RecordField, Step, StepKind
+from trantib.sops import registry
+
+pytestmark = pytest.mark.django_db
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+LIBRARY = Path(trantib.__file__).parent / "sops" / "library"
+
+
+def a_step(*records: RecordField) -> Step:
+    return Step(id="lapor", no="1", kind=StepKind.PROCESS, role="r", activity="a", records=records)
+
+
+def client_for(demo_org, username: str) -> Client:
+    client = Client()
+    client.force_login(demo_org.user(username))
+    return client
+
+
+@pytest.fixture
+def ppw_v2(tmp_path, settings):
+    """The library with a PPW v2 (published, in force) whose patrol officers are picked from
+    the unit (``members``) and whose patrol photos open the camera (``capture: photo``)."""
+    copy = tmp_path / "library"
+    shutil.copytree(LIBRARY, copy)
+    text = (copy / "patroli" / "PPW.v1.yaml").read_text(encoding="utf-8")
+    v2 = (
+        text.replace("\nversion: 1\n", "\nversion: 2\nsupersedes: 1\n", 1)
+        .replace(
+            "{name: personil, label: Petugas patroli, type: list, required: true}",
+            "{name: personil, label: Petugas patroli, type: members, required: true}",
+            1,
+        )
+        .replace(
+            "- {name: dokumentasi, label: Dokumentasi, type: files}",
+            "- {name: dokumentasi, label: Dokumentasi, type: files, capture: photo}",
+            1,
+        )
+    )
+    (copy / "patroli" / "PPW.v2.yaml").write_text(v2, encoding="utf-8")
+    settings.TRANTIB_SOP_LIBRARY = copy
+    lib = registry.reload()
+    assert not lib.errors, lib.errors
+    yield copy
+    registry.library.cache_clear()
+
+
+def live(case: Case, step_id: str = "") -> list[Task]:
+    tasks = Task.objects.filter(case=case, status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED])
+    return list(tasks.filter(step_id=step_id) if step_id else tasks)
+
+
+def ppw_at_schedule(demo_org, now=None) -> Case:
+    case = services.case_start(
+        sop_code="PPW",
+        unit=demo_org.unit("PPTNG"),
+        actor=demo_org.person("kasat.pptng"),
+        subject="Patroli wilayah",
+        data={"bulan": "2026-12-01", "nomor_surat_tugas": "300.1/01"},
+        now=now,
+    )
+    services.task_complete(task=live(case)[0], actor=demo_org.person("kabid.pptng"), now=now)
+    assert live(case)[0].step_id == "susun_jadwal"
+    return case
+
+
+def patrols_from_today(demo_org, days=(0, 1, 2)) -> tuple[Case, list[Task]]:
+    """A PPW case (v2) whose schedule has a patrol today and on the following days."""
+    today = demo_org.unit("PPTNG").today()
+    case = ppw_at_schedule(demo_org)
+    officers = [demo_org.person("petugas1.pptng").pk, demo_org.person("petugas2.pptng").pk]
+    services.task_complete(
+        task=live(case)[0],
+        actor=demo_org.person("kasie.pptng"),
+        data={
+            "jadwal": [(today + dt.timedelta(days=d)).isoformat() for d in days],
+            "personil": officers,
+        },
+    )
+    return case, sorted(live(case, "patroli"), key=lambda t: t.occurrence)
+
+
+# -- dates --------------------------------------------------------------------------------
+
+
+def test_a_step_form_reads_indonesian_dates_and_times() -> None:
+    step = a_step(
+        RecordField("tanggal", "Tanggal surat", FieldType.DATE),
+        RecordField("waktu", "Waktu operasi", FieldType.DATETIME),
+    )
+    form = StepForm(step, {"data.tanggal": "3 Desember 2026", "data.waktu": "3/12/2026 14.05"})
+    assert form.is_valid(), form.errors
+    assert form.data == {"tanggal": "2026-12-03", "waktu": "2026-12-03T14:05"}
+
+
+@pytest.mark.parametrize("typed", ["12/31/2026", "31/2/2026", "besok"])
+def test_a_step_form_refuses_a_date_it_cannot_read_naming_the_field_never_today(typed) -> None:
+    step = a_step(RecordField("tanggal", "Tanggal surat", FieldType.DATE, required=True))
+    form = StepForm(step, {"data.tanggal": typed})
+    assert not form.is_valid()
+    message = form.error_for("data.tanggal")
+    assert "Tanggal surat" in message
+    assert "tidak ada" in message or "3 Desember 2026" in message
+    assert "tanggal" not in form.data
+
+
+def test_a_schedule_is_sent_on_as_iso_dates_and_a_bad_line_is_refused_by_number() -> None:
+    spec = registry.get("PPW")
+    step = spec.step("susun_jadwal")
+    post = {"data.jadwal": "3 Desember 2026\n\n5/12/2026\n2026-12-07", "data.personil": "Regu 1"}
+    form = StepForm(step, post, spec=spec)
+    assert form.is_valid(), form.errors
+    assert form.data["jadwal"] == ["2026-12-03", "2026-12-05", "2026-12-07"]
+
+    bad = StepForm(step, {**post, "data.jadwal": "3 Desember 2026\nbesok"}, spec=spec)
+    assert not bad.is_valid()
+    assert "baris 2" in bad.error_for("data.jadwal")
+    assert "Tanggal-tanggal patroli" in bad.error_for("data.jadwal")
+
+
+def test_the_engine_refuses_a_schedule_line_that_is_not_a_date(demo_org) -> None:
+    case = ppw_at_schedule(demo_org)
+    with pytest.raises(Invalid) as refused:
+        services.task_complete(
+            task=live(case)[0],
+            actor=demo_org.person("kasie.pptng"),
+            data={"jadwal": ["2026-12-03", "5/12/2026"], "personil": ["Regu 1"]},
+        )
+    assert refused.value.field == "data.jadwal"
+    assert "Tanggal-tanggal patroli" in refused.value.message
+    assert not Task.objects.filter(case=case, step_id="patroli").exists()
+    # The pure engine says why, with a code the service words.
+    spec = registry.get("PPW")
+    state = runtime.CaseState.from_dict(Case.objects.get(pk=case.pk).state)
+    action = runtime.Complete(
+        "susun_jadwal", data={"jadwal": ["3 Desember 2026"], "personil": ["Regu 1"]}
+    )
+    with pytest.raises(runtime.ActionRefused) as engine:
+        runtime.apply(spec, state, action)
+    assert engine.value.field == "data.jadwal" and engine.value.code == "not_a_date"
+
+
+def test_a_date_typed_on_the_page_is_refused_beside_its_input(demo_org) -> None:
+    kasat = client_for(demo_org, "kasat.pptng")
+    response = kasat.post(
+        reverse("cases:start"),
+        {
+            "sop": "PPW",
+            "unit": "PPTNG",
+            "subject": "Patroli",
+            "data.bulan": "12/31/2026",
+            "data.nomor_surat_tugas": "1",
+        },
+    )
+    assert response.status_code == 422
+    assert "bulan 31 tidak ada" in response.content.decode()
+    assert not Case.objects.filter(subject="Patroli", sop_code="PPW").exists()
+
+
+# -- people, places, photos ---------------------------------------------------------------
+
+
+def test_a_members_field_keeps_person_ids_of_the_unit_and_refuses_anyone_else(
+    demo_org, ppw_v2
+) -> None:
+    case = ppw_at_schedule(demo_org)
+    schedule = live(case)[0]
+    html = client_for(demo_org, "kasie.pptng").get(reverse("cases:detail", args=[case.pk]))
+    page = html.content.decode()
+    petugas1 = demo_org.person("petugas1.pptng")
+    assert f'name="data.personil" value="{petugas1.pk}"' in page
+    outsider = demo_org.person("kasi.krw")
+    assert f'value="{outsider.pk}"' not in page
+
+    with pytest.raises(Invalid) as refused:
+        services.task_complete(
+            task=schedule,
+            actor=demo_org.person("kasie.pptng"),
+            data={"jadwal": ["2026-12-03"], "personil": [petugas1.pk, outsider.pk]},
+        )
+    assert refused.value.field == "data.personil"
+    assert "Petugas patroli" in refused.value.message and str(outsider.pk) in refused.value.message
+    with pytest.raises(Invalid) as shape:
+        services.task_complete(
+            task=schedule,
+            actor=demo_org.person("kasie.pptng"),
+            data={"jadwal": ["2026-12-03"], "personil": ["Regu 1"]},
+        )
+    assert shape.value.field == "data.personil"
+
+    response = client_for(demo_org, "kasie.pptng").post(
+        reverse("cases:task_complete", args=[schedule.pk]),
+        {"data.jadwal": "3 Desember 2026", "data.personil": [str(petugas1.pk)]},
+    )
+    assert response.status_code == 302
+    schedule.refresh_from_db()
+    assert schedule.data == {"jadwal": ["2026-12-03"], "personil": [petugas1.pk]}
+
+
+def test_a_place_keeps_the_devices_accuracy_and_an_address_alone_is_enough(
+    demo_org, ppw_v2
+) -> None:
+    case, patrols = patrols_from_today(demo_org)
+    today = patrols[0]
+    petugas = client_for(demo_org, "petugas1.pptng")
+    page = petugas.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "data-field-map" in page and "Gunakan lokasi saya" in page
+    assert 'name="data.rute.accuracy"' in page
+    assert "-6.1781" not in page  # no placeholder coordinates from elsewhere
+    response = petugas.post(
+        reverse("cases:task_complete", args=[today.pk]),
+        {
+            "data.rute.address": "Pasar Anyar",
+            "data.rute.lat": "-6.178100",
+            "data.rute.lon": "106.630000",
+            "data.rute.accuracy": "12.5",
+            "data.hasil": "Aman",
+        },
+    )
+    assert response.status_code == 302
+    today.refresh_from_db()
+    assert today.data["rute"] == {
+        "address": "Pasar Anyar",
+        "lat": -6.1781,
+        "lon": 106.63,
+        "accuracy": 12.5,
+    }
+    # The engine keeps a numeric accuracy and refuses anything else.
+    rute = RecordField("rute", "Rute", FieldType.LOCATION)
+    kept = runtime.check_data(a_step(rute), {"rute": {"lat": 1, "lon": 2, "accuracy": 8}})
+    assert kept["rute"]["accuracy"] == 8.0
+    with pytest.raises(runtime.ActionRefused):
+        runtime.check_data(a_step(rute), {"rute": {"lat": 1, "lon": 2, "accuracy": "dekat"}})
+    assert runtime.check_data(a_step(rute), {"rute": {"address": "Jl. Merdeka"}}) == {
+        "rute": {"address": "Jl. Merdeka"}
+    }
+
+
+def test_a_photo_field_opens_the_camera_and_keeps_the_photos_time_and_place(
+    demo_org, ppw_v2
+) -> None:
+    case, patrols = patrols_from_today(demo_org)
+    petugas = client_for(demo_org, "petugas1.pptng")
+    page = petugas.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert re.search(r'name="data.dokumentasi"[^>]*accept="image/\*" capture="environment"', page)
+    taken = dt.datetime(2026, 12, 3, 7, 15, tzinfo=dt.UTC)
+    post = MultiValueDict(
+        {
+            "data.rute.address": ["Pasar Anyar"],
+            "data.hasil": ["Aman"],
+            "data.dokumentasi.taken_at": [str(int(taken.timestamp() * 1000)), "x"],
+            "data.dokumentasi.taken_lat": ["-6.2"],
+            "data.dokumentasi.taken_lon": ["106.6"],
+            "data.dokumentasi.taken_accuracy": ["9"],
+        }
+    )
+    files = [
+        SimpleUploadedFile("a.png", PNG, content_type="image/png"),
+        SimpleUploadedFile("b.png", PNG + b"b", content_type="image/png"),
+    ]
+    response = petugas.post(
+        reverse("cases:task_complete", args=[patrols[0].pk]),
+        {**{k: post.getlist(k) for k in post}, "data.dokumentasi": files},
+    )
+    assert response.status_code == 302
+    first, second = Attachment.objects.filter(case=case).order_by("name")
+    assert first.taken_at == taken
+    assert (first.taken_lat, first.taken_lon, first.taken_accuracy) == (-6.2, 106.6, 9.0)
+    assert second.taken_at is None and second.taken_lat == -6.2  # its time was unreadable
+
+
+# -- one occurrence at a time, Hari ini -----------------------------------------------------
+
+
+def test_a_repeated_step_shows_one_occurrences_form_and_lists_the_others(demo_org, ppw_v2) -> None:
+    case, patrols = patrols_from_today(demo_org)
+    petugas = client_for(demo_org, "petugas1.pptng")
+    page = petugas.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    forms = re.findall(r'action="/tugas/(\d+)/selesaikan/"', page)
+    assert forms == [str(patrols[0].pk)]
+    assert "3 pelaksanaan terjadwal" in page
+    for later in patrols[1:]:
+        assert f"?tugas={later.pk}#tugas-{later.pk}" in page
+
+    chosen = petugas.get(reverse("cases:detail", args=[case.pk]), {"tugas": patrols[1].pk})
+    html = chosen.content.decode()
+    assert f'id="tugas-{patrols[1].pk}"' in html and f'id="tugas-{patrols[0].pk}"' not in html
+    assert "dijadwalkan pada" in html  # tomorrow's patrol: no form yet
+    assert not re.findall(r'action="/tugas/(\d+)/selesaikan/"', html)
+
+
+def test_hari_ini_lists_only_todays_work_of_that_officer(demo_org, ppw_v2) -> None:
+    _case, patrols = patrols_from_today(demo_org, days=(0, 1))
+    page = client_for(demo_org, "petugas1.pptng").get(reverse("cases:today")).content.decode()
+    assert "Patroli hari ini" in page
+    assert f"?tugas={patrols[0].pk}" in page
+    assert f"?tugas={patrols[1].pk}" not in page  # tomorrow's
+    other = client_for(demo_org, "staf.krj").get(reverse("cases:today")).content.decode()
+    assert f"?tugas={patrols[0].pk}" not in other
+    assert "Tidak ada patroli, operasi, atau tugas yang jatuh tempo hari ini" in other
