@@ -85,6 +85,7 @@ STEP_KEYS = {
     "subprocedure",
     "entry",
     "binds",
+    "show_open",
 }
 ROLE_KEYS = {"id", "name", "external", "description"}
 RECORD_KEYS = {"name", "label", "type", "required", "choices", "help"}
@@ -624,6 +625,7 @@ def _step(c: _Checker, value: Any, sp: Path_, role_ids: set[str]) -> Step | None
         subprocedure=_subprocedure(c, raw.get("subprocedure"), (*sp, "subprocedure")),
         entry=c.boolean(raw.get("entry"), (*sp, "entry")),
         bindings=_bindings(c, raw.get("binds"), (*sp, "binds")),
+        show_open=c.texts(raw.get("show_open"), (*sp, "show_open")),
         line=c.source.line(*sp),
     )
 

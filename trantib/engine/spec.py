@@ -245,6 +245,8 @@ class Step:
     subprocedure: Subprocedure | None = None
     entry: bool = False  # another case may start here (see Subprocedure.entry)
     bindings: tuple[Binding, ...] = ()  # the product's contracts; not part of the document
+    # Earlier steps whose records the task form shows open (the case file; not in the document)
+    show_open: tuple[str, ...] = ()
     line: int = 0  # line in the source file, for messages
 
     @property
@@ -346,10 +348,10 @@ class SOPSpec:
         return found[0] if found else None
 
     def signed_part(self) -> SOPSpec:
-        """This version as signed: without bindings, source lines and path.
+        """This version as signed: without bindings, ``show_open``, source lines and path.
 
         Two files whose signed parts are equal print the same document and run the same
         process; they differ at most in bindings, comments or YAML layout.
         """
-        steps = tuple(dataclasses.replace(s, bindings=(), line=0) for s in self.steps)
+        steps = tuple(dataclasses.replace(s, bindings=(), show_open=(), line=0) for s in self.steps)
         return dataclasses.replace(self, steps=steps, path="")
