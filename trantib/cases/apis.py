@@ -36,11 +36,13 @@ from trantib.api.types import (
 from trantib.core.errors import Invalid, NotFound
 
 from . import services
+from .casefile import case_file_build
 from .models import Case, Task
 from .schemas import (
     CASE_STATUS_PATTERN,
     CASE_STATUS_VALUES,
     AttachmentOut,
+    CaseDetailOut,
     CaseListOut,
     CaseOut,
     CaseStartIn,
@@ -49,6 +51,7 @@ from .schemas import (
     TaskOut,
     TaskReassignIn,
     attachment_out,
+    case_file_out,
     case_out,
     event_out,
     task_out,
@@ -151,9 +154,15 @@ def case_list(
     return CaseListOut(count=qs.count(), items=items)
 
 
-@cases_router.get("/{id}", response={200: CaseOut, **E401, **E404, **E422}, summary="Kasus")
-def case_detail(request: HttpRequest, id: CaseId) -> CaseOut:
-    return _case_detail(case_get_for_user(api_user(request), id))
+@cases_router.get("/{id}", response={200: CaseDetailOut, **E401, **E404, **E422}, summary="Kasus")
+def case_detail(request: HttpRequest, id: CaseId) -> CaseDetailOut:
+    """The case with its tasks and its case file (each completed step's record)."""
+    user = api_user(request)
+    case = case_get_for_user(user, id)
+    tasks = list(case_tasks(case).select_related("assignee__user", "completed_by__user"))
+    out = case_out(case, services.case_spec(case), tasks=tasks, children=list(case_children(case)))
+    casefile = case_file_build(case, user=user, tasks=tasks)
+    return CaseDetailOut(**out.model_dump(), file=case_file_out(casefile))
 
 
 @cases_router.get(

@@ -50,3 +50,19 @@ def case_panels_render(request: HttpRequest, case: Case, person: Person | None) 
             html = render_to_string(panel.template, {"case": case, **context}, request=request)
             shown.append(mark_safe(html))  # noqa: S308 — our own template, autoescaped
     return shown
+
+
+# -- linked cases other apps know of ------------------------------------------------------------
+
+# Cases linked to a case that only a domain app knows about (a duplicate complaint's original),
+# ``[(relation, case), …]``; the case file lists them with the parent and the children.
+CaseLinks = Callable[["Case"], "list[tuple[str, Case]]"]
+_LINKS: dict[str, CaseLinks] = {}
+
+
+def case_links_register(name: str, links: CaseLinks) -> None:
+    _LINKS[name] = links
+
+
+def case_links(case: Case) -> list[tuple[str, Case]]:
+    return [found for name in sorted(_LINKS) for found in _LINKS[name](case)]

@@ -45,4 +45,3 @@ def datetime_id(value: dt.datetime, zone: dt.tzinfo) -> str:
     """
     local = value.astimezone(zone) if value.tzinfo is not None else value.replace(tzinfo=zone)
     return f"{date_id(local)} {time_id(local)} {local.tzname() or ''}".rstrip()
-

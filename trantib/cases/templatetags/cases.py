@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import template
 from django.utils.translation import gettext as _
@@ -53,3 +54,9 @@ def due_text(due_at: dt.datetime | None, now: dt.datetime) -> str:
     if left >= 0:
         return _("sisa %(span)s") % {"span": span_text(left)}
     return _("terlambat %(span)s") % {"span": span_text(-left)}
+
+
+@register.filter
+def get_item(mapping: dict[Any, Any] | None, key: Any) -> Any:
+    """``mapping[key]`` in a template (``""`` when absent)."""
+    return (mapping or {}).get(key, "")
