@@ -18,7 +18,7 @@ from ninja import File, Form, Path, Query, Router, Status, UploadedFile
 
 from trantib.accounts.middleware import PersonRequest
 from trantib.accounts.models import OrgUnit
-from trantib.accounts.selectors import person_for_username, units_for_user
+from trantib.accounts.selectors import UserLike, person_for_username, units_for_user
 from trantib.api.types import (
     E400,
     E401,
@@ -44,7 +44,6 @@ from .schemas import (
     AttachmentOut,
     CaseDetailOut,
     CaseListOut,
-    CaseOut,
     CaseStartIn,
     EventOut,
     TaskCompleteIn,
@@ -91,15 +90,20 @@ def _with_tasks(qs: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
-def _case_detail(case: Case) -> CaseOut:
+def _case_detail(case: Case, user: UserLike) -> CaseDetailOut:
+    """The case with its tasks and its case file (each completed step's record)."""
     tasks = list(case_tasks(case).select_related("assignee__user", "completed_by__user"))
-    return case_out(case, services.case_spec(case), tasks=tasks, children=list(case_children(case)))
+    out = case_out(case, services.case_spec(case), tasks=tasks, children=list(case_children(case)))
+    casefile = case_file_build(case, user=user, tasks=tasks)
+    return CaseDetailOut(**out.model_dump(), file=case_file_out(casefile))
 
 
 @cases_router.post(
-    "", response={201: CaseOut, **E400, **E401, **E403, **E404, **E422}, summary="Mulai kasus"
+    "",
+    response={201: CaseDetailOut, **E400, **E401, **E403, **E404, **E422},
+    summary="Mulai kasus",
 )
-def case_start(request: PersonRequest, payload: CaseStartIn) -> Status[CaseOut]:
+def case_start(request: PersonRequest, payload: CaseStartIn) -> Status[CaseDetailOut]:
     user = api_user(request)
     unit: OrgUnit | None = units_for_user(user).filter(code=payload.unit).first()
     if unit is None:
@@ -113,7 +117,7 @@ def case_start(request: PersonRequest, payload: CaseStartIn) -> Status[CaseOut]:
         requirements=payload.requirements,
         entry=payload.entry,
     )
-    return Status(201, _case_detail(case_get_for_user(user, case.pk)))
+    return Status(201, _case_detail(case_get_for_user(user, case.pk), user))
 
 
 @cases_router.get("", response={200: CaseListOut, **E401, **E422}, summary="Daftar kasus")
@@ -156,13 +160,8 @@ def case_list(
 
 @cases_router.get("/{id}", response={200: CaseDetailOut, **E401, **E404, **E422}, summary="Kasus")
 def case_detail(request: HttpRequest, id: CaseId) -> CaseDetailOut:
-    """The case with its tasks and its case file (each completed step's record)."""
     user = api_user(request)
-    case = case_get_for_user(user, id)
-    tasks = list(case_tasks(case).select_related("assignee__user", "completed_by__user"))
-    out = case_out(case, services.case_spec(case), tasks=tasks, children=list(case_children(case)))
-    casefile = case_file_build(case, user=user, tasks=tasks)
-    return CaseDetailOut(**out.model_dump(), file=case_file_out(casefile))
+    return _case_detail(case_get_for_user(user, id), user)
 
 
 @cases_router.get(

@@ -423,7 +423,8 @@ def case_file_build(
         data = task.data if isinstance(task.data, dict) else {}
         fields: list[FieldRecord] = []
         labelled: list[AttachmentRecord] = []
-        title = task.title
+        # A repeated step's title carries its occurrence as stored; the record writes it itself.
+        title = task.title.replace(f" ({task.occurrence})", "") if task.occurrence else task.title
         for f in step.records if step else ():
             value = data.get(f.name)
             if str(f.type) == "files":

@@ -431,3 +431,47 @@ def test_the_pdf_names_the_first_broken_event_of_a_tampered_chain(demo_org, tmp_
     text = _pdftotext(client.get(reverse("cases:file_pdf", args=[case.pk])).content, tmp_path)
     assert "Rantai audit RUSAK mulai peristiwa #3" in text
     assert TaskStatus.DONE  # the rest of the file still prints
+
+
+# -- personal data --------------------------------------------------------------------------------
+
+
+def test_a_confidential_reporter_stays_out_of_the_case_file_for_a_role_without_access(
+    demo_org, tmp_path
+):
+    """The case file shows what the steps recorded; a confidential reporter is no part of it,
+    so the Sekcam (no intake role) sees neither on the page, in the API nor in the PDF. The
+    reporter's photo is listed as the reporter's, without their name."""
+    from trantib.complaints import services as complaints
+    from trantib.complaints.models import Category
+    from trantib.demo import complaint_setup_load
+
+    complaint_setup_load()
+    complaint = complaints.complaint_file(
+        channel="web",
+        category=Category.objects.get(code="bangunan"),
+        description="Gudang baru di tepi jalan Desa Gempolan menutup saluran air warga",
+        kelurahan="Gempolan",
+        reporter_name="Sri Wahyuningsih",
+        reporter_phone="0812-7766-5544",
+        reporter_email="sri.wahyuningsih@example.com",
+        confidential=True,
+        photos=[("gudang.png", io.BytesIO(PNG))],
+    )
+    secrets = ("Wahyuningsih", "81277665544", "7766-5544", "sri.wahyuningsih@example.com")
+    case = complaint.case
+    reader = demo_org.user("sekcam.krj")
+    cf = case_file_for_user(reader, case.pk)
+    assert "Gudang baru di tepi jalan" in cf.records[0].fields[1].text
+    (photo,) = cf.other_attachments or cf.records[0].attachments
+    assert photo.uploaded_by == "Pelapor"
+    client = Client()
+    client.force_login(reader)
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    pdf = _pdftotext(client.get(reverse("cases:file_pdf", args=[case.pk])).content, tmp_path)
+    _row, token = api_token_create(user=reader, name="t")
+    api = Client().get(f"/api/v1/cases/{case.pk}", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert "Gudang baru di tepi jalan" in pdf and "Gudang baru di tepi jalan" in api.text
+    for surface in (page.split('class="card case-file"')[1], pdf, api.text):
+        for secret in secrets:
+            assert secret not in surface
