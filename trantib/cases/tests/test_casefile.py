@@ -475,3 +475,34 @@ def test_a_confidential_reporter_stays_out_of_the_case_file_for_a_role_without_a
     for surface in (page.split('class="card case-file"')[1], pdf, api.text):
         for secret in secrets:
             assert secret not in surface
+
+
+def test_a_duplicate_complaints_case_file_links_the_original_with_its_current_step(demo_org):
+    from trantib.complaints import services as complaints
+    from trantib.complaints.models import Category
+    from trantib.demo import complaint_setup_load
+
+    complaint_setup_load()
+
+    def filed(description):
+        return complaints.complaint_file(
+            channel="web",
+            category=Category.objects.get(code="bangunan"),
+            description=description,
+            kelurahan="Gempolan",
+            reporter_name="Warga",
+            reporter_phone="0812-1111-2222",
+        )
+
+    original = filed("Gudang baru menutup saluran air warga di Desa Gempolan")
+    duplicate = filed("Saluran air tertutup bangunan gudang di Gempolan")
+    complaints.complaint_mark_duplicate(
+        complaint=duplicate, original=original, actor=demo_org.person("kasi.krj")
+    )
+    cf = case_file_for_user(demo_org.user("kasi.krj"), duplicate.case_id)
+    (link,) = cf.linked
+    assert (link.relation, link.case.pk) == ("Pengaduan asli", original.case_id)
+    assert link.current == (_live(original.case).title,)
+    # Another kecamatan sees neither case.
+    with pytest.raises(NotFound):
+        case_file_for_user(demo_org.user("kasi.krw"), duplicate.case_id)
