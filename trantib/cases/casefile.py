@@ -234,14 +234,24 @@ def _place_lines(value: Any) -> list[str]:
     lines = []
     if value.get("address"):
         lines.append(str(value["address"]))
-    lat, lon = value.get("lat"), value.get("lon")
+    lat, lon = _float(value.get("lat")), _float(value.get("lon"))
     if lat is not None and lon is not None:
-        coords = f"{float(lat):.6f}, {float(lon):.6f}"
-        accuracy = value.get("accuracy")
-        if accuracy not in (None, ""):
-            coords += " " + _("(akurasi ±%(m)s m)") % {"m": round(float(accuracy))}
+        coords = f"{lat:.6f}, {lon:.6f}"
+        accuracy = _float(value.get("accuracy"))
+        if accuracy is not None:
+            coords += " " + _("(akurasi ±%(m)s m)") % {"m": round(accuracy)}
         lines.append(coords)
     return lines
+
+
+def _float(value: Any) -> float | None:
+    """A number recorded through the API may be anything: None when it is not one."""
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
 
 
 PERSON_PARTS = (
@@ -482,7 +492,7 @@ def case_file_build(
     others = [
         _attachment(a, "", _("Lampiran"), None, "", people, zone)
         for a in attachments
-        if a.pk not in placed and a.task_id is None
+        if a.pk not in placed  # the case's own, or added to a step not completed yet
     ]
     return CaseFile(
         case=case,
