@@ -18,7 +18,7 @@ from ninja import File, Form, Path, Query, Router, Status, UploadedFile
 
 from trantib.accounts.middleware import PersonRequest
 from trantib.accounts.models import OrgUnit
-from trantib.accounts.selectors import person_for_username, units_for_user
+from trantib.accounts.selectors import UserLike, person_for_username, units_for_user
 from trantib.api.types import (
     E400,
     E401,
@@ -36,15 +36,16 @@ from trantib.api.types import (
 from trantib.core.errors import Invalid, NotFound
 
 from . import services
+from .casefile import case_file_build
 from .models import Case, Task
 from .schemas import (
     CASE_STATUS_PATTERN,
     CASE_STATUS_VALUES,
     AttachmentOut,
     CaseCancelIn,
+    CaseDetailOut,
     CaseHandoverIn,
     CaseListOut,
-    CaseOut,
     CaseStartIn,
     EventOut,
     TaskCompleteIn,
@@ -53,6 +54,7 @@ from .schemas import (
     TaskReassignIn,
     WaitEndIn,
     attachment_out,
+    case_file_out,
     case_out,
     event_out,
     task_out,
@@ -92,15 +94,20 @@ def _with_tasks(qs: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
-def _case_detail(case: Case) -> CaseOut:
+def _case_detail(case: Case, user: UserLike) -> CaseDetailOut:
+    """The case with its tasks and its case file (each completed step's record)."""
     tasks = list(case_tasks(case).select_related("assignee__user", "completed_by__user"))
-    return case_out(case, services.case_spec(case), tasks=tasks, children=list(case_children(case)))
+    out = case_out(case, services.case_spec(case), tasks=tasks, children=list(case_children(case)))
+    casefile = case_file_build(case, user=user, tasks=tasks)
+    return CaseDetailOut(**out.model_dump(), file=case_file_out(casefile))
 
 
 @cases_router.post(
-    "", response={201: CaseOut, **E400, **E401, **E403, **E404, **E422}, summary="Mulai kasus"
+    "",
+    response={201: CaseDetailOut, **E400, **E401, **E403, **E404, **E422},
+    summary="Mulai kasus",
 )
-def case_start(request: PersonRequest, payload: CaseStartIn) -> Status[CaseOut]:
+def case_start(request: PersonRequest, payload: CaseStartIn) -> Status[CaseDetailOut]:
     user = api_user(request)
     unit: OrgUnit | None = units_for_user(user).filter(code=payload.unit).first()
     if unit is None:
@@ -114,7 +121,7 @@ def case_start(request: PersonRequest, payload: CaseStartIn) -> Status[CaseOut]:
         requirements=payload.requirements,
         entry=payload.entry,
     )
-    return Status(201, _case_detail(case_get_for_user(user, case.pk)))
+    return Status(201, _case_detail(case_get_for_user(user, case.pk), user))
 
 
 @cases_router.get("", response={200: CaseListOut, **E401, **E422}, summary="Daftar kasus")
@@ -155,9 +162,10 @@ def case_list(
     return CaseListOut(count=qs.count(), items=items)
 
 
-@cases_router.get("/{id}", response={200: CaseOut, **E401, **E404, **E422}, summary="Kasus")
-def case_detail(request: HttpRequest, id: CaseId) -> CaseOut:
-    return _case_detail(case_get_for_user(api_user(request), id))
+@cases_router.get("/{id}", response={200: CaseDetailOut, **E401, **E404, **E422}, summary="Kasus")
+def case_detail(request: HttpRequest, id: CaseId) -> CaseDetailOut:
+    user = api_user(request)
+    return _case_detail(case_get_for_user(user, id), user)
 
 
 @cases_router.get(
@@ -295,23 +303,23 @@ def attachment_download(request: HttpRequest, id: AttachmentId) -> FileResponse:
 
 @cases_router.post(
     "/{id}/cancel",
-    response={200: CaseOut, **E400, **E401, **E403, **E404, **E409, **E422},
+    response={200: CaseDetailOut, **E400, **E401, **E403, **E404, **E409, **E422},
     summary="Batalkan kasus",
 )
-def case_cancel(request: PersonRequest, payload: CaseCancelIn, id: CaseId) -> CaseOut:
+def case_cancel(request: PersonRequest, payload: CaseCancelIn, id: CaseId) -> CaseDetailOut:
     case = case_get_for_user(api_user(request), id)
     services.case_cancel_by_officer(
         case=case, actor=api_actor(request), reason=payload.reason, children=payload.children
     )
-    return _case_detail(case_get_for_user(api_user(request), id))
+    return _case_detail(case_get_for_user(api_user(request), id), api_user(request))
 
 
 @cases_router.post(
     "/{id}/handover",
-    response={200: CaseOut, **E400, **E401, **E403, **E404, **E409, **E422},
+    response={200: CaseDetailOut, **E400, **E401, **E403, **E404, **E409, **E422},
     summary="Serahkan kasus ke unit lain",
 )
-def case_handover(request: PersonRequest, payload: CaseHandoverIn, id: CaseId) -> CaseOut:
+def case_handover(request: PersonRequest, payload: CaseHandoverIn, id: CaseId) -> CaseDetailOut:
     case = case_get_for_user(api_user(request), id)
     to_unit = OrgUnit.objects.filter(code=payload.to_unit).first()
     if to_unit is None:
@@ -322,7 +330,7 @@ def case_handover(request: PersonRequest, payload: CaseHandoverIn, id: CaseId) -
         case=case, actor=api_actor(request), to_unit=to_unit, reason=payload.reason
     )
     # What was done, even when the case now lies outside the caller's units.
-    return _case_detail(moved)
+    return _case_detail(moved, api_user(request))
 
 
 @tasks_router.post(

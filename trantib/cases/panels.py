@@ -94,3 +94,19 @@ def case_clocks_for(cases: Sequence[Case], now: dt.datetime) -> dict[int, list[C
         for case_id, clock in _CLOCKS[name](cases, now).items():
             found.setdefault(case_id, []).append(clock)
     return found
+
+
+# -- linked cases other apps know of ------------------------------------------------------------
+
+# Cases linked to a case that only a domain app knows about (a duplicate complaint's original),
+# ``[(relation, case), …]``; the case file lists them with the parent and the children.
+CaseLinks = Callable[["Case"], "list[tuple[str, Case]]"]
+_LINKS: dict[str, CaseLinks] = {}
+
+
+def case_links_register(name: str, links: CaseLinks) -> None:
+    _LINKS[name] = links
+
+
+def case_links(case: Case) -> list[tuple[str, Case]]:
+    return [found for name in sorted(_LINKS) for found in _LINKS[name](case)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
+from django.urls import reverse
 from ninja import Schema
 from pydantic import AfterValidator, ConfigDict, Field
 
@@ -22,6 +23,7 @@ from trantib.api.types import (
 from trantib.engine.spec import SOPSpec, Step
 from trantib.sops.schemas import RecordOut, record_out
 
+from .casefile import CaseFile
 from .models import Attachment, Case, CaseStatus, Event, Task
 from .selectors import task_is_overdue
 
@@ -76,6 +78,45 @@ class CaseOut(Schema):
     parent: str | None
     children: list[CaseRefOut]
     tasks: list[TaskOut]
+
+
+class FieldRecordOut(Schema):
+    name: str
+    label: str
+    type: str
+    value: Any = Field(description="As recorded (dates ISO, a place or a party as an object)")
+    text: str = Field(description="Written for people: 3 Desember 2026 14.05 WIB, Ya/Tidak …")
+    corrected: bool = Field(description="Changed after the step was completed")
+
+
+class FileRecordOut(Schema):
+    id: int
+    name: str
+    field: str = Field(description="The field that holds it; empty for one added to the step")
+    field_label: str
+    content_type: str
+    url: str
+
+
+class StepRecordOut(Schema):
+    """What one completed step (one occurrence of a repeated one) recorded."""
+
+    step: str
+    no: str
+    title: str
+    occurrence: str
+    task: int | None
+    completed_by: str | None = Field(description="The person's name")
+    position: str
+    completed_at: dt.datetime | None
+    decision: str
+    requirements: list[str]
+    fields: list[FieldRecordOut]
+    attachments: list[FileRecordOut]
+
+
+class CaseDetailOut(CaseOut):
+    file: list[StepRecordOut] = Field(description="The case file: each completed step's record")
 
 
 class CaseListOut(Schema):
@@ -298,3 +339,43 @@ class WaitEndIn(InSchema):
     )
 
     evidence: Annotated[str, Field(max_length=2000, pattern=NO_NUL), AfterValidator(text_check)]
+
+
+def case_file_out(casefile: CaseFile) -> list[StepRecordOut]:
+    return [
+        StepRecordOut(
+            step=r.step_id,
+            no=r.no,
+            title=r.title,
+            occurrence=r.occurrence,
+            task=r.task.pk if r.task else None,
+            completed_by=r.completed_by or None,
+            position=r.position,
+            completed_at=r.completed_at,
+            decision=r.decision,
+            requirements=list(r.requirements),
+            fields=[
+                FieldRecordOut(
+                    name=f.name,
+                    label=f.label,
+                    type=f.type,
+                    value=f.value,
+                    text=f.text,
+                    corrected=f.corrected,
+                )
+                for f in r.fields
+            ],
+            attachments=[
+                FileRecordOut(
+                    id=a.id,
+                    name=a.name,
+                    field=a.field,
+                    field_label=a.field_label,
+                    content_type=a.content_type,
+                    url=reverse("cases:attachment", args=[a.id]),
+                )
+                for a in r.attachments
+            ],
+        )
+        for r in casefile.records
+    ]

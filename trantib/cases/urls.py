@@ -13,6 +13,7 @@ urlpatterns = [
     path("kasus/", views.case_list, name="list"),
     path("kasus/baru/", views.case_start, name="start"),
     path("kasus/<int:case_id>/", views.case_detail, name="detail"),
+    path("kasus/<int:case_id>/berkas.pdf", views.case_file_pdf, name="file_pdf"),
     path("kasus/lampiran/<int:attachment_id>/", views.attachment_download, name="attachment"),
     path("pemberitahuan/<int:notice_id>/", views.notification_open, name="notification_open"),
     path("pemberitahuan/pengaturan/", views.notification_settings, name="notification_settings"),

@@ -9,7 +9,9 @@ the user's units is a 404, like one that does not exist. Changes are POST only, 
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any, cast
@@ -20,6 +22,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,11 +36,15 @@ from trantib.accounts.selectors import (
     person_holds_role,
     positions_for_user,
 )
+from trantib.core.dates import datetime_id
 from trantib.core.errors import Invalid, NotAllowed, NotFound, ServiceError
+from trantib.core.printing import css_string, pdf_from_html
 from trantib.engine.spec import FieldType, SOPSpec, Step
 from trantib.sops import registry
 
 from . import selectors, services
+from .audit import _case_problem
+from .casefile import StepRecord, case_file_build
 from .forms import INDONESIA, CaseFilterForm, StepForm
 from .models import Attachment, Case, Task, TaskKind, TaskStatus
 from .panels import case_clocks_for, case_panels_render
@@ -297,6 +304,8 @@ class TaskPanel:
     may_claim: bool = False
     holders: list[Person] = field(default_factory=list)  # for a supervisor's reassign form
     reassign_error: str = ""
+    earlier: list[StepRecord] = field(default_factory=list)  # the case file above the form
+    open_keys: set[str] = field(default_factory=set)
 
     @property
     def is_work(self) -> bool:
@@ -439,17 +448,22 @@ def _render_case(
         if task_id not in shown:
             page_errors.extend(m for m in form.errors.values() if m not in page_errors)
     events = list(selectors.case_events(case))
-    steps = {t.pk: _step_of(spec, t.step_id) for t in tasks}
+    attachments = list(selectors.case_attachments(case))
+    casefile = case_file_build(
+        case, user=request.user, tasks=tasks, events=events, attachments=attachments
+    )
+    for panel in panels:
+        if panel.form is not None:
+            panel.earlier = casefile.before(panel.task)
+            panel.open_keys = casefile.open_keys(panel.task, panel.step)
     context = {
         "case": case,
         "spec": spec,
         "panels": panels,
         "page_errors": page_errors,
-        "tasks": [(t, steps[t.pk]) for t in tasks if t.kind == TaskKind.WORK],
         "events": events,
         "parties": _parties(spec, tasks),
-        "attachments": list(selectors.case_attachments(case)),
-        "children": list(selectors.case_children(case)),
+        "casefile": casefile,
         "now": now,
         # What the domain apps show of this case (its complaint…), above the steps.
         "domain_panels": case_panels_render(request, case, person),
@@ -806,3 +820,52 @@ def today(request: PersonRequest) -> HttpResponse:
         "day": timezone.localdate(now),
     }
     return render(request, "cases/today.html", context)
+
+
+# -- the printable case file --------------------------------------------------------------
+
+INLINE_IMAGE_MAX_BYTES = 8 * 1024 * 1024
+
+
+def _inline_images(records: list[StepRecord]) -> dict[int, str]:
+    """The photos of the case file as data URIs, for the PDF (a missing file is left out)."""
+    inline: dict[int, str] = {}
+    for record in records:
+        for a in record.attachments:
+            if not a.is_image or a.attachment.size > INLINE_IMAGE_MAX_BYTES:
+                continue
+            try:
+                with a.attachment.file.open("rb") as content:
+                    raw = content.read()
+            except (FileNotFoundError, OSError):
+                continue
+            inline[a.id] = f"data:{a.content_type};base64,{base64.b64encode(raw).decode()}"
+    return inline
+
+
+@login_required
+def case_file_pdf(request: PersonRequest, case_id: int) -> HttpResponse:
+    """ "Cetak berkas": the case file as an A4 PDF, with the audit timeline and its check."""
+    case = _case_or_404(request, case_id)
+    events = list(selectors.case_events(case))
+    casefile = case_file_build(case, user=request.user, events=events)
+    problem = _case_problem(case, events)
+    html = render_to_string(
+        "cases/case_file_print.html",
+        {
+            "case": case,
+            "casefile": casefile,
+            "events": events,
+            "problem": problem,
+            "inline": _inline_images(casefile.records),
+            "print": True,
+            "printed_text": datetime_id(timezone.now(), case.unit.zone()),
+            "number_css": css_string(case.number),
+        },
+        request=request,
+    )
+    pdf = pdf_from_html(html, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", case.number).strip("-")
+    response["Content-Disposition"] = f'inline; filename="berkas-{name}.pdf"'
+    return response

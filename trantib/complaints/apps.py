@@ -6,7 +6,11 @@ class ComplaintsConfig(AppConfig):
     verbose_name = "Pengaduan"
 
     def ready(self) -> None:
-        from trantib.cases.panels import case_clock_register, case_panel_register
+        from trantib.cases.panels import (
+            case_clock_register,
+            case_links_register,
+            case_panel_register,
+        )
         from trantib.cases.services import (
             case_handover_listener_register,
             start_guard_register,
@@ -14,13 +18,14 @@ class ComplaintsConfig(AppConfig):
         )
         from trantib.engine.bindings import ContractName
 
-        from .panels import complaint_case_clocks, complaint_panel_context
+        from .panels import complaint_case_clocks, complaint_case_links, complaint_panel_context
         from .services import ReporterAnswerHook, complaint_follows_case, complaint_sop_guard
 
         case_panel_register(
             "complaint", template="complaints/case_panel.html", context=complaint_panel_context
         )
         case_clock_register("complaint_answer", clocks=complaint_case_clocks)
+        case_links_register("complaint", complaint_case_links)
         step_hook_register(ContractName.REPORTER_ANSWER, ReporterAnswerHook())
         start_guard_register(complaint_sop_guard)
         case_handover_listener_register(complaint_follows_case)

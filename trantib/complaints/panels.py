@@ -49,3 +49,12 @@ def complaint_case_clocks(cases: Sequence[Case], now: dt.datetime) -> dict[int, 
             soon=0 <= days <= 1,
         )
     return clocks
+
+
+def complaint_case_links(case: Case) -> list[tuple[str, Case]]:
+    """A duplicate complaint's case links to the case of its original (the case file)."""
+    complaint = selectors.complaint_for_case(case.pk)
+    if complaint is None or complaint.duplicate_of_id is None:
+        return []
+    original = complaint.duplicate_of
+    return [(_("Pengaduan asli"), original.case)] if original is not None else []

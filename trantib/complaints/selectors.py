@@ -27,7 +27,7 @@ from trantib.accounts.selectors import (
 from trantib.cases.models import CaseStatus, Event, EventType, Task, TaskStatus
 from trantib.cases.services import case_spec
 from trantib.core.errors import NotFound
-from trantib.engine.timing import TimeStandard
+from trantib.engine.timing import CalendarKind, TimeStandard
 
 from .models import Category, Complaint
 from .services import INTAKE_ROLES, distance_metres, tracking_normalise
@@ -142,9 +142,15 @@ def working_days_left(complaint: Complaint, now: dt.datetime | None = None) -> i
     if due is None:
         return None
     zone = complaint.unit.zone()
-    today = timezone.localtime(now or timezone.now(), zone).date()
     spec = case_spec(complaint.case)
-    return spec.calendar.working_days_between(today, timezone.localtime(due, zone).date())
+    moment = timezone.localtime(now or timezone.now(), zone)
+    if spec.calendar.kind is CalendarKind.WORKING:
+        # After closing time (or on a day off) the office's "today" is its next opening: a
+        # complaint received on Thursday evening has the same 5 days as one on Friday morning.
+        moment = spec.calendar.next_open(moment)
+    return spec.calendar.working_days_between(
+        moment.date(), timezone.localtime(due, zone).date()
+    )
 
 
 # -- duplicates ---------------------------------------------------------------------------------

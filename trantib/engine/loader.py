@@ -87,6 +87,7 @@ STEP_KEYS = {
     "entry",
     "binds",
     "starts_at",
+    "show_open",
 }
 ROLE_KEYS = {"id", "name", "external", "description"}
 RECORD_KEYS = {"name", "label", "type", "required", "choices", "help", "capture"}
@@ -627,6 +628,7 @@ def _step(c: _Checker, value: Any, sp: Path_, role_ids: set[str]) -> Step | None
         entry=c.boolean(raw.get("entry"), (*sp, "entry")),
         bindings=_bindings(c, raw.get("binds"), (*sp, "binds")),
         starts_at=c.text(raw.get("starts_at"), (*sp, "starts_at")),
+        show_open=c.texts(raw.get("show_open"), (*sp, "show_open")),
         line=c.source.line(*sp),
     )
 

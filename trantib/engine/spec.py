@@ -256,6 +256,8 @@ class Step:
     # The recorded field (``step.field``, a date or datetime) whose value the step's time
     # standard counts from: an operation's planned hour. Not part of the document either.
     starts_at: str = ""
+    # Earlier steps whose records the task form shows open (the case file; not in the document)
+    show_open: tuple[str, ...] = ()
     line: int = 0  # line in the source file, for messages
 
     @property
@@ -357,8 +359,8 @@ class SOPSpec:
         return found[0] if found else None
 
     def signed_part(self) -> SOPSpec:
-        """This version as signed: without bindings, ``starts_at``, capture hints, source lines
-        and path.
+        """This version as signed: without bindings, ``starts_at``, ``show_open``, capture hints,
+        source lines and path.
 
         Two files whose signed parts are equal print the same document and run the same
         process; they differ at most in bindings, capture hints, comments or YAML layout.
@@ -369,6 +371,7 @@ class SOPSpec:
                 bindings=(),
                 line=0,
                 starts_at="",
+                show_open=(),
                 records=tuple(dataclasses.replace(f, capture=None) for f in s.records),
             )
             for s in self.steps

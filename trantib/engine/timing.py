@@ -159,7 +159,7 @@ class Calendar:
 
     # -- working time -------------------------------------------------------------------
 
-    def _next_open(self, moment: datetime) -> datetime:
+    def next_open(self, moment: datetime) -> datetime:
         """``moment`` if it is inside working hours, else the next opening time."""
         day, clock = moment.date(), moment.time()
         if self.is_working_day(day):
@@ -177,7 +177,7 @@ class Calendar:
         raise ValueError("the calendar has no working day within a year")
 
     def _add_working_minutes(self, start: datetime, minutes: int) -> datetime:
-        moment = self._next_open(start)
+        moment = self.next_open(start)
         left = minutes
         while True:
             closing = datetime.combine(moment.date(), self.closes, tzinfo=moment.tzinfo)
@@ -190,7 +190,7 @@ class Calendar:
             )
 
     def _add_working_days(self, start: datetime, days: int) -> datetime:
-        moment = self._next_open(start)
+        moment = self.next_open(start)
         day = moment.date()
         for _ in range(days):
             day = self._next_working_day(day)

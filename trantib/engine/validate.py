@@ -55,6 +55,9 @@ def check_graph(spec: SOPSpec, r: _Reporter) -> None:
                     f"branch '{branch.label}' of step '{step.id}' goes to '{branch.to}', "
                     "which does not exist",
                 )
+        for j, shown in enumerate(step.show_open):
+            if shown not in ids:
+                r.error((*sp, "show_open", j), f"show_open names '{shown}', which is not a step")
         if step.repeat and step.repeat.frequency is Frequency.SCHEDULED:
             ref = step.repeat.schedule_field
             target = _field_ref(ref)

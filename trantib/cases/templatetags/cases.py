@@ -77,3 +77,9 @@ def task_clocks(
         "step_late": task.due_at is not None and task.due_at < now,
         "clocks": clocks.get(task.case_id, []),
     }
+
+
+@register.filter
+def get_item(mapping: dict[Any, Any] | None, key: Any) -> Any:
+    """``mapping[key]`` in a template (``""`` when absent)."""
+    return (mapping or {}).get(key, "")

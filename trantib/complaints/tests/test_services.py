@@ -524,6 +524,21 @@ def test_working_days_left_count_the_complaint_sops_calendar(complaint_categorie
     assert selectors.working_days_left(complaint, now=late) == -2
 
 
+def test_a_complaint_received_after_closing_time_has_its_five_days_from_the_next_opening(
+    complaint_categories, settings
+):
+    settings.TRANTIB_COMPLAINT_ANSWER_DAYS = 5
+    # Thursday 2026-12-03, 17:00 WIB, after the office closed: the days count from Friday.
+    received = dt.datetime(2026, 12, 3, 10, 0, tzinfo=dt.UTC)
+    complaint = _file(complaint_categories, now=received)
+    due = selectors.answer_due(complaint)
+    assert due is not None
+    assert timezone.localtime(due, complaint.unit.zone()).date() == dt.date(2026, 12, 11)
+    assert selectors.working_days_left(complaint, now=received) == 5
+    saturday = dt.datetime(2026, 12, 5, 3, 0, tzinfo=dt.UTC)
+    assert selectors.working_days_left(complaint, now=saturday) == 4
+
+
 # -- duplicates ---------------------------------------------------------------------------------
 
 

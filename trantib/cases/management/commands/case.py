@@ -16,6 +16,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 
 from trantib.accounts import cli as org_cli
 from trantib.cases import selectors, services
+from trantib.cases.casefile import CaseFile, case_file_build
 from trantib.cases.models import Case, CaseStatus, Task
 from trantib.core import cli
 from trantib.sops import registry
@@ -196,6 +197,9 @@ class Command(BaseCommand):
             return
         for line in case_text(case, tasks, events, children):
             self.stdout.write(line)
+        casefile = case_file_build(case, user=reader, tasks=tasks, events=events)
+        for line in case_file_text(casefile):
+            self.stdout.write(line)
 
     # -- amending -----------------------------------------------------------------------
 
@@ -282,6 +286,42 @@ def case_text(case: Case, tasks: list[Task], events: list[Any], children: list[C
         for e in events
     ]
     lines += cli.table(["Seq", "At", "Type", "Actor", "Task"], event_rows)
+    return lines
+
+
+def case_file_text(casefile: CaseFile) -> list[str]:
+    """The case file (berkas) as the case page shows it: each step's record, indented."""
+    lines = ["", "Berkas kasus"]
+    for r in casefile.records:
+        occurrence = f" ({r.occurrence_text})" if r.occurrence else ""
+        head = f"{r.no}. " if r.no else ""
+        lines.append(f"  {head}{r.title}{occurrence}")
+        who = f"{r.completed_by}, {r.position}" if r.position else r.completed_by
+        lines.append(f"     {who or '-'} · {r.completed_at_text}")
+        if r.decision:
+            lines.append(f"     Keputusan: {r.decision}")
+        for f in r.fields:
+            mark = " [dikoreksi]" if f.corrected else ""
+            first, *rest = f.lines
+            lines.append(f"     {f.label}{mark}: {first}")
+            lines += [f"       {line}" for line in rest]
+            lines += [
+                f"       sebelum dikoreksi: {c.before_text} ({c.by}, {c.at_text})"
+                for c in f.corrections
+            ]
+        if r.requirements:
+            lines.append(f"     Kelengkapan: {'; '.join(r.requirements)}")
+        lines += [
+            f"     Lampiran {a.field_label}: {a.name} ({a.type_label}, id {a.id}) "
+            f"{a.uploaded_by} · {a.uploaded_at_text}"
+            for a in r.attachments
+        ]
+    for link in casefile.linked:
+        current = f" — {'; '.join(link.current)}" if link.current else ""
+        lines.append(
+            f"  {link.relation}: {link.case.number} {link.case.subject} "
+            f"({link.status_label}){current}"
+        )
     return lines
 
 
