@@ -27,6 +27,7 @@ from trantib.accounts.selectors import (
 from trantib.cases.models import CaseStatus, Task, TaskStatus
 from trantib.cases.services import case_spec
 from trantib.core.errors import NotFound
+from trantib.engine.spec import Step
 from trantib.engine.timing import TimeStandard
 
 from .models import Category, Complaint
@@ -219,6 +220,11 @@ class PublicStatus:
     kelurahan: str = ""
 
 
+def step_public_label(step: Step) -> str:
+    """What the public reads for a done step: its ``public:`` label, else a neutral one."""
+    return step.public or _("Sedang ditindaklanjuti")
+
+
 def complaint_public_status(tracking: str) -> PublicStatus:
     normal = tracking_normalise(tracking)
     complaint = (
@@ -234,8 +240,9 @@ def complaint_public_status(tracking: str) -> PublicStatus:
             field="tracking",
         )
     followed = complaint.duplicate_of or complaint
-    # The steps done, by their SOP titles and dates only: who did them and what they wrote
-    # stays inside the unit.
+    # The steps done, by their public labels (the SOP's ``public:``) and dates only: who did
+    # them and what they wrote stays inside the unit, and the SOP's own step text (written for
+    # officers, source typos included) is never shown to the public.
     done = Task.objects.filter(case=followed.case, status=TaskStatus.DONE).order_by(
         "completed_at", "pk"
     )
@@ -244,9 +251,9 @@ def complaint_public_status(tracking: str) -> PublicStatus:
     for task in done:
         if task.step_id == spec.start.id or task.completed_at is None:
             continue
-        updates.append(
-            PublicUpdate(at=task.completed_at, text=spec.step(task.step_id).display_title)
-        )
+        text = step_public_label(spec.step(task.step_id))
+        if text != updates[-1].text:  # one line for a run of unlabelled steps
+            updates.append(PublicUpdate(at=task.completed_at, text=text))
     if complaint.duplicate_of_id is not None:
         # The original's case number, never its tracking number (another reporter's key).
         status, label = (

@@ -245,6 +245,8 @@ class Step:
     subprocedure: Subprocedure | None = None
     entry: bool = False  # another case may start here (see Subprocedure.entry)
     bindings: tuple[Binding, ...] = ()  # the product's contracts; not part of the document
+    public: str = ""  # plain words for citizens ("Pengaduan diteruskan ke Camat"); not signed
+    case_noun: str = ""  # an entry step's own word for its case ("penegakan"); not signed
     line: int = 0  # line in the source file, for messages
 
     @property
@@ -293,6 +295,7 @@ class SOPSpec:
     supersedes: int | None = None
     source: str = ""  # where the document came from, free text
     path: str = ""  # the file it was loaded from
+    case_noun: str = "kasus"  # what one case is called ("kegiatan", "pengaduan"); not signed
 
     @property
     def name(self) -> str:
@@ -330,6 +333,13 @@ class SOPSpec:
     def key(self) -> str:
         return f"{self.code}.v{self.version}"
 
+    def noun(self, entry: str = "") -> str:
+        """What one case started at ``entry`` ("" = the main entry) is called: the entry
+        step's own ``case_noun``, else the SOP's ("kegiatan", "pengaduan"; "kasus" by default).
+        """
+        step = next((s for s in self.steps if s.id == entry), None) if entry else None
+        return (step.case_noun if step else "") or self.case_noun
+
     def bound(self, contract: str) -> tuple[tuple[Step, Binding], ...]:
         """Every step that fulfils ``contract``, with its binding, in document order."""
         return tuple((step, step.binds[contract]) for step in self.steps if contract in step.binds)
@@ -346,10 +356,11 @@ class SOPSpec:
         return found[0] if found else None
 
     def signed_part(self) -> SOPSpec:
-        """This version as signed: without bindings, source lines and path.
+        """This version as signed: without the product's additions (bindings, public step
+        labels, the case noun), source lines and path.
 
         Two files whose signed parts are equal print the same document and run the same
-        process; they differ at most in bindings, comments or YAML layout.
+        process; they differ at most in those additions, comments or YAML layout.
         """
-        steps = tuple(dataclasses.replace(s, bindings=(), line=0) for s in self.steps)
-        return dataclasses.replace(self, steps=steps, path="")
+        steps = tuple(dataclasses.replace(s, bindings=(), public="", case_noun="", line=0) for s in self.steps)
+        return dataclasses.replace(self, steps=steps, path="", case_noun="kasus")

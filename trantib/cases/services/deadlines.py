@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trantib.accounts.selectors import holders_of
+from trantib.core.dates import date_id
 from trantib.engine import runtime
 
 from ..audit import audit_record
@@ -78,7 +79,8 @@ def task_mark_overdue(*, task_id: int, now: dt.datetime | None = None) -> bool:
     else:
         performers = list(holders_of(case.unit, task.role))
     recipients = {p.pk: p for p in [*performers, *supervisors_of(case.unit)]}
-    late = timezone.localtime(task.due_at, case.unit.zone()).strftime("%d-%m-%Y %H:%M")
+    due = timezone.localtime(task.due_at, case.unit.zone())
+    late = f"{date_id(due)} {due:%H.%M %Z}"  # "3 Desember 2026 09.54 WIB"
     message = _("Tugas “%(title)s” pada %(number)s melewati batas waktu %(due)s (%(std)s).") % {
         "title": task.title[:200],
         "number": case.number,

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from trantib.accounts.models import OrgUnit, Person
 from trantib.core.counters import counter_next
+from trantib.core.dates import date_id
 from trantib.core.errors import Invalid
 from trantib.engine import runtime
 from trantib.engine.spec import SOPSpec, Step
@@ -153,6 +154,10 @@ def _occurrence_start(
 def _task_title(step: Step, occurrence: str) -> str:
     title = step.display_title
     if occurrence and occurrence != "1":
+        try:  # a scheduled occurrence is a day: "3 Desember 2026", not ISO
+            occurrence = date_id(dt.date.fromisoformat(occurrence))
+        except ValueError:
+            pass
         return f"{title} ({occurrence})"
     return title
 
