@@ -362,5 +362,7 @@ class SOPSpec:
         Two files whose signed parts are equal print the same document and run the same
         process; they differ at most in those additions, comments or YAML layout.
         """
-        steps = tuple(dataclasses.replace(s, bindings=(), public="", case_noun="", line=0) for s in self.steps)
+        steps = tuple(
+            dataclasses.replace(s, bindings=(), public="", case_noun="", line=0) for s in self.steps
+        )
         return dataclasses.replace(self, steps=steps, path="", case_noun="kasus")

@@ -3,6 +3,7 @@ engine outcome (tasks, timers, linked cases, closing) with its audit events."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -154,10 +155,8 @@ def _occurrence_start(
 def _task_title(step: Step, occurrence: str) -> str:
     title = step.display_title
     if occurrence and occurrence != "1":
-        try:  # a scheduled occurrence is a day: "3 Desember 2026", not ISO
+        with contextlib.suppress(ValueError):  # a scheduled day: "3 Desember 2026", not ISO
             occurrence = date_id(dt.date.fromisoformat(occurrence))
-        except ValueError:
-            pass
         return f"{title} ({occurrence})"
     return title
 
