@@ -10,6 +10,9 @@ from django.utils.translation import ngettext
 
 from trantib.accounts.models import OrgUnit
 
+from ..models import Case
+from ..services import case_spec
+
 register = template.Library()
 
 
@@ -53,3 +56,19 @@ def due_text(due_at: dt.datetime | None, now: dt.datetime) -> str:
     if left >= 0:
         return _("sisa %(span)s") % {"span": span_text(left)}
     return _("terlambat %(span)s") % {"span": span_text(-left)}
+
+
+@register.filter
+def case_noun(case: Case) -> str:
+    """What this case is called: its SOP's word ("kegiatan", "pengaduan"), or the word of the
+    entry step a parent case opened it at (a patrol's "penegakan")."""
+    spec = case_spec(case)
+    entry = ""
+    if case.parent_id is not None and case.parent_step:
+        try:
+            sub = case_spec(case.parent).step(case.parent_step).subprocedure
+        except KeyError:
+            sub = None
+        if sub is not None and sub.sop in ("", spec.code):
+            entry = sub.entry
+    return spec.noun(entry)
