@@ -35,7 +35,7 @@ INSTALLED_APPS = [
     "template_partials",
     "pgtrigger",
     "django_tasks",
-    "django_tasks_db",
+    "trantib.core.apps.TasksDatabaseConfig",  # django_tasks_db, named in Indonesian
     "trantib.core",
     "trantib.accounts",
     "trantib.sops",
