@@ -351,7 +351,7 @@ def _render_detail(
         "candidates": selectors.complaint_duplicate_candidates(complaint),
         "duplicates": list(complaint.duplicates.select_related("case")),
         "may_mark": complaint.unit_id in intake,
-        "status_url": services.status_url(complaint.tracking),
+        "status_url": services.status_url(complaint.tracking, request=request),
         "error": error,
         **_map_context(point),
     }
