@@ -127,6 +127,38 @@ class ActingStatus(models.TextChoices):
     PLH = "plh", _("Plh. (Pelaksana Harian)")  # acting while the holder is away a few days
 
 
+def outline_validate(value: Any) -> None:
+    """A GeoJSON Polygon or MultiPolygon of [lon, lat] positions, or nothing."""
+    if value in (None, ""):
+        return
+    kind = value.get("type") if isinstance(value, dict) else None
+    polygons = value.get("coordinates") if isinstance(value, dict) else None
+    if kind == "Polygon":
+        polygons = [polygons]
+    ok = kind in ("Polygon", "MultiPolygon") and isinstance(polygons, list) and polygons
+    for polygon in polygons if ok else []:
+        for ring in polygon if isinstance(polygon, list) else [None]:
+            if not isinstance(ring, list) or len(ring) < 4:
+                ok = False
+                break
+            for position in ring:
+                if not (
+                    isinstance(position, list)
+                    and len(position) == 2
+                    and all(isinstance(v, (int, float)) for v in position)
+                    and -180 <= position[0] <= 180
+                    and -90 <= position[1] <= 90
+                ):
+                    ok = False
+    if not ok:
+        raise ValidationError(
+            _(
+                "Batas wilayah harus geometri GeoJSON Polygon atau MultiPolygon dengan "
+                "koordinat [bujur, lintang]."
+            )
+        )
+
+
 class OrgUnit(models.Model):
     """A unit of the organisation: Pemkot/Pemkab → Kecamatan; Satpol PP; Polres → Satbinmas."""
 
@@ -166,6 +198,15 @@ class OrgUnit(models.Model):
         help_text=_("Satu baris per baris kop, dari atas ke bawah (PEMERINTAH …, nama unit …)."),
     )
     active = models.BooleanField(_("aktif"), default=True)
+    # The unit's area as a GeoJSON Polygon/MultiPolygon geometry, drawn on maps (the outline
+    # stays visible when map tiles cannot load). Optional; an approximate outline is enough.
+    outline = models.JSONField(
+        _("batas wilayah"),
+        null=True,
+        blank=True,
+        validators=[outline_validate],
+        help_text=_("Geometri GeoJSON (Polygon atau MultiPolygon), koordinat [bujur, lintang]."),
+    )
     # "/<root id>/…/<own id>/", maintained by save(); never edited by hand.
     path = models.CharField(_("jalur"), max_length=255, editable=False, db_index=True)
 

@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trantib.accounts.models import Person
+from trantib.accounts.models import OrgUnit, Person
 from trantib.accounts.selectors import (
     UserLike,
     assignments_active,
@@ -223,6 +223,11 @@ class PublicStatus:
 def step_public_label(step: Step) -> str:
     """What the public reads for a done step: its ``public:`` label, else a neutral one."""
     return step.public or _("Sedang ditindaklanjuti")
+
+
+def units_with_outline() -> QuerySet[OrgUnit]:
+    """The active units that have an outline: public areas, drawn on the report form's map."""
+    return OrgUnit.objects.filter(active=True, outline__isnull=False).order_by("code")
 
 
 def complaint_public_status(tracking: str) -> PublicStatus:
