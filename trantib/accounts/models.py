@@ -127,29 +127,40 @@ class ActingStatus(models.TextChoices):
     PLH = "plh", _("Plh. (Pelaksana Harian)")  # acting while the holder is away a few days
 
 
+def _position_ok(position: Any) -> bool:
+    return (
+        isinstance(position, list)
+        and len(position) == 2
+        and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in position)
+        and -180 <= position[0] <= 180
+        and -90 <= position[1] <= 90
+    )
+
+
+def _polygon_ok(polygon: Any) -> bool:
+    return (
+        isinstance(polygon, list)
+        and bool(polygon)
+        and all(
+            isinstance(ring, list) and len(ring) >= 4 and all(_position_ok(p) for p in ring)
+            for ring in polygon
+        )
+    )
+
+
 def outline_validate(value: Any) -> None:
     """A GeoJSON Polygon or MultiPolygon of [lon, lat] positions, or nothing."""
     if value in (None, ""):
         return
     kind = value.get("type") if isinstance(value, dict) else None
-    polygons = value.get("coordinates") if isinstance(value, dict) else None
+    coordinates = value.get("coordinates") if isinstance(value, dict) else None
     if kind == "Polygon":
-        polygons = [polygons]
-    ok = kind in ("Polygon", "MultiPolygon") and isinstance(polygons, list) and polygons
-    for polygon in polygons if ok else []:
-        for ring in polygon if isinstance(polygon, list) else [None]:
-            if not isinstance(ring, list) or len(ring) < 4:
-                ok = False
-                break
-            for position in ring:
-                if not (
-                    isinstance(position, list)
-                    and len(position) == 2
-                    and all(isinstance(v, (int, float)) for v in position)
-                    and -180 <= position[0] <= 180
-                    and -90 <= position[1] <= 90
-                ):
-                    ok = False
+        ok = _polygon_ok(coordinates)
+    elif kind == "MultiPolygon":
+        ok = isinstance(coordinates, list) and bool(coordinates)
+        ok = ok and all(_polygon_ok(p) for p in coordinates)  # type: ignore[union-attr]
+    else:
+        ok = False
     if not ok:
         raise ValidationError(
             _(
