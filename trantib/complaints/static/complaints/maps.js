@@ -53,6 +53,7 @@
     } else {
       offline(el, map, outline);
     }
+    map.trantibOutline = outline;
     return map;
   }
 
@@ -148,7 +149,14 @@
         });
         group.addLayer(layer);
         var n = (data.features || []).length;
-        if (n > 0) { map.fitBounds(group.getBounds(), { padding: [30, 30], maxZoom: 16 }); }
+        if (n > 0) {
+          var bounds = group.getBounds();
+          // Without tiles the outline is the only landmark: keep it in view with the markers.
+          if (el.classList.contains("no-tiles") && map.trantibOutline) {
+            bounds.extend(map.trantibOutline.getBounds());
+          }
+          map.fitBounds(bounds, { padding: [30, 30], maxZoom: 16 });
+        }
         if (count) { count.textContent = el.dataset.countText.replace("%(n)s", String(n)); }
         el.dataset.loaded = String(n);
       })
