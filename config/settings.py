@@ -35,7 +35,7 @@ INSTALLED_APPS = [
     "template_partials",
     "pgtrigger",
     "django_tasks",
-    "django_tasks_db",
+    "trantib.core.apps.TasksDatabaseConfig",  # django_tasks_db, named in Indonesian
     "trantib.core",
     "trantib.accounts",
     "trantib.sops",
@@ -170,8 +170,14 @@ EMAIL_BACKEND = env.str(
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="trantib@localhost")
 
 # -- Complaints (trantib.complaints) -------------------------------------------------------------
-# Where citizens reach this server: the status links in receipts and answers.
-TRANTIB_PUBLIC_URL = env.str("TRANTIB_PUBLIC_URL", default="http://127.0.0.1:8000")
+# Where citizens reach this server: the status links in receipts and answers. Unset: a page
+# links to the address it was requested on; a message written outside a request (an SMS
+# receipt) to the address `trantib serve` listens on, which it exports as TRANTIB_SERVED_URL
+# (else 127.0.0.1 on $PORT), so a changed PORT gives no dead links.
+TRANTIB_PUBLIC_URL = env.str("TRANTIB_PUBLIC_URL", default="")
+TRANTIB_SERVED_URL = env.str(
+    "TRANTIB_SERVED_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}"
+)
 # The SMS gateway's webhook must send this secret (header X-Trantib-Secret); empty = webhook off.
 TRANTIB_SMS_WEBHOOK_SECRET = env.str("TRANTIB_SMS_WEBHOOK_SECRET", default="")
 # The public form: at most this many complaints per client in the window (seconds).

@@ -43,6 +43,7 @@ class OrgUnitAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["code", "name", "kind", "parent", "active"]}),
         (_("Alamat dan kop surat"), {"fields": ["timezone", "address", "kop_lines"]}),
+        (_("Peta"), {"fields": ["outline"]}),
     ]
     inlines = [PositionInline, ChildUnitInline]
 

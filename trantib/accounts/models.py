@@ -127,6 +127,49 @@ class ActingStatus(models.TextChoices):
     PLH = "plh", _("Plh. (Pelaksana Harian)")  # acting while the holder is away a few days
 
 
+def _position_ok(position: Any) -> bool:
+    return (
+        isinstance(position, list)
+        and len(position) == 2
+        and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in position)
+        and -180 <= position[0] <= 180
+        and -90 <= position[1] <= 90
+    )
+
+
+def _polygon_ok(polygon: Any) -> bool:
+    return (
+        isinstance(polygon, list)
+        and bool(polygon)
+        and all(
+            isinstance(ring, list) and len(ring) >= 4 and all(_position_ok(p) for p in ring)
+            for ring in polygon
+        )
+    )
+
+
+def outline_validate(value: Any) -> None:
+    """A GeoJSON Polygon or MultiPolygon of [lon, lat] positions, or nothing."""
+    if value in (None, ""):
+        return
+    kind = value.get("type") if isinstance(value, dict) else None
+    coordinates = value.get("coordinates") if isinstance(value, dict) else None
+    if kind == "Polygon":
+        ok = _polygon_ok(coordinates)
+    elif kind == "MultiPolygon":
+        ok = isinstance(coordinates, list) and bool(coordinates)
+        ok = ok and all(_polygon_ok(p) for p in coordinates)  # type: ignore[union-attr]
+    else:
+        ok = False
+    if not ok:
+        raise ValidationError(
+            _(
+                "Batas wilayah harus geometri GeoJSON Polygon atau MultiPolygon dengan "
+                "koordinat [bujur, lintang]."
+            )
+        )
+
+
 class OrgUnit(models.Model):
     """A unit of the organisation: Pemkot/Pemkab → Kecamatan; Satpol PP; Polres → Satbinmas."""
 
@@ -166,6 +209,15 @@ class OrgUnit(models.Model):
         help_text=_("Satu baris per baris kop, dari atas ke bawah (PEMERINTAH …, nama unit …)."),
     )
     active = models.BooleanField(_("aktif"), default=True)
+    # The unit's area as a GeoJSON Polygon/MultiPolygon geometry, drawn on maps (the outline
+    # stays visible when map tiles cannot load). Optional; an approximate outline is enough.
+    outline = models.JSONField(
+        _("batas wilayah"),
+        null=True,
+        blank=True,
+        validators=[outline_validate],
+        help_text=_("Geometri GeoJSON (Polygon atau MultiPolygon), koordinat [bujur, lintang]."),
+    )
     # "/<root id>/…/<own id>/", maintained by save(); never edited by hand.
     path = models.CharField(_("jalur"), max_length=255, editable=False, db_index=True)
 

@@ -25,6 +25,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -39,6 +40,7 @@ from trantib.accounts.selectors import (
 from trantib.core.dates import datetime_id
 from trantib.core.errors import Invalid, NotAllowed, NotFound, ServiceError
 from trantib.core.printing import css_string, pdf_from_html
+from trantib.engine import runtime
 from trantib.engine.spec import FieldType, SOPSpec, Step
 from trantib.sops import registry
 
@@ -276,11 +278,14 @@ def case_list(request: PersonRequest) -> HttpResponse:
         .filter(pk__in=ids)
         .values_list("pk", flat=True)
     )
+    sop = form.filters()["sop"]
     context = {
         "form": form,
         "page": page,
         "rows": [(case, case.pk in late) for case in page.object_list],
         "filtered": any(v not in ("", None) for v in form.filters().values()),
+        # One SOP filtered: its cases by their own word ("12 kegiatan").
+        "noun": next((s.noun() for s in registry.current() if s.code == sop), "") if sop else "",
     }
     template = "cases/case_list.html"
     if getattr(request, "htmx", False) and not request.htmx.boosted:  # type: ignore[attr-defined]
@@ -587,6 +592,19 @@ class StartChoice:
         return self.step.id == self.spec.start.id
 
     @property
+    def noun(self) -> str:
+        """What the case it opens is called: "kegiatan", "pengaduan", "kasus"."""
+        return self.spec.noun("" if self.is_main else self.step.id)
+
+    @property
+    def title(self) -> str:
+        """The card's title: the SOP's name, or, for an SOP with several entries (the four Pos
+        of POLMAS, a patrol programme and its enforcement), the entry step's own words."""
+        if len(runtime.entries(self.spec)) == 1:
+            return self.spec.name
+        return self.step.public or self.step.display_title
+
+    @property
     def query(self) -> str:
         entry = "" if self.is_main else f"&entry={self.step.id}"
         return f"?sop={self.spec.code}&unit={self.unit.code}{entry}"
@@ -601,6 +619,12 @@ def _start_choices(person: Person | None, request: PersonRequest) -> list[StartC
         for unit in sorted(units.values(), key=lambda u: u.code)
         for spec, step in services.entries_startable(person, unit)
     ]
+
+
+def _common_noun(choices: list[StartChoice]) -> str:
+    """The word for what the person starts: one SOP's own word when every card shares it."""
+    nouns = {choice.noun for choice in choices}
+    return nouns.pop() if len(nouns) == 1 else _("kasus")
 
 
 def _chosen(choices: list[StartChoice], params: Mapping[str, Any]) -> StartChoice | None:
@@ -620,8 +644,14 @@ def case_start(request: PersonRequest) -> HttpResponse:
     chosen = _chosen(choices, params)
     if chosen is None:
         status = 404 if params.get("sop") else 200
-        return render(request, "cases/case_start.html", {"choices": choices}, status=status)
-    context: dict[str, Any] = {"choices": choices, "chosen": chosen, "subject": ""}
+        context = {"choices": choices, "noun": _common_noun(choices)}
+        return render(request, "cases/case_start.html", context, status=status)
+    context: dict[str, Any] = {
+        "choices": choices,
+        "chosen": chosen,
+        "subject": "",
+        "noun": chosen.noun,
+    }
     if request.method != "POST":
         context["form"] = _step_form(chosen.spec, chosen.step, chosen.unit)
         return render(request, "cases/case_start.html", context)
@@ -629,7 +659,7 @@ def case_start(request: PersonRequest) -> HttpResponse:
     subject = request.POST.get("subject", "").strip()
     context.update(form=form, subject=subject)
     if not subject:
-        form.add_error("subject", _("Perihal kasus wajib diisi."))
+        form.add_error("subject", _("Perihal %(noun)s wajib diisi.") % {"noun": chosen.noun})
     if not form.is_valid():
         return render(request, "cases/case_start.html", context, status=422)
     try:
@@ -649,7 +679,8 @@ def case_start(request: PersonRequest) -> HttpResponse:
         return render(request, "cases/case_start.html", context, status=exc.status)
     messages.success(
         request,
-        _("Kasus %(number)s dibuka: %(subject)s.") % {"number": case.number, "subject": subject},
+        _("%(noun)s %(number)s dibuka: %(subject)s.")
+        % {"noun": capfirst(chosen.noun), "number": case.number, "subject": subject},
     )
     return redirect(reverse("cases:detail", kwargs={"case_id": case.pk}))
 

@@ -101,13 +101,26 @@ class RoutingRule(models.Model):
     )
     priority = models.PositiveIntegerField(_("urutan"), default=100)
     category = models.ForeignKey(
-        Category, null=True, blank=True, on_delete=models.CASCADE, related_name="rules"
+        Category,
+        verbose_name=_("kategori"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="rules",
     )
     kelurahan = models.CharField(_("kelurahan/desa"), max_length=100, blank=True)
-    min_lat = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    max_lat = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    min_lon = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    max_lon = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    min_lat = models.DecimalField(
+        _("lintang minimum"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    max_lat = models.DecimalField(
+        _("lintang maksimum"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    min_lon = models.DecimalField(
+        _("bujur minimum"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    max_lon = models.DecimalField(
+        _("bujur maksimum"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["priority", "pk"]

@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trantib.accounts.models import Person
+from trantib.accounts.models import OrgUnit, Person
 from trantib.accounts.selectors import (
     UserLike,
     assignments_active,
@@ -27,6 +27,7 @@ from trantib.accounts.selectors import (
 from trantib.cases.models import CaseStatus, Event, EventType, Task, TaskStatus
 from trantib.cases.services import case_spec
 from trantib.core.errors import NotFound
+from trantib.engine.spec import Step
 from trantib.engine.timing import CalendarKind, TimeStandard
 
 from .models import Category, Complaint
@@ -148,9 +149,7 @@ def working_days_left(complaint: Complaint, now: dt.datetime | None = None) -> i
         # After closing time (or on a day off) the office's "today" is its next opening: a
         # complaint received on Thursday evening has the same 5 days as one on Friday morning.
         moment = spec.calendar.next_open(moment)
-    return spec.calendar.working_days_between(
-        moment.date(), timezone.localtime(due, zone).date()
-    )
+    return spec.calendar.working_days_between(moment.date(), timezone.localtime(due, zone).date())
 
 
 # -- duplicates ---------------------------------------------------------------------------------
@@ -232,6 +231,16 @@ def _not_authority(complaint: Complaint) -> bool:
     ).exists()
 
 
+def step_public_label(step: Step) -> str:
+    """What the public reads for a done step: its ``public:`` label, else a neutral one."""
+    return step.public or _("Sedang ditindaklanjuti")
+
+
+def units_with_outline() -> QuerySet[OrgUnit]:
+    """The active units that have an outline: public areas, drawn on the report form's map."""
+    return OrgUnit.objects.filter(active=True, outline__isnull=False).order_by("code")
+
+
 def complaint_public_status(tracking: str) -> PublicStatus:
     normal = tracking_normalise(tracking)
     complaint = (
@@ -247,8 +256,9 @@ def complaint_public_status(tracking: str) -> PublicStatus:
             field="tracking",
         )
     followed = complaint.duplicate_of or complaint
-    # The steps done, by their SOP titles and dates only: who did them and what they wrote
-    # stays inside the unit.
+    # The steps done, by their public labels (the SOP's ``public:``) and dates only: who did
+    # them and what they wrote stays inside the unit, and the SOP's own step text (written for
+    # officers, source typos included) is never shown to the public.
     done = Task.objects.filter(case=followed.case, status=TaskStatus.DONE).order_by(
         "completed_at", "pk"
     )
@@ -257,9 +267,9 @@ def complaint_public_status(tracking: str) -> PublicStatus:
     for task in done:
         if task.step_id == spec.start.id or task.completed_at is None:
             continue
-        updates.append(
-            PublicUpdate(at=task.completed_at, text=spec.step(task.step_id).display_title)
-        )
+        text = step_public_label(spec.step(task.step_id))
+        if text != updates[-1].text:  # one line for a run of unlabelled steps
+            updates.append(PublicUpdate(at=task.completed_at, text=text))
     if complaint.duplicate_of_id is not None:
         # The original's case number, never its tracking number (another reporter's key).
         status, label = (

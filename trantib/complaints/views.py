@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from trantib.accounts.middleware import PersonRequest
+from trantib.accounts.models import OrgUnit
 from trantib.accounts.selectors import units_for_user
 from trantib.cases import selectors as case_selectors
 from trantib.core.errors import NotAllowed, NotFound, ServiceError, TooMany
@@ -52,11 +55,27 @@ FILED_KEY = "complaint_filed"
 # -- helpers ------------------------------------------------------------------------------
 
 
-def _map_context(point: tuple[float, float] | None = None) -> dict[str, Any]:
-    """What a map needs: the tile layer (none when the setting is empty: a blank map) and a
-    centre — the complaint's point, else Kerjo's office."""
+def _map_outline(units: Iterable[OrgUnit] | None) -> str:
+    """The units' outlines as a GeoJSON FeatureCollection (text for a data- attribute): drawn
+    on the map, and all there is to see when tiles cannot load. ``None``: every unit's."""
+    if units is None:
+        units = selectors.units_with_outline()
+    features = [
+        {"type": "Feature", "properties": {"name": u.name}, "geometry": u.outline}
+        for u in units
+        if u.outline
+    ]
+    return json.dumps({"type": "FeatureCollection", "features": features}) if features else ""
+
+
+def _map_context(
+    point: tuple[float, float] | None = None, units: Iterable[OrgUnit] | None = None
+) -> dict[str, Any]:
+    """What a map needs: the tile layer (none when the setting is empty: a blank map), a
+    centre — the complaint's point, else Kerjo's office — and the units' outlines."""
     centre = point or KRJ_CENTRE
     return {
+        "map_outline": _map_outline(units),
         "map_tiles": getattr(settings, "TRANTIB_MAP_TILE_URL", ""),
         "map_attribution": getattr(settings, "TRANTIB_MAP_ATTRIBUTION", ""),
         "map_lat": f"{centre[0]:.6f}",
@@ -351,9 +370,9 @@ def _render_detail(
         "candidates": selectors.complaint_duplicate_candidates(complaint),
         "duplicates": list(complaint.duplicates.select_related("case")),
         "may_mark": complaint.unit_id in intake,
-        "status_url": services.status_url(complaint.tracking),
+        "status_url": services.status_url(complaint.tracking, request=request),
         "error": error,
-        **_map_context(point),
+        **_map_context(point, units=[complaint.unit]),
     }
     return render(request, "complaints/complaint_detail.html", context, status=status)
 
@@ -420,7 +439,13 @@ def complaint_map(request: PersonRequest) -> HttpResponse:
     if chosen not in {u.code for u in units}:
         chosen = ""
     geojson = reverse("complaints:map_geojson") + (f"?unit={chosen}" if chosen else "")
-    context = {"units": units, "chosen": chosen, "geojson_url": geojson, **_map_context()}
+    shown = [u for u in units if u.code == chosen] if chosen else units
+    context = {
+        "units": units,
+        "chosen": chosen,
+        "geojson_url": geojson,
+        **_map_context(units=shown),
+    }
     return render(request, "complaints/complaint_map.html", context)
 
 

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -28,6 +29,7 @@ from trantib.accounts.models import (
     PersonKind,
     Position,
     UnitKind,
+    outline_validate,
 )
 from trantib.accounts.services import assignment_create
 
@@ -77,6 +79,7 @@ class UnitSpec:
     timezone: str
     address: str
     kop: tuple[str, ...]
+    outline: dict[str, Any] | None = None  # a GeoJSON Polygon
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,22 @@ def _choice(entry: Entry, key: str, choices: Any) -> Any:
     return choices(value)
 
 
+def _outline(unit: Entry) -> dict[str, Any] | None:
+    """``outline: [[lon, lat], …]`` → a closed GeoJSON Polygon, checked like the admin does."""
+    ring = unit.items("outline")
+    if not ring:
+        return None
+    ring = [list(p) if isinstance(p, list) else p for p in ring]
+    if ring[0] != ring[-1]:
+        ring.append(ring[0])
+    polygon = {"type": "Polygon", "coordinates": [ring]}
+    try:
+        outline_validate(polygon)
+    except ValidationError as exc:
+        raise unit.error(f"'outline': {' '.join(exc.messages)}") from None
+    return polygon
+
+
 @cache
 def organisation() -> Organisation:
     """The organisation file, read and checked once."""
@@ -125,7 +144,17 @@ def organisation() -> Organisation:
     units: list[UnitSpec] = []
     positions: list[PositionSpec] = []
     users: set[str] = {logins.text("admin")}
-    unit_keys = {"code", "name", "kind", "parent", "timezone", "address", "kop", "positions"}
+    unit_keys = {
+        "code",
+        "name",
+        "kind",
+        "parent",
+        "timezone",
+        "address",
+        "kop",
+        "positions",
+        "outline",
+    }
     for n, item in enumerate(top.items("units"), start=1):
         unit = Entry(item, f"{shown}: unit {n}", keys=unit_keys)
         code = unit.text("code")
@@ -142,6 +171,7 @@ def organisation() -> Organisation:
                 timezone=unit.text("timezone"),
                 address=unit.text("address"),
                 kop=tuple(unit.texts("kop")),
+                outline=_outline(unit),
             )
         )
         for item2 in unit.items("positions"):
@@ -275,6 +305,7 @@ def demo_org_load() -> list[DemoLogin]:
                 "timezone": u.timezone,
                 "address": u.address,
                 "kop_lines": "\n".join(u.kop),
+                "outline": u.outline,
                 "active": True,
             },
         )

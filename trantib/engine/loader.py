@@ -65,6 +65,7 @@ TOP_KEYS = {
     "identity",
     "roles",
     "steps",
+    "case_noun",
 }
 STEP_KEYS = {
     "id",
@@ -88,6 +89,8 @@ STEP_KEYS = {
     "binds",
     "starts_at",
     "show_open",
+    "public",
+    "case_noun",
 }
 ROLE_KEYS = {"id", "name", "external", "description"}
 RECORD_KEYS = {"name", "label", "type", "required", "choices", "help", "capture"}
@@ -442,6 +445,7 @@ def _build(c: _Checker, data: Any, path: str) -> SOPSpec | None:
         supersedes=supersedes,
         source=c.text(top.get("source"), ("source",)),
         path=path,
+        case_noun=c.text(top.get("case_noun"), ("case_noun",)) or "kasus",
     )
 
 
@@ -629,8 +633,18 @@ def _step(c: _Checker, value: Any, sp: Path_, role_ids: set[str]) -> Step | None
         bindings=_bindings(c, raw.get("binds"), (*sp, "binds")),
         starts_at=c.text(raw.get("starts_at"), (*sp, "starts_at")),
         show_open=c.texts(raw.get("show_open"), (*sp, "show_open")),
+        public=c.text(raw.get("public"), (*sp, "public")),
+        case_noun=_entry_noun(c, raw, sp),
         line=c.source.line(*sp),
     )
+
+
+def _entry_noun(c: _Checker, raw: dict[str, Any], sp: Path_) -> str:
+    """An entry step's own word for its case; on any other step it would never be read."""
+    noun = c.text(raw.get("case_noun"), (*sp, "case_noun"))
+    if noun and raw.get("entry") is not True:
+        c.error((*sp, "case_noun"), "only an entry step (entry: true) may name its case")
+    return noun
 
 
 def _branches(c: _Checker, value: Any, path: Path_) -> tuple[Branch, ...]:

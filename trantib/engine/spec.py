@@ -258,6 +258,8 @@ class Step:
     starts_at: str = ""
     # Earlier steps whose records the task form shows open (the case file; not in the document)
     show_open: tuple[str, ...] = ()
+    public: str = ""  # plain words for citizens ("Pengaduan diteruskan ke Camat"); not signed
+    case_noun: str = ""  # an entry step's own word for its case ("penegakan"); not signed
     line: int = 0  # line in the source file, for messages
 
     @property
@@ -306,6 +308,7 @@ class SOPSpec:
     supersedes: int | None = None
     source: str = ""  # where the document came from, free text
     path: str = ""  # the file it was loaded from
+    case_noun: str = "kasus"  # what one case is called ("kegiatan", "pengaduan"); not signed
 
     @property
     def name(self) -> str:
@@ -343,6 +346,13 @@ class SOPSpec:
     def key(self) -> str:
         return f"{self.code}.v{self.version}"
 
+    def noun(self, entry: str = "") -> str:
+        """What one case started at ``entry`` ("" = the main entry) is called: the entry
+        step's own ``case_noun``, else the SOP's ("kegiatan", "pengaduan"; "kasus" by default).
+        """
+        step = next((s for s in self.steps if s.id == entry), None) if entry else None
+        return (step.case_noun if step else "") or self.case_noun
+
     def bound(self, contract: str) -> tuple[tuple[Step, Binding], ...]:
         """Every step that fulfils ``contract``, with its binding, in document order."""
         return tuple((step, step.binds[contract]) for step in self.steps if contract in step.binds)
@@ -359,11 +369,11 @@ class SOPSpec:
         return found[0] if found else None
 
     def signed_part(self) -> SOPSpec:
-        """This version as signed: without bindings, ``starts_at``, ``show_open``, capture hints,
-        source lines and path.
+        """This version as signed: without the product's additions (bindings, ``starts_at``,
+        ``show_open``, capture hints, public step labels, the case noun), source lines and path.
 
         Two files whose signed parts are equal print the same document and run the same
-        process; they differ at most in bindings, capture hints, comments or YAML layout.
+        process; they differ at most in those additions, comments or YAML layout.
         """
         steps = tuple(
             dataclasses.replace(
@@ -372,8 +382,10 @@ class SOPSpec:
                 line=0,
                 starts_at="",
                 show_open=(),
+                public="",
+                case_noun="",
                 records=tuple(dataclasses.replace(f, capture=None) for f in s.records),
             )
             for s in self.steps
         )
-        return dataclasses.replace(self, steps=steps, path="")
+        return dataclasses.replace(self, steps=steps, path="", case_noun="kasus")

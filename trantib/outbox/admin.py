@@ -23,7 +23,7 @@ from .services import outbox_retry
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
     list_display = [
-        "pk",
+        "number",
         "created_at",
         "status",
         "channel",
@@ -41,6 +41,11 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     list_select_related = ["unit"]
     ordering = ["-created_at", "-pk"]
     actions = ["retry"]
+
+    @admin.display(description=_("nomor"), ordering="pk")
+    def number(self, obj: OutboxMessage) -> int:
+        return obj.pk
+
     fieldsets = [
         (None, {"fields": ["status", "channel", "recipient_masked", "subject", "body"]}),
         (_("Asal"), {"fields": ["unit", "case", "kind", "ref", "redact_after_send"]}),

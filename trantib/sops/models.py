@@ -19,14 +19,14 @@ class SopVersion(models.Model):
         DRAFT = SopStatus.DRAFT.value, _("Draf")  # may still change; cases may not start on it
         PUBLISHED = SopStatus.PUBLISHED.value, _("Berlaku")  # frozen; a change is a new version
 
-    code = models.CharField(max_length=20)
-    version = models.PositiveIntegerField()
-    name = models.CharField(max_length=300)
-    status = models.CharField(max_length=12, choices=Status.choices)
-    content = models.TextField(help_text="the YAML file as loaded")
-    sha256 = models.CharField(max_length=64)
-    path = models.CharField(max_length=500, blank=True)
-    loaded_at = models.DateTimeField(auto_now_add=True)
+    code = models.CharField(_("kode"), max_length=20)
+    version = models.PositiveIntegerField(_("versi"))
+    name = models.CharField(_("nama"), max_length=300)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    content = models.TextField(_("isi berkas"), help_text=_("berkas YAML sebagaimana dimuat"))
+    sha256 = models.CharField(_("sidik SHA-256"), max_length=64)
+    path = models.CharField(_("berkas"), max_length=500, blank=True)
+    loaded_at = models.DateTimeField(_("dimuat"), auto_now_add=True)
 
     class Meta:
         constraints = [

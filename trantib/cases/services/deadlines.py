@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trantib.accounts.selectors import holders_of
+from trantib.core.dates import datetime_id
 from trantib.engine import runtime
 
 from ..audit import audit_record
@@ -79,7 +80,7 @@ def task_mark_overdue(*, task_id: int, now: dt.datetime | None = None) -> bool:
     else:
         performers = list(holders_of(case.unit, task.role))
     recipients = {p.pk: p for p in [*performers, *supervisors_of(case.unit)]}
-    late = case.unit.time_text(task.due_at)
+    late = datetime_id(task.due_at, case.unit.zone())  # "3 Desember 2026 09.54 WIB"
     message = _("Tugas “%(title)s” pada %(number)s melewati batas waktu %(due)s (%(std)s).") % {
         "title": task.title[:200],
         "number": case.number,

@@ -3,6 +3,7 @@ engine outcome (tasks, timers, linked cases, closing) with its audit events."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from django.db import transaction
 
 from trantib.accounts.models import OrgUnit, Person
 from trantib.core.counters import counter_next
+from trantib.core.dates import date_id
 from trantib.core.errors import Invalid
 from trantib.engine import runtime
 from trantib.engine.spec import SOPSpec, Step
@@ -160,6 +162,8 @@ def _occurrence_start(
 def _task_title(step: Step, occurrence: str) -> str:
     title = step.display_title
     if occurrence and occurrence != "1":
+        with contextlib.suppress(ValueError):  # a scheduled day: "3 Desember 2026", not ISO
+            occurrence = date_id(dt.date.fromisoformat(occurrence))
         return f"{title} ({occurrence})"
     return title
 

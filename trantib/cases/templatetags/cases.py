@@ -11,8 +11,9 @@ from django.utils.translation import ngettext
 
 from trantib.accounts.models import OrgUnit
 
-from ..models import Task
+from ..models import Case, Task
 from ..panels import case_clocks_for
+from ..services import case_spec
 
 register = template.Library()
 
@@ -83,3 +84,19 @@ def task_clocks(
 def get_item(mapping: dict[Any, Any] | None, key: Any) -> Any:
     """``mapping[key]`` in a template (``""`` when absent)."""
     return (mapping or {}).get(key, "")
+
+
+@register.filter
+def case_noun(case: Case) -> str:
+    """What this case is called: its SOP's word ("kegiatan", "pengaduan"), or the word of the
+    entry step a parent case opened it at (a patrol's "penegakan")."""
+    spec = case_spec(case)
+    entry = ""
+    if case.parent_id is not None and case.parent_step:
+        try:
+            sub = case_spec(case.parent).step(case.parent_step).subprocedure
+        except KeyError:
+            sub = None
+        if sub is not None and sub.sop in ("", spec.code):
+            entry = sub.entry
+    return spec.noun(entry)

@@ -579,7 +579,7 @@ def test_starting_a_case_from_the_form_opens_it_and_shows_it(demo_org) -> None:
     )
     case = Case.objects.get(subject="Baliho tanpa izin")
     assert response.redirect_chain[-1][0] == reverse("cases:detail", args=[case.pk])
-    assert f"Kasus {case.number} dibuka" in html_of(response)
+    assert f"Pengaduan {case.number} dibuka" in html_of(response)
     first = Task.objects.get(case=case, step_id="lapor")
     assert first.data["lokasi"] == {"address": "Simpang tiga Kerjo", "lat": -7.66, "lon": 111.05}
     assert first.requirements_checked == ["Laporan dugaan pelanggaran Perda"]
@@ -592,7 +592,7 @@ def test_the_start_form_keeps_the_values_and_shows_the_errors(demo_org) -> None:
     )
     assert response.status_code == 422
     html = html_of(response)
-    assert re.search(r'id="f-subject-error"[^>]*>Perihal kasus wajib diisi', html)
+    assert re.search(r'id="f-subject-error"[^>]*>Perihal pengaduan wajib diisi', html)
     assert re.search(r'id="f-saluran-error"[^>]*>“Saluran laporan” wajib diisi', html)
     assert ">Sudah diisi</textarea>" in html
     assert not Case.objects.exists()

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from trantib.cases.models import CaseStatus, Task, TaskStatus
 from trantib.cases.services import case_spec
+from trantib.core.dates import date_id
 
 from .. import services
 from ..models import Category, Complaint
@@ -124,7 +125,7 @@ def request_notice(complaint: Complaint, due: dt.datetime | None) -> str:
         return _("Ditangani %(unit)s.") % {"unit": complaint.unit.name}
     return _("Ditangani %(unit)s; jawaban kepada pelapor paling lambat %(date)s.") % {
         "unit": complaint.unit.name,
-        "date": timezone.localtime(due, complaint.unit.zone()).strftime("%d-%m-%Y"),
+        "date": date_id(timezone.localtime(due, complaint.unit.zone())),
     }
 
 

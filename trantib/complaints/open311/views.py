@@ -248,7 +248,7 @@ def _request_post(request: HttpRequest, fmt: str, params: QueryDict) -> HttpResp
     notice = _("Nomor pelacakan %(tracking)s; ikuti di %(url)s. %(notice)s") % {
         "tracking": complaint.tracking,
         # Absolute even without TRANTIB_PUBLIC_URL: the app shows it outside this site.
-        "url": request.build_absolute_uri(services.status_url(complaint.tracking)),
+        "url": services.status_url(complaint.tracking, request=request),
         "notice": request_notice(complaint, selectors.answer_due(complaint)),
     }
     response = {

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from trantib.core.dates import date_id
+
 from .. import selectors
 from ..models import Category
 
@@ -148,7 +150,7 @@ def status_text(status: selectors.PublicStatus, zone: dt.tzinfo | None = None) -
         % {"tracking": status.tracking, "label": status.status_label}
     ]
     if last is not None:
-        day = timezone.localtime(last.at, zone).strftime("%d-%m-%Y")
+        day = date_id(timezone.localtime(last.at, zone))
         parts.append(_("Terakhir: %(text)s (%(day)s).") % {"text": last.text, "day": day})
     if status.answer:
         parts.append(_("Hasil: %(answer)s") % {"answer": " ".join(status.answer.split())})

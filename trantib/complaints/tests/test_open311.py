@@ -303,7 +303,7 @@ def test_posting_a_request_opens_a_case_in_the_unit_the_routing_chose(
     assert complaint.unit.name in row["service_notice"]
     # The app has just created it: the notice hands over the number the citizen follows it by.
     assert complaint.tracking in row["service_notice"]
-    assert services.status_url(complaint.tracking) in row["service_notice"]
+    assert f"http://testserver/lacak/{complaint.tracking}/" in row["service_notice"]
     assert complaint.channel == "open311"
     assert complaint.unit.code == "KRJ" and complaint.case.unit.code == "KRJ"
     assert complaint.category.code == "cpd-pkl" and complaint.kelurahan == "Tamansari"

@@ -188,3 +188,17 @@ def test_recording_and_publishing_a_version_are_audited_on_its_chain(library):
     ]
     (records,) = [r for r in chains_verify() if r.label == "records"]
     assert records.problems == []
+
+
+@pytest.mark.django_db
+def test_a_published_version_may_gain_public_labels_and_case_nouns(library):
+    pgd2 = library / "pengaduan" / "PGD.v2.yaml"
+    with_words = pgd2.read_text()
+    plain = "\n".join(
+        line for line in with_words.split("\n") if not line.lstrip().startswith("public:")
+    ).replace("case_noun: pengaduan\n", "")
+    pgd2.write_text(plain)
+    sop_library_sync()
+    pgd2.write_text(with_words)
+    assert sop_library_sync().updated == 1
+    assert SopVersion.objects.get(code="PGD", version=2).content == with_words

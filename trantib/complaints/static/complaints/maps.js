@@ -1,18 +1,59 @@
 /* Trantib complaint maps (Leaflet, vendored): a point picker on the report forms, one point on
    the complaint page, clustered open complaints on the staff map. Everything is configured by
    data- attributes; without JavaScript the forms still work (the typed address). When no tile
-   server is configured (data-tiles empty) the map has no background: the markers still work. */
+   server is configured (data-tiles empty) or its tiles fail to load, the map says so and shows
+   the units' outlines (data-outline, GeoJSON) as its background: the markers still work. */
 (function () {
   "use strict";
+
+  // After this many tiles fail to load (no internet, the tile server unreachable) the map stops
+  // asking: it says so and shows the units' outlines instead of a grey box.
+  var TILE_ERRORS_BEFORE_OFFLINE = 3;
+
+  function offline(el, map, outline) {
+    el.classList.add("no-tiles");
+    el.dataset.tiles = "";
+    var notice = document.getElementById(el.id + "-offline");
+    if (notice) { notice.hidden = false; }
+    if (outline && el.dataset.map !== "point") {
+      // The unit around the map's centre, else every outline shown.
+      var centre = map.getCenter(), bounds = outline.getBounds();
+      outline.eachLayer(function (layer) {
+        if (layer.getBounds().contains(centre)) { bounds = layer.getBounds(); }
+      });
+      map.fitBounds(bounds, { padding: [20, 20] });
+    }
+  }
 
   function baseMap(el) {
     var lat = parseFloat(el.dataset.lat), lon = parseFloat(el.dataset.lon);
     var map = L.map(el, { scrollWheelZoom: false, maxZoom: 19 }).setView([lat, lon], 15);
-    if (el.dataset.tiles) {
-      L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: el.dataset.attribution || "" }).addTo(map);
-    } else {
-      el.classList.add("no-tiles");
+    var outline = null;
+    if (el.dataset.outline) {
+      try {
+        outline = L.geoJSON(JSON.parse(el.dataset.outline), {
+          interactive: false,
+          style: { color: "#1d4ed8", weight: 2, dashArray: "6 4", fillColor: "#1d4ed8", fillOpacity: 0.06 }
+        }).addTo(map);
+      } catch (err) { outline = null; }
     }
+    if (el.dataset.tiles) {
+      // The attribution belongs to the tile layer: it goes when the layer does, so the map never
+      // credits a tile server it shows nothing of.
+      var tiles = L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: el.dataset.attribution || "" });
+      var errors = 0;
+      tiles.on("tileerror", function () {
+        errors += 1;
+        if (errors === TILE_ERRORS_BEFORE_OFFLINE) {
+          map.removeLayer(tiles);
+          offline(el, map, outline);
+        }
+      });
+      tiles.addTo(map);
+    } else {
+      offline(el, map, outline);
+    }
+    map.trantibOutline = outline;
     return map;
   }
 
@@ -108,7 +149,14 @@
         });
         group.addLayer(layer);
         var n = (data.features || []).length;
-        if (n > 0) { map.fitBounds(group.getBounds(), { padding: [30, 30], maxZoom: 16 }); }
+        if (n > 0) {
+          var bounds = group.getBounds();
+          // Without tiles the outline is the only landmark: keep it in view with the markers.
+          if (el.classList.contains("no-tiles") && map.trantibOutline) {
+            bounds.extend(map.trantibOutline.getBounds());
+          }
+          map.fitBounds(bounds, { padding: [30, 30], maxZoom: 16 });
+        }
         if (count) { count.textContent = el.dataset.countText.replace("%(n)s", String(n)); }
         el.dataset.loaded = String(n);
       })

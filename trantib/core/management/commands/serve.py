@@ -16,8 +16,29 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+
+def served_url(host: str, port: int) -> str:
+    """The address this server answers on, for links in messages when ``TRANTIB_PUBLIC_URL``
+    is unset. A wildcard bind (0.0.0.0, ::) is reached on this machine as 127.0.0.1; set
+    ``TRANTIB_PUBLIC_URL`` for the address phones use."""
+    if host in ("", "0.0.0.0", "::", "[::]"):  # noqa: S104 — naming the wildcard, not binding it
+        host = "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def served_url_export(host: str, port: int) -> str:
+    """Tell this process (the worker thread writes SMS) and gunicorn (through the environment)
+    where the server listens."""
+    url = served_url(host, port)
+    os.environ["TRANTIB_SERVED_URL"] = url
+    settings.TRANTIB_SERVED_URL = url
+    return url
 
 
 class Command(BaseCommand):
@@ -38,6 +59,7 @@ class Command(BaseCommand):
     ) -> None:
         if not 0 < port < 65536:
             raise CommandError(f"--port: {port} is not a port number")
+        served_url_export(host, port)
         call_command("collectstatic", interactive=False, verbosity=0)
         gunicorn = Path(sys.executable).with_name("gunicorn")
         if not gunicorn.exists():
