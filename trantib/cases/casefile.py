@@ -312,8 +312,11 @@ def _members(value: Any) -> list[int]:
     return [int(v) for v in items if isinstance(v, int) or (isinstance(v, str) and v.isdigit())]
 
 
-def value_lines(f: RecordField, value: Any, *, zone: dt.tzinfo, people: _People) -> list[str]:
-    """A recorded value written for people, line by line (empty: nothing recorded)."""
+def value_lines(
+    f: RecordField, value: Any, *, zone: dt.tzinfo, people: _People, schedule: bool = False
+) -> list[str]:
+    """A recorded value written for people, line by line (empty: nothing recorded).
+    ``schedule``: the list is a repeated step's schedule, one ISO date a line."""
     kind = str(f.type)
     if value is None or value == "" or value == [] or value == {}:
         return []
@@ -338,6 +341,8 @@ def value_lines(f: RecordField, value: Any, *, zone: dt.tzinfo, people: _People)
     if kind == "files":
         return []  # the attachments, listed by field
     if isinstance(value, list):
+        if schedule:
+            return [date_id(day) if (day := _as_date(v)) else str(v) for v in value]
         return [str(v) for v in value]
     if kind == "choice":
         return [str(value)]  # a choice is stored as its label
@@ -422,6 +427,7 @@ def case_file_build(
             )
         )
 
+    schedules = {s.repeat.schedule_field for s in spec.steps if s.repeat is not None}
     by_id = {a.pk: a for a in attachments}
     placed: set[int] = set()
     records: list[StepRecord] = []
@@ -446,7 +452,8 @@ def case_file_build(
                             _attachment(att, f.name, f.label, step, title, people, zone)
                         )
                 continue
-            lines = value_lines(f, value, zone=zone, people=people)
+            schedule = f"{task.step_id}.{f.name}" in schedules
+            lines = value_lines(f, value, zone=zone, people=people, schedule=schedule)
             found = tuple(corrections.get((task.pk, f.name), ()))
             if not lines and not found:
                 continue

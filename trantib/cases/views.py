@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from trantib.accounts import services as services_accounts
@@ -158,13 +159,17 @@ def my_tasks(request: PersonRequest) -> HttpResponse:
     clocks = case_clocks_for([task.case for task in tasks], now)
     groups: dict[str, list[tuple[Task, bool]]] = {"late": [], "today": [], "later": []}
     for task in tasks:
+        due = task.due_at
         if task.case_id in clocks:
+            # The case's own clock decides both "late" and "due today" (a complaint whose
+            # intake step passed its 15 minutes yesterday is not due today: its answer is).
             late = any(c.late for c in clocks[task.case_id])
+            due = min((c.due_at for c in clocks[task.case_id] if c.due_at), default=due)
         else:
             late = selectors.task_is_overdue(task, now)
         if late:
             groups["late"].append((task, True))
-        elif task.due_at is not None and task.due_at < _day_end(task.case.unit, now):
+        elif due is not None and due < _day_end(task.case.unit, now):
             groups["today"].append((task, False))
         else:
             groups["later"].append((task, False))
@@ -224,8 +229,8 @@ def notification_open(request: PersonRequest, notice_id: int) -> HttpResponse:
 
 
 class NotifyChannelsForm(forms.Form):
-    email = forms.BooleanField(label=_("Juga kirim lewat e-mail"), required=False)
-    sms = forms.BooleanField(label=_("Juga kirim lewat SMS"), required=False)
+    email = forms.BooleanField(label=gettext_lazy("Juga kirim lewat e-mail"), required=False)
+    sms = forms.BooleanField(label=gettext_lazy("Juga kirim lewat SMS"), required=False)
 
 
 @login_required

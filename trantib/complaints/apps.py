@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ComplaintsConfig(AppConfig):
     name = "trantib.complaints"
-    verbose_name = "Pengaduan"
+    verbose_name = _("Pengaduan")
 
     def ready(self) -> None:
         from trantib.cases.panels import (

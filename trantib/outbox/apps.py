@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OutboxConfig(AppConfig):
     name = "trantib.outbox"
-    verbose_name = "Kotak keluar pemberitahuan"
+    verbose_name = _("Kotak keluar pemberitahuan")
 
     def ready(self) -> None:
         from trantib.cases.services import notice_sender_register

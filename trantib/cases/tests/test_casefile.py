@@ -131,8 +131,7 @@ PARENT_TEXTS = [
     PLAN["koordinasi"],
     "Rina Marlina",
     "Agus Salim",
-    "2026-04-14",  # the schedule is a list of lines, kept as typed
-    "14 April 2026",  # the patrol's occurrence
+    "14 April 2026",  # the schedule's date and the patrol's occurrence, the Indonesian way
     PATROL["rute"]["address"],
     "-6.178100, 106.629700",
     PATROL["hasil"],
@@ -506,3 +505,18 @@ def test_a_duplicate_complaints_case_file_links_the_original_with_its_current_st
     # Another kecamatan sees neither case.
     with pytest.raises(NotFound):
         case_file_for_user(demo_org.user("kasi.krw"), duplicate.case_id)
+
+
+def test_a_patrol_schedule_is_written_as_dates_and_other_lists_as_typed() -> None:
+    from trantib.cases.casefile import _People, value_lines
+    from trantib.engine.spec import FieldType, RecordField
+
+    schedule = RecordField(name="jadwal", label="Tanggal patroli", type=FieldType.LIST)
+    zone = dt.UTC
+    people = _People(unit_id=0)
+    days = ["2026-04-14", "2026-04-21"]
+    assert value_lines(schedule, days, zone=zone, people=people, schedule=True) == [
+        "14 April 2026",
+        "21 April 2026",
+    ]
+    assert value_lines(schedule, days, zone=zone, people=people) == days

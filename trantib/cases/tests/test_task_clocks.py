@@ -109,3 +109,15 @@ def test_the_case_page_labels_both_clocks_of_a_complaint_task(demo_org, hiburan)
     assert "badge danger" not in panel
     # The complaint's own panel says which deadline it shows.
     assert "Tenggat pengaduan ini" in html
+
+
+def test_a_complaint_whose_step_passed_yesterday_is_grouped_by_its_answer_deadline(
+    demo_org, hiburan
+):
+    # Filed yesterday: the intake step's 15 minutes passed yesterday, the answer is days away.
+    complaint = _file(hiburan, "Lapak menutup trotoar depan pasar", days_ago=1)
+    days = complaint_selectors.working_days_left(complaint)
+    assert days is not None and days >= 3
+    html = _tugas_saya(demo_org)
+    assert 'id="grup-today"' not in html and 'id="grup-late"' not in html
+    assert html.index('id="grup-later"') < html.index(complaint.case.number)

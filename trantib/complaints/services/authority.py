@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from trantib.accounts.models import OrgUnit, Person
@@ -51,19 +52,25 @@ def complaint_not_authority(
         )
     if case.status != CaseStatus.OPEN:
         raise Conflict(_("Kasus pengaduan ini sudah tidak berjalan."), field="complaint")
+    # The record and the citizen's message are in the unit's language, whatever language
+    # the officer's interface speaks.
+    with translation.override(settings.LANGUAGE_CODE):
+        recorded = _("Bukan kewenangan %(unit)s: %(reason)s") % {
+            "unit": complaint.unit.name,
+            "reason": reason,
+        }
+        body = _(
+            "Pengaduan %(tracking)s bukan kewenangan %(unit)s, sehingga tidak kami tindak "
+            "lanjuti. Alasannya: %(reason)s"
+        ) % {"tracking": complaint.tracking, "unit": complaint.unit.name, "reason": reason}
     case_services.case_cancel(
         case=case,
         actor=actor,
-        reason=_("Bukan kewenangan %(unit)s: %(reason)s")
-        % {"unit": complaint.unit.name, "reason": reason},
+        reason=recorded,
         children="keep",
         extra={NOT_AUTHORITY: True},
         now=now,
     )
-    body = _(
-        "Pengaduan %(tracking)s bukan kewenangan %(unit)s, sehingga tidak kami tindak lanjuti. "
-        "Alasannya: %(reason)s"
-    ) % {"tracking": complaint.tracking, "unit": complaint.unit.name, "reason": reason}
     message = reporter_send(complaint, body=body, kind="complaint_answer", now=now)
     if not message:
         meaning = AnswerChannel.UNREACHABLE

@@ -4,6 +4,7 @@ to the reporter, or handed over to another unit with its case."""
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from trantib.cases import services as case_services
 from trantib.cases.audit import chain_verify
@@ -119,3 +120,17 @@ def test_the_complaint_page_offers_it_to_intake_and_refuses_others(
     assert done.status_code == 302
     complaint.refresh_from_db()
     assert complaint.case.status == CaseStatus.CANCELLED
+
+
+def test_an_officer_working_in_english_still_tells_the_reporter_in_indonesian(
+    complaint_categories, demo_org
+):
+    complaint = _file(complaint_categories)
+    with translation.override("en"):
+        services.complaint_not_authority(
+            complaint=complaint, actor=demo_org.person("kasi.krj"), reason="Jalan provinsi"
+        )
+    answer = OutboxMessage.objects.get(kind="complaint_answer")
+    assert answer.body.startswith(f"Pengaduan {complaint.tracking} bukan kewenangan")
+    cancelled = Event.objects.get(case=complaint.case, type=EventType.CASE_CANCELLED)
+    assert cancelled.data["reason"].startswith("Bukan kewenangan")

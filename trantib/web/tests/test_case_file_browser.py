@@ -58,8 +58,8 @@ def texts_of(f: RecordField, value: Any) -> list[str]:
         return [value["address"]] if isinstance(value, dict) else [str(value)]
     if f.type is FieldType.PERSON:
         return [value["nama"]] if isinstance(value, dict) else [str(value)]
-    if isinstance(value, list):
-        return [str(v) for v in value]
+    if isinstance(value, list):  # a patrol schedule's dates the Indonesian way too
+        return [date_id(v) if isinstance(v, dt.date) else str(v) for v in value]
     return [str(value)]
 
 
