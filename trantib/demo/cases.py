@@ -22,9 +22,10 @@ from django.utils import timezone
 from trantib.cases import selectors, services
 from trantib.cases.models import Case
 from trantib.complaints.services import complaint_file
+from trantib.sops import registry
 
 from .complaints import category_get, complaint_setup_load, unit_get
-from .steps import Step, person_get, step_parse, step_run
+from .steps import Step, members_resolve, person_get, step_parse, step_run
 from .when import Anchors, When, default_zone, resolve, tags_check, when_parse
 from .yamlfile import Entry, read
 
@@ -166,7 +167,11 @@ def _run(story: Story, now: dt.datetime) -> Case:
             unit=unit,
             actor=person_get(story.by, story.where),
             subject=story.subject,
-            data=resolve(story.data, anchors, story.where),
+            data=members_resolve(
+                registry.get(story.sop).start,
+                resolve(story.data, anchors, story.where),
+                story.where,
+            ),
             now=at,
         )
         anchors = replace(anchors, at=None)

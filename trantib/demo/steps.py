@@ -15,6 +15,8 @@ from typing import IO, Any
 from trantib.accounts.models import Person
 from trantib.cases import selectors, services
 from trantib.cases.models import Case, Task
+from trantib.engine.spec import FieldType
+from trantib.engine.spec import Step as SopStep
 
 from .files import KINDS, sample
 from .when import Anchors, When, resolve, tags_check, when_parse
@@ -92,6 +94,22 @@ def person_get(username: str, where: str) -> Person:
         raise DemoDataError(f"{where}: unknown user {username!r}") from None
 
 
+def members_resolve(step: SopStep, data: dict[str, Any] | None, where: str) -> Any:
+    """The demo files name the people of a ``members`` field (the officers of a patrol) by
+    login; the case keeps their person ids, as the form's picker sends them."""
+    if not data:
+        return data
+    out = dict(data)
+    for f in step.records:
+        if f.type is not FieldType.MEMBERS or f.name not in out:
+            continue
+        logins = out[f.name]
+        if not isinstance(logins, list) or not all(isinstance(u, str) for u in logins):
+            raise DemoDataError(f"{where}: '{f.name}' is a list of logins (petugas1.pptng)")
+        out[f.name] = [person_get(u, f"{where}, '{f.name}'").pk for u in logins]
+    return out
+
+
 def _live(case: Case, step: Step, occurrence: str) -> Task:
     for task in selectors.case_live_tasks(case):
         if task.step_id == step.step and (not occurrence or task.occurrence == occurrence):
@@ -121,6 +139,7 @@ def step_run(step: Step, case: Case, anchors: Anchors) -> dt.datetime | None:
         return at
     actor = person_get(step.by, step.where)
     data = resolve(step.data, replace(anchors, at=at), step.where)
+    data = members_resolve(services.case_spec(case).step(task.step_id), data, step.where)
     uploads: dict[str, list[tuple[str, IO[bytes]]]] = {
         field: [(f.name, BytesIO(sample(f.kind, f.title)))] for field, f in step.files.items()
     }

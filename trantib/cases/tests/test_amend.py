@@ -81,7 +81,11 @@ def _patrol_with_children(demo_org):
     )
     steps = {
         "susun_rencana": ("kabid.pptng", {}, ""),
-        "susun_jadwal": ("kasie.pptng", {"jadwal": [today], "personil": ["Regu 1"]}, ""),
+        "susun_jadwal": (
+            "kasie.pptng",
+            {"jadwal": [today], "personil": [demo_org.person("petugas1.pptng").pk]},
+            "",
+        ),
         "patroli": ("petugas1.pptng", {"rute": "Jl. Daan Mogot", "hasil": "Dua PKL"}, ""),
         "terima_laporan": ("kasie.pptng", {}, ""),
         "evaluasi": (
@@ -193,7 +197,9 @@ def test_a_patrol_report_stays_correctable_while_other_patrols_are_reported(demo
     jadwal = [(today - dt.timedelta(days=d)).isoformat() for d in (1, 0)]
     kasie = demo_org.person("kasie.pptng")
     services.task_complete(
-        task=_live(case), actor=kasie, data={"jadwal": jadwal, "personil": ["Regu"]}
+        task=_live(case),
+        actor=kasie,
+        data={"jadwal": jadwal, "personil": [demo_org.person("petugas1.pptng").pk]},
     )
     schedule = Task.objects.get(case=case, step_id="susun_jadwal")
     with pytest.raises(Conflict) as err:  # the schedule planned the patrols

@@ -40,7 +40,7 @@ PATROL_DAY = dt.datetime(2026, 4, 14, 7, 5, tzinfo=dt.UTC)  # 14.05 WIB
 
 PROGRAMME = {"bulan": "2026-04-01", "nomor_surat_tugas": "800/ST-034/SATPOLPP/IV/2026"}
 PLAN = {"koordinasi": "Polsek Tangerang dan Koramil 01"}
-SCHEDULE = {"jadwal": ["2026-04-14"], "personil": ["Rina Marlina", "Agus Salim"]}
+SCHEDULE_OFFICERS = ["petugas2.pptng", "petugas1.pptng"]  # Rina Marlina, Ahmad Fauzi
 PATROL = {
     "rute": {"address": "Alun-alun Ahmad Yani - Jl. Kisamaun", "lat": -6.1781, "lon": 106.6297},
     "hasil": "Parkir liar di bahu jalan dan lapak semi permanen di atas saluran",
@@ -67,6 +67,12 @@ VIOLATORS = [
 CHECKS = ["Bahu jalan sudah bersih dari parkir liar", "Lapak sudah dibongkar sendiri"]
 
 
+def _schedule(demo_org) -> dict:
+    """The patrol days and the patrol's officers, picked from the unit (person ids)."""
+    people = [demo_org.person(login).pk for login in SCHEDULE_OFFICERS]
+    return {"jadwal": ["2026-04-14"], "personil": people}
+
+
 def _live(case: Case) -> Task:
     return Task.objects.get(case=case, status__in=["open", "claimed"])
 
@@ -87,7 +93,7 @@ def ppw_closed_with_two_violators(demo_org) -> tuple[Case, list[Case]]:
         now=T0,
     )
     _do(demo_org, case, "kabid.pptng", T0, data=PLAN)
-    _do(demo_org, case, "kasie.pptng", T0, data=SCHEDULE)
+    _do(demo_org, case, "kasie.pptng", T0, data=_schedule(demo_org))
     _do(
         demo_org,
         case,
@@ -129,8 +135,8 @@ PARENT_TEXTS = [
     "1 April 2026",  # the programme month, a date
     PROGRAMME["nomor_surat_tugas"],
     PLAN["koordinasi"],
-    "Rina Marlina",
-    "Agus Salim",
+    "Rina Marlina, Petugas Operasional",  # the patrol's officers, by name and position
+    "Ahmad Fauzi, Petugas Operasional",
     "14 April 2026",  # the schedule's date and the patrol's occurrence, the Indonesian way
     PATROL["rute"]["address"],
     "-6.178100, 106.629700",
@@ -302,7 +308,7 @@ def test_a_live_task_form_shows_the_earlier_records_the_sop_names_open(demo_org)
         now=T0,
     )
     _do(demo_org, case, "kabid.pptng", T0, data=PLAN)
-    _do(demo_org, case, "kasie.pptng", T0, data=SCHEDULE)
+    _do(demo_org, case, "kasie.pptng", T0, data=_schedule(demo_org))
     _do(demo_org, case, "petugas2.pptng", PATROL_DAY, data=PATROL)
     _do(demo_org, case, "kasie.pptng", PATROL_DAY)  # receiving the reports: nothing recorded
     task = _live(case)

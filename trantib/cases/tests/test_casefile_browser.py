@@ -17,10 +17,10 @@ from trantib.cases.tests.test_casefile import (
     PLAN,
     PNG,
     PROGRAMME,
-    SCHEDULE,
     T0,
     _do,
     _live,
+    _schedule,
 )
 from trantib.web.tests.test_browser import PHONE, log_in, page_width
 
@@ -39,7 +39,7 @@ def test_the_kabid_reads_the_patrol_report_above_his_form_on_a_phone_and_a_desk(
         now=T0,
     )
     _do(demo_org, case, "kabid.pptng", T0, data=PLAN)
-    _do(demo_org, case, "kasie.pptng", T0, data=SCHEDULE)
+    _do(demo_org, case, "kasie.pptng", T0, data=_schedule(demo_org))
     _do(
         demo_org,
         case,

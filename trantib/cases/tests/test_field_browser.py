@@ -39,7 +39,7 @@ def test_a_patrol_is_reported_from_a_phone_with_the_devices_location(
     services.task_complete(
         task=live.get(),
         actor=demo_org.person("kasie.pptng"),
-        data={"jadwal": days, "personil": ["Regu 1"]},
+        data={"jadwal": days, "personil": [demo_org.person("petugas1.pptng").pk]},
     )
     patrol = live.filter(step_id="patroli").order_by("occurrence").first()
     assert patrol is not None

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,7 @@ from trantib.cases.forms import StepForm
 from trantib.cases.models import Attachment, Case, Task, TaskStatus
 from trantib.core.errors import Invalid
 from trantib.engine import runtime
-from trantib.engine.spec import FieldType, RecordField, Step, StepKind
+from trantib.engine.spec import Capture, FieldType, RecordField, Step, StepKind
 from trantib.sops import registry
 
 pytestmark = pytest.mark.django_db
@@ -41,31 +40,15 @@ def client_for(demo_org, username: str) -> Client:
 
 
 @pytest.fixture
-def ppw_v2(tmp_path, settings):
-    """The library with a PPW v2 (published, in force) whose patrol officers are picked from
-    the unit (``members``) and whose patrol photos open the camera (``capture: photo``)."""
-    copy = tmp_path / "library"
-    shutil.copytree(LIBRARY, copy)
-    text = (copy / "patroli" / "PPW.v1.yaml").read_text(encoding="utf-8")
-    v2 = (
-        text.replace("\nversion: 1\n", "\nversion: 2\nsupersedes: 1\n", 1)
-        .replace(
-            "{name: personil, label: Petugas patroli, type: list, required: true}",
-            "{name: personil, label: Petugas patroli, type: members, required: true}",
-            1,
-        )
-        .replace(
-            "- {name: dokumentasi, label: Dokumentasi, type: files}",
-            "- {name: dokumentasi, label: Dokumentasi, type: files, capture: photo}",
-            1,
-        )
-    )
-    (copy / "patroli" / "PPW.v2.yaml").write_text(v2, encoding="utf-8")
-    settings.TRANTIB_SOP_LIBRARY = copy
-    lib = registry.reload()
-    assert not lib.errors, lib.errors
-    yield copy
-    registry.library.cache_clear()
+def ppw_v2():
+    """The library's PPW v2 (published, in force): its patrol officers are picked from the
+    unit (``members``) and its patrol photos open the camera (``capture: photo``)."""
+    spec = registry.get("PPW")
+    assert spec.version == 2
+    assert spec.step("susun_jadwal").records[1].type is FieldType.MEMBERS
+    (photos,) = [f for f in spec.step("patroli").records if f.type is FieldType.FILES]
+    assert photos.capture is Capture.PHOTO
+    return LIBRARY
 
 
 def live(case: Case, step_id: str = "") -> list[Task]:
@@ -130,12 +113,15 @@ def test_a_step_form_refuses_a_date_it_cannot_read_naming_the_field_never_today(
 def test_a_schedule_is_sent_on_as_iso_dates_and_a_bad_line_is_refused_by_number() -> None:
     spec = registry.get("PPW")
     step = spec.step("susun_jadwal")
-    post = {"data.jadwal": "3 Desember 2026\n\n5/12/2026\n2026-12-07", "data.personil": "Regu 1"}
-    form = StepForm(step, post, spec=spec)
+    post = {"data.jadwal": "3 Desember 2026\n\n5/12/2026\n2026-12-07", "data.personil": "7"}
+    members = [(7, "Ahmad Fauzi — Petugas Operasional")]
+    form = StepForm(step, post, spec=spec, members=members)
     assert form.is_valid(), form.errors
     assert form.data["jadwal"] == ["2026-12-03", "2026-12-05", "2026-12-07"]
 
-    bad = StepForm(step, {**post, "data.jadwal": "3 Desember 2026\nbesok"}, spec=spec)
+    bad = StepForm(
+        step, {**post, "data.jadwal": "3 Desember 2026\nbesok"}, spec=spec, members=members
+    )
     assert not bad.is_valid()
     assert "baris 2" in bad.error_for("data.jadwal")
     assert "Tanggal-tanggal patroli" in bad.error_for("data.jadwal")
@@ -143,11 +129,12 @@ def test_a_schedule_is_sent_on_as_iso_dates_and_a_bad_line_is_refused_by_number(
 
 def test_the_engine_refuses_a_schedule_line_that_is_not_a_date(demo_org) -> None:
     case = ppw_at_schedule(demo_org)
+    officer = demo_org.person("petugas1.pptng").pk
     with pytest.raises(Invalid) as refused:
         services.task_complete(
             task=live(case)[0],
             actor=demo_org.person("kasie.pptng"),
-            data={"jadwal": ["2026-12-03", "5/12/2026"], "personil": ["Regu 1"]},
+            data={"jadwal": ["2026-12-03", "5/12/2026"], "personil": [officer]},
         )
     assert refused.value.field == "data.jadwal"
     assert "Tanggal-tanggal patroli" in refused.value.message
@@ -156,7 +143,7 @@ def test_the_engine_refuses_a_schedule_line_that_is_not_a_date(demo_org) -> None
     spec = registry.get("PPW")
     state = runtime.CaseState.from_dict(Case.objects.get(pk=case.pk).state)
     action = runtime.Complete(
-        "susun_jadwal", data={"jadwal": ["3 Desember 2026"], "personil": ["Regu 1"]}
+        "susun_jadwal", data={"jadwal": ["3 Desember 2026"], "personil": [officer]}
     )
     with pytest.raises(runtime.ActionRefused) as engine:
         runtime.apply(spec, state, action)

@@ -8,12 +8,19 @@ status, the linked cases). One parametrised test plays every file against ``/api
   position tries the same task (claim, then complete) and is refused with 403.
 - The named person must hold the position (``holders_of``), sees the task in Tugas Saya,
   claims it, uploads the files the step records, and completes it.
+- A ``members`` field (the officers of a patrol) is written in the file as the people's
+  usernames; the runner sends their person ids, as the form's picker does, and the case file
+  of ``GET /cases/{id}`` must then name each of them.
 - A wait step is passed by the clock, the outside world: ``deadlines_sweep(now=…)`` a minute
   before its deadline fires nothing, a minute after it fires exactly that wait and the
-  follow-up falls due. Nobody can complete a wait by hand (409).
+  follow-up falls due. Nobody can complete a wait by hand (409). A wait timed from a recorded
+  date (``starts_at``: seven days from "Tanggal diserahkan") must be due that long after the
+  recorded day's opening hour on the SOP's calendar, not after the moment it was saved.
 - At the end every case is closed, every task done with its duration, every officer's task
-  completed by the person the scenario named, each case's events numbered 1..n, and every
-  hash chain verifies.
+  completed by the person the scenario named, every wait done no earlier than its deadline
+  (a wait's duration at least its standard; one timed from a recorded date fired no earlier
+  than its deadline counted from that date), each case's events numbered 1..n, and every hash
+  chain verifies.
 
 ``test_the_scenarios_take_every_decision_branch_of_each_seed_sop`` reads the branches from the
 SOP specs, so a branch added to an SOP without a scenario that takes it fails the suite.
@@ -26,7 +33,10 @@ Scenario file keys (one action per list item):
 ``wait: <step>``   let the deadline of that wait step pass (``deadline``: its standard);
 ``who`` the person acting; ``refused`` people of the same unit who must get 403;
 ``data``, ``files`` (field → file names to upload), ``requirements`` (a list or ``all``),
-``decision``; ``expect``: ``active`` (live steps, ``step@occurrence`` for repeats),
+``decision``; in ``data`` a ``members`` field is a list of usernames
+(``personil: [petugas1.pptng, petugas2.pptng]``) and ``"{today}"``, ``"{today-2}"``,
+``"{today+1}"`` are dates on the unit's clock when the action runs (a delivery date two days
+before it was recorded); ``expect``: ``active`` (live steps, ``step@occurrence`` for repeats),
 ``status``, ``children`` (alias → the ``for_each`` line that opened it). A file the product
 cannot play yet names the gap under ``pending`` (a strict xfail).
 """
@@ -35,6 +45,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,14 +55,16 @@ import pytest
 import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
-from trantib.accounts.models import OrgUnit
+from trantib.accounts.models import OrgUnit, Person
 from trantib.accounts.selectors import holders_of
 from trantib.cases import services
 from trantib.cases.audit import chain_verify
+from trantib.cases.models import Task
 from trantib.demo import DEMO_PASSWORD
 from trantib.engine import runtime
-from trantib.engine.spec import SOPSpec, StepKind
+from trantib.engine.spec import FieldType, SOPSpec, Step, StepKind
 from trantib.sops import registry
 
 SCENARIOS = Path(__file__).parent / "scenarios"
@@ -59,6 +72,7 @@ SEED_SOPS = ("PPW", "PPL", "PGD", "POLMAS", "PUR")
 API = "/api/v1"
 LIVE = ("open", "claimed")
 ACTION_KINDS = ("start", "step", "wait")
+TODAY = re.compile(r"^\{today(?:([+-])(\d+))?\}$")  # "{today}", "{today-2}", "{today+1}"
 
 # The smallest files the attachment service accepts, chosen by the name's extension.
 FILE_BODIES = {
@@ -85,6 +99,19 @@ def _jsonable(value: Any) -> Any:
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_jsonable(v) for v in value]
+    return value
+
+
+def _relative_dates(value: Any, today: dt.date) -> Any:
+    """``"{today-2}"`` → the date two days before ``today``, anywhere in ``value``."""
+    if isinstance(value, str) and (found := TODAY.match(value)):
+        sign, days = found.groups()
+        shift = dt.timedelta(days=int(days or 0))
+        return today - shift if sign == "-" else today + shift
+    if isinstance(value, dict):
+        return {k: _relative_dates(v, today) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_relative_dates(v, today) for v in value]
     return value
 
 
@@ -159,6 +186,7 @@ class Runner:
     cases: dict[str, int] = field(default_factory=dict)  # alias -> case id
     readers: dict[str, str] = field(default_factory=dict)  # alias -> someone who may read it
     completed_by: dict[int, str] = field(default_factory=dict)  # task id -> username
+    wait_due: dict[int, dt.datetime] = field(default_factory=dict)  # wait id -> its deadline
     where: str = ""
 
     def __post_init__(self) -> None:
@@ -221,7 +249,7 @@ class Runner:
             "sop": self.spec.code,
             "unit": self.unit.code,
             "subject": action["subject"],
-            "data": _jsonable(action.get("data") or {}),
+            "data": self.data(step, action),
             "requirements": self.requirements(action, list(step.requirements)),
         }
         if step is not self.spec.start:
@@ -234,6 +262,7 @@ class Runner:
         (first,) = [t for t in case["tasks"] if t["step"] == step.id]
         assert first["status"] == "done" and first["completed_by"] == action["who"], self.where
         self.completed_by[first["id"]] = action["who"]
+        self.check_members_shown(alias, step, first["id"], action)
 
     def do_step(self, alias: str, action: dict[str, Any]) -> None:
         who = action["who"]
@@ -244,7 +273,7 @@ class Runner:
         mine = {t["id"] for t in self.api.get(who, "/tasks/mine")}
         assert task["id"] in mine, f"{self.where}: not in the Tugas Saya of {who}"
         body = {
-            "data": _jsonable(action.get("data") or {}),
+            "data": self.data(self.spec.step(task["step"]), action),
             "decision": str(action.get("decision", "")),
             "requirements": self.requirements(action, list(task["step_requirements"])),
             "attachments": [],
@@ -267,6 +296,7 @@ class Runner:
         assert done["duration_seconds"] is not None, self.where
         assert sorted(done["requirements_checked"]) == sorted(body["requirements"]), self.where
         self.completed_by[task["id"]] = who
+        self.check_members_shown(alias, self.spec.step(task["step"]), task["id"], action)
         # Once done, the task is nobody's to complete again.
         self.api.post(who, f"{path}/complete", body, status=409)
 
@@ -280,6 +310,8 @@ class Runner:
         # Nobody completes a wait by hand, not even the holder of its position.
         self.api.post(who, f"/tasks/{task['id']}/complete", {"data": {}}, status=409)
         due = dt.datetime.fromisoformat(task["due_at"])
+        if self.spec.step(task["step"]).starts_at:
+            self.wait_due[task["id"]] = self.check_wait_due(alias, task, due)
         before = services.deadlines_sweep(now=due - dt.timedelta(minutes=1))
         assert before.fired == 0, f"{self.where}: a wait fired before its deadline"
         still = [t for t in self.case(alias, who)["tasks"] if t["id"] == task["id"]]
@@ -288,6 +320,57 @@ class Runner:
         assert after.fired == 1, f"{self.where}: {after.fired} waits fired, expected this one"
         fired = [t for t in self.case(alias, who)["tasks"] if t["id"] == task["id"]]
         assert fired[0]["status"] == "done" and fired[0]["completed_by"] is None, self.where
+
+    def check_wait_due(self, alias: str, task: dict[str, Any], due: dt.datetime) -> dt.datetime:
+        """A wait timed from a recorded date (``starts_at``) is due from that day's opening
+        hour on the SOP's calendar, never from the moment the date was saved."""
+        step = self.spec.step(task["step"])
+        assert step.deadline is not None, self.where
+        offered = Task.objects.get(pk=task["id"]).created_at  # the API does not show it
+        source, name = step.starts_at.split(".")
+        records = [r for r in self.case(alias)["file"] if r["step"] == source]
+        assert records, f"{self.where}: nothing recorded at {source} for {step.starts_at}"
+        (value,) = [f["value"] for f in records[-1]["fields"] if f["name"] == name]
+        zone = self.unit.zone()
+        start = dt.datetime.combine(dt.date.fromisoformat(value), self.spec.calendar.opens, zone)
+        expected = self.spec.calendar.due(start, step.deadline, zone)
+        assert expected is not None and due == expected, (self.where, due, expected)
+        from_offer = self.spec.calendar.due(offered, step.deadline, zone)
+        assert due != from_offer, f"{self.where}: record a delivery day before today"
+        return expected
+
+    def data(self, step: Step, action: dict[str, Any]) -> dict[str, Any]:
+        """The action's data as the API takes it: dates relative to the unit's today filled
+        in, the usernames of a ``members`` field turned into person ids."""
+        today = timezone.localdate(timezone.now(), self.unit.zone())
+        data = _jsonable(_relative_dates(action.get("data") or {}, today))
+        for f in step.records:
+            if f.type is FieldType.MEMBERS and f.name in data:
+                data[f.name] = [self.person(u, f.name).pk for u in data[f.name]]
+        return dict(data)
+
+    def person(self, username: str, field_name: str) -> Person:
+        found = Person.objects.filter(user__username=username).first()
+        assert found is not None, f"{self.where}: {field_name}: no user {username!r}"
+        return found
+
+    def check_members_shown(
+        self, alias: str, step: Step, task_id: int, action: dict[str, Any]
+    ) -> None:
+        """The case file names each person a ``members`` field recorded."""
+        wanted = {
+            f.name: [self.person(u, f.name).full_name for u in (action.get("data") or {})[f.name]]
+            for f in step.records
+            if f.type is FieldType.MEMBERS and f.name in (action.get("data") or {})
+        }
+        if not wanted:
+            return
+        (record,) = [r for r in self.case(alias)["file"] if r["task"] == task_id]
+        shown = {f["name"]: f for f in record["fields"]}
+        for name, people in wanted.items():
+            assert shown[name]["type"] == "members", (self.where, shown[name])
+            for person in people:
+                assert person in shown[name]["text"], (self.where, person, shown[name]["text"])
 
     def requirements(self, action: dict[str, Any], of_step: list[str]) -> list[str]:
         wanted = action.get("requirements") or []
@@ -334,9 +417,14 @@ class Runner:
                 if task["kind"] == "work":
                     assert task["completed_by"] == self.completed_by.get(task["id"]), what
                 elif task["kind"] == "wait":
-                    deadline = self.spec.step(task["step"]).deadline
-                    assert deadline is not None, what
-                    assert task["duration_seconds"] >= deadline.upper_minutes * 60, what
+                    step = self.spec.step(task["step"])
+                    assert step.deadline is not None, what
+                    if step.starts_at:  # no earlier than its deadline from the recorded day
+                        fired = dt.datetime.fromisoformat(task["completed_at"])
+                        assert fired >= self.wait_due[task["id"]], what
+                    else:
+                        minutes = step.deadline.upper_minutes
+                        assert task["duration_seconds"] >= minutes * 60, what
             events = self.api.get(self.readers[alias], f"/cases/{case['id']}/events")
             assert [e["seq"] for e in events] == list(range(1, len(events) + 1)), self.where
         verified = chain_verify()

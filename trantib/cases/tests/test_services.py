@@ -283,7 +283,10 @@ def test_scheduled_patrols_are_one_task_per_date_timed_from_that_day(demo_org):
     services.task_complete(
         task=_live(case),
         actor=demo_org.person("kasie.pptng"),
-        data={"jadwal": ["2026-12-03", "2026-12-10"], "personil": ["Regu 1"]},
+        data={
+            "jadwal": ["2026-12-03", "2026-12-10"],
+            "personil": [demo_org.person("petugas1.pptng").pk],
+        },
         now=now,
     )
     patrols = Task.objects.filter(case=case, step_id="patroli").order_by("occurrence")
@@ -498,7 +501,7 @@ def _ppw_schedule(demo_org, jadwal, now):
     services.task_complete(
         task=_live(case),
         actor=demo_org.person("kasie.pptng"),
-        data={"jadwal": jadwal, "personil": ["Regu 1"]},
+        data={"jadwal": jadwal, "personil": [demo_org.person("petugas1.pptng").pk]},
         now=now,
     )
     return case
