@@ -21,12 +21,14 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
+from trantib.accounts.models import OrgUnit, Person
 from trantib.cases import services
 from trantib.cases.models import Case, Task, TaskStatus
-from trantib.cases.tests.test_scenarios import FILE_BODIES, SCENARIOS, _load
+from trantib.cases.tests.test_scenarios import FILE_BODIES, SCENARIOS, _load, _relative_dates
 from trantib.core.dates import date_id
 from trantib.demo import DEMO_PASSWORD
 from trantib.engine.spec import FieldType, RecordField, SOPSpec, Step
@@ -47,7 +49,9 @@ MIME = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".png": "image/png"}
 
 def texts_of(f: RecordField, value: Any) -> list[str]:
     """The words of a recorded value a reader must find: the text of each part, dates the
-    Indonesian way ("5 Maret 2026"), a yes as "Ya"."""
+    Indonesian way ("5 Maret 2026"), a yes as "Ya", the unit's people by name."""
+    if f.type is FieldType.MEMBERS:
+        return [Person.objects.get(user__username=u).full_name for u in value]
     if f.type is FieldType.BOOLEAN:
         return ["Ya"] if value else ["Tidak"]
     if f.type is FieldType.DATE:
@@ -67,6 +71,8 @@ def raw_of(f: RecordField, value: Any) -> list[str]:
     """The value as the API carries it: ISO dates, each part of a place or a person."""
     if f.type is FieldType.BOOLEAN:
         return []
+    if f.type is FieldType.MEMBERS:
+        return [Person.objects.get(user__username=u).full_name for u in value]
     if f.type in (FieldType.DATE, FieldType.DATETIME):
         return [str(value)[:10]]
     if isinstance(value, dict):
@@ -132,7 +138,9 @@ class Story:
     # filling a step's inputs
 
     def fill(self, form: Locator, step: Step, action: dict[str, Any]) -> Record:
-        data = dict(action.get("data") or {})
+        unit = OrgUnit.objects.get(code=self.scenario["unit"])
+        today = timezone.localdate(timezone.now(), unit.zone())
+        data = dict(_relative_dates(action.get("data") or {}, today))
         record = Record(step=step.id, texts=[], raw=[])
         for f in step.records:
             if f.name in (action.get("files") or {}):
@@ -163,7 +171,11 @@ class Story:
 
     def fill_one(self, form: Locator, f: RecordField, value: Any) -> None:
         name = f"data.{f.name}"
-        if f.type is FieldType.BOOLEAN:
+        if f.type is FieldType.MEMBERS:  # the unit's people, ticked by their person id
+            for username in value:
+                person = Person.objects.get(user__username=username)
+                form.locator(f'[name="{name}"][value="{person.pk}"]').check()
+        elif f.type is FieldType.BOOLEAN:
             if value:
                 form.locator(f'[name="{name}"]').check()
         elif f.type is FieldType.CHOICE:
