@@ -157,6 +157,7 @@ class StepForm:
     spec: SOPSpec | None = None  # the SOP, to know which list is a repeat's schedule
     members: Sequence[tuple[int, str]] = ()  # the unit's people, for members fields
     map_centre: tuple[float, float, int] = INDONESIA  # where a location's map opens
+    map_outline: str = ""  # the unit's outline, GeoJSON text: the map's landmark without tiles
     fields: list[BoundField] = field(init=False)
     errors: dict[str, str] = field(default_factory=dict, init=False)
     data: dict[str, Any] = field(default_factory=dict, init=False)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -141,8 +142,21 @@ def _step_form(
             (p.pk, f"{p.full_name} — {p.position_name}" if p.position_name else p.full_name)  # type: ignore[attr-defined]
             for p in selectors.unit_members(unit)
         ]
-    centre = _map_centre(case, unit) if FieldType.LOCATION in records else INDONESIA
-    return StepForm(step, post, files, spec=spec, members=members, map_centre=centre)
+    centre, outline = INDONESIA, ""
+    if FieldType.LOCATION in records:
+        centre = _map_centre(case, unit)
+        if unit.outline:
+            shape = {"type": "Feature", "properties": {"name": unit.name}, "geometry": unit.outline}
+            outline = json.dumps({"type": "FeatureCollection", "features": [shape]})
+    return StepForm(
+        step,
+        post,
+        files,
+        spec=spec,
+        members=members,
+        map_centre=centre,
+        map_outline=outline,
+    )
 
 
 # -- Tugas Saya ---------------------------------------------------------------------------

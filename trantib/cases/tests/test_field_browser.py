@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, expect
 from pytest_django.live_server_helper import LiveServer
 
 from trantib.cases import services
-from trantib.cases.models import Task, TaskStatus
+from trantib.cases.models import Case, Task, TaskStatus
 from trantib.web.tests.test_browser import PHONE, log_in, page_width
 
 pytestmark = pytest.mark.browser
@@ -21,10 +21,8 @@ pytestmark = pytest.mark.browser
 HERE = {"latitude": -6.170212, "longitude": 106.640331, "accuracy": 18}
 
 
-def test_a_patrol_is_reported_from_a_phone_with_the_devices_location(
-    chromium_browser: Browser, live_server: LiveServer, demo_org, tmp_path: Path
-) -> None:
-    shots = Path(os.environ.get("TRANTIB_SHOTS") or tmp_path)
+def _patrols_from_today(demo_org) -> tuple[Case, Task]:
+    """A PPW programme with patrols from today on; the first patrol's task."""
     unit = demo_org.unit("PPTNG")
     case = services.case_start(
         sop_code="PPW",
@@ -43,6 +41,14 @@ def test_a_patrol_is_reported_from_a_phone_with_the_devices_location(
     )
     patrol = live.filter(step_id="patroli").order_by("occurrence").first()
     assert patrol is not None
+    return case, patrol
+
+
+def test_a_patrol_is_reported_from_a_phone_with_the_devices_location(
+    chromium_browser: Browser, live_server: LiveServer, demo_org, tmp_path: Path
+) -> None:
+    shots = Path(os.environ.get("TRANTIB_SHOTS") or tmp_path)
+    case, patrol = _patrols_from_today(demo_org)
 
     context = chromium_browser.new_context(
         locale="id-ID", viewport=PHONE, geolocation=HERE, permissions=["geolocation"]
@@ -90,3 +96,25 @@ def test_a_patrol_is_reported_from_a_phone_with_the_devices_location(
         page.screenshot(path=str(shots / "hari-ini-1280.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_without_map_tiles_the_place_picker_says_so_and_shows_the_units_outline(
+    browser_page, live_server: LiveServer, demo_org, settings
+) -> None:
+    settings.TRANTIB_MAP_TILE_URL = ""  # offline: no tile server at all
+    assert demo_org.unit("PPTNG").outline, "the demo unit has an outline"
+    case, patrol = _patrols_from_today(demo_org)
+    page, base = browser_page, live_server.url
+    log_in(page, base, demo_org.user("petugas1.pptng"))
+    page.goto(f"{base}/kasus/{case.pk}/?tugas={patrol.pk}")
+    panel = page.locator(f"#tugas-{patrol.pk}")
+    expect(panel.locator("#f-rute-map-offline")).to_have_text(
+        "Peta dasar tidak tersedia; menampilkan batas wilayah unit."
+    )
+    # The outline is drawn (an SVG path in Leaflet's overlay pane), no tile is asked for, and
+    # nothing credits a tile server that shows nothing.
+    expect(panel.locator(".leaflet-overlay-pane path")).to_have_count(1)
+    expect(panel.locator(".leaflet-tile")).to_have_count(0)
+    assert "OpenStreetMap" not in (
+        panel.locator(".leaflet-control-attribution").text_content() or ""
+    )

@@ -11,6 +11,9 @@
   var MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
     "September", "Oktober", "November", "Desember"];
 
+  // After this many tiles fail to load the map stops asking (as the complaint maps do).
+  var TILE_ERRORS_BEFORE_OFFLINE = 3;
+
   function fixed(n) { return (Math.round(n * 1e6) / 1e6).toFixed(6); }
 
   function mapPicker(el) {
@@ -20,14 +23,43 @@
     var readout = document.getElementById(el.dataset.readout);
     var map = L.map(el, { scrollWheelZoom: false, maxZoom: 19 })
       .setView([parseFloat(el.dataset.lat), parseFloat(el.dataset.lon)], parseInt(el.dataset.zoom, 10) || 5);
-    if (el.dataset.tiles) {
-      L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: el.dataset.attribution || "" }).addTo(map);
-    } else {
-      el.classList.add("no-tiles");
+    // The unit's outline (GeoJSON): drawn over the tiles, and all there is to see without them.
+    var outline = null;
+    if (el.dataset.outline) {
+      try {
+        outline = L.geoJSON(JSON.parse(el.dataset.outline), {
+          interactive: false,
+          style: { color: "#1d4ed8", weight: 2, dashArray: "6 4", fillColor: "#1d4ed8", fillOpacity: 0.06 }
+        }).addTo(map);
+      } catch (err) { outline = null; }
     }
     var marker = null, circle = null;
 
     function say(text) { if (readout) { readout.textContent = text; } }
+
+    function offline() {
+      // No tiles (none configured, or the tile server unreachable): say so, show the outline.
+      el.classList.add("no-tiles");
+      var notice = document.getElementById(el.id + "-offline");
+      if (notice) { notice.hidden = false; }
+      if (outline && marker === null) { map.fitBounds(outline.getBounds(), { padding: [12, 12] }); }
+    }
+
+    if (outline && !latInput.value && parseInt(el.dataset.zoom, 10) <= 5) {
+      map.fitBounds(outline.getBounds(), { padding: [12, 12] });  // the unit, not all Indonesia
+    }
+    if (el.dataset.tiles) {
+      // The attribution belongs to the tile layer and goes with it.
+      var tiles = L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: el.dataset.attribution || "" });
+      var errors = 0;
+      tiles.on("tileerror", function () {
+        errors += 1;
+        if (errors === TILE_ERRORS_BEFORE_OFFLINE) { map.removeLayer(tiles); offline(); }
+      });
+      tiles.addTo(map);
+    } else {
+      offline();
+    }
 
     function put(latlng, accuracy) {
       latInput.value = fixed(latlng.lat);
