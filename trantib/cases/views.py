@@ -753,8 +753,9 @@ def task_end_wait(request: PersonRequest, task_id: int) -> HttpResponse:
     return redirect("cases:detail", case_id=task.case_id)
 
 
-def _correction_form(step: Step, name: str, post: Any = None) -> StepForm | None:
-    """A form of the one field ``name`` of ``step`` (None: the step records no such field)."""
+def _correction_form(task: Task, step: Step, name: str, post: Any = None) -> StepForm | None:
+    """A form of the one field ``name`` of ``step`` (None: the step records no such field),
+    built as the step's own form (the unit's members for a people field)."""
     import dataclasses
 
     from trantib.engine.spec import StepKind
@@ -765,7 +766,8 @@ def _correction_form(step: Step, name: str, post: Any = None) -> StepForm | None
     single = dataclasses.replace(
         step, records=tuple(chosen), requirements=(), branches=(), kind=StepKind.PROCESS
     )
-    return StepForm(single, post)
+    case = task.case
+    return _step_form(services.case_spec(case), single, case.unit, case, post)
 
 
 def _as_text(value: Any) -> Any:
@@ -784,7 +786,7 @@ def task_correct(request: PersonRequest, task_id: int) -> HttpResponse:
     step = _step_of(services.case_spec(task.case), task.step_id)
     name = (request.POST if request.method == "POST" else request.GET).get("isian", "")
     form = (
-        _correction_form(step, name, request.POST if request.method == "POST" else None)
+        _correction_form(task, step, name, request.POST if request.method == "POST" else None)
         if step
         else None
     )

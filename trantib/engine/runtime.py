@@ -177,6 +177,9 @@ class ActionRefused(Exception):
 
 # An occurrence's label (a date, or a line of a schedule) is kept as a short key.
 OCCURRENCE_MAX = 64
+# The largest id a database row can have (a 64-bit BigAutoField on SQLite and PostgreSQL):
+# a ``members`` value above it names nobody and cannot even be looked up.
+MAX_ID = 2**63 - 1
 
 
 # -- the rules ----------------------------------------------------------------------------
@@ -532,7 +535,9 @@ def _check_value(f: RecordField, value: Any) -> Any:
     if t is FieldType.MEMBERS:
         # Person ids; that each is a member of the case's unit is the service's check.
         items = value if isinstance(value, list) else [value]
-        if not all(isinstance(i, int) and not isinstance(i, bool) and i > 0 for i in items):
+        if not all(
+            isinstance(i, int) and not isinstance(i, bool) and 0 < i <= MAX_ID for i in items
+        ):
             raise refuse("a list of person ids")
         return list(dict.fromkeys(items))
     if t is FieldType.PERSON:

@@ -59,7 +59,7 @@ from .attachments import attachment_add, files_kept_on_success
 from .cases import case_cancel
 from .flow import case_lock, system_step, task_lock, unit_day
 from .roles import acting_role, case_spec, sop_internal_roles, supervises, supervisors_of
-from .steps import _refusal
+from .steps import _check_members, _refusal
 
 REASON_MAX = 500
 EVIDENCE_MAX = 2000
@@ -211,6 +211,7 @@ def field_correct(
         recorded = runtime.check_data(step, wanted)
     except runtime.ActionRefused as exc:
         raise _refusal(exc, step, wanted) from None
+    _check_members(step, case, recorded)
     old, new = before_data.get(field), recorded.get(field)
     if old == new:
         raise Invalid(

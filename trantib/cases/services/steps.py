@@ -211,7 +211,7 @@ def _check_requirements(step: Step, ticked: Sequence[str]) -> list[str]:
     return [r for r in step.requirements if r in ticked]
 
 
-_MAX_ID = 2**63 - 1
+_MAX_ID = runtime.MAX_ID
 
 
 def _check_files(
