@@ -321,6 +321,12 @@ def _refusal(
                 % {"label": f.label},
                 field=field,
             )
+        if exc.code == "year_range":
+            return Invalid(
+                _("“%(label)s” harus jatuh antara tahun %(min)s dan %(max)s.")
+                % {"label": f.label, "min": runtime.YEAR_MIN, "max": runtime.YEAR_MAX},
+                field=field,
+            )
         if exc.code == "too_long":
             return Invalid(
                 _("Setiap baris “%(label)s” paling panjang %(n)s karakter.")

@@ -83,3 +83,29 @@ def test_a_demonstration_time_sent_with_another_offset_counts_in_that_offset(dem
     now = dt.datetime(2026, 12, 3, 10, 0, tzinfo=WIB)
     handling = _walk_pur(demo_org, demonstration="2026-12-05T09:00:00+08:00", now=now)
     assert handling.due_at == dt.datetime(2026, 12, 5, 9, 0, tzinfo=WIB)
+
+
+def test_a_demonstration_time_the_calendar_cannot_hold_is_refused_not_a_500(demo_org):
+    """Review findings 5 and 9: a datetime is read whole and its year bounded by the engine
+    (the API and the page alike), so an impossible hour or year 9999 is refused at the step
+    that records it instead of breaking a later one; the page stores 4-digit ISO values."""
+    from trantib.cases.forms import StepForm
+    from trantib.core.errors import Invalid
+    from trantib.engine import runtime
+    from trantib.engine.spec import FieldType, RecordField, Step, StepKind
+
+    now = dt.datetime(2026, 12, 3, 10, 0, tzinfo=WIB)
+    for typed in ("2026-12-05T25:00", "9999-12-31T23:30", "0001-01-01T00:00", "2026-12-05Tpagi"):
+        with pytest.raises(Invalid) as refused:
+            _walk_pur(demo_org, demonstration=typed, now=now)
+        assert refused.value.field == "data.waktu_unjuk_rasa", typed
+    with pytest.raises(Invalid, match="antara tahun 1900 dan 2100"):
+        _walk_pur(demo_org, demonstration="9999-12-31T23:30", now=now)
+
+    field = RecordField(name="waktu", label="Waktu", type=FieldType.DATETIME, required=True)
+    step = Step(id="s", no="1", kind=StepKind.PROCESS, role="r", activity="a", records=(field,))
+    form = StepForm(step, {"data.waktu": "31/12/9999 23.30"})
+    assert not form.is_valid()
+    form = StepForm(step, {"data.waktu": "5/12/2026 9.05"})
+    assert form.is_valid() and form.data["waktu"] == "2026-12-05T09:05"
+    assert runtime.check_data(step, form.data) == {"waktu": "2026-12-05T09:05"}
