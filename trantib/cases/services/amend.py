@@ -254,8 +254,19 @@ def field_correct(
 # -- cancelling -----------------------------------------------------------------------------
 
 
-def open_children(case: Case) -> list[Case]:
-    return list(Case.objects.filter(parent=case, status=CaseStatus.OPEN).order_by("pk"))
+def open_children(case: Case, actor: Person | None = None) -> tuple[list[Case], int]:
+    """The open linked cases of ``case`` that ``actor`` may direct (all without an actor),
+    and how many others run in units the actor does not direct (after a hand-over): those
+    are counted, never named."""
+    kids = list(
+        Case.objects.filter(parent=case, status=CaseStatus.OPEN)
+        .select_related("unit")
+        .order_by("pk")
+    )
+    if actor is None:
+        return kids, 0
+    reached = [k for k in kids if may_direct(actor, k)]
+    return reached, len(kids) - len(reached)
 
 
 @transaction.atomic
@@ -268,14 +279,22 @@ def case_cancel_by_officer(
     now: dt.datetime | None = None,
 ) -> Case:
     """The unit head or the SOP's responsible role stops an open case with a reason: its live
-    tasks close. Open linked cases are asked about: ``children`` "cancel" stops them too
-    (same reason), "keep" leaves them running; without a choice the service refuses, naming
-    them."""
+    tasks close. Open linked cases the actor may direct are asked about: ``children``
+    "cancel" stops them too (same reason), "keep" leaves them running; without a choice the
+    service refuses, naming them. Linked cases in a unit the actor does not direct (handed
+    over) run on, counted but not named."""
     reason = _text(reason, field="reason", label=_("Alasan pembatalan"), limit=REASON_MAX)
     case = case_lock(case.pk)
     _refuse_unless_open(case)
     _refuse_unless_directs(actor, case, _("membatalkan"))
-    return case_cancel(case=case, actor=actor, reason=reason, children=children, now=now)
+    return case_cancel(
+        case=case,
+        actor=actor,
+        reason=reason,
+        children=children,
+        reaches=lambda kid: may_direct(actor, kid),
+        now=now,
+    )
 
 
 # -- ending a wait early --------------------------------------------------------------------

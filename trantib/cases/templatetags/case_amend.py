@@ -14,6 +14,7 @@ from trantib.engine.spec import FieldType
 from ..models import Case, CaseStatus, Task, TaskKind, TaskStatus
 from ..services import (
     case_spec,
+    children_elsewhere_text,
     correction_refusal,
     may_direct,
     may_end_wait,
@@ -34,6 +35,7 @@ class Correctable:
 class AmendActions:
     may_direct: bool = False
     children: list[Case] = field(default_factory=list)
+    children_elsewhere: str = ""  # "n kasus terkait di unit lain tetap berjalan."
     units: list[OrgUnit] = field(default_factory=list)
     waits: list[Task] = field(default_factory=list)
     correctable: list[Correctable] = field(default_factory=list)
@@ -54,7 +56,8 @@ def case_amend_actions(context: dict[str, Any]) -> AmendActions:
     spec = case_spec(case)
     if may_direct(person, case):
         actions.may_direct = True
-        actions.children = open_children(case)
+        actions.children, elsewhere = open_children(case, person)
+        actions.children_elsewhere = children_elsewhere_text(elsewhere) if elsewhere else ""
         roles = sop_internal_roles(spec)
         by_unit: dict[int, set[str]] = {}
         for unit_id, code in Position.objects.values_list("unit_id", "code"):

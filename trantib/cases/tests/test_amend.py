@@ -598,3 +598,61 @@ def test_the_cli_corrects_cancels_hands_over_and_ends_a_wait(demo_org):
         "task", "end-wait", str(wait.pk), "--evidence", "Taat", "--as", "kasat.pptng", stdout=out
     )
     assert "cek_pernyataan" in out.getvalue()
+
+
+def _unit_running_ppw(demo_org, code="PPKB"):
+    """Give ``code`` a holder of every PPW role, so a PPW case can be handed over to it."""
+    from trantib.accounts.models import Assignment, Person, Position
+
+    unit = demo_org.unit(code)
+    for role in ("kasat_pol_pp", "kabid_trantibum", "kasie_ops", "petugas_ops"):
+        position, _new = Position.objects.get_or_create(
+            unit=unit,
+            code=role,
+            defaults={"name": role, "supervises": role == "kasat_pol_pp"},
+        )
+        person = Person.objects.create(full_name=f"Pemegang {role} {code}", kind="asn")
+        Assignment.objects.create(person=person, position=position, valid_from=dt.date(2000, 1, 1))
+    return unit
+
+
+def test_cancelling_leaves_a_child_handed_over_to_another_unit_unnamed_and_running(
+    client, demo_org
+):
+    """Review finding 3: a child handed over to another unit is neither listed on the cancel
+    form (number, subject) nor named in the refusal nor cancelled; the form says how many
+    run elsewhere."""
+    from django.urls import reverse
+
+    parent = _patrol_with_children(demo_org)
+    moved, stays = list(Case.objects.filter(parent=parent).order_by("pk"))
+    kasat = demo_org.person("kasat.pptng")
+    services.case_handover(
+        case=moved, actor=kasat, to_unit=_unit_running_ppw(demo_org), reason="Wilayah lain"
+    )
+    with pytest.raises(NotFound):
+        case_get_for_user(demo_org.user("kasat.pptng"), moved.pk)
+
+    client.force_login(demo_org.user("kasat.pptng"))
+    page = client.get(reverse("cases:detail", args=[parent.pk])).content.decode()
+    form = page[page.index('class="cancel-case"') :]
+    form = form[: form.index("</details>")]
+    assert stays.number in form
+    assert moved.number not in form and moved.subject not in form
+    assert "1 kasus terkait di unit lain tetap berjalan." in form
+
+    with pytest.raises(Conflict) as asked:
+        services.case_cancel_by_officer(case=parent, actor=kasat, reason="Program dibatalkan")
+    assert stays.number in asked.value.message and moved.number not in asked.value.message
+    services.case_cancel_by_officer(
+        case=parent, actor=kasat, reason="Program dibatalkan", children="cancel"
+    )
+    moved.refresh_from_db()
+    stays.refresh_from_db()
+    assert stays.status == CaseStatus.CANCELLED
+    assert moved.status == CaseStatus.OPEN
+    assert Task.objects.filter(case=moved, status__in=["open", "claimed"]).exists()
+    (event,) = _events(parent, EventType.CASE_CANCELLED)
+    assert event.data["children"]["cases"] == [stays.number]
+    assert event.data["children_elsewhere"] == 1
+    assert chain_verify().ok
