@@ -58,6 +58,7 @@ from ..models import (
 from .attachments import attachment_add, files_kept_on_success
 from .cases import case_cancel
 from .flow import case_lock, system_step, task_lock, unit_day
+from .notifications import tasks_handed_over_notify
 from .roles import acting_role, case_spec, sop_internal_roles, supervises, supervisors_of
 from .steps import _check_members, _refusal
 
@@ -463,6 +464,9 @@ def case_handover(
                 ),
             )
     Notification.objects.bulk_create(list(notices.values()))
+    tasks_handed_over_notify(
+        case=case, tasks=Task.objects.filter(pk__in=[t.pk for t in live]), actor=actor, now=now
+    )
     return case
 
 
