@@ -30,7 +30,7 @@ Who may do what (the SOP format has no "responsible" role, so one is derived):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import IO, Any
 
 from django.db import transaction
@@ -138,6 +138,32 @@ def correction_refusal(task: Task, actor: Person) -> str | None:
     return None
 
 
+def _done_follower(task: Task, done: Iterable[Task]) -> Task | None:
+    """The first task among ``done`` (done tasks of the case, by pk) that followed ``task``:
+    created after it and not another occurrence of the same repeated step (the other patrols
+    of a month are siblings, not what followed)."""
+    for other in done:
+        if other.pk <= task.pk:
+            continue
+        if task.occurrence and other.step_id == task.step_id and other.occurrence:
+            continue
+        return other
+    return None
+
+
+def correctable_tasks(case: Case, actor: Person) -> list[Task]:
+    """The completed steps of ``case`` that ``actor`` may correct now, for the case page: the
+    rule of :func:`correction_refusal` applied to every one of their tasks in one query."""
+    if case.status != CaseStatus.OPEN:
+        return []
+    done = list(Task.objects.filter(case_id=case.pk, status=TaskStatus.DONE).order_by("pk"))
+    mine = [t for t in done if t.kind == TaskKind.WORK and t.completed_by_id == actor.pk]
+    out = [t for t in mine if _done_follower(t, done) is None]
+    for task in out:
+        task.case = case
+    return out
+
+
 def _check_correctable(task: Task, actor: Person, case: Case) -> None:
     _refuse_unless_open(case)
     if task.status != TaskStatus.DONE or task.kind != TaskKind.WORK:
@@ -149,11 +175,8 @@ def _check_correctable(task: Task, actor: Person, case: Case) -> None:
             _("Hanya petugas yang menyelesaikan langkah ini yang dapat mengoreksinya."),
             field="task",
         )
-    followers = Task.objects.filter(case_id=case.pk, pk__gt=task.pk, status=TaskStatus.DONE)
-    if task.occurrence:
-        # The other occurrences of a repeated step are siblings, not what followed.
-        followers = followers.exclude(step_id=task.step_id, occurrence__gt="")
-    done = followers.order_by("pk").first()
+    later = Task.objects.filter(case_id=case.pk, pk__gt=task.pk, status=TaskStatus.DONE)
+    done = _done_follower(task, later.order_by("pk"))
     if done is not None:
         raise Conflict(
             _("Langkah berikutnya (“%(title)s”) sudah diselesaikan; isian tidak dapat dikoreksi.")
@@ -475,6 +498,7 @@ __all__ = [
     "case_cancel_by_officer",
     "case_handover",
     "case_handover_listener_register",
+    "correctable_tasks",
     "correction_refusal",
     "field_correct",
     "handover_refusal",

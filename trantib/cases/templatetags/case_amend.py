@@ -15,7 +15,7 @@ from ..models import Case, CaseStatus, Task, TaskKind, TaskStatus
 from ..services import (
     case_spec,
     children_elsewhere_text,
-    correction_refusal,
+    correctable_tasks,
     may_direct,
     may_end_wait,
     open_children,
@@ -71,13 +71,7 @@ def case_amend_actions(context: dict[str, Any]) -> AmendActions:
         wait.case = case
         if may_end_wait(person, wait):
             actions.waits.append(wait)
-    mine = Task.objects.filter(
-        case=case, status=TaskStatus.DONE, kind=TaskKind.WORK, completed_by=person
-    ).order_by("pk")
-    for task in mine:
-        task.case = case
-        if correction_refusal(task, person) is not None:
-            continue
+    for task in correctable_tasks(case, person):  # one query, however many steps are done
         step = spec.step(task.step_id)
         fields = [(f.name, f.label) for f in step.records if f.type is not FieldType.FILES]
         if fields:

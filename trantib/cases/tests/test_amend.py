@@ -656,3 +656,52 @@ def test_cancelling_leaves_a_child_handed_over_to_another_unit_unnamed_and_runni
     assert event.data["children"]["cases"] == [stays.number]
     assert event.data["children_elsewhere"] == 1
     assert chain_verify().ok
+
+
+def _patrols_reported(demo_org, count: int) -> Case:
+    """A PPW patrol month whose Petugas reported ``count`` patrols; one more is still open."""
+    unit = demo_org.unit("PPTNG")
+    today = unit.today()
+    case = services.case_start(
+        sop_code="PPW",
+        unit=unit,
+        actor=demo_org.person("kasat.pptng"),
+        subject="Patroli wilayah",
+        data={"bulan": today.isoformat(), "nomor_surat_tugas": "300.1/01/PPTNG"},
+    )
+    services.task_complete(task=_live(case), actor=demo_org.person("kabid.pptng"))
+    days = [(today - dt.timedelta(days=d)).isoformat() for d in range(count + 1)]
+    services.task_complete(
+        task=_live(case),
+        actor=demo_org.person("kasie.pptng"),
+        data={"jadwal": days, "personil": ["Regu 1"]},
+    )
+    patrols = Task.objects.filter(case=case, step_id="patroli", status="open")
+    for task in sorted(patrols, key=lambda t: t.occurrence)[:count]:
+        services.task_complete(
+            task=task,
+            actor=demo_org.person("petugas1.pptng"),
+            data={"rute": "Jl. Daan Mogot", "hasil": "Aman"},
+        )
+    return case
+
+
+def test_the_case_page_runs_the_same_queries_for_few_or_many_correctable_steps(
+    client, demo_org, django_assert_max_num_queries
+):
+    """Review finding 6: which completed steps the visitor may correct is worked out in a
+    fixed number of queries, not one per step they completed."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    few, many = _patrols_reported(demo_org, 2), _patrols_reported(demo_org, 12)
+    client.force_login(demo_org.user("petugas1.pptng"))
+    client.get(reverse("cases:detail", args=[few.pk]))  # warm the per-session caches
+    with CaptureQueriesContext(connection) as baseline:
+        page = client.get(reverse("cases:detail", args=[few.pk]))
+    assert page.content.decode().count("correct-form") == 2
+    with django_assert_max_num_queries(len(baseline)):
+        page = client.get(reverse("cases:detail", args=[many.pk]))
+    assert page.content.decode().count("correct-form") == 12
+    assert len(services.correctable_tasks(many, demo_org.person("petugas1.pptng"))) == 12
