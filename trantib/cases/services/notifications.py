@@ -43,6 +43,7 @@ from django.utils.translation import ngettext
 from trantib.accounts.models import OrgUnit, Person
 from trantib.accounts.selectors import holders_of
 from trantib.core.errors import ServiceError
+from trantib.core.links import absolute_url
 from trantib.engine import runtime
 from trantib.engine.spec import FieldType, SOPSpec, StepKind
 
@@ -91,9 +92,9 @@ def notice_channels(person: Person) -> list[tuple[str, str]]:
 
 
 def notice_url(notice: Notification) -> str:
-    """The absolute address that opens the notice (and marks it read), for e-mail and SMS."""
-    base = str(getattr(settings, "TRANTIB_PUBLIC_URL", "")).rstrip("/")
-    return base + reverse("cases:notification_open", args=[notice.pk])
+    """The absolute address that opens the notice (and marks it read), for e-mail and SMS:
+    the public address, else the one the server listens on (as a citizen's links)."""
+    return absolute_url(reverse("cases:notification_open", args=[notice.pk]))
 
 
 def notify(

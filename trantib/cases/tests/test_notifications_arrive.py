@@ -193,6 +193,36 @@ def test_a_person_who_chose_email_and_sms_gets_the_notice_through_the_outbox(dem
         assert message.case == case
 
 
+@pytest.mark.parametrize(
+    ("public", "served", "base"),
+    [
+        ("", "http://127.0.0.1:8123", "http://127.0.0.1:8123"),
+        (
+            "https://trantib.example.go.id/",
+            "http://127.0.0.1:8123",
+            "https://trantib.example.go.id",
+        ),
+    ],
+)
+def test_a_notice_sent_outside_the_app_carries_an_absolute_link(
+    demo_org, settings, public, served, base
+) -> None:
+    """Review finding 7: without ``TRANTIB_PUBLIC_URL`` the link uses the address the server
+    serves on (as a citizen's links do), never a bare path."""
+    settings.TRANTIB_PUBLIC_URL, settings.TRANTIB_SERVED_URL = public, served
+    kasi = demo_org.person("kasi.krj")
+    kasi.email = "kasi.krj@trantib.example"
+    kasi.save(update_fields=["email"])
+    person_notify_channels_set(person=kasi, email=True, sms=False, actor=kasi)
+    case = start_pgd(demo_org)
+    complete(demo_org, case, "staf.krj")
+    [notice] = notices("kasi.krj", demo_org)
+    [message] = OutboxMessage.objects.filter(kind="notice")
+    link = message.body.rsplit("\n", 1)[-1]
+    assert link == f"{base}/pemberitahuan/{notice.pk}/"
+    assert re.fullmatch(r"https?://[^/\s]+/pemberitahuan/\d+/", link)
+
+
 def test_people_who_did_not_choose_a_channel_get_nothing_outside_the_app(demo_org) -> None:
     case = start_pgd(demo_org)
     complete(demo_org, case, "staf.krj")
