@@ -32,7 +32,7 @@ from django.views.decorators.http import require_POST
 
 from trantib.accounts import services as services_accounts
 from trantib.accounts.middleware import PersonRequest
-from trantib.accounts.models import OrgUnit, Person
+from trantib.accounts.models import UNIT_CODE_PATTERN, OrgUnit, Person
 from trantib.accounts.selectors import (
     holders_of,
     person_holds_role,
@@ -41,6 +41,7 @@ from trantib.accounts.selectors import (
 from trantib.core.dates import datetime_id
 from trantib.core.errors import Invalid, NotAllowed, NotFound, ServiceError
 from trantib.core.printing import css_string, pdf_from_html
+from trantib.core.text import has_control_characters
 from trantib.engine import runtime
 from trantib.engine.spec import FieldType, SOPSpec, Step
 from trantib.sops import registry
@@ -716,6 +717,8 @@ def case_handover(request: PersonRequest, case_id: int) -> HttpResponse:
     case = _case_or_404(request, case_id)
     try:
         code = request.POST.get("to_unit", "").strip()
+        if has_control_characters(code) or (code and not re.fullmatch(UNIT_CODE_PATTERN, code)):
+            raise Invalid(_("Unit tujuan tidak dikenal; pilih dari daftar."), field="to_unit")
         to_unit = OrgUnit.objects.filter(code=code).first() if code else None
         if to_unit is None:
             raise Invalid(_("Pilih unit tujuan."), field="to_unit")

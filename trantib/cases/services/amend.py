@@ -76,8 +76,14 @@ def _text(value: str, *, field: str, label: str, limit: int) -> str:
             _("%(label)s paling panjang %(n)s karakter.") % {"label": label, "n": limit},
             field=field,
         )
-    if has_control_characters(value, unstorable_only=True):
-        raise Invalid(_("%(label)s berisi karakter kendali (NUL).") % {"label": label}, field=field)
+    # A reason or evidence is typed by a person: no control character (NUL, which PostgreSQL
+    # cannot store, nor any other), line breaks and tabs aside.
+    if has_control_characters(value):
+        raise Invalid(
+            _("%(label)s berisi karakter kendali (mis. NUL) yang tidak dapat disimpan.")
+            % {"label": label},
+            field=field,
+        )
     return value
 
 

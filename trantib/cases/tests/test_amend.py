@@ -705,3 +705,52 @@ def test_the_case_page_runs_the_same_queries_for_few_or_many_correctable_steps(
         page = client.get(reverse("cases:detail", args=[many.pk]))
     assert page.content.decode().count("correct-form") == 12
     assert len(services.correctable_tasks(many, demo_org.person("petugas1.pptng"))) == 12
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\x07"])
+def test_reasons_evidence_and_the_unit_code_with_a_control_character_are_refused(
+    client, demo_org, bad
+):
+    """Review finding 8: cancel and hand-over reasons, a wait's evidence and the hand-over's
+    unit code holding NUL (PostgreSQL cannot store it) or another control character are
+    refused naming the field, on the page (422) and by the services; nothing is written."""
+    from django.urls import reverse
+
+    case = _start_pgd(demo_org)
+    camat = demo_org.person("camat.krj")
+    events = Event.objects.filter(case=case).count()
+    with pytest.raises(Invalid) as refused:
+        services.case_cancel_by_officer(case=case, actor=camat, reason=f"Ganda{bad}")
+    assert refused.value.field == "reason" and "karakter kendali" in refused.value.message
+    with pytest.raises(Invalid) as refused:
+        services.case_handover(
+            case=case, actor=camat, to_unit=demo_org.unit("CPD"), reason=f"Cipondoh{bad}"
+        )
+    assert refused.value.field == "reason"
+    warning = _warning(demo_org)
+    wait = _live(warning)
+    with pytest.raises(Invalid) as refused:
+        services.wait_end_early(
+            task=wait, actor=demo_org.person("kasat.pptng"), evidence=f"Sudah pindah{bad}"
+        )
+    assert refused.value.field == "evidence"
+
+    client.force_login(demo_org.user("camat.krj"))
+    posts = [
+        ("cases:case_cancel", case.pk, {"reason": f"Ganda{bad}"}),
+        ("cases:case_handover", case.pk, {"to_unit": "CPD", "reason": f"Cipondoh{bad}"}),
+        ("cases:case_handover", case.pk, {"to_unit": f"CPD{bad}", "reason": "Cipondoh"}),
+        ("cases:case_handover", case.pk, {"to_unit": "X" * 5000, "reason": "Cipondoh"}),
+    ]
+    for name, pk, body in posts:
+        page = client.post(reverse(name, args=[pk]), body)
+        assert page.status_code == 422, (name, body)
+    client.force_login(demo_org.user("kasat.pptng"))
+    page = client.post(
+        reverse("cases:task_end_wait", args=[wait.pk]), {"evidence": f"Sudah pindah{bad}"}
+    )
+    assert page.status_code == 422 and "karakter kendali" in page.content.decode()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.OPEN and case.unit == demo_org.unit("KRJ")
+    assert Event.objects.filter(case=case).count() == events
+    assert _live(warning) == wait
