@@ -15,7 +15,8 @@ Who may do what (the SOP format has no "responsible" role, so one is derived):
   month) are siblings, not followers: a patrol report stays correctable while the next patrol
   is reported. A field that planned what followed (a schedule, the items that opened linked
   cases) is not correctable: the plan was made from it. Files are out of scope: a photo is
-  added through the attachment service, never replaced.
+  added through the attachment service, never replaced. A live task whose time counts from
+  the corrected field (its step's ``starts_at``) is re-timed in the same transaction.
 - a **wait ends early** at the hand of an officer holding the position that performs the step
   after the wait (the one who checks compliance), or the unit head; the flow moves on as when
   the deadline passes, and the event keeps the evidence and the original due time.
@@ -262,23 +263,58 @@ def field_correct(
     data[step.id] = kept
     state["data"] = data
     case.state = state
+    details: dict[str, Any] = {
+        "step": task.step_id,
+        "occurrence": task.occurrence,
+        "field": field,
+        "before": old,
+        "after": new,
+        "reason": reason,
+    }
+    retimed = _retime_from(spec, case, f"{step.id}.{field}", now)
+    if retimed:
+        details["due"] = retimed
     audit_record(
         case=case,
         type=EventType.FIELD_CORRECTED,
         actor=actor,
         task=task,
         at=now,
-        data={
-            "step": task.step_id,
-            "occurrence": task.occurrence,
-            "field": field,
-            "before": old,
-            "after": new,
-            "reason": reason,
-        },
+        data=details,
         save=["state"],
     )
     return task
+
+
+def _retime_from(spec: SOPSpec, case: Case, source: str, now: dt.datetime) -> list[dict[str, Any]]:
+    """Re-time the live tasks of steps whose time counts from ``source`` ("step.field", their
+    ``starts_at``), now that the case holds a corrected value there: their due time is worked
+    out again as when they were offered; a lateness that the new time undoes is cleared. What
+    moved: task, due before and after (for the correction's event)."""
+    steps = {s.id: s for s in spec.steps if s.starts_at == source}
+    if not steps:
+        return []
+    state = runtime.CaseState.from_dict(case.state)
+    zone = case.unit.zone()
+    moved = []
+    live = Task.objects.filter(
+        case_id=case.pk, step_id__in=steps, status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED]
+    )
+    for live_task in live.order_by("pk"):
+        step = steps[live_task.step_id]
+        standard = step.deadline if live_task.kind == TaskKind.WAIT else step.time
+        if standard is None:
+            continue
+        counts_from = runtime.step_start(spec, state, step, zone) or live_task.created_at
+        due = spec.calendar.due(counts_from, standard, zone)
+        if due == live_task.due_at:
+            continue
+        moved.append({"task": live_task.pk, "before": live_task.due_at, "after": due})
+        live_task.due_at = due
+        if live_task.overdue_at is not None and (due is None or due > now):
+            live_task.overdue_at = None
+        live_task.save(update_fields=["due_at", "overdue_at"])
+    return moved
 
 
 # -- cancelling -----------------------------------------------------------------------------
