@@ -529,9 +529,8 @@ def case_handover(
                 ),
             )
     Notification.objects.bulk_create(list(notices.values()))
-    tasks_handed_over_notify(
-        case=case, tasks=Task.objects.filter(pk__in=[t.pk for t in live]), actor=actor, now=now
-    )
+    moved = list(Task.objects.filter(pk__in=[t.pk for t in live]).order_by("pk"))
+    tasks_handed_over_notify(case=case, tasks=moved, actor=actor, now=now)
     return case
 
 
