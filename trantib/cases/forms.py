@@ -314,7 +314,7 @@ class StepForm:
                 ) from None
         if f.type is FieldType.DATETIME:
             try:
-                return datetime_parse(text).strftime("%Y-%m-%dT%H:%M")
+                return datetime_parse(text).isoformat(timespec="minutes")
             except ValueError as exc:
                 raise forms.ValidationError(
                     _("“%(label)s” harus berupa tanggal dan jam: %(error)s")

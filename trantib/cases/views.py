@@ -33,7 +33,7 @@ from django.views.decorators.http import require_POST
 
 from trantib.accounts import services as services_accounts
 from trantib.accounts.middleware import PersonRequest
-from trantib.accounts.models import OrgUnit, Person
+from trantib.accounts.models import UNIT_CODE_PATTERN, OrgUnit, Person
 from trantib.accounts.selectors import (
     holders_of,
     person_holds_role,
@@ -42,6 +42,7 @@ from trantib.accounts.selectors import (
 from trantib.core.dates import datetime_id
 from trantib.core.errors import Invalid, NotAllowed, NotFound, ServiceError
 from trantib.core.printing import css_string, pdf_from_html
+from trantib.core.text import has_control_characters
 from trantib.engine import runtime
 from trantib.engine.spec import FieldType, SOPSpec, Step
 from trantib.sops import registry
@@ -730,6 +731,8 @@ def case_handover(request: PersonRequest, case_id: int) -> HttpResponse:
     case = _case_or_404(request, case_id)
     try:
         code = request.POST.get("to_unit", "").strip()
+        if has_control_characters(code) or (code and not re.fullmatch(UNIT_CODE_PATTERN, code)):
+            raise Invalid(_("Unit tujuan tidak dikenal; pilih dari daftar."), field="to_unit")
         to_unit = OrgUnit.objects.filter(code=code).first() if code else None
         if to_unit is None:
             raise Invalid(_("Pilih unit tujuan."), field="to_unit")
@@ -767,8 +770,9 @@ def task_end_wait(request: PersonRequest, task_id: int) -> HttpResponse:
     return redirect("cases:detail", case_id=task.case_id)
 
 
-def _correction_form(step: Step, name: str, post: Any = None) -> StepForm | None:
-    """A form of the one field ``name`` of ``step`` (None: the step records no such field)."""
+def _correction_form(task: Task, step: Step, name: str, post: Any = None) -> StepForm | None:
+    """A form of the one field ``name`` of ``step`` (None: the step records no such field),
+    built as the step's own form (the unit's members for a people field)."""
     import dataclasses
 
     from trantib.engine.spec import StepKind
@@ -779,7 +783,8 @@ def _correction_form(step: Step, name: str, post: Any = None) -> StepForm | None
     single = dataclasses.replace(
         step, records=tuple(chosen), requirements=(), branches=(), kind=StepKind.PROCESS
     )
-    return StepForm(single, post)
+    case = task.case
+    return _step_form(services.case_spec(case), single, case.unit, case, post)
 
 
 def _as_text(value: Any) -> Any:
@@ -798,7 +803,7 @@ def task_correct(request: PersonRequest, task_id: int) -> HttpResponse:
     step = _step_of(services.case_spec(task.case), task.step_id)
     name = (request.POST if request.method == "POST" else request.GET).get("isian", "")
     form = (
-        _correction_form(step, name, request.POST if request.method == "POST" else None)
+        _correction_form(task, step, name, request.POST if request.method == "POST" else None)
         if step
         else None
     )

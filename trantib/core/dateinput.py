@@ -4,7 +4,8 @@ Accepted, day first as Indonesia writes it: ``3 Desember 2026``, ``3 Des 2026``,
 3 Desember 2026``, ``3/12/2026``, ``03-12-2026``, ``3.12.2026`` and ISO ``2026-12-03``; with a
 time after the date (``3 Desember 2026 14.05``, ``3/12/2026 14:05``, ``2026-12-03T14:05``,
 optionally ``pukul``/``jam`` before it). Anything else — a month-first date (``12/31/2026``), a
-day the month does not have (``31/2/2026``), a two-digit year, a word (``besok``) — raises
+day the month does not have (``31/2/2026``), a two-digit year, a year outside 1900–2100
+(:data:`~trantib.engine.runtime.YEAR_MIN`, ``YEAR_MAX``), a word (``besok``) — raises
 ``ValueError`` with an Indonesian message that names the accepted forms. Nothing is ever
 defaulted: an unreadable date is refused, never read as today.
 
@@ -18,6 +19,9 @@ import datetime as dt
 import re
 
 from django.utils.translation import gettext as _
+
+# The plausible years, defined once in the engine, which checks recorded dates the same way.
+from trantib.engine.runtime import YEAR_MAX, YEAR_MIN
 
 # Month names and the abbreviations people write; all keys casefolded, without a final dot.
 MONTHS: tuple[str, ...] = (
@@ -102,6 +106,11 @@ def _date_of(text: str, original: str) -> dt.date:
             raise ValueError(
                 _("“%(text)s”: bulan %(month)s tidak ada; tanggal ditulis hari dahulu. %(hint)s")
                 % {"text": original, "month": month, "hint": _forms_hint()}
+            )
+        if not YEAR_MIN <= year <= YEAR_MAX:
+            raise ValueError(
+                _("“%(text)s”: tahun harus antara %(min)s dan %(max)s.")
+                % {"text": original, "min": YEAR_MIN, "max": YEAR_MAX}
             )
         try:
             return dt.date(year, month, day)

@@ -166,7 +166,7 @@ class Outcome:
 class ActionRefused(Exception):
     """The action is not allowed now. ``field`` names what is wrong (``step``, ``branch``,
     ``data.<name>``, ``occurrence``); ``code`` says why where the field alone does not
-    (``control_character``, ``too_long``, ``not_yet``), so callers can word it."""
+    (``control_character``, ``too_long``, ``not_yet``, ``year_range``), so callers can word it."""
 
     def __init__(self, message: str, *, field: str = "step", code: str = ""):
         super().__init__(message)
@@ -177,6 +177,12 @@ class ActionRefused(Exception):
 
 # An occurrence's label (a date, or a line of a schedule) is kept as a short key.
 OCCURRENCE_MAX = 64
+# The largest id a database row can have (a 64-bit BigAutoField on SQLite and PostgreSQL):
+# a ``members`` value above it names nobody and cannot even be looked up.
+MAX_ID = 2**63 - 1
+# The years a recorded date may fall in. Wider than any case needs; it keeps a typed slip
+# (9999, 0001) from reaching the calendar arithmetic, which overflows near the limits.
+YEAR_MIN, YEAR_MAX = 1900, 2100
 
 
 # -- the rules ----------------------------------------------------------------------------
@@ -408,9 +414,10 @@ def _schedule_day(label: str) -> date | None:
     """The day of a schedule line: an ISO date (``2026-12-03``), optionally followed by a
     time or a note after a space or ``T``; None for anything else."""
     try:
-        return date.fromisoformat(label[:10]) if label[10:11] in ("", " ", "T") else None
+        day = date.fromisoformat(label[:10]) if label[10:11] in ("", " ", "T") else None
     except ValueError:
         return None
+    return day if day is not None and YEAR_MIN <= day.year <= YEAR_MAX else None
 
 
 def _period_end(on: date, period: Period) -> date:
@@ -511,13 +518,31 @@ def _check_value(f: RecordField, value: Any) -> Any:
         if not isinstance(value, bool):
             raise refuse("yes or no")
         return value
-    if t in (FieldType.DATE, FieldType.DATETIME):
-        text = str(value)
+    if t is FieldType.DATE:
         try:
-            parsed = date.fromisoformat(text[:10])
+            day = date.fromisoformat(str(value)[:10])
         except ValueError:
             raise refuse("a date like 2026-11-22") from None
-        return text if t is FieldType.DATETIME else parsed.isoformat()
+        if not YEAR_MIN <= day.year <= YEAR_MAX:
+            raise ActionRefused(
+                f"'{f.label}' must fall between the years {YEAR_MIN} and {YEAR_MAX}",
+                field=f"data.{f.name}",
+                code="year_range",
+            )
+        return day.isoformat()
+    if t is FieldType.DATETIME:
+        text = str(value).strip()
+        try:
+            moment = datetime.fromisoformat(text)  # the whole value, as step_start reads it
+        except ValueError:
+            raise refuse("a date and time like 2026-11-22T09:30") from None
+        if not YEAR_MIN <= moment.year <= YEAR_MAX:
+            raise ActionRefused(
+                f"'{f.label}' must fall between the years {YEAR_MIN} and {YEAR_MAX}",
+                field=f"data.{f.name}",
+                code="year_range",
+            )
+        return text
     if t is FieldType.CHOICE:
         if value not in f.choices:
             raise refuse("one of: " + ", ".join(f.choices))
@@ -532,7 +557,9 @@ def _check_value(f: RecordField, value: Any) -> Any:
     if t is FieldType.MEMBERS:
         # Person ids; that each is a member of the case's unit is the service's check.
         items = value if isinstance(value, list) else [value]
-        if not all(isinstance(i, int) and not isinstance(i, bool) and i > 0 for i in items):
+        if not all(
+            isinstance(i, int) and not isinstance(i, bool) and 0 < i <= MAX_ID for i in items
+        ):
             raise refuse("a list of person ids")
         return list(dict.fromkeys(items))
     if t is FieldType.PERSON:

@@ -24,6 +24,7 @@ from .amend import (
     case_cancel_by_officer,
     case_handover,
     case_handover_listener_register,
+    correctable_tasks,
     correction_refusal,
     field_correct,
     handover_refusal,
@@ -33,7 +34,7 @@ from .amend import (
     wait_end_early,
 )
 from .attachments import ACCEPTED_TYPES, Taken, Upload, attachment_add, files_kept_on_success
-from .cases import case_cancel, case_start, case_start_for_intake
+from .cases import case_cancel, case_start, case_start_for_intake, children_elsewhere_text
 from .deadlines import SweepResult, deadlines_sweep, task_mark_overdue, wait_fire
 from .flow import case_lock
 from .hooks import StartGuard, StepHook, start_guard_register, start_refusal, step_hook_register
@@ -73,6 +74,8 @@ __all__ = [
     "case_spec",
     "case_start",
     "case_start_for_intake",
+    "children_elsewhere_text",
+    "correctable_tasks",
     "correction_refusal",
     "deadlines_sweep",
     "deadlines_warn",

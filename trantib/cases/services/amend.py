@@ -15,7 +15,8 @@ Who may do what (the SOP format has no "responsible" role, so one is derived):
   month) are siblings, not followers: a patrol report stays correctable while the next patrol
   is reported. A field that planned what followed (a schedule, the items that opened linked
   cases) is not correctable: the plan was made from it. Files are out of scope: a photo is
-  added through the attachment service, never replaced.
+  added through the attachment service, never replaced. A live task whose time counts from
+  the corrected field (its step's ``starts_at``) is re-timed in the same transaction.
 - a **wait ends early** at the hand of an officer holding the position that performs the step
   after the wait (the one who checks compliance), or the unit head; the flow moves on as when
   the deadline passes, and the event keeps the evidence and the original due time.
@@ -30,7 +31,7 @@ Who may do what (the SOP format has no "responsible" role, so one is derived):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import IO, Any
 
 from django.db import transaction
@@ -58,8 +59,9 @@ from ..models import (
 from .attachments import attachment_add, files_kept_on_success
 from .cases import case_cancel
 from .flow import case_lock, system_step, task_lock, unit_day
+from .notifications import tasks_handed_over_notify
 from .roles import acting_role, case_spec, sop_internal_roles, supervises, supervisors_of
-from .steps import _refusal
+from .steps import _check_members, _refusal
 
 REASON_MAX = 500
 EVIDENCE_MAX = 2000
@@ -75,8 +77,14 @@ def _text(value: str, *, field: str, label: str, limit: int) -> str:
             _("%(label)s paling panjang %(n)s karakter.") % {"label": label, "n": limit},
             field=field,
         )
-    if has_control_characters(value, unstorable_only=True):
-        raise Invalid(_("%(label)s berisi karakter kendali (NUL).") % {"label": label}, field=field)
+    # A reason or evidence is typed by a person: no control character (NUL, which PostgreSQL
+    # cannot store, nor any other), line breaks and tabs aside.
+    if has_control_characters(value):
+        raise Invalid(
+            _("%(label)s berisi karakter kendali (mis. NUL) yang tidak dapat disimpan.")
+            % {"label": label},
+            field=field,
+        )
     return value
 
 
@@ -137,6 +145,32 @@ def correction_refusal(task: Task, actor: Person) -> str | None:
     return None
 
 
+def _done_follower(task: Task, done: Iterable[Task]) -> Task | None:
+    """The first task among ``done`` (done tasks of the case, by pk) that followed ``task``:
+    created after it and not another occurrence of the same repeated step (the other patrols
+    of a month are siblings, not what followed)."""
+    for other in done:
+        if other.pk <= task.pk:
+            continue
+        if task.occurrence and other.step_id == task.step_id and other.occurrence:
+            continue
+        return other
+    return None
+
+
+def correctable_tasks(case: Case, actor: Person) -> list[Task]:
+    """The completed steps of ``case`` that ``actor`` may correct now, for the case page: the
+    rule of :func:`correction_refusal` applied to every one of their tasks in one query."""
+    if case.status != CaseStatus.OPEN:
+        return []
+    done = list(Task.objects.filter(case_id=case.pk, status=TaskStatus.DONE).order_by("pk"))
+    mine = [t for t in done if t.kind == TaskKind.WORK and t.completed_by_id == actor.pk]
+    out = [t for t in mine if _done_follower(t, done) is None]
+    for task in out:
+        task.case = case
+    return out
+
+
 def _check_correctable(task: Task, actor: Person, case: Case) -> None:
     _refuse_unless_open(case)
     if task.status != TaskStatus.DONE or task.kind != TaskKind.WORK:
@@ -148,11 +182,8 @@ def _check_correctable(task: Task, actor: Person, case: Case) -> None:
             _("Hanya petugas yang menyelesaikan langkah ini yang dapat mengoreksinya."),
             field="task",
         )
-    followers = Task.objects.filter(case_id=case.pk, pk__gt=task.pk, status=TaskStatus.DONE)
-    if task.occurrence:
-        # The other occurrences of a repeated step are siblings, not what followed.
-        followers = followers.exclude(step_id=task.step_id, occurrence__gt="")
-    done = followers.order_by("pk").first()
+    later = Task.objects.filter(case_id=case.pk, pk__gt=task.pk, status=TaskStatus.DONE)
+    done = _done_follower(task, later.order_by("pk"))
     if done is not None:
         raise Conflict(
             _("Langkah berikutnya (“%(title)s”) sudah diselesaikan; isian tidak dapat dikoreksi.")
@@ -211,6 +242,7 @@ def field_correct(
         recorded = runtime.check_data(step, wanted)
     except runtime.ActionRefused as exc:
         raise _refusal(exc, step, wanted) from None
+    _check_members(step, case, recorded)
     old, new = before_data.get(field), recorded.get(field)
     if old == new:
         raise Invalid(
@@ -231,30 +263,76 @@ def field_correct(
     data[step.id] = kept
     state["data"] = data
     case.state = state
+    details: dict[str, Any] = {
+        "step": task.step_id,
+        "occurrence": task.occurrence,
+        "field": field,
+        "before": old,
+        "after": new,
+        "reason": reason,
+    }
+    retimed = _retime_from(spec, case, f"{step.id}.{field}", now)
+    if retimed:
+        details["due"] = retimed
     audit_record(
         case=case,
         type=EventType.FIELD_CORRECTED,
         actor=actor,
         task=task,
         at=now,
-        data={
-            "step": task.step_id,
-            "occurrence": task.occurrence,
-            "field": field,
-            "before": old,
-            "after": new,
-            "reason": reason,
-        },
+        data=details,
         save=["state"],
     )
     return task
 
 
+def _retime_from(spec: SOPSpec, case: Case, source: str, now: dt.datetime) -> list[dict[str, Any]]:
+    """Re-time the live tasks of steps whose time counts from ``source`` ("step.field", their
+    ``starts_at``), now that the case holds a corrected value there: their due time is worked
+    out again as when they were offered; a lateness that the new time undoes is cleared. What
+    moved: task, due before and after (for the correction's event)."""
+    steps = {s.id: s for s in spec.steps if s.starts_at == source}
+    if not steps:
+        return []
+    state = runtime.CaseState.from_dict(case.state)
+    zone = case.unit.zone()
+    moved = []
+    live = Task.objects.filter(
+        case_id=case.pk, step_id__in=steps, status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED]
+    )
+    for live_task in live.order_by("pk"):
+        step = steps[live_task.step_id]
+        standard = step.deadline if live_task.kind == TaskKind.WAIT else step.time
+        if standard is None:
+            continue
+        counts_from = runtime.step_start(spec, state, step, zone) or live_task.created_at
+        due = spec.calendar.due(counts_from, standard, zone)
+        if due == live_task.due_at:
+            continue
+        moved.append({"task": live_task.pk, "before": live_task.due_at, "after": due})
+        live_task.due_at = due
+        if live_task.overdue_at is not None and (due is None or due > now):
+            live_task.overdue_at = None
+        live_task.save(update_fields=["due_at", "overdue_at"])
+    return moved
+
+
 # -- cancelling -----------------------------------------------------------------------------
 
 
-def open_children(case: Case) -> list[Case]:
-    return list(Case.objects.filter(parent=case, status=CaseStatus.OPEN).order_by("pk"))
+def open_children(case: Case, actor: Person | None = None) -> tuple[list[Case], int]:
+    """The open linked cases of ``case`` that ``actor`` may direct (all without an actor),
+    and how many others run in units the actor does not direct (after a hand-over): those
+    are counted, never named."""
+    kids = list(
+        Case.objects.filter(parent=case, status=CaseStatus.OPEN)
+        .select_related("unit")
+        .order_by("pk")
+    )
+    if actor is None:
+        return kids, 0
+    reached = [k for k in kids if may_direct(actor, k)]
+    return reached, len(kids) - len(reached)
 
 
 @transaction.atomic
@@ -267,14 +345,22 @@ def case_cancel_by_officer(
     now: dt.datetime | None = None,
 ) -> Case:
     """The unit head or the SOP's responsible role stops an open case with a reason: its live
-    tasks close. Open linked cases are asked about: ``children`` "cancel" stops them too
-    (same reason), "keep" leaves them running; without a choice the service refuses, naming
-    them."""
+    tasks close. Open linked cases the actor may direct are asked about: ``children``
+    "cancel" stops them too (same reason), "keep" leaves them running; without a choice the
+    service refuses, naming them. Linked cases in a unit the actor does not direct (handed
+    over) run on, counted but not named."""
     reason = _text(reason, field="reason", label=_("Alasan pembatalan"), limit=REASON_MAX)
     case = case_lock(case.pk)
     _refuse_unless_open(case)
     _refuse_unless_directs(actor, case, _("membatalkan"))
-    return case_cancel(case=case, actor=actor, reason=reason, children=children, now=now)
+    return case_cancel(
+        case=case,
+        actor=actor,
+        reason=reason,
+        children=children,
+        reaches=lambda kid: may_direct(actor, kid),
+        now=now,
+    )
 
 
 # -- ending a wait early --------------------------------------------------------------------
@@ -443,6 +529,8 @@ def case_handover(
                 ),
             )
     Notification.objects.bulk_create(list(notices.values()))
+    moved = list(Task.objects.filter(pk__in=[t.pk for t in live]).order_by("pk"))
+    tasks_handed_over_notify(case=case, tasks=moved, actor=actor, now=now)
     return case
 
 
@@ -451,6 +539,7 @@ __all__ = [
     "case_cancel_by_officer",
     "case_handover",
     "case_handover_listener_register",
+    "correctable_tasks",
     "correction_refusal",
     "field_correct",
     "handover_refusal",

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from trantib.accounts.models import OrgUnit, Person
 from trantib.accounts.selectors import person_holds_role
@@ -149,6 +150,15 @@ def _start(
     return case
 
 
+def children_elsewhere_text(count: int) -> str:
+    """What a cancellation says of linked cases in another unit, without naming them."""
+    return ngettext(
+        "%(n)s kasus terkait di unit lain tetap berjalan.",
+        "%(n)s kasus terkait di unit lain tetap berjalan.",
+        count,
+    ) % {"n": count}
+
+
 @transaction.atomic
 def case_cancel(
     *,
@@ -157,6 +167,7 @@ def case_cancel(
     reason: str,
     children: str = "",
     extra: Mapping[str, Any] | None = None,
+    reaches: Callable[[Case], bool] | None = None,
     now: dt.datetime | None = None,
 ) -> Case:
     """Stop a running case before its end (a complaint found to duplicate another): its live
@@ -164,7 +175,9 @@ def case_cancel(
 
     Open linked cases are never stopped silently: ``children`` "cancel" stops them too, with
     the same reason; "keep" leaves them running; with open children and no choice, Conflict
-    names them. ``extra``: more details for the event (what kind of cancellation)."""
+    names them. ``reaches`` (when given) says which children the actor may direct: the others
+    (handed over to another unit) are neither named nor cancelled, only counted, and run on.
+    ``extra``: more details for the event (what kind of cancellation)."""
     now = now or timezone.now()
     reason = (reason or "").strip()
     if not reason:
@@ -175,15 +188,18 @@ def case_cancel(
     if children not in ("", "cancel", "keep"):
         raise Invalid(_("Pilih “cancel” atau “keep” untuk kasus turunan."), field="children")
     kids = list(Case.objects.filter(parent=case, status=CaseStatus.OPEN).order_by("pk"))
+    elsewhere = 0
+    if reaches is not None:
+        reached = [k for k in kids if reaches(k)]
+        elsewhere, kids = len(kids) - len(reached), reached
     if kids and not children:
-        raise Conflict(
-            _(
-                "Kasus ini punya kasus turunan yang masih berjalan: %(numbers)s. Pilih apakah "
-                "kasus turunan ikut dibatalkan atau tetap berjalan."
-            )
-            % {"numbers": ", ".join(k.number for k in kids)},
-            field="children",
-        )
+        message = _(
+            "Kasus ini punya kasus turunan yang masih berjalan: %(numbers)s. Pilih apakah "
+            "kasus turunan ikut dibatalkan atau tetap berjalan."
+        ) % {"numbers": ", ".join(k.number for k in kids)}
+        if elsewhere:
+            message += " " + children_elsewhere_text(elsewhere)
+        raise Conflict(message, field="children")
     live = Task.objects.filter(case=case, status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED])
     cancelled = list(live.values_list("pk", flat=True))
     live.update(status=TaskStatus.CANCELLED)
@@ -196,6 +212,8 @@ def case_cancel(
     }
     if kids:
         details["children"] = {"choice": children, "cases": [k.number for k in kids]}
+    if elsewhere:
+        details["children_elsewhere"] = elsewhere
     audit_record(
         case=case,
         type=EventType.CASE_CANCELLED,
@@ -206,7 +224,9 @@ def case_cancel(
     )
     if children == "cancel":
         for kid in kids:
-            case_cancel(case=kid, actor=actor, reason=reason, children="cancel", now=now)
+            case_cancel(
+                case=kid, actor=actor, reason=reason, children="cancel", reaches=reaches, now=now
+            )
     if case.parent_id:
         # A parent waiting for its linked cases moves on once none of them runs.
         _parent_check(parent_id=case.parent_id, step_id=case.parent_step, now=now)

@@ -15,8 +15,11 @@ Kinds and who gets them:
 - ``task_returned``: the same, when a decision's ``loop: true`` branch sent the work back; the
   notes recorded at that decision go with it.
 - ``task_assigned``: the person a supervisor reassigned a task to.
+- after a hand-over, ``task_offered`` again: each live work task to the holders of its
+  position in the new unit (:func:`tasks_handed_over_notify`).
 - ``task_due_soon``: :func:`deadlines_warn`, ``TRANTIB_DEADLINE_LEAD_MINUTES`` before the due
-  time, to the assignee or the holders; once per task and person.
+  time, to the assignee or the holders; once per task and person (and again in a new unit
+  after a hand-over, to its people).
 - ``task_overdue``: :mod:`.deadlines`.
 - ``digest``: :func:`digests_send`, once a day per person from ``TRANTIB_DIGEST_HOUR`` in
   their unit's zone, when something is due today or late.
@@ -40,6 +43,7 @@ from django.utils.translation import ngettext
 from trantib.accounts.models import OrgUnit, Person
 from trantib.accounts.selectors import holders_of
 from trantib.core.errors import ServiceError
+from trantib.core.links import absolute_url
 from trantib.engine import runtime
 from trantib.engine.spec import FieldType, SOPSpec, StepKind
 
@@ -88,9 +92,9 @@ def notice_channels(person: Person) -> list[tuple[str, str]]:
 
 
 def notice_url(notice: Notification) -> str:
-    """The absolute address that opens the notice (and marks it read), for e-mail and SMS."""
-    base = str(getattr(settings, "TRANTIB_PUBLIC_URL", "")).rstrip("/")
-    return base + reverse("cases:notification_open", args=[notice.pk])
+    """The absolute address that opens the notice (and marks it read), for e-mail and SMS:
+    the public address, else the one the server listens on (as a citizen's links)."""
+    return absolute_url(reverse("cases:notification_open", args=[notice.pk]))
 
 
 def notify(
@@ -242,6 +246,40 @@ def tasks_offered_notify(
         )
 
 
+def tasks_handed_over_notify(
+    *, case: Case, tasks: Sequence[Task], actor: Person, now: dt.datetime
+) -> None:
+    """After a hand-over, tell the holders of each live work task's position in the new unit
+    (``case.unit``) that it waits for them, as when it was first offered. ``once``: a person
+    holding the position in both units was told already (one notice per task and person)."""
+    today = now.astimezone(case.unit.zone()).date()
+    holders: dict[str, list[Person]] = {}
+    for task in tasks:
+        if (
+            task.kind != TaskKind.WORK
+            or task.created_at.astimezone(case.unit.zone()).date() > today
+        ):
+            continue
+        if task.role not in holders:
+            holders[task.role] = list(holders_of(case.unit, task.role, on=today))
+        message = _("Tugas baru untuk jabatan Anda: “%(title)s” (%(number)s).") % {
+            "title": task.title[:200],
+            "number": case.number,
+        }
+        if task.due_at:
+            message += " " + _("Batas waktu %(due)s.") % {"due": case.unit.time_text(task.due_at)}
+        notify(
+            kind=Kind.TASK_OFFERED,
+            recipients=[p for p in holders[task.role] if p.pk != actor.pk],
+            unit=case.unit,
+            case=case,
+            task=task,
+            message=message,
+            now=now,
+            once=True,
+        )
+
+
 def task_reassigned_notify(
     *, task: Task, case: Case, actor: Person, assignee: Person, now: dt.datetime
 ) -> None:
@@ -281,7 +319,11 @@ def deadlines_warn(*, now: dt.datetime | None = None, limit: int = 500) -> int:
     is due. Each task in its own transaction. How many tasks were warned."""
     now = now or timezone.now()
     lead = deadline_lead()
-    warned = Notification.objects.filter(task=OuterRef("pk"), kind=Kind.TASK_DUE_SOON)
+    # Warned in the task's current unit: after a hand-over the new unit's people are warned
+    # too (``notify(once=True)`` still skips anyone warned before, one notice per person).
+    warned = Notification.objects.filter(
+        task=OuterRef("pk"), kind=Kind.TASK_DUE_SOON, unit=OuterRef("unit")
+    )
     due = list(
         Task.objects.filter(
             status__in=LIVE,

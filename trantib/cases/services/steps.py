@@ -211,7 +211,7 @@ def _check_requirements(step: Step, ticked: Sequence[str]) -> list[str]:
     return [r for r in step.requirements if r in ticked]
 
 
-_MAX_ID = 2**63 - 1
+_MAX_ID = runtime.MAX_ID
 
 
 def _check_files(
@@ -319,6 +319,12 @@ def _refusal(
                     "atau 2026-12-03."
                 )
                 % {"label": f.label},
+                field=field,
+            )
+        if exc.code == "year_range":
+            return Invalid(
+                _("“%(label)s” harus jatuh antara tahun %(min)s dan %(max)s.")
+                % {"label": f.label, "min": runtime.YEAR_MIN, "max": runtime.YEAR_MAX},
                 field=field,
             )
         if exc.code == "too_long":

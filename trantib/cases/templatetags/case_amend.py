@@ -14,7 +14,8 @@ from trantib.engine.spec import FieldType
 from ..models import Case, CaseStatus, Task, TaskKind, TaskStatus
 from ..services import (
     case_spec,
-    correction_refusal,
+    children_elsewhere_text,
+    correctable_tasks,
     may_direct,
     may_end_wait,
     open_children,
@@ -34,6 +35,7 @@ class Correctable:
 class AmendActions:
     may_direct: bool = False
     children: list[Case] = field(default_factory=list)
+    children_elsewhere: str = ""  # "n kasus terkait di unit lain tetap berjalan."
     units: list[OrgUnit] = field(default_factory=list)
     waits: list[Task] = field(default_factory=list)
     correctable: list[Correctable] = field(default_factory=list)
@@ -54,7 +56,8 @@ def case_amend_actions(context: dict[str, Any]) -> AmendActions:
     spec = case_spec(case)
     if may_direct(person, case):
         actions.may_direct = True
-        actions.children = open_children(case)
+        actions.children, elsewhere = open_children(case, person)
+        actions.children_elsewhere = children_elsewhere_text(elsewhere) if elsewhere else ""
         roles = sop_internal_roles(spec)
         by_unit: dict[int, set[str]] = {}
         for unit_id, code in Position.objects.values_list("unit_id", "code"):
@@ -68,13 +71,7 @@ def case_amend_actions(context: dict[str, Any]) -> AmendActions:
         wait.case = case
         if may_end_wait(person, wait):
             actions.waits.append(wait)
-    mine = Task.objects.filter(
-        case=case, status=TaskStatus.DONE, kind=TaskKind.WORK, completed_by=person
-    ).order_by("pk")
-    for task in mine:
-        task.case = case
-        if correction_refusal(task, person) is not None:
-            continue
+    for task in correctable_tasks(case, person):  # one query, however many steps are done
         step = spec.step(task.step_id)
         fields = [(f.name, f.label) for f in step.records if f.type is not FieldType.FILES]
         if fields:

@@ -604,3 +604,159 @@ def test_the_cli_corrects_cancels_hands_over_and_ends_a_wait(demo_org):
         "task", "end-wait", str(wait.pk), "--evidence", "Taat", "--as", "kasat.pptng", stdout=out
     )
     assert "cek_pernyataan" in out.getvalue()
+
+
+def _unit_running_ppw(demo_org, code="PPKB"):
+    """Give ``code`` a holder of every PPW role, so a PPW case can be handed over to it."""
+    from trantib.accounts.models import Assignment, Person, Position
+
+    unit = demo_org.unit(code)
+    for role in ("kasat_pol_pp", "kabid_trantibum", "kasie_ops", "petugas_ops"):
+        position, _new = Position.objects.get_or_create(
+            unit=unit,
+            code=role,
+            defaults={"name": role, "supervises": role == "kasat_pol_pp"},
+        )
+        person = Person.objects.create(full_name=f"Pemegang {role} {code}", kind="asn")
+        Assignment.objects.create(person=person, position=position, valid_from=dt.date(2000, 1, 1))
+    return unit
+
+
+def test_cancelling_leaves_a_child_handed_over_to_another_unit_unnamed_and_running(
+    client, demo_org
+):
+    """Review finding 3: a child handed over to another unit is neither listed on the cancel
+    form (number, subject) nor named in the refusal nor cancelled; the form says how many
+    run elsewhere."""
+    from django.urls import reverse
+
+    parent = _patrol_with_children(demo_org)
+    moved, stays = list(Case.objects.filter(parent=parent).order_by("pk"))
+    kasat = demo_org.person("kasat.pptng")
+    services.case_handover(
+        case=moved, actor=kasat, to_unit=_unit_running_ppw(demo_org), reason="Wilayah lain"
+    )
+    with pytest.raises(NotFound):
+        case_get_for_user(demo_org.user("kasat.pptng"), moved.pk)
+
+    client.force_login(demo_org.user("kasat.pptng"))
+    page = client.get(reverse("cases:detail", args=[parent.pk])).content.decode()
+    form = page[page.index('class="cancel-case"') :]
+    form = form[: form.index("</details>")]
+    assert stays.number in form
+    assert moved.number not in form and moved.subject not in form
+    assert "1 kasus terkait di unit lain tetap berjalan." in form
+
+    with pytest.raises(Conflict) as asked:
+        services.case_cancel_by_officer(case=parent, actor=kasat, reason="Program dibatalkan")
+    assert stays.number in asked.value.message and moved.number not in asked.value.message
+    services.case_cancel_by_officer(
+        case=parent, actor=kasat, reason="Program dibatalkan", children="cancel"
+    )
+    moved.refresh_from_db()
+    stays.refresh_from_db()
+    assert stays.status == CaseStatus.CANCELLED
+    assert moved.status == CaseStatus.OPEN
+    assert Task.objects.filter(case=moved, status__in=["open", "claimed"]).exists()
+    (event,) = _events(parent, EventType.CASE_CANCELLED)
+    assert event.data["children"]["cases"] == [stays.number]
+    assert event.data["children_elsewhere"] == 1
+    assert chain_verify().ok
+
+
+def _patrols_reported(demo_org, count: int) -> Case:
+    """A PPW patrol month whose Petugas reported ``count`` patrols; one more is still open."""
+    unit = demo_org.unit("PPTNG")
+    today = unit.today()
+    case = services.case_start(
+        sop_code="PPW",
+        unit=unit,
+        actor=demo_org.person("kasat.pptng"),
+        subject="Patroli wilayah",
+        data={"bulan": today.isoformat(), "nomor_surat_tugas": "300.1/01/PPTNG"},
+    )
+    services.task_complete(task=_live(case), actor=demo_org.person("kabid.pptng"))
+    days = [(today - dt.timedelta(days=d)).isoformat() for d in range(count + 1)]
+    services.task_complete(
+        task=_live(case),
+        actor=demo_org.person("kasie.pptng"),
+        data={"jadwal": days, "personil": ["Regu 1"]},
+    )
+    patrols = Task.objects.filter(case=case, step_id="patroli", status="open")
+    for task in sorted(patrols, key=lambda t: t.occurrence)[:count]:
+        services.task_complete(
+            task=task,
+            actor=demo_org.person("petugas1.pptng"),
+            data={"rute": "Jl. Daan Mogot", "hasil": "Aman"},
+        )
+    return case
+
+
+def test_the_case_page_runs_the_same_queries_for_few_or_many_correctable_steps(
+    client, demo_org, django_assert_max_num_queries
+):
+    """Review finding 6: which completed steps the visitor may correct is worked out in a
+    fixed number of queries, not one per step they completed."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    few, many = _patrols_reported(demo_org, 2), _patrols_reported(demo_org, 12)
+    client.force_login(demo_org.user("petugas1.pptng"))
+    client.get(reverse("cases:detail", args=[few.pk]))  # warm the per-session caches
+    with CaptureQueriesContext(connection) as baseline:
+        page = client.get(reverse("cases:detail", args=[few.pk]))
+    assert page.content.decode().count("correct-form") == 2
+    with django_assert_max_num_queries(len(baseline)):
+        page = client.get(reverse("cases:detail", args=[many.pk]))
+    assert page.content.decode().count("correct-form") == 12
+    assert len(services.correctable_tasks(many, demo_org.person("petugas1.pptng"))) == 12
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\x07"])
+def test_reasons_evidence_and_the_unit_code_with_a_control_character_are_refused(
+    client, demo_org, bad
+):
+    """Review finding 8: cancel and hand-over reasons, a wait's evidence and the hand-over's
+    unit code holding NUL (PostgreSQL cannot store it) or another control character are
+    refused naming the field, on the page (422) and by the services; nothing is written."""
+    from django.urls import reverse
+
+    case = _start_pgd(demo_org)
+    camat = demo_org.person("camat.krj")
+    events = Event.objects.filter(case=case).count()
+    with pytest.raises(Invalid) as refused:
+        services.case_cancel_by_officer(case=case, actor=camat, reason=f"Ganda{bad}")
+    assert refused.value.field == "reason" and "karakter kendali" in refused.value.message
+    with pytest.raises(Invalid) as refused:
+        services.case_handover(
+            case=case, actor=camat, to_unit=demo_org.unit("CPD"), reason=f"Cipondoh{bad}"
+        )
+    assert refused.value.field == "reason"
+    warning = _warning(demo_org)
+    wait = _live(warning)
+    with pytest.raises(Invalid) as refused:
+        services.wait_end_early(
+            task=wait, actor=demo_org.person("kasat.pptng"), evidence=f"Sudah pindah{bad}"
+        )
+    assert refused.value.field == "evidence"
+
+    client.force_login(demo_org.user("camat.krj"))
+    posts = [
+        ("cases:case_cancel", case.pk, {"reason": f"Ganda{bad}"}),
+        ("cases:case_handover", case.pk, {"to_unit": "CPD", "reason": f"Cipondoh{bad}"}),
+        ("cases:case_handover", case.pk, {"to_unit": f"CPD{bad}", "reason": "Cipondoh"}),
+        ("cases:case_handover", case.pk, {"to_unit": "X" * 5000, "reason": "Cipondoh"}),
+    ]
+    for name, pk, body in posts:
+        page = client.post(reverse(name, args=[pk]), body)
+        assert page.status_code == 422, (name, body)
+    client.force_login(demo_org.user("kasat.pptng"))
+    page = client.post(
+        reverse("cases:task_end_wait", args=[wait.pk]), {"evidence": f"Sudah pindah{bad}"}
+    )
+    assert page.status_code == 422 and "karakter kendali" in page.content.decode()
+    case.refresh_from_db()
+    assert case.status == CaseStatus.OPEN and case.unit == demo_org.unit("KRJ")
+    assert Event.objects.filter(case=case).count() == events
+    assert _live(warning) == wait

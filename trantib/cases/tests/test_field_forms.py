@@ -207,6 +207,98 @@ def test_a_members_field_keeps_person_ids_of_the_unit_and_refuses_anyone_else(
     assert schedule.data == {"jadwal": ["2026-12-03"], "personil": [petugas1.pk]}
 
 
+def test_a_correction_of_a_members_field_offers_and_accepts_only_the_units_people(
+    demo_org, ppw_v2
+) -> None:
+    """Review finding 1: a correction checks ``members`` exactly as completion does, and its
+    form offers the unit's members."""
+    case = ppw_at_schedule(demo_org)
+    schedule = live(case)[0]
+    kasie = demo_org.person("kasie.pptng")
+    petugas1, petugas2 = demo_org.person("petugas1.pptng"), demo_org.person("petugas2.pptng")
+    outsider = demo_org.person("kasi.krw")
+    services.task_complete(
+        task=schedule, actor=kasie, data={"jadwal": ["2026-12-28"], "personil": [petugas1.pk]}
+    )
+    schedule.refresh_from_db()
+    with pytest.raises(Invalid) as refused:
+        services.field_correct(
+            task=schedule, actor=kasie, field="personil", value=[outsider.pk], reason="Salah"
+        )
+    assert refused.value.field == "data.personil" and str(outsider.pk) in refused.value.message
+
+    client = client_for(demo_org, "kasie.pptng")
+    url = reverse("cases:task_correct", args=[schedule.pk])
+    form = client.get(url, {"isian": "personil"}).content.decode()
+    assert f'name="data.personil" value="{petugas2.pk}"' in form
+    assert f'value="{outsider.pk}"' not in form
+    response = client.post(
+        url, {"isian": "personil", "data.personil": [str(outsider.pk)], "reason": "Salah"}
+    )
+    assert response.status_code == 422
+    schedule.refresh_from_db()
+    assert schedule.data["personil"] == [petugas1.pk]
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert outsider.full_name not in page
+
+    response = client.post(
+        url, {"isian": "personil", "data.personil": [str(petugas2.pk)], "reason": "Salah"}
+    )
+    assert response.status_code == 302
+    schedule.refresh_from_db()
+    assert schedule.data["personil"] == [petugas2.pk]
+
+
+def test_a_member_id_beyond_the_databases_range_is_refused_naming_the_field(
+    demo_org, ppw_v2
+) -> None:
+    """Review findings 1 and 2: an id above 2**63-1 is refused by the engine (422 through the
+    API), on completion and on correction, never a 500."""
+    from trantib.api.services import api_token_create
+    from trantib.api.tests.support import ApiClient
+
+    huge = 2**63
+    with pytest.raises(runtime.ActionRefused) as engine:
+        runtime.check_data(
+            a_step(RecordField(name="personil", label="Petugas", type=FieldType.MEMBERS)),
+            {"personil": [huge]},
+        )
+    assert engine.value.field == "data.personil"
+    case = ppw_at_schedule(demo_org)
+    schedule = live(case)[0]
+    kasie = demo_org.person("kasie.pptng")
+    with pytest.raises(Invalid) as refused:
+        services.task_complete(
+            task=schedule, actor=kasie, data={"jadwal": ["2026-12-28"], "personil": [huge]}
+        )
+    assert refused.value.field == "data.personil"
+    _row, token = api_token_create(user=demo_org.user("kasie.pptng"), name="t")
+    api = ApiClient(token)
+    answer = api.post(
+        f"/tasks/{schedule.pk}/complete",
+        {"data": {"jadwal": ["2026-12-28"], "personil": [10**20]}},
+    )
+    assert answer.status_code == 422, answer.content
+    assert b"data.personil" in answer.content
+
+    petugas1 = demo_org.person("petugas1.pptng")
+    services.task_complete(
+        task=schedule, actor=kasie, data={"jadwal": ["2026-12-28"], "personil": [petugas1.pk]}
+    )
+    answer = api.post(
+        f"/tasks/{schedule.pk}/correct",
+        {"field": "personil", "value": [10**20], "reason": "Salah"},
+    )
+    assert answer.status_code == 422, answer.content
+    assert b"data.personil" in answer.content
+    schedule.refresh_from_db()
+    assert schedule.data["personil"] == [petugas1.pk]
+    assert (
+        client_for(demo_org, "kasat.pptng").get(reverse("cases:detail", args=[case.pk])).status_code
+        == 200
+    )
+
+
 def test_a_place_keeps_the_devices_accuracy_and_an_address_alone_is_enough(
     demo_org, ppw_v2
 ) -> None:

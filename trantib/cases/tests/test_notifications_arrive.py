@@ -126,6 +126,36 @@ def test_an_approaching_deadline_is_warned_once(demo_org, settings) -> None:
     assert warned.task == task and "tinggal 5 menit" in warned.message
 
 
+def test_after_a_hand_over_the_new_units_people_are_offered_the_work_and_warned(
+    demo_org, settings
+) -> None:
+    """Review finding 4: the holders of the re-offered task's position in the new unit get the
+    usual offer, and a warning the old unit already had does not keep theirs back."""
+    settings.TRANTIB_DEADLINE_LEAD_MINUTES = 10
+    case = start_pgd(demo_org, now=_wib(WEDNESDAY, 9))
+    task = live(case)
+    assert services.deadlines_warn(now=_wib(WEDNESDAY, 9, 10)) == 1
+    assert len(notices("staf.krj", demo_org, Kind.TASK_DUE_SOON)) == 1
+
+    services.case_handover(
+        case=case,
+        actor=demo_org.person("camat.krj"),
+        to_unit=demo_org.unit("CPD"),
+        reason="Lokasi di wilayah Cipondoh",
+        now=_wib(WEDNESDAY, 9, 11),
+    )
+    [offered] = notices("staf.cpd", demo_org, Kind.TASK_OFFERED)
+    assert offered.task == task and offered.unit == demo_org.unit("CPD")
+    assert "Tugas baru untuk jabatan Anda" in offered.message and case.number in offered.message
+    assert notices("camat.krj", demo_org, Kind.TASK_OFFERED) == []  # the actor is not told
+
+    assert services.deadlines_warn(now=_wib(WEDNESDAY, 9, 12)) == 1
+    [warned] = notices("staf.cpd", demo_org, Kind.TASK_DUE_SOON)
+    assert warned.task == task and "tinggal 3 menit" in warned.message
+    assert services.deadlines_warn(now=_wib(WEDNESDAY, 9, 13)) == 0  # once per person
+    assert len(notices("staf.krj", demo_org, Kind.TASK_DUE_SOON)) == 1
+
+
 def test_a_task_shorter_than_the_lead_is_not_warned_on_top_of_its_offer(demo_org) -> None:
     start_pgd(demo_org, now=_wib(WEDNESDAY, 9))  # 15 minutes against the default 2 hours
     assert services.deadlines_warn(now=_wib(WEDNESDAY, 9, 10)) == 0
@@ -161,6 +191,36 @@ def test_a_person_who_chose_email_and_sms_gets_the_notice_through_the_outbox(dem
         assert notice.message in message.body
         assert reverse("cases:notification_open", args=[notice.pk]) in message.body
         assert message.case == case
+
+
+@pytest.mark.parametrize(
+    ("public", "served", "base"),
+    [
+        ("", "http://127.0.0.1:8123", "http://127.0.0.1:8123"),
+        (
+            "https://trantib.example.go.id/",
+            "http://127.0.0.1:8123",
+            "https://trantib.example.go.id",
+        ),
+    ],
+)
+def test_a_notice_sent_outside_the_app_carries_an_absolute_link(
+    demo_org, settings, public, served, base
+) -> None:
+    """Review finding 7: without ``TRANTIB_PUBLIC_URL`` the link uses the address the server
+    serves on (as a citizen's links do), never a bare path."""
+    settings.TRANTIB_PUBLIC_URL, settings.TRANTIB_SERVED_URL = public, served
+    kasi = demo_org.person("kasi.krj")
+    kasi.email = "kasi.krj@trantib.example"
+    kasi.save(update_fields=["email"])
+    person_notify_channels_set(person=kasi, email=True, sms=False, actor=kasi)
+    case = start_pgd(demo_org)
+    complete(demo_org, case, "staf.krj")
+    [notice] = notices("kasi.krj", demo_org)
+    [message] = OutboxMessage.objects.filter(kind="notice")
+    link = message.body.rsplit("\n", 1)[-1]
+    assert link == f"{base}/pemberitahuan/{notice.pk}/"
+    assert re.fullmatch(r"https?://[^/\s]+/pemberitahuan/\d+/", link)
 
 
 def test_people_who_did_not_choose_a_channel_get_nothing_outside_the_app(demo_org) -> None:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from trantib.core.errors import ServiceError
+from trantib.core.links import absolute_url
 from trantib.core.ratelimit import client_address
 
 from .. import selectors, services
@@ -105,9 +106,8 @@ def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
 
 @_endpoint("GET")
 def discovery(request: HttpRequest, fmt: str, params: QueryDict) -> HttpResponse:
-    base = str(getattr(settings, "TRANTIB_PUBLIC_URL", "")).rstrip("/")
     root = reverse("open311-discovery", kwargs={"fmt": fmt}).rsplit("/", 1)[0]
-    url = f"{base}{root}" if base else request.build_absolute_uri(root)
+    url = absolute_url(root, request)
     document = {
         "changeset": CHANGESET,
         "contact": _("Hubungi kantor kecamatan yang menangani pengaduan Anda."),

@@ -17,6 +17,7 @@ from trantib.cases import services as case_services
 from trantib.cases.models import Case, CaseStatus, EventType
 from trantib.core.errors import Conflict, Invalid, NotAllowed
 from trantib.core.phones import mobile_number
+from trantib.core.text import has_control_characters
 from trantib.engine.bindings import AnswerChannel
 
 from ..models import Complaint
@@ -40,6 +41,11 @@ def complaint_not_authority(
         raise Invalid(_("Alasan bukan kewenangan wajib diisi."), field="reason")
     if len(reason) > 500:
         raise Invalid(_("Alasan paling panjang 500 karakter."), field="reason")
+    if has_control_characters(reason):  # NUL breaks PostgreSQL; no other control is meant
+        raise Invalid(
+            _("Alasan berisi karakter kendali (mis. NUL) yang tidak dapat disimpan."),
+            field="reason",
+        )
     case = case_services.case_lock(complaint.case_id)
     complaint = Complaint.objects.select_related("unit", "case").get(pk=complaint.pk)
     if not (

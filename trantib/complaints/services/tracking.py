@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 import secrets
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+
+from trantib.core.links import absolute_url
 
 from ..models import Complaint
 
@@ -61,11 +62,4 @@ def status_url(tracking: str, request: HttpRequest | None = None) -> str:
     """The status page's address for the reporter: ``TRANTIB_PUBLIC_URL`` when set; else the
     address of the request being answered, or outside a request the one the server listens on
     (``TRANTIB_SERVED_URL``, exported by ``trantib serve``)."""
-    path = f"/lacak/{tracking}/"
-    base = str(getattr(settings, "TRANTIB_PUBLIC_URL", "")).rstrip("/")
-    if base:
-        return f"{base}{path}"
-    if request is not None:
-        return request.build_absolute_uri(path)
-    served = str(getattr(settings, "TRANTIB_SERVED_URL", "")).rstrip("/")
-    return f"{served}{path}"
+    return absolute_url(f"/lacak/{tracking}/", request)

@@ -134,3 +134,26 @@ def test_an_officer_working_in_english_still_tells_the_reporter_in_indonesian(
     assert answer.body.startswith(f"Pengaduan {complaint.tracking} bukan kewenangan")
     cancelled = Event.objects.get(case=complaint.case, type=EventType.CASE_CANCELLED)
     assert cancelled.data["reason"].startswith("Bukan kewenangan")
+
+
+@pytest.mark.parametrize("reason", ["Jalan provinsi\x00", "Jalan\x01provinsi"])
+def test_a_reason_with_a_control_character_is_refused_naming_the_field(
+    client, complaint_categories, demo_org, reason
+):
+    """Review finding 8: a NUL (PostgreSQL cannot store it in the event, the answer or the
+    outbox) or another control character is refused on the page and by the service, before
+    anything is written."""
+    complaint = _file(complaint_categories)
+    with pytest.raises(Invalid) as refused:
+        services.complaint_not_authority(
+            complaint=complaint, actor=demo_org.person("kasi.krj"), reason=reason
+        )
+    assert refused.value.field == "reason" and "karakter kendali" in refused.value.message
+    client.force_login(demo_org.user("kasi.krj"))
+    page = client.post(f"/pengaduan/{complaint.pk}/bukan-kewenangan/", {"reason": reason})
+    assert page.status_code == 422
+    assert "karakter kendali" in page.content.decode()
+    complaint.refresh_from_db()
+    assert complaint.case.status == CaseStatus.OPEN and not complaint.answer_text
+    assert not OutboxMessage.objects.filter(kind="complaint_answer").exists()
+    assert not Event.objects.filter(case=complaint.case, type=EventType.CASE_CANCELLED).exists()

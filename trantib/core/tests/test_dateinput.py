@@ -99,3 +99,20 @@ def test_it_reads_a_date_and_a_time(text: str) -> None:
 def test_it_refuses_a_datetime_without_a_time_or_with_a_bad_one(text: str, says: str) -> None:
     with pytest.raises(ValueError, match=says):
         datetime_parse(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["31/12/9999", "1/1/0001", "31 Desember 1899", "1/1/2101", "9999-12-31"]
+)
+def test_a_year_outside_the_plausible_range_is_refused_naming_the_bounds(text: str) -> None:
+    """Review finding 5: year 9999 overflowed the calendar later in the flow, year 1 gave a
+    non-ISO value. Refused here, the bounds named."""
+    with pytest.raises(ValueError, match="tahun harus antara 1900 dan 2100"):
+        date_parse(text)
+    with pytest.raises(ValueError, match="tahun harus antara 1900 dan 2100"):
+        datetime_parse(f"{text} 23.30")
+
+
+def test_the_years_at_the_bounds_are_read() -> None:
+    assert date_parse("1/1/1900") == dt.date(1900, 1, 1)
+    assert datetime_parse("31 Desember 2100 23.30") == dt.datetime(2100, 12, 31, 23, 30)

@@ -93,3 +93,14 @@ def test_the_person_behind_a_request_is_found_in_one_place() -> None:
 
     assert _where(ast.Call, from_request) == {"trantib/accounts/middleware.py"}
     assert "trantib.accounts.middleware.PersonMiddleware" in settings.MIDDLEWARE
+
+
+def test_absolute_links_are_made_by_one_function() -> None:
+    """The public-or-served address of a link that leaves the site (citizen status pages,
+    notices by e-mail or SMS, Open311) is read in one place."""
+    places = _where(
+        ast.Constant,
+        lambda n: n.value in ("TRANTIB_PUBLIC_URL", "TRANTIB_SERVED_URL"),
+    )
+    assert places <= {"trantib/core/links.py", "trantib/core/management/commands/serve.py"}
+    assert "trantib/core/links.py" in places
