@@ -664,8 +664,8 @@ def case_start(request: PersonRequest) -> HttpResponse:
     chosen = _chosen(choices, params)
     if chosen is None:
         status = 404 if params.get("sop") else 200
-        context = {"choices": choices, "noun": _common_noun(choices)}
-        return render(request, "cases/case_start.html", context, status=status)
+        listing: dict[str, Any] = {"choices": choices, "noun": _common_noun(choices)}
+        return render(request, "cases/case_start.html", listing, status=status)
     context: dict[str, Any] = {
         "choices": choices,
         "chosen": chosen,

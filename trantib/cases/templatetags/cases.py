@@ -92,7 +92,7 @@ def case_noun(case: Case) -> str:
     entry step a parent case opened it at (a patrol's "penegakan")."""
     spec = case_spec(case)
     entry = ""
-    if case.parent_id is not None and case.parent_step:
+    if case.parent is not None and case.parent_step:
         try:
             sub = case_spec(case.parent).step(case.parent_step).subprocedure
         except KeyError:
