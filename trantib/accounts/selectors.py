@@ -118,6 +118,19 @@ def assignments_holding(
     )
 
 
+def holders_to_notify(
+    unit: OrgUnit, role_code: str, *, on: dt.date | None = None
+) -> QuerySet[Person]:
+    """The holders of ``role_code`` in ``unit`` on ``on`` (as :func:`holders_of`), with only
+    what a notice needs: the person and the channels they chose. One plain query, no ordering:
+    it runs on every completion that offers a task."""
+    day = unit.today() if on is None else on
+    held = _assignments_on(day).filter(position__unit_id=unit.pk, position__code=role_code)
+    return Person.objects.filter(pk__in=held.values("person_id")).only(
+        "pk", "email", "phone", "notify_email", "notify_sms"
+    )
+
+
 def holders_of(unit: OrgUnit, role_code: str, *, on: dt.date | None = None) -> QuerySet[Person]:
     """The people holding the position ``role_code`` in ``unit`` on ``on`` (default: today in
     the unit's zone), acting officials (Plt./Plh.) included: the people a task for that SOP role

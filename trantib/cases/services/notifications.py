@@ -41,7 +41,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from trantib.accounts.models import OrgUnit, Person
-from trantib.accounts.selectors import holders_of
+from trantib.accounts.selectors import holders_of, holders_to_notify
 from trantib.core.errors import ServiceError
 from trantib.core.links import absolute_url
 from trantib.engine import runtime
@@ -216,7 +216,7 @@ def tasks_offered_notify(
     holders: dict[str, list[Person]] = {}
     for task in work:
         if task.role not in holders:
-            holders[task.role] = list(holders_of(case.unit, task.role, on=today))
+            holders[task.role] = list(holders_to_notify(case.unit, task.role, on=today))
         recipients = [p for p in holders[task.role] if actor is None or p.pk != actor.pk]
         due = case.unit.time_text(task.due_at) if task.due_at else ""
         if returned is not None and returned[0] == task.step_id:
