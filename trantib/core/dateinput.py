@@ -23,21 +23,10 @@ from django.utils.translation import gettext as _
 # The plausible years, defined once in the engine, which checks recorded dates the same way.
 from trantib.engine.runtime import YEAR_MAX, YEAR_MIN
 
-# Month names and the abbreviations people write; all keys casefolded, without a final dot.
-MONTHS: tuple[str, ...] = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
+from .dates import MONTHS
+
+# Month names (one list, with the writer in .dates) and the abbreviations people write; all
+# keys casefolded, without a final dot.
 _MONTH_WORDS: dict[str, int] = {name.casefold(): i for i, name in enumerate(MONTHS, 1)}
 _MONTH_WORDS.update(
     {

@@ -169,6 +169,45 @@ def answer_binding(case: Case) -> Binding | None:
     return found[1] if found else None
 
 
+def answer_send(
+    complaint: Complaint,
+    *,
+    body: str,
+    actor: Person | None,
+    now: dt.datetime,
+    details: dict[str, Any] | None = None,
+) -> int | None:
+    """Send ``body`` to the reporter outside a step (SMS, else e-mail, else nobody to reach),
+    keep it as the complaint's answer under the channel label its SOP records, and write
+    ``reporter_informed`` on its case. The outbox message's id, or None when unreachable."""
+    message = reporter_send(complaint, body=body, kind="complaint_answer", now=now)
+    if not message:
+        meaning = AnswerChannel.UNREACHABLE
+    elif complaint.reporter_phone and mobile_number(complaint.reporter_phone):
+        meaning = AnswerChannel.SMS
+    else:
+        meaning = AnswerChannel.EMAIL
+    # The label the complaint's own SOP records for that channel (stored, never translated).
+    binding = answer_binding(complaint.case)
+    complaint.answered_at = now
+    complaint.answer_channel = _label(binding, meaning) if binding else str(meaning)
+    complaint.answer_text = body
+    complaint.save(update_fields=["answered_at", "answer_channel", "answer_text"])
+    case_services.case_event_record(
+        case=case_services.case_lock(complaint.case_id),
+        type=EventType.REPORTER_INFORMED,
+        actor=actor,
+        at=now,
+        data={
+            "channel": complaint.answer_channel,
+            "message": message,
+            **(details or {}),
+            "text": body,
+        },
+    )
+    return message or None
+
+
 # -- duplicates' reporters -------------------------------------------------------------------------
 
 
@@ -191,29 +230,10 @@ def duplicate_answer(duplicate: Complaint, original: Complaint, now: dt.datetime
         "original": original.case.number,
         "answer": outcome,
     }
-    message = reporter_send(duplicate, body=body, kind="complaint_answer", now=now)
-    duplicate.answered_at = now
-    if not message:
-        meaning = AnswerChannel.UNREACHABLE
-    elif duplicate.reporter_phone and mobile_number(duplicate.reporter_phone):
-        meaning = AnswerChannel.SMS
-    else:
-        meaning = AnswerChannel.EMAIL
-    # The label the duplicate's own SOP records for that channel (stored, never translated).
-    binding = answer_binding(duplicate.case)
-    duplicate.answer_channel = _label(binding, meaning) if binding else str(meaning)
-    duplicate.answer_text = body
-    duplicate.save(update_fields=["answered_at", "answer_channel", "answer_text"])
-    case = case_services.case_lock(duplicate.case_id)
-    case_services.case_event_record(
-        case=case,
-        type=EventType.REPORTER_INFORMED,
+    answer_send(
+        duplicate,
+        body=body,
         actor=None,
-        at=now,
-        data={
-            "channel": duplicate.answer_channel,
-            "message": message,
-            "original": original.case.number,
-            "text": body,
-        },
+        now=now,
+        details={"original": original.case.number},
     )

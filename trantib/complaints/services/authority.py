@@ -14,16 +14,13 @@ from django.utils.translation import gettext as _
 from trantib.accounts.models import OrgUnit, Person
 from trantib.accounts.selectors import person_holds_role
 from trantib.cases import services as case_services
-from trantib.cases.models import Case, CaseStatus, EventType
+from trantib.cases.models import Case, CaseStatus
 from trantib.core.errors import Conflict, Invalid, NotAllowed
-from trantib.core.phones import mobile_number
 from trantib.core.text import has_control_characters
-from trantib.engine.bindings import AnswerChannel
 
 from ..models import Complaint
-from .answer import _label, answer_binding, duplicate_answer
+from .answer import answer_send, duplicate_answer
 from .intake import INTAKE_ROLES
-from .messages import reporter_send
 
 NOT_AUTHORITY = "not_authority"  # the mark on the case_cancelled event
 
@@ -77,26 +74,7 @@ def complaint_not_authority(
         extra={NOT_AUTHORITY: True},
         now=now,
     )
-    message = reporter_send(complaint, body=body, kind="complaint_answer", now=now)
-    if not message:
-        meaning = AnswerChannel.UNREACHABLE
-    elif complaint.reporter_phone and mobile_number(complaint.reporter_phone):
-        meaning = AnswerChannel.SMS
-    else:
-        meaning = AnswerChannel.EMAIL
-    binding = answer_binding(complaint.case)
-    complaint.answered_at = now
-    complaint.answer_channel = _label(binding, meaning) if binding else str(meaning)
-    complaint.answer_text = body
-    complaint.save(update_fields=["answered_at", "answer_channel", "answer_text"])
-    case = case_services.case_lock(case.pk)
-    case_services.case_event_record(
-        case=case,
-        type=EventType.REPORTER_INFORMED,
-        actor=actor,
-        at=now,
-        data={"channel": complaint.answer_channel, "message": message, "text": body},
-    )
+    answer_send(complaint, body=body, actor=actor, now=now)
     for duplicate in complaint.duplicates.select_related("unit", "case"):
         if duplicate.answered_at is None:
             duplicate_answer(duplicate, complaint, now)
