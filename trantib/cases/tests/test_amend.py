@@ -680,7 +680,7 @@ def _patrols_reported(demo_org, count: int) -> Case:
     services.task_complete(
         task=_live(case),
         actor=demo_org.person("kasie.pptng"),
-        data={"jadwal": days, "personil": ["Regu 1"]},
+        data={"jadwal": days, "personil": [demo_org.person("petugas1.pptng").pk]},
     )
     patrols = Task.objects.filter(case=case, step_id="patroli", status="open")
     for task in sorted(patrols, key=lambda t: t.occurrence)[:count]:
