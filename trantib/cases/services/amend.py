@@ -59,7 +59,7 @@ from ..models import (
 from .attachments import attachment_add, files_kept_on_success
 from .cases import case_cancel
 from .flow import case_lock, system_step, task_lock, unit_day
-from .notifications import tasks_handed_over_notify
+from .notifications import notify, tasks_handed_over_notify
 from .roles import acting_role, case_spec, sop_internal_roles, supervises, supervisors_of
 from .steps import _check_members, _refusal
 
@@ -514,21 +514,18 @@ def case_handover(
         "who": actor.full_name,
         "reason": reason,
     }
-    notices: dict[int, Notification] = {}
+    told: set[int] = set()  # a person heading both units is told once
     for unit in (from_unit, to_unit):
-        for head in supervisors_of(unit):
-            notices.setdefault(
-                head.pk,
-                Notification(
-                    unit=unit,
-                    recipient=head,
-                    kind=Notification.Kind.CASE_HANDED_OVER,
-                    case=case,
-                    message=message[:500],
-                    created_at=now,
-                ),
-            )
-    Notification.objects.bulk_create(list(notices.values()))
+        heads = [head for head in supervisors_of(unit) if head.pk not in told]
+        told.update(head.pk for head in heads)
+        notify(
+            kind=Notification.Kind.CASE_HANDED_OVER,
+            recipients=heads,
+            unit=unit,
+            case=case,
+            message=message,
+            now=now,
+        )
     moved = list(Task.objects.filter(pk__in=[t.pk for t in live]).order_by("pk"))
     tasks_handed_over_notify(case=case, tasks=moved, actor=actor, now=now)
     return case

@@ -760,3 +760,20 @@ def test_reasons_evidence_and_the_unit_code_with_a_control_character_are_refused
     assert case.status == CaseStatus.OPEN and case.unit == demo_org.unit("KRJ")
     assert Event.objects.filter(case=case).count() == events
     assert _live(warning) == wait
+
+
+def test_a_head_who_chose_e_mail_gets_the_hand_over_notice_by_e_mail_too(demo_org):
+    from trantib.outbox.models import OutboxMessage
+
+    camat_cpd = demo_org.person("camat.cpd")
+    camat_cpd.email, camat_cpd.notify_email = "camat.cipondoh@example.go.id", True
+    camat_cpd.save(update_fields=["email", "notify_email"])
+    case = _start_pgd(demo_org)
+    services.case_handover(
+        case=case,
+        actor=demo_org.person("camat.krj"),
+        to_unit=demo_org.unit("CPD"),
+        reason="Lokasi di wilayah Cipondoh",
+    )
+    (mail,) = OutboxMessage.objects.filter(recipient="camat.cipondoh@example.go.id")
+    assert mail.channel == "email" and f"Kasus {case.number} diserahkan" in mail.body
