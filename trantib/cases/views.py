@@ -10,6 +10,7 @@ the user's units is a 404, like one that does not exist. Changes are POST only, 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -44,7 +45,7 @@ from trantib.core.errors import Invalid, NotAllowed, NotFound, ServiceError
 from trantib.core.printing import css_string, pdf_from_html
 from trantib.core.text import has_control_characters
 from trantib.engine import runtime
-from trantib.engine.spec import FieldType, SOPSpec, Step
+from trantib.engine.spec import FieldType, SOPSpec, Step, StepKind
 from trantib.sops import registry
 
 from . import selectors, services
@@ -773,10 +774,6 @@ def task_end_wait(request: PersonRequest, task_id: int) -> HttpResponse:
 def _correction_form(task: Task, step: Step, name: str, post: Any = None) -> StepForm | None:
     """A form of the one field ``name`` of ``step`` (None: the step records no such field),
     built as the step's own form (the unit's members for a people field)."""
-    import dataclasses
-
-    from trantib.engine.spec import StepKind
-
     chosen = [f for f in step.records if f.name == name and f.type is not FieldType.FILES]
     if not chosen:
         return None
