@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "trantib.cases",
     "trantib.outbox",
     "trantib.complaints",
+    "trantib.letters",
     "trantib.api",
     "trantib.web",
     "trantib.demo",

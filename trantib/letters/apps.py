@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LettersConfig(AppConfig):
+    name = "trantib.letters"
+    verbose_name = _("Naskah dinas")
+
+    def ready(self) -> None:
+        pass
