@@ -11,6 +11,7 @@ urlpatterns = [
     path("sop/", include("trantib.sops.urls")),
     path("", include("trantib.cases.urls")),
     path("", include("trantib.complaints.urls")),
+    path("", include("trantib.letters.urls")),
     path("sms/", include("trantib.complaints.sms.urls")),
     path("open311/v2/", include("trantib.complaints.open311.urls")),
 ]

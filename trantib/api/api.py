@@ -15,6 +15,7 @@ from ninja.parser import Parser
 
 from trantib.cases.apis import attachments_router, cases_router, tasks_router
 from trantib.complaints.apis import complaints_router
+from trantib.letters.apis import letters_router
 from trantib.sops.apis import sops_router
 
 from .apis import auth_router, fallback_router
@@ -68,4 +69,5 @@ api.add_router("/cases", cases_router)
 api.add_router("/tasks", tasks_router)
 api.add_router("/attachments", attachments_router)
 api.add_router("/complaints", complaints_router)
+api.add_router("/letters", letters_router)
 api.add_router("", fallback_router)  # last: unknown paths get the JSON 404
