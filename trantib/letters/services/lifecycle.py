@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import secrets
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,6 +22,7 @@ from trantib.accounts.models import Assignment, OrgUnit, Person, Position
 from trantib.accounts.selectors import assignments_holding
 from trantib.core.audit import audit_record
 from trantib.core.errors import Conflict, Invalid, NotAllowed
+from trantib.core.keys import key_new
 
 from ..kinds import KINDS, FieldKind, LetterKind, kind_get
 from ..models import Letter, LetterSettings, LetterState, Review, SignMode
@@ -63,7 +63,7 @@ def holds(person: Person, unit: OrgUnit, role: str) -> Assignment | None:
 
 
 def _holds_any(person: Person, unit: OrgUnit) -> bool:
-    from trantib.cases.services.roles import supervises
+    from trantib.cases.services import supervises
 
     return assignments_holding_any(person, unit) or supervises(person, unit)
 
@@ -524,7 +524,7 @@ def letter_number(*, letter: Letter, actor: Person, now: dt.datetime | None = No
     _number(letter, now)
     letter.sign_mode = mode
     letter.state = LetterState.NUMBERED
-    letter.verify_code = secrets.token_urlsafe(12)
+    letter.verify_code = key_new(12)
     letter.updated_at = now
     letter.save()
     _audit(
@@ -599,7 +599,7 @@ def letter_sign_electronic(
     now = now or timezone.now()
     _number(letter, now)
     letter.sign_mode = SignMode.ELECTRONIC
-    letter.verify_code = secrets.token_urlsafe(12)
+    letter.verify_code = key_new(12)
     letter.signed_at = now
     letter.state = LetterState.SIGNED
     pdf = pdf_sign(letter_pdf(letter), letter=letter, person=actor, passphrase=passphrase)
@@ -637,7 +637,7 @@ def letter_cancel(
 ) -> Letter:
     """Cancel a letter with the reason. A numbered or signed letter keeps its number (the
     register has no gaps); the verification page then says "dibatalkan"."""
-    from trantib.cases.services.roles import supervises
+    from trantib.cases.services import supervises
 
     letter = letter_lock(letter)
     reason = (reason or "").strip()
