@@ -116,23 +116,40 @@ def _embedded(cred: SigningCredential) -> pki.Material | None:
         return None
 
 
+def _lock_unit(unit: OrgUnit) -> None:
+    """Serialise the making of a unit's credentials (two first signings make one CA)."""
+    OrgUnit.objects.select_for_update().filter(pk=unit.pk).first()
+
+
+def _current_ca(
+    unit: OrgUnit, now: dt.datetime
+) -> tuple[SigningCredential | None, pki.Material | None]:
+    current = SigningCredential.objects.filter(
+        unit=unit, role=Role.CA, source=Source.EMBEDDED, retired_at__isnull=True
+    ).first()
+    if current is None:
+        return None, None
+    material = _embedded(current)
+    return current, material if material is not None and _usable(current, now) else None
+
+
 @transaction.atomic
 def unit_ca(
     *, unit: OrgUnit, now: dt.datetime | None = None, actor: Person | None = None
 ) -> tuple[SigningCredential, pki.Material]:
-    """The unit's embedded CA, made on first use (or anew when it expires or no longer opens).
-    The unit row is locked so that two first signings make one CA."""
+    """The unit's embedded CA, made on first use (or anew when it expires or no longer opens)."""
     now = now or timezone.now()
-    OrgUnit.objects.select_for_update().filter(pk=unit.pk).first()
-    current = SigningCredential.objects.filter(
-        unit=unit, role=Role.CA, source=Source.EMBEDDED, retired_at__isnull=True
-    ).first()
-    reason = "first use"
-    if current is not None:
-        material = _embedded(current)
-        if material is not None and _usable(current, now):
-            return current, material
-        reason = "expired" if material is not None else "key unreadable (SECRET_KEY changed?)"
+    current, material = _current_ca(unit, now)
+    if current is not None and material is not None:
+        return current, material
+    _lock_unit(unit)
+    current, material = _current_ca(unit, now)  # another signing may have made it meanwhile
+    if current is not None and material is not None:
+        return current, material
+    if current is None:
+        reason = "first use"
+    else:
+        reason = "expired" if _embedded(current) else "key unreadable (SECRET_KEY changed?)"
     made = pki.ca_create(unit_name=unit.name, now=now)
     serial = format(made.certificate.serial_number, "x")
     cred = _row(
@@ -150,42 +167,49 @@ def unit_ca(
     return cred, made
 
 
+def _identity(person: Person) -> tuple[str, str]:
+    return person.full_name[:64], (person.nip or person.nrp)[:64]
+
+
+def _current_person(
+    unit: OrgUnit, person: Person, ca: pki.Material, now: dt.datetime
+) -> tuple[SigningCredential | None, pki.Material | None]:
+    """The person's certificate in use, and its key if it can still sign: it opens, is not
+    about to expire, was issued by the CA in use, and names the person as they are now."""
+    current = SigningCredential.objects.filter(
+        unit=unit, person=person, role=Role.SIGNER, source=Source.EMBEDDED, retired_at__isnull=True
+    ).first()
+    if current is None:
+        return None, None
+    material = _embedded(current)
+    if (
+        material is None
+        or not _usable(current, now)
+        or material.chain[:1] != [ca.certificate]
+        or pki.identity(material.certificate) != _identity(person)
+    ):
+        return current, None
+    return current, material
+
+
 @transaction.atomic
 def person_certificate(
     *, unit: OrgUnit, person: Person, now: dt.datetime | None = None, actor: Person | None = None
 ) -> tuple[SigningCredential, pki.Material]:
     """The person's embedded signing certificate in ``unit``, issued by the unit's CA on first
-    use (or anew when it expires, no longer opens, or its CA was replaced)."""
+    use (or anew when it expires, no longer opens, its CA was replaced or the name changed)."""
     now = now or timezone.now()
     ca_cred, ca = unit_ca(unit=unit, now=now, actor=actor)
-    current = (
-        SigningCredential.objects.select_for_update()
-        .filter(
-            unit=unit,
-            person=person,
-            role=Role.SIGNER,
-            source=Source.EMBEDDED,
-            retired_at__isnull=True,
-        )
-        .first()
-    )
-    reason = "first use"
-    if current is not None:
-        material = _embedded(current)
-        if (
-            material is not None
-            and _usable(current, now)
-            and material.certificate.issuer == ca.certificate.subject
-            and material.chain[:1] == [ca.certificate]
-        ):
-            return current, material
-        reason = "renewed" if material is not None else "key unreadable (SECRET_KEY changed?)"
+    current, material = _current_person(unit, person, ca, now)
+    if current is not None and material is not None:
+        return current, material
+    _lock_unit(unit)
+    current, material = _current_person(unit, person, ca, now)
+    if current is not None and material is not None:
+        return current, material
+    full_name, id_number = _identity(person)
     made = pki.person_issue(
-        ca,
-        full_name=person.full_name,
-        id_number=person.nip or person.nrp,
-        unit_name=unit.name,
-        now=now,
+        ca, full_name=full_name, id_number=id_number, unit_name=unit.name, now=now
     )
     serial = format(made.certificate.serial_number, "x")
     cred = _row(
@@ -194,10 +218,10 @@ def person_certificate(
         role=Role.SIGNER,
         source=Source.EMBEDDED,
         cert=made.certificate,
-        pkcs12=pki.pkcs12_dump(made, password=_password(serial), friendly_name=person.full_name),
+        pkcs12=pki.pkcs12_dump(made, password=_password(serial), friendly_name=full_name),
         now=now,
         actor=actor,
-        reason=f"{reason}; CA {ca_cred.serial}",
+        reason=("first use" if current is None else "renewed") + f"; CA {ca_cred.serial}",
         retire=[current] if current else [],
     )
     return cred, made

@@ -159,7 +159,18 @@ def der(cert: x509.Certificate) -> bytes:
     return cert.public_bytes(serialization.Encoding.DER)
 
 
-def common_name(cert: x509.Certificate) -> str:
-    names = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
-    value = names[0].value if names else cert.subject.rfc4514_string()
+def _attribute(cert: x509.Certificate, oid: x509.ObjectIdentifier) -> str:
+    found = cert.subject.get_attributes_for_oid(oid)
+    if not found:
+        return ""
+    value = found[0].value
     return value if isinstance(value, str) else value.decode(errors="replace")
+
+
+def common_name(cert: x509.Certificate) -> str:
+    return _attribute(cert, NameOID.COMMON_NAME) or cert.subject.rfc4514_string()
+
+
+def identity(cert: x509.Certificate) -> tuple[str, str]:
+    """The (common name, serialNumber) a person's certificate names."""
+    return _attribute(cert, NameOID.COMMON_NAME), _attribute(cert, NameOID.SERIAL_NUMBER)

@@ -32,7 +32,14 @@ from trantib.letters.services import (
     letter_submit,
     settings_for,
 )
-from trantib.letters.signing import credential_import, pdf_validate, pki, trust_roots, unit_ca
+from trantib.letters.signing import (
+    credential_import,
+    pdf_validate,
+    person_certificate,
+    pki,
+    trust_roots,
+    unit_ca,
+)
 
 NOW = timezone.now()
 
@@ -286,3 +293,16 @@ def test_the_command_makes_the_unit_ca_issues_a_certificate_and_imports_one(
     assert "imported" in out
     kasi = demo_org.person("kasi.cpd")
     assert SigningCredential.objects.get(person=kasi).source == "imported"
+
+
+def test_a_person_gets_a_new_certificate_when_the_name_on_it_changes(demo_org):
+    unit, camat = demo_org.unit("CPD"), demo_org.person("camat.cpd")
+    first, _material = person_certificate(unit=unit, person=camat)
+    assert person_certificate(unit=unit, person=camat)[0].pk == first.pk
+    camat.full_name = "Dr. H. Rahmat Hidayat, S.STP., M.Si."
+    camat.save(update_fields=["full_name"])
+    renewed, material = person_certificate(unit=unit, person=camat)
+    assert renewed.pk != first.pk
+    assert pki.identity(material.certificate) == (camat.full_name, "197805121998031002")
+    first.refresh_from_db()
+    assert first.retired_at is not None
