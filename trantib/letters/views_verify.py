@@ -177,11 +177,15 @@ def _upload(request: HttpRequest, letter: Letter) -> HttpResponse:
             status=422,
         )
     digest = hashlib.sha256(content).hexdigest()
-    signature = pdf_validate(content, unit=letter.unit)
+    identical = digest == letter.official_sha256 if letter.official_sha256 else None
+    # The official copy itself is checked as of the signing Trantib recorded, so that an old
+    # letter's signature still reads as valid after the signer's certificate expired; any
+    # other file as of now (its own claimed time proves nothing).
+    signature = pdf_validate(content, unit=letter.unit, at=letter.signed_at if identical else None)
     check = Check(
         filename=(uploaded.name or "")[:120],
         sha256=digest,
-        identical=digest == letter.official_sha256 if letter.official_sha256 else None,
+        identical=identical,
         signature=signature,
         signed_at=datetime_id(signature.signed_at, letter.unit.zone())
         if signature.signed_at

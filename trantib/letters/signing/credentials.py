@@ -40,8 +40,8 @@ from . import pki
 
 CREATED = "signing_credential_created"
 TRUST_SUFFIXES = (".pem", ".crt", ".cer", ".der")
-# A certificate this close to its end is replaced before it signs (a letter signed the day
-# before expiry would fail validation the next day).
+# A certificate this close to its end is replaced before it signs, so that what it signs can
+# be checked against today's date for a while yet.
 RENEW_BEFORE = dt.timedelta(days=30)
 
 Role, Source = SigningCredential.Role, SigningCredential.Source

@@ -115,8 +115,12 @@ class Validation:
         return self.signed and self.intact and self.trusted
 
 
-def pdf_validate(pdf: bytes, *, unit: OrgUnit | None = None) -> Validation:
-    """Check every signature of ``pdf`` against the CAs of ``unit`` (of every unit: None).
+def pdf_validate(
+    pdf: bytes, *, unit: OrgUnit | None = None, at: dt.datetime | None = None
+) -> Validation:
+    """Check every signature of ``pdf`` against the CAs of ``unit`` (of every unit: None), as
+    of ``at`` (now: None). Only a time Trantib recorded itself may be passed as ``at`` — the
+    signing time of the official copy, for that very file — never the time a file claims.
     Never raises on a bad file: what is wrong is in ``problem``."""
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
@@ -131,7 +135,7 @@ def pdf_validate(pdf: bytes, *, unit: OrgUnit | None = None) -> Validation:
             signed=False, problem=_("Berkas ini tidak memuat tanda tangan elektronik.")
         )
     roots = [_asn1_cert(c) for c in credentials.trust_roots(unit)]
-    results = [_one(sig, roots) for sig in signatures]
+    results = [_one(sig, roots, at) for sig in signatures]
     problem = next((r.problem for r in results if r.problem), "")
     last = results[-1]
     return Validation(
@@ -144,14 +148,14 @@ def pdf_validate(pdf: bytes, *, unit: OrgUnit | None = None) -> Validation:
     )
 
 
-def _one(sig: Any, roots: list[asn1_x509.Certificate]) -> Validation:
+def _one(sig: Any, roots: list[asn1_x509.Certificate], at: dt.datetime | None) -> Validation:
     from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.sign.validation import async_validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
     # An untrusted chain is an answer here, not news: pyHanko logs each one with a traceback.
     logging.getLogger("pyhanko.sign.validation").setLevel(logging.ERROR)
-    context = ValidationContext(trust_roots=roots, allow_fetching=False)
+    context = ValidationContext(trust_roots=roots, allow_fetching=False, moment=at)
     try:
         status = _run(async_validate_pdf_signature(sig, context))
     except Exception:  # a malformed signature in an uploaded file: say so, never a 500

@@ -127,6 +127,11 @@ def test_a_letter_signed_in_trantib_validates_with_pyhankos_validator(demo_org):
 
     checked = pdf_validate(pdf, unit=letter.unit)
     assert checked.valid and checked.problem == ""
+    # Three years on, the certificate has expired: valid only as of the recorded signing.
+    later = timezone.now() + dt.timedelta(days=3 * 365)
+    expired = pdf_validate(pdf, unit=letter.unit, at=later)
+    assert expired.intact and not expired.trusted
+    assert pdf_validate(pdf, unit=letter.unit, at=letter.signed_at).valid
     assert checked.signer_name == camat.full_name
     assert checked.signed_at is not None and abs(checked.signed_at - timezone.now()) < dt.timedelta(
         minutes=5
