@@ -122,13 +122,13 @@ def pdf_validate(
     of ``at`` (now: None). Only a time Trantib recorded itself may be passed as ``at`` — the
     signing time of the official copy, for that very file — never the time a file claims.
     Never raises on a bad file: what is wrong is in ``problem``."""
-    from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         signatures = list(reader.embedded_signatures)
-    except (PdfError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+    except Exception:  # anything a visitor uploads: a broken file is an answer, not a 500
+        logger.info("unreadable PDF", exc_info=True)
         return Validation(signed=False, problem=_("Berkas ini bukan PDF yang dapat dibaca."))
     if not signatures:
         return Validation(

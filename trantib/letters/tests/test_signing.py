@@ -18,6 +18,8 @@ from cryptography.x509.oid import NameOID
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
@@ -156,6 +158,18 @@ def test_a_single_changed_byte_in_the_signed_range_fails_validation(demo_org):
     assert "berubah" in checked.problem
 
 
+def test_a_page_drawn_onto_a_signed_letter_afterwards_fails_validation(demo_org):
+    letter = signed_letter(demo_org)
+    writer = IncrementalPdfFileWriter(io.BytesIO(official(letter)))
+    stamp = writer.add_object(generic.StreamObject(stream_data=b"BT 72 72 Td (PALSU) Tj ET"))
+    writer.add_stream_to_page(0, stamp)
+    out = io.BytesIO()
+    writer.write(out)
+    checked = pdf_validate(out.getvalue(), unit=letter.unit)
+    assert checked.signed and checked.trusted and not checked.intact
+    assert "diubah setelah ditandatangani" in checked.problem
+
+
 def test_a_pdf_signed_by_a_foreign_ca_is_signed_and_intact_but_not_trusted(demo_org):
     unit = demo_org.unit("CPD")
     data, foreign_ca = foreign_pkcs12(b"rahasia")
@@ -240,6 +254,9 @@ def test_files_that_are_no_signed_pdf_are_answered_not_raised(demo_org):
     plain = pdf_from_html("<p>Surat tanpa tanda tangan</p>")
     unsigned = pdf_validate(plain)
     assert not unsigned.signed and "tidak memuat tanda tangan" in unsigned.problem
+    pdf = official(signed_letter(demo_org))
+    for broken in (pdf[: len(pdf) // 2], pdf[:-200], pdf.replace(b"/ByteRange", b"/ByteRanga")):
+        assert not pdf_validate(broken).valid
 
 
 def test_a_certificate_file_in_the_configured_directory_signs_for_its_person(
