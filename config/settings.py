@@ -186,6 +186,15 @@ TRANTIB_PUBLIC_RATE_LIMIT = env.int("TRANTIB_PUBLIC_RATE_LIMIT", default=5)
 TRANTIB_PUBLIC_RATE_WINDOW = env.int("TRANTIB_PUBLIC_RATE_WINDOW", default=3600)
 # One Open311 application (its api_key) in all, whatever devices it names, per the same window.
 TRANTIB_OPEN311_RATE_LIMIT = env.int("TRANTIB_OPEN311_RATE_LIMIT", default=600)
+# The public letter verification page (/verifikasi/<code>/): views and uploads per client.
+TRANTIB_VERIFY_RATE_LIMIT = env.int("TRANTIB_VERIFY_RATE_LIMIT", default=30)
+TRANTIB_VERIFY_RATE_WINDOW = env.int("TRANTIB_VERIFY_RATE_WINDOW", default=60)
+# Electronic signatures (PAdES): a directory of the institution's PKCS#12 files
+# (<UNIT>/<NIP|NRP|username>.p12 per person, <UNIT>.p12 per unit, trust/*.pem|crt|cer CAs to
+# trust); the passphrase is typed at signing. Without a file or an imported certificate,
+# Trantib's own CA per unit signs (TRANTIB_SIGNING_EMBEDDED=false refuses instead).
+TRANTIB_SIGNING_PKCS12 = env.str("TRANTIB_SIGNING_PKCS12", default="")
+TRANTIB_SIGNING_EMBEDDED = env.bool("TRANTIB_SIGNING_EMBEDDED", default=True)
 # Reverse proxies in front of the server whose X-Forwarded-For is trusted (0: none, the client
 # is REMOTE_ADDR). Rate limits count the address the outermost trusted proxy saw; with hops
 # set, the server must be reachable only through those proxies.

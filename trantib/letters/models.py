@@ -391,3 +391,73 @@ class Disposition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to_role}: {self.instruction[:60]}"
+
+
+class SigningCredential(models.Model):
+    """A certificate to sign letters electronically (PAdES), or a CA certificate to trust.
+
+    The embedded default (``source`` embedded): per unit a CA made by Trantib (``role`` ca,
+    ``person`` empty) and per person a signing certificate it issues, their PKCS#12 encrypted
+    with a password derived from the ``SECRET_KEY``. An institution's certificate (BSrE, a
+    Pemda CA) is imported as it came (``source`` imported): its PKCS#12 opens only with the
+    passphrase the signer types at signing, which Trantib never stores; an imported CA
+    certificate without a key (``pkcs12`` empty) is only trusted. A replaced credential is
+    retired, not deleted: a retired CA stays trusted for the letters it already signed.
+    """
+
+    class Role(models.TextChoices):
+        CA = "ca", _("Otoritas sertifikat (CA)")  # issues the people's certificates / trusted
+        SIGNER = "signer", _("Sertifikat penanda tangan")  # a person's, or the unit's (no person)
+
+    class Source(models.TextChoices):
+        EMBEDDED = "embedded", _("Dibuat oleh Trantib (CA lokal)")
+        IMPORTED = "imported", _("Sertifikat instansi (diimpor)")
+
+    unit = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        related_name="signing_credentials",
+        verbose_name=_("unit"),
+    )
+    person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="signing_credentials",
+        verbose_name=_("pegawai"),
+    )
+    role = models.CharField(_("peran"), max_length=10, choices=Role.choices)
+    source = models.CharField(_("asal"), max_length=10, choices=Source.choices)
+    pkcs12 = models.BinaryField(blank=True, default=b"")  # key + certificate + chain, encrypted
+    certificate = models.BinaryField()  # DER, readable without a passphrase
+    subject = models.CharField(_("subjek"), max_length=500)
+    serial = models.CharField(_("nomor seri"), max_length=64)  # hex
+    not_after = models.DateTimeField(_("berlaku sampai"))
+    created_at = models.DateTimeField(_("dibuat"))
+    retired_at = models.DateTimeField(_("diganti"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["unit", "role", "-created_at"]
+        verbose_name = _("sertifikat tanda tangan elektronik")
+        verbose_name_plural = _("sertifikat tanda tangan elektronik")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role="ca") | Q(person__isnull=True), name="signing_ca_has_no_person"
+            ),
+            # One embedded CA per unit, and one embedded certificate per person per unit, in
+            # use at a time (the rest retired).
+            models.UniqueConstraint(
+                fields=["unit"],
+                condition=Q(role="ca", source="embedded", retired_at__isnull=True),
+                name="signing_one_embedded_ca",
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "person"],
+                condition=Q(role="signer", source="embedded", retired_at__isnull=True),
+                name="signing_one_embedded_signer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit.code}: {self.subject}"

@@ -1,5 +1,9 @@
-"""URLs of the letters app (verify): see views_verify.py."""
+"""URLs of the letters app (verify): the public page the QR code opens (views_verify.py)."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from . import views_verify
+
+urlpatterns: list[URLPattern] = [
+    path("verifikasi/<str:code>/", views_verify.letter_verify, name="verify"),
+]
