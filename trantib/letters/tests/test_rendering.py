@@ -271,6 +271,22 @@ def test_a_cancelled_letter_says_dibatalkan_and_keeps_its_number(demo_org):
     assert "DIBATALKAN" in text and letter.number in text
 
 
+def test_an_acting_official_signs_as_plh_with_his_own_nip(demo_org):
+    kasi, plh = demo_org.person("kasi.krw"), demo_org.person("sekcam.cpd")
+    letter = letter_draft(
+        unit=demo_org.unit("KRW"),
+        kind="surat_pemberitahuan",
+        actor=kasi,
+        signer_role="camat",
+        **_samples(demo_org)["surat_pemberitahuan"],
+    )
+    letter = letter_submit(letter=letter, actor=kasi)
+    letter = letter_number(letter=letter, actor=plh)
+    text = _pdf_text(letter_pdf(letter))
+    assert "Plh. Camat Karawaci, " in text
+    assert "Dra. Siti Nurhasanah, M.M." in text and "NIP. 19790823 200501 2 011" in text
+
+
 def _page_size(pdf: bytes) -> tuple[float, float]:
     reader = PdfFileReader(io.BytesIO(pdf))
     page = reader.root["/Pages"]["/Kids"][0].get_object()
