@@ -216,6 +216,7 @@ def render_letter(
         "letter": letter,
         "page": page,
         "errors": errors or {},
+        "page_errors": [e["all"] for e in (errors or {}).values() if "all" in e],
         "values": values or {},
         "delivery_form": delivery_form,
         "pdf_version": int(letter.updated_at.timestamp()),

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -48,7 +48,12 @@ def _unit_of(request: PersonRequest, code: str | None) -> tuple[OrgUnit, list[Or
     units = manageable_units(request)
     if not units:
         raise PermissionDenied(_("Hanya pimpinan unit yang dapat mengubah pengaturan surat."))
-    return next((u for u in units if u.code == code), units[0]), units
+    if not code:
+        return units[0], units
+    chosen = next((u for u in units if u.code == code), None)
+    if chosen is None:
+        raise Http404(_("Unit tidak ditemukan."))
+    return chosen, units
 
 
 def _register_initial(register: Register | None, unit: OrgUnit) -> dict[str, Any]:
