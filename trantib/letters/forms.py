@@ -87,6 +87,9 @@ class RegisterFilterForm(forms.Form):
 # -- the draft editor -----------------------------------------------------------------------
 
 
+SHORT_KINDS = frozenset({"text", "email", "date", "number", "choice"})
+
+
 @dataclass
 class EditorField:
     """One input of the draft editor: a header field or one of the kind's fields."""
@@ -103,6 +106,11 @@ class EditorField:
     @property
     def id(self) -> str:
         return "f-" + self.name.replace(".", "-").replace("_", "-")
+
+    @property
+    def short(self) -> bool:
+        """One line that fits half the editor's width (shown two by two)."""
+        return self.kind in SHORT_KINDS and self.name not in ("hal", "data.perda")
 
     @property
     def is_data(self) -> bool:

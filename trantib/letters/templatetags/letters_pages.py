@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from trantib.accounts.models import OrgUnit
 from trantib.core.dates import date_id
@@ -28,3 +30,9 @@ def waktu(value: dt.datetime | None, unit: OrgUnit) -> str:
 def lines(value: str | None) -> list[str]:
     """The non-blank lines of a text."""
     return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+@register.filter
+def breakable(value: str | None) -> SafeString:
+    """A letter number that may wrap after each slash on a narrow screen, never inside a part."""
+    return mark_safe("/<wbr>".join(escape(part) for part in (value or "").split("/")))  # noqa: S308

@@ -95,10 +95,23 @@ class LetterPage:
         )
 
 
+FIELD_LABELS = {
+    "hal": gettext_lazy("hal"),
+    "sifat": gettext_lazy("sifat"),
+    "lampiran": gettext_lazy("lampiran"),
+    "recipient": gettext_lazy("tujuan"),
+    "recipient_address": gettext_lazy("alamat tujuan"),
+    "recipient_email": gettext_lazy("e-mail tujuan"),
+    "body": gettext_lazy("isi"),
+    "tembusan": gettext_lazy("tembusan"),
+    "data": gettext_lazy("isian"),
+}
+
+
 def _detail(type_: str, data: dict[str, Any]) -> str:
     if type_ == "letter_edited":
-        names = ", ".join(sorted(data.get("changes", {})))
-        return _("mengubah: %(n)s") % {"n": names} if names else ""
+        names = ", ".join(str(FIELD_LABELS.get(n, n)) for n in sorted(data.get("changes", {})))
+        return _("mengubah %(n)s") % {"n": names} if names else ""
     if type_ in ("letter_returned",):
         return str(data.get("note", ""))
     if type_ == "letter_initialled":

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -135,6 +135,8 @@ def register_export(request: PersonRequest, fmt: str) -> HttpResponse:
     if fmt not in EXPORTS:
         raise Http404(_("Format tidak dikenal."))
     form, letters = _filtered(request)
+    # A book reads from its first entry: numbered letters by date and serial, drafts after.
+    letters = letters.order_by(F("dated").asc(nulls_last=True), "serial", "created_at", "pk")
     rows = register_rows(letters)
     names = sorted({row.letter.unit.name for row in rows}) or [
         u.name for u in units_for_user(request.user).order_by("path")[:3]
