@@ -87,6 +87,8 @@ def _render(
     row = services.settings_for(unit)
     if form is None:
         form = SettingsForm(initial={name: getattr(row, name) for name in services.SETTINGS_FIELDS})
+    # Empty kop lines print the unit's own: show them as the placeholder.
+    form.fields["kop_lines"].widget.attrs["placeholder"] = "\n".join(unit.kop() or [unit.name])
     registers = []
     for register in [*Register.objects.filter(unit=unit).order_by("kind"), None]:
         prefix = f"reg{register.pk}" if register is not None else "regbaru"
