@@ -491,3 +491,55 @@ def test_a_register_is_added_with_its_pattern_checked_and_its_next_number_previe
     assert outsider.post(save, {**form, "register": str(register.pk)}).status_code == 404
     register.refresh_from_db()
     assert register.unit.code == "CPD" and register.name == "Register teguran"
+
+
+def test_the_word_download_is_offered_only_when_the_renderer_has_one(demo_org):
+    from trantib.letters import rendering
+
+    letter = draft(demo_org)
+    client = client_for(demo_org, "kasi.cpd")
+    page = text(client.get(reverse("letters:letter", args=[letter.pk])))
+    response = client.get(reverse("letters:docx", args=[letter.pk]))
+    if callable(getattr(rendering, "letter_docx", None)):
+        assert "Unduh Word" in page and response.status_code == 200
+        assert response.content.startswith(b"PK")
+    else:
+        assert "Unduh Word" not in page and response.status_code == 404
+
+
+def test_the_site_nav_leads_to_the_letters_and_htmx_gets_only_the_results(demo_org):
+    draft(demo_org, hal="Surat untuk htmx")
+    client = client_for(demo_org, "kasi.cpd")
+    page = text(client.get(reverse("home")))
+    assert f'href="{reverse("letters:register")}"' in page and ">Surat</a>" in page
+    fragment = text(client.get(reverse("letters:register"), HTTP_HX_REQUEST="true"))
+    assert fragment.lstrip().startswith('<section id="results"')
+    assert "Surat untuk htmx" in fragment and "<html" not in fragment
+
+
+def test_an_sms_cannot_carry_an_attachment_and_an_email_keeps_its_file(demo_org):
+    from trantib.core.errors import Invalid
+    from trantib.outbox.services import outbox_enqueue
+
+    unit = demo_org.unit("CPD")
+    with pytest.raises(Invalid) as refused:
+        outbox_enqueue(
+            unit=unit,
+            channel="sms",
+            recipient="081234567890",
+            body="x",
+            attachment=("a.pdf", PDF),
+        )
+    assert refused.value.field == "attachment"
+    message = outbox_enqueue(
+        unit=unit,
+        channel="email",
+        recipient="warga@example.id",
+        subject="Surat",
+        body="Terlampir.",
+        attachment=("surat.pdf", PDF),
+    )
+    message.refresh_from_db()
+    assert message.attachment_name == "surat.pdf"
+    with message.attachment.open("rb") as stored:
+        assert stored.read() == PDF
