@@ -109,12 +109,22 @@ def _values(row: RegisterRow) -> list[object]:
     ]
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value: object) -> object:
+    """Text a spreadsheet would run as a formula ("=HYPERLINK(…)") kept as text."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def register_csv(rows: list[RegisterRow]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(headers())
     for row in rows:
-        values = _values(row)
+        values = [_inert(v) for v in _values(row)]
         values[0] = "" if row.urut is None else row.urut
         values[1] = row.tanggal.isoformat()
         writer.writerow(values)
@@ -140,7 +150,11 @@ def register_xlsx(rows: list[RegisterRow], *, title: str, period: str) -> bytes:
         cell.alignment = Alignment(vertical="top", wrap_text=True)
     for row in rows:
         sheet.append(_values(row))
-        sheet.cell(row=sheet.max_row, column=2).number_format = "DD/MM/YYYY"
+        line = sheet.max_row
+        sheet.cell(row=line, column=2).number_format = "DD/MM/YYYY"
+        for cell in sheet[line]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # text, never a formula
     for i, width in enumerate(WIDTHS, 1):
         sheet.column_dimensions[get_column_letter(i)].width = width
     sheet.freeze_panes = "A2"

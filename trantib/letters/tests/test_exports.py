@@ -104,3 +104,15 @@ def test_the_pdf_is_a_landscape_table_headed_by_the_unit_and_the_period(demo_org
     info = _run("pdfinfo", str(path))
     width, height = (float(v) for v in info.split("Page size:")[1].split("pts")[0].split(" x "))
     assert width > height  # landscape
+
+
+def test_a_hal_that_looks_like_a_formula_stays_text_in_both_spreadsheets(demo_org):
+    formula = '=HYPERLINK("http://example.invalid","klik")'
+    draft(demo_org, hal=formula)
+    client = client_for(demo_org, "camat.cpd")
+    book = client.get(reverse("letters:register_export", args=["xlsx"])).content
+    cell = load_workbook(io.BytesIO(book)).active["E2"]
+    assert cell.value == formula and cell.data_type == "s"
+    raw = client.get(reverse("letters:register_export", args=["csv"])).content.decode("utf-8-sig")
+    [row] = list(csv.reader(io.StringIO(raw)))[1:]
+    assert row[4] == "'" + formula

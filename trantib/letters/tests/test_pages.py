@@ -100,7 +100,9 @@ def test_every_page_of_a_letter_opens_for_its_unit_and_is_not_found_for_an_outsi
     assert letter.hal not in text(outsider.get(reverse("letters:register")))
     page = text(kasi.get(reverse("letters:register")))
     assert letter.hal in page and "Surat Teguran I" in page
-    assert kasi.get(reverse("letters:pdf", args=[letter.pk]))["Content-Type"] == "application/pdf"
+    pdf = kasi.get(reverse("letters:pdf", args=[letter.pk]))
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf["X-Frame-Options"] == "SAMEORIGIN"  # the letter page frames it
     assert Client().get(reverse("letters:register")).status_code == 302  # to the login
 
 
