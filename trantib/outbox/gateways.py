@@ -23,6 +23,7 @@ from __future__ import annotations
 import http.client
 import json
 import logging
+import mimetypes
 import os
 import smtplib
 import tempfile
@@ -142,6 +143,11 @@ class FileGateway(BaseGateway):
             f"ref: {message.ref}",
             f"key: {message.idempotency_key}",
             f"time: {timezone.now().isoformat(timespec='seconds')}",
+            *(
+                [f"attachment: {message.attachment_name} ({message.attachment.name})"]
+                if message.attachment
+                else []
+            ),
             "",
             message.body,
         ]
@@ -259,6 +265,14 @@ class EmailGateway(BaseGateway):
             to=[message.recipient],
             headers={"Message-ID": message_id, "Idempotency-Key": message.idempotency_key},
         )
+        if message.attachment:
+            try:
+                with message.attachment.open("rb") as stored:
+                    content = stored.read()
+            except OSError as exc:
+                raise GatewayError(f"attachment {message.attachment.name}: {exc}") from exc
+            kind = mimetypes.guess_type(message.attachment_name)[0] or "application/octet-stream"
+            mail.attach(message.attachment_name, content, kind)
         try:
             mail.send(fail_silently=False)
         except smtplib.SMTPRecipientsRefused as exc:

@@ -77,6 +77,9 @@ class OutboxMessage(models.Model):
     sent_at = models.DateTimeField(_("terkirim pada"), null=True, blank=True)
     gateway = models.CharField(_("gateway"), max_length=200, blank=True)
     gateway_ref = models.CharField(_("rujukan gateway"), max_length=200, blank=True)
+    # One file sent with an e-mail (a signed letter as PDF); SMS carries none.
+    attachment = models.FileField(_("lampiran"), upload_to="outbox/", max_length=300, blank=True)
+    attachment_name = models.CharField(_("nama lampiran"), max_length=200, blank=True)
     redact_after_send = models.BooleanField(
         _("hapus penerima setelah terkirim"),
         default=False,

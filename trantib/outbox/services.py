@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
@@ -132,13 +133,15 @@ def outbox_enqueue(
     ref: str = "",
     idempotency_key: str = "",
     redact_after_send: bool = False,
+    attachment: tuple[str, bytes] | None = None,
     now: dt.datetime | None = None,
 ) -> OutboxMessage:
     """Write a message to send, in the caller's transaction.
 
     No commit of its own and no ``on_commit``: called inside the service that causes the
     message, the row commits or rolls back with that service's change. Outside a transaction
-    the insert commits by itself. The SMS recipient is normalised to ``+628…``.
+    the insert commits by itself. The SMS recipient is normalised to ``+628…``. An e-mail may
+    carry one ``attachment`` (file name, content), stored with the message until it is sent.
 
     Enqueueing the same ``idempotency_key`` again returns the first message (a retried request
     does not queue a second SMS); a different channel or body under that key is a Conflict.
@@ -159,6 +162,8 @@ def outbox_enqueue(
     _check_length(ref, 64, "ref")
     if case is not None and case.unit_id != unit.pk:
         raise Invalid(_("Kasus ini milik unit lain."), field="case")
+    if attachment is not None:
+        _attachment_check(channel, attachment)
     if idempotency_key:
         if not _KEY.match(idempotency_key):
             raise Invalid(
@@ -185,6 +190,10 @@ def outbox_enqueue(
         created_at=now,
         redact_after_send=redact_after_send,
     )
+    if attachment is not None:
+        name, content = attachment
+        message.attachment_name = name
+        message.attachment.save(f"{key}-{_safe_name(name)}", ContentFile(content), save=False)
     try:
         # A savepoint: losing a race on the key must not break the caller's transaction.
         with transaction.atomic():
@@ -195,6 +204,23 @@ def outbox_enqueue(
             raise
         return _same_or_conflict(existing, channel=channel, body=body, unit=unit)
     return message
+
+
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def _attachment_check(channel: str, attachment: tuple[str, bytes]) -> None:
+    name, content = attachment
+    if channel != Channel.EMAIL:
+        raise Invalid(_("Hanya e-mail yang dapat membawa lampiran."), field="attachment")
+    if not name.strip() or len(name) > 200 or "/" in name or "\\" in name:
+        raise Invalid(_("Nama lampiran tidak sah."), field="attachment")
+    if not content or len(content) > ATTACHMENT_MAX_BYTES:
+        raise Invalid(_("Lampiran kosong atau lebih dari 10 MB."), field="attachment")
+
+
+def _safe_name(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-")[:80] or "lampiran"
 
 
 def notice_enqueue(

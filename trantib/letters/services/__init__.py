@@ -22,8 +22,11 @@ from .lifecycle import (
     settings_for,
     sign_mode_for,
 )
+from .outgoing_mail import letter_email_send, letter_emails
+from .settings import SETTINGS_FIELDS, letter_settings_save, may_manage, register_save
 
 __all__ = [
+    "SETTINGS_FIELDS",
     "SIFAT",
     "LetterEvent",
     "data_clean",
@@ -31,16 +34,21 @@ __all__ = [
     "letter_deliver",
     "letter_draft",
     "letter_edit",
+    "letter_email_send",
+    "letter_emails",
     "letter_initial",
     "letter_lock",
     "letter_number",
     "letter_return",
+    "letter_settings_save",
     "letter_sign_electronic",
     "letter_signed_copy_attach",
     "letter_submit",
     "may_edit",
+    "may_manage",
     "may_sign",
     "pending_review",
+    "register_save",
     "settings_for",
     "sign_mode_for",
 ]
