@@ -5,7 +5,6 @@ outsider, a service's refusal beside its input and never a 500."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import io
 import re
 
@@ -25,6 +24,7 @@ from trantib.letters.services import (
     letter_signed_copy_attach,
     letter_submit,
 )
+from trantib.letters.signing import pdf_validate
 from trantib.outbox.gateways import EmailGateway
 from trantib.outbox.models import OutboxMessage
 
@@ -394,13 +394,20 @@ def test_electronic_signing_is_offered_when_the_unit_signs_in_trantib(demo_org):
     client = client_for(demo_org, "camat.cpd")
     page = text(client.get(reverse("letters:letter", args=[letter.pk])))
     assert "Tandatangani secara elektronik" in page and "Beri nomor dan cetak" not in page
-    if importlib.util.find_spec("trantib.letters.signing") is not None:
-        pytest.skip("the signing module is here: its own tests sign through the services")
-    response = client.post(reverse("letters:sign", args=[letter.pk]), {"passphrase": ""})
-    assert response.status_code == 409
-    assert "belum tersedia" in text(response)
+    assert client_for(demo_org, "kasi.cpd").post(
+        reverse("letters:sign", args=[letter.pk]), {"passphrase": ""}
+    ).status_code in (403, 409)
     letter.refresh_from_db()
     assert letter.state == LetterState.APPROVED and not letter.number
+    response = client.post(reverse("letters:sign", args=[letter.pk]), {"passphrase": ""})
+    assert response.status_code in (200, 302)
+    letter.refresh_from_db()
+    assert letter.state == LetterState.SIGNED and letter.number
+    assert letter.sign_mode == SignMode.ELECTRONIC
+    response = client.get(reverse("letters:pdf", args=[letter.pk]))
+    pdf = b"".join(response.streaming_content) if response.streaming else response.content
+    result = pdf_validate(pdf, unit=letter.unit)
+    assert result.signed and result.intact and result.trusted, result
 
 
 # -- the unit's settings ----------------------------------------------------------------------

@@ -4,7 +4,6 @@ e-mail, cancel. A refusal shows the letter page again with the message beside th
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from typing import Any
 
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from trantib.accounts.middleware import PersonRequest
 from trantib.accounts.models import Person
-from trantib.core.errors import Conflict, Invalid, ServiceError
+from trantib.core.errors import Invalid, ServiceError
 
 from .. import services
 from ..forms import DeliveryForm
@@ -140,8 +139,6 @@ def letter_signed_copy(request: PersonRequest, letter_id: int) -> HttpResponse:
 @require_POST
 def letter_sign(request: PersonRequest, letter_id: int) -> HttpResponse:
     def act(letter: Letter, actor: Person) -> None:
-        if importlib.util.find_spec("trantib.letters.signing") is None:
-            raise Conflict(_("Tanda tangan elektronik belum tersedia di server ini."))
         services.letter_sign_electronic(
             letter=letter, actor=actor, passphrase=request.POST.get("passphrase", "")
         )
