@@ -2,6 +2,15 @@
 and the SOP steps call these, never the models directly."""
 
 from .delivery import letter_deliver
+from .incoming import (
+    DISPOSITION_SIFAT,
+    IncomingEvent,
+    disposition_create,
+    disposition_done,
+    incoming_record,
+    may_dispose,
+    may_record,
+)
 from .lifecycle import (
     SIFAT,
     LetterEvent,
@@ -24,9 +33,14 @@ from .lifecycle import (
 )
 
 __all__ = [
+    "DISPOSITION_SIFAT",
     "SIFAT",
+    "IncomingEvent",
     "LetterEvent",
     "data_clean",
+    "disposition_create",
+    "disposition_done",
+    "incoming_record",
     "letter_cancel",
     "letter_deliver",
     "letter_draft",
@@ -38,7 +52,9 @@ __all__ = [
     "letter_sign_electronic",
     "letter_signed_copy_attach",
     "letter_submit",
+    "may_dispose",
     "may_edit",
+    "may_record",
     "may_sign",
     "pending_review",
     "settings_for",
