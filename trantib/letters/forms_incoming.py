@@ -35,9 +35,7 @@ class DateField(forms.CharField):
 
 
 class IncomingFilterForm(forms.Form):
-    q = forms.CharField(
-        label=gettext_lazy("Cari"), required=False, max_length=200, strip=True
-    )
+    q = forms.CharField(label=gettext_lazy("Cari"), required=False, max_length=200, strip=True)
     dari = DateField(label=gettext_lazy("Diterima dari"), required=False)
     sampai = DateField(label=gettext_lazy("sampai"), required=False)
 
@@ -63,7 +61,7 @@ class IncomingForm(forms.Form):
 
     def __init__(self, *args: Any, units: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = units
+        self.fields["unit"].choices = units  # type: ignore[attr-defined]
 
     def clean_scan(self) -> Any:
         upload = self.cleaned_data.get("scan")
@@ -96,9 +94,9 @@ class DispositionForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_role"].choices = roles
-        self.fields["to_person"].choices = [("", _("— siapa pun pemegang jabatan —")), *people]
-        self.fields["open_sop"].choices = [("", _("— tidak membuka kasus —")), *sops]
+        self.fields["to_role"].choices = roles  # type: ignore[attr-defined]
+        self.fields["to_person"].choices = [("", _("— siapa pun pemegang jabatan —")), *people]  # type: ignore[attr-defined]
+        self.fields["open_sop"].choices = [("", _("— tidak membuka kasus —")), *sops]  # type: ignore[attr-defined]
 
 
 class DispositionDoneForm(forms.Form):

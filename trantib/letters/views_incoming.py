@@ -76,7 +76,9 @@ def _recording_units(request: PersonRequest) -> list[OrgUnit]:
     if person is None:
         return []
     units = {p.unit.pk: p.unit for p in positions_for_user(request.user).select_related("unit")}
-    return [u for u in sorted(units.values(), key=lambda u: u.code) if services.may_record(person, u)]
+    return [
+        u for u in sorted(units.values(), key=lambda u: u.code) if services.may_record(person, u)
+    ]
 
 
 @dataclass(frozen=True)
@@ -106,9 +108,7 @@ def disposition_status(incoming: IncomingLetter, today: dt.date) -> DispositionS
 
 def _jabatan_names(dispositions: list[Disposition], unit: OrgUnit) -> dict[str, str]:
     codes = {d.to_role for d in dispositions}
-    return dict(
-        Position.objects.filter(unit=unit, code__in=codes).values_list("code", "name")
-    )
+    return dict(Position.objects.filter(unit=unit, code__in=codes).values_list("code", "name"))
 
 
 def _to_text(d: Disposition, names: dict[str, str]) -> str:
@@ -228,8 +228,7 @@ def _xlsx(headers: list[str], rows: list[Row], stamp: str) -> HttpResponse:
     from openpyxl.styles import Font
 
     book = Workbook()
-    sheet = book.active
-    assert sheet is not None
+    sheet = book.worksheets[0]
     sheet.title = _("Surat masuk")
     sheet.append(headers)
     for cell in sheet[1]:
@@ -562,4 +561,3 @@ def incoming_disposition_pdf(request: PersonRequest, incoming_id: int) -> HttpRe
     name = re.sub(r"[^A-Za-z0-9._-]+", "-", incoming.agenda_number).strip("-")
     response["Content-Disposition"] = f'inline; filename="lembar-disposisi-{name}.pdf"'
     return response
-

@@ -410,7 +410,7 @@ def _agenda_with_three(demo_org) -> list[IncomingLetter]:
     return [
         _record(demo_org, received_on=old, dated=old, subject="Undangan lama", number="A/1"),
         _record(demo_org, subject="Permohonan penertiban PKL", number="B/2"),
-        _record(demo_org, subject="=HYPERLINK(\"x\")", number="C/3", sender="-Warga"),
+        _record(demo_org, subject='=HYPERLINK("x")', number="C/3", sender="-Warga"),
     ]
 
 
@@ -429,7 +429,7 @@ def test_the_agenda_filters_by_period_and_search(client, demo_org):
 
 
 def test_the_agenda_exports_csv_and_xlsx_with_the_filter_applied(client, demo_org):
-    old, pkl, formula = _agenda_with_three(demo_org)
+    old, pkl, _formula = _agenda_with_three(demo_org)
     disposition_create(
         incoming=pkl,
         actor=demo_org.person("camat.cpd"),
@@ -462,7 +462,11 @@ def test_the_agenda_exports_csv_and_xlsx_with_the_filter_applied(client, demo_or
     outsider = client.get(reverse("letters:incoming_csv"))
     assert outsider.status_code == 200
     client.force_login(demo_org.user("kasi.krw"))
-    rows = list(csv.reader(io.StringIO(client.get(reverse("letters:incoming_csv")).content.decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get(reverse("letters:incoming_csv")).content.decode("utf-8-sig"))
+        )
+    )
     assert len(rows) == 1  # the header only
 
 
