@@ -26,6 +26,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from trantib.accounts.middleware import PersonRequest
@@ -326,7 +327,10 @@ def _disposition_form(
     incoming: IncomingLetter, sops: dict[str, tuple[Any, Any]], post: Any = None
 ) -> DispositionForm:
     unit = incoming.unit
-    roles = list(Position.objects.filter(unit=unit).order_by("pk").values_list("code", "name"))
+    roles = [
+        ("", _("— pilih jabatan —")),
+        *Position.objects.filter(unit=unit).order_by("pk").values_list("code", "name"),
+    ]
     people = [
         (str(p.pk), f"{p.full_name} — {p.position_name}")  # type: ignore[attr-defined]
         for p in case_selectors.unit_members(unit)
@@ -475,8 +479,10 @@ def disposition_done(request: PersonRequest, disposition_id: int) -> HttpRespons
 
 
 @login_required
+@xframe_options_sameorigin
 def incoming_scan(request: PersonRequest, incoming_id: int) -> FileResponse:
-    """The scan, shown inline (in the letter's page) with its own content type."""
+    """The scan, shown inline (framed in the letter's page: same origin only) with its own
+    content type."""
     incoming = _incoming_or_404(request, incoming_id)
     if not incoming.scan:
         raise Http404(_("Surat ini tidak punya pindaian."))

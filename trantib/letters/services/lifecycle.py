@@ -63,7 +63,7 @@ def holds(person: Person, unit: OrgUnit, role: str) -> Assignment | None:
 
 
 def _holds_any(person: Person, unit: OrgUnit) -> bool:
-    from trantib.cases.services.roles import supervises
+    from trantib.cases.services import supervises
 
     return assignments_holding_any(person, unit) or supervises(person, unit)
 
@@ -637,7 +637,7 @@ def letter_cancel(
 ) -> Letter:
     """Cancel a letter with the reason. A numbered or signed letter keeps its number (the
     register has no gaps); the verification page then says "dibatalkan"."""
-    from trantib.cases.services.roles import supervises
+    from trantib.cases.services import supervises
 
     letter = letter_lock(letter)
     reason = (reason or "").strip()

@@ -9,8 +9,9 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from trantib.api.tests.conftest import anonymous, api_as  # noqa: F401
-from trantib.complaints.tests.conftest import complaint_categories  # noqa: F401
+from trantib.api.services import api_token_create
+from trantib.api.tests.support import ApiClient
+from trantib.demo import complaint_setup_load
 from trantib.letters.models import Disposition, IncomingLetter, LetterState
 from trantib.letters.services import letter_draft, letter_number, letter_submit
 
@@ -21,6 +22,28 @@ OTHER_PDF = b"%PDF-1.7\n% another file\n%%EOF\n"
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def api_as(demo_org):
+    """``api_as("kasi.cpd")``: a client with a fresh token of that demo user."""
+
+    def make(username: str) -> ApiClient:
+        _row, token = api_token_create(user=demo_org.user(username), name="test")
+        return ApiClient(token)
+
+    return make
+
+
+@pytest.fixture
+def anonymous() -> ApiClient:
+    return ApiClient(None)
+
+
+@pytest.fixture
+def complaint_sop_in_use(demo_org) -> None:
+    """The demo complaint categories: PGD is then started by a complaint's intake only."""
+    complaint_setup_load()
 
 
 def _draft(demo_org, **kw):
@@ -253,7 +276,7 @@ def _incoming(client, demo_org, **fields):
 
 
 def test_an_incoming_letter_is_recorded_listed_and_disposed_of_through_the_api(
-    demo_org, api_as, complaint_categories
+    demo_org, api_as, complaint_sop_in_use
 ):
     staf = api_as("staf.cpd")
     response = _incoming(staf, demo_org)

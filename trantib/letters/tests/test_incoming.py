@@ -15,10 +15,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from trantib.cases.models import Case
-from trantib.complaints.tests.conftest import complaint_categories  # noqa: F401
 from trantib.core.audit import audit_events
 from trantib.core.dates import date_id
 from trantib.core.errors import Conflict, Invalid, NotAllowed
+from trantib.demo import complaint_setup_load
 from trantib.letters.models import Disposition, IncomingLetter
 from trantib.letters.services import disposition_create, disposition_done, incoming_record
 
@@ -193,7 +193,8 @@ def test_a_case_the_first_step_cannot_start_is_refused_and_nothing_is_kept(demo_
     assert not Disposition.objects.exists() and not Case.objects.exists()
 
 
-def test_the_complaint_sop_is_refused_with_the_intake_message(demo_org, complaint_categories):  # noqa: F811
+def test_the_complaint_sop_is_refused_with_the_intake_message(demo_org):
+    complaint_setup_load()  # the demo categories: PGD is started by a complaint's intake only
     incoming = _record(demo_org)
     with pytest.raises(Invalid) as refused:
         disposition_create(
