@@ -7,4 +7,8 @@ class LettersConfig(AppConfig):
     verbose_name = _("Naskah dinas")
 
     def ready(self) -> None:
-        pass
+        from django.core import checks
+
+        from .classification import klasifikasi_system_check
+
+        checks.register(klasifikasi_system_check)

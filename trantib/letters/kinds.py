@@ -10,9 +10,10 @@ Permendagri 1/2023 has two shapes, and every kind is one of them:
 
 A kind names its own fields (``fields``): what the drafter fills beside the common header (hal,
 sifat, lampiran, addressee, body, tembusan). They are drafted from the case (an SOP step's
-``letter: fill:``) and edited in the draft form. Each shape is a template in ``templates/letters/print/<shape>.html``
-(PDF) and ``letters/docx/<shape>.docx`` (Word); the body of each kind is written by
-``rendering/bodies.py`` into the context both formats share (``rendering/context.py``).
+``letter: fill:``) and edited in the draft form. Each shape is a template in
+``templates/letters/print/<shape>.html`` (PDF) and ``letters/docx/<shape>.docx`` (Word); the
+body of each kind is written by ``rendering/bodies.py`` into the context both formats share
+(``rendering/context.py``).
 
 Adding a kind: a :class:`LetterKind` in ``KINDS``, its body in ``rendering/bodies.py``, its
 line in the rendering tests (every kind is printed and read back), and CONTRIBUTING's "Add a

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -148,6 +149,20 @@ class Register(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit.code}: {self.name}"
+
+    def clean(self) -> None:
+        from .classification import klasifikasi_name
+
+        code = self.klasifikasi.strip()
+        if code and klasifikasi_name(code) is None:
+            raise ValidationError(
+                {
+                    "klasifikasi": _(
+                        "Kode klasifikasi %(code)s tidak dikenal (Permendagri 83/2022)."
+                    )
+                    % {"code": code}
+                }
+            )
 
 
 class LetterState(models.TextChoices):
@@ -384,6 +399,9 @@ class Disposition(models.Model):
     )
     created_at = models.DateTimeField()
     done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     done_note = models.TextField(blank=True)
 
     class Meta:

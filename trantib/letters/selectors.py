@@ -9,7 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from trantib.accounts.selectors import UserLike, units_for_user
 from trantib.core.errors import NotFound
 
-from .models import IncomingLetter, Letter, Review
+from .models import Disposition, IncomingLetter, Letter, Review
 
 
 def letter_list_for_user(
@@ -69,16 +69,57 @@ def letter_by_code(code: str) -> Letter | None:
     )
 
 
-def incoming_list_for_user(user: UserLike) -> QuerySet[IncomingLetter]:
-    return (
+def incoming_list_for_user(
+    user: UserLike,
+    *,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    query: str = "",
+    unit: str = "",
+) -> QuerySet[IncomingLetter]:
+    """The incoming letters of the user's units, newest received first, filtered by the day
+    received and a search of the agenda number, the letter's number, sender and perihal."""
+    qs = (
         IncomingLetter.objects.filter(unit__in=units_for_user(user))
-        .select_related("unit")
-        .prefetch_related("dispositions")
+        .select_related("unit", "recorded_by")
+        .prefetch_related(
+            Prefetch(
+                "dispositions",
+                queryset=Disposition.objects.select_related(
+                    "from_person", "to_person", "done_by", "case"
+                ).order_by("created_at", "pk"),
+            )
+        )
     )
+    if since:
+        qs = qs.filter(received_on__gte=since)
+    if until:
+        qs = qs.filter(received_on__lte=until)
+    if unit:
+        qs = qs.filter(unit__code=unit)
+    if query:
+        qs = qs.filter(
+            Q(agenda_number__icontains=query)
+            | Q(number__icontains=query)
+            | Q(sender__icontains=query)
+            | Q(subject__icontains=query)
+        )
+    return qs.order_by("-received_on", "-agenda_serial", "-pk")
 
 
 def incoming_get_for_user(user: UserLike, incoming_id: int) -> IncomingLetter:
     found = incoming_list_for_user(user).filter(pk=incoming_id).first()
     if found is None:
         raise NotFound("incoming letter")
+    return found
+
+
+def disposition_get_for_user(user: UserLike, disposition_id: int) -> Disposition:
+    found = (
+        Disposition.objects.filter(pk=disposition_id, incoming__unit__in=units_for_user(user))
+        .select_related("incoming__unit", "to_person", "from_person", "case")
+        .first()
+    )
+    if found is None:
+        raise NotFound("disposition")
     return found

@@ -2,6 +2,15 @@
 and the SOP steps call these, never the models directly."""
 
 from .delivery import letter_deliver
+from .incoming import (
+    DISPOSITION_SIFAT,
+    IncomingEvent,
+    disposition_create,
+    disposition_done,
+    incoming_record,
+    may_dispose,
+    may_record,
+)
 from .lifecycle import (
     SIFAT,
     LetterEvent,
@@ -26,10 +35,15 @@ from .outgoing_mail import letter_email_send, letter_emails
 from .settings import SETTINGS_FIELDS, letter_settings_save, may_manage, register_save
 
 __all__ = [
+    "DISPOSITION_SIFAT",
     "SETTINGS_FIELDS",
     "SIFAT",
+    "IncomingEvent",
     "LetterEvent",
     "data_clean",
+    "disposition_create",
+    "disposition_done",
+    "incoming_record",
     "letter_cancel",
     "letter_deliver",
     "letter_draft",
@@ -44,8 +58,10 @@ __all__ = [
     "letter_sign_electronic",
     "letter_signed_copy_attach",
     "letter_submit",
+    "may_dispose",
     "may_edit",
     "may_manage",
+    "may_record",
     "may_sign",
     "pending_review",
     "register_save",
