@@ -10,8 +10,6 @@ never returned: :mod:`trantib.api.errors` maps them to ``{"message", "field"}``.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import re
 from typing import Annotated, Any
 
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -30,6 +28,7 @@ from trantib.api.types import (
     MAX_ID,
     MAX_OFFSET,
     NO_NUL,
+    ErrorOut,
     IsoDate,
     api_actor,
     api_user,
@@ -38,6 +37,9 @@ from trantib.core.errors import Invalid, NotFound
 
 from . import selectors, services
 from .models import Delivery, Letter
+from .qr import verify_url
+from .rendering import letter_docx as render_docx
+from .rendering import letter_pdf as render_pdf
 from .schemas import (
     KIND_PATTERN,
     KIND_VALUES,
@@ -61,10 +63,12 @@ from .schemas import (
     letter_out,
     verify_out,
 )
-from .services.incoming import SCAN_MAX
-from .verification import upload_check
+from .services import letter_filename
+from .uploads import size_check
+from .verification import upload_check, verify_rate_take
 
 letters_router = Router(tags=["letters"])
+E429 = {429: ErrorOut}  # the verification's per-client limit
 
 LetterId = Annotated[int, Path(ge=1, le=MAX_ID, description="Letter id")]
 IncomingId = Annotated[int, Path(ge=1, le=MAX_ID, description="Incoming letter id")]
@@ -95,15 +99,8 @@ def _letter(user: UserLike, letter_id: int) -> Letter:
 
 def _detail(request: HttpRequest, letter_id: int) -> LetterDetailOut:
     letter = _letter(api_user(request), letter_id)
-    url = None
-    if letter.verify_code:
-        url = request.build_absolute_uri(f"/verifikasi/{letter.verify_code}/")
+    url = verify_url(letter.verify_code) if letter.verify_code else None
     return letter_detail_out(letter, verify_url=url)
-
-
-def _filename(letter: Letter, suffix: str) -> str:
-    name = re.sub(r"[^A-Za-z0-9._-]+", "-", letter.number or f"konsep-{letter.pk}").strip("-")
-    return f"{letter.kind}-{name}{suffix}"
 
 
 # -- incoming letters (first: "/incoming" is not a letter id) ---------------------------------
@@ -147,8 +144,8 @@ def incoming_create(
     org_unit = units_for_user(user).filter(code=unit).first()
     if org_unit is None:
         raise NotFound(_("Unit %(unit)s tidak ditemukan.") % {"unit": unit}, field="unit")
-    if scan is not None and scan.size and scan.size > SCAN_MAX:
-        raise Invalid(_("Berkas pindaian lebih besar dari 10 MB."), field="scan")
+    if scan is not None:
+        size_check(scan.size, field="scan", name=scan.name or "")
     incoming = services.incoming_record(
         unit=org_unit,
         actor=api_actor(request),
@@ -235,7 +232,7 @@ def disposition_done(request: PersonRequest, payload: DoneIn, id: DispositionId)
 
 @letters_router.post(
     "/verify",
-    response={200: VerifyOut, **E400, **E401, **E404, **E422},
+    response={200: VerifyOut, **E400, **E401, **E404, **E422, **E429},
     summary="Periksa berkas PDF terhadap surat",
 )
 def letter_verify(
@@ -244,12 +241,13 @@ def letter_verify(
     file: Annotated[UploadedFile, File(description="The PDF to check")],
 ) -> VerifyOut:
     """Whether a PDF is the official copy of the letter behind a verification code (as the
-    public /verifikasi/ page), and whether its PAdES signature validates."""
+    public /verifikasi/ page), and whether its PAdES signature validates. Counted against the
+    page's per-client limit."""
+    verify_rate_take(request)
     letter = selectors.letter_by_code(code)
     if letter is None:
         raise NotFound(_("Kode verifikasi tidak dikenal."), field="code")
-    if file.size and file.size > 10 * 1024 * 1024:
-        raise Invalid(_("Berkas lebih besar dari 10 MB."), field="file")
+    size_check(file.size, field="file", name=file.name or "")
     return verify_out(upload_check(letter, file.read(), name=file.name or ""))
 
 
@@ -294,12 +292,10 @@ def letter_pdf(request: HttpRequest, id: LetterId) -> HttpResponse | FileRespons
         except FileNotFoundError:
             raise NotFound(_("Berkas resmi surat tidak ditemukan."), field="id") from None
         return FileResponse(
-            handle, content_type="application/pdf", filename=_filename(letter, ".pdf")
+            handle, content_type="application/pdf", filename=letter_filename(letter, "pdf")
         )
-    from .rendering import letter_pdf as render_pdf
-
     response = HttpResponse(render_pdf(letter), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(letter, ".pdf")}"'
+    response["Content-Disposition"] = f'attachment; filename="{letter_filename(letter, "pdf")}"'
     return response
 
 
@@ -311,11 +307,8 @@ def letter_pdf(request: HttpRequest, id: LetterId) -> HttpResponse | FileRespons
 )
 def letter_docx(request: HttpRequest, id: LetterId) -> HttpResponse:
     letter = _letter(api_user(request), id)
-    render_docx = getattr(importlib.import_module("trantib.letters.rendering"), "letter_docx", None)
-    if render_docx is None:
-        raise NotFound(_("Berkas Word surat belum tersedia."), field="id")
     response = HttpResponse(render_docx(letter), content_type=DOCX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{_filename(letter, ".docx")}"'
+    response["Content-Disposition"] = f'attachment; filename="{letter_filename(letter, "docx")}"'
     return response
 
 
@@ -362,8 +355,7 @@ def letter_signed_copy(
     signed_by: Annotated[str, Form(max_length=200, pattern=NO_NUL)] = "",
 ) -> LetterDetailOut:
     letter = _letter(api_user(request), id)
-    if file.size and file.size > 10 * 1024 * 1024:
-        raise Invalid(_("Berkas lebih besar dari 10 MB."), field="file")
+    size_check(file.size, field="file", name=file.name or "")
     services.letter_signed_copy_attach(
         letter=letter,
         actor=api_actor(request),
@@ -405,8 +397,8 @@ def letter_deliver(
             _("Waktu diterima ditulis ISO 8601, mis. 2026-12-03T14:05+07:00."),
             field="received_at",
         ) from None
-    if photo is not None and photo.size and photo.size > 10 * 1024 * 1024:
-        raise Invalid(_("Foto lebih besar dari 10 MB."), field="photo")
+    if photo is not None:
+        size_check(photo.size, field="photo", name=photo.name or "")
     services.letter_deliver(
         letter=letter,
         actor=api_actor(request),

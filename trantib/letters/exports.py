@@ -1,9 +1,14 @@
 """The register (buku agenda surat keluar) as rows, and as PDF, XLSX and CSV files.
 
 The page and the three exports share one row (:class:`RegisterRow`), so a filter gives the same
-letters everywhere. XLSX dates are real date cells; the CSV is UTF-8 with a byte-order mark so
-that Excel reads it as UTF-8; the PDF is an A4 landscape table headed by the units' names and
-the period.
+letters everywhere, masked alike for the reader (a confidential letter as its kind and number;
+the addressee of a confidential reporter's letter blank: :func:`selectors.letter_shown`). XLSX
+dates are real date cells; the CSV is UTF-8 with a byte-order mark so that Excel reads it as
+UTF-8; the PDF is an A4 landscape table headed by the units' names and the period.
+
+Text a spreadsheet would run as a formula ("=HYPERLINK(…)") stays text, in every export of the
+app (the incoming agenda's too): :func:`csv_cell` for a CSV (which has no types: a leading
+apostrophe), :func:`xlsx_append` for an XLSX (a string cell, written as typed).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import datetime as dt
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -23,6 +29,7 @@ from trantib.core.dates import date_id, datetime_id
 from trantib.core.printing import css_string, pdf_from_html
 
 from .models import Letter
+from .selectors import letter_shown
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,7 @@ class RegisterRow:
     penanda_tangan: str
     status: str
     kasus: str
+    restricted: bool = False  # a confidential letter the reader may not open
 
     @property
     def tanggal_text(self) -> str:
@@ -62,6 +70,7 @@ def register_rows(letters: Iterable[Letter]) -> list[RegisterRow]:
     out = []
     for letter in letters:
         zone = letter.unit.zone()
+        shown = letter_shown(letter)
         out.append(
             RegisterRow(
                 letter=letter,
@@ -70,12 +79,13 @@ def register_rows(letters: Iterable[Letter]) -> list[RegisterRow]:
                 dated=letter.dated is not None,
                 nomor=letter.number,
                 jenis=letter.kind_name,
-                hal=letter.hal,
-                tujuan=_first_line(letter.recipient),
+                hal=shown.hal,
+                tujuan=_first_line(shown.recipient),
                 penanda_tangan=letter.signer_name
                 or jabatan.get((letter.unit_id, letter.signer_role), letter.signer_role),
                 status=str(letter.get_state_display()),
-                kasus=letter.case.number if letter.case_id and letter.case else "",
+                kasus=shown.case,
+                restricted=shown.restricted,
             )
         )
     return out
@@ -112,11 +122,23 @@ def _values(row: RegisterRow) -> list[object]:
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _inert(value: object) -> object:
-    """Text a spreadsheet would run as a formula ("=HYPERLINK(…)") kept as text."""
+def csv_cell(value: object) -> object:
+    """A CSV value a spreadsheet will not run as a formula: text starting like one gets a
+    leading apostrophe (a CSV cell has no type to say "text")."""
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
+
+
+def xlsx_append(sheet: Any, values: Iterable[object]) -> int:
+    """Append a row to an openpyxl sheet; a string is a string cell, written as typed (openpyxl
+    would take "=…" for a formula). The row's number."""
+    sheet.append(list(values))
+    line = int(sheet.max_row)
+    for cell in sheet[line]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+    return line
 
 
 def register_csv(rows: list[RegisterRow]) -> bytes:
@@ -124,7 +146,7 @@ def register_csv(rows: list[RegisterRow]) -> bytes:
     writer = csv.writer(out)
     writer.writerow(headers())
     for row in rows:
-        values = [_inert(v) for v in _values(row)]
+        values = [csv_cell(v) for v in _values(row)]
         values[0] = "" if row.urut is None else row.urut
         values[1] = row.tanggal.isoformat()
         writer.writerow(values)
@@ -149,12 +171,8 @@ def register_xlsx(rows: list[RegisterRow], *, title: str, period: str) -> bytes:
         cell.fill = PatternFill("solid", fgColor="E7ECF2")
         cell.alignment = Alignment(vertical="top", wrap_text=True)
     for row in rows:
-        sheet.append(_values(row))
-        line = sheet.max_row
+        line = xlsx_append(sheet, _values(row))
         sheet.cell(row=line, column=2).number_format = "DD/MM/YYYY"
-        for cell in sheet[line]:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # text, never a formula
     for i, width in enumerate(WIDTHS, 1):
         sheet.column_dimensions[get_column_letter(i)].width = width
     sheet.freeze_panes = "A2"

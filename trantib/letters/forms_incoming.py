@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy
 from trantib.core.dateinput import date_parse
 from trantib.engine.spec import FieldType, SOPSpec, Step
 
-from .services.incoming import DISPOSITION_SIFAT, SCAN_MAX
+from .services.incoming import DISPOSITION_SIFAT
+from .uploads import FILE_MAX
 
 
 class DateField(forms.CharField):
@@ -65,7 +66,7 @@ class IncomingForm(forms.Form):
 
     def clean_scan(self) -> Any:
         upload = self.cleaned_data.get("scan")
-        if upload is not None and upload.size > SCAN_MAX:
+        if upload is not None and upload.size > FILE_MAX:
             raise forms.ValidationError(
                 _("Berkas %(f)s terlalu besar (%(mb).1f MB): paling besar 10 MB.")
                 % {"f": upload.name, "mb": upload.size / 1024 / 1024}

@@ -151,18 +151,22 @@ class Register(models.Model):
         return f"{self.unit.code}: {self.name}"
 
     def clean(self) -> None:
-        from .classification import klasifikasi_name
+        from trantib.core.errors import Invalid
 
-        code = self.klasifikasi.strip()
-        if code and klasifikasi_name(code) is None:
-            raise ValidationError(
-                {
-                    "klasifikasi": _(
-                        "Kode klasifikasi %(code)s tidak dikenal (Permendagri 83/2022)."
-                    )
-                    % {"code": code}
-                }
-            )
+        from .classification import klasifikasi_check
+        from .numbering import pattern_check
+
+        try:
+            klasifikasi_check(self.klasifikasi)
+            pattern_check(self.pattern, unit_code=self.unit_code, klasifikasi=self.klasifikasi)
+        except Invalid as exc:
+            raise ValidationError({exc.field: exc.message}) from None
+
+
+# Sifat of a letter (Permendagri 1/2023 and SRIKANDI's list).
+SIFAT = ("Biasa", "Penting", "Segera", "Terbatas", "Rahasia", "Sangat Rahasia")
+# A letter of these sifat is read only by the people who work on it (selectors.py).
+CONFIDENTIAL = ("Rahasia", "Sangat Rahasia")
 
 
 class LetterState(models.TextChoices):
@@ -244,6 +248,11 @@ class Letter(models.Model):
                 fields=["case", "key"],
                 condition=Q(case__isnull=False) & ~Q(key=""),
                 name="letter_case_key_unique",
+            ),
+            # One number, one letter, in a unit: two registers printing the same number (the
+            # general register's Teguran 0001 and a Teguran register's 0001) are refused.
+            models.UniqueConstraint(
+                fields=["unit", "number"], condition=~Q(number=""), name="letter_unit_number"
             ),
             models.UniqueConstraint(
                 fields=["register", "year", "serial"],

@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
+from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
-from trantib.api.types import NO_NUL, Code, InSchema, IsoDate, JsonObject, text_check
+from trantib.api.types import NO_NUL, Code, InSchema, JsonObject, text_check
 
 from .kinds import KINDS
 from .models import Delivery, Disposition, IncomingLetter, Letter, LetterState, Review
+from .selectors import letter_shown
 from .verification import UploadCheck
 
 KIND_VALUES = ", ".join(KINDS)
@@ -22,6 +24,22 @@ STATE_PATTERN = "^(" + "|".join(LetterState.values) + ")?$"
 _NoNul = AfterValidator(text_check)
 Note = Annotated[str, Field(max_length=2000, pattern=NO_NUL), _NoNul]
 Line = Annotated[str, Field(max_length=300, pattern=NO_NUL), _NoNul]
+
+
+def _json_date(value: Any) -> Any:
+    """A day written YYYY-MM-DD in a JSON body, read into a date (the strict schemas take no
+    string for a date otherwise); anything else is refused with the same message."""
+    if isinstance(value, dt.date) or value is None:
+        return value
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(_("Tanggal ditulis TTTT-BB-HH."))
+
+
+JsonDate = Annotated[dt.date, BeforeValidator(_json_date)]
 
 
 # -- letters -------------------------------------------------------------------------------
@@ -67,12 +85,15 @@ class LetterOut(Schema):
     case: str | None = Field(description="The case number, when drafted from a case")
     signer_name: str
     created_at: dt.datetime
+    restricted: bool = Field(
+        description="Rahasia/Sangat Rahasia and not the reader's to open: kind and number only"
+    )
 
 
 class LetterDetailOut(LetterOut):
     sifat: str
     lampiran: str
-    recipient: str
+    recipient: str = Field(description="Empty for who may not see a confidential reporter")
     recipient_address: str
     recipient_email: str
     body: str
@@ -120,6 +141,7 @@ def letter_out(letter: Letter) -> LetterOut:
 
 
 def _letter_fields(letter: Letter) -> dict[str, Any]:
+    shown = letter_shown(letter)
     return {
         "id": letter.pk,
         "unit": letter.unit.code,
@@ -127,12 +149,13 @@ def _letter_fields(letter: Letter) -> dict[str, Any]:
         "kind_name": letter.kind_name,
         "state": letter.state,
         "state_label": str(letter.get_state_display()),
-        "hal": letter.hal,
+        "hal": shown.hal,
         "number": letter.number,
         "dated": letter.dated,
-        "case": letter.case.number if letter.case_id and letter.case else None,
+        "case": shown.case or None,
         "signer_name": letter.signer_name,
         "created_at": letter.created_at,
+        "restricted": shown.restricted,
     }
 
 
@@ -145,13 +168,14 @@ def letter_detail_out(letter: Letter, *, verify_url: str | None) -> LetterDetail
             pangkat=letter.signer_pangkat,
             id_line=letter.signer_id_line,
         )
+    shown = letter_shown(letter)
     return LetterDetailOut(
         **_letter_fields(letter),
         sifat=letter.sifat,
         lampiran=letter.lampiran,
-        recipient=letter.recipient,
-        recipient_address=letter.recipient_address,
-        recipient_email=letter.recipient_email,
+        recipient=shown.recipient,
+        recipient_address=shown.recipient_address,
+        recipient_email=shown.recipient_email,
         body=letter.body,
         tembusan=[t.strip() for t in letter.tembusan.splitlines() if t.strip()],
         data=letter.data if isinstance(letter.data, dict) else {},
@@ -216,7 +240,7 @@ class VerifyOut(Schema):
     official_sha256: str
     uploaded_sha256: str
     same: bool = Field(description="The uploaded file is byte-identical to the official copy")
-    signature: SignatureOut | None = Field(description="The PAdES check, when one was made")
+    signature: SignatureOut = Field(description="The uploaded file's own PAdES signature")
 
 
 def verify_out(check: UploadCheck) -> VerifyOut:
@@ -232,7 +256,14 @@ def verify_out(check: UploadCheck) -> VerifyOut:
         official_sha256=letter.official_sha256,
         uploaded_sha256=check.sha256,
         same=check.same,
-        signature=SignatureOut(**sig.__dict__) if sig else None,
+        signature=SignatureOut(
+            signed=sig.signed,
+            intact=sig.intact,
+            trusted=sig.trusted,
+            signer_name=sig.signer_name,
+            signed_at=sig.signed_at,
+            problem=sig.problem,
+        ),
     )
 
 
@@ -280,7 +311,7 @@ class DispositionIn(InSchema):
     to_person: Code = Field(default="", description="The login of one holder of it, or empty")
     instruction: Note
     sifat: Code = Field(default="Biasa", description="Biasa, Segera, Sangat Segera, Rahasia")
-    due_on: IsoDate | None = None
+    due_on: JsonDate | None = Field(default=None, description="YYYY-MM-DD")
     open_sop: Code = Field(default="", description="Open a case of this SOP, e.g. PUR")
     open_entry: Code = Field(default="", description="The SOP's entry step, if not its first")
     case_data: JsonObject = Field(default_factory=dict, description="The first step's fields")

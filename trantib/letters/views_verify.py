@@ -8,7 +8,9 @@ visitor may upload a PDF: the page says whether it is byte for byte the official
 a PAdES-signed file, whether its signature is intact and chains to the unit's CA.
 
 Each GET and POST counts against a per-client limit (``TRANTIB_VERIFY_RATE_LIMIT`` per
-``TRANTIB_VERIFY_RATE_WINDOW`` seconds; past it a 429 page). An upload over
+``TRANTIB_VERIFY_RATE_WINDOW`` seconds, shared with the API's check; past it a 429 page). The
+check itself is :func:`trantib.letters.verification.upload_check`, as for the API and the
+CLI. An upload over
 ``MAX_UPLOAD`` is refused from its Content-Length before its body is read: the view is CSRF
 exempt for that check only, and the check of the token follows (Django's recipe for upload
 handling before CSRF).
@@ -16,11 +18,9 @@ handling before CSRF).
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -29,14 +29,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from trantib.core.dates import date_id, datetime_id
-from trantib.core.errors import TooMany
-from trantib.core.ratelimit import client_address, rate_limit_take
+from trantib.core.errors import Invalid, TooMany
 
 from .models import Letter, LetterState, SignMode
 from .selectors import letter_by_code
-from .signing import Validation, pdf_validate
+from .signing import Validation
+from .uploads import FILE_MAX
+from .verification import upload_check, verify_rate_take
 
-MAX_UPLOAD = 10 * 1024 * 1024
+MAX_UPLOAD = FILE_MAX
 # The multipart wrapping around the file (boundaries, headers, the CSRF token).
 BODY_SLACK = 64 * 1024
 
@@ -100,17 +101,7 @@ def _public(letter: Letter) -> PublicLetter:
 
 def _limited(request: HttpRequest) -> TooMany | None:
     try:
-        with transaction.atomic():
-            rate_limit_take(
-                scope="letter-verify",
-                client=client_address(request),
-                limit=settings.TRANTIB_VERIFY_RATE_LIMIT,
-                window=settings.TRANTIB_VERIFY_RATE_WINDOW,
-                message=_(
-                    "Terlalu banyak pemeriksaan dari perangkat ini dalam waktu singkat. "
-                    "Tunggu sebentar, lalu coba lagi."
-                ),
-            )
+        verify_rate_take(request)
     except TooMany as exc:
         return exc
     return None
@@ -169,23 +160,16 @@ def _upload(request: HttpRequest, letter: Letter) -> HttpResponse:
     content = uploaded.read(MAX_UPLOAD + 1)
     if len(content) > MAX_UPLOAD:
         return _page(request, letter, error=_too_big(), status=413)
-    if not content.startswith(b"%PDF-"):
-        return _page(
-            request,
-            letter,
-            error=_("Berkas “%(name)s” bukan PDF.") % {"name": (uploaded.name or "")[:80]},
-            status=422,
-        )
-    digest = hashlib.sha256(content).hexdigest()
-    identical = digest == letter.official_sha256 if letter.official_sha256 else None
-    # The official copy itself is checked as of the signing Trantib recorded, so that an old
-    # letter's signature still reads as valid after the signer's certificate expired; any
-    # other file as of now (its own claimed time proves nothing).
-    signature = pdf_validate(content, unit=letter.unit, at=letter.signed_at if identical else None)
+    name = (uploaded.name or "")[:120]
+    try:
+        checked = upload_check(letter, content, name=name)
+    except Invalid as exc:
+        return _page(request, letter, error=exc.message, status=422)
+    signature = checked.signature
     check = Check(
-        filename=(uploaded.name or "")[:120],
-        sha256=digest,
-        identical=identical,
+        filename=name,
+        sha256=checked.sha256,
+        identical=checked.identical,
         signature=signature,
         signed_at=datetime_id(signature.signed_at, letter.unit.zone())
         if signature.signed_at

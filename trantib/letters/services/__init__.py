@@ -2,6 +2,7 @@
 and the SOP steps call these, never the models directly."""
 
 from .delivery import letter_deliver
+from .fields import CONFIDENTIAL, SIFAT, data_clean
 from .incoming import (
     DISPOSITION_SIFAT,
     IncomingEvent,
@@ -12,29 +13,32 @@ from .incoming import (
     may_record,
 )
 from .lifecycle import (
-    SIFAT,
     LetterEvent,
-    data_clean,
     letter_cancel,
     letter_draft,
     letter_edit,
     letter_initial,
     letter_lock,
-    letter_number,
     letter_return,
-    letter_sign_electronic,
-    letter_signed_copy_attach,
     letter_submit,
     may_edit,
     may_sign,
+    member_of,
     pending_review,
     settings_for,
+)
+from .outgoing_mail import letter_email_send, letter_emails, letter_filename, pdf_filename
+from .settings import SETTINGS_FIELDS, letter_settings_save, may_manage, register_save
+from .signature import (
+    letter_number,
+    letter_sign_electronic,
+    letter_signed_copy_attach,
+    may_attach,
     sign_mode_for,
 )
-from .outgoing_mail import letter_email_send, letter_emails
-from .settings import SETTINGS_FIELDS, letter_settings_save, may_manage, register_save
 
 __all__ = [
+    "CONFIDENTIAL",
     "DISPOSITION_SIFAT",
     "SETTINGS_FIELDS",
     "SIFAT",
@@ -50,6 +54,7 @@ __all__ = [
     "letter_edit",
     "letter_email_send",
     "letter_emails",
+    "letter_filename",
     "letter_initial",
     "letter_lock",
     "letter_number",
@@ -58,11 +63,14 @@ __all__ = [
     "letter_sign_electronic",
     "letter_signed_copy_attach",
     "letter_submit",
+    "may_attach",
     "may_dispose",
     "may_edit",
     "may_manage",
     "may_record",
     "may_sign",
+    "member_of",
+    "pdf_filename",
     "pending_review",
     "register_save",
     "settings_for",

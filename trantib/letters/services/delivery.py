@@ -13,7 +13,9 @@ from trantib.accounts.models import Person
 from trantib.core.errors import Conflict, Invalid, NotAllowed
 
 from ..models import Delivery, Letter, LetterState
-from .lifecycle import LetterEvent, _audit, _holds_any, letter_lock
+from ..uploads import photo_check
+from .lifecycle import LetterEvent, _audit, letter_lock, member_of
+from .texts import column_limit, filename_clean, text_clean
 
 
 @transaction.atomic
@@ -34,11 +36,19 @@ def letter_deliver(
     letter = letter_lock(letter)
     if letter.state != LetterState.SIGNED:
         raise Conflict(_("Hanya surat yang sudah ditandatangani yang dapat diserahkan."))
-    if not _holds_any(actor, letter.unit):
+    if not member_of(actor, letter.unit):
         raise NotAllowed(_("Hanya pegawai unit ini yang dapat mencatat tanda terima."))
-    received_by = (received_by or "").strip()
-    if not received_by:
-        raise Invalid(_("Nama penerima wajib diisi."), field="received_by")
+    received_by = text_clean(
+        received_by,
+        field="received_by",
+        label=_("Nama penerima"),
+        limit=column_limit(Delivery, "received_by"),
+        one_line=True,
+        required=True,
+    )
+    place = text_clean(
+        place, field="place", label=_("Tempat"), limit=column_limit(Delivery, "place")
+    )
     if method not in Delivery.Method.values:
         raise Invalid(_("Cara penyerahan tidak dikenal."), field="method")
     now = now or timezone.now()
@@ -46,23 +56,26 @@ def letter_deliver(
         raise Invalid(_("Waktu diterima harus lengkap dengan zona waktu."), field="received_at")
     if received_at > now + dt.timedelta(minutes=5):
         raise Invalid(_("Waktu diterima tidak boleh di masa depan."), field="received_at")
-    if letter.signed_at and received_at < letter.signed_at - dt.timedelta(days=1):
-        raise Invalid(_("Waktu diterima sebelum surat ditandatangani."), field="received_at")
+    # A wet-signed letter is handed over first and scanned later: the day it is dated is
+    # the earliest it can have been received, not the time its scan was attached.
+    if letter.dated and received_at < _day_start(letter.dated, letter.unit.zone()):
+        raise Invalid(
+            _("Waktu diterima sebelum tanggal surat (%(d)s).") % {"d": letter.dated.isoformat()},
+            field="received_at",
+        )
     delivery = Delivery(
         letter=letter,
         method=method,
         received_by=received_by,
         received_at=received_at,
-        place=(place or "").strip(),
+        place=place,
         recorded_by=actor,
         recorded_at=now,
     )
     if photo:
-        if not (photo.startswith((b"\xff\xd8", b"\x89PNG"))):
-            raise Invalid(_("Foto tanda terima harus JPEG atau PNG."), field="photo")
-        ext = ".png" if photo.startswith(b"\x89PNG") else ".jpg"
+        kind = photo_check(photo, field="photo", name=filename_clean(photo_name))
         delivery.photo.save(
-            f"{letter.unit_id}/{letter.pk}-{int(now.timestamp())}{ext}",
+            f"{letter.unit_id}/{letter.pk}-{int(now.timestamp())}.{kind.ext}",
             ContentFile(photo),
             save=False,
         )
@@ -76,6 +89,10 @@ def letter_deliver(
         place=delivery.place,
         method=method,
         photo=bool(photo),
-        photo_name=photo_name,
+        photo_name=filename_clean(photo_name),
     )
     return delivery
+
+
+def _day_start(day: dt.date, zone: dt.tzinfo) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=zone)

@@ -2,12 +2,13 @@
 
 An officer of the unit records a letter as it arrives: it takes the next agenda number of the
 unit's year of receipt (``counter_next("incoming:<unit>:<year>")``, gap-free, "0012/SM/2026")
-and keeps the scan with its SHA-256. The head of the unit (a supervising position, or the Camat
-or Kasat) writes a disposition to a jabatan of the unit: an instruction, its sifat, a due date,
-and, when the letter asks for work an SOP covers, a case of that SOP opened with the letter's
-subject (the complaint that arrives by letter, the invitation to a coordination meeting). The
-officer reports the disposition done with a note. Each change is one transaction with one
-event on the incoming letter's own audit chain.
+and keeps the scan with its SHA-256. The head of the unit (a supervising position in it or
+above it: the Camat, the Kasat, or whoever acts for them) writes a disposition to a jabatan of
+the unit: an instruction, its sifat, a due date, and, when the letter asks for work an SOP
+covers, a case of that SOP opened with the letter's subject (the complaint that arrives by
+letter, the invitation to a coordination meeting). The officer reports the disposition done
+with a note. Each change is one transaction with one event on the incoming letter's own audit
+chain.
 """
 
 from __future__ import annotations
@@ -27,10 +28,11 @@ from trantib.accounts.selectors import person_holds_role
 from trantib.core.audit import audit_record
 from trantib.core.counters import counter_next
 from trantib.core.errors import Conflict, Invalid, NotAllowed, ServiceError
-from trantib.core.text import has_control_characters
 
 from ..models import Disposition, IncomingLetter
-from .lifecycle import _holds_any
+from ..uploads import scan_check
+from .lifecycle import member_of
+from .texts import NOTE_MAX, column_limit, filename_clean, text_clean
 
 
 class IncomingEvent:
@@ -39,13 +41,15 @@ class IncomingEvent:
     DISPOSITION_DONE = "disposition_done"
 
 
-SCAN_MAX = 10 * 1024 * 1024  # 10 MB: a scanned letter of a few pages at 200 dpi
-SCAN_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
-# The heads who dispose of incoming letters besides any supervising position.
-HEAD_ROLES = ("camat", "kasat_pol_pp", "kasat_binmas")
 # Sifat of a lembar disposisi, from the usual printed forms.
 DISPOSITION_SIFAT = ("Biasa", "Segera", "Sangat Segera", "Rahasia")
-_LIMITS = {"sender": 300, "number": 120, "subject": 500, "instruction": 2000, "note": 2000}
+_LIMITS = {
+    "sender": column_limit(IncomingLetter, "sender"),
+    "number": column_limit(IncomingLetter, "number"),
+    "subject": column_limit(IncomingLetter, "subject"),
+    "instruction": NOTE_MAX,
+    "note": NOTE_MAX,
+}
 
 
 # --- who may do what ----------------------------------------------------------------------
@@ -53,16 +57,15 @@ _LIMITS = {"sender": 300, "number": 120, "subject": 500, "instruction": 2000, "n
 
 def may_record(person: Person, unit: OrgUnit) -> bool:
     """Any officer of the unit keeps its agenda (the TU staff, usually)."""
-    return _holds_any(person, unit)
+    return member_of(person, unit)
 
 
 def may_dispose(person: Person, unit: OrgUnit) -> bool:
-    """The head: a supervising position in the unit or above, or the Camat/Kasat (also Plt.)."""
+    """The head: a supervising position in the unit or above it (the Camat, the Kasat, and a
+    Plt./Plh. holding that position)."""
     from trantib.cases.services import supervises
 
-    if supervises(person, unit):
-        return True
-    return any(person_holds_role(person, unit, role) for role in HEAD_ROLES)
+    return supervises(person, unit)
 
 
 def may_finish(person: Person, disposition: Disposition) -> bool:
@@ -72,55 +75,19 @@ def may_finish(person: Person, disposition: Disposition) -> bool:
     return person_holds_role(person, unit, disposition.to_role) or may_dispose(person, unit)
 
 
-# --- the scan -----------------------------------------------------------------------------
-
-
-def scan_type(content: bytes) -> str | None:
-    """ "pdf", "jpg" or "png" by the file's first bytes (not by its name), or None."""
-    if content.startswith(b"%PDF-"):
-        return "pdf"
-    if content.startswith(b"\xff\xd8\xff"):
-        return "jpg"
-    if content.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    return None
-
-
-def _scan_check(content: bytes, name: str) -> str:
-    label = name or _("pindaian")
-    if len(content) > SCAN_MAX:
-        raise Invalid(
-            _("Berkas %(f)s terlalu besar (%(mb).1f MB): paling besar 10 MB.")
-            % {"f": label, "mb": len(content) / 1024 / 1024},
-            field="scan",
-        )
-    kind = scan_type(content)
-    if kind is None:
-        raise Invalid(
-            _("Berkas %(f)s bukan PDF, JPEG atau PNG: unggah pindaian surat dalam salah satunya.")
-            % {"f": label},
-            field="scan",
-        )
-    return kind
-
-
 # --- recording ----------------------------------------------------------------------------
 
 
 def _text(value: str, field: str, label: str, *, required: bool = True, lines: bool = False) -> str:
     """One line (spaces folded), or with ``lines`` a text of several lines (kept)."""
-    text = (value or "").strip() if lines else " ".join((value or "").split())
-    if required and not text:
-        raise Invalid(_("%(label)s wajib diisi.") % {"label": label}, field=field)
-    limit = _LIMITS.get(field)
-    if limit and len(text) > limit:
-        raise Invalid(
-            _("%(label)s paling panjang %(n)s karakter.") % {"label": label, "n": limit},
-            field=field,
-        )
-    if has_control_characters(text, unstorable_only=True):
-        raise Invalid(_("%(label)s berisi karakter kendali.") % {"label": label}, field=field)
-    return text
+    return text_clean(
+        value,
+        field=field,
+        label=label,
+        limit=_LIMITS[field],
+        required=required,
+        one_line=not lines,
+    )
 
 
 def agenda_number_format(serial: int, year: int) -> str:
@@ -155,7 +122,8 @@ def incoming_record(
         raise Invalid(_("Tanggal terima tidak boleh di masa depan."), field="received_on")
     if dated > received_on:
         raise Invalid(_("Tanggal surat tidak boleh sesudah tanggal terima."), field="dated")
-    kind = _scan_check(scan, scan_name) if scan else None
+    scan_name = filename_clean(scan_name)
+    kind = scan_check(scan, field="scan", name=scan_name).ext if scan else None
     serial = counter_next(f"incoming:{unit.pk}:{received_on.year}")
     incoming = IncomingLetter(
         unit=unit,
@@ -235,6 +203,7 @@ def disposition_create(
         raise NotAllowed(
             _("Disposisi diberikan oleh pimpinan unit (Camat, Kasat, atau pejabat pengawas).")
         )
+    to_role = text_clean(to_role, field="to_role", label=_("Jabatan"), limit=64, one_line=True)
     position = Position.objects.filter(unit=unit, code=to_role).first()
     if position is None:
         raise Invalid(

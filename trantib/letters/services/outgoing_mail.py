@@ -1,8 +1,9 @@
 """A signed letter e-mailed to its addressee (a citizen) as PDF, through the outbox.
 
 The message is written in the same transaction as the audit event (``letter_sent``); the
-outbox's worker sends it later with the official PDF attached. The same official PDF goes to
-the same address once: sending it again is refused (the outbox shows whether it went out).
+outbox's worker sends it later with the official PDF attached, and blanks the address once it
+is sent (the letter keeps it; the outbox need not). The same official PDF goes to the same
+address once: sending it again is refused (the outbox shows whether it went out).
 """
 
 from __future__ import annotations
@@ -12,18 +13,17 @@ import hashlib
 import re
 
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from trantib.accounts.models import Person
 from trantib.core.dates import date_id
 from trantib.core.errors import Conflict, Invalid, NotAllowed
-from trantib.core.links import absolute_url
 from trantib.outbox.models import OutboxMessage
 from trantib.outbox.services import outbox_enqueue
 
 from ..models import Letter, LetterState
-from .lifecycle import LetterEvent, _audit, _holds_any, letter_lock
+from ..qr import verify_url
+from .lifecycle import LetterEvent, _audit, letter_lock, member_of
 
 EMAIL_KIND = "letter"
 
@@ -43,17 +43,16 @@ def letter_emails(letter: Letter) -> list[OutboxMessage]:
     )
 
 
-def _verify_path(code: str) -> str:
-    try:
-        return reverse("letters:verify", args=[code])
-    except NoReverseMatch:
-        return f"/verifikasi/{code}/"
+def letter_filename(letter: Letter, ext: str) -> str:
+    """``surat-teguran-300.1.2.1-0001-cpd-2026.pdf``: the letter's name as a file, the same
+    for the pages, the API, the CLI and the e-mail (a draft: ``…-konsep-12.docx``)."""
+    text = f"{letter.kind} {letter.number or 'konsep-' + str(letter.pk)}"
+    stem = re.sub(r"[^A-Za-z0-9.]+", "-", text.replace("_", "-")).strip("-.").lower()
+    return f"{stem}.{ext}"
 
 
 def pdf_filename(letter: Letter) -> str:
-    """``surat-teguran-300.1.2.1-0001-CPD-2026.pdf``: the letter's name as a file."""
-    text = f"{letter.kind} {letter.number or 'konsep-' + str(letter.pk)}"
-    return re.sub(r"[^A-Za-z0-9.]+", "-", text).strip("-").lower().replace("_", "-") + ".pdf"
+    return letter_filename(letter, "pdf")
 
 
 @transaction.atomic
@@ -64,7 +63,7 @@ def letter_email_send(
     letter = letter_lock(letter)
     if letter.state != LetterState.SIGNED or not letter.official_pdf:
         raise Conflict(_("Hanya surat yang sudah ditandatangani yang dapat dikirim lewat e-mail."))
-    if not _holds_any(actor, letter.unit):
+    if not member_of(actor, letter.unit):
         raise NotAllowed(_("Hanya pegawai unit ini yang dapat mengirim surat ini."))
     recipient = letter.recipient_email.strip()
     if not recipient:
@@ -98,7 +97,7 @@ def letter_email_send(
             },
             "",
             _("Keaslian surat dapat diperiksa di %(url)s")
-            % {"url": absolute_url(_verify_path(letter.verify_code))},
+            % {"url": verify_url(letter.verify_code)},
             "",
             letter.unit.name,
         ]
@@ -113,6 +112,7 @@ def letter_email_send(
         case=letter.case if letter.case and letter.case.unit_id == letter.unit_id else None,
         ref=f"letter:{letter.pk}",
         idempotency_key=key,
+        redact_after_send=True,
         attachment=(pdf_filename(letter), content),
         now=now,
     )

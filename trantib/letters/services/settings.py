@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -22,10 +21,13 @@ from django.utils.translation import gettext as _
 from trantib.accounts.models import OrgUnit, Person
 from trantib.core.audit import audit_record
 from trantib.core.errors import Invalid, NotAllowed
+from trantib.core.text import has_control_characters
 
+from ..classification import klasifikasi_check
 from ..kinds import KINDS
 from ..models import Font, LetterSettings, Paper, Register, SignMode
-from ..numbering import pattern_check
+from ..numbering import pattern_check, register_collision
+from ..uploads import logo_check
 from .lifecycle import settings_for
 
 
@@ -34,8 +36,6 @@ class SettingsEvent:
     REGISTER_SAVED = "letter_register_saved"
 
 
-LOGO_MAX_BYTES = 1024 * 1024
-LOGO_MAX_PIXELS = 4000
 TEXT_FIELDS = {"kop_lines": 6, "address_lines": 4}  # field: most lines
 LINE_MAX = 150
 NUMBER_FIELDS = {
@@ -47,7 +47,6 @@ NUMBER_FIELDS = {
 }
 CHOICE_FIELDS = {"font": Font, "paper": Paper, "sign_mode": SignMode}
 SETTINGS_FIELDS = ("place", *TEXT_FIELDS, *NUMBER_FIELDS, *CHOICE_FIELDS)
-KLASIFIKASI = re.compile(r"^\d{3}(\.\d{1,3}){0,4}$")
 UNIT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-/ ]{0,39}$")
 
 
@@ -85,6 +84,8 @@ def _settings_value(name: str, value: Any) -> Any:
         return number
     if not isinstance(value, str):
         raise Invalid(_("Harus teks."), field=name)
+    if has_control_characters(value, unstorable_only=True):
+        raise Invalid(_("Teks berisi karakter yang tidak dapat disimpan (NUL)."), field=name)
     if name in CHOICE_FIELDS:
         if value not in CHOICE_FIELDS[name].values:
             raise Invalid(_("Pilih salah satu pilihan yang ada."), field=name)
@@ -100,33 +101,6 @@ def _settings_value(name: str, value: Any) -> Any:
     if "\n" in text or len(text) > 100:
         raise Invalid(_("Satu baris, paling banyak 100 huruf."), field=name)
     return text
-
-
-def _logo_check(content: bytes) -> str:
-    """The logo's file extension, once it is known to be a PNG or JPEG image of at most 1 MB."""
-    if len(content) > LOGO_MAX_BYTES:
-        raise Invalid(_("Logo paling besar 1 MB."), field="logo")
-    if content.startswith(b"\x89PNG\r\n\x1a\n"):
-        ext, expected = "png", "PNG"
-    elif content.startswith(b"\xff\xd8\xff"):
-        ext, expected = "jpg", "JPEG"
-    else:
-        raise Invalid(_("Logo harus gambar PNG atau JPEG."), field="logo")
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(io.BytesIO(content)) as image:
-            image.verify()
-            size, kind = image.size, image.format
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-        raise Invalid(_("Berkas logo rusak atau bukan gambar."), field="logo") from None
-    if kind != expected or max(size) > LOGO_MAX_PIXELS:
-        raise Invalid(
-            _("Logo harus PNG atau JPEG, paling besar %(n)d piksel per sisi.")
-            % {"n": LOGO_MAX_PIXELS},
-            field="logo",
-        )
-    return ext
 
 
 @transaction.atomic
@@ -158,7 +132,7 @@ def letter_settings_save(
         if before[name] != getattr(row, name)
     }
     if logo:
-        ext = _logo_check(logo)
+        ext = logo_check(logo, field="logo").ext
         digest = hashlib.sha256(logo).hexdigest()
         row.logo.save(f"{unit.code.lower()}-{digest[:16]}.{ext}", ContentFile(logo), save=False)
         diff["logo"] = {"before": had_logo, "after": digest}
@@ -214,11 +188,31 @@ def register_save(
         serial_digits=serial_digits,
     )
     before = {k: getattr(register, k) for k in fields} if register is not None else {}
+    if register is not None and fields["kind"] != register.kind and register.letters.exists():
+        # Its letters keep their numbers; the kind it numbered would fall to another register
+        # (made afresh: from 0001 again) and print the numbers already given.
+        raise Invalid(
+            _(
+                "Jenis naskah register yang sudah memberi nomor tidak dapat diubah: buat register "
+                "baru untuk jenis lain."
+            ),
+            field="kind",
+        )
     if register is None:
         register = Register(unit=unit, **fields)
     else:
         for key, value in fields.items():
             setattr(register, key, value)
+    clash = register_collision(register, Register.objects.filter(unit=unit))
+    if clash is not None:
+        raise Invalid(
+            _(
+                "Register ini dapat memberi nomor yang sama dengan register '%(name)s'. Bedakan "
+                "pola nomor, kode unit, atau kode klasifikasinya."
+            )
+            % {"name": clash.name},
+            field="pattern",
+        )
     diff = {
         k: {"before": before.get(k), "after": v} for k, v in fields.items() if before.get(k) != v
     }
@@ -236,6 +230,12 @@ def register_save(
     return register
 
 
+def _longest_code(kind: str) -> str:
+    """The longest classification code a register of ``kind`` ('' general) prints by default."""
+    codes = [KINDS[kind].klasifikasi] if kind else [k.klasifikasi for k in KINDS.values()]
+    return max(codes, key=len)
+
+
 def _register_fields(
     *,
     unit: OrgUnit,
@@ -247,12 +247,17 @@ def _register_fields(
     pattern: str,
     serial_digits: int | str,
 ) -> dict[str, Any]:
-    name, kind, klasifikasi = (
-        (name or "").strip(),
-        (kind or "").strip(),
-        (klasifikasi or "").strip(),
-    )
-    unit_code, pattern = (unit_code or "").strip(), (pattern or "").strip()
+    for field, value in (
+        ("name", name),
+        ("kind", kind),
+        ("klasifikasi", klasifikasi),
+        ("unit_code", unit_code),
+        ("pattern", pattern),
+    ):
+        if not isinstance(value, str) or has_control_characters(value):
+            raise Invalid(_("Harus teks tanpa karakter kendali."), field=field)
+    name, kind, klasifikasi = name.strip(), kind.strip(), klasifikasi.strip()
+    unit_code, pattern = unit_code.strip(), pattern.strip()
     if not name or len(name) > 120:
         raise Invalid(_("Nama register wajib diisi (paling banyak 120 huruf)."), field="name")
     if kind and kind not in KINDS:
@@ -267,11 +272,7 @@ def _register_fields(
             else _("Unit ini sudah punya register umum."),
             field="kind",
         )
-    if klasifikasi and not KLASIFIKASI.match(klasifikasi):
-        raise Invalid(
-            _("Kode klasifikasi ditulis angka bertitik, mis. 300.1.2 (Permendagri 83/2022)."),
-            field="klasifikasi",
-        )
+    klasifikasi = klasifikasi_check(klasifikasi)
     if not UNIT_CODE.match(unit_code):
         raise Invalid(
             _("Kode unit: huruf, angka, titik, tanda hubung atau garis miring; paling banyak 40."),
@@ -279,7 +280,7 @@ def _register_fields(
         )
     if len(pattern) > 120:
         raise Invalid(_("Pola nomor paling banyak 120 huruf."), field="pattern")
-    pattern_check(pattern)
+    pattern_check(pattern, unit_code=unit_code, klasifikasi=klasifikasi or _longest_code(kind))
     try:
         digits = int(str(serial_digits).strip())
     except (TypeError, ValueError):

@@ -13,10 +13,11 @@ from trantib.api.services import api_token_create
 from trantib.api.tests.support import ApiClient
 from trantib.demo import complaint_setup_load
 from trantib.letters.models import Disposition, IncomingLetter, LetterState
+from trantib.letters.qr import verify_url
 from trantib.letters.services import letter_draft, letter_number, letter_submit
-
-PDF = b"%PDF-1.7\n% a signed scan\n%%EOF\n"
-OTHER_PDF = b"%PDF-1.7\n% another file\n%%EOF\n"
+from trantib.letters.tests.support import OTHER_SCAN as OTHER_PDF
+from trantib.letters.tests.support import SCAN as PDF
+from trantib.letters.tests.support import png
 
 
 @pytest.fixture(autouse=True)
@@ -121,7 +122,10 @@ def test_the_detail_holds_the_header_the_paraf_chain_and_the_signer(demo_org, ap
     assert numbered["state"] == "numbered" and numbered["number"].startswith("300.1.2.1/0001/")
     assert numbered["signer"]["id_line"] == "NIP. 19780512 199803 1 002"
     assert numbered["signer"]["title"] == "Camat Cipondoh"
-    assert numbered["verify_url"].startswith("http://testserver/verifikasi/")
+    letter.refresh_from_db()
+    # The QR's address, from the site's configured address, never the request's Host header.
+    assert numbered["verify_url"] == verify_url(letter.verify_code)
+    assert "/verifikasi/" in numbered["verify_url"]
     missing = api_as("kasi.krw").get(f"/letters/{letter.pk}")
     assert missing.status_code == 404 and missing.json()["message"] == "Surat tidak ditemukan."
 
@@ -208,7 +212,7 @@ def test_a_signed_letter_is_delivered_verified_and_cancelled_keeping_its_number(
         received_by="Budi",
         received_at=at,
         place="Warung Budi",
-        photo=SimpleUploadedFile("terima.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 32),
+        photo=SimpleUploadedFile("terima.png", png()),
     ).json()
     assert body["deliveries"] == [
         {

@@ -16,7 +16,7 @@ from trantib.letters.services import letter_draft, letter_submit
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.7\n% a signed scan\n%%EOF\n"
+from trantib.letters.tests.support import SCAN as PDF
 
 
 @pytest.fixture(autouse=True)

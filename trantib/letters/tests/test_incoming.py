@@ -21,9 +21,10 @@ from trantib.core.errors import Conflict, Invalid, NotAllowed
 from trantib.demo import complaint_setup_load
 from trantib.letters.models import Disposition, IncomingLetter
 from trantib.letters.services import disposition_create, disposition_done, incoming_record
+from trantib.letters.tests.support import SCAN as PDF
+from trantib.letters.tests.support import png
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = png()
 PUR_DATA = {
     "waktu_unjuk_rasa": "2026-12-01T10:00",
     "lokasi": "Depan kantor Kecamatan Cipondoh",

@@ -22,8 +22,7 @@ from trantib.letters.services import (
     letter_signed_copy_attach,
     letter_submit,
 )
-
-PDF = b"%PDF-1.7\n% a signed scan\n%%EOF\n"
+from trantib.letters.tests.support import SCAN as PDF
 
 
 def _draft(demo_org, **kw):

@@ -25,10 +25,9 @@ from trantib.letters.services import (
     letter_submit,
 )
 from trantib.letters.signing import pdf_validate
+from trantib.letters.tests.support import SCAN as PDF
 from trantib.outbox.gateways import EmailGateway
 from trantib.outbox.models import OutboxMessage
-
-PDF = b"%PDF-1.7\n% a signed scan\n%%EOF\n"
 
 TEGURAN = {
     "tingkat": "1",

@@ -36,8 +36,8 @@ from trantib.letters.services import (
     letter_submit,
     settings_for,
 )
+from trantib.letters.tests.support import SCAN
 
-SCAN = b"%PDF-1.7\n% a signed scan\n%%EOF\n"
 ROOT = Path(__file__).resolve().parents[3]
 CAMAT_NIP = "NIP. 19780512 199803 1 002"
 KASI_NIP = "NIP. 19830306 200902 1 003"

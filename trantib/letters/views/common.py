@@ -1,5 +1,6 @@
-"""What the letter pages share: the access-checked letter, the person acting, who belongs to a
-unit, and the service error put beside the input it names."""
+"""What the letter pages share (the incoming-letter pages too): the access-checked letter, the
+person acting, who belongs to a unit, an uploaded file read within its limit, and the service
+error put beside the input it names."""
 
 from __future__ import annotations
 
@@ -8,15 +9,14 @@ from django.utils.translation import gettext as _
 
 from trantib.accounts.middleware import PersonRequest
 from trantib.accounts.models import OrgUnit, Person
-from trantib.accounts.selectors import assignments_active
-from trantib.cases.services import supervises
 from trantib.core.errors import NotAllowed, NotFound, ServiceError
 
 from ..models import Letter
 from ..selectors import letter_get_for_user
+from ..services import member_of as _member_of
+from ..uploads import FILE_MAX, size_check
 
 PAGE_SIZE = 25
-UPLOAD_MAX_BYTES = 20 * 1024 * 1024
 
 
 def letter_or_404(request: PersonRequest, letter_id: int) -> Letter:
@@ -34,11 +34,8 @@ def actor_of(request: PersonRequest) -> Person:
 
 
 def member_of(person: Person | None, unit: OrgUnit) -> bool:
-    """An officer of ``unit`` (an active assignment there) or its head (supervising above)."""
-    if person is None:
-        return False
-    held = {a.position.unit_id for a in assignments_active(person)}
-    return unit.pk in held or supervises(person, unit)
+    """An officer of ``unit`` or its head: the services' one rule."""
+    return _member_of(person, unit)
 
 
 def errors_for(exc: ServiceError, known: tuple[str, ...]) -> dict[str, str]:
@@ -47,14 +44,13 @@ def errors_for(exc: ServiceError, known: tuple[str, ...]) -> dict[str, str]:
     return {key: exc.message}
 
 
-def read_upload(request: PersonRequest, name: str) -> tuple[bytes, str] | None:
-    """The content and name of the file uploaded as ``name`` (None: none chosen). Files over
-    20 MB are refused before they are read."""
-    from trantib.core.errors import Invalid
-
+def read_upload(
+    request: PersonRequest, name: str, *, limit: int = FILE_MAX
+) -> tuple[bytes, str] | None:
+    """The content and name of the file uploaded as ``name`` (None: none chosen). A file over
+    ``limit`` (:mod:`trantib.letters.uploads`) is refused from its size before it is read."""
     upload = request.FILES.get(name)
     if upload is None or not upload.size:
         return None
-    if upload.size > UPLOAD_MAX_BYTES:
-        raise Invalid(_("Berkas paling besar 20 MB."), field=name)
-    return upload.read(), upload.name or name
+    size_check(upload.size, field=name, name=upload.name or "", limit=limit)
+    return upload.read(limit + 1), upload.name or name

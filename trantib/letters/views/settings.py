@@ -25,6 +25,7 @@ from ..forms import RegisterForm, SettingsForm
 from ..kinds import KINDS
 from ..models import DEFAULT_PATTERN, Register
 from ..numbering import number_preview, pattern_check
+from ..uploads import LOGO_MAX
 from .common import actor_of, read_upload
 
 REGISTER_FIELDS = ("name", "kind", "klasifikasi", "unit_code", "pattern", "serial_digits")
@@ -139,7 +140,7 @@ def letter_settings(request: PersonRequest) -> HttpResponse:
     status = 422
     if form.is_valid():
         try:
-            logo = read_upload(request, "logo")
+            logo = read_upload(request, "logo", limit=LOGO_MAX)
             services.letter_settings_save(
                 unit=unit,
                 actor=actor_of(request),

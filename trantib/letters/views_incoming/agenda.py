@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from trantib.accounts.middleware import PersonRequest
 
 from .. import selectors
+from ..exports import csv_cell, xlsx_append
 from ..forms_incoming import (
     IncomingFilterForm,
 )
@@ -78,7 +79,7 @@ def incoming_export(request: PersonRequest, fmt: str) -> HttpResponse:
         writer = csv.writer(response)
         writer.writerow(headers)
         for row in rows:
-            writer.writerow([_cell(v) for v in _export_values(row, dates_as_text=True)])
+            writer.writerow([csv_cell(v) for v in _export_values(row, dates_as_text=True)])
         return response
     return _xlsx(headers, rows, stamp)
 
@@ -99,13 +100,6 @@ def _export_values(row: Row, *, dates_as_text: bool) -> list[Any]:
     ]
 
 
-def _cell(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula (=, +, -, @) is written as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _xlsx(headers: list[str], rows: list[Row], stamp: str) -> HttpResponse:
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -117,7 +111,7 @@ def _xlsx(headers: list[str], rows: list[Row], stamp: str) -> HttpResponse:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([_cell(v) for v in _export_values(row, dates_as_text=False)])
+        xlsx_append(sheet, _export_values(row, dates_as_text=False))
     for column in ("B", "E"):
         for cell in sheet[column][1:]:
             cell.number_format = "DD/MM/YYYY"

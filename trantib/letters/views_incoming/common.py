@@ -10,16 +10,19 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from trantib.accounts.middleware import PersonRequest
-from trantib.accounts.models import OrgUnit, Person, Position
+from trantib.accounts.models import OrgUnit, Position
 from trantib.accounts.selectors import positions_for_user
-from trantib.core.errors import NotAllowed, NotFound
+from trantib.core.errors import NotFound
 
 from .. import selectors
 from ..models import Disposition, IncomingLetter
 from ..services import incoming as services
+from ..uploads import KIND_BY_EXT
+from ..views.common import PAGE_SIZE, actor_of
 
-PAGE_SIZE = 25
-SCAN_CONTENT_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".png": "image/png"}
+__all__ = ["PAGE_SIZE", "actor_of"]
+
+SCAN_CONTENT_TYPES = {f".{ext}": kind.content_type for ext, kind in KIND_BY_EXT.items()}
 
 
 # -- helpers ------------------------------------------------------------------------------
@@ -30,12 +33,6 @@ def incoming_or_404(request: PersonRequest, incoming_id: int) -> IncomingLetter:
         return selectors.incoming_get_for_user(request.user, incoming_id)
     except NotFound:
         raise Http404(_("Surat masuk tidak ditemukan.")) from None
-
-
-def actor_of(request: PersonRequest) -> Person:
-    if request.person is None:
-        raise NotAllowed(_("Akun ini tidak terhubung dengan data pegawai."))
-    return request.person
 
 
 def recording_units(request: PersonRequest) -> list[OrgUnit]:

@@ -8,9 +8,7 @@ server's console). Bad input is one line naming the argument at fault, exit stat
 
 from __future__ import annotations
 
-import importlib
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +23,11 @@ from trantib.core.errors import NotFound
 from trantib.letters import selectors, services
 from trantib.letters.kinds import KINDS
 from trantib.letters.models import Letter, LetterState
+from trantib.letters.qr import verify_url
+from trantib.letters.rendering import letter_docx, letter_pdf
+from trantib.letters.selectors import letter_shown
+from trantib.letters.uploads import FILE_MAX
 from trantib.letters.verification import upload_check
-
-FILE_MAX = 10 * 1024 * 1024
 
 
 class Command(BaseCommand):
@@ -116,7 +116,7 @@ class Command(BaseCommand):
                 x.kind_name,
                 x.state,
                 x.unit.code,
-                cli.clip(x.hal, 50),
+                cli.clip(letter_shown(x).hal, 50),
             ]
             for x in page[:limit]
         ]
@@ -142,18 +142,12 @@ class Command(BaseCommand):
             except FileNotFoundError:
                 raise cli.fail("LETTER", "its official PDF is missing from storage") from None
         else:
-            from trantib.letters.rendering import letter_pdf
-
             content = letter_pdf(found)
-        self._write(output or default_name(found, ".pdf"), content, found)
+        self._write(output or services.letter_filename(found, "pdf"), content, found)
 
     def do_docx(self, *, letter: str, output: str, username: str | None, **opts: Any) -> None:
         found = letter_get(org_cli.reader_get(username), letter)
-        rendering = importlib.import_module("trantib.letters.rendering")
-        render = getattr(rendering, "letter_docx", None)
-        if render is None:
-            raise cli.fail("docx", "this installation cannot write Word files yet")
-        self._write(output or default_name(found, ".docx"), render(found), found)
+        self._write(output or services.letter_filename(found, "docx"), letter_docx(found), found)
 
     def _write(self, output: str, content: bytes, letter: Letter) -> None:
         path = Path(output)
@@ -230,13 +224,15 @@ class Command(BaseCommand):
         self.stdout.write(
             "Same file: yes" if check.same else "Same file: NO — not the official copy"
         )
-        if check.signature is not None:
-            sig = check.signature
-            verdict = "valid" if sig.signed and sig.intact and sig.trusted else "NOT valid"
+        sig = check.signature
+        if sig.signed:
+            verdict = "valid" if sig.valid else "NOT valid"
             who = f" by {sig.signer_name}" if sig.signer_name else ""
             self.stdout.write(
                 f"Signature: {verdict}{who}" + (f" ({sig.problem})" if sig.problem else "")
             )
+        else:
+            self.stdout.write("Signature: none")
         if not check.same:
             # Not bad input: the check ran and failed. Exit status 1, as a failed test.
             raise CommandError("FILE: it is not the official copy of this letter", returncode=1)
@@ -273,20 +269,16 @@ def read_file(path_text: str, argument: str) -> bytes:
     return path.read_bytes()
 
 
-def default_name(letter: Letter, suffix: str) -> str:
-    name = re.sub(r"[^A-Za-z0-9._-]+", "-", letter.number or f"konsep-{letter.pk}").strip("-")
-    return f"{letter.kind}-{name}{suffix}"
-
-
 def letter_text(letter: Letter) -> list[str]:
     unit = letter.unit
+    shown = letter_shown(letter)
     lines = [
         f"{letter.pk}  {letter.kind_name}  {letter.number or '(belum bernomor)'}",
         f"Hal:       {letter.hal}",
         f"Unit:      {unit.code} {unit.name}",
         f"State:     {letter.state} ({letter.get_state_display()})",
         f"Dated:     {letter.dated.isoformat() if letter.dated else '-'}",
-        f"To:        {letter.recipient or '-'}",
+        f"To:        {shown.recipient or '-'}",
         f"Case:      {letter.case.number if letter.case else '-'}",
     ]
     if letter.signer_name:
@@ -298,7 +290,7 @@ def letter_text(letter: Letter) -> list[str]:
     if letter.official_sha256:
         lines.append(f"SHA-256:   {letter.official_sha256}")
     if letter.verify_code:
-        lines.append(f"Verify:    /verifikasi/{letter.verify_code}/")
+        lines.append(f"Verify:    {verify_url(letter.verify_code)}")
     if letter.cancel_reason:
         lines.append(
             f"Cancelled: {org_cli.local(letter.cancelled_at, unit)}: {letter.cancel_reason}"
@@ -345,7 +337,7 @@ def letter_json(letter: Letter) -> str:
         "hal": letter.hal,
         "number": letter.number,
         "dated": letter.dated,
-        "recipient": letter.recipient,
+        "recipient": letter_shown(letter).recipient,
         "case": letter.case.number if letter.case else None,
         "signer": {
             "title": letter.signer_title,
@@ -358,7 +350,7 @@ def letter_json(letter: Letter) -> str:
         "sign_mode": letter.sign_mode,
         "signed_at": letter.signed_at,
         "official_sha256": letter.official_sha256,
-        "verify_path": f"/verifikasi/{letter.verify_code}/" if letter.verify_code else None,
+        "verify_url": verify_url(letter.verify_code) if letter.verify_code else None,
         "cancel_reason": letter.cancel_reason,
         "reviews": [
             {
