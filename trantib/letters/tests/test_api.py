@@ -3,18 +3,26 @@ PDF, and incoming letters with their dispositions — each refused to whoever ma
 
 from __future__ import annotations
 
-import importlib
+import io
 import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from docx import Document
 
 from trantib.api.services import api_token_create
 from trantib.api.tests.support import ApiClient
 from trantib.demo import complaint_setup_load
-from trantib.letters.models import Disposition, IncomingLetter, LetterState
+from trantib.letters.models import Disposition, IncomingLetter, LetterState, SignMode
 from trantib.letters.qr import verify_url
-from trantib.letters.services import letter_draft, letter_number, letter_submit
+from trantib.letters.services import (
+    letter_draft,
+    letter_filename,
+    letter_number,
+    letter_submit,
+    settings_for,
+)
 from trantib.letters.tests.support import OTHER_SCAN as OTHER_PDF
 from trantib.letters.tests.support import SCAN as PDF
 from trantib.letters.tests.support import png
@@ -163,21 +171,26 @@ def test_the_pdf_is_the_draft_until_the_signed_copy_becomes_the_official_one(dem
 
 
 def test_the_docx_is_the_word_file_of_the_same_letter(demo_org, api_as):
-    rendering = importlib.import_module("trantib.letters.rendering")
     letter = _draft(demo_org)
     response = api_as("kasi.cpd").get(f"/letters/{letter.pk}/docx")
-    if not hasattr(rendering, "letter_docx"):
-        assert response.status_code == 404  # until the Word templates land
-        pytest.skip("rendering.letter_docx is not in this branch yet")
     assert response.status_code == 200
-    assert response.content.startswith(b"PK")  # a zip: the .docx container
+    document = Document(io.BytesIO(response.content))  # python-docx opens it
+    text = "\n".join(p.text for p in document.paragraphs)
+    text += "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    assert "Budi" in text and "Teguran" in text
+
+
+def test_the_files_are_named_alike_on_the_api_the_pages_and_the_cli(demo_org, api_as):
+    letter = _numbered(demo_org)
+    kasi = api_as("kasi.cpd")
+    name = letter_filename(letter, "pdf")
+    assert name == f"surat-teguran-{letter.number.replace('/', '-').lower()}.pdf"
+    assert f'filename="{name}"' in kasi.get(f"/letters/{letter.pk}/pdf")["Content-Disposition"]
+    docx = kasi.get(f"/letters/{letter.pk}/docx")["Content-Disposition"]
+    assert f'filename="{letter_filename(letter, "docx")}"' in docx
 
 
 def test_electronic_signing_through_the_api(demo_org, api_as):
-    pytest.importorskip("trantib.letters.signing")
-    from trantib.letters.models import SignMode
-    from trantib.letters.services import settings_for
-
     settings = settings_for(demo_org.unit("CPD"))
     settings.sign_mode = SignMode.ELECTRONIC
     settings.save()
@@ -327,3 +340,53 @@ def test_an_incoming_letter_is_recorded_listed_and_disposed_of_through_the_api(
     detail = api_as("kasi.cpd").get(f"/letters/incoming/{body['id']}").json()
     assert [d["done_note"] for d in detail["dispositions"]] == ["Pengamanan siap"]
     assert IncomingLetter.objects.count() == 1 and Disposition.objects.count() == 1
+
+
+def test_a_disposition_takes_its_due_date_as_written_in_json(demo_org, api_as):
+    response = _incoming(api_as("staf.cpd"), demo_org)
+    path = f"/letters/incoming/{response.json()['id']}/dispositions"
+    camat = api_as("camat.cpd")
+    order = {"to_role": "kasi_trantib", "instruction": "Hadiri rapat"}
+    bad = camat.post(path, {**order, "due_on": "20-12-2026"})
+    assert bad.status_code == 422 and bad.json()["field"] == "due_on"
+    assert camat.post(path, {**order, "due_on": 20261220}).status_code == 422
+    made = camat.post(path, {**order, "due_on": "2026-12-20"})
+    assert made.status_code == 201, made.json()
+    assert made.json()["due_on"] == "2026-12-20"
+    assert Disposition.objects.get().due_on.isoformat() == "2026-12-20"
+
+
+@override_settings(TRANTIB_VERIFY_RATE_LIMIT=2, TRANTIB_VERIFY_RATE_WINDOW=60)
+def test_verifying_through_the_api_counts_against_the_pages_limit(demo_org, api_as, client):
+    letter = _numbered(demo_org)
+    kasi = api_as("kasi.cpd")
+
+    def check():
+        file = SimpleUploadedFile("a.pdf", PDF, content_type="application/pdf")
+        return kasi.upload("/letters/verify", code=letter.verify_code, file=file)
+
+    assert check().status_code == 200
+    assert client.get(f"/verifikasi/{letter.verify_code}/").status_code == 200
+    limited = check()
+    assert limited.status_code == 429 and "Terlalu banyak" in limited.json()["message"]
+
+
+def test_the_api_check_of_a_pdf_is_the_pages_check(demo_org, api_as):
+    """The official copy of a letter signed in Trantib: the same file, its signature valid
+    as of its signing (one function behind the page, the API and the CLI)."""
+    from trantib.letters.tests.test_signing import official, signed_letter
+
+    letter = signed_letter(demo_org)
+    body = (
+        api_as("kasi.cpd")
+        .upload(
+            "/letters/verify",
+            code=letter.verify_code,
+            file=SimpleUploadedFile("a.pdf", official(letter), content_type="application/pdf"),
+        )
+        .json()
+    )
+    assert body["same"] is True
+    assert body["signature"]["signed"] and body["signature"]["intact"]
+    assert body["signature"]["trusted"]
+    assert body["signature"]["signer_name"] == demo_org.person("camat.cpd").full_name

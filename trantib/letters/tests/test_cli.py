@@ -3,20 +3,20 @@ same services as the pages; errors are one line naming the argument, with a non-
 
 from __future__ import annotations
 
-import importlib
 import json
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from docx import Document
 
 from trantib.letters.models import Letter, LetterState
-from trantib.letters.services import letter_draft, letter_submit
+from trantib.letters.qr import verify_url
+from trantib.letters.services import letter_draft, letter_filename, letter_submit
+from trantib.letters.tests.support import SCAN as PDF
 
 pytestmark = pytest.mark.django_db
-
-from trantib.letters.tests.support import SCAN as PDF
 
 
 @pytest.fixture(autouse=True)
@@ -153,12 +153,28 @@ def test_a_wrong_file_or_state_is_refused_with_the_services_field(demo_org, tmp_
     assert refused("number", str(letter.pk), "--as", "camat.cpd").startswith("error: ")
 
 
-def test_docx_writes_the_word_file_when_the_templates_exist(demo_org, tmp_path):
+def test_docx_writes_the_word_file(demo_org, tmp_path):
     letter = _approved(demo_org)
-    rendering = importlib.import_module("trantib.letters.rendering")
     target = tmp_path / "surat.docx"
-    if not hasattr(rendering, "letter_docx"):
-        assert refused("docx", str(letter.pk), "-o", str(target)).startswith("docx: ")
-        pytest.skip("rendering.letter_docx is not in this branch yet")
     run("docx", str(letter.pk), "-o", str(target))
-    assert target.read_bytes().startswith(b"PK")
+    document = Document(str(target))  # python-docx opens it
+    text = "\n".join(p.text for p in document.paragraphs)
+    text += "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    assert "Teguran" in text
+
+
+def test_a_file_written_without_a_name_is_named_as_on_the_pages(demo_org, tmp_path, monkeypatch):
+    letter = _approved(demo_org)
+    monkeypatch.chdir(tmp_path)
+    out = run("pdf", str(letter.pk))
+    name = letter_filename(letter, "pdf")
+    assert out.startswith(f"{name}: ") and (tmp_path / name).read_bytes().startswith(b"%PDF-")
+
+
+def test_show_gives_the_verification_address_the_qr_carries(demo_org):
+    letter = _approved(demo_org)
+    run("number", str(letter.pk), "--as", "camat.cpd")
+    letter.refresh_from_db()
+    assert f"Verify:    {verify_url(letter.verify_code)}" in run("show", str(letter.pk))
+    body = json.loads(run("show", str(letter.pk), "--json"))
+    assert body["verify_url"] == verify_url(letter.verify_code)
