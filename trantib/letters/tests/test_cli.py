@@ -89,11 +89,11 @@ def test_a_letter_is_numbered_written_attached_shown_and_verified(demo_org, tmp_
         assert text in shown, text
     body = json.loads(run("show", str(letter.pk), "--json"))
     assert body["state"] == "signed" and body["signer"]["title"] == "Camat Cipondoh"
-    out = run("verify", str(scan), "--code", letter.verify_code)
+    out = run("verify", str(scan), f"--code={letter.verify_code}")
     assert "State:     sah" in out and "Same file: yes" in out
     other = tmp_path / "lain.pdf"
     other.write_bytes(PDF + b"% changed\n")
-    message = refused("verify", str(other), "--code", letter.verify_code, status=1)
+    message = refused("verify", str(other), f"--code={letter.verify_code}", status=1)
     assert message == "FILE: it is not the official copy of this letter"
 
 

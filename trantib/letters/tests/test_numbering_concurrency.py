@@ -56,6 +56,7 @@ def test_twenty_simultaneous_signings_take_twenty_consecutive_numbers() -> None:
             hal=f"Pemberitahuan {i}",
             signer_role="camat",
             recipient=f"Warga {i}",
+            body="Bersama ini kami beritahukan jadwal penertiban.",
         )
         ids.append(letter_submit(letter=letter, actor=camat).pk)
 
