@@ -24,8 +24,6 @@ from trantib.core.errors import Conflict, Invalid, NotAllowed
 from ..kinds import KINDS, kind_get
 from ..models import Letter, LetterSettings, LetterState, Review
 from .fields import (
-    MAX_HIERARCHY,
-    SIFAT,
     coordination_clean,
     data_clean,
     header_clean,
@@ -33,8 +31,6 @@ from .fields import (
     roles_clean,
 )
 from .texts import NOTE_MAX, text_clean
-
-__all__ = ["MAX_HIERARCHY", "SIFAT"]
 
 
 class LetterEvent:
