@@ -8,11 +8,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
+from playwright.sync_api import Browser, expect
+from pytest_django.live_server_helper import LiveServer
 
 from trantib.api.services import api_token_create
 from trantib.api.tests.support import ApiClient
@@ -20,7 +24,9 @@ from trantib.complaints.models import Category
 from trantib.complaints.services import complaint_file
 from trantib.demo import complaint_setup_load
 from trantib.letters.services import letter_initial, letter_number, letter_submit
-from trantib.letters.tests.test_pages import client_for, draft, text
+from trantib.letters.tests.test_letters_browser import DESKTOP, as_user
+from trantib.letters.tests.test_pages import client_for, draft, signed, text
+from trantib.web.tests.test_browser import PHONE, page_width
 
 SECRET_HAL = "Penyelidikan pungutan liar oleh oknum"
 REPORTER = "Sri Wulandari Pelapor"
@@ -163,3 +169,26 @@ def test_a_confidential_reporters_address_shows_only_to_who_may_see_the_reporter
     assert REPORTER in shown["recipient"] and shown["recipient_address"] == REPORTER_ADDRESS
     assert REPORTER not in cli("show", str(to_reporter.pk), "--as", "danru.cpd")
     assert REPORTER in cli("show", str(to_reporter.pk), "--as", "kasi.cpd")
+
+
+@pytest.mark.browser
+def test_the_masked_row_reads_on_a_phone_and_a_desktop(
+    chromium_browser: Browser, live_server: LiveServer, demo_org, secret, to_reporter, tmp_path
+) -> None:
+    shots = Path(os.environ.get("TRANTIB_SHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    signed(demo_org, hal="Teguran I lapak di trotoar Jl. Raya Cipondoh")
+    for name, viewport in (("360", PHONE), ("1280", DESKTOP)):
+        context = chromium_browser.new_context(locale="id-ID", viewport=viewport)
+        page = context.new_page()
+        try:
+            as_user(page, live_server.url, "danru.cpd")
+            page.goto(f"{live_server.url}/surat/")
+            row = page.locator("tr", has_text="(rahasia)")
+            expect(row).to_have_count(1)
+            expect(row.get_by_role("link")).to_have_count(0)
+            assert SECRET_HAL not in page.content() and REPORTER not in page.content()
+            assert page_width(page) <= viewport["width"]
+            page.screenshot(path=str(shots / f"register-masked-{name}.png"), full_page=True)
+        finally:
+            context.close()
