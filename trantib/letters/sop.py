@@ -135,7 +135,7 @@ def letter_draft_for_task(*, task: Task, actor: Person, now: dt.datetime | None 
         existing.key = f"{block.key}.{existing.pk}"[:64]
         existing.save(update_fields=["key"])
     values = draft_values(spec, case, source, block, now=now)
-    header = draft_header(spec, case, block, values)
+    header = draft_header(spec, case, block)
     return letter_draft(
         unit=case.unit,
         kind=block.kind,

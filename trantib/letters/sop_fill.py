@@ -33,26 +33,10 @@ from .models import Letter, LetterState
 
 HEADER_FIELDS = ("recipient", "recipient_address", "hal", "body")
 
-# The first text of a draft, per kind; {names} are the draft's values ("…" when unknown) and
-# {isi} what the SOP fills into ``body``. The drafter edits it on the letter's page.
+# The first text of a draft for the kinds whose whole content is their body (the others print
+# their statements from their own fields, and the body only adds to them); {isi} is what the
+# SOP fills into ``body``. The drafter edits it on the letter's page.
 BODIES = {
-    "surat_teguran": (
-        "Berdasarkan hasil pemeriksaan petugas, Saudara {pelanggar_nama} di {lokasi} telah "
-        "melanggar {perda}. Sehubungan dengan hal tersebut, Saudara diminta untuk {kewajiban} "
-        "dalam jangka waktu {tempo} sejak surat teguran ini diterima. Apabila dalam jangka "
-        "waktu tersebut Saudara tidak mematuhinya, akan dikenakan {sanksi} sesuai ketentuan "
-        "peraturan perundang-undangan.\n\nDemikian untuk menjadi perhatian dan dilaksanakan."
-    ),
-    "surat_pernyataan": (
-        "Saya, {pelanggar_nama}, menyatakan bahwa kegiatan saya di {lokasi} melanggar {perda}. "
-        "Saya sanggup {kewajiban} dalam waktu {tempo} sejak surat pernyataan ini "
-        "ditandatangani. Apabila tidak saya penuhi, saya bersedia dikenai tindakan sesuai "
-        "ketentuan peraturan perundang-undangan."
-    ),
-    "berita_acara": (
-        "Telah dilakukan {jenis} terhadap {pelanggar_nama} di {lokasi} atas pelanggaran "
-        "{perda}, dengan hasil sebagaimana diuraikan dalam berita acara ini."
-    ),
     "surat_pemberitahuan": (
         "Menindaklanjuti pengaduan Saudara, dengan ini kami sampaikan hasil penanganannya:\n\n"
         "{isi}\n\nDemikian kami sampaikan. Terima kasih atas kepedulian Saudara."
@@ -315,11 +299,8 @@ def kind_title(block: StepLetter) -> str:
     return f"{kind.name} {rung}" if block.kind == "surat_teguran" and rung else kind.name
 
 
-def draft_header(
-    spec: SOPSpec, case: Case, block: StepLetter, values: dict[str, Any]
-) -> dict[str, str]:
-    """hal, addressee and body of a draft of ``block`` from ``case``, whose kind's fields
-    are ``values`` (:func:`draft_values`)."""
+def draft_header(spec: SOPSpec, case: Case, block: StepLetter) -> dict[str, str]:
+    """hal, addressee and body of a draft of ``block`` from ``case``."""
     reader = _Reader(spec, case)
     header: dict[str, str] = {"hal": block.hal or kind_title(block)}
     constants = dict(block.data)
@@ -345,25 +326,7 @@ def draft_header(
             header[name] = "; ".join(lines) if name != "recipient_address" else "\n".join(lines)
     template = BODIES.get(block.kind)
     if template:
-        words = {f.name: _plain(values.get(f.name)) for f in KINDS[block.kind].fields}
-        words["isi"] = isi or "…"
-        if block.kind == "berita_acara":
-            words["jenis"] = _choice_label(block.kind, "jenis", values.get("jenis")).lower()
-        header["body"] = template.format(**words)
+        header["body"] = template.format(isi=isi or "…")
     elif isi:
         header["body"] = isi
     return header
-
-
-def _plain(value: Any) -> str:
-    if _blank(value):
-        return "…"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
-
-
-def _choice_label(kind: str, name: str, value: Any) -> str:
-    f = KINDS[kind].field(name)
-    labels = dict(f.choices) if f else {}
-    return str(labels.get(str(value), value or "…"))
