@@ -102,10 +102,17 @@ def letter_source(spec: SOPSpec, step: Step) -> tuple[Step, StepLetter] | None:
 
 
 @transaction.atomic
-def letter_draft_for_task(*, task: Task, actor: Person, now: dt.datetime | None = None) -> Letter:
+def letter_draft_for_task(
+    *,
+    task: Task,
+    actor: Person,
+    values: Mapping[str, Any] | None = None,
+    now: dt.datetime | None = None,
+) -> Letter:
     """Draft the letter of ``task``'s step from the case: see the module docstring. Any step
     that names the letter may draft it while it does not exist (a case that reached the step
-    before the SOP had letters); a cancelled one is set aside and drafted anew."""
+    before the SOP had letters); a cancelled one is set aside and drafted anew. ``values``:
+    what the task's form holds but the case has not recorded yet, read as this step's."""
     now = now or timezone.now()
     case = case_services.case_lock(task.case_id)
     task = Task.objects.get(pk=task.pk)
@@ -134,8 +141,9 @@ def letter_draft_for_task(*, task: Task, actor: Person, now: dt.datetime | None 
         # The cancelled letter keeps its number and stays in the case's list, under its own key.
         existing.key = f"{block.key}.{existing.pk}"[:64]
         existing.save(update_fields=["key"])
-    values = draft_values(spec, case, source, block, now=now)
-    header = draft_header(spec, case, block)
+    pending = {task.step_id: dict(values)} if values else {}
+    data = draft_values(spec, case, source, block, now=now, pending=pending)
+    header = draft_header(spec, case, block, pending=pending)
     return letter_draft(
         unit=case.unit,
         kind=block.kind,
@@ -145,7 +153,7 @@ def letter_draft_for_task(*, task: Task, actor: Person, now: dt.datetime | None 
         step_id=source.id,
         signer_role=block.signer or source.role,
         paraf_roles=list(block.paraf),
-        data=values,
+        data=data,
         hal=header["hal"],
         recipient=header.get("recipient", ""),
         recipient_address=header.get("recipient_address", ""),

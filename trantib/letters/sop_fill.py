@@ -18,6 +18,7 @@ and date, a line of ``dasar``), the compliance period of the wait after the step
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django.utils import timezone
@@ -102,10 +103,11 @@ def tempo_text(standard: TimeStandard, calendar_kind: CalendarKind) -> str:
 class _Reader:
     """The case's recorded values, as a draft needs them."""
 
-    def __init__(self, spec: SOPSpec, case: Case):
+    def __init__(self, spec: SOPSpec, case: Case, pending: Mapping[str, Any] | None = None):
         self.spec, self.case = spec, case
         state = case.state if isinstance(case.state, dict) else {}
-        self.data: dict[str, Any] = state.get("data", {}) or {}
+        # What the case recorded, and what a live task's form holds for its step (``pending``).
+        self.data: dict[str, Any] = {**(state.get("data", {}) or {}), **(pending or {})}
         self.zone = case.unit.zone()
         self._names: dict[int, str] = {}
 
@@ -135,6 +137,8 @@ class _Reader:
         else:  # not done yet: what the case was started with (a first step held at start)
             start = self.data.get("_start")
             value = start.get(f.name) if isinstance(start, dict) else None
+        if f.type is FieldType.PERSON and isinstance(value, str):
+            value = {"nama": value}  # a party given by name only, as the engine reads it
         return [] if _blank(value) else [("", value)]
 
     def names(self, ids: list[Any]) -> list[str]:
@@ -234,11 +238,18 @@ def _kind_value(reader: _Reader, target: KindField, ref: str) -> Any:
 
 
 def draft_values(
-    spec: SOPSpec, case: Case, source: Step, block: StepLetter, *, now: dt.datetime
+    spec: SOPSpec,
+    case: Case,
+    source: Step,
+    block: StepLetter,
+    *,
+    now: dt.datetime,
+    pending: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The kind's fields of a draft of ``block`` (drafted at ``source``) from ``case``."""
+    """The kind's fields of a draft of ``block`` (drafted at ``source``) from ``case``;
+    ``pending``: values of a live step not recorded yet, by step id."""
     kind = KINDS[block.kind]
-    reader = _Reader(spec, case)
+    reader = _Reader(spec, case, pending)
     values: dict[str, Any] = {}
     for name, constant in block.data:
         target = kind.field(name)
@@ -299,9 +310,11 @@ def kind_title(block: StepLetter) -> str:
     return f"{kind.name} {rung}" if block.kind == "surat_teguran" and rung else kind.name
 
 
-def draft_header(spec: SOPSpec, case: Case, block: StepLetter) -> dict[str, str]:
+def draft_header(
+    spec: SOPSpec, case: Case, block: StepLetter, *, pending: Mapping[str, Any] | None = None
+) -> dict[str, str]:
     """hal, addressee and body of a draft of ``block`` from ``case``."""
-    reader = _Reader(spec, case)
+    reader = _Reader(spec, case, pending)
     header: dict[str, str] = {"hal": block.hal or kind_title(block)}
     constants = dict(block.data)
     for name in HEADER_FIELDS:
