@@ -433,6 +433,11 @@ def case_file_build(
     records: list[StepRecord] = []
     start = case.state.get("data", {}).get(START_KEY) if isinstance(case.state, dict) else None
     if isinstance(start, dict) and start:
+        # Values a first step held at the start kept for itself show with that step once done.
+        entry_ids = {spec.start.id, *(s.id for s in spec.steps if s.entry)}
+        shown = {n for t in done if t.step_id in entry_ids for n in (t.data or {})}
+        start = {name: value for name, value in start.items() if name not in shown}
+    if isinstance(start, dict) and start:
         records.append(_start_record(case, start, spec, people))
     for task in done:
         step = _step_of(spec, task.step_id)

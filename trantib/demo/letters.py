@@ -16,10 +16,12 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils import timezone
+
 from trantib.accounts.models import OrgUnit, Person
 from trantib.accounts.selectors import holders_of
 from trantib.cases import services as case_services
-from trantib.cases.models import Task
+from trantib.cases.models import Case, Task, TaskStatus
 from trantib.engine.spec import LetterInto, LetterNeed, StepKind
 from trantib.letters.kinds import FieldKind
 from trantib.letters.models import Letter, LetterState, SignMode
@@ -37,6 +39,7 @@ from trantib.letters.services import (
 )
 from trantib.letters.sop import case_letter, letter_draft_for_task, letter_reached
 
+LIVE_STATUSES = (TaskStatus.OPEN, TaskStatus.CLAIMED)
 _ORDER = (LetterNeed.DRAFTED, LetterNeed.INITIALLED, LetterNeed.SIGNED, LetterNeed.DELIVERED)
 # What a demo drafter writes where the case says nothing and the kind requires something.
 FILLER = "(dilengkapi petugas)"
@@ -159,3 +162,32 @@ def _sign(letter: Letter, at: dt.datetime) -> Letter:
     return letter_signed_copy_attach(
         letter=letter, actor=signer, content=letter_pdf(letter), filename="scan.pdf", now=at
     )
+
+
+def case_start_written(**kwargs: Any) -> Case:
+    """``case_start``, and when its first step waited for its letter (PPW's Surat Tugas): the
+    letter written as far as the step needs and the step done by the starter, with the start
+    form's values, at the same time."""
+    case = case_services.case_start(**kwargs)
+    now = kwargs.get("now") or timezone.now()
+    for task in Task.objects.filter(case=case, status__in=LIVE_STATUSES).order_by("pk"):
+        if task.step_id == (kwargs.get("entry") or case_services.case_spec(case).start.id):
+            letter_bring(task, now=now, data=kwargs.get("data"))
+            case_services.task_complete(
+                task=task,
+                actor=kwargs["actor"],
+                data=kwargs.get("data"),
+                requirements=kwargs.get("requirements", ()),
+                now=now,
+            )
+    case.refresh_from_db()
+    return case
+
+
+def task_complete_written(**kwargs: Any) -> Task:
+    """``task_complete`` after the step's letter was brought as far as it needs."""
+    now = kwargs.get("now") or timezone.now()
+    letter_bring(
+        kwargs["task"], now=now, data=kwargs.get("data"), decision=kwargs.get("decision", "")
+    )
+    return case_services.task_complete(**kwargs)
