@@ -190,6 +190,8 @@ class LetterGuard:
         block = step.letter
         if block is None:
             return data
+        if step.kind is StepKind.DECISION and not _branch_named(step, decision):
+            return data  # no such branch: the engine refuses the decision first
         letter = case_letter(case, block.key)
         if _correction(step, decision):
             _send_back(letter, step, data, decision, actor, now)
@@ -201,6 +203,11 @@ class LetterGuard:
         if letter is None or letter.state == LetterState.CANCELLED:
             return data
         return _fill_into(block, letter, case, task, data, actor, now)
+
+
+def _branch_named(step: Step, decision: str) -> bool:
+    chosen = decision.strip().casefold()
+    return any(b.label.casefold() == chosen for b in step.branches)
 
 
 def _correction(step: Step, decision: str) -> bool:

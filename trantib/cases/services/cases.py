@@ -152,6 +152,10 @@ def _start(
         for name, ids in per_field.items():
             data[name] = [*(data.get(name) or []), *ids]
         case = case_lock(case.pk)  # the uploads moved the head of the event chain
+        if held:  # the files wait for the step too, by field, beside its values
+            start = {**case.state["data"]["_start"], **per_field}
+            case.state = {**case.state, "data": {**case.state["data"], "_start": start}}
+            case.save(update_fields=["state"])
     if held:
         return case
     complete_locked(
