@@ -784,7 +784,12 @@ def task_end_wait(request: PersonRequest, task_id: int) -> HttpResponse:
 def _correction_form(task: Task, step: Step, name: str, post: Any = None) -> StepForm | None:
     """A form of the one field ``name`` of ``step`` (None: the step records no such field),
     built as the step's own form (the unit's members for a people field)."""
-    chosen = [f for f in step.records if f.name == name and f.type is not FieldType.FILES]
+    filled = services.step_filled(step)  # a letter's number: the letter is what is corrected
+    chosen = [
+        f
+        for f in step.records
+        if f.name == name and f.type is not FieldType.FILES and f.name not in filled
+    ]
     if not chosen:
         return None
     single = dataclasses.replace(

@@ -339,6 +339,7 @@ _INTO_NEEDS = {
     LetterInto.NUMBER: (LetterNeed.SIGNED, LetterNeed.DELIVERED),
     LetterInto.DATED: (LetterNeed.SIGNED, LetterNeed.DELIVERED),
     LetterInto.DELIVERED: (LetterNeed.DELIVERED,),
+    LetterInto.PDF: tuple(LetterNeed),  # any: the letter must exist to be printed
 }
 MAX_PARAF = 3  # Permendagri 1/2023: at most three paraf hierarki
 

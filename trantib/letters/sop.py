@@ -23,6 +23,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from trantib.accounts.models import Person
 from trantib.accounts.selectors import person_holds_role
@@ -44,16 +45,16 @@ from .services import letter_draft, letter_return
 from .sop_fill import draft_header, draft_values, kind_title
 
 # What the form says beside a field the letter fills.
-FILLED_NOTE = "diisi dari surat"
+FILLED_NOTE = gettext_lazy("diisi dari surat")
 
 _FROM_REVIEW = {LetterState.REVIEW, LetterState.APPROVED, LetterState.NUMBERED, LetterState.SIGNED}
 _FROM_APPROVED = {LetterState.APPROVED, LetterState.NUMBERED, LetterState.SIGNED}
 
 NEED_TEXT = {
-    LetterNeed.DRAFTED: "diajukan untuk paraf",
-    LetterNeed.INITIALLED: "diparaf",
-    LetterNeed.SIGNED: "ditandatangani",
-    LetterNeed.DELIVERED: "ditandatangani dan diserahkan (tanda terima dicatat)",
+    LetterNeed.DRAFTED: gettext_lazy("diajukan untuk paraf"),
+    LetterNeed.INITIALLED: gettext_lazy("diparaf"),
+    LetterNeed.SIGNED: gettext_lazy("ditandatangani"),
+    LetterNeed.DELIVERED: gettext_lazy("ditandatangani dan diserahkan (tanda terima dicatat)"),
 }
 
 
@@ -173,7 +174,7 @@ class LetterGuard:
         return letter is not None and (letter.needs is not None or bool(letter.into))
 
     def filled(self, step: Step) -> Mapping[str, str]:
-        return {name: _(FILLED_NOTE) for _what, name in step.letter.into} if step.letter else {}
+        return {name: str(FILLED_NOTE) for _w, name in step.letter.into} if step.letter else {}
 
     def prepare(
         self,
@@ -247,7 +248,7 @@ def _send_back(
 
 
 def _refuse_unless_reached(letter: Letter | None, need: LetterNeed, role: str, title: str) -> None:
-    wanted = _(NEED_TEXT[need])
+    wanted = str(NEED_TEXT[need])
     if letter is None:
         raise Invalid(
             _(

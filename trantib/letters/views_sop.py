@@ -93,7 +93,7 @@ def task_letter_context(task: Task, step: Step, person: Person | None) -> dict[s
         "letter": letter if usable else None,
         "cancelled": letter if letter is not None and not usable else None,
         "title": letter.kind_name if usable and letter else kind_title(block),
-        "need_text": _(NEED_TEXT[need]) if need else "",
+        "need_text": str(NEED_TEXT[need]) if need else "",
         "reached": bool(usable and need and letter and letter_reached(letter, need, step.role)),
         "may_draft": may_draft,
         "draft_url": reverse("letters:draft_for_task", args=[task.pk]),

@@ -174,12 +174,15 @@ def test_files_and_fields_that_planned_the_next_steps_are_not_corrected(demo_org
     with pytest.raises(Invalid) as err:
         services.field_correct(task=first, actor=kasat, field="dokumentasi", value=[], reason="x")
     assert "lampiran" in err.value.message
-    # A wait is live, not done: the warning's number is still correctable.
-    services.field_correct(
-        task=first, actor=kasat, field="nomor_surat_pernyataan", value="300/02", reason="Nomor"
-    )
+    # A wait is live, not done: what the warning recorded is still correctable...
+    services.field_correct(task=first, actor=kasat, field="perda", value="Perda 9/2018", reason="x")
     case.refresh_from_db()
-    assert case.state["data"]["beri_teguran"]["nomor_surat_pernyataan"] == "300/02"
+    assert case.state["data"]["beri_teguran"]["perda"] == "Perda 9/2018"
+    # ...but not the Surat Pernyataan's number, which its letter filled (PPW v3).
+    with pytest.raises(Invalid, match="diisi dari surat"):
+        services.field_correct(
+            task=first, actor=kasat, field="nomor_surat_pernyataan", value="300/02", reason="x"
+        )
 
 
 def test_a_patrol_report_stays_correctable_while_other_patrols_are_reported(demo_org):

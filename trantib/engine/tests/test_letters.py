@@ -234,6 +234,13 @@ def test_polmas_writes_no_letter():
             "the letter's number exists only once it is signed or delivered",
         ),
         (
+            GOOD.replace("      needs: delivered\n", "").replace(
+                "into: {number: nomor, delivered: tanggal}", "into: {pdf: catatan}"
+            ),
+            "steps[1].letter.into.pdf",
+            "'catatan' is a longtext field; pdf needs files",
+        ),
+        (
             GOOD.replace("needs: delivered", "needs: approved"),
             "steps[1].letter.needs",
             "'approved' is not one of: drafted, initialled, signed, delivered",

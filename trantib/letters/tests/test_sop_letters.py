@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from trantib.cases.models import Attachment
 from trantib.core.errors import Conflict, Invalid, NotAllowed
+from trantib.demo import DEMO_PASSWORD
 from trantib.letters.checks import letter_block_problems
 from trantib.letters.models import Letter, LetterState
 from trantib.letters.sop import ladder_deadline, letter_draft_for_task
@@ -279,3 +280,27 @@ def test_a_letter_block_naming_an_unknown_kind_or_field_fails_the_system_check()
         ),
     )
     assert any("unknown letter kind 'surat_sakti'" in p for p in letter_block_problems(unknown))
+
+
+def test_the_api_neither_requires_nor_asks_for_the_fields_the_letter_fills(demo_org, client):
+    desk = Desk(demo_org, dt.datetime(2026, 7, 20, 9, 0, tzinfo=WIB))
+    case = _enforcement(desk)
+    token = client.post(
+        "/api/v1/auth/token",
+        {"username": "kasat.pptng", "password": DEMO_PASSWORD},
+        content_type="application/json",
+    ).json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    found = client.get(f"/api/v1/cases/{case.pk}", headers=headers).json()
+    (task,) = [t for t in found["tasks"] if t["step"] == "beri_teguran"]
+    records = {r["name"]: r["required"] for r in task["records"]}
+    assert records["nomor_surat_pernyataan"] is False and records["perda"] is True
+    letter = _statement_signed(desk, case)
+    done = client.post(
+        f"/api/v1/tasks/{task['id']}/complete",
+        {"data": {}},  # the start form's values wait for the step; the number comes from the letter
+        content_type="application/json",
+        headers=headers,
+    )
+    assert done.status_code == 200, done.content
+    assert done.json()["data"]["nomor_surat_pernyataan"] == letter.number
