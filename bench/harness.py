@@ -151,8 +151,7 @@ def case_open(people: dict[str, Any], label: str) -> tuple[int, float, float]:
 
 def _letter_drafted(case_id: int, people: dict[str, Any]) -> None:
     """The Kasi drafts the Surat Perintah from the case and sends it for paraf (untimed)."""
-    from trantib.letters.services import letter_edit, letter_submit
-    from trantib.letters.sop import letter_draft_for_task
+    from trantib.letters.services import letter_draft_for_task, letter_edit, letter_submit
 
     kasi = people["kasi_trantib"]
     letter = letter_draft_for_task(task=_live_task(case_id), actor=kasi)

@@ -5,7 +5,7 @@ they complete a step that waits for its letter (an SOP's ``letter: needs:``).
 The stories name the steps, not each paraf and signature: :func:`letter_bring` drafts the
 letter from the case and what the step is about to record (as the step's holder), fills what
 the kind requires and the case does not say, sends it for paraf, has each reviewer of the
-chain initial it, has the signer sign it on paper (the printed letter stands for the scan), and
+chain initial it, has the signer sign it on paper (a sample PDF stands for the scan), and
 records its delivery, each only as far as the step ``needs``. The suites that replay the seed
 SOPs without looking at letters use it the same way.
 """
@@ -23,21 +23,23 @@ from trantib.accounts.selectors import holders_of
 from trantib.cases import services as case_services
 from trantib.cases.models import Case, Task, TaskStatus
 from trantib.engine.spec import LetterInto, LetterNeed, StepKind
-from trantib.letters.kinds import FieldKind
 from trantib.letters.models import Letter, LetterState, SignMode
-from trantib.letters.rendering import letter_pdf
 from trantib.letters.services import (
+    case_letter,
     letter_deliver,
+    letter_draft_for_task,
     letter_edit,
     letter_initial,
     letter_number,
+    letter_reached,
     letter_sign_electronic,
     letter_signed_copy_attach,
     letter_submit,
     pending_review,
     sign_mode_for,
 )
-from trantib.letters.sop import case_letter, letter_draft_for_task, letter_reached
+
+from .files import sample
 
 LIVE_STATUSES = (TaskStatus.OPEN, TaskStatus.CLAIMED)
 _ORDER = (LetterNeed.DRAFTED, LetterNeed.INITIALLED, LetterNeed.SIGNED, LetterNeed.DELIVERED)
@@ -121,15 +123,15 @@ def _complete(letter: Letter, drafter: Person, at: dt.datetime) -> Letter:
     for f in letter.kind_spec.fields:
         if not f.required or letter.data.get(f.name) not in (None, "", []):
             continue
-        if f.kind is FieldKind.MEMBERS:
+        if f.kind == "members":  # the kinds' field kinds (letters.kinds.FieldKind), by value
             changes[f.name] = [drafter.pk]
-        elif f.kind is FieldKind.LIST:
+        elif f.kind == "list":
             changes[f.name] = [FILLER]
-        elif f.kind is FieldKind.CHOICE:
+        elif f.kind == "choice":
             changes[f.name] = f.choices[0][0]
-        elif f.kind is FieldKind.DATE:
+        elif f.kind == "date":
             changes[f.name] = at.date().isoformat()
-        elif f.kind is FieldKind.NUMBER:
+        elif f.kind == "number":
             changes[f.name] = 1
         else:
             changes[f.name] = FILLER
@@ -159,8 +161,9 @@ def _sign(letter: Letter, at: dt.datetime) -> Letter:
     if sign_mode_for(letter) == SignMode.ELECTRONIC:
         return letter_sign_electronic(letter=letter, actor=signer, now=at)
     letter = letter_number(letter=letter, actor=signer, now=at)
+    scan = sample("pdf", f"{letter.kind_name} {letter.number}")  # the signed scan stands here
     return letter_signed_copy_attach(
-        letter=letter, actor=signer, content=letter_pdf(letter), filename="scan.pdf", now=at
+        letter=letter, actor=signer, content=scan, filename="scan.pdf", now=at
     )
 
 

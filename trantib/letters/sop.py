@@ -1,16 +1,17 @@
 """The letters an SOP's steps write and wait for (a step's ``letter:``; docs/sop-format.md).
 
-A step that drafts a letter offers "Buat konsep … dari kasus" on its task:
-:func:`letter_draft_for_task` writes the draft from what the case recorded (``fill``), the
+A step that drafts a letter offers "Buat konsep … dari kasus" on its task: the service
+``letter_draft_for_task`` (:mod:`.services.sop`) writes the draft from what the case recorded
+(``fill``, read by :mod:`.sop_fill`), the
 SOP's constants (``data``), the previous letter of the ladder (its number and date go into
 ``dasar``) and the compliance period of the wait that follows (``tempo``), with the SOP's
 signer and paraf chain. The drafter then edits it on the letter's page.
 
 :class:`LetterGuard` (registered as a cases step guard in ``apps.py``) holds a step until its
-letter has come as far as the step ``needs`` (:func:`letter_reached`) and fills the step's
+letter has come as far as the step ``needs`` (``letter_reached``) and fills the step's
 ``into`` fields from the letter: its number and date, the day it was delivered, its PDF. A
 decision's correction branch (``loop: true``) sends the letter back instead and waits for
-nothing. The values a draft is written from are read by :mod:`.sop_fill`.
+nothing. :func:`ladder_deadline` says when a delivered ladder letter's period ends.
 """
 
 from __future__ import annotations
@@ -20,13 +21,11 @@ import io
 from collections.abc import Mapping
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from trantib.accounts.models import Person
-from trantib.accounts.selectors import person_holds_role
 from trantib.cases import services as case_services
 from trantib.cases.models import Case, Task
 from trantib.core.errors import Conflict, Invalid, NotAllowed
@@ -40,15 +39,12 @@ from trantib.engine.spec import (
     StepLetter,
 )
 
-from .models import Letter, LetterState, Review
-from .services import letter_draft, letter_return
-from .sop_fill import draft_header, draft_values, kind_title
+from .models import Letter, LetterState
+from .services import case_letter, letter_reached, letter_return
+from .sop_fill import kind_title
 
 # What the form says beside a field the letter fills.
 FILLED_NOTE = gettext_lazy("diisi dari surat")
-
-_FROM_REVIEW = {LetterState.REVIEW, LetterState.APPROVED, LetterState.NUMBERED, LetterState.SIGNED}
-_FROM_APPROVED = {LetterState.APPROVED, LetterState.NUMBERED, LetterState.SIGNED}
 
 NEED_TEXT = {
     LetterNeed.DRAFTED: gettext_lazy("diajukan untuk paraf"),
@@ -56,111 +52,6 @@ NEED_TEXT = {
     LetterNeed.SIGNED: gettext_lazy("ditandatangani"),
     LetterNeed.DELIVERED: gettext_lazy("ditandatangani dan diserahkan (tanda terima dicatat)"),
 }
-
-
-def case_letter(case: Case, key: str) -> Letter | None:
-    """The case's letter ``key`` (a cancelled one too: it blocks until drafted again)."""
-    return (
-        Letter.objects.filter(case=case, key=key)
-        .prefetch_related("reviews", "deliveries")
-        .order_by("-pk")
-        .first()
-    )
-
-
-def letter_reached(letter: Letter, need: LetterNeed, role: str) -> bool:
-    """Whether ``letter`` has come as far as ``need`` for a step of ``role``.
-
-    drafted: sent for paraf or beyond; initialled: approved or beyond, or every paraf of
-    ``role`` in the current round given (a role without a paraf of its own in the chain, the
-    drafter's, counts once the letter is sent); signed; delivered: signed with a tanda terima.
-    """
-    state = letter.state
-    if need is LetterNeed.DRAFTED:
-        return state in _FROM_REVIEW
-    if need is LetterNeed.INITIALLED:
-        if state in _FROM_APPROVED:
-            return True
-        if state != LetterState.REVIEW:
-            return False
-        reviews = list(letter.reviews.all())
-        last = max((r.round for r in reviews), default=0)
-        mine = [r for r in reviews if r.round == last and r.role == role]
-        return all(r.outcome == Review.Outcome.INITIALLED for r in mine)
-    if need is LetterNeed.SIGNED:
-        return state == LetterState.SIGNED
-    return state == LetterState.SIGNED and any(True for _d in letter.deliveries.all())
-
-
-def letter_source(spec: SOPSpec, step: Step) -> tuple[Step, StepLetter] | None:
-    """The step that drafts ``step``'s letter, and its block."""
-    if step.letter is None:
-        return None
-    return spec.letter_source(step.letter.key)
-
-
-# -- drafting from a task ---------------------------------------------------------------------
-
-
-@transaction.atomic
-def letter_draft_for_task(
-    *,
-    task: Task,
-    actor: Person,
-    values: Mapping[str, Any] | None = None,
-    now: dt.datetime | None = None,
-) -> Letter:
-    """Draft the letter of ``task``'s step from the case: see the module docstring. Any step
-    that names the letter may draft it while it does not exist (a case that reached the step
-    before the SOP had letters); a cancelled one is set aside and drafted anew. ``values``:
-    what the task's form holds but the case has not recorded yet, read as this step's."""
-    now = now or timezone.now()
-    case = case_services.case_lock(task.case_id)
-    task = Task.objects.get(pk=task.pk)
-    spec = case_services.case_spec(case)
-    step = spec.step(task.step_id)
-    found = letter_source(spec, step)
-    if found is None:
-        raise Invalid(_("Langkah ini tidak menulis surat."), field="task")
-    source, block = found
-    if not task.is_live:
-        raise Conflict(_("Tugas ini sudah tidak berjalan."), field="task")
-    if not person_holds_role(actor, case.unit, task.role) and not case_services.supervises(
-        actor, case.unit
-    ):
-        raise NotAllowed(
-            _("Konsep surat pada langkah ini dibuat oleh pemegang jabatan %(role)s.")
-            % {"role": spec.role(task.role).name},
-            field="task",
-        )
-    existing = Letter.objects.filter(case=case, key=block.key).first()
-    if existing is not None and existing.state != LetterState.CANCELLED:
-        raise Conflict(
-            _("%(kind)s kasus ini sudah dibuat.") % {"kind": existing.kind_name}, field="task"
-        )
-    if existing is not None:
-        # The cancelled letter keeps its number and stays in the case's list, under its own key.
-        existing.key = f"{block.key}.{existing.pk}"[:64]
-        existing.save(update_fields=["key"])
-    pending = {task.step_id: dict(values)} if values else {}
-    data = draft_values(spec, case, source, block, now=now, pending=pending)
-    header = draft_header(spec, case, block, pending=pending)
-    return letter_draft(
-        unit=case.unit,
-        kind=block.kind,
-        actor=actor,
-        case=case,
-        key=block.key,
-        step_id=source.id,
-        signer_role=block.signer or source.role,
-        paraf_roles=list(block.paraf),
-        data=data,
-        hal=header["hal"],
-        recipient=header.get("recipient", ""),
-        recipient_address=header.get("recipient_address", ""),
-        body=header.get("body", ""),
-        now=now,
-    )
 
 
 # -- holding a step until its letter is far enough ---------------------------------------------

@@ -30,7 +30,8 @@ from trantib.core.errors import NotAllowed, NotFound, ServiceError
 from trantib.engine.spec import Step
 
 from .models import Delivery, Letter, LetterState
-from .sop import NEED_TEXT, case_letter, ladder_deadline, letter_draft_for_task, letter_reached
+from .services import case_letter, letter_draft_for_task, letter_reached
+from .sop import NEED_TEXT, ladder_deadline
 from .sop_fill import kind_title
 
 

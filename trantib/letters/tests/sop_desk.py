@@ -23,13 +23,13 @@ from trantib.letters.models import Letter, LetterState
 from trantib.letters.rendering import letter_pdf
 from trantib.letters.services import (
     letter_deliver,
+    letter_draft_for_task,
     letter_edit,
     letter_initial,
     letter_number,
     letter_signed_copy_attach,
     letter_submit,
 )
-from trantib.letters.sop import letter_draft_for_task
 
 WIB = ZoneInfo("Asia/Jakarta")
 SCAN = b"%PDF-1.4\n% the letter, signed by hand and scanned\n%%EOF\n"

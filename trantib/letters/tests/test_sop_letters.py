@@ -16,7 +16,8 @@ from trantib.core.errors import Conflict, Invalid, NotAllowed
 from trantib.demo import DEMO_PASSWORD
 from trantib.letters.checks import letter_block_problems
 from trantib.letters.models import Letter, LetterState
-from trantib.letters.sop import ladder_deadline, letter_draft_for_task
+from trantib.letters.services import letter_draft_for_task
+from trantib.letters.sop import ladder_deadline
 from trantib.sops import registry
 
 from .sop_desk import WIB, Desk
