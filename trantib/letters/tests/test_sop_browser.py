@@ -62,3 +62,40 @@ def test_the_task_shows_its_letter_and_drafts_it_from_the_case(
     expect(page.locator(".letters-panel")).to_contain_text("Surat Pernyataan")
     expect(page.locator(".letter-panel button")).to_have_count(0)
     page.screenshot(path=str(SHOTS / f"sop-letter-drafted-{width}.png"), full_page=True)
+
+
+def test_the_case_page_lists_the_letters_and_the_ladders_period_after_delivery(
+    browser_page: Page, live_server: LiveServer, demo_org
+):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser_page
+    desk = Desk(demo_org, dt.datetime(2026, 7, 20, 9, 0, tzinfo=WIB))
+    case = _enforcement(desk)
+    desk.sign(
+        desk.submit(desk.draft(case, "beri_teguran", "kasat.pptng"), "kasat.pptng"), "kasat.pptng"
+    )
+    desk.complete(case, "beri_teguran", "kasat.pptng")
+    desk.pass_wait(case, "tunggu_pernyataan")
+    desk.complete(
+        case,
+        "cek_pernyataan",
+        "kasat.pptng",
+        {"hasil_pemeriksaan": "Masih"},
+        decision="tidak mentaati",
+    )
+    desk.at(dt.datetime(2026, 8, 14, 8, 30, tzinfo=WIB))
+    teguran = desk.sign(
+        desk.submit(desk.draft(case, "teguran_1", "kasat.pptng"), "kasat.pptng"), "kasat.pptng"
+    )
+    desk.deliver(teguran, "kasie.pptng", "Sutarman", dt.datetime(2026, 8, 14, 14, 0, tzinfo=WIB))
+    _login(page, live_server.url, "kasat.pptng")
+    for width in (360, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server.url}/kasus/{case.pk}/")
+        expect(page.locator(".letter-panel")).to_contain_text(
+            "Batas waktu pemenuhan: 27 Agustus 2026"
+        )
+        expect(page.locator(".letter-panel")).to_contain_text("langkah ini dapat diselesaikan")
+        expect(page.locator(".letters-panel li")).to_have_count(2)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=str(SHOTS / f"sop-letter-ladder-{width}.png"), full_page=True)
