@@ -33,6 +33,7 @@ from .lifecycle import (
 )
 from .outgoing_mail import letter_email_send, letter_emails
 from .settings import SETTINGS_FIELDS, letter_settings_save, may_manage, register_save
+from .sop import case_letter, letter_draft_for_task, letter_reached
 
 __all__ = [
     "DISPOSITION_SIFAT",
@@ -40,6 +41,7 @@ __all__ = [
     "SIFAT",
     "IncomingEvent",
     "LetterEvent",
+    "case_letter",
     "data_clean",
     "disposition_create",
     "disposition_done",
@@ -47,12 +49,14 @@ __all__ = [
     "letter_cancel",
     "letter_deliver",
     "letter_draft",
+    "letter_draft_for_task",
     "letter_edit",
     "letter_email_send",
     "letter_emails",
     "letter_initial",
     "letter_lock",
     "letter_number",
+    "letter_reached",
     "letter_return",
     "letter_settings_save",
     "letter_sign_electronic",
