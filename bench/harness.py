@@ -7,7 +7,10 @@ The workload is the correction loop of SOP PPL (Pelarangan Pelacuran) in Kecamat
 (``draft_surat_perintah``, with the draft attached), the Sekcam checks it and sends it back
 ("ada koreksi", ``verifikasi_surat_perintah``), and so on. Each completion writes the same
 rows as any plain step: the task update, one event, the case update and the next task, so
-one case can run to any length and the raw-SQL floor writes exactly those rows.
+one case can run to any length and the raw-SQL floor writes exactly those rows. Since issue 11
+the Surat Perintah is a letter in Trantib (PPL's ``letter:`` blocks): the case is prepared with
+it drafted and sent for paraf; each "ada koreksi" returns it and each draft completion sends it
+again and keeps its PDF (rendered) among the step's files, inside the timed call.
 """
 
 from __future__ import annotations
@@ -142,7 +145,18 @@ def case_open(people: dict[str, Any], label: str) -> tuple[int, float, float]:
     services.attachment_add(
         case=case, actor=people["kasi_trantib"], name="draft-sprint.pdf", content=io.BytesIO(PDF)
     )
+    _letter_drafted(case.pk, people)
     return case.pk, t1 - t0, t2 - t1
+
+
+def _letter_drafted(case_id: int, people: dict[str, Any]) -> None:
+    """The Kasi drafts the Surat Perintah from the case and sends it for paraf (untimed)."""
+    from trantib.letters.services import letter_draft_for_task, letter_edit, letter_submit
+
+    kasi = people["kasi_trantib"]
+    letter = letter_draft_for_task(task=_live_task(case_id), actor=kasi)
+    letter = letter_edit(letter=letter, actor=kasi, changes={"data": {"personel": [kasi.pk]}})
+    letter_submit(letter=letter, actor=kasi)
 
 
 def cases_prepare(count: int, label: str) -> list[int]:
@@ -177,6 +191,13 @@ class Loop:
         from trantib.cases import services
 
         if task.step_id == DRAFT:
+            from trantib.letters.models import Letter
+            from trantib.letters.services import letter_submit
+
+            # The Sekcam's correction returned the Surat Perintah: the Kasi sends it again.
+            letter = Letter.objects.get(case_id=task.case_id, key="surat_perintah")
+            if letter.state == "returned":
+                letter_submit(letter=letter, actor=self.people["kasi_trantib"])
             services.task_complete(
                 task=task,
                 actor=self.people["kasi_trantib"],

@@ -433,7 +433,12 @@ def case_file_build(
     records: list[StepRecord] = []
     start = case.state.get("data", {}).get(START_KEY) if isinstance(case.state, dict) else None
     if isinstance(start, dict) and start:
-        records.append(_start_record(case, start))
+        # Values a first step held at the start kept for itself show with that step once done.
+        entry_ids = {spec.start.id, *(s.id for s in spec.steps if s.entry)}
+        shown = {n for t in done if t.step_id in entry_ids for n in (t.data or {})}
+        start = {name: value for name, value in start.items() if name not in shown}
+    if isinstance(start, dict) and start:
+        records.append(_start_record(case, start, spec, people))
     for task in done:
         step = _step_of(spec, task.step_id)
         data = task.data if isinstance(task.data, dict) else {}
@@ -516,9 +521,29 @@ START_LABELS = {
 }
 
 
-def _start_record(case: Case, start: dict[str, Any]) -> StepRecord:
+def _start_record(case: Case, start: dict[str, Any], spec: SOPSpec, people: _People) -> StepRecord:
+    # A first step held at the start (it waits for a letter) keeps its form's values here:
+    # they are written as that step writes them, with its labels.
+    entries = [spec.start, *(s for s in spec.steps if s.entry)]
+    known = {f.name: f for s in reversed(entries) for f in s.records}
     fields = []
     for name, value in start.items():
+        f = known.get(name) if name not in START_LABELS else None
+        if f is not None:
+            lines = value_lines(f, value, zone=case.unit.zone(), people=people)
+            if not lines:
+                continue
+            fields.append(
+                FieldRecord(
+                    name=name,
+                    label=f.label,
+                    type=str(f.type),
+                    value=value,
+                    text=_join(str(f.type), lines),
+                    lines=tuple(lines),
+                )
+            )
+            continue
         lines = [str(v) for v in value] if isinstance(value, list) else [str(value)]
         if isinstance(value, dict):
             lines = [f"{k}: {v}" for k, v in value.items()]

@@ -103,6 +103,7 @@ class BoundField:
     error: str = ""
     members: Sequence[tuple[int, str]] = ()  # for a members field: (person id, "name — post")
     schedule: bool = False  # a list of dates another step repeats on
+    filled: str = ""  # filled by the product, not the officer: the note shown ("diisi dari surat")
 
     @property
     def name(self) -> str:
@@ -158,6 +159,10 @@ class StepForm:
     members: Sequence[tuple[int, str]] = ()  # the unit's people, for members fields
     map_centre: tuple[float, float, int] = INDONESIA  # where a location's map opens
     map_outline: str = ""  # the unit's outline, GeoJSON text: the map's landmark without tiles
+    # Fields a step guard fills (a letter's number), with its note: shown read-only, not asked.
+    filled: Mapping[str, str] = field(default_factory=dict)
+    # Values to start with (what the start form recorded for a step a guard held).
+    initial: Mapping[str, Any] = field(default_factory=dict)
     fields: list[BoundField] = field(init=False)
     errors: dict[str, str] = field(default_factory=dict, init=False)
     data: dict[str, Any] = field(default_factory=dict, init=False)
@@ -178,6 +183,7 @@ class StepForm:
                 value=self._raw(f),
                 members=self.members if f.type is FieldType.MEMBERS else (),
                 schedule=f.name in schedules,
+                filled=self.filled.get(f.name, ""),
             )
             for f in self.step.records
         ]
@@ -239,7 +245,7 @@ class StepForm:
 
     def _raw(self, f: RecordField) -> Any:
         if self.post is None:
-            return {} if f.type in (FieldType.LOCATION, FieldType.PERSON) else ""
+            return _initial_text(f, self.initial.get(f.name))
         name = f"data.{f.name}"
         if f.type is FieldType.LOCATION:
             keys = [k for k, _l in LOCATION_PARTS] + ["accuracy"]
@@ -264,6 +270,8 @@ class StepForm:
             return False
         self.data, self.uploads = {}, {}
         for bound in self.fields:
+            if bound.filled:
+                continue  # the product fills it when the step completes
             try:
                 value = self._parse(bound)
             except forms.ValidationError as exc:
@@ -410,6 +418,22 @@ class StepForm:
         if raw.get("address"):
             place["address"] = raw["address"]
         return place
+
+
+def _initial_text(f: RecordField, value: Any) -> Any:
+    """A recorded value as the form's inputs hold it (the inverse of ``_parse``, roughly)."""
+    composite = f.type in (FieldType.LOCATION, FieldType.PERSON)
+    if value is None or f.type is FieldType.FILES:
+        return {} if composite else ""
+    if composite:
+        return {k: str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+    if f.type is FieldType.MEMBERS:
+        return [str(v) for v in value] if isinstance(value, list) else []
+    if f.type is FieldType.BOOLEAN:
+        return bool(value)
+    if isinstance(value, list):
+        return "\n".join(str(v) for v in value)
+    return str(value)
 
 
 def _float(raw: Any, limit: float) -> float | None:

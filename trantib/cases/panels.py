@@ -3,7 +3,8 @@
 The case page knows cases and tasks, not complaints, letters or violators. A domain app
 registers a panel in its ``AppConfig.ready()``: a template and a function that returns that
 template's context for a case (or None when the case is not one of its own: no panel then).
-The case page renders every panel that answers, in ``order``, above the steps.
+The case page renders every panel that answers, in ``order``, above the steps; a task panel
+(:func:`task_panel_register`) shows inside a live task's card.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from django.utils.safestring import SafeString, mark_safe
 
 if TYPE_CHECKING:
     from trantib.accounts.models import Person
+    from trantib.engine.spec import Step
 
-    from .models import Case
+    from .models import Case, Task
 
 PanelContext = Callable[["Case", "Person | None"], "dict[str, Any] | None"]
 
@@ -49,6 +51,43 @@ def case_panels_render(request: HttpRequest, case: Case, person: Person | None) 
         context = panel.context(case, person)
         if context is not None:
             html = render_to_string(panel.template, {"case": case, **context}, request=request)
+            shown.append(mark_safe(html))  # noqa: S308 — our own template, autoescaped
+    return shown
+
+
+# -- panels on one live task ---------------------------------------------------------------
+#
+# The same for a live task: a domain app shows what it keeps for the task's step (the letter a
+# step writes or waits for) inside the task's card, above its form. The context function gets
+# the task, its step and the visitor, and answers None for the steps that are not its own.
+
+TaskPanelContext = Callable[["Task", "Step", "Person | None"], "dict[str, Any] | None"]
+
+
+@dataclass(frozen=True)
+class TaskDomainPanel:
+    name: str
+    template: str
+    context: TaskPanelContext
+
+
+_TASK_PANELS: dict[str, TaskDomainPanel] = {}
+
+
+def task_panel_register(name: str, *, template: str, context: TaskPanelContext) -> None:
+    _TASK_PANELS[name] = TaskDomainPanel(name=name, template=template, context=context)
+
+
+def task_panels_render(
+    request: HttpRequest, task: Task, step: Step, person: Person | None
+) -> list[SafeString]:
+    """The HTML of every registered task panel that has something to show for ``task``."""
+    shown = []
+    for name in sorted(_TASK_PANELS):
+        panel = _TASK_PANELS[name]
+        context = panel.context(task, step, person)
+        if context is not None:
+            html = render_to_string(panel.template, {"task": task, **context}, request=request)
             shown.append(mark_safe(html))  # noqa: S308 — our own template, autoescaped
     return shown
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Annotated, Any
 
@@ -26,6 +27,7 @@ from trantib.sops.schemas import RecordOut, record_out
 from .casefile import CaseFile
 from .models import Attachment, Case, CaseStatus, Event, Task
 from .selectors import task_is_overdue
+from .services import step_filled
 
 # -- tasks and cases ----------------------------------------------------------------------
 
@@ -180,9 +182,19 @@ def task_out(task: Task, spec: SOPSpec, *, now: dt.datetime | None = None) -> Ta
         data=task.data if isinstance(task.data, dict) else {},
         requirements_checked=list(task.requirements_checked or []),
         step_requirements=list(step.requirements) if step else [],
-        records=[record_out(f) for f in step.records] if step else [],
+        records=_records_out(step) if step else [],
         branches=[b.label for b in step.branches] if step else [],
     )
+
+
+def _records_out(step: Step) -> list[RecordOut]:
+    """The step's fields; one a step guard fills (a letter's number) is not asked of the
+    caller, so it is never required here."""
+    filled = step_filled(step)
+    return [
+        record_out(dataclasses.replace(f, required=False) if f.name in filled else f)
+        for f in step.records
+    ]
 
 
 def case_out(

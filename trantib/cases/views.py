@@ -53,7 +53,7 @@ from .audit import _case_problem
 from .casefile import StepRecord, case_file_build
 from .forms import INDONESIA, CaseFilterForm, StepForm
 from .models import Attachment, Case, Task, TaskKind, TaskStatus
-from .panels import case_clocks_for, case_panels_render
+from .panels import case_clocks_for, case_panels_render, task_panels_render
 
 PAGE_SIZE = 25
 
@@ -150,6 +150,12 @@ def _step_form(
         if unit.outline:
             shape = {"type": "Feature", "properties": {"name": unit.name}, "geometry": unit.outline}
             outline = json.dumps({"type": "FeatureCollection", "features": [shape]})
+    filled = services.step_filled(step)
+    initial: Mapping[str, Any] = {}
+    recorded = (case.state or {}).get("data", {}) if case is not None else {}
+    held = bool(services.step_guards(step)) and (step.id == spec.start.id or step.entry)
+    if held and step.id not in recorded and isinstance(recorded.get("_start"), dict):
+        initial = recorded["_start"]  # what the start form recorded for a step held at start
     return StepForm(
         step,
         post,
@@ -158,6 +164,8 @@ def _step_form(
         members=members,
         map_centre=centre,
         map_outline=outline,
+        filled=filled,
+        initial=initial,
     )
 
 
@@ -332,6 +340,7 @@ class TaskPanel:
     reassign_error: str = ""
     earlier: list[StepRecord] = field(default_factory=list)  # the case file above the form
     open_keys: set[str] = field(default_factory=set)
+    domain: list[Any] = field(default_factory=list)  # what domain apps show for it (a letter)
 
     @property
     def is_work(self) -> bool:
@@ -459,6 +468,7 @@ def _render_case(
         ]
         day = _occurrence_day(task) if task.occurrence else None
         panel.not_yet = day if day is not None and day > today else None
+        panel.domain = task_panels_render(request, task, step, person)
         if panel.is_work and person is not None:
             holds = person_holds_role(person, case.unit, task.role)
             if holds and task.assignee_id in (None, person.pk) and panel.not_yet is None:
@@ -774,7 +784,12 @@ def task_end_wait(request: PersonRequest, task_id: int) -> HttpResponse:
 def _correction_form(task: Task, step: Step, name: str, post: Any = None) -> StepForm | None:
     """A form of the one field ``name`` of ``step`` (None: the step records no such field),
     built as the step's own form (the unit's members for a people field)."""
-    chosen = [f for f in step.records if f.name == name and f.type is not FieldType.FILES]
+    filled = services.step_filled(step)  # a letter's number: the letter is what is corrected
+    chosen = [
+        f
+        for f in step.records
+        if f.name == name and f.type is not FieldType.FILES and f.name not in filled
+    ]
     if not chosen:
         return None
     single = dataclasses.replace(

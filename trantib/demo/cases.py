@@ -25,6 +25,7 @@ from trantib.complaints.services import complaint_file
 from trantib.sops import registry
 
 from .complaints import category_get, complaint_setup_load, unit_get
+from .letters import letter_bring
 from .steps import Step, members_resolve, person_get, step_parse, step_run
 from .when import Anchors, When, default_zone, resolve, tags_check, when_parse
 from .yamlfile import Entry, read
@@ -174,6 +175,11 @@ def _run(story: Story, now: dt.datetime) -> Case:
             ),
             now=at,
         )
+        first = registry.get(story.sop).start.id
+        held = [t for t in selectors.case_live_tasks(case) if t.step_id == first]
+        for task in held:  # the first step waited for its letter (PPW's Surat Tugas)
+            letter_bring(task, now=at)
+            services.task_complete(task=task, actor=person_get(story.by, story.where), now=at)
         anchors = replace(anchors, at=None)
     for step in story.steps:
         done = step_run(step, case, anchors)

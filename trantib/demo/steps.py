@@ -19,6 +19,7 @@ from trantib.engine.spec import FieldType
 from trantib.engine.spec import Step as SopStep
 
 from .files import KINDS, sample
+from .letters import letter_bring
 from .when import Anchors, When, resolve, tags_check, when_parse
 from .yamlfile import DemoDataError, Entry, Tagged
 
@@ -143,6 +144,8 @@ def step_run(step: Step, case: Case, anchors: Anchors) -> dt.datetime | None:
     uploads: dict[str, list[tuple[str, IO[bytes]]]] = {
         field: [(f.name, BytesIO(sample(f.kind, f.title)))] for field, f in step.files.items()
     }
+    # A step that waits for its letter: the officers write, initial and sign it first.
+    letter_bring(task, now=at, data=data, decision=step.decision)
     services.task_complete(
         task=task, actor=actor, data=data, decision=step.decision, uploads=uploads, now=at
     )

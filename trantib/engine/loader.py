@@ -32,6 +32,8 @@ from .spec import (
     FieldType,
     Frequency,
     Identity,
+    LetterInto,
+    LetterNeed,
     Period,
     RecordField,
     Repeat,
@@ -40,6 +42,7 @@ from .spec import (
     SopStatus,
     Step,
     StepKind,
+    StepLetter,
     Subprocedure,
 )
 from .timing import Calendar, CalendarKind, TimeStandard, TimeStandardError
@@ -91,7 +94,23 @@ STEP_KEYS = {
     "show_open",
     "public",
     "case_noun",
+    "letter",
 }
+LETTER_KEYS = {
+    "key",
+    "kind",
+    "needs",
+    "paraf",
+    "signer",
+    "hal",
+    "data",
+    "fill",
+    "previous",
+    "wait",
+    "into",
+}
+# The keys that describe the draft: written on the step that drafts the letter only.
+LETTER_DRAFT_KEYS = ("paraf", "signer", "hal", "data", "fill", "previous", "wait")
 ROLE_KEYS = {"id", "name", "external", "description"}
 RECORD_KEYS = {"name", "label", "type", "required", "choices", "help", "capture"}
 BRANCH_KEYS = {"label", "to", "loop"}
@@ -362,7 +381,7 @@ def load_text(
 
     ``check_name``: the file name at ``path`` must be ``<CODE>.v<VERSION>.yaml``.
     """
-    from .validate import check_bindings, check_graph, check_layout
+    from .validate import check_bindings, check_graph, check_layout, check_letters
 
     source = read_source(text, path)
     c = _Checker(source)
@@ -370,6 +389,7 @@ def load_text(
     if spec is not None:
         check_graph(spec, c)
         check_bindings(spec, c)
+        check_letters(spec, c)
         check_layout(spec, c)
         if check_name:
             _check_filename(spec, path, c)
@@ -635,6 +655,7 @@ def _step(c: _Checker, value: Any, sp: Path_, role_ids: set[str]) -> Step | None
         show_open=c.texts(raw.get("show_open"), (*sp, "show_open")),
         public=c.text(raw.get("public"), (*sp, "public")),
         case_noun=_entry_noun(c, raw, sp),
+        letter=_letter(c, raw.get("letter"), (*sp, "letter"), step_id),
         line=c.source.line(*sp),
     )
 
@@ -778,6 +799,60 @@ def _bindings(c: _Checker, value: Any, path: Path_) -> tuple[Binding, ...]:
             )
         )
     return tuple(out)
+
+
+def _letter(c: _Checker, value: Any, path: Path_, step_id: str) -> StepLetter | None:
+    """The shape of ``letter``; :func:`validate.check_letters` checks it against the SOP."""
+    if value is None:
+        return None
+    raw = c.mapping(value, path, LETTER_KEYS)
+    if not raw:
+        return None
+    key = c.ident(raw["key"], (*path, "key")) if "key" in raw else step_id
+    kind = c.text(raw.get("kind"), (*path, "kind"))
+    if not kind:
+        for name in LETTER_DRAFT_KEYS:
+            if name in raw:
+                c.error(
+                    (*path, name),
+                    f"'{name}' describes the draft: write it on the step that drafts the letter "
+                    "(the one with kind)",
+                )
+    needs = None
+    if raw.get("needs") is not None:
+        text = c.choice(raw["needs"], (*path, "needs"), tuple(n.value for n in LetterNeed))
+        needs = LetterNeed(text) if text else None
+    data: list[tuple[str, str | tuple[str, ...]]] = []
+    for name, constant in _pairs(c, raw.get("data"), (*path, "data")):
+        if isinstance(constant, list):
+            data.append((name, c.texts(constant, (*path, "data", name))))
+        else:
+            data.append((name, c.text(constant, (*path, "data", name), required=True)))
+    fill = [
+        (name, c.text(ref, (*path, "fill", name), required=True))
+        for name, ref in _pairs(c, raw.get("fill"), (*path, "fill"))
+    ]
+    into: list[tuple[LetterInto, str]] = []
+    for what, name in _pairs(c, raw.get("into"), (*path, "into")):
+        known = tuple(i.value for i in LetterInto)
+        if what not in known:
+            c.error((*path, "into", what), f"'{what}' is not one of: {', '.join(known)}")
+            continue
+        into.append((LetterInto(what), c.text(name, (*path, "into", what), required=True)))
+    return StepLetter(
+        key=key,
+        kind=kind,
+        needs=needs,
+        paraf=c.texts(raw.get("paraf"), (*path, "paraf")),
+        signer=c.text(raw.get("signer"), (*path, "signer")),
+        hal=c.text(raw.get("hal"), (*path, "hal")),
+        data=tuple(data),
+        fill=tuple(fill),
+        previous=c.text(raw.get("previous"), (*path, "previous")),
+        wait=c.text(raw.get("wait"), (*path, "wait")),
+        into=tuple(into),
+        line=c.source.line(*path),
+    )
 
 
 def _pairs(c: _Checker, value: Any, path: Path_) -> list[tuple[str, Any]]:

@@ -10,7 +10,8 @@ Beside the document, a step may carry :class:`Binding` objects: the product's co
 fulfils (see :mod:`.bindings`). They let domain code find "the field the reporter's answer is
 written in" without knowing the field's name or its choices' display text. Bindings are not part
 of the signed document and are never printed; :meth:`SOPSpec.signed_part` is the spec without
-them (nor a step's ``starts_at``, the field its time standard counts from). Reading them::
+them (nor a step's ``starts_at``, the field its time standard counts from, nor its ``letter``,
+the naskah dinas it writes or waits for: :class:`StepLetter`). Reading them::
 
     found = spec.binding(ContractName.REPORTER_ANSWER)  # (step, binding), or None
     step.binds.get(ContractName.REPORTER_ANSWER)  # this step's binding, or None
@@ -70,6 +71,24 @@ class Capture(StrEnum):
     """What a files field asks the phone for (an input hint, not part of the signed document)."""
 
     PHOTO = "photo"  # open the camera: evidence photographed on the spot
+
+
+class LetterNeed(StrEnum):
+    """How far a step's letter must have come before the step completes (``letter: needs:``)."""
+
+    DRAFTED = "drafted"  # sent for paraf (or beyond): the draft is written
+    INITIALLED = "initialled"  # this step's role has initialled it (or it is approved, beyond)
+    SIGNED = "signed"  # signed: its number and date exist
+    DELIVERED = "delivered"  # signed and handed to its addressee (a tanda terima)
+
+
+class LetterInto(StrEnum):
+    """What of a letter the product writes into a field of the step (``letter: into:``)."""
+
+    NUMBER = "number"  # the letter's number, into a text field
+    DATED = "dated"  # the letter's date, into a date field
+    DELIVERED = "delivered"  # the first delivery's time, into a date or datetime field
+    PDF = "pdf"  # the letter as a PDF (the signed copy once signed), into a files field
 
 
 class Period(StrEnum):
@@ -231,6 +250,40 @@ class Binding:
 
 
 @dataclass(frozen=True)
+class StepLetter:
+    """The letter (naskah dinas) a step writes or waits for: the product's, not the signed
+    document's (``letter:``; docs/sop-format.md, "Letters").
+
+    One step drafts each letter (``kind`` set): how its fields fill from the case, who
+    initials (``paraf``, SOP roles) and who signs. Later steps name the same letter by ``key``
+    only, with what they ``need`` of it. ``into`` pairs what of the letter fills a field of
+    this step (:class:`LetterInto`) with the field's name. Tuples, not dicts, so that specs
+    stay hashable.
+    """
+
+    key: str
+    kind: str = ""  # a letter kind code (trantib.letters.kinds); only on the drafting step
+    needs: LetterNeed | None = None  # None: the step shows the letter but does not wait for it
+    paraf: tuple[str, ...] = ()  # paraf hierarki, SOP roles, in order (at most three)
+    signer: str = ""  # the SOP role who signs; "" = the drafting step's role
+    hal: str = ""  # "" = the kind's name
+    data: tuple[tuple[str, str | tuple[str, ...]], ...] = ()  # constants for the kind's fields
+    fill: tuple[tuple[str, str], ...] = ()  # (kind or header field, "step.field")
+    previous: str = ""  # the key of the letter before it: its number and date go into dasar
+    wait: str = ""  # the wait step whose deadline is the compliance period (tempo)
+    into: tuple[tuple[LetterInto, str], ...] = ()  # (what, field name of this step)
+    line: int = 0
+
+    @property
+    def drafts(self) -> bool:
+        """This step drafts the letter (and describes it); other steps only name it."""
+        return bool(self.kind)
+
+    def into_field(self, what: LetterInto) -> str | None:
+        return next((name for w, name in self.into if w is what), None)
+
+
+@dataclass(frozen=True)
 class Step:
     """One node of the flow. Text fields are verbatim from the document."""
 
@@ -260,6 +313,7 @@ class Step:
     show_open: tuple[str, ...] = ()
     public: str = ""  # plain words for citizens ("Pengaduan diteruskan ke Camat"); not signed
     case_noun: str = ""  # an entry step's own word for its case ("penegakan"); not signed
+    letter: StepLetter | None = None  # the letter it writes or waits for; not signed
     line: int = 0  # line in the source file, for messages
 
     @property
@@ -357,6 +411,13 @@ class SOPSpec:
         """Every step that fulfils ``contract``, with its binding, in document order."""
         return tuple((step, step.binds[contract]) for step in self.steps if contract in step.binds)
 
+    def letter_source(self, key: str) -> tuple[Step, StepLetter] | None:
+        """The step that drafts the letter ``key`` and its block, or None."""
+        for step in self.steps:
+            if step.letter is not None and step.letter.drafts and step.letter.key == key:
+                return step, step.letter
+        return None
+
     def binding(self, contract: str) -> tuple[Step, Binding] | None:
         """The one step that fulfils ``contract`` and its binding, or None when none does.
 
@@ -370,7 +431,8 @@ class SOPSpec:
 
     def signed_part(self) -> SOPSpec:
         """This version as signed: without the product's additions (bindings, ``starts_at``,
-        ``show_open``, capture hints, public step labels, the case noun), source lines and path.
+        ``show_open``, capture hints, public step labels, the case noun, the letters), source
+        lines and path.
 
         Two files whose signed parts are equal print the same document and run the same
         process; they differ at most in those additions, comments or YAML layout.
@@ -384,6 +446,7 @@ class SOPSpec:
                 show_open=(),
                 public="",
                 case_noun="",
+                letter=None,
                 records=tuple(dataclasses.replace(f, capture=None) for f in s.records),
             )
             for s in self.steps

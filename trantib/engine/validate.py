@@ -3,8 +3,11 @@
 Per SOP: every ``next`` and branch lands on a step; each kind has what it needs (a decision at
 least two branches, a wait its deadline, a repeat its schedule); every step is reachable from an
 entry; from every step some path reaches an end; every binding fulfils its contract
-(:mod:`.bindings`). Layout conventions of the printed document (about ten rows and six role
-columns on a landscape page) are only warnings.
+(:mod:`.bindings`); every letter is drafted at one step and named consistently (roles, fields
+and steps it refers to exist; what it fills fits the field), :func:`check_letters`. Whether a
+letter's kind and fill targets exist is the letters app's check (Django), not the engine's.
+Layout conventions of the printed document (about ten rows and six role columns on a
+landscape page) are only warnings.
 
 Across the library: codes and versions are unique, and sub-procedures name an SOP and entry
 that exist.
@@ -17,7 +20,19 @@ from typing import TYPE_CHECKING, Protocol
 
 from .bindings import CONTRACTS, Contract
 from .errors import Problem
-from .spec import Binding, FieldType, Frequency, SOPSpec, Step, StepKind
+from .spec import (
+    Binding,
+    FieldType,
+    Frequency,
+    LetterInto,
+    LetterNeed,
+    RecordField,
+    Role,
+    SOPSpec,
+    Step,
+    StepKind,
+    StepLetter,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -310,6 +325,135 @@ def _check_binding(
             r.error(
                 (*bp, "choices", role.name),
                 f"{contract.name} needs the {role.name} choice(s) meaning: {', '.join(missing)}",
+            )
+
+
+# What of a letter fits which field type, and what the step must need for it to exist.
+_INTO_TYPES = {
+    LetterInto.NUMBER: (FieldType.TEXT,),
+    LetterInto.DATED: (FieldType.DATE, FieldType.DATETIME),
+    LetterInto.DELIVERED: (FieldType.DATE, FieldType.DATETIME),
+    LetterInto.PDF: (FieldType.FILES,),
+}
+_INTO_NEEDS = {
+    LetterInto.NUMBER: (LetterNeed.SIGNED, LetterNeed.DELIVERED),
+    LetterInto.DATED: (LetterNeed.SIGNED, LetterNeed.DELIVERED),
+    LetterInto.DELIVERED: (LetterNeed.DELIVERED,),
+    LetterInto.PDF: tuple(LetterNeed),  # any: the letter must exist to be printed
+}
+MAX_PARAF = 3  # Permendagri 1/2023: at most three paraf hierarki
+
+
+def check_letters(spec: SOPSpec, r: _Reporter) -> None:
+    """Each letter key is drafted (``kind``) at exactly one step and every step that names it
+    names a drafted key; paraf and signer are roles of this SOP inside the unit (at most three
+    paraf); ``fill`` reads recorded fields (``step.field``); ``wait`` is a wait step;
+    ``previous`` another letter of this SOP; ``into`` names fields of its own step, each of a
+    type that fits, on a step that ``needs`` the letter far enough for the value to exist."""
+    drafted: dict[str, str] = {}
+    for i, step in enumerate(spec.steps):
+        letter = step.letter
+        if letter is not None and letter.drafts:
+            if letter.key in drafted:
+                r.error(
+                    ("steps", i, "letter", "kind"),
+                    f"letter '{letter.key}' is already drafted at step '{drafted[letter.key]}'; "
+                    "later steps name it by key only",
+                )
+            drafted.setdefault(letter.key, step.id)
+    fields = {(s.id, f.name): f for s in spec.steps for f in s.records}
+    roles = {role.id: role for role in spec.roles}
+    for i, step in enumerate(spec.steps):
+        letter = step.letter
+        if letter is None:
+            continue
+        lp: tuple[str | int, ...] = ("steps", i, "letter")
+        if letter.key not in drafted:
+            r.error(
+                (*lp, "key"),
+                f"no step drafts letter '{letter.key}': give one step its kind "
+                "(letter: {key: …, kind: …})",
+            )
+        if letter.drafts:
+            _check_letter_draft(step, letter, lp, roles, fields, drafted, spec, r)
+        _check_letter_into(step, letter, lp, r)
+        found = spec.letter_source(letter.key)
+        if letter.needs is LetterNeed.INITIALLED and found is not None:
+            source, block = found
+            if step.role not in block.paraf and step.role != source.role:
+                r.error(
+                    (*lp, "needs"),
+                    f"role '{step.role}' initials nothing: letter '{letter.key}' has paraf "
+                    f"{', '.join(block.paraf) or 'none'}",
+                )
+
+
+def _check_letter_draft(
+    step: Step,
+    letter: StepLetter,
+    lp: tuple[str | int, ...],
+    roles: dict[str, Role],
+    fields: dict[tuple[str, str], RecordField],
+    drafted: dict[str, str],
+    spec: SOPSpec,
+    r: _Reporter,
+) -> None:
+    if len(letter.paraf) > MAX_PARAF:
+        r.error((*lp, "paraf"), f"at most {MAX_PARAF} paraf hierarki, not {len(letter.paraf)}")
+    named: list[tuple[str, int | None, str]] = [
+        ("paraf", j, role) for j, role in enumerate(letter.paraf)
+    ]
+    if letter.signer:
+        named.append(("signer", None, letter.signer))
+    for key, j, role in named:
+        path: tuple[str | int, ...] = (*lp, key) if j is None else (*lp, key, j)
+        if role not in roles:
+            r.error(path, f"unknown role '{role}'; roles are: {', '.join(sorted(roles))}")
+        elif roles[role].external:
+            r.error(path, f"'{role}' is outside the unit: only the unit's officers sign or paraf")
+    if roles.get(step.role) is not None and roles[step.role].external and not letter.signer:
+        r.error((*lp, "signer"), f"step '{step.id}' is an outside role's: name the signer")
+    for target, ref in letter.fill:
+        where = _field_ref(ref)
+        if where is None or where not in fields:
+            r.error(
+                (*lp, "fill", target),
+                f"'{ref}' is not a recorded field (write <step id>.<field name>)",
+            )
+    if letter.wait:
+        waits = {s.id: s for s in spec.steps}
+        if letter.wait not in waits or waits[letter.wait].kind is not StepKind.WAIT:
+            r.error((*lp, "wait"), f"'{letter.wait}' is not a wait step of this SOP")
+    if letter.previous:
+        if letter.previous == letter.key:
+            r.error((*lp, "previous"), "a letter cannot follow itself")
+        elif letter.previous not in drafted:
+            r.error((*lp, "previous"), f"no step drafts a letter '{letter.previous}'")
+
+
+def _check_letter_into(
+    step: Step, letter: StepLetter, lp: tuple[str | int, ...], r: _Reporter
+) -> None:
+    records = {f.name: f for f in step.records}
+    seen: set[str] = set()
+    for what, name in letter.into:
+        path = (*lp, "into", what.value)
+        if name not in records:
+            names = ", ".join(records) or "nothing"
+            r.error(path, f"step '{step.id}' records no field '{name}'; it records: {names}")
+            continue
+        if name in seen:
+            r.error(path, f"'{name}' is already filled from the letter")
+        seen.add(name)
+        if records[name].type not in _INTO_TYPES[what]:
+            wanted = " or ".join(t.value for t in _INTO_TYPES[what])
+            r.error(path, f"'{name}' is a {records[name].type} field; {what} needs {wanted}")
+        needed = _INTO_NEEDS.get(what)
+        if needed and letter.needs not in needed:
+            r.error(
+                path,
+                f"the letter's {what} exists only once it is {' or '.join(needed)}: "
+                f"write needs: {needed[0]}",
             )
 
 

@@ -7,8 +7,22 @@ class LettersConfig(AppConfig):
     verbose_name = _("Naskah dinas")
 
     def ready(self) -> None:
-        from django.core import checks
+        from django.core.checks import register
 
+        from trantib.cases.panels import case_panel_register, task_panel_register
+        from trantib.cases.services import step_guard_register
+
+        from . import checks  # noqa: F401  (registers the check of the SOPs' letter blocks)
         from .classification import klasifikasi_system_check
+        from .sop import LetterGuard
+        from .views_sop import case_letters_context, task_letter_context
 
-        checks.register(klasifikasi_system_check)
+        # An SOP step's letter: it holds the step until far enough, and fills its fields.
+        register(klasifikasi_system_check)
+        step_guard_register(LetterGuard())
+        case_panel_register(
+            "letters", template="letters/case_panel.html", context=case_letters_context, order=60
+        )
+        task_panel_register(
+            "letters", template="letters/case_panel.html#task", context=task_letter_context
+        )

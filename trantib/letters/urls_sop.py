@@ -1,5 +1,9 @@
-"""URLs of the letters app (sop): see views_sop.py."""
+"""URLs of the letters app (sop): drafting a case's letter from its task, see views_sop.py."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from . import views_sop
+
+urlpatterns: list[URLPattern] = [
+    path("tugas/<int:task_id>/surat/", views_sop.draft_for_task, name="draft_for_task"),
+]

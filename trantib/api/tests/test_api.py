@@ -14,6 +14,7 @@ from trantib.api.models import ApiToken
 from trantib.cases import services
 from trantib.cases.models import Attachment, Case, Task
 from trantib.core.keys import key_digest
+from trantib.demo.letters import letter_bring
 
 from .support import PGD_DATA, PNG, PUR_DATA, ApiClient, live_task, pgd_start, pur_start
 
@@ -325,6 +326,7 @@ def test_a_decision_must_be_one_of_the_branches_and_picks_the_next_step(demo_org
     assert upload.status_code == 201, upload.content
     attachment = upload.json()
     body = {"data": {"rencana": "Regu A", "draft": [attachment["id"]]}}
+    letter_bring(draft, now=timezone.now(), data=body["data"])  # the Surat Perintah, sent
     assert danru.post(f"/tasks/{draft.pk}/complete", body).status_code == 200
     check = live_task(case)
     assert check.step_id == "periksa_surat_perintah"

@@ -37,7 +37,17 @@ from .attachments import ACCEPTED_TYPES, Taken, Upload, attachment_add, files_ke
 from .cases import case_cancel, case_start, case_start_for_intake, children_elsewhere_text
 from .deadlines import SweepResult, deadlines_sweep, task_mark_overdue, wait_fire
 from .flow import case_lock
-from .hooks import StartGuard, StepHook, start_guard_register, start_refusal, step_hook_register
+from .hooks import (
+    StartGuard,
+    StepGuard,
+    StepHook,
+    start_guard_register,
+    start_refusal,
+    step_filled,
+    step_guard_register,
+    step_guards,
+    step_hook_register,
+)
 from .notifications import (
     deadlines_warn,
     digests_send,
@@ -59,6 +69,7 @@ from .steps import task_claim, task_complete, task_reassign
 __all__ = [
     "ACCEPTED_TYPES",
     "StartGuard",
+    "StepGuard",
     "StepHook",
     "SweepResult",
     "Taken",
@@ -94,6 +105,9 @@ __all__ = [
     "spec_in_force",
     "start_guard_register",
     "start_refusal",
+    "step_filled",
+    "step_guard_register",
+    "step_guards",
     "step_hook_register",
     "supervises",
     "supervisors_of",

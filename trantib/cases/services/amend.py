@@ -59,6 +59,7 @@ from ..models import (
 from .attachments import attachment_add, files_kept_on_success
 from .cases import case_cancel
 from .flow import case_lock, system_step, task_lock, unit_day
+from .hooks import step_filled
 from .notifications import notify, tasks_handed_over_notify
 from .roles import acting_role, case_spec, sop_internal_roles, supervises, supervisors_of
 from .steps import _check_members, _refusal
@@ -224,6 +225,12 @@ def field_correct(
                 "“%(label)s” berisi lampiran; lampiran tidak dikoreksi di sini, tambahkan "
                 "berkas baru pada kasus."
             )
+            % {"label": f.label},
+            field="field",
+        )
+    if field in step_filled(step):
+        raise Invalid(
+            _("“%(label)s” diisi dari surat; yang dikoreksi suratnya, bukan isian ini.")
             % {"label": f.label},
             field="field",
         )

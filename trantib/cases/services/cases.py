@@ -26,9 +26,9 @@ from ..models import (
 )
 from .attachments import Uploads, files_kept_on_success, uploads_store
 from .flow import _parent_check, case_create, case_lock
-from .hooks import start_refusal
+from .hooks import start_refusal, step_guards
 from .roles import acting_role, entry_step, spec_in_force
-from .steps import complete_locked
+from .steps import complete_locked, start_values_check
 
 
 @transaction.atomic
@@ -47,6 +47,8 @@ def case_start(
     """Start a case of the SOP in force and do its first step with ``data``: the start form
     is the first step's form (what the Pelapor reported, the month of a patrol programme).
     ``entry`` starts at another entry step (POLMAS Pos Mantap, a PPW warning without a patrol).
+    A first step that a step guard holds (it waits for a letter) is left live instead, its
+    values kept for it: see ``hooks``.
     ``uploads``: files for the first step's file fields, ``{field: [(name, file), …]}`` — they
     can only be kept once the case exists, so they are stored here, in the same transaction."""
     return _start(
@@ -125,9 +127,23 @@ def _start(
             % {"role": spec.role(role).name, "unit": unit.code, "code": spec.code},
             field="sop",
         )
-    case = case_create(spec=spec, unit=unit, actor=actor, subject=subject, entry=entry, now=now)
-    first = Task.objects.get(case=case, step_id=first_step.id)
     data = dict(data or {})
+    # A first step a guard holds (it waits for a letter, which can only be written once the
+    # case exists) is not done now: the case opens with it as a live task, and the start
+    # form's values wait for it under the case's start data (see ``hooks``).
+    held = bool(step_guards(first_step))
+    if held:
+        data = start_values_check(first_step, data)
+    case = case_create(
+        spec=spec,
+        unit=unit,
+        actor=actor,
+        subject=subject,
+        entry=entry,
+        start_data=data if held else None,
+        now=now,
+    )
+    first = Task.objects.get(case=case, step_id=first_step.id)
     uploaded: list[int] = []
     if uploads:
         per_field, uploaded = uploads_store(
@@ -136,6 +152,12 @@ def _start(
         for name, ids in per_field.items():
             data[name] = [*(data.get(name) or []), *ids]
         case = case_lock(case.pk)  # the uploads moved the head of the event chain
+        if held:  # the files wait for the step too, by field, beside its values
+            start = {**case.state["data"]["_start"], **per_field}
+            case.state = {**case.state, "data": {**case.state["data"], "_start": start}}
+            case.save(update_fields=["state"])
+    if held:
+        return case
     complete_locked(
         spec=spec,
         case=case,

@@ -10,6 +10,16 @@ step was persisted (it may write rows of its own, e.g. an outbox message, in the
 transaction). A step that binds nothing runs no hook at all: the hot path stays as short as
 the SOP allows.
 
+A **step guard** is a rule a step declares outside its fields, in a key of its own that a domain
+app reads (an SOP's ``letter:``, which the letters app keeps): it may hold the step until
+something happened elsewhere (the letter is signed) and fill fields of the step from it (the
+letter's number). A domain app registers one with :func:`step_guard_register`; ``task_complete``
+runs ``prepare`` for every guard that ``applies`` to the step, inside its transaction, before the
+engine checks the data. The step form shows the fields a guard fills (``filled``) read-only,
+with the guard's note, and neither the form nor the API asks the officer for them. A first step
+that a guard holds cannot be done at the moment its case starts (the letter it waits for cannot
+exist yet): the case opens with it as a live task, the start form's values kept for it.
+
 A **start guard** keeps an SOP from being started by hand: the complaint SOP is started only by
 the complaint service (which gives the case its complaint, tracking number and routing), so the
 generic start refuses it with the guard's message and the start page does not offer it.
@@ -18,7 +28,7 @@ generic start refuses it with the guard's message and the start page does not of
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 from trantib.engine.spec import Binding, SOPSpec, Step
@@ -55,6 +65,47 @@ class StepHook(Protocol):
         actor: Person | None,
         now: dt.datetime,
     ) -> None: ...
+
+
+class StepGuard(Protocol):
+    def applies(self, step: Step) -> bool: ...
+
+    def filled(self, step: Step) -> Mapping[str, str]:
+        """The fields of ``step`` this guard fills, each with a note for the form."""
+        ...
+
+    def prepare(
+        self,
+        *,
+        spec: SOPSpec,
+        case: Case,
+        task: Task,
+        step: Step,
+        data: dict[str, Any],
+        decision: str,
+        actor: Person | None,
+        now: dt.datetime,
+    ) -> dict[str, Any]:
+        """The data with the guard's fields filled, or Invalid/Conflict: the step must wait."""
+        ...
+
+
+_GUARDS_STEP: list[StepGuard] = []
+
+
+def step_guard_register(guard: StepGuard) -> None:
+    if guard not in _GUARDS_STEP:
+        _GUARDS_STEP.append(guard)
+
+
+def step_guards(step: Step) -> tuple[StepGuard, ...]:
+    """The guards that hold or fill ``step`` (none for most steps: the hot path stays short)."""
+    return tuple(guard for guard in _GUARDS_STEP if guard.applies(step))
+
+
+def step_filled(step: Step) -> dict[str, str]:
+    """The fields of ``step`` that a guard fills, with the note the form shows beside each."""
+    return {name: note for guard in step_guards(step) for name, note in guard.filled(step).items()}
 
 
 _HOOKS: dict[str, list[StepHook]] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -37,7 +38,7 @@ from .flow import (
     task_lock,
     unit_day,
 )
-from .hooks import step_hooks
+from .hooks import step_guards, step_hooks
 from .notifications import task_reassigned_notify
 from .roles import case_spec, supervises
 
@@ -368,6 +369,34 @@ def _refusal(
     return Invalid(_("Langkah ini tidak sedang berjalan pada kasus ini."), field=field)
 
 
+def _held_start_values(
+    spec: SOPSpec, step: Step, state: runtime.CaseState, data: Mapping[str, Any]
+) -> dict[str, Any]:
+    """A first step a guard held at the case's start (see ``hooks``) takes the values the start
+    form recorded for it (kept under ``_start``) wherever the completion leaves a field empty."""
+    merged = dict(data)
+    start = state.data.get("_start")  # runtime.start keeps a case's start data there
+    first = step.id == spec.start.id or step.entry
+    if not first or step.id in state.data or not isinstance(start, Mapping):
+        return merged
+    for f in step.records:
+        if runtime.is_blank(merged.get(f.name)) and not runtime.is_blank(start.get(f.name)):
+            merged[f.name] = start[f.name]
+    return merged
+
+
+def start_values_check(step: Step, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The start form's values for a first step that a guard holds: checked as the step would
+    check them, except that nothing is required yet (the guard fills some fields later)."""
+    relaxed = dataclasses.replace(
+        step, records=tuple(dataclasses.replace(f, required=False) for f in step.records)
+    )
+    try:
+        return runtime.check_data(relaxed, data)
+    except runtime.ActionRefused as exc:
+        raise _refusal(exc, step, data) from None
+
+
 def complete_locked(
     *,
     spec: SOPSpec,
@@ -398,6 +427,22 @@ def complete_locked(
             actor=actor,
             now=now,
         )
+    guards = step_guards(step)
+    if guards:
+        data = _held_start_values(spec, step, state, data)
+        for guard in guards:
+            data = guard.prepare(
+                spec=spec,
+                case=case,
+                task=task,
+                step=step,
+                data=dict(data),
+                decision=decision,
+                actor=actor,
+                now=now,
+            )
+        # A guard may keep a file on the case (a letter's PDF): that moved the chain's head.
+        case.refresh_from_db(fields=["event_seq", "event_hash"])
     try:
         recorded = runtime.check_data(step, data)
     except runtime.ActionRefused as exc:

@@ -20,6 +20,7 @@ from ..services import (
     may_end_wait,
     open_children,
     sop_internal_roles,
+    step_filled,
 )
 
 register = template.Library()
@@ -73,7 +74,12 @@ def case_amend_actions(context: dict[str, Any]) -> AmendActions:
             actions.waits.append(wait)
     for task in correctable_tasks(case, person):  # one query, however many steps are done
         step = spec.step(task.step_id)
-        fields = [(f.name, f.label) for f in step.records if f.type is not FieldType.FILES]
+        filled = step_filled(step)  # a letter's number is not corrected here
+        fields = [
+            (f.name, f.label)
+            for f in step.records
+            if f.type is not FieldType.FILES and f.name not in filled
+        ]
         if fields:
             actions.correctable.append(Correctable(task=task, fields=fields))
     return actions

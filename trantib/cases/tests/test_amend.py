@@ -26,6 +26,7 @@ from trantib.cases.models import (
 )
 from trantib.cases.selectors import case_events, case_get_for_user, task_list_mine
 from trantib.core.errors import Conflict, Invalid, NotAllowed, NotFound
+from trantib.demo.letters import case_start_written, task_complete_written
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def _start_pgd(demo_org, unit="KRJ"):
-    return services.case_start(
+    return case_start_written(
         sop_code="PGD",
         unit=demo_org.unit(unit),
         actor=demo_org.person(f"staf.{unit.lower()}"),
@@ -52,7 +53,7 @@ def _events(case, type_):
 
 def _warning(demo_org):
     """A PPW enforcement case at its warning (row 7): next, the 15-day wait."""
-    return services.case_start(
+    return case_start_written(
         sop_code="PPW",
         unit=demo_org.unit("PPTNG"),
         actor=demo_org.person("kasat.pptng"),
@@ -72,7 +73,7 @@ def _patrol_with_children(demo_org):
     the patrol case waits at its end step."""
     unit = demo_org.unit("PPTNG")
     today = timezone.localtime(timezone.now(), unit.zone()).date().isoformat()
-    case = services.case_start(
+    case = case_start_written(
         sop_code="PPW",
         unit=unit,
         actor=demo_org.person("kasat.pptng"),
@@ -98,9 +99,7 @@ def _patrol_with_children(demo_org):
     }
     while (task := _live(case)).step_id != "selesai_patroli":
         login, data, decision = steps[task.step_id]
-        services.task_complete(
-            task=task, actor=demo_org.person(login), data=data, decision=decision
-        )
+        task_complete_written(task=task, actor=demo_org.person(login), data=data, decision=decision)
     return case
 
 
@@ -159,7 +158,7 @@ def test_only_the_completer_corrects_and_not_after_the_next_step(demo_org):
         )
     assert "menyelesaikan langkah ini" in err.value.message
     staf = demo_org.person("staf.krj")
-    services.task_complete(task=_live(case), actor=staf)
+    task_complete_written(task=_live(case), actor=staf)
     with pytest.raises(Conflict) as err:
         services.field_correct(task=first, actor=staf, field="uraian", value="x", reason="x")
     assert "sudah diselesaikan" in err.value.message and err.value.field == "task"
@@ -175,28 +174,31 @@ def test_files_and_fields_that_planned_the_next_steps_are_not_corrected(demo_org
     with pytest.raises(Invalid) as err:
         services.field_correct(task=first, actor=kasat, field="dokumentasi", value=[], reason="x")
     assert "lampiran" in err.value.message
-    # A wait is live, not done: the warning's number is still correctable.
-    services.field_correct(
-        task=first, actor=kasat, field="nomor_surat_pernyataan", value="300/02", reason="Nomor"
-    )
+    # A wait is live, not done: what the warning recorded is still correctable...
+    services.field_correct(task=first, actor=kasat, field="perda", value="Perda 9/2018", reason="x")
     case.refresh_from_db()
-    assert case.state["data"]["beri_teguran"]["nomor_surat_pernyataan"] == "300/02"
+    assert case.state["data"]["beri_teguran"]["perda"] == "Perda 9/2018"
+    # ...but not the Surat Pernyataan's number, which its letter filled (PPW v3).
+    with pytest.raises(Invalid, match="diisi dari surat"):
+        services.field_correct(
+            task=first, actor=kasat, field="nomor_surat_pernyataan", value="300/02", reason="x"
+        )
 
 
 def test_a_patrol_report_stays_correctable_while_other_patrols_are_reported(demo_org):
     unit = demo_org.unit("PPTNG")
     today = timezone.localtime(timezone.now(), unit.zone()).date()
-    case = services.case_start(
+    case = case_start_written(
         sop_code="PPW",
         unit=unit,
         actor=demo_org.person("kasat.pptng"),
         subject="Patroli",
         data={"bulan": today.isoformat(), "nomor_surat_tugas": "1"},
     )
-    services.task_complete(task=_live(case), actor=demo_org.person("kabid.pptng"))
+    task_complete_written(task=_live(case), actor=demo_org.person("kabid.pptng"))
     jadwal = [(today - dt.timedelta(days=d)).isoformat() for d in (1, 0)]
     kasie = demo_org.person("kasie.pptng")
-    services.task_complete(
+    task_complete_written(
         task=_live(case),
         actor=kasie,
         data={"jadwal": jadwal, "personil": [demo_org.person("petugas1.pptng").pk]},
@@ -209,8 +211,8 @@ def test_a_patrol_report_stays_correctable_while_other_patrols_are_reported(demo
     assert err.value.field == "field" and "menjadwalkan" in err.value.message
     petugas = demo_org.person("petugas1.pptng")
     first, second = Task.objects.filter(case=case, step_id="patroli").order_by("occurrence")
-    services.task_complete(task=first, actor=petugas, data={"rute": "A", "hasil": "aman"})
-    services.task_complete(task=second, actor=petugas, data={"rute": "B", "hasil": "aman"})
+    task_complete_written(task=first, actor=petugas, data={"rute": "A", "hasil": "aman"})
+    task_complete_written(task=second, actor=petugas, data={"rute": "B", "hasil": "aman"})
     services.field_correct(task=first, actor=petugas, field="hasil", value="ramai", reason="x")
     case.refresh_from_db()
     assert case.state["data"]["patroli"][first.occurrence]["hasil"] == "ramai"
@@ -387,7 +389,7 @@ def test_a_case_is_handed_over_with_its_history_and_both_heads_are_told(demo_org
     assert Attachment.objects.get(case=case).unit == cpd
     assert chain_verify().ok
     # The new unit works on: its Staf completes the step.
-    services.task_complete(task=live, actor=demo_org.person("staf.cpd"))
+    task_complete_written(task=live, actor=demo_org.person("staf.cpd"))
 
 
 def test_a_hand_over_is_refused_to_a_unit_without_the_sops_roles_and_to_others(demo_org):
@@ -458,7 +460,7 @@ def test_the_api_corrects_a_field_and_names_the_field_when_refused(demo_org):
     assert _api(demo_org, "kasi.cpd").post(path, body).status_code == 404
     done = _api(demo_org, "staf.krj").post(path, body)
     assert done.status_code == 200 and done.json()["data"]["uraian"] == "Buka sampai 03.00"
-    services.task_complete(task=_live(case), actor=demo_org.person("staf.krj"))
+    task_complete_written(task=_live(case), actor=demo_org.person("staf.krj"))
     late = _api(demo_org, "staf.krj").post(path, {**body, "value": "lagi"})
     assert late.status_code == 409 and late.json()["field"] == "task"
 
@@ -668,23 +670,23 @@ def _patrols_reported(demo_org, count: int) -> Case:
     """A PPW patrol month whose Petugas reported ``count`` patrols; one more is still open."""
     unit = demo_org.unit("PPTNG")
     today = unit.today()
-    case = services.case_start(
+    case = case_start_written(
         sop_code="PPW",
         unit=unit,
         actor=demo_org.person("kasat.pptng"),
         subject="Patroli wilayah",
         data={"bulan": today.isoformat(), "nomor_surat_tugas": "300.1/01/PPTNG"},
     )
-    services.task_complete(task=_live(case), actor=demo_org.person("kabid.pptng"))
+    task_complete_written(task=_live(case), actor=demo_org.person("kabid.pptng"))
     days = [(today - dt.timedelta(days=d)).isoformat() for d in range(count + 1)]
-    services.task_complete(
+    task_complete_written(
         task=_live(case),
         actor=demo_org.person("kasie.pptng"),
         data={"jadwal": days, "personil": [demo_org.person("petugas1.pptng").pk]},
     )
     patrols = Task.objects.filter(case=case, step_id="patroli", status="open")
     for task in sorted(patrols, key=lambda t: t.occurrence)[:count]:
-        services.task_complete(
+        task_complete_written(
             task=task,
             actor=demo_org.person("petugas1.pptng"),
             data={"rute": "Jl. Daan Mogot", "hasil": "Aman"},

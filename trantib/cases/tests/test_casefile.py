@@ -26,6 +26,7 @@ from trantib.cases.casefile import _People as People
 from trantib.cases.casefile import case_file_for_user, value_lines
 from trantib.cases.models import Case, Task, TaskStatus
 from trantib.core.errors import NotFound
+from trantib.demo.letters import case_start_written, task_complete_written
 from trantib.engine.spec import FieldType, RecordField
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +40,9 @@ T0 = dt.datetime(2026, 4, 1, 2, 0, tzinfo=dt.UTC)  # 09.00 WIB
 PATROL_DAY = dt.datetime(2026, 4, 14, 7, 5, tzinfo=dt.UTC)  # 14.05 WIB
 
 PROGRAMME = {"bulan": "2026-04-01", "nomor_surat_tugas": "800/ST-034/SATPOLPP/IV/2026"}
+# Since issue 11 the step records the number of the Surat Tugas it waits for, taken from the
+# unit's register at signing (the first letter of the year), not the number typed above.
+SURAT_TUGAS = "300.1.2.1/0001/PPTNG/2026"
 PLAN = {"koordinasi": "Polsek Tangerang dan Koramil 01"}
 SCHEDULE_OFFICERS = ["petugas2.pptng", "petugas1.pptng"]  # Rina Marlina, Ahmad Fauzi
 PATROL = {
@@ -78,12 +82,12 @@ def _live(case: Case) -> Task:
 
 
 def _do(demo_org, case, who, now, **kw):
-    return services.task_complete(task=_live(case), actor=demo_org.person(who), now=now, **kw)
+    return task_complete_written(task=_live(case), actor=demo_org.person(who), now=now, **kw)
 
 
 def ppw_closed_with_two_violators(demo_org) -> tuple[Case, list[Case]]:
     """A PPW programme case run to its end, and its two enforcement cases, both closed."""
-    case = services.case_start(
+    case = case_start_written(
         sop_code="PPW",
         unit=demo_org.unit("PPTNG"),
         actor=demo_org.person("kasat.pptng"),
@@ -133,7 +137,7 @@ def ppw_closed_with_two_violators(demo_org) -> tuple[Case, list[Case]]:
 
 PARENT_TEXTS = [
     "1 April 2026",  # the programme month, a date
-    PROGRAMME["nomor_surat_tugas"],
+    SURAT_TUGAS,
     PLAN["koordinasi"],
     "Rina Marlina, Petugas Operasional",  # the patrol's officers, by name and position
     "Ahmad Fauzi, Petugas Operasional",
@@ -174,7 +178,7 @@ def test_the_case_file_has_every_value_recorded_written_for_people(demo_org):
     assert first.requirements == ("Menyiapkan Surat Tugas Patroli",)
     assert {f.label: f.text for f in first.fields} == {
         "Bulan program patroli": "1 April 2026",
-        "Nomor Surat Tugas Patroli": PROGRAMME["nomor_surat_tugas"],
+        "Nomor Surat Tugas Patroli": SURAT_TUGAS,
     }
     patrol = cf.records[3]
     assert patrol.occurrence_text == "14 April 2026"
@@ -299,7 +303,7 @@ def test_the_case_page_shows_every_recorded_value_and_the_photo(demo_org):
 
 
 def test_a_live_task_form_shows_the_earlier_records_the_sop_names_open(demo_org):
-    case = services.case_start(
+    case = case_start_written(
         sop_code="PPW",
         unit=demo_org.unit("PPTNG"),
         actor=demo_org.person("kasat.pptng"),
@@ -328,7 +332,7 @@ def test_a_live_task_form_shows_the_earlier_records_the_sop_names_open(demo_org)
 
 
 def test_by_default_the_most_recent_record_is_open(demo_org):
-    case = services.case_start(
+    case = case_start_written(
         sop_code="PPW",
         unit=demo_org.unit("PPTNG"),
         actor=demo_org.person("kasat.pptng"),
@@ -416,7 +420,7 @@ def test_the_case_file_pdf_of_a_closed_ppw_case_holds_every_recorded_value(demo_
         violator["pelanggar"]["alamat"],
         violator["lokasi"]["address"],
         violator["perda"],
-        violator["nomor_surat_pernyataan"],
+        children[1].letters.get(key="pernyataan").number,  # the statement's, as signed
         CHECKS[1],
         "mentaati",
         case.number,

@@ -9,7 +9,6 @@ import pytest
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from trantib.cases import services
 from trantib.cases.models import Task
 from trantib.cases.tests.test_casefile import (
     PATROL,
@@ -17,11 +16,13 @@ from trantib.cases.tests.test_casefile import (
     PLAN,
     PNG,
     PROGRAMME,
+    SURAT_TUGAS,
     T0,
     _do,
     _live,
     _schedule,
 )
+from trantib.demo.letters import case_start_written
 from trantib.web.tests.test_browser import PHONE, log_in, page_width
 
 pytestmark = pytest.mark.browser
@@ -30,7 +31,7 @@ pytestmark = pytest.mark.browser
 def test_the_kabid_reads_the_patrol_report_above_his_form_on_a_phone_and_a_desk(
     browser_page: Page, live_server: LiveServer, demo_org
 ) -> None:
-    case = services.case_start(
+    case = case_start_written(
         sop_code="PPW",
         unit=demo_org.unit("PPTNG"),
         actor=demo_org.person("kasat.pptng"),
@@ -63,7 +64,7 @@ def test_the_kabid_reads_the_patrol_report_above_his_form_on_a_phone_and_a_desk(
         expect(report).to_contain_text("14 April 2026 14.05 WIB")
         programme = earlier.locator("details").first
         expect(programme).not_to_have_attribute("open", "")
-        expect(page.locator("#berkas")).to_contain_text("800/ST-034/SATPOLPP/IV/2026")
+        expect(page.locator("#berkas")).to_contain_text(SURAT_TUGAS)
         assert page_width(page) <= viewport["width"]
     photo = page.locator("#berkas a:has(img[alt='lapak.png'])")
     with page.expect_popup() as popup:

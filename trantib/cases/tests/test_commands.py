@@ -10,9 +10,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from trantib.cases import services
 from trantib.cases.models import Attachment, Case, Task, TaskStatus
+from trantib.demo.letters import case_start_written, letter_bring
 
 pytestmark = pytest.mark.django_db
 
@@ -137,6 +139,10 @@ def test_case_start_attaches_files_to_the_first_steps_file_fields(demo_org, tmp_
     attachment = Attachment.objects.get()
     step = Task.objects.get(step_id="beri_teguran")
     assert attachment.task == step and attachment.content_type == "image/png"
+    # The step waits for its Surat Pernyataan (PPW v3): the photo waits with the start values.
+    letter_bring(step, now=timezone.now())
+    services.task_complete(task=step, actor=demo_org.person("kasat.pptng"))
+    step.refresh_from_db()
     assert [int(v) for v in step.data["dokumentasi"]] == [attachment.pk]
 
 
@@ -380,7 +386,7 @@ def test_task_complete_refuses_a_wrong_role_an_outsider_and_a_second_completion(
 
 def test_task_complete_refuses_an_unknown_branch_naming_the_decision(demo_org):
     unit = demo_org.unit("PPTNG")
-    case = services.case_start(
+    case = case_start_written(
         sop_code="PPW",
         unit=unit,
         actor=demo_org.person("kasat.pptng"),

@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import Browser, expect
 from pytest_django.live_server_helper import LiveServer
 
-from trantib.cases import services
 from trantib.cases.models import Case, Task, TaskStatus
+from trantib.demo.letters import case_start_written, task_complete_written
 from trantib.web.tests.test_browser import PHONE, log_in, page_width
 
 pytestmark = pytest.mark.browser
@@ -24,7 +24,7 @@ HERE = {"latitude": -6.170212, "longitude": 106.640331, "accuracy": 18}
 def _patrols_from_today(demo_org) -> tuple[Case, Task]:
     """A PPW programme with patrols from today on; the first patrol's task."""
     unit = demo_org.unit("PPTNG")
-    case = services.case_start(
+    case = case_start_written(
         sop_code="PPW",
         unit=unit,
         actor=demo_org.person("kasat.pptng"),
@@ -32,9 +32,9 @@ def _patrols_from_today(demo_org) -> tuple[Case, Task]:
         data={"bulan": unit.today().replace(day=1).isoformat(), "nomor_surat_tugas": "300/07"},
     )
     live = Task.objects.filter(case=case, status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED])
-    services.task_complete(task=live.get(), actor=demo_org.person("kabid.pptng"))
+    task_complete_written(task=live.get(), actor=demo_org.person("kabid.pptng"))
     days = [(unit.today() + dt.timedelta(days=d)).isoformat() for d in range(4)]
-    services.task_complete(
+    task_complete_written(
         task=live.get(),
         actor=demo_org.person("kasie.pptng"),
         data={"jadwal": days, "personil": [demo_org.person("petugas1.pptng").pk]},

@@ -19,6 +19,7 @@ from trantib.cases import services
 from trantib.cases.forms import StepForm
 from trantib.cases.models import Attachment, Case, Task, TaskStatus
 from trantib.core.errors import Invalid
+from trantib.demo.letters import case_start_written, task_complete_written
 from trantib.engine import runtime
 from trantib.engine.spec import Capture, FieldType, RecordField, Step, StepKind
 from trantib.sops import registry
@@ -41,10 +42,10 @@ def client_for(demo_org, username: str) -> Client:
 
 @pytest.fixture
 def ppw_v2():
-    """The library's PPW v2 (published, in force): its patrol officers are picked from the
-    unit (``members``) and its patrol photos open the camera (``capture: photo``)."""
+    """The library's PPW in force (v3, since issue 11, as v2 before it): its patrol officers are
+    picked from the unit (``members``) and its patrol photos open the camera."""
     spec = registry.get("PPW")
-    assert spec.version == 2
+    assert spec.version >= 2
     assert spec.step("susun_jadwal").records[1].type is FieldType.MEMBERS
     (photos,) = [f for f in spec.step("patroli").records if f.type is FieldType.FILES]
     assert photos.capture is Capture.PHOTO
@@ -57,7 +58,7 @@ def live(case: Case, step_id: str = "") -> list[Task]:
 
 
 def ppw_at_schedule(demo_org, now=None) -> Case:
-    case = services.case_start(
+    case = case_start_written(
         sop_code="PPW",
         unit=demo_org.unit("PPTNG"),
         actor=demo_org.person("kasat.pptng"),
@@ -65,7 +66,7 @@ def ppw_at_schedule(demo_org, now=None) -> Case:
         data={"bulan": "2026-12-01", "nomor_surat_tugas": "300.1/01"},
         now=now,
     )
-    services.task_complete(task=live(case)[0], actor=demo_org.person("kabid.pptng"), now=now)
+    task_complete_written(task=live(case)[0], actor=demo_org.person("kabid.pptng"), now=now)
     assert live(case)[0].step_id == "susun_jadwal"
     return case
 
@@ -75,7 +76,7 @@ def patrols_from_today(demo_org, days=(0, 1, 2)) -> tuple[Case, list[Task]]:
     today = demo_org.unit("PPTNG").today()
     case = ppw_at_schedule(demo_org)
     officers = [demo_org.person("petugas1.pptng").pk, demo_org.person("petugas2.pptng").pk]
-    services.task_complete(
+    task_complete_written(
         task=live(case)[0],
         actor=demo_org.person("kasie.pptng"),
         data={
@@ -131,7 +132,7 @@ def test_the_engine_refuses_a_schedule_line_that_is_not_a_date(demo_org) -> None
     case = ppw_at_schedule(demo_org)
     officer = demo_org.person("petugas1.pptng").pk
     with pytest.raises(Invalid) as refused:
-        services.task_complete(
+        task_complete_written(
             task=live(case)[0],
             actor=demo_org.person("kasie.pptng"),
             data={"jadwal": ["2026-12-03", "5/12/2026"], "personil": [officer]},
@@ -183,7 +184,7 @@ def test_a_members_field_keeps_person_ids_of_the_unit_and_refuses_anyone_else(
     assert f'value="{outsider.pk}"' not in page
 
     with pytest.raises(Invalid) as refused:
-        services.task_complete(
+        task_complete_written(
             task=schedule,
             actor=demo_org.person("kasie.pptng"),
             data={"jadwal": ["2026-12-03"], "personil": [petugas1.pk, outsider.pk]},
@@ -191,7 +192,7 @@ def test_a_members_field_keeps_person_ids_of_the_unit_and_refuses_anyone_else(
     assert refused.value.field == "data.personil"
     assert "Petugas patroli" in refused.value.message and str(outsider.pk) in refused.value.message
     with pytest.raises(Invalid) as shape:
-        services.task_complete(
+        task_complete_written(
             task=schedule,
             actor=demo_org.person("kasie.pptng"),
             data={"jadwal": ["2026-12-03"], "personil": ["Regu 1"]},
@@ -217,7 +218,7 @@ def test_a_correction_of_a_members_field_offers_and_accepts_only_the_units_peopl
     kasie = demo_org.person("kasie.pptng")
     petugas1, petugas2 = demo_org.person("petugas1.pptng"), demo_org.person("petugas2.pptng")
     outsider = demo_org.person("kasi.krw")
-    services.task_complete(
+    task_complete_written(
         task=schedule, actor=kasie, data={"jadwal": ["2026-12-28"], "personil": [petugas1.pk]}
     )
     schedule.refresh_from_db()
@@ -268,7 +269,7 @@ def test_a_member_id_beyond_the_databases_range_is_refused_naming_the_field(
     schedule = live(case)[0]
     kasie = demo_org.person("kasie.pptng")
     with pytest.raises(Invalid) as refused:
-        services.task_complete(
+        task_complete_written(
             task=schedule, actor=kasie, data={"jadwal": ["2026-12-28"], "personil": [huge]}
         )
     assert refused.value.field == "data.personil"
@@ -282,7 +283,7 @@ def test_a_member_id_beyond_the_databases_range_is_refused_naming_the_field(
     assert b"data.personil" in answer.content
 
     petugas1 = demo_org.person("petugas1.pptng")
-    services.task_complete(
+    task_complete_written(
         task=schedule, actor=kasie, data={"jadwal": ["2026-12-28"], "personil": [petugas1.pk]}
     )
     answer = api.post(

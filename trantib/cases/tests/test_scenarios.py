@@ -63,6 +63,7 @@ from trantib.cases import services
 from trantib.cases.audit import chain_verify
 from trantib.cases.models import Task
 from trantib.demo import DEMO_PASSWORD
+from trantib.demo.letters import letter_bring
 from trantib.engine import runtime
 from trantib.engine.spec import FieldType, SOPSpec, Step, StepKind
 from trantib.sops import registry
@@ -260,6 +261,11 @@ class Runner:
         self.cases[alias], self.readers[alias] = case["id"], action["who"]
         assert case["sop"] == self.spec.code and case["unit"] == self.unit.code, self.where
         (first,) = [t for t in case["tasks"] if t["step"] == step.id]
+        if first["status"] != "done":  # held for its letter (PPW's Surat Tugas): write, then do
+            assert step.letter is not None and step.letter.needs, self.where
+            letter_bring(Task.objects.get(pk=first["id"]), now=timezone.now(), data=body["data"])
+            done = {k: body[k] for k in ("data", "requirements")}
+            first = self.api.post(action["who"], f"/tasks/{first['id']}/complete", done)
         assert first["status"] == "done" and first["completed_by"] == action["who"], self.where
         self.completed_by[first["id"]] = action["who"]
         self.check_members_shown(alias, step, first["id"], action)
@@ -289,6 +295,14 @@ class Runner:
             body["data"][name] = [
                 self.api.upload(who, self.cases[alias], f, task["id"]) for f in files
             ]
+        # A step that waits for its letter: the officers write, initial and sign it first
+        # (the letters' own scenarios are in trantib/letters/tests).
+        letter_bring(
+            Task.objects.get(pk=task["id"]),
+            now=timezone.now(),
+            data=body["data"],
+            decision=body["decision"],
+        )
         done = self.api.post(who, f"{path}/complete", body)
         assert (done["status"], done["completed_by"]) == ("done", who), self.where
         if "decision" in action:

@@ -13,6 +13,7 @@ from trantib.cases import services
 from trantib.cases.audit import chain_verify
 from trantib.cases.models import Case, Event, Notification, Task, TaskKind, TaskStatus
 from trantib.core.errors import Conflict, Invalid, NotAllowed
+from trantib.demo.letters import case_start_written, task_complete_written
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def _start_pgd(demo_org, **kw):
-    return services.case_start(
+    return case_start_written(
         sop_code="PGD",
         unit=demo_org.unit("KRJ"),
         actor=demo_org.person("staf.krj"),
@@ -57,7 +58,7 @@ def test_starting_does_the_first_step_and_offers_the_next_to_its_position(demo_o
 
 def test_a_person_without_the_start_position_cannot_start(demo_org):
     with pytest.raises(NotAllowed):
-        services.case_start(
+        case_start_written(
             sop_code="PGD",
             unit=demo_org.unit("KRJ"),
             actor=demo_org.person("camat.cpd"),
@@ -69,7 +70,7 @@ def test_a_person_without_the_start_position_cannot_start(demo_org):
 
 def test_missing_required_field_is_refused_and_nothing_is_written(demo_org):
     with pytest.raises(Invalid) as err:
-        services.case_start(
+        case_start_written(
             sop_code="PGD",
             unit=demo_org.unit("KRJ"),
             actor=demo_org.person("staf.krj"),
@@ -84,21 +85,21 @@ def test_completing_twice_gives_already_completed_by(demo_org):
     case = _start_pgd(demo_org)
     task = _live(case)
     staf = demo_org.person("staf.krj")
-    services.task_complete(task=task, actor=staf)
+    task_complete_written(task=task, actor=staf)
     with pytest.raises(Conflict) as err:
-        services.task_complete(task=task, actor=staf)
+        task_complete_written(task=task, actor=staf)
     assert staf.full_name in err.value.message
 
 
 def test_a_wrong_role_is_refused(demo_org):
     case = _start_pgd(demo_org)
     with pytest.raises(NotAllowed):
-        services.task_complete(task=_live(case), actor=demo_org.person("camat.krj"))
+        task_complete_written(task=_live(case), actor=demo_org.person("camat.krj"))
 
 
 def test_claim_then_others_cannot_complete(demo_org):
     case = _start_pgd(demo_org)
-    services.task_complete(task=_live(case), actor=demo_org.person("staf.krj"))
+    task_complete_written(task=_live(case), actor=demo_org.person("staf.krj"))
     task = _live(case)
     assert task.role == "kasi_trantib"
     services.task_claim(task=task, actor=demo_org.person("kasi.krj"))
@@ -107,7 +108,7 @@ def test_claim_then_others_cannot_complete(demo_org):
 
 
 def test_supervisor_reassigns_and_the_new_assignee_is_notified(demo_org):
-    case = services.case_start(
+    case = case_start_written(
         sop_code="PUR",
         unit=demo_org.unit("CPD"),
         actor=_pur_starter(demo_org),
@@ -187,7 +188,7 @@ def test_the_chain_verifies_after_a_case_runs_to_its_end(demo_org):
     spec = registry.get("PGD")
     while task := Task.objects.filter(case=case, status__in=["open", "claimed"]).first():
         actor = holders_of(case.unit, task.role).first()
-        services.task_complete(task=task, actor=actor, data=_filled(spec, case, task, actor))
+        task_complete_written(task=task, actor=actor, data=_filled(spec, case, task, actor))
     case.refresh_from_db()
     assert case.status == "closed"
     seqs = list(Event.objects.filter(case=case).values_list("seq", flat=True))
@@ -212,7 +213,7 @@ def test_overdue_is_marked_once_and_notifies_performers_and_supervisor(demo_org)
 def test_wait_steps_fire_at_their_deadline(demo_org):
     unit = demo_org.unit("PPTNG")
     kasat = demo_org.person("kasat.pptng")
-    case = services.case_start(
+    case = case_start_written(
         sop_code="PPW",
         unit=unit,
         actor=kasat,
@@ -245,7 +246,7 @@ def test_a_case_can_start_at_another_entry_step(demo_org):
         step.id for spec, step in services.entries_startable(banit, unit) if spec.code == "POLMAS"
     }
     assert {"pos_sapta", "pos_mantap", "pos_satria", "pos_khidmat"} <= steps
-    case = services.case_start(
+    case = case_start_written(
         sop_code="POLMAS",
         unit=unit,
         actor=banit,
@@ -255,7 +256,7 @@ def test_a_case_can_start_at_another_entry_step(demo_org):
     )
     assert case.status == "closed"
     with pytest.raises(Invalid) as err:
-        services.case_start(
+        case_start_written(
             sop_code="POLMAS", unit=unit, actor=banit, subject="x", entry="nope", data={}
         )
     assert err.value.field == "entry"
@@ -270,7 +271,7 @@ def _entry_data(code, step_id):
 
 def test_scheduled_patrols_are_one_task_per_date_timed_from_that_day(demo_org):
     unit = demo_org.unit("PPTNG")
-    case = services.case_start(
+    case = case_start_written(
         sop_code="PPW",
         unit=unit,
         actor=demo_org.person("kasat.pptng"),
@@ -279,8 +280,8 @@ def test_scheduled_patrols_are_one_task_per_date_timed_from_that_day(demo_org):
         now=dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC),
     )
     now = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC)
-    services.task_complete(task=_live(case), actor=demo_org.person("kabid.pptng"), now=now)
-    services.task_complete(
+    task_complete_written(task=_live(case), actor=demo_org.person("kabid.pptng"), now=now)
+    task_complete_written(
         task=_live(case),
         actor=demo_org.person("kasie.pptng"),
         data={
@@ -316,29 +317,29 @@ def test_each_task_with_a_due_time_gets_a_deadline_job_in_the_same_transaction(d
 def test_refusals_reach_the_officer_in_indonesian_naming_the_field(demo_org):
     case = _start_pgd(demo_org)
     staf, kasi, camat = (demo_org.person(u) for u in ("staf.krj", "kasi.krj", "camat.krj"))
-    services.task_complete(task=_live(case), actor=staf)
-    services.task_complete(task=_live(case), actor=kasi)
+    task_complete_written(task=_live(case), actor=staf)
+    task_complete_written(task=_live(case), actor=kasi)
     with pytest.raises(Invalid) as err:
-        services.task_complete(task=_live(case), actor=camat, data={})
+        task_complete_written(task=_live(case), actor=camat, data={})
     assert (err.value.field, err.value.message) == (
         "data.arahan",
         "“Arahan kepada Kasi” wajib diisi.",
     )
     with pytest.raises(Invalid) as err:
-        services.task_complete(task=_live(case), actor=camat, data={"arahan": 5})
+        task_complete_written(task=_live(case), actor=camat, data={"arahan": 5})
     assert err.value.message == "“Arahan kepada Kasi” harus berupa teks."
     with pytest.raises(Invalid) as err:
-        services.task_complete(task=_live(case), actor=camat, data={"arahan": "x", "nilai": 1})
+        task_complete_written(task=_live(case), actor=camat, data={"arahan": "x", "nilai": 1})
     assert err.value.field == "data.nilai" and "tidak mencatat isian" in err.value.message
     with pytest.raises(Invalid) as err:
-        services.task_complete(task=_live(case), actor=camat, data={"arahan": "x"}, decision="ya")
+        task_complete_written(task=_live(case), actor=camat, data={"arahan": "x"}, decision="ya")
     assert (err.value.field, err.value.message) == ("decision", "Langkah ini bukan keputusan.")
 
 
 def test_a_decision_without_a_known_branch_is_refused_in_indonesian(demo_org):
     from trantib.sops import registry
 
-    case = services.case_start(
+    case = case_start_written(
         sop_code="PPL",
         unit=demo_org.unit("CPD"),
         actor=_starter(demo_org, "PPL", "CPD"),
@@ -350,17 +351,17 @@ def test_a_decision_without_a_known_branch_is_refused_in_indonesian(demo_org):
     task = _live(case)
     while spec.step(task.step_id).kind != "decision":
         actor = holders_of(case.unit, task.role).first()
-        services.task_complete(task=task, actor=actor, data=_filled(spec, case, task, actor))
+        task_complete_written(task=task, actor=actor, data=_filled(spec, case, task, actor))
         task = _live(case)
     step = spec.step(task.step_id)
     actor = holders_of(case.unit, task.role).first()
     data = _filled(spec, case, task, actor)
     labels = ", ".join(b.label for b in step.branches)
     with pytest.raises(Invalid) as err:
-        services.task_complete(task=task, actor=actor, data=data)
+        task_complete_written(task=task, actor=actor, data=data)
     assert err.value.message == f"Pilih salah satu keputusan: {labels}."
     with pytest.raises(Invalid) as err:
-        services.task_complete(task=task, actor=actor, data=data, decision="mungkin")
+        task_complete_written(task=task, actor=actor, data=data, decision="mungkin")
     assert (
         err.value.field == "decision" and "“mungkin” bukan pilihan keputusan" in err.value.message
     )
@@ -398,7 +399,7 @@ def test_files_for_the_first_step_are_stored_with_the_start(demo_org):
     data = {f.name: _sample(f) for f in spec.start.records if f.required and f.type != "files"}
     files = [f.name for f in spec.start.records if f.type == "files" and f.required]
     assert files, "RTHM's first step asks for a file"
-    case = services.case_start(
+    case = case_start_written(
         sop_code="RTHM",
         unit=unit,
         actor=actor,
@@ -411,7 +412,7 @@ def test_files_for_the_first_step_are_stored_with_the_start(demo_org):
     assert first.data[files[0]] == [att.pk] and att.task == first
     assert chain_verify().ok
     with pytest.raises(Invalid) as err:
-        services.case_start(
+        case_start_written(
             sop_code="RTHM",
             unit=unit,
             actor=actor,
@@ -467,7 +468,7 @@ def test_a_number_field_refuses_nan_and_infinity():
 
 def test_control_characters_are_refused_in_the_subject_and_in_fields(demo_org):
     with pytest.raises(Invalid) as err:
-        services.case_start(
+        case_start_written(
             sop_code="PGD",
             unit=demo_org.unit("KRJ"),
             actor=demo_org.person("staf.krj"),
@@ -476,7 +477,7 @@ def test_control_characters_are_refused_in_the_subject_and_in_fields(demo_org):
         )
     assert err.value.field == "subject"
     with pytest.raises(Invalid) as err:
-        services.case_start(
+        case_start_written(
             sop_code="PGD",
             unit=demo_org.unit("KRJ"),
             actor=demo_org.person("staf.krj"),
@@ -489,7 +490,7 @@ def test_control_characters_are_refused_in_the_subject_and_in_fields(demo_org):
 
 def _ppw_schedule(demo_org, jadwal, now):
     unit = demo_org.unit("PPTNG")
-    case = services.case_start(
+    case = case_start_written(
         sop_code="PPW",
         unit=unit,
         actor=demo_org.person("kasat.pptng"),
@@ -497,8 +498,8 @@ def _ppw_schedule(demo_org, jadwal, now):
         data={"bulan": "2026-12-01", "nomor_surat_tugas": "1"},
         now=now,
     )
-    services.task_complete(task=_live(case), actor=demo_org.person("kabid.pptng"), now=now)
-    services.task_complete(
+    task_complete_written(task=_live(case), actor=demo_org.person("kabid.pptng"), now=now)
+    task_complete_written(
         task=_live(case),
         actor=demo_org.person("kasie.pptng"),
         data={"jadwal": jadwal, "personil": [demo_org.person("petugas1.pptng").pk]},
@@ -514,10 +515,10 @@ def test_a_patrol_is_not_reported_before_its_day_and_its_duration_counts_from_th
     petugas = demo_org.person("petugas1.pptng")
     data = {"rute": "Pasar Lama", "hasil": "aman"}
     with pytest.raises(Invalid) as err:
-        services.task_complete(task=patrol, actor=petugas, data=data, now=planned)
+        task_complete_written(task=patrol, actor=petugas, data=data, now=planned)
     assert err.value.field == "occurrence" and "belum tiba" in err.value.message
     # Reported at 11:00 WIB on the day (opening hour 08:00): three hours.
-    done = services.task_complete(
+    done = task_complete_written(
         task=patrol, actor=petugas, data=data, now=dt.datetime(2026, 12, 10, 4, 0, tzinfo=dt.UTC)
     )
     assert done.duration_seconds == 3 * 3600
@@ -541,9 +542,9 @@ def test_only_the_tasks_performer_attaches_to_it_and_uploads_stay_with_their_ste
             task=task,
         )
     staf = demo_org.person("staf.krj")
-    services.task_complete(task=task, actor=staf)
-    services.task_complete(task=_live(case), actor=demo_org.person("kasi.krj"))
-    services.task_complete(
+    task_complete_written(task=task, actor=staf)
+    task_complete_written(task=_live(case), actor=demo_org.person("kasi.krj"))
+    task_complete_written(
         task=_live(case), actor=demo_org.person("camat.krj"), data={"arahan": "x"}
     )
     kasi_task = _live(case)  # koordinasi_tindak, the Kasi's: its own upload
@@ -554,19 +555,19 @@ def test_only_the_tasks_performer_attaches_to_it_and_uploads_stay_with_their_ste
         content=io.BytesIO(PNG),
         task=kasi_task,
     )
-    services.task_complete(
+    task_complete_written(
         task=kasi_task,
         actor=demo_org.person("kasi.krj"),
         data={"tindakan": "ditertibkan", "dokumentasi": [own.pk]},
     )
     # The next step may not cite the previous step's upload as its own evidence.
     with pytest.raises(Invalid) as err:
-        services.task_complete(
+        task_complete_written(
             task=_live(case), actor=demo_org.person("kasi.krj"), data={"bukti": [own.pk]}
         )
     assert err.value.field == "attachments"
     with pytest.raises(Invalid) as err:
-        services.task_complete(
+        task_complete_written(
             task=_live(case), actor=demo_org.person("kasi.krj"), data={"bukti": [10**30]}
         )
     assert err.value.field == "data.bukti"
@@ -575,16 +576,16 @@ def test_only_the_tasks_performer_attaches_to_it_and_uploads_stay_with_their_ste
 def test_uploads_with_a_completion_stand_or_fall_with_it(demo_org):
     case = _start_pgd(demo_org)
     staf, kasi, camat = (demo_org.person(u) for u in ("staf.krj", "kasi.krj", "camat.krj"))
-    services.task_complete(task=_live(case), actor=staf)
-    services.task_complete(task=_live(case), actor=kasi)
-    services.task_complete(task=_live(case), actor=camat, data={"arahan": "Tindak lanjuti"})
+    task_complete_written(task=_live(case), actor=staf)
+    task_complete_written(task=_live(case), actor=kasi)
+    task_complete_written(task=_live(case), actor=camat, data={"arahan": "Tindak lanjuti"})
     task = _live(case)  # koordinasi_tindak: tindakan required, dokumentasi files
     photo = [("foto.png", io.BytesIO(PNG))]
     with pytest.raises(Invalid):  # tindakan missing: nothing is kept
-        services.task_complete(task=task, actor=kasi, uploads={"dokumentasi": photo})
+        task_complete_written(task=task, actor=kasi, uploads={"dokumentasi": photo})
     assert not case.attachments.exists()
     photo = [("foto.png", io.BytesIO(PNG))]
-    done = services.task_complete(
+    done = task_complete_written(
         task=task, actor=kasi, data={"tindakan": "Ditertibkan"}, uploads={"dokumentasi": photo}
     )
     (attachment,) = case.attachments.all()

@@ -11,6 +11,7 @@ import pytest
 
 from trantib.cases import services
 from trantib.cases.models import Task
+from trantib.demo.letters import case_start_written, task_complete_written
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ def _live(case) -> Task:
 
 
 def _walk_pur(demo_org, *, demonstration: str, now: dt.datetime) -> Task:
-    case = services.case_start(
+    case = case_start_written(
         sop_code="PUR",
         unit=demo_org.unit("CPD"),
         actor=demo_org.person("camat.cpd"),
@@ -55,7 +56,7 @@ def _walk_pur(demo_org, *, demonstration: str, now: dt.datetime) -> Task:
     for i, (step, who, data, files) in enumerate(PUR_TO_HANDLING, start=1):
         task = _live(case)
         assert task.step_id == step
-        services.task_complete(
+        task_complete_written(
             task=task,
             actor=demo_org.person(who),
             data=data,
@@ -146,7 +147,7 @@ def test_correcting_the_field_a_live_task_counts_from_re_times_it(demo_org, pur_
     from trantib.cases.models import Event, EventType
 
     now = dt.datetime(2026, 12, 3, 10, 0, tzinfo=WIB)
-    case = services.case_start(
+    case = case_start_written(
         sop_code="PUR",
         unit=demo_org.unit("CPD"),
         actor=demo_org.person("camat.cpd"),

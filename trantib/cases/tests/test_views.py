@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from trantib.cases import services
 from trantib.cases.models import Attachment, Case, Task, TaskKind, TaskStatus
+from trantib.demo.letters import case_start_written, task_complete_written
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ LONG_AGO = timezone.now() - dt.timedelta(days=30)
 
 def start_pgd(demo_org, subject="Warung buka melewati jam malam", now=None) -> Case:
     """A KRJ complaint: the Staf has recorded the report; 'staf_sampaikan' waits for the Staf."""
-    return services.case_start(
+    return case_start_written(
         sop_code="PGD",
         unit=demo_org.unit("KRJ"),
         actor=demo_org.person("staf.krj"),
@@ -40,7 +41,7 @@ def live(case: Case) -> Task:
 
 
 def complete(demo_org, case: Case, username: str, **kw) -> Task:
-    return services.task_complete(task=live(case), actor=demo_org.person(username), **kw)
+    return task_complete_written(task=live(case), actor=demo_org.person(username), **kw)
 
 
 def pgd_at_camat(demo_org) -> Case:
@@ -53,7 +54,7 @@ def pgd_at_camat(demo_org) -> Case:
 
 def ppl_at_verification(demo_org) -> Case:
     """A CPD PPL case waiting for the Sekcam's decision on the draft."""
-    case = services.case_start(
+    case = case_start_written(
         sop_code="PPL",
         unit=demo_org.unit("CPD"),
         actor=demo_org.person("kasi.cpd"),
@@ -101,7 +102,8 @@ def test_the_outsider_gets_404_on_a_cipondoh_case_its_task_and_its_attachment(
 ) -> None:
     case = ppl_at_verification(demo_org)
     task = live(case)
-    attachment = Attachment.objects.get(case=case)
+    attachment = Attachment.objects.filter(case=case).first()
+    assert attachment is not None
     client = Client()
     client.force_login(outsider)
     assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 404
@@ -192,7 +194,7 @@ def krj_cases(demo_org) -> dict[str, Case]:
     """Three KRJ cases the Camat sees: a fresh and a late complaint, and a PPL case."""
     fresh = start_pgd(demo_org, subject="Parkir liar di depan pasar")
     late = start_pgd(demo_org, subject="Warung remang-remang", now=LONG_AGO)
-    ppl = services.case_start(
+    ppl = case_start_written(
         sop_code="PPL",
         unit=demo_org.unit("KRJ"),
         actor=demo_org.person("kasi.krj"),
@@ -339,21 +341,22 @@ def test_a_missing_required_field_comes_back_beside_the_field_with_the_values_ke
 
 
 def test_a_number_that_is_not_a_number_is_refused_beside_its_field(demo_org) -> None:
-    case = ppl_at_verification(demo_org)
-    client = client_for(demo_org, "sekcam.cpd")
-    client.post(
-        reverse("cases:task_complete", args=[live(case).pk]), {"decision": "tidak ada koreksi"}
-    )
-    client = client_for(demo_org, "camat.cpd")
+    case = ppl_at_members(demo_org)
+    client = client_for(demo_org, "anggota1.cpd")
     task = live(case)
     response = client.post(
         reverse("cases:task_complete", args=[task.pk]),
-        {"data.nomor_surat_perintah": "800/12", "data.tanggal_surat_perintah": "kemarin"},
+        {
+            "data.waktu_pelaksanaan": "kemarin",
+            "data.jumlah_personel": "enam",
+            "data.laporan_lapangan": "Tertib",
+        },
     )
     assert response.status_code == 422
     html = html_of(response)
-    assert re.search(r'id="f-tanggal_surat_perintah-error"[^>]*>[^<]*harus berupa tanggal', html)
-    assert 'value="800/12"' in html
+    assert re.search(r'id="f-waktu_pelaksanaan-error"[^>]*>[^<]*harus berupa tanggal', html)
+    assert re.search(r'id="f-jumlah_personel-error"[^>]*>[^<]*harus berupa angka', html)
+    assert 'value="enam"' in html
 
 
 def test_a_decision_is_taken_with_its_own_button(demo_org) -> None:
@@ -416,7 +419,7 @@ def test_completing_a_task_of_another_position_is_refused_with_403(demo_org) -> 
 
 
 def test_claiming_takes_the_task_and_a_second_claimant_gets_409(demo_org) -> None:
-    case = services.case_start(
+    case = case_start_written(
         sop_code="PGD",
         unit=demo_org.unit("CPD"),
         actor=demo_org.person("staf.cpd"),
@@ -441,12 +444,7 @@ def ppl_at_members(demo_org) -> Case:
     """A PPL case in Cipondoh driven past the verification to the Anggota Trantib step."""
     case = ppl_at_verification(demo_org)
     complete(demo_org, case, "sekcam.cpd", decision="tidak ada koreksi")
-    complete(
-        demo_org,
-        case,
-        "camat.cpd",
-        data={"nomor_surat_perintah": "800/1", "tanggal_surat_perintah": "2026-11-20"},
-    )
+    complete(demo_org, case, "camat.cpd")  # the signed Surat Perintah's number and date
     complete(demo_org, case, "kasi.cpd", data={"arahan": "Siapkan regu"})
     complete(demo_org, case, "danru.cpd", data={"jumlah_personel": 6})
     return case
@@ -490,28 +488,29 @@ def test_a_supervisor_reassigns_a_task_among_the_holders_of_its_position(demo_or
 
 
 def test_files_are_uploaded_with_the_task_and_served_to_the_units_people(demo_org) -> None:
-    case = ppl_at_verification(demo_org)
-    complete(demo_org, case, "sekcam.cpd", decision="ada koreksi", data={"koreksi": "Perbaiki"})
+    case = pgd_at_camat(demo_org)
+    complete(demo_org, case, "camat.krj", data={"arahan": "Tertibkan"})
+    complete(demo_org, case, "kasi.krj", data={"tindakan": "Teguran lisan"})
     task = live(case)
-    assert task.step_id == "draft_surat_perintah"
-    client = client_for(demo_org, "kasi.cpd")
+    assert task.step_id == "bukti_penyelesaian"
+    client = client_for(demo_org, "kasi.krj")
     missing = client.post(reverse("cases:task_complete", args=[task.pk]), {})
     assert missing.status_code == 422
-    assert re.search(r'id="f-draft-error"[^>]*>Lampirkan “Draft surat perintah”', html_of(missing))
+    assert re.search(r'id="f-bukti-error"[^>]*>Lampirkan “Bukti penyelesaian”', html_of(missing))
     text = SimpleUploadedFile("catatan.txt", b"bukan foto", content_type="text/plain")
-    refused = client.post(reverse("cases:task_complete", args=[task.pk]), {"data.draft": text})
+    refused = client.post(reverse("cases:task_complete", args=[task.pk]), {"data.bukti": text})
     assert refused.status_code == 422
     assert "tidak diterima" in html_of(refused)
-    assert Attachment.objects.filter(case=case).count() == 1  # nothing kept from the refusal
+    assert Attachment.objects.filter(case=case).count() == 0  # nothing kept from the refusal
     upload = SimpleUploadedFile("draft-2.png", PNG, content_type="image/png")
-    done = client.post(reverse("cases:task_complete", args=[task.pk]), {"data.draft": upload})
+    done = client.post(reverse("cases:task_complete", args=[task.pk]), {"data.bukti": upload})
     assert done.status_code == 302
     task.refresh_from_db()
     attachment = Attachment.objects.get(case=case, name="draft-2.png")
-    assert task.data == {"draft": [attachment.pk]} and attachment.task == task
+    assert task.data == {"bukti": [attachment.pk]} and attachment.task == task
     page = html_of(client.get(reverse("cases:detail", args=[case.pk])))
     assert reverse("cases:attachment", args=[attachment.pk]) in page
-    download = client_for(demo_org, "camat.cpd").get(
+    download = client_for(demo_org, "camat.krj").get(
         reverse("cases:attachment", args=[attachment.pk])
     )
     assert download.status_code == 200
@@ -520,7 +519,7 @@ def test_files_are_uploaded_with_the_task_and_served_to_the_units_people(demo_or
 
 
 def test_a_wait_task_and_a_party_are_shown_on_the_case_page(demo_org) -> None:
-    case = services.case_start(
+    case = case_start_written(
         sop_code="PPW",
         unit=demo_org.unit("PPTNG"),
         actor=demo_org.person("kasat.pptng"),
@@ -625,8 +624,15 @@ def test_a_case_starts_at_another_entry_step_with_a_person_and_a_place(demo_org)
     )
     assert response.status_code == 302
     case = Case.objects.get(subject="PKL di trotoar")
-    first = Task.objects.get(case=case, step_id="beri_teguran")
-    assert first.data["pelanggar"] == {"nama": "Siti Aminah", "nik": "3671014101850002"}
+    # The step waits for its Surat Pernyataan (PPW v3): the case opens with it live, and the
+    # start form's values are kept for it.
+    first = live(case)
+    assert (first.step_id, first.kind) == ("beri_teguran", TaskKind.WORK)
+    kept = case.state["data"]["_start"]
+    assert kept["pelanggar"] == {"nama": "Siti Aminah", "nik": "3671014101850002"}
+    assert "nomor_surat_pernyataan" not in kept  # the letter fills it; the form did not ask
+    done = complete(demo_org, case, "kasat.pptng")
+    assert done.data["pelanggar"] == kept["pelanggar"]
     assert live(case).kind == TaskKind.WAIT
 
 
@@ -654,7 +660,7 @@ def test_a_first_step_that_requires_a_file_starts_from_the_form(demo_org) -> Non
 
 
 def test_the_notifications_page_lists_my_notices_and_marks_them_read(demo_org) -> None:
-    case = services.case_start(
+    case = case_start_written(
         sop_code="PGD",
         unit=demo_org.unit("KRJ"),
         actor=demo_org.person("staf.krj"),
@@ -677,7 +683,7 @@ def test_the_notifications_page_lists_my_notices_and_marks_them_read(demo_org) -
 
 
 def test_a_bad_notice_id_marks_nothing_and_never_fails(demo_org) -> None:
-    case = services.case_start(
+    case = case_start_written(
         sop_code="PGD",
         unit=demo_org.unit("KRJ"),
         actor=demo_org.person("staf.krj"),
@@ -692,7 +698,7 @@ def test_a_bad_notice_id_marks_nothing_and_never_fails(demo_org) -> None:
 
 
 def test_an_attachment_whose_file_is_gone_is_a_404(demo_org) -> None:
-    case = services.case_start(
+    case = case_start_written(
         sop_code="PGD",
         unit=demo_org.unit("KRJ"),
         actor=demo_org.person("staf.krj"),

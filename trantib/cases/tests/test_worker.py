@@ -21,16 +21,16 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from trantib.cases import services
 from trantib.cases.models import Case, Notification, Task
 from trantib.core.worker import worker_thread_start
+from trantib.demo.letters import case_start_written
 
 ROOT = Path(__file__).resolve().parents[3]
 TWO_WEEKS_AGO = dt.timedelta(days=14)
 
 
 def start_pgd(demo_org, *, now: dt.datetime | None = None) -> Case:
-    return services.case_start(
+    return case_start_written(
         sop_code="PGD",
         unit=demo_org.unit("KRJ"),
         actor=demo_org.person("staf.krj"),
@@ -115,7 +115,7 @@ def test_the_sweep_marks_a_late_task_whose_job_was_lost(demo_org):
 
 @worker_db
 def test_the_worker_fires_a_due_wait_step(demo_org):
-    case = services.case_start(
+    case = case_start_written(
         sop_code="PPW",
         unit=demo_org.unit("PPTNG"),
         actor=demo_org.person("kasat.pptng"),

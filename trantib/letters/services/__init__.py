@@ -36,6 +36,7 @@ from .signature import (
     may_attach,
     sign_mode_for,
 )
+from .sop import case_letter, letter_draft_for_task, letter_reached
 
 __all__ = [
     "CONFIDENTIAL",
@@ -44,6 +45,7 @@ __all__ = [
     "SIFAT",
     "IncomingEvent",
     "LetterEvent",
+    "case_letter",
     "data_clean",
     "disposition_create",
     "disposition_done",
@@ -51,6 +53,7 @@ __all__ = [
     "letter_cancel",
     "letter_deliver",
     "letter_draft",
+    "letter_draft_for_task",
     "letter_edit",
     "letter_email_send",
     "letter_emails",
@@ -58,6 +61,7 @@ __all__ = [
     "letter_initial",
     "letter_lock",
     "letter_number",
+    "letter_reached",
     "letter_return",
     "letter_settings_save",
     "letter_sign_electronic",

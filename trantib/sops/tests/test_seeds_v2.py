@@ -2,13 +2,15 @@
 fields naming the unit's own officers record is (people picked from the unit, ``members``,
 instead of typed names). The photo fields open the camera (``capture``) and PPW's waits count
 from the day each Surat Teguran was delivered (``starts_at``): neither is part of the signed
-document, so version 1 carries them too, in place, and keeps its signed part."""
+document, so version 1 carries them too, in place, and keeps its signed part. PPW version 3
+(issue 11) supersedes version 2 for new cases: cases already on version 2 run as below."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 import re
+import shutil
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -49,10 +51,11 @@ def _fields(spec: SOPSpec, kind: FieldType) -> set[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("code", FILES)
-def test_new_cases_run_version_2_which_supersedes_version_1(code):
-    spec = registry.get(code)
-    assert (spec.version, spec.supersedes, spec.status) == (2, 1, SopStatus.PUBLISHED)
+def test_version_2_supersedes_version_1_and_new_cases_run_the_newest(code):
+    spec = registry.get(code, 2)
+    assert (spec.supersedes, spec.status) == (1, SopStatus.PUBLISHED)
     assert registry.get(code, 1).status is SopStatus.PUBLISHED  # old cases stay on it
+    assert registry.get(code).version == (3 if code == "PPW" else 2)  # PPW v3: issue 11
 
 
 @pytest.mark.parametrize("code", FILES)
@@ -134,8 +137,20 @@ def _live(case) -> Task:
     return Task.objects.get(case=case, status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED])
 
 
+@pytest.fixture
+def ppw_v2_in_force(tmp_path, settings):
+    """The library without PPW version 3: new PPW cases run version 2, as they did before."""
+    copy = tmp_path / "library"
+    shutil.copytree(LIBRARY, copy)
+    (copy / "patroli" / "PPW.v3.yaml").unlink()
+    settings.TRANTIB_SOP_LIBRARY = copy
+    registry.reload()
+    yield
+    registry.library.cache_clear()
+
+
 def test_a_teguran_delivered_two_days_before_it_was_recorded_falls_due_seven_days_after_delivery(
-    demo_org,
+    demo_org, ppw_v2_in_force
 ):
     kasat = demo_org.person("kasat.pptng")
     start = dt.datetime(2026, 12, 1, 10, 0, tzinfo=WIB)

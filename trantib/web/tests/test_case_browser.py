@@ -11,6 +11,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from trantib.cases import services
 from trantib.cases.models import Case, Task, TaskStatus
+from trantib.demo.letters import case_start_written, task_complete_written
 from trantib.web.tests.test_browser import PHONE, log_in, page_width
 
 pytestmark = pytest.mark.browser
@@ -19,7 +20,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def start_pgd(demo_org, subject: str = "Warung karaoke buka melewati jam malam") -> Case:
-    return services.case_start(
+    return case_start_written(
         sop_code="PGD",
         unit=demo_org.unit("KRJ"),
         actor=demo_org.person("staf.krj"),
@@ -79,7 +80,7 @@ def test_a_wrong_value_comes_back_beside_its_field_in_the_browser(
     page, base = browser_page, live_server.url
     case = start_pgd(demo_org)
     for username in ("staf.krj", "kasi.krj"):
-        services.task_complete(task=live(case), actor=demo_org.person(username))
+        task_complete_written(task=live(case), actor=demo_org.person(username))
     task = live(case)
     log_in(page, base, demo_org.user("camat.krj"))
     page.goto(f"{base}/kasus/{case.pk}/")
@@ -100,7 +101,7 @@ def test_the_case_list_filters_with_htmx_without_reloading_the_page(
 ) -> None:
     page, base = browser_page, live_server.url
     pgd = start_pgd(demo_org)
-    ppl = services.case_start(
+    ppl = case_start_written(
         sop_code="PPL",
         unit=demo_org.unit("KRJ"),
         actor=demo_org.person("kasi.krj"),
@@ -125,7 +126,7 @@ def test_the_pages_of_a_case_fit_a_360_pixel_phone(
 ) -> None:
     """A Cipondoh PPL case at the Sekcam's decision: the longest form with two buttons."""
     page, base = browser_page, live_server.url
-    case = services.case_start(
+    case = case_start_written(
         sop_code="PPL",
         unit=demo_org.unit("CPD"),
         actor=demo_org.person("kasi.cpd"),
@@ -136,14 +137,14 @@ def test_the_pages_of_a_case_fit_a_360_pixel_phone(
             "uraian": "Laporan warga tentang rumah kos yang dipakai sebagai lokalisasi",
         },
     )
-    services.task_complete(
+    task_complete_written(
         task=live(case), actor=demo_org.person("camat.cpd"), data={"perintah": "Tertibkan"}
     )
     kasi = demo_org.person("kasi.cpd")
     draft = services.attachment_add(
         case=case, actor=kasi, name="draft.png", content=io.BytesIO(PNG), task=live(case)
     )
-    services.task_complete(
+    task_complete_written(
         task=live(case), actor=kasi, data={"draft": [draft.pk]}, attachments=[draft.pk]
     )
     page.set_viewport_size(PHONE)

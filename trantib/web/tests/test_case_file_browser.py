@@ -31,6 +31,7 @@ from trantib.cases.models import Case, Task, TaskStatus
 from trantib.cases.tests.test_scenarios import FILE_BODIES, SCENARIOS, _load, _relative_dates
 from trantib.core.dates import date_id
 from trantib.demo import DEMO_PASSWORD
+from trantib.demo.letters import letter_bring
 from trantib.engine.spec import FieldType, RecordField, SOPSpec, Step
 from trantib.sops import registry
 
@@ -142,7 +143,10 @@ class Story:
         today = timezone.localdate(timezone.now(), unit.zone())
         data = dict(_relative_dates(action.get("data") or {}, today))
         record = Record(step=step.id, texts=[], raw=[])
+        filled = services.step_filled(step)  # a letter's number: shown, not asked (issue 11)
         for f in step.records:
+            if f.name in filled:
+                continue
             if f.name in (action.get("files") or {}):
                 files = action["files"][f.name]
                 form.locator(f'[name="data.{f.name}"]').set_input_files(
@@ -222,6 +226,17 @@ class Story:
         case = Case.objects.get(pk=int(self.page.url.rstrip("/").rsplit("/", 1)[1]))
         assert case.sop_code == self.spec.code
         self.cases[alias], self.records[alias] = case, [record]
+        held = Task.objects.filter(case=case, step_id=step.id, status=TaskStatus.OPEN).first()
+        if held is not None:
+            # The first step waits for its letter (PPW v3's Surat Tugas): the letter is written,
+            # then the step is done from the case page, its form showing the start's values.
+            letter_bring(held, now=timezone.now(), data=action.get("data"))
+            self.page.goto(f"{self.base}/kasus/{case.pk}/?tugas={held.pk}")
+            panel = self.page.locator(f"#tugas-{held.pk}")
+            panel.locator('form.step-form button[type="submit"].primary').click()
+            self.page.wait_for_url(f"{self.base}/kasus/{case.pk}/*")
+            held.refresh_from_db()
+            assert held.status == TaskStatus.DONE, (self.name, step.id, self.page.url)
 
     def live(self, case: Case, step_id: str, occurrence: str = "") -> Task:
         tasks = Task.objects.filter(
@@ -251,6 +266,13 @@ class Story:
                 assert text in shown, (self.name, record.step, text, f"not in {task.step_id}")
         form = panel.locator("form.step-form")
         record = self.fill(form, self.spec.step(task.step_id), action)
+        # A step that waits for its letter: the officers write, initial and sign it first.
+        letter_bring(
+            task,
+            now=timezone.now(),
+            data=action.get("data"),
+            decision=str(action.get("decision", "")),
+        )
         if "decision" in action:
             form.locator(f'button[name="decision"][value="{action["decision"]}" i]').click()
         else:
