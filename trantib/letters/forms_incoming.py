@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from trantib.core.dateinput import date_parse
+from trantib.core.text import has_control_characters
 from trantib.engine.spec import FieldType, SOPSpec, Step
 
 from .services.incoming import DISPOSITION_SIFAT
@@ -44,7 +45,9 @@ class IncomingFilterForm(forms.Form):
         """The valid filters as the selector takes them; a filter that cannot be read is left
         out (its error is shown beside it)."""
         data = self.cleaned_data if self.is_valid() else {}
-        query = (data.get("q") or "").replace("\x00", "")
+        query = "".join(
+            ch for ch in data.get("q") or "" if not has_control_characters(ch, unstorable_only=True)
+        )
         return {"query": query, "since": data.get("dari"), "until": data.get("sampai")}
 
 

@@ -30,10 +30,11 @@ from trantib.letters.services import (
     letter_signed_copy_attach,
     letter_submit,
 )
+from trantib.letters.tests import support
 
 WIB = ZoneInfo("Asia/Jakarta")
-SCAN = b"%PDF-1.4\n% the letter, signed by hand and scanned\n%%EOF\n"
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
+SCAN = support.pdf("the letter, signed by hand and scanned")
+JPEG = support.jpeg()
 LIVE = (TaskStatus.OPEN, TaskStatus.CLAIMED)
 
 

@@ -49,6 +49,12 @@ def png(size: tuple[int, int] = (40, 40)) -> bytes:
     return out.getvalue()
 
 
+def jpeg(size: tuple[int, int] = (64, 48)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (30, 120, 200)).save(out, "JPEG")
+    return out.getvalue()
+
+
 def png_bomb(width: int = 30000, height: int = 30000) -> bytes:
     """A PNG of a few hundred bytes whose header declares ``width`` × ``height`` pixels."""
 
