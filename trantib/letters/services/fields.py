@@ -125,9 +125,12 @@ def roles_check(unit: OrgUnit, roles: list[str], field: str) -> None:
 
 
 def coordination_clean(coordination: Any) -> list[dict[str, str]]:
-    """The paraf koordinasi: one jabatan (text) per row of the stamp table."""
+    """The paraf koordinasi: one jabatan (text) per row of the stamp table, given as a list or
+    as one jabatan per line."""
     if coordination is None:
         return []
+    if isinstance(coordination, str):
+        coordination = coordination.splitlines()
     if not isinstance(coordination, list | tuple):
         raise Invalid(_("Paraf koordinasi: daftar jabatan."), field="coordination")
     limit = column_limit(Review, "jabatan")

@@ -82,6 +82,8 @@ def test_edit_and_draft_refuse_shapes_they_cannot_read(demo_org):
     refused(lambda: draft(demo_org, paraf_roles="sekcam"), "paraf_roles")
     made = draft(demo_org, coordination=[" Kabag Hukum ", ""])
     assert made.coordination == [{"jabatan": "Kabag Hukum"}]
+    lines = draft(demo_org, coordination="Kabag Hukum\n\nKasat Pol PP")
+    assert lines.coordination == [{"jabatan": "Kabag Hukum"}, {"jabatan": "Kasat Pol PP"}]
 
 
 def test_notes_reasons_and_the_tanda_terima_refuse_a_nul(demo_org):
