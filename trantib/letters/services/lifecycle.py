@@ -27,6 +27,7 @@ from trantib.core.keys import key_new
 from ..kinds import KINDS, FieldKind, LetterKind, kind_get
 from ..models import Letter, LetterSettings, LetterState, Review, SignMode
 from ..numbering import number_take, register_for
+from ..wording import body_default
 
 MAX_HIERARCHY = 3  # Permendagri: at most three paraf hierarki
 
@@ -212,7 +213,16 @@ def _snapshot(letter: Letter) -> dict[str, Any]:
         **{name: getattr(letter, name) for name in EDITABLE_HEADER},
         "tembusan": letter.tembusan,
         "data": letter.data,
+        "coordination": letter.coordination,
     }
+
+
+def _coordination_rows(value: Any) -> list[dict[str, str]]:
+    """Paraf koordinasi: the jabatan of other units' officials, one per line (or a list)."""
+    lines = value.splitlines() if isinstance(value, str) else value
+    if not isinstance(lines, list) or not all(isinstance(j, str) for j in lines):
+        raise Invalid(_("Paraf koordinasi: satu jabatan per baris."), field="coordination")
+    return [{"jabatan": j.strip()} for j in lines if j.strip()]
 
 
 def _audit(letter: Letter, type: str, actor: Person | None, **data: Any) -> None:
@@ -256,7 +266,9 @@ def letter_draft(
     now: dt.datetime | None = None,
 ) -> Letter:
     """A new draft (konsep). ``actor`` None: drafted by the product from a case (an SOP step),
-    to be edited by whoever works that step."""
+    to be edited by whoever works that step. Without a ``body``, the draft's body is the
+    kind's standard wording made from ``data`` (:func:`..wording.body_default`): the drafter
+    sees and edits it; nothing is added to it at printing."""
     try:
         spec = kind_get(kind)
     except KeyError as exc:
@@ -277,6 +289,8 @@ def letter_draft(
     _roles_check(unit, paraf, "paraf_roles")
     clean = data_clean(spec, data or {}, strict=False)
     _members_check(unit, spec, clean)
+    if not body.strip():
+        body = body_default(kind, clean)
     now = now or timezone.now()
     letter = Letter.objects.create(
         unit=unit,
@@ -295,7 +309,7 @@ def letter_draft(
         data=clean,
         signer_role=signer_role,
         paraf_roles=paraf,
-        coordination=[{"jabatan": j} for j in (coordination or []) if j.strip()],
+        coordination=_coordination_rows(coordination or []),
         created_by=actor,
         created_at=now,
         updated_at=now,
@@ -325,14 +339,14 @@ def letter_edit(
         )
     if not may_edit(actor, letter):
         raise NotAllowed(_("Hanya pembuat konsep yang dapat mengubah surat ini."))
-    allowed = {*EDITABLE_HEADER, "tembusan", "recipient_email", "data"}
+    allowed = {*EDITABLE_HEADER, "tembusan", "recipient_email", "data", "coordination"}
     unknown = sorted(set(changes) - allowed)
     if unknown:
         raise Invalid(
             _("Isian tidak dikenal: %(n)s.") % {"n": ", ".join(unknown)}, field=unknown[0]
         )
     before = _snapshot(letter)
-    for name in allowed - {"data"}:
+    for name in allowed - {"data", "coordination"}:
         if name in changes:
             value = changes[name]
             if not isinstance(value, str):
@@ -344,6 +358,8 @@ def letter_edit(
         raise Invalid(
             _("Sifat: pilih salah satu dari %(s)s.") % {"s": ", ".join(SIFAT)}, field="sifat"
         )
+    if "coordination" in changes:
+        letter.coordination = _coordination_rows(changes["coordination"])
     if "data" in changes:
         merged = {**letter.data, **dict(changes["data"] or {})}
         letter.data = data_clean(letter.kind_spec, merged, strict=False)
