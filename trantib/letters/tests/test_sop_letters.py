@@ -119,9 +119,10 @@ def test_surat_teguran_i_delivered_on_the_friday_before_a_monday_holiday_runs_se
     assert teguran.kind_name == "Surat Teguran I" and teguran.hal == "Teguran I"
     assert teguran.recipient == "Sdr. Sutarman"
     assert teguran.data["tempo"] == "7 (tujuh) hari kerja"
-    assert teguran.data["dasar"] == [
-        f"Surat Pernyataan Nomor {statement.number} tanggal 20 Juli 2026"
-    ]
+    previous = f"Surat Pernyataan Nomor {statement.number} tanggal 20 Juli 2026"
+    assert teguran.data["surat_sebelumnya"] == previous
+    assert f"Menindaklanjuti {previous}, berdasarkan hasil pengawasan" in teguran.body
+    assert "dalam waktu 7 (tujuh) hari kerja sejak surat ini diterima" in teguran.body
     teguran = desk.sign(desk.submit(teguran, "kasat.pptng"), "kasat.pptng")
     with pytest.raises(Invalid, match="Surat Teguran I belum ditandatangani dan diserahkan"):
         desk.complete(case, "teguran_1", "kasat.pptng")
