@@ -65,17 +65,17 @@ TaskPanelContext = Callable[["Task", "Step", "Person | None"], "dict[str, Any] |
 
 
 @dataclass(frozen=True)
-class TaskPanel:
+class TaskDomainPanel:
     name: str
     template: str
     context: TaskPanelContext
 
 
-_TASK_PANELS: dict[str, TaskPanel] = {}
+_TASK_PANELS: dict[str, TaskDomainPanel] = {}
 
 
 def task_panel_register(name: str, *, template: str, context: TaskPanelContext) -> None:
-    _TASK_PANELS[name] = TaskPanel(name=name, template=template, context=context)
+    _TASK_PANELS[name] = TaskDomainPanel(name=name, template=template, context=context)
 
 
 def task_panels_render(

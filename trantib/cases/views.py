@@ -153,7 +153,7 @@ def _step_form(
     filled = services.step_filled(step)
     initial: Mapping[str, Any] = {}
     recorded = (case.state or {}).get("data", {}) if case is not None else {}
-    held = bool(services.step_guards(step))
+    held = bool(services.step_guards(step)) and (step.id == spec.start.id or step.entry)
     if held and step.id not in recorded and isinstance(recorded.get("_start"), dict):
         initial = recorded["_start"]  # what the start form recorded for a step held at start
     return StepForm(

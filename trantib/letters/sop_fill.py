@@ -12,10 +12,10 @@ may be incomplete, the letter's submission checks what the kind requires.
 
 Beside ``fill``: the SOP's constants (``data``), the previous letter of a ladder (its number
 and date: the kind's ``surat_sebelumnya`` where it has one, a Teguran; else a line of
-``dasar``), the compliance period of the wait after the step (``tempo``, "7 (tujuh) hari
-kerja"), and the drafting day for a required date nothing else fills. The body is the kind's
-standard wording made from those values (:func:`.wording.body_default`), with what the SOP
-fills into ``body`` inside it.
+``dasar``), the compliance period of the wait after the step (``tempo``, "7 hari kerja"), and
+the drafting day for a required date nothing else fills. The body is the kind's standard
+wording made from those values (:func:`.wording.body_default`: the period written "7 (tujuh)
+hari kerja" there), with what the SOP fills into ``body`` inside it.
 """
 
 from __future__ import annotations
@@ -44,47 +44,21 @@ _UNIT_WORDS = {
     TimeUnit.DAY: "hari",
     TimeUnit.WEEK: "minggu",
 }
-_ONES = [
-    "nol",
-    "satu",
-    "dua",
-    "tiga",
-    "empat",
-    "lima",
-    "enam",
-    "tujuh",
-    "delapan",
-    "sembilan",
-    "sepuluh",
-    "sebelas",
-]
-
-
-def number_words(n: int) -> str:
-    """Small counts in words, as periods are written: 7 → "tujuh", 15 → "lima belas"."""
-    if n < 12:
-        return _ONES[n]
-    if n < 20:
-        return f"{_ONES[n - 10]} belas"
-    if n < 100:
-        tens, rest = divmod(n, 10)
-        return f"{_ONES[tens]} puluh" + (f" {_ONES[rest]}" if rest else "")
-    return str(n)
 
 
 def tempo_text(standard: TimeStandard, calendar_kind: CalendarKind) -> str:
-    """A wait's deadline as a letter writes it: "7 (tujuh) hari kerja", "15 (lima belas) hari".
-    Days on a working calendar are working days even where the SOP leaves "kerja" out."""
+    """A wait's deadline as a letter's period: "7 hari kerja", "15 hari" (the draft's body,
+    made from it, writes the number in words too: "7 (tujuh) hari kerja"). Days on a working
+    calendar are working days even where the SOP leaves "kerja" out."""
     if not standard.has_deadline or standard.unit is None:
         return standard.text
     if standard.clock:
-        days = standard.high // 24
-        return f"{days} x 24 jam"
+        return f"{standard.high // 24} x 24 jam"
     working = standard.working or (
         calendar_kind is CalendarKind.WORKING and standard.unit in (TimeUnit.DAY, TimeUnit.WEEK)
     )
-    words = f"{standard.high} ({number_words(standard.high)}) {_UNIT_WORDS[standard.unit]}"
-    return f"{words} kerja" if working else words
+    period = f"{standard.high} {_UNIT_WORDS[standard.unit]}"
+    return f"{period} kerja" if working else period
 
 
 # -- reading the case -------------------------------------------------------------------------

@@ -370,13 +370,14 @@ def _refusal(
 
 
 def _held_start_values(
-    step: Step, state: runtime.CaseState, data: Mapping[str, Any]
+    spec: SOPSpec, step: Step, state: runtime.CaseState, data: Mapping[str, Any]
 ) -> dict[str, Any]:
     """A first step a guard held at the case's start (see ``hooks``) takes the values the start
     form recorded for it (kept under ``_start``) wherever the completion leaves a field empty."""
     merged = dict(data)
     start = state.data.get("_start")  # runtime.start keeps a case's start data there
-    if step.id in state.data or not isinstance(start, Mapping):
+    first = step.id == spec.start.id or step.entry
+    if not first or step.id in state.data or not isinstance(start, Mapping):
         return merged
     for f in step.records:
         if runtime.is_blank(merged.get(f.name)) and not runtime.is_blank(start.get(f.name)):
@@ -428,7 +429,7 @@ def complete_locked(
         )
     guards = step_guards(step)
     if guards:
-        data = _held_start_values(step, state, data)
+        data = _held_start_values(spec, step, state, data)
         for guard in guards:
             data = guard.prepare(
                 spec=spec,
