@@ -9,6 +9,8 @@ that the committed files are what this script writes. They lay out the context o
 ``trantib.letters.rendering.context.letter_context`` -- the same data as the PDF -- with Jinja
 tags: ``{%p %}`` for paragraphs, ``{%tr %}`` for table rows, ``{{ x|br }}`` for text with line
 breaks. Page size, margins and the font are applied from the unit's settings at rendering.
+Every fixed text comes from the context's ``labels`` (``trantib.letters.rendering.labels``),
+never from here. The Word file is a working copy of a draft: it has no QR code.
 """
 
 from __future__ import annotations
@@ -190,12 +192,14 @@ def korespondensi_header(w: Writer) -> None:
     w.tag("if addressed")
     w.p(before=10)
     w.tag("for line in recipient")
-    w.p("{{ 'Yth. ' if loop.first else '' }}{{ line }}")
+    w.p("{{ (labels.yth ~ ' ') if loop.first else '' }}{{ line }}")
     w.tag("endfor")
-    w.p("di")
+    w.tag("if recipient_address")
+    w.p("{{ labels.di }}")
     w.tag("for line in recipient_address")
     w.p("{{ line }}", indent_mm=8)
     w.tag("endfor")
+    w.tag("endif")
     w.p(after=6)
     w.tag("endif")
     w.tag("endif")
@@ -206,7 +210,7 @@ def judul_header(w: Writer) -> None:
     w.tag("if subtitle")
     w.p("{{ subtitle }}", bold=True, align="center")
     w.tag("endif")
-    w.p("NOMOR: {{ number }}", align="center", after=12)
+    w.p("{{ labels.nomor_judul }} {{ number }}", align="center", after=12)
 
 
 def blocks(w: Writer) -> None:
@@ -215,6 +219,12 @@ def blocks(w: Writer) -> None:
     w.p("{{ b.text|br }}", align="justify", after=6)
     w.tag("elif b.type == 'indent'")
     w.p("{{ b.text|br }}", align="justify", indent_mm=8, after=6)
+    w.tag("elif b.type == 'list'")
+    table = w.table([8, TEXT_WIDTH_MM - 8])
+    tag_row(table, "for item in b.items")
+    row(table, ["{{ item.marker }}", "{{ item.text|br }}"])
+    tag_row(table, "endfor")
+    w.p(size=4)
     w.tag("elif b.type == 'center'")
     w.p("{{ b.text }}", bold=True, align="center", before=4, after=6)
     w.tag("elif b.type == 'heading'")
@@ -233,13 +243,10 @@ def blocks(w: Writer) -> None:
     )
     tag_row(table, "endfor")
     w.p(size=4)
-    w.tag("elif b.type == 'numbered'")
-    table = w.table([7, TEXT_WIDTH_MM - 7])
-    tag_row(table, "for entry in b.entries")
-    row(table, ["{{ loop.index }}.", "{{ entry|br }}"])
-    tag_row(table, "endfor")
-    w.p(size=4)
     w.tag("elif b.type == 'fields'")
+    w.tag("if b.label")
+    w.p("{{ b.label }}", after=3)
+    w.tag("endif")
     table = w.table([42, 5, TEXT_WIDTH_MM - 55], indent_mm=8)
     tag_row(table, "for r in b.rows")
     row(table, ["{{ r.label }}", ":", "{{ r.value }}"])
@@ -251,7 +258,8 @@ def blocks(w: Writer) -> None:
     w.tag("endif")
     widths = [9, 45, 33, 38, TEXT_WIDTH_MM - 125]
     table = w.table(widths, grid=True)
-    row(table, ["No", "Nama", "Pangkat/Gol", "NIP/NRP", "Jabatan"], bold=True, size=10)
+    heads = ["no", "nama", "pangkat", "nip", "jabatan"]
+    row(table, [f"{{{{ labels.{h} }}}}" for h in heads], bold=True, size=10)
     tag_row(table, "for m in b.rows")
     row(
         table,
@@ -278,32 +286,16 @@ def cell_head(w: Writer, name: str) -> None:
 
 
 def cell_foot(w: Writer, name: str) -> None:
-    """The signature's space (or the electronic signature line), name, pangkat, NIP; or, left
-    of it, the QR code and the paraf column."""
+    """The signature's space (a draft is never signed yet), the name, pangkat and NIP."""
     w.tag(f"if {name}.kind == 'sig'")
-    w.tag(f"if {name}.electronic")
-    w.p(f"{{{{ {name}.electronic }}}}", italic=True, size=9, before=12, after=12)
-    w.tag("else")
     for _ in range(4):
         w.p()
-    w.tag("endif")
     w.p(f"{{{{ {name}.name }}}}", bold=True, underline=True)
     w.tag(f"if {name}.pangkat")
     w.p(f"{{{{ {name}.pangkat }}}}")
     w.tag("endif")
     w.tag(f"if {name}.id_line")
     w.p(f"{{{{ {name}.id_line }}}}")
-    w.tag("endif")
-    w.tag(f"elif {name}.kind == 'aside'")
-    w.tag(f"if {name}.qr")
-    w.p("{{ qr_image }}", before=3)
-    w.p("{{ qr.caption }}", size=7)
-    w.tag("endif")
-    w.tag(f"if {name}.paraf")
-    w.p("Paraf:", size=7, before=4)
-    w.tag(f"for p in {name}.paraf")
-    w.p("{{ p.jabatan }} ✓ {{ p.date }}", size=7)
-    w.tag("endfor")
     w.tag("endif")
     w.tag("endif")
     w.p(size=2)
@@ -321,7 +313,7 @@ def signatures(w: Writer) -> None:
             part(Writer(c), name)
     tag_row(table, "endfor")
     w.tag("if witnesses")
-    w.p("Saksi-saksi:", before=10, after=4)
+    w.p("{{ labels.saksi }}", before=10, after=4)
     table = w.table([7, TEXT_WIDTH_MM * 0.55 - 7, TEXT_WIDTH_MM * 0.45])
     tag_row(table, "for x in witnesses")
     no, who, line = row(table)
@@ -335,7 +327,7 @@ def signatures(w: Writer) -> None:
     tag_row(table, "endfor")
     w.tag("endif")
     w.tag("if tembusan")
-    w.p("Tembusan:", before=14)
+    w.p("{{ labels.tembusan }}", before=14)
     w.tag("for t in tembusan")
     w.p("{{ (loop.index ~ '. ') if tembusan|length > 1 else '' }}{{ t }}")
     w.tag("endfor")
@@ -343,9 +335,10 @@ def signatures(w: Writer) -> None:
     w.tag("if coordination")
     w.p(before=10)
     table = w.table([9, 50, 22, 26], grid=True)
-    row(table, ["No", "Jabatan", "Paraf", "Tanggal"], bold=True, size=8)
+    heads = ["no", "jabatan", "paraf", "tanggal"]
+    row(table, [f"{{{{ labels.{h} }}}}" for h in heads], bold=True, size=8)
     tag_row(table, "for r in coordination")
-    row(table, ["{{ r.no }}", "{{ r.jabatan }}", "{{ r.paraf }}", "{{ r.date }}"], size=8)
+    row(table, ["{{ r.no }}", "{{ r.jabatan }}", "", ""], size=8)
     tag_row(table, "endfor")
     w.tag("endif")
 

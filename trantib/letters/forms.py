@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from .kinds import KINDS, FieldKind, LetterKind
 from .models import Delivery, Font, Letter, LetterState, Paper, SignMode
 from .services import SIFAT
+from .wording import FROM_FIELDS
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
 
@@ -174,19 +175,53 @@ def editor_fields(
         )
     body = letter.body if post is None else post.get("body", "")
     tembusan = letter.tembusan if post is None else post.get("tembusan", "")
+    coordination = coordination_text(letter) if post is None else post.get("coordination", "")
     fields.append(EditorField("body", _("Isi surat"), "body", body, False, _body_help(kind)))
     fields.append(
         EditorField(
             "tembusan", _("Tembusan"), "list", tembusan, False, _("Satu penerima per baris")
         )
     )
+    fields.append(
+        EditorField(
+            "coordination",
+            _("Paraf koordinasi"),
+            "list",
+            coordination,
+            False,
+            str(COORDINATION_HELP),
+        )
+    )
     return fields
 
 
+COORDINATION_HELP = gettext_lazy(
+    "Jabatan pejabat unit lain yang ikut memaraf, satu per baris. Surat memuat tabel "
+    "No | Jabatan | Paraf | Tanggal yang diparaf dengan tangan pada salinan arsip."
+)
+
+
+def coordination_text(letter: Letter) -> str:
+    return "\n".join(
+        str(c.get("jabatan", "")) for c in letter.coordination or [] if isinstance(c, dict)
+    )
+
+
 def _body_help(kind: LetterKind) -> str:
-    if kind.addressed:
-        return _("Pembuka, isi dan penutup surat. Pisahkan paragraf dengan baris kosong.")
-    return _("Teks tambahan di badan naskah (boleh kosong). Pisahkan paragraf dengan baris kosong.")
+    lead = _(
+        "Dicetak persis seperti tertulis di sini. Pisahkan paragraf dengan baris kosong; "
+        "baris yang diawali 1. atau a. dicetak sebagai daftar."
+    )
+    if kind.code in FROM_FIELDS:
+        return (
+            lead
+            + " "
+            + _(
+                "Kalimat baku disusun dari isian saat konsep dibuat; setelah isian diubah, "
+                "sesuaikan sendiri atau pakai \u201cSusun ulang isi dari isian\u201d."
+            )
+        )
+    return lead
 
 
 def _members_value(post: Mapping[str, Any], name: str) -> list[int]:
@@ -203,6 +238,7 @@ def editor_changes(letter: Letter, post: Mapping[str, Any]) -> dict[str, Any]:
     }
     changes["body"] = str(post.get("body", "")).replace("\r\n", "\n")
     changes["tembusan"] = str(post.get("tembusan", "")).replace("\r\n", "\n")
+    changes["coordination"] = str(post.get("coordination", "")).replace("\r\n", "\n")
     data: dict[str, Any] = {}
     for f in kind.fields:
         if f.kind is FieldKind.MEMBERS:
@@ -224,6 +260,13 @@ class NewLetterForm(forms.Form):
     paraf_1 = forms.ChoiceField(label=gettext_lazy("Paraf 1"), required=False)
     paraf_2 = forms.ChoiceField(label=gettext_lazy("Paraf 2"), required=False)
     paraf_3 = forms.ChoiceField(label=gettext_lazy("Paraf 3"), required=False)
+    coordination = forms.CharField(
+        label=gettext_lazy("Paraf koordinasi (boleh kosong)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=COORDINATION_HELP,
+    )
 
     def __init__(
         self,
@@ -242,6 +285,10 @@ class NewLetterForm(forms.Form):
     def paraf_roles(self) -> list[str]:
         roles = [self.cleaned_data.get(f"paraf_{i}") or "" for i in (1, 2, 3)]
         return list(dict.fromkeys(r for r in roles if r))
+
+    def coordination_lines(self) -> list[str]:
+        text = self.cleaned_data.get("coordination") or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 # -- signing and delivery ------------------------------------------------------------------------

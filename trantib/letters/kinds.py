@@ -10,14 +10,17 @@ Permendagri 1/2023 has two shapes, and every kind is one of them:
 
 A kind names its own fields (``fields``): what the drafter fills beside the common header (hal,
 sifat, lampiran, addressee, body, tembusan). They are drafted from the case (an SOP step's
-``letter: fill:``) and edited in the draft form. Each shape is a template in
-``templates/letters/print/<shape>.html`` (PDF) and ``letters/docx/<shape>.docx`` (Word); the
-body of each kind is written by ``rendering/bodies.py`` into the context both formats share
-(``rendering/context.py``).
+``letter: fill:``) and edited in the draft form. The standard wording of a kind (a Teguran's
+"Berdasarkan hasil pengawasan petugas, …") is the first body of its draft
+(:func:`trantib.letters.wording.body_default`), which the drafter sees and edits: the printed
+letter holds the body as written, and the fields the kind prints as its form's parts (the
+identity table, the officers' table, Dasar, Untuk, the list of goods), laid out by
+``rendering/blocks.py``. Each shape is a template in ``templates/letters/print/<shape>.html``
+(PDF) and ``letters/docx/<shape>.docx`` (Word, a working copy of a draft).
 
-Adding a kind: a :class:`LetterKind` in ``KINDS``, its body in ``rendering/bodies.py``, its
-line in the rendering tests (every kind is printed and read back), and CONTRIBUTING's "Add a
-letter" recipe.
+Adding a kind: a :class:`LetterKind` in ``KINDS``, its wording in ``wording.py``, its layout in
+``rendering/blocks.py``, its line in the rendering tests (every kind is printed and read
+back), and CONTRIBUTING's "Add a letter kind" recipe.
 """
 
 from __future__ import annotations
@@ -57,7 +60,7 @@ class LetterKind:
     code: str
     name: str  # "Surat Teguran"
     shape: Shape
-    title: str = ""  # the centred title of a judul letter ("SURAT PERINTAH TUGAS")
+    title: str = ""  # the centred title ("SURAT PERINTAH TUGAS"; a Nota Dinas has one too)
     klasifikasi: str = "300.1"  # default classification code (Permendagri 83/2022)
     fields: tuple[KindField, ...] = ()
     # Who signs: "official" (an officer of the unit) or "party" (the violator signs a Surat
@@ -142,6 +145,12 @@ KINDS = MappingProxyType(
                         "tingkat", "Teguran ke", FieldKind.CHOICE, True, choices=TEGURAN_RUNGS
                     ),
                     *_PELANGGAR,
+                    KindField(
+                        "surat_sebelumnya",
+                        "Surat sebelumnya (nomor dan tanggal)",
+                        help="mis. Surat Teguran I Nomor 300.1.2.1/0007/Trantib/2026 tanggal "
+                        "3 Agustus 2026",
+                    ),
                     KindField("dasar", "Dasar", FieldKind.LIST, help="Satu dasar per baris"),
                     KindField("kewajiban", "Kewajiban pelanggar", FieldKind.LONGTEXT, True),
                     KindField("tempo", "Jangka waktu", required=True, help="mis. 7 hari kerja"),
@@ -170,6 +179,7 @@ KINDS = MappingProxyType(
                 code="nota_dinas",
                 name="Nota Dinas",
                 shape=Shape.KORESPONDENSI,
+                title="NOTA DINAS",
                 klasifikasi="000.1.10",
                 addressed=True,
                 fields=(KindField("dari", "Dari", required=True),),

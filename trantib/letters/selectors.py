@@ -37,6 +37,8 @@ from trantib.core.errors import NotFound
 
 from .models import CONFIDENTIAL, Disposition, IncomingLetter, Letter, Review
 
+TO_REPORTER = "surat_pemberitahuan"  # the kind the complaint SOP answers its reporter with
+
 
 @dataclass(frozen=True)
 class Reader:
@@ -82,16 +84,24 @@ def _works_on(reader: Reader) -> Q:
 
 def _readable(qs: QuerySet[Letter], reader: Reader) -> QuerySet[Letter]:
     if reader.everything:
-        return qs.annotate(openable=V(True), recipient_shown=V(True))
-    openable = ~Q(sifat__in=CONFIDENTIAL) | _works_on(reader)
-    shown = Q(case__complaint__isnull=True) | Q(
-        Q(case__complaint__confidential=False)
-        | Q(case__complaint__unit_id__in=reader.intake_units),
-        case__complaint__anonymous=False,
+        return qs.annotate(openable=V(True), recipient_shown=V(True), works_on=V(True))
+    works_on = _works_on(reader)
+    openable = ~Q(sifat__in=CONFIDENTIAL) | works_on
+    # Only a letter TO the reporter carries the reporter's identity (a Surat Teguran of the
+    # same case is addressed to the violator).
+    shown = (
+        ~Q(kind=TO_REPORTER)
+        | Q(case__complaint__isnull=True)
+        | Q(
+            Q(case__complaint__confidential=False)
+            | Q(case__complaint__unit_id__in=reader.intake_units),
+            case__complaint__anonymous=False,
+        )
     )
     return qs.annotate(
         openable=ExpressionWrapper(openable, output_field=BooleanField()),
         recipient_shown=ExpressionWrapper(shown, output_field=BooleanField()),
+        works_on=ExpressionWrapper(works_on, output_field=BooleanField()),
     )
 
 
@@ -165,7 +175,9 @@ def letter_get_for_user(user: UserLike, letter_id: int) -> Letter:
         _readable(
             Letter.objects.filter(pk=letter_id, unit__in=units_for_user(user)), reader_for(user)
         )
-        .filter(Q(openable=True))
+        # A letter to a confidential reporter opens (with the reporter's name and address in
+        # it) only for who may see the reporter and who drafts, reviews, signs or heads it.
+        .filter(Q(openable=True), Q(recipient_shown=True) | Q(works_on=True))
         .select_related("unit", "case", "signer", "created_by", "register")
         .prefetch_related(
             Prefetch("reviews", queryset=Review.objects.select_related("person")), "deliveries"

@@ -11,9 +11,11 @@ line per occurrence. A field the case has not recorded yet is left for the draft
 may be incomplete, the letter's submission checks what the kind requires.
 
 Beside ``fill``: the SOP's constants (``data``), the previous letter of a ladder (its number
-and date, a line of ``dasar``), the compliance period of the wait after the step (``tempo``,
-"7 hari kerja", printed "7 (tujuh) hari kerja"), and the drafting day for a required date
-nothing else fills.
+and date: the kind's ``surat_sebelumnya`` where it has one, a Teguran; else a line of
+``dasar``), the compliance period of the wait after the step (``tempo``, "7 hari kerja"), and
+the drafting day for a required date nothing else fills. The body is the kind's standard
+wording made from those values (:func:`.wording.body_default`: the period written "7 (tujuh)
+hari kerja" there), with what the SOP fills into ``body`` inside it.
 """
 
 from __future__ import annotations
@@ -32,22 +34,9 @@ from trantib.engine.timing import CalendarKind, TimeStandard, TimeUnit
 
 from .kinds import KINDS, TEGURAN_RUNGS, FieldKind, KindField
 from .models import Letter, LetterState
+from .wording import body_default
 
 HEADER_FIELDS = ("recipient", "recipient_address", "hal", "body")
-
-# The first text of a draft for the kinds whose whole content is their body (the others print
-# their statements from their own fields, and the body only adds to them); {isi} is what the
-# SOP fills into ``body``. The drafter edits it on the letter's page.
-BODIES = {
-    "surat_pemberitahuan": (
-        "Menindaklanjuti pengaduan Saudara, dengan ini kami sampaikan hasil penanganannya:\n\n"
-        "{isi}\n\nDemikian kami sampaikan. Terima kasih atas kepedulian Saudara."
-    ),
-    "nota_dinas": (
-        "Bersama ini kami laporkan hasil penyelesaian pengaduan sebagai berikut:\n\n{isi}\n\n"
-        "Demikian kami laporkan untuk menjadi perhatian."
-    ),
-}
 
 _UNIT_WORDS = {
     TimeUnit.MINUTE: "menit",
@@ -58,9 +47,9 @@ _UNIT_WORDS = {
 
 
 def tempo_text(standard: TimeStandard, calendar_kind: CalendarKind) -> str:
-    """A wait's deadline as a letter's period: "7 hari kerja", "15 hari" (the printed letter
-    adds the number in words: "7 (tujuh) hari kerja"). Days on a working calendar are working
-    days even where the SOP leaves "kerja" out."""
+    """A wait's deadline as a letter's period: "7 hari kerja", "15 hari" (the draft's body,
+    made from it, writes the number in words too: "7 (tujuh) hari kerja"). Days on a working
+    calendar are working days even where the SOP leaves "kerja" out."""
     if not standard.has_deadline or standard.unit is None:
         return standard.text
     if standard.clock:
@@ -250,10 +239,11 @@ def draft_values(
                 sibling = f"{prefix}_{part}"
                 if kind.field(sibling) and sibling not in filled and party.get(key):
                     values[sibling] = str(party[key])
-    if block.previous and kind.field("dasar"):
-        line = _previous_line(case, block.previous)
-        if line:
-            values["dasar"] = [*values.get("dasar", []), line]
+    line = _previous_line(case, block.previous) if block.previous else ""
+    if line and kind.field("surat_sebelumnya"):
+        values["surat_sebelumnya"] = line
+    elif line and kind.field("dasar"):
+        values["dasar"] = [*values.get("dasar", []), line]
     if block.wait and kind.field("tempo"):
         wait = spec.step(block.wait)
         if wait.deadline is not None:
@@ -286,16 +276,22 @@ def kind_title(block: StepLetter) -> str:
 
 
 def draft_header(
-    spec: SOPSpec, case: Case, block: StepLetter, *, pending: Mapping[str, Any] | None = None
+    spec: SOPSpec,
+    case: Case,
+    block: StepLetter,
+    *,
+    pending: Mapping[str, Any] | None = None,
+    data: Mapping[str, Any] | None = None,
 ) -> dict[str, str]:
-    """hal, addressee and body of a draft of ``block`` from ``case``."""
+    """hal, addressee and body of a draft of ``block`` from ``case``; ``data``: the kind's
+    fields of the draft (:func:`draft_values`), which the body's standard wording cites."""
     reader = _Reader(spec, case, pending)
     header: dict[str, str] = {"hal": block.hal or kind_title(block)}
     constants = dict(block.data)
     for name in HEADER_FIELDS:
         if isinstance(constants.get(name), str):
             header[name] = str(constants[name])
-    isi = ""
+    isi = str(constants["body"]) if isinstance(constants.get("body"), str) else ""
     for name, ref in block.fill:
         if name not in HEADER_FIELDS:
             continue
@@ -312,9 +308,5 @@ def draft_header(
             isi = "\n".join(lines)
         else:
             header[name] = "; ".join(lines) if name != "recipient_address" else "\n".join(lines)
-    template = BODIES.get(block.kind)
-    if template:
-        header["body"] = template.format(isi=isi or "…")
-    elif isi:
-        header["body"] = isi
+    header["body"] = body_default(block.kind, data or {}, isi=isi)
     return header

@@ -6,6 +6,8 @@ Two shapes (Permendagri 1/2023): ``templates/letters/print/korespondensi.html`` 
 ``scripts/letters_docx_templates.py``. The font, size, paper, margins, kop and logo are the
 unit's letter settings. A draft prints "…/…/…" for its number, no date and a "KONSEP"
 watermark; a cancelled letter "DIBATALKAN"; a numbered or signed one its verification QR code.
+The Word file is a working copy of a draft only (:func:`letter_docx` refuses a numbered
+letter). Every fixed text printed is in :data:`LABELS`.
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ from trantib.core.printing import pdf_from_html
 from ..models import Letter
 from ..qr import qr_svg_data_uri
 from .context import letter_context
-from .word import letter_docx
+from .labels import LABELS
+from .word import docx_allowed, letter_docx
 
-__all__ = ["letter_context", "letter_docx", "letter_html", "letter_pdf"]
+__all__ = ["LABELS", "docx_allowed", "letter_context", "letter_docx", "letter_html", "letter_pdf"]
 
 # Arial and Bookman Old Style are not free: the metric-compatible Liberation Sans prints in
 # Arial's place, DejaVu Serif in Bookman's.

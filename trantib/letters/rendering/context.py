@@ -2,33 +2,33 @@
 
 Plain data only (strings, lists, dicts, the logo's bytes): each format adapts the pictures
 (a data URI for HTML, an ``InlineImage`` for Word) and nothing else, so the two files hold the
-same texts. What is printed is what the author wrote and the unit's letter settings; the
-product adds only the verification QR code and its caption (the signed document is sacred).
+same texts. What is printed is what the author wrote, the unit's letter settings, the signer's
+snapshot and the blanko's labels (:data:`.labels.LABELS`); the product adds only the draft's
+watermark and the verification QR code with its caption (the signed document is sacred).
+
+The paraf hierarki is not printed: it belongs to the archive copy and stays on the letter's
+page and in its audit. The paraf koordinasi stamp lists the jabatan the drafter named, with
+empty Paraf and Tanggal cells to be initialled by hand on the archive copy.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from dataclasses import dataclass
 from typing import Any
-
-from django.utils import timezone
 
 from trantib.accounts.models import Position
 from trantib.accounts.selectors import assignments_holding
 from trantib.core.dates import date_id
 
 from ..kinds import Shape
-from ..models import Letter, LetterSettings, LetterState, Review, SignMode
-from ..qr import CAPTION, verify_url
+from ..models import Letter, LetterSettings, LetterState, SignMode
+from ..qr import verify_url
 from ..services import settings_for
-from .bodies import berita_acara_title, body_blocks, witnesses
+from .blocks import berita_acara_title, body_blocks, witnesses
+from .labels import BLANK_DATE, BLANK_NAME, BLANK_NUMBER, LABELS
 
 PAPERS = {"A4": (210, 297), "F4": (215, 330)}  # width, height in mm
-BLANK_NUMBER = "…/…/…"
-BLANK_DATE = "……………………"
-BLANK_NAME = "……………………………"
 ISSUED = {LetterState.NUMBERED, LetterState.SIGNED, LetterState.CANCELLED}
 # Lines of a unit's kop that are its address, not its name (they print small).
 _ADDRESS_STARTS = ("jl", "jalan", "telp", "telepon", "fax", "faks", "laman", "pos-el", "email")
@@ -53,15 +53,14 @@ def letter_context(letter: Letter) -> dict[str, Any]:
     place_date = f"{place}, {date}"
     qr = None
     if letter.verify_code and numbered:
-        qr = {"url": verify_url(letter.verify_code), "caption": CAPTION}
-    reviews = _current_round(letter)
-    paraf = _paraf(letter, reviews)
+        qr = {"url": verify_url(letter.verify_code), "caption": LABELS["qr"]}
     kop_lines, address = _kop(settings)
     if letter.state == LetterState.CANCELLED:
-        watermark = "DIBATALKAN"
+        watermark = LABELS["dibatalkan"]
     else:
-        watermark = "" if numbered else "KONSEP"
+        watermark = "" if numbered else LABELS["konsep"]
     return {
+        "labels": dict(LABELS),
         "kind": letter.kind,
         "kind_name": letter.kind_name,
         "shape": shape,
@@ -88,12 +87,12 @@ def letter_context(letter: Letter) -> dict[str, Any]:
         "header": _header(letter, number=number, date=date, tembusan=tembusan, nota=nota),
         "addressed": spec.addressed and not nota,
         "recipient": _lines(letter.recipient),
-        "recipient_address": _lines(letter.recipient_address) or ["Tempat"],
+        "recipient_address": _lines(letter.recipient_address),
         "blocks": body_blocks(letter, on),
-        "sig_rows": _sig_rows(letter, signer, place_date if judul else "", paraf, qr),
+        "sig_rows": _sig_rows(letter, signer, place_date if judul else "", qr),
         "witnesses": witnesses(letter, on),
         "tembusan": [] if nota else tembusan,
-        "coordination": _coordination(letter, reviews),
+        "coordination": _coordination(letter),
         "qr": qr,
     }
 
@@ -148,8 +147,6 @@ def _logo(settings: LetterSettings) -> dict[str, Any] | None:
 def _title(letter: Letter) -> str:
     if letter.kind == "berita_acara":
         return berita_acara_title(letter)
-    if letter.kind == "nota_dinas":
-        return "NOTA DINAS"
     return str(letter.kind_spec.title or letter.kind_spec.name.upper())
 
 
@@ -158,17 +155,17 @@ def _header(
 ) -> list[dict[str, str]]:
     """Nomor / Sifat / Lampiran / Hal (korespondensi); a Nota Dinas's whole table."""
     rows = [
-        ("Nomor", number),
-        ("Sifat", letter.sifat),
-        ("Lampiran", letter.lampiran or "-"),
-        ("Hal", letter.hal),
+        (LABELS["nomor"], number),
+        (LABELS["sifat"], letter.sifat),
+        (LABELS["lampiran"], letter.lampiran or "-"),
+        (LABELS["hal"], letter.hal),
     ]
     if nota:
         rows = [
-            ("Yth.", "\n".join(_lines(letter.recipient))),
-            ("Dari", str(letter.data.get("dari", ""))),
-            ("Tembusan", "\n".join(tembusan) or "-"),
-            ("Tanggal", date),
+            (LABELS["yth"], "\n".join(_lines(letter.recipient))),
+            (LABELS["dari"], str(letter.data.get("dari", ""))),
+            (LABELS["tembusan_row"], "\n".join(tembusan) or "-"),
+            (LABELS["tanggal"], date),
             *rows,
         ]
     return [{"label": label, "value": value} for label, value in rows]
@@ -203,7 +200,7 @@ def _signer(letter: Letter) -> _Signer:
 
 def _electronic(letter: Letter, signer: _Signer) -> str:
     if letter.sign_mode == SignMode.ELECTRONIC and letter.signed_at and letter.signer_name:
-        return f"Ditandatangani secara elektronik oleh {signer.title}, {signer.name}"
+        return f"{LABELS['elektronik']} {signer.title}, {signer.name}"
     return ""
 
 
@@ -225,15 +222,11 @@ _EMPTY: Cell = {"kind": ""}
 
 
 def _sig_rows(
-    letter: Letter,
-    signer: _Signer,
-    place_date: str,
-    paraf: list[dict[str, str]],
-    qr: dict[str, str] | None,
+    letter: Letter, signer: _Signer, place_date: str, qr: dict[str, str] | None
 ) -> list[dict[str, Cell]]:
     """The signature table: rows of a left and a right cell. The official signs on the right
-    (a Surat Pernyataan: the violator; the officer "Mengetahui" on the left). The paraf column
-    and the QR code sit left of the official's signature."""
+    (a Surat Pernyataan: the violator; the officer "Mengetahui" on the left); the QR code sits
+    left of the official's signature."""
     official = _sig(
         above=[f"{signer.title},"],
         name=signer.name,
@@ -244,22 +237,22 @@ def _sig_rows(
     party = str(letter.data.get("pelanggar_nama") or "")
     left: Cell = _EMPTY
     if letter.kind == "surat_pernyataan":
-        official["above"] = ["Mengetahui,", *official["above"]]
+        official["above"] = [LABELS["mengetahui"], *official["above"]]
         left, right = (
             official,
-            _sig(place_date=place_date, above=["Yang membuat pernyataan,"], name=party),
+            _sig(place_date=place_date, above=[LABELS["membuat_pernyataan"]], name=party),
         )
     elif letter.kind == "berita_acara":
         official["place_date"] = place_date
-        official["above"] = ["Yang membuat berita acara,", *official["above"]]
-        left = _sig(above=["Pelanggar/penanggung jawab,"], name=party)
+        official["above"] = [LABELS["membuat_berita_acara"], *official["above"]]
+        left = _sig(above=[LABELS["pihak"]], name=party)
         right = official
     else:
         official["place_date"] = place_date
         right = official
     rows = [{"left": left, "right": right}]
-    if paraf or qr:
-        aside: Cell = {"kind": "aside", "paraf": paraf, "qr": bool(qr)}
+    if qr:
+        aside: Cell = {"kind": "aside", "qr": True}
         if left is _EMPTY:
             rows[0]["left"] = aside
         else:
@@ -267,43 +260,12 @@ def _sig_rows(
     return rows
 
 
-def _current_round(letter: Letter) -> list[Review]:
-    reviews = list(letter.reviews.all())
-    last = max((r.round for r in reviews), default=0)
-    return [r for r in reviews if r.round == last]
-
-
-def _day(at: dt.datetime | None, letter: Letter) -> str:
-    return date_id(timezone.localtime(at, letter.unit.zone()).date()) if at else ""
-
-
-def _paraf(letter: Letter, reviews: list[Review]) -> list[dict[str, str]]:
-    """The paraf hierarki given in the last round: the small column left of the signer."""
-    return [
-        {"jabatan": r.jabatan, "date": _day(r.at, letter)}
-        for r in sorted(reviews, key=lambda r: r.order)
-        if r.kind == Review.Kind.HIERARCHY and r.outcome == Review.Outcome.INITIALLED
-    ]
-
-
-def _coordination(letter: Letter, reviews: list[Review]) -> list[dict[str, str]]:
-    """Paraf koordinasi as the stamp table No | Jabatan | Paraf | Tanggal (filled where a
-    coordination paraf was recorded; otherwise left for the stamp)."""
-    given = {
-        r.jabatan: r
-        for r in reviews
-        if r.kind == Review.Kind.COORDINATION and r.outcome == Review.Outcome.INITIALLED
-    }
-    rows = []
-    for i, entry in enumerate(letter.coordination or [], 1):
+def _coordination(letter: Letter) -> list[dict[str, str]]:
+    """Paraf koordinasi: the stamp table No | Jabatan | Paraf | Tanggal, one row per jabatan
+    the drafter named, its Paraf and Tanggal left empty for the hand on the archive copy."""
+    rows: list[dict[str, str]] = []
+    for entry in letter.coordination or []:
         jabatan = str(entry.get("jabatan", "")) if isinstance(entry, dict) else str(entry)
-        review = given.get(jabatan)
-        rows.append(
-            {
-                "no": str(i),
-                "jabatan": jabatan,
-                "paraf": "✓" if review else "",
-                "date": _day(review.at, letter) if review else "",
-            }
-        )
+        if jabatan.strip():
+            rows.append({"no": str(len(rows) + 1), "jabatan": jabatan.strip()})
     return rows

@@ -1,5 +1,9 @@
 """The letter as a Word file: the shape's docxtpl template filled with the letter's context.
 
+A working copy of a draft only: marked "KONSEP", without number, date or QR code. Once the
+letter has its number, the PDF is the document (the signed scan, the PDF signed by TTE), and an
+editable Word file with the number would be a second, unverifiable original: it is refused.
+
 The templates (``trantib/letters/docx/<shape>.docx``) are written by
 ``scripts/letters_docx_templates.py``; the page size, margins and font are set here from the
 unit's letter settings, as the PDF's ``@page`` does.
@@ -11,21 +15,22 @@ import io
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
+from trantib.core.errors import Conflict
+
 from ..models import Letter
-from ..qr import qr_png
-from .context import letter_context
+from .context import ISSUED, letter_context
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "docx"
 # Word runs where the fonts are: Arial and Bookman Old Style themselves.
 FONTS = {"arial": "Arial", "bookman": "Bookman Old Style"}
 LOGO_HEIGHT_MM = 24
-QR_MM = 25
 
 
 def _br(text: object) -> Markup:
@@ -34,8 +39,22 @@ def _br(text: object) -> Markup:
     return Markup('</w:t><w:br/><w:t xml:space="preserve">').join(escape(line) for line in lines)
 
 
+def docx_allowed(letter: Letter) -> bool:
+    """A Word working copy exists for a letter that has no number yet."""
+    return not letter.number and letter.state not in ISSUED
+
+
 def letter_docx(letter: Letter) -> bytes:
-    """The .docx of ``letter``: the same texts as its PDF (and the logo and QR code)."""
+    """The .docx of a draft: the same texts as its PDF preview (and the logo). Conflict for a
+    letter that has its number: its PDF is the document."""
+    if not docx_allowed(letter):
+        raise Conflict(
+            _(
+                "Surat yang sudah bernomor tidak diunduh sebagai Word: PDF-nya adalah naskah "
+                "resminya. Word hanya tersedia untuk konsep."
+            ),
+            field="format",
+        )
     ctx = letter_context(letter)
     tpl = DocxTemplate(TEMPLATES / f"{ctx['shape']}.docx")
     env = Environment(autoescape=True)
@@ -55,10 +74,7 @@ def _docx_context(tpl: DocxTemplate, ctx: dict[str, Any]) -> dict[str, Any]:
         if logo["ratio"] > 1:  # a wide logo keeps to the logo column's width
             height = max(8, int(LOGO_HEIGHT_MM / logo["ratio"]))
         logo_image = InlineImage(tpl, io.BytesIO(logo["data"]), height=Mm(height))
-    qr_image: Any = ""
-    if ctx["qr"]:
-        qr_image = InlineImage(tpl, io.BytesIO(qr_png(ctx["qr"]["url"])), width=Mm(QR_MM))
-    return {**ctx, "logo": logo_image, "qr_image": qr_image}
+    return {**ctx, "logo": logo_image}
 
 
 def _page_setup(tpl: DocxTemplate, ctx: dict[str, Any]) -> None:

@@ -23,6 +23,7 @@ from trantib.core.errors import Conflict, Invalid, NotAllowed
 
 from ..kinds import KINDS, kind_get
 from ..models import Letter, LetterSettings, LetterState, Review
+from ..wording import GAP, body_default
 from .fields import (
     coordination_clean,
     data_clean,
@@ -110,7 +111,11 @@ def jabatan(unit: OrgUnit, role: str) -> str:
 
 
 def _snapshot(letter: Letter) -> dict[str, Any]:
-    return {**{name: getattr(letter, name) for name in EDITABLE}, "data": letter.data}
+    return {
+        **{name: getattr(letter, name) for name in EDITABLE},
+        "data": letter.data,
+        "coordination": letter.coordination,
+    }
 
 
 def _audit(letter: Letter, type: str, actor: Person | None, **data: Any) -> None:
@@ -158,7 +163,9 @@ def letter_draft(
     now: dt.datetime | None = None,
 ) -> Letter:
     """A new draft (konsep). ``actor`` None: drafted by the product from a case (an SOP step),
-    to be edited by whoever works that step."""
+    to be edited by whoever works that step. Without a ``body``, the draft's body is the
+    kind's standard wording made from ``data`` (:func:`..wording.body_default`): the drafter
+    sees and edits it; nothing is added to it at printing."""
     try:
         spec = kind_get(kind)
     except KeyError as exc:
@@ -182,6 +189,8 @@ def letter_draft(
     rows = coordination_clean(coordination)
     clean = data_clean(spec, data or {}, strict=False)
     members_check(unit, spec, clean)
+    if not body.strip():
+        body = body_default(kind, clean)
     now = now or timezone.now()
     letter = Letter.objects.create(
         unit=unit,
@@ -232,7 +241,7 @@ def letter_edit(
         raise NotAllowed(_("Hanya pembuat konsep yang dapat mengubah surat ini."))
     if not isinstance(changes, Mapping):
         raise Invalid(_("Perubahan harus berupa pasangan nama dan nilai."), field="changes")
-    allowed = {*EDITABLE, "data"}
+    allowed = {*EDITABLE, "data", "coordination"}
     unknown = sorted(str(k) for k in set(changes) - allowed)
     if unknown:
         raise Invalid(
@@ -242,6 +251,8 @@ def letter_edit(
     for name in EDITABLE:
         if name in changes:
             setattr(letter, name, header_clean(name, changes[name]))
+    if "coordination" in changes:
+        letter.coordination = coordination_clean(changes["coordination"])
     if "data" in changes:
         given = changes["data"] if changes["data"] is not None else {}
         if not isinstance(given, Mapping):
@@ -275,6 +286,12 @@ def letter_submit(*, letter: Letter, actor: Person, now: dt.datetime | None = No
     if spec.code in BODY_REQUIRED and not letter.body.strip():
         raise Invalid(
             _("Isi surat wajib diisi: isinya adalah seluruh %(kind)s.") % {"kind": spec.name},
+            field="body",
+        )
+    if GAP in letter.body:
+        raise Invalid(
+            _("Isi surat masih memuat bagian kosong (%(gap)s): lengkapi dulu sebelum diajukan.")
+            % {"gap": GAP},
             field="body",
         )
     now = now or timezone.now()

@@ -105,7 +105,7 @@ def letter_draft_for_task(
         _audit(existing, LetterEvent.EDITED, actor, changes={"key": [before, existing.key]})
     pending = {task.step_id: dict(values)} if values else {}
     data = draft_values(spec, case, source, block, now=now, pending=pending)
-    header = draft_header(spec, case, block, pending=pending)
+    header = draft_header(spec, case, block, pending=pending, data=data)
     return letter_draft(
         unit=case.unit,
         kind=block.kind,

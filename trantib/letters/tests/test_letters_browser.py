@@ -1,7 +1,9 @@
 """A Surat Teguran through the pages in a real headless Chromium (Debian's): the Kasi drafts it
-by hand and fills it in the editor, sends it for paraf; the Sekcam initials it; the Camat numbers
-it and uploads the signed scan; the Kasi records the tanda terima with a photo. The register and
-the draft editor are looked at on a 360-px phone and a 1280-px desktop; screenshots go to
+by hand with a paraf koordinasi, fills its fields in the editor and has its body made again from
+them, sends it for paraf; the Sekcam returns it with a note, which the Kasi reads at the top of
+the editor; sent again, the Sekcam initials it; the Camat numbers it and uploads the signed
+scan; the Kasi records the tanda terima with a photo. The register and the draft editor (of
+the returned letter) are looked at on a 360-px phone and a 1280-px desktop; screenshots go to
 $TRANTIB_SHOTS when it is set."""
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ def test_a_teguran_is_drafted_initialled_numbered_signed_and_delivered_through_t
         page.get_by_label("Hal / perihal").fill("Teguran I bangunan di atas saluran")
         expect(page.get_by_label("Ditandatangani oleh")).to_have_value("camat")
         page.get_by_label("Paraf 1").select_option("sekcam")
+        page.get_by_label("Paraf koordinasi").fill("Kepala Bagian Hukum Setda Kota Tangerang")
         page.get_by_role("button", name="Buat konsep").click()
         expect(page.get_by_role("heading", level=1)).to_contain_text("Konsep Surat Teguran")
         letter = Letter.objects.get(hal="Teguran I bangunan di atas saluran")
@@ -74,23 +77,21 @@ def test_a_teguran_is_drafted_initialled_numbered_signed_and_delivered_through_t
         page.get_by_label("Perda/Perkada").fill("Perda Kota Tangerang 8/2018 Pasal 12")
         page.get_by_label("Kewajiban pelanggar").fill("Membongkar bangunan di atas saluran")
         page.get_by_label("Jangka waktu").fill("7 hari kerja")
-        page.get_by_label("Isi surat").fill(
-            "Berdasarkan hasil patroli, bangunan Saudara berdiri di atas saluran air."
+        # The body was made when the draft was, with gaps for the fields then empty.
+        expect(page.get_by_label("Isi surat")).to_contain_text("Saudara …… di ……")
+        page.locator("summary", has_text="Susun ulang isi dari isian").click()
+        page.get_by_role("button", name="Ya, ganti isi surat").click()
+        expect(page.locator(".messages")).to_contain_text("disusun ulang")
+        expect(page.get_by_label("Isi surat")).to_contain_text(
+            "Saudara Joko Susilo di Jl. Kali Angke RT 03/RW 02 telah melanggar"
+        )
+        expect(page.get_by_label("Isi surat")).to_contain_text("7 (tujuh) hari kerja")
+        expect(page.get_by_label("Paraf koordinasi")).to_have_value(
+            "Kepala Bagian Hukum Setda Kota Tangerang"
         )
         page.get_by_role("button", name="Simpan dan lihat PDF").click()
         expect(page.locator(".messages")).to_contain_text("Konsep disimpan")
         expect(page.locator("#pratinjau iframe")).to_be_visible()
-        page.goto(f"{base}/surat/{letter.pk}/ubah/")
-        assert page_width(page) <= DESKTOP["width"] + 1
-        page.screenshot(path=str(shots / "surat-editor-1280.png"), full_page=True)
-        page.set_viewport_size(PHONE)
-        page.reload()
-        expect(page.locator("#pratinjau iframe")).to_be_hidden()
-        expect(page.get_by_role("link", name="Buka PDF")).to_be_visible()
-        assert page_width(page) <= PHONE["width"] + 1
-        page.screenshot(path=str(shots / "surat-editor-360.png"), full_page=True)
-        page.set_viewport_size(DESKTOP)
-
         page.get_by_role("button", name="Ajukan untuk paraf").click()
         expect(page.locator(".messages")).to_contain_text("diajukan")
         expect(page.locator("h1 .badge")).to_have_text("Menunggu paraf")
@@ -98,6 +99,38 @@ def test_a_teguran_is_drafted_initialled_numbered_signed_and_delivered_through_t
         as_user(page, base, "sekcam.cpd")
         page.goto(f"{base}/surat/")
         page.locator(".todo").get_by_role("link", name="Surat Teguran I").click()
+        page.get_by_text("Kembalikan dengan catatan").click()
+        page.get_by_label("Apa yang harus diperbaiki").fill(
+            "Pasal Perda belum lengkap: tulis ayatnya. Tembusan kepada Lurah."
+        )
+        page.get_by_role("button", name="Kembalikan", exact=True).click()
+        expect(page.locator("h1 .badge")).to_have_text("Dikembalikan")
+
+        as_user(page, base, "kasi.cpd")
+        page.goto(f"{base}/surat/{letter.pk}/ubah/")
+        note = page.locator(".returned-note")
+        expect(note).to_contain_text("Dikembalikan oleh Dra. Siti Nurhasanah")
+        expect(note).to_contain_text("Pasal Perda belum lengkap: tulis ayatnya.")
+        assert page_width(page) <= DESKTOP["width"] + 1
+        page.screenshot(path=str(shots / "surat-editor-1280.png"), full_page=True)
+        page.set_viewport_size(PHONE)
+        page.reload()
+        expect(page.locator(".returned-note")).to_be_visible()
+        expect(page.locator("#pratinjau iframe")).to_be_hidden()
+        expect(page.get_by_role("link", name="Buka PDF")).to_be_visible()
+        assert page_width(page) <= PHONE["width"] + 1
+        page.screenshot(path=str(shots / "surat-editor-360.png"), full_page=True)
+        page.set_viewport_size(DESKTOP)
+        page.get_by_label("Perda/Perkada").fill("Perda Kota Tangerang 8/2018 Pasal 12 ayat (1)")
+        page.get_by_label("Tembusan").fill("Lurah Kunciran")
+        page.locator("summary", has_text="Susun ulang isi dari isian").click()
+        page.get_by_role("button", name="Ya, ganti isi surat").click()
+        expect(page.get_by_label("Isi surat")).to_contain_text("Pasal 12 ayat (1).")
+        page.get_by_role("button", name="Ajukan untuk paraf").click()
+        expect(page.locator("h1 .badge")).to_have_text("Menunggu paraf")
+
+        as_user(page, base, "sekcam.cpd")
+        page.goto(f"{base}/surat/{letter.pk}/")
         page.get_by_label("Paraf sebagai").fill("Sudah sesuai.")
         page.get_by_role("button", name="Paraf", exact=True).click()
         expect(page.locator(".messages")).to_contain_text("Surat diparaf")

@@ -21,6 +21,7 @@ from trantib.letters.services import (
     letter_draft,
     letter_initial,
     letter_number,
+    letter_return,
     letter_signed_copy_attach,
     letter_submit,
 )
@@ -501,18 +502,109 @@ def test_a_register_is_added_with_its_pattern_checked_and_its_next_number_previe
     assert register.unit.code == "CPD" and register.name == "Register teguran"
 
 
-def test_the_word_download_is_offered_only_when_the_renderer_has_one(demo_org):
-    from trantib.letters import rendering
-
+def test_the_word_download_is_a_drafts_working_copy_and_refused_once_numbered(demo_org):
     letter = draft(demo_org)
     client = client_for(demo_org, "kasi.cpd")
     page = text(client.get(reverse("letters:letter", args=[letter.pk])))
     response = client.get(reverse("letters:docx", args=[letter.pk]))
-    if callable(getattr(rendering, "letter_docx", None)):
-        assert "Unduh Word" in page and response.status_code == 200
-        assert response.content.startswith(b"PK")
-    else:
-        assert "Unduh Word" not in page and response.status_code == 404
+    assert "Unduh Word (konsep)" in page
+    assert response.status_code == 200 and response.content.startswith(b"PK")
+
+    letter = signed(demo_org)
+    camat = client_for(demo_org, "camat.cpd")
+    page = text(camat.get(reverse("letters:letter", args=[letter.pk])))
+    assert "Unduh Word" not in page and "Unduh PDF" in page
+    response = camat.get(reverse("letters:docx", args=[letter.pk]))
+    assert response.status_code == 409
+    assert "PDF-nya adalah naskah resminya" in text(response)
+
+
+def test_the_editor_of_a_returned_letter_shows_who_returned_it_when_and_why(demo_org):
+    kasi, sekcam = demo_org.person("kasi.cpd"), demo_org.person("sekcam.cpd")
+    letter = letter_submit(letter=draft(demo_org), actor=kasi)
+    letter_return(letter=letter, actor=sekcam, note="Pasal Perda belum lengkap")
+    returned_at = audit_events(letter).get(type="letter_returned").at
+    page = text(client_for(demo_org, "kasi.cpd").get(reverse("letters:edit", args=[letter.pk])))
+    note = page[page.index("returned-note") :][:600]
+    assert "Dikembalikan oleh Dra. Siti Nurhasanah" in note
+    assert letter.unit.time_text(returned_at) in note
+    assert "Pasal Perda belum lengkap" in note
+    assert page.index("returned-note") < page.index('name="hal"')  # at the top of the editor
+
+
+def test_the_body_is_the_kinds_wording_made_from_the_fields_and_is_rebuilt_on_request(demo_org):
+    letter = draft(demo_org, body="", data={"tingkat": "2", "pelanggar_nama": "Budi"})
+    assert letter.body.startswith("Berdasarkan hasil pengawasan petugas, Saudara Budi di ……")
+    kasi = client_for(demo_org, "kasi.cpd")
+    edit = reverse("letters:edit", args=[letter.pk])
+    page = text(kasi.get(edit))
+    assert "Berdasarkan hasil pengawasan petugas, Saudara Budi" in page  # in the textarea
+    assert "masih memuat titik-titik" in page and "Susun ulang isi dari isian" in page
+    form = {
+        "hal": letter.hal,
+        "sifat": "Biasa",
+        "recipient": "Sdr. Budi",
+        "body": "Teks yang ditulis ulang oleh penyusun.",
+        "data.tingkat": "2",
+        "data.pelanggar_nama": "Budi",
+        "data.surat_sebelumnya": "Surat Teguran I Nomor 300.1/0001/CPD/2026 tanggal 3 Agustus 2026",
+        "data.lokasi": "Jl. Raya Cipondoh",
+        "data.perda": "Perda 8/2018 Pasal 5",
+        "data.kewajiban": "Membongkar lapak.",
+        "data.tempo": "3 hari kerja",
+    }
+    assert kasi.post(edit, {**form, "then": "save"}).status_code == 302
+    letter.refresh_from_db()
+    assert letter.body == "Teks yang ditulis ulang oleh penyusun."  # the fields leave it be
+    assert kasi.post(edit, {**form, "then": "rebuild"}).status_code == 302
+    letter.refresh_from_db()
+    assert letter.body.startswith(
+        "Menindaklanjuti Surat Teguran I Nomor 300.1/0001/CPD/2026 tanggal 3 Agustus 2026, "
+        "berdasarkan hasil pengawasan petugas, Saudara Budi di Jl. Raya Cipondoh telah "
+        "melanggar Perda 8/2018 Pasal 5."
+    )
+    assert "dengan Surat Teguran II ini Saudara wajib:\n\nMembongkar lapak." in letter.body
+    assert "dalam waktu 3 (tiga) hari kerja sejak surat ini diterima." in letter.body
+    assert "……" not in letter.body
+    [rebuilt] = [e for e in audit_events(letter) if e.type == "letter_edited"][-1:]
+    assert rebuilt.data["changes"]["body"]["before"] == "Teks yang ditulis ulang oleh penyusun."
+    assert "masih memuat titik-titik" not in text(kasi.get(edit))
+
+
+def test_paraf_koordinasi_is_listed_by_the_drafter_and_printed_as_a_stamp_table(demo_org):
+    kasi = client_for(demo_org, "kasi.cpd")
+    response = kasi.post(
+        reverse("letters:new"),
+        {
+            "kind": "surat_pemberitahuan",
+            "unit": "CPD",
+            "hal": "Koordinasi penertiban",
+            "signer_role": "camat",
+            "coordination": "Kepala Bagian Hukum\n\nKapolsek Cipondoh ",
+        },
+    )
+    letter = Letter.objects.get(hal="Koordinasi penertiban")
+    assert response["Location"] == reverse("letters:edit", args=[letter.pk])
+    assert letter.coordination == [
+        {"jabatan": "Kepala Bagian Hukum"},
+        {"jabatan": "Kapolsek Cipondoh"},
+    ]
+    edit = reverse("letters:edit", args=[letter.pk])
+    page = text(kasi.get(edit))
+    assert "Paraf koordinasi" in page and "Kepala Bagian Hukum\nKapolsek Cipondoh" in (
+        kasi.get(edit).content.decode()
+    )
+    form = {"hal": letter.hal, "sifat": "Biasa", "recipient": "Sdr. Rina", "body": "Isi."}
+    kasi.post(edit, {**form, "coordination": "Kepala Dinas Perhubungan"})
+    letter.refresh_from_db()
+    assert letter.coordination == [{"jabatan": "Kepala Dinas Perhubungan"}]
+    assert "Kepala Dinas Perhubungan" in text(kasi.get(reverse("letters:letter", args=[letter.pk])))
+    pdf = kasi.get(reverse("letters:pdf", args=[letter.pk])).content
+    assert b"%PDF" in pdf[:8]
+    [event] = [e for e in audit_events(letter) if e.type == "letter_edited"]
+    assert event.data["changes"]["coordination"]["after"] == [
+        {"jabatan": "Kepala Dinas Perhubungan"}
+    ]
 
 
 def test_the_site_nav_leads_to_the_letters_and_htmx_gets_only_the_results(demo_org):

@@ -1,6 +1,8 @@
 """Letters as documents: every kind, made through the services, prints as a PDF (WeasyPrint)
-and a Word file (docxtpl) holding the same texts — number, date the Indonesian way, the
-addressee or violator, the signer's name and NIP — in the unit's paper, font and kop.
+holding its number, the date the Indonesian way, the addressee or violator, the signer's name
+and NIP, in the unit's paper, font and kop — and nothing its author did not write but the
+blanko's labels and the QR code's caption. A draft is also a Word file (docxtpl) with the same
+texts; a numbered letter is not.
 
 Set ``TRANTIB_SHOTS=<dir>`` to keep each kind's PDF and DOCX there (to look at them).
 """
@@ -22,11 +24,13 @@ from docx import Document
 from PIL import Image
 from pyhanko.pdf_utils.reader import PdfFileReader
 
+from trantib.accounts.models import Assignment, Person
+from trantib.accounts.selectors import assignments_holding
 from trantib.core.dates import date_id
-from trantib.letters.kinds import KINDS
+from trantib.core.errors import Conflict
+from trantib.letters.kinds import KINDS, FieldKind
 from trantib.letters.models import Letter, LetterState, SignMode
-from trantib.letters.rendering import letter_docx, letter_html, letter_pdf
-from trantib.letters.rendering.words import number_words, with_words
+from trantib.letters.rendering import LABELS, letter_docx, letter_html, letter_pdf
 from trantib.letters.services import (
     letter_cancel,
     letter_draft,
@@ -37,6 +41,7 @@ from trantib.letters.services import (
     settings_for,
 )
 from trantib.letters.tests.support import SCAN
+from trantib.letters.words import number_words, with_words
 
 ROOT = Path(__file__).resolve().parents[3]
 CAMAT_NIP = "NIP. 19780512 199803 1 002"
@@ -220,6 +225,69 @@ def test_every_kind_has_a_sample_here(demo_org):
     assert set(_samples(demo_org)) == set(KINDS)
 
 
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[^\W\d_]+", text.lower()))
+
+
+def _written(letter: Letter) -> str:
+    """Everything a letter's author and its unit gave it: the header, the body, the kind's
+    fields (an officer by his name, pangkat, NIP/NRP and jabatan), the kop and place, the
+    signer (his snapshot, or who holds the position today), number and date; the kind's title
+    and the blanko's labels."""
+    unit = letter.unit
+    letter_settings = settings_for(unit)
+    texts = [
+        letter.hal,
+        letter.sifat,
+        letter.lampiran,
+        letter.recipient,
+        letter.recipient_address,
+        letter.body,
+        letter.tembusan,
+        letter.number,
+        date_id(letter.dated) if letter.dated else "",
+        *letter_settings.kop(),
+        *letter_settings.address(),
+        letter_settings.place,
+        unit.name,
+        *(str(c.get("jabatan", "")) for c in letter.coordination),
+        letter.kind_spec.title,
+        *LABELS.values(),
+    ]
+    people: list[Person] = []
+    if letter.signer_name:
+        texts += [letter.signer_title, letter.signer_name, letter.signer_pangkat]
+        texts.append(letter.signer_id_line)
+    else:
+        held = assignments_holding(unit, letter.signer_role).first()
+        if held is not None:
+            texts.append(held.title)
+            people.append(held.person)
+    for f in letter.kind_spec.fields:
+        value = letter.data.get(f.name)
+        if value in (None, "", []):
+            continue
+        if f.kind is FieldKind.MEMBERS:
+            people += list(Person.objects.filter(pk__in=value))
+        elif f.kind is FieldKind.CHOICE:
+            texts.append(dict(f.choices)[value])
+        elif f.kind is FieldKind.LIST:
+            texts += value
+        else:
+            texts.append(str(value))
+    for person in people:
+        texts += [person.full_name, person.pangkat, person.identity_line]
+        texts += [a.title for a in Assignment.objects.filter(person=person)]
+    return "\n".join(t for t in texts if t)
+
+
+def _not_written(letter: Letter, printed: str) -> set[str]:
+    return _words(printed) - _words(_written(letter))
+
+
+AUTHOR_BODY = "Isi ini ditulis penyusun sendiri.\n\n1. Butir pertama.\n2. Butir kedua."
+
+
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_a_signed_letter_of_every_kind_prints_its_number_date_party_and_signer(
     demo_org, kind, settings, tmp_path
@@ -227,19 +295,45 @@ def test_a_signed_letter_of_every_kind_prints_its_number_date_party_and_signer(
     _logo(settings, demo_org, tmp_path)
     letter = _issued(demo_org, kind)
     assert letter.state == LetterState.SIGNED and letter.number
-    pdf, docx = letter_pdf(letter), letter_docx(letter)
-    _keep(f"{kind}-signed", pdf, docx)
+    pdf = letter_pdf(letter)
+    _keep(f"{kind}-signed", pdf)
+    text = _pdf_text(pdf)
     signer_nip = KASI_NIP if letter.signer_role == "kasi_trantib" else CAMAT_NIP
+    assert letter.number in text
+    assert date_id(letter.dated) in text
+    assert _who(letter) in text
+    assert letter.signer_name in text
+    assert signer_nip in text
+    assert "KONSEP" not in text
+    assert LABELS["qr"] in text
+    assert "http" not in text and "verifikasi" not in text.lower()  # the QR holds the link
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_a_signed_letter_prints_nothing_its_author_did_not_write(demo_org, kind):
+    letter = _issued(demo_org, kind, body=AUTHOR_BODY)
+    text = _pdf_text(letter_pdf(letter))
+    assert "Isi ini ditulis penyusun sendiri." in text
+    assert "1. Butir pertama. 2. Butir kedua." in text  # the author's own numbering
+    assert _not_written(letter, text) == set()
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_a_draft_with_its_fields_empty_prints_no_text_in_their_place(demo_org, kind):
+    kasi = demo_org.person("kasi.cpd")
+    letter = letter_draft(
+        unit=demo_org.unit("CPD"),
+        kind=kind,
+        actor=kasi,
+        hal="Konsep kosong",
+        signer_role="camat",
+        body="Isi sementara.",
+    )
+    pdf, docx = letter_pdf(letter), letter_docx(letter)
+    _keep(f"{kind}-empty-draft", pdf, docx)
     for text in (_pdf_text(pdf), _docx_text(docx)):
-        assert letter.number in text
-        assert date_id(letter.dated) in text
-        assert _who(letter) in text
-        assert letter.signer_name in text
-        assert signer_nip in text
-        assert "KONSEP" not in text
-        assert "Pindai untuk memeriksa keaslian" in text
-        # nothing of the product's own but the QR code and its caption (no link, no branding)
-        assert "http" not in text and "verifikasi" not in text.lower()
+        assert _not_written(letter, text) == set()
+        assert "Tempat" not in text.replace(LABELS["tempat"] + " :", "")  # no "di Tempat"
 
 
 def test_a_draft_shows_no_number_nor_date_and_says_konsep_with_its_future_signer(demo_org):
@@ -262,6 +356,21 @@ def test_a_draft_shows_no_number_nor_date_and_says_konsep_with_its_future_signer
         assert "Pindai" not in text  # no QR before the number
         # the preview shows who will sign: the Camat holding the position today
         assert "H. Rahmat Hidayat, S.STP., M.Si." in text and CAMAT_NIP in text
+        assert letter.body.splitlines()[0] in text  # the body as stored
+
+
+def test_the_word_file_is_a_draft_s_working_copy_and_is_refused_once_numbered(demo_org):
+    numbered = _issued(demo_org, "surat_pemberitahuan", sign=False)
+    assert numbered.state == LetterState.NUMBERED
+    with pytest.raises(Conflict, match="PDF-nya adalah naskah resminya"):
+        letter_docx(numbered)
+    with pytest.raises(Conflict):
+        letter_docx(_issued(demo_org, "surat_teguran"))
+    cancelled = letter_cancel(
+        letter=_issued(demo_org, "nota_dinas"), actor=demo_org.person("kasi.cpd"), reason="Salah"
+    )
+    with pytest.raises(Conflict):
+        letter_docx(cancelled)
 
 
 def test_a_cancelled_letter_says_dibatalkan_and_keeps_its_number(demo_org):
@@ -294,8 +403,16 @@ def _page_size(pdf: bytes) -> tuple[float, float]:
     return box[2] - box[0], box[3] - box[1]
 
 
+def _draft_of(demo_org: Any, kind: str) -> Letter:
+    args = {"signer_role": "camat", **_samples(demo_org)[kind]}
+    return letter_draft(
+        unit=demo_org.unit("CPD"), kind=kind, actor=demo_org.person("kasi.cpd"), **args
+    )
+
+
 def test_paper_font_and_margins_come_from_the_units_settings(demo_org):
     letter = _issued(demo_org, "surat_pemberitahuan")
+    draft = _draft_of(demo_org, "surat_pemberitahuan")
     unit_settings = settings_for(letter.unit)
     unit_settings.paper, unit_settings.font = "A4", "bookman"
     unit_settings.save()
@@ -307,7 +424,7 @@ def test_paper_font_and_margins_come_from_the_units_settings(demo_org):
     mm = 72 / 25.4
     assert _page_size(a4) == pytest.approx((210 * mm, 297 * mm), abs=1)
     assert _page_size(f4) == pytest.approx((215 * mm, 330 * mm), abs=1)
-    section = Document(io.BytesIO(letter_docx(letter))).sections[0]
+    section = Document(io.BytesIO(letter_docx(draft))).sections[0]
     assert (section.page_width.mm, section.page_height.mm) == pytest.approx((215, 330), abs=0.5)
 
 
@@ -321,23 +438,25 @@ def test_an_electronically_signed_letter_says_so_and_imitates_no_bsre_footer(dem
         timezone.now(),
     )
     line = "Ditandatangani secara elektronik oleh Camat Cipondoh, H. Rahmat Hidayat, S.STP., M.Si."
-    pdf, docx = letter_pdf(letter), letter_docx(letter)
+    pdf = letter_pdf(letter)
     _keep("surat_teguran-electronic", pdf)
-    for text in (_pdf_text(pdf), _docx_text(docx)):
-        assert line in text
-        assert "BSrE" not in text and "Balai Sertifikasi" not in text
+    text = _pdf_text(pdf)
+    assert line in text
+    assert "BSrE" not in text and "Balai Sertifikasi" not in text
 
 
 def test_the_logo_of_the_settings_is_printed_in_the_kop(demo_org, settings, tmp_path):
     letter = _issued(demo_org, "surat_pemberitahuan")
+    draft = _draft_of(demo_org, "surat_pemberitahuan")
     path = tmp_path / "x.pdf"
     path.write_bytes(letter_pdf(letter))
     before = _pdf_images(path)
-    shapes_before = len(Document(io.BytesIO(letter_docx(letter))).inline_shapes)
+    shapes_before = len(Document(io.BytesIO(letter_docx(draft))).inline_shapes)
     _logo(settings, demo_org, tmp_path)
     path.write_bytes(letter_pdf(letter))
     assert before == 0 and _pdf_images(path) == 1  # the QR code is drawn, not an image
-    assert len(Document(io.BytesIO(letter_docx(letter))).inline_shapes) == shapes_before + 1
+    assert shapes_before == 0  # a draft's Word file has no QR code
+    assert len(Document(io.BytesIO(letter_docx(draft))).inline_shapes) == 1
 
 
 def _pdf_images(path: Path) -> int:
@@ -347,11 +466,18 @@ def _pdf_images(path: Path) -> int:
     return len(out.stdout.decode().splitlines()) - 2  # two header lines
 
 
-def test_paraf_and_coordination_print_discreetly_beside_the_signature(demo_org):
-    letter = _issued(demo_org, "surat_teguran", coordination=["Kepala Bagian Hukum"])
-    text = _pdf_text(letter_pdf(letter))
-    assert re.search(r"Paraf: Sekretaris Kecamatan Cipondoh ✓ \d+ \w+ \d{4}", text)
-    assert "No Jabatan Paraf Tanggal 1 Kepala Bagian Hukum" in text
+def test_the_paraf_is_not_printed_and_coordination_is_a_stamp_table_left_to_initial(demo_org):
+    letter = _issued(
+        demo_org, "surat_teguran", coordination=["Kepala Bagian Hukum", "Kapolsek Cipondoh"]
+    )
+    assert letter.reviews.filter(outcome="paraf").exists()  # the Sekcam did initial it
+    pdf = letter_pdf(letter)
+    _keep("surat_teguran-coordination", pdf)
+    text = _pdf_text(pdf)
+    assert "Paraf:" not in text and "✓" not in text
+    assert "Sekretaris Kecamatan Cipondoh" not in text  # the paraf hierarki is the archive's
+    # No | Jabatan | Paraf | Tanggal, the last two empty: initialled by hand on the archive copy
+    assert text.endswith("No Jabatan Paraf Tanggal 1 Kepala Bagian Hukum 2 Kapolsek Cipondoh")
 
 
 def test_numbers_are_written_in_words_too():
@@ -365,13 +491,16 @@ def test_numbers_are_written_in_words_too():
     assert with_words("tiga hari") == "tiga hari"
 
 
-def test_a_teguran_gives_its_deadline_in_words_and_a_berita_acara_its_day(demo_org):
-    teguran = _pdf_text(letter_pdf(_issued(demo_org, "surat_teguran")))
-    assert "dalam waktu 7 (tujuh) hari kerja sejak surat ini diterima" in teguran
-    ba = _pdf_text(letter_pdf(_issued(demo_org, "berita_acara")))
-    assert "BERITA ACARA PENYITAAN/PENITIPAN BARANG" in ba
-    assert "Pada hari ini Kamis tanggal tiga bulan Desember tahun dua ribu dua puluh enam" in ba
-    assert "Dedi Kurniawan" in ba and "Pengatur (II/c)" in ba  # the officers' table
+def test_the_body_prints_as_written_and_the_officers_table_beside_it(demo_org):
+    teguran = _issued(demo_org, "surat_teguran", body="Saudara wajib pindah dalam 7 hari.")
+    text = _pdf_text(letter_pdf(teguran))
+    assert "dalam 7 hari." in text and "(tujuh)" not in text  # never rewritten
+    ba = _issued(demo_org, "berita_acara")
+    text = _pdf_text(letter_pdf(ba))
+    assert "BERITA ACARA PENYITAAN/PENITIPAN BARANG" in text
+    assert "Pada hari ini Kamis tanggal tiga bulan Desember tahun dua ribu dua puluh enam" in text
+    assert "Dedi Kurniawan" in text and "Pengatur (II/c)" in text  # the officers' table
+    assert "Barang : 1. 1 (satu) unit gerobak dorong 2. 2 (dua) buah kursi plastik" in text
 
 
 def test_the_committed_word_templates_are_what_the_script_writes(tmp_path):

@@ -66,7 +66,8 @@ def test_a_step_held_for_its_letter_opens_its_case_live_and_takes_the_start_valu
     assert letter.data["pelanggar_nik"] == "3671010101800001"
     assert letter.data["pelanggar_alamat"] == "Kp. Babakan RT 03/RW 02"
     assert letter.data["lokasi"] == "Trotoar Jl. Sudirman depan Pasar Anyar"
-    assert letter.data["tempo"] == "15 hari"  # printed with its words: "15 (lima belas) hari"
+    assert letter.data["tempo"] == "15 hari"
+    assert "dalam waktu 15 (lima belas) hari sejak" in letter.body  # its body, with the words
     assert (letter.key, letter.step_id, letter.signer_role) == (
         "pernyataan",
         "beri_teguran",
@@ -119,9 +120,10 @@ def test_surat_teguran_i_delivered_on_the_friday_before_a_monday_holiday_runs_se
     assert teguran.kind_name == "Surat Teguran I" and teguran.hal == "Teguran I"
     assert teguran.recipient == "Sdr. Sutarman"
     assert teguran.data["tempo"] == "7 hari kerja"  # working days: the wait says so
-    assert teguran.data["dasar"] == [
-        f"Surat Pernyataan Nomor {statement.number} tanggal 20 Juli 2026"
-    ]
+    previous = f"Surat Pernyataan Nomor {statement.number} tanggal 20 Juli 2026"
+    assert teguran.data["surat_sebelumnya"] == previous
+    assert f"Menindaklanjuti {previous}, berdasarkan hasil pengawasan" in teguran.body
+    assert "dalam waktu 7 (tujuh) hari kerja sejak surat ini diterima" in teguran.body  # words
     teguran = desk.sign(desk.submit(teguran, "kasat.pptng"), "kasat.pptng")
     with pytest.raises(Invalid, match="Surat Teguran I belum ditandatangani dan diserahkan"):
         desk.complete(case, "teguran_1", "kasat.pptng")

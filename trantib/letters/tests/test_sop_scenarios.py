@@ -135,7 +135,10 @@ def test_ppw_a_patrol_month_and_a_violators_ladder_to_penertiban_write_every_let
     before = pernyataan
     for n in (1, 2, 3):
         teguran = desk.draft(case, f"teguran_{n}", "kasat.pptng")
-        assert teguran.data["dasar"][-1].startswith(f"{before.kind_name} Nomor {before.number}")
+        cited = f"{before.kind_name} Nomor {before.number}"
+        assert teguran.data["surat_sebelumnya"].startswith(cited)
+        assert "dasar" not in teguran.data  # one way: the field for it, not a line of Dasar
+        assert teguran.body.startswith(f"Menindaklanjuti {cited}")  # cited in its body
         assert teguran.data["pelanggar_nama"] == "Sutarman"
         teguran = desk.sign(desk.submit(teguran, "kasat.pptng"), "kasat.pptng")
         teguran = desk.deliver(teguran, "kasie.pptng", "Sutarman", desk.now + dt.timedelta(hours=1))

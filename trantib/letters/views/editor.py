@@ -1,5 +1,10 @@
 """The draft editor (the header, the kind's own fields and the body, with a PDF preview beside
-them) and the form that drafts a letter by hand."""
+them) and the form that drafts a letter by hand.
+
+A returned letter shows its reviewer's note at the top of the editor. The body is the text the
+letter prints; "Susun ulang isi dari isian" replaces it with the kind's standard wording made
+from the fields as posted (the old text stays in the letter's audit).
+"""
 
 from __future__ import annotations
 
@@ -21,7 +26,9 @@ from trantib.core.errors import ServiceError
 from .. import services
 from ..forms import EditorField, NewLetterForm, editor_changes, editor_fields
 from ..models import Letter
+from ..wording import FROM_FIELDS, GAP, body_default
 from .common import actor_of, letter_or_404
+from .letter import last_return
 
 
 def _members(letter: Letter) -> list[tuple[int, str]]:
@@ -39,13 +46,18 @@ def _render_editor(
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
+    texts = ("body", "tembusan", "coordination")
     context = {
         "letter": letter,
         "fields": fields,
-        "header": [f for f in fields if not f.is_data and f.name not in ("body", "tembusan")],
+        "header": [f for f in fields if not f.is_data and f.name not in texts],
         "kind_fields": [f for f in fields if f.is_data],
-        "text_fields": [f for f in fields if f.name in ("body", "tembusan")],
+        "text_fields": [f for f in fields if f.name in texts],
         "error": error,
+        "returned": last_return(letter),
+        "rebuild": letter.kind in FROM_FIELDS,
+        "gaps": GAP in letter.body,
+        "gap": GAP,
         "pdf_version": int(letter.updated_at.timestamp()),
     }
     return render(request, "letters/letter_edit.html", context, status=status)
@@ -79,9 +91,13 @@ def letter_edit(request: PersonRequest, letter_id: int) -> HttpResponse:
         return _render_editor(request, letter, editor_fields(letter, members))
     then = request.POST.get("then", "save")
     try:
-        letter = services.letter_edit(
-            letter=letter, actor=actor_of(request), changes=editor_changes(letter, request.POST)
-        )
+        changes = editor_changes(letter, request.POST)
+        if then == "rebuild":
+            data = services.data_clean(
+                letter.kind_spec, {**letter.data, **changes["data"]}, strict=False
+            )
+            changes["body"] = body_default(letter.kind, data)
+        letter = services.letter_edit(letter=letter, actor=actor_of(request), changes=changes)
     except ServiceError as exc:
         fields = editor_fields(letter, members, request.POST)
         return _render_editor(
@@ -104,6 +120,9 @@ def letter_edit(request: PersonRequest, letter_id: int) -> HttpResponse:
             )
         messages.success(request, _("Surat disimpan dan diajukan."))
         return redirect("letters:letter", letter_id=letter.pk)
+    if then == "rebuild":
+        messages.success(request, _("Isi surat disusun ulang dari isian dan disimpan."))
+        return redirect(f"{edit_url}#f-body")
     messages.success(request, _("Konsep disimpan."))
     if then == "preview":
         return redirect(f"{edit_url}#pratinjau")
@@ -149,6 +168,7 @@ def letter_new(request: PersonRequest) -> HttpResponse:
                     hal=form.cleaned_data["hal"],
                     signer_role=form.cleaned_data["signer_role"],
                     paraf_roles=form.paraf_roles(),
+                    coordination=form.coordination_lines(),
                 )
             except ServiceError as exc:
                 field = {"paraf_roles": "paraf_1"}.get(exc.field, exc.field)

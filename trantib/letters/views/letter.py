@@ -3,14 +3,13 @@ the audit history and the actions the visitor may take; and the files (PDF, DOCX
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -19,11 +18,20 @@ from trantib.accounts.middleware import PersonRequest
 from trantib.accounts.models import Person, Position
 from trantib.cases.services import supervises
 from trantib.core.audit import audit_events
+from trantib.core.errors import Conflict
 
 from .. import rendering
 from ..forms import DeliveryForm
 from ..models import Letter, LetterState, Review, SignMode
-from ..services import letter_emails, may_edit, may_sign, pending_review, sign_mode_for
+from ..services import (
+    letter_emails,
+    letter_filename,
+    may_attach,
+    may_edit,
+    may_sign,
+    pending_review,
+    sign_mode_for,
+)
 from ..services.outgoing_mail import pdf_filename
 from .common import letter_or_404, member_of
 
@@ -49,6 +57,28 @@ class HistoryRow:
     detail: str
 
 
+@dataclass(frozen=True)
+class ReturnNote:
+    """The reviewer's note on a returned letter: who returned it, when, and what to correct."""
+
+    who: str
+    at: Any
+    note: str
+
+
+def last_return(letter: Letter, events: list[Any] | None = None) -> ReturnNote | None:
+    """The latest "kembali" of a letter that is back with its drafter (state returned)."""
+    if letter.state != LetterState.RETURNED:
+        return None
+    if events is None:
+        events = list(audit_events(letter).filter(type="letter_returned").select_related("actor"))
+    found = next((e for e in reversed(events) if e.type == "letter_returned"), None)
+    if found is None:
+        return None
+    who = found.actor.full_name if found.actor else ""
+    return ReturnNote(who=who, at=found.at, note=str(found.data.get("note", "")))
+
+
 @dataclass
 class LetterPage:
     """What the letter page shows the visitor, and which actions it offers."""
@@ -56,8 +86,7 @@ class LetterPage:
     letter: Letter
     rounds: list[tuple[int, list[Review]]]
     history: list[HistoryRow]
-    return_note: str = ""
-    returned_by: str = ""
+    returned: ReturnNote | None = None
     mode: str = ""
     may_edit: bool = False
     may_submit: bool = False
@@ -66,7 +95,6 @@ class LetterPage:
     may_return: bool = False
     may_number: bool = False
     may_sign_electronic: bool = False
-    signing_available: bool = False
     may_attach: bool = False
     may_deliver: bool = False
     may_email: bool = False
@@ -104,6 +132,7 @@ FIELD_LABELS = {
     "recipient_email": gettext_lazy("e-mail tujuan"),
     "body": gettext_lazy("isi"),
     "tembusan": gettext_lazy("tembusan"),
+    "coordination": gettext_lazy("paraf koordinasi"),
     "data": gettext_lazy("isian"),
 }
 
@@ -147,19 +176,13 @@ def letter_page(letter: Letter, person: Person | None) -> LetterPage:
         for e in events
     ]
     page = LetterPage(letter=letter, rounds=sorted(rounds.items()), history=history)
-    last_return = next((e for e in reversed(events) if e.type == "letter_returned"), None)
-    if letter.state == LetterState.RETURNED and last_return is not None:
-        page.return_note = str(last_return.data.get("note", ""))
-        page.returned_by = last_return.actor.full_name if last_return.actor else ""
-    page.has_docx = callable(getattr(rendering, "letter_docx", None))
+    page.returned = last_return(letter, events)
+    page.has_docx = rendering.docx_allowed(letter)
     jabatan = dict(Position.objects.filter(unit=letter.unit).values_list("code", "name"))
     page.signer_jabatan = jabatan.get(letter.signer_role, letter.signer_role)
     page.paraf_jabatan = [jabatan.get(role, role) for role in letter.paraf_roles]
     if letter.verify_code and letter.state in (LetterState.SIGNED, LetterState.CANCELLED):
-        try:
-            page.verify_url = reverse("letters:verify", args=[letter.verify_code])
-        except NoReverseMatch:
-            page.verify_url = ""
+        page.verify_url = reverse("letters:verify", args=[letter.verify_code])
     if letter.state not in (LetterState.DRAFT, LetterState.RETURNED, LetterState.CANCELLED):
         page.mode = sign_mode_for(letter) if not letter.sign_mode else letter.sign_mode
     if person is None:
@@ -174,7 +197,7 @@ def _actions(page: LetterPage, letter: Letter, person: Person) -> None:
     member = member_of(person, letter.unit)
     if letter.is_editable:
         page.may_edit = may_edit(person, letter)
-        page.may_submit = page.may_edit or signer
+        page.may_submit = page.may_edit  # only the drafter sends it for paraf
     if state == LetterState.REVIEW:
         review = pending_review(letter)
         page.next_review = review
@@ -187,11 +210,10 @@ def _actions(page: LetterPage, letter: Letter, person: Person) -> None:
         page.may_return = True
         if page.mode == SignMode.ELECTRONIC:
             page.may_sign_electronic = True
-            page.signing_available = importlib.util.find_spec("trantib.letters.signing") is not None
         else:
             page.may_number = True
     if state == LetterState.NUMBERED:
-        page.may_attach = signer or letter.signer_id == person.pk or member
+        page.may_attach = may_attach(person, letter)
     if state == LetterState.SIGNED:
         page.may_deliver = member
         page.may_email = member and bool(letter.recipient_email) and bool(letter.official_pdf)
@@ -242,10 +264,6 @@ def letter_detail(request: PersonRequest, letter_id: int) -> HttpResponse:
     return render_letter(request, letter_id)
 
 
-def _filename(letter: Letter, ext: str) -> str:
-    return pdf_filename(letter).removesuffix(".pdf") + f".{ext}"
-
-
 @login_required
 @xframe_options_sameorigin
 def letter_pdf(request: PersonRequest, letter_id: int) -> HttpResponse | FileResponse:
@@ -274,15 +292,18 @@ def letter_pdf(request: PersonRequest, letter_id: int) -> HttpResponse | FileRes
 
 @login_required
 def letter_docx(request: PersonRequest, letter_id: int) -> HttpResponse:
+    """The Word working copy of a draft ("KONSEP", no QR); once numbered, the PDF is the
+    document and the page says so (409)."""
     letter = letter_or_404(request, letter_id)
-    render_docx = getattr(rendering, "letter_docx", None)
-    if not callable(render_docx):
-        raise Http404(_("Unduhan Word belum tersedia."))
+    try:
+        content = rendering.letter_docx(letter)
+    except Conflict as exc:
+        return render_letter(request, letter_id, errors={"docx": {"all": exc.message}}, status=409)
     response = HttpResponse(
-        render_docx(letter),
+        content,
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(letter, "docx")}"'
+    response["Content-Disposition"] = f'attachment; filename="{letter_filename(letter, "docx")}"'
     return response
 
 
