@@ -72,6 +72,8 @@ LABELS = MappingProxyType(
         "qr": CAPTION,
         "konsep": "KONSEP",
         "dibatalkan": "DIBATALKAN",
+        # A Word file of a numbered letter: a copy; the official one is the signed PDF.
+        "salinan": "SALINAN — naskah resmi adalah PDF bertanda tangan",
     }
 )
 

@@ -1,8 +1,9 @@
 """The letter as a Word file: the shape's docxtpl template filled with the letter's context.
 
-A working copy of a draft only: marked "KONSEP", without number, date or QR code. Once the
-letter has its number, the PDF is the document (the signed scan, the PDF signed by TTE), and an
-editable Word file with the number would be a second, unverifiable original: it is refused.
+A draft's Word file is a working copy marked "KONSEP". Once the letter has its number the PDF
+is the document (the signed scan, the PDF signed by TTE): its Word file is marked "SALINAN —
+naskah resmi adalah PDF bertanda tangan" and carries no QR code, so it can never pass for a
+second, verifiable original.
 
 The templates (``trantib/letters/docx/<shape>.docx``) are written by
 ``scripts/letters_docx_templates.py``; the page size, margins and font are set here from the
@@ -15,17 +16,15 @@ import io
 from pathlib import Path
 from typing import Any
 
-from django.utils.translation import gettext as _
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
-from trantib.core.errors import Conflict
-
 from ..models import Letter
 from .context import ISSUED, letter_context
+from .labels import LABELS
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "docx"
 # Word runs where the fonts are: Arial and Bookman Old Style themselves.
@@ -40,22 +39,16 @@ def _br(text: object) -> Markup:
 
 
 def docx_allowed(letter: Letter) -> bool:
-    """A Word working copy exists for a letter that has no number yet."""
-    return not letter.number and letter.state not in ISSUED
+    """Every letter has its Word file (a working copy of a draft, a marked copy after)."""
+    return True
 
 
 def letter_docx(letter: Letter) -> bytes:
-    """The .docx of a draft: the same texts as its PDF preview (and the logo). Conflict for a
-    letter that has its number: its PDF is the document."""
-    if not docx_allowed(letter):
-        raise Conflict(
-            _(
-                "Surat yang sudah bernomor tidak diunduh sebagai Word: PDF-nya adalah naskah "
-                "resminya. Word hanya tersedia untuk konsep."
-            ),
-            field="format",
-        )
+    """The .docx of a letter: the same texts as its PDF (and the logo), without the QR code;
+    a numbered letter's is marked as a copy."""
     ctx = letter_context(letter)
+    if letter.number and letter.state in ISSUED and not ctx["watermark"]:
+        ctx = {**ctx, "watermark": LABELS["salinan"]}
     tpl = DocxTemplate(TEMPLATES / f"{ctx['shape']}.docx")
     env = Environment(autoescape=True)
     env.filters["br"] = _br

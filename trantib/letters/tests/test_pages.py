@@ -13,6 +13,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from docx import Document
 from PIL import Image
 
 from trantib.core.audit import audit_events
@@ -502,7 +503,7 @@ def test_a_register_is_added_with_its_pattern_checked_and_its_next_number_previe
     assert register.unit.code == "CPD" and register.name == "Register teguran"
 
 
-def test_the_word_download_is_a_drafts_working_copy_and_refused_once_numbered(demo_org):
+def test_the_word_download_is_a_drafts_working_copy_and_a_marked_copy_once_numbered(demo_org):
     letter = draft(demo_org)
     client = client_for(demo_org, "kasi.cpd")
     page = text(client.get(reverse("letters:letter", args=[letter.pk])))
@@ -513,10 +514,11 @@ def test_the_word_download_is_a_drafts_working_copy_and_refused_once_numbered(de
     letter = signed(demo_org)
     camat = client_for(demo_org, "camat.cpd")
     page = text(camat.get(reverse("letters:letter", args=[letter.pk])))
-    assert "Unduh Word" not in page and "Unduh PDF" in page
+    assert "Unduh Word (salinan)" in page and "Unduh PDF" in page
     response = camat.get(reverse("letters:docx", args=[letter.pk]))
-    assert response.status_code == 409
-    assert "PDF-nya adalah naskah resminya" in text(response)
+    assert response.status_code == 200
+    words = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+    assert "SALINAN" in words
 
 
 def test_the_editor_of_a_returned_letter_shows_who_returned_it_when_and_why(demo_org):

@@ -27,7 +27,6 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from trantib.accounts.models import Assignment, Person
 from trantib.accounts.selectors import assignments_holding
 from trantib.core.dates import date_id
-from trantib.core.errors import Conflict
 from trantib.letters.kinds import KINDS, FieldKind
 from trantib.letters.models import Letter, LetterState, SignMode
 from trantib.letters.rendering import LABELS, letter_docx, letter_html, letter_pdf
@@ -359,18 +358,22 @@ def test_a_draft_shows_no_number_nor_date_and_says_konsep_with_its_future_signer
         assert letter.body.splitlines()[0] in text  # the body as stored
 
 
-def test_the_word_file_is_a_draft_s_working_copy_and_is_refused_once_numbered(demo_org):
-    numbered = _issued(demo_org, "surat_pemberitahuan", sign=False)
-    assert numbered.state == LetterState.NUMBERED
-    with pytest.raises(Conflict, match="PDF-nya adalah naskah resminya"):
-        letter_docx(numbered)
-    with pytest.raises(Conflict):
-        letter_docx(_issued(demo_org, "surat_teguran"))
+def test_the_word_file_of_a_numbered_letter_is_a_marked_copy_without_qr(demo_org):
+    letter = _issued(demo_org, "surat_teguran")
+    data = letter_docx(letter)
+    words = _docx_text(data)
+    assert "SALINAN" in words and letter.number in words
+    assert "Pindai" not in words  # no QR code, nor its caption
+    assert data.count(b"word/media/") <= _docx_text_images(letter)
     cancelled = letter_cancel(
         letter=_issued(demo_org, "nota_dinas"), actor=demo_org.person("kasi.cpd"), reason="Salah"
     )
-    with pytest.raises(Conflict):
-        letter_docx(cancelled)
+    assert "DIBATALKAN" in _docx_text(letter_docx(cancelled))
+
+
+def _docx_text_images(letter: Letter) -> int:
+    """The pictures a Word file may hold: the logo at most (never a QR code)."""
+    return 1 if settings_for(letter.unit).logo else 0
 
 
 def test_a_cancelled_letter_says_dibatalkan_and_keeps_its_number(demo_org):
