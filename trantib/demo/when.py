@@ -2,9 +2,10 @@
 
 The demo is loaded today, tomorrow and next year, so its stories cannot hold dates. They say
 ``now-14d`` (a moment), ``start+1d1h`` (after the story's start), ``today-2d 11:30`` (a clock
-time on the story unit's calendar); the full notation is described at the top of
-``data/cases.yaml``. Expressions are parsed when a file is read (a typo fails at once, with
-its place) and evaluated against ``Anchors`` when the story runs.
+time on the story unit's calendar), ``today-3w 09:00`` (three working days, Monday to Friday,
+before today: an office's letters are dated on working days); the full notation is described at
+the top of ``data/cases.yaml``. Expressions are parsed when a file is read (a typo fails at
+once, with its place) and evaluated against ``Anchors`` when the story runs.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ _MOMENT = re.compile(
     r"(?P<anchor>[a-z]+)(?:(?P<sign>[+-])(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?)?"
 )
 _DAY = re.compile(
-    r"(?P<anchor>[a-z]+)(?:(?P<sign>[+-])(?P<d>\d+)d)?(?: (?P<hh>\d\d):(?P<mm>\d\d))?"
+    r"(?P<anchor>[a-z]+)(?:(?P<sign>[+-])(?P<d>\d+)(?P<unit>[dw]))?"
+    r"(?: (?P<hh>\d\d):(?P<mm>\d\d))?"
 )
 _YEAR = re.compile(r"\{(\w+)\.year\}")
 
@@ -38,6 +40,7 @@ class When:
     anchor: str
     delta: dt.timedelta
     clock: dt.time | None = None  # day anchors only; None: the day itself, no time
+    workdays: int = 0  # day anchors only: then so many working days (Mon-Fri), signed
 
 
 def when_parse(text: Any, *, allowed: frozenset[str], where: str) -> When:
@@ -57,15 +60,18 @@ def when_parse(text: Any, *, allowed: frozenset[str], where: str) -> When:
             raise DemoDataError(f"{where}: '{anchor}' cannot be used here (only {names})")
         sign = -1 if match["sign"] == "-" else 1
         if is_day:
-            delta = dt.timedelta(days=sign * int(match["d"] or 0))
+            count = sign * int(match["d"] or 0)
             clock = dt.time(int(match["hh"]), int(match["mm"])) if match["hh"] else None
-            return When(text, anchor, delta, clock)
+            if match["unit"] == "w":
+                return When(text, anchor, dt.timedelta(), clock, workdays=count)
+            return When(text, anchor, dt.timedelta(days=count), clock)
         if match["sign"] and not (match["d"] or match["h"] or match["m"]):
             break
         minutes = int(match["d"] or 0) * 1440 + int(match["h"] or 0) * 60 + int(match["m"] or 0)
         return When(text, anchor, dt.timedelta(minutes=sign * minutes))
     raise DemoDataError(
-        f"{where}: cannot read the time {text!r} (e.g. 'now-2d', 'start+1h30m', 'today+1d 09:00')"
+        f"{where}: cannot read the time {text!r} "
+        "(e.g. 'now-2d', 'start+1h30m', 'today+1d 09:00', 'today-3w 09:00')"
     )
 
 
@@ -96,7 +102,19 @@ class Anchors:
         base = self.now if when.anchor == "today" else self.start
         if base is None:
             raise DemoDataError(f"{where}: '{when.anchor}' is not known here")
-        return timezone.localtime(base, self.zone).date() + when.delta
+        return workdays_add(timezone.localtime(base, self.zone).date() + when.delta, when.workdays)
+
+
+def workdays_add(day: dt.date, count: int) -> dt.date:
+    """``count`` working days (Monday to Friday) after ``day`` (before it, if negative); from
+    a weekend day the first step lands on the working day next to it. Holidays are ignored:
+    the demo only wants its office letters off the weekend."""
+    step = 1 if count > 0 else -1
+    for _ in range(abs(count)):
+        day += dt.timedelta(days=step)
+        while day.weekday() >= 5:
+            day += dt.timedelta(days=step)
+    return day
 
 
 def default_zone() -> ZoneInfo:
