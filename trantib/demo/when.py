@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from trantib.core.dates import date_id
+
 from .yamlfile import DemoDataError, Tagged
 
 MOMENTS = frozenset({"now", "start", "prev", "due", "at"})
@@ -29,7 +31,10 @@ _DAY = re.compile(
     r"(?P<anchor>[a-z]+)(?:(?P<sign>[+-])(?P<d>\d+)(?P<unit>[dw]))?"
     r"(?: (?P<hh>\d\d):(?P<mm>\d\d))?"
 )
-_YEAR = re.compile(r"\{(\w+)\.year\}")
+# In !text: "{today.year}", "{today-3w.date}" (3 Desember 2026), "{startday+1d.day}" (Kamis,
+# 3 Desember 2026): a day of the story written into the text.
+_TEXT_DAY = re.compile(r"\{([a-z]+(?:[+-]\d+[dw])?)\.(year|date|day)\}")
+DAY_NAMES = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 
 
 @dataclass(frozen=True)
@@ -148,11 +153,22 @@ def tags_check(value: Any, where: str) -> None:
         if value.tag == "days":
             _range(value.value, where)
         elif value.tag == "text":
-            for name in _YEAR.findall(value.value):
-                if name not in DAYS:
-                    raise DemoDataError(f"{where}: unknown '{{{name}.year}}' in !text")
+            for day, part in _TEXT_DAY.findall(value.value):
+                try:
+                    when_parse(day, allowed=DAYS, where=where)
+                except DemoDataError:
+                    raise DemoDataError(f"{where}: unknown '{{{day}.{part}}}' in !text") from None
         else:
             when_parse(value.value, allowed=TAG_ANCHORS, where=where)
+
+
+def _day_text(day: str, part: str, anchors: Anchors, where: str) -> str:
+    found = anchors.day(when_parse(day, allowed=DAYS, where=where), where)
+    if part == "year":
+        return str(found.year)
+    if part == "date":
+        return date_id(found)
+    return f"{DAY_NAMES[found.weekday()]}, {date_id(found)}"
 
 
 def resolve(value: Any, anchors: Anchors, where: str) -> Any:
@@ -167,9 +183,7 @@ def resolve(value: Any, anchors: Anchors, where: str) -> Any:
         first, last = (anchors.day(w, where) for w in _range(value.value, where))
         return [(first + dt.timedelta(days=k)).isoformat() for k in range((last - first).days + 1)]
     if value.tag == "text":
-        return _YEAR.sub(
-            lambda m: str(anchors.day(When(m[0], m[1], dt.timedelta()), where).year), value.value
-        )
+        return _TEXT_DAY.sub(lambda m: _day_text(m[1], m[2], anchors, where), value.value)
     when = when_parse(value.value, allowed=TAG_ANCHORS, where=where)
     if value.tag == "time":
         moment = timezone.localtime(anchors.moment(when, where), anchors.zone)
