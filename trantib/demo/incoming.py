@@ -11,6 +11,7 @@ sender and subject. Run it after the demo letters and cases.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
@@ -164,6 +165,19 @@ def incoming_specs() -> tuple[IncomingSpec, ...]:
     return tuple(found)
 
 
+def scrawl(name: str) -> str:
+    """An SVG path standing for a handwritten signature, the same for the same name."""
+    digest = hashlib.sha256(name.encode()).digest()
+    points = [f"M 6 {24 + digest[0] % 10}"]
+    x = 6
+    for k in range(1, 9):
+        x += 9 + digest[k] % 8
+        y = 6 + digest[k + 9] % 30
+        points.append(f"Q {x - 6} {44 - y} {x} {y}")
+    points.append(f"M 10 {36 + digest[20] % 4} L {x + 4} {30 + digest[21] % 6}")  # the stroke under
+    return " ".join(points)
+
+
 def scan_pdf(
     spec: IncomingSpec, anchors: Anchors, *, number: str, dated: dt.date, received: dt.date
 ) -> bytes:
@@ -186,7 +200,7 @@ def scan_pdf(
             "sign_name": letter.get("name", ""),
             "sign_lines": letter.get("lines", []),
             "stamp": letter.get("stamp", ""),
-            "scrawl": "".join(w[:1] for w in str(letter.get("name", "")).split()[:3]) + "~",
+            "scrawl": scrawl(str(letter.get("name", ""))),
             "received": date_id(received).upper(),
         },
     )
