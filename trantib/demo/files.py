@@ -78,6 +78,8 @@ def receipt_photo(number: str, received_by: str) -> bytes:
     from PIL import Image, ImageDraw, ImageFont
 
     font_path = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+    bold: ImageFont.FreeTypeFont | ImageFont.ImageFont
+    body: ImageFont.FreeTypeFont | ImageFont.ImageFont
     try:
         bold = ImageFont.truetype(font_path.replace(".ttf", "-Bold.ttf"), 26)
         body = ImageFont.truetype(font_path, 19)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from django.db import transaction
@@ -204,6 +204,12 @@ def scan_pdf(
             "received": date_id(received).upper(),
         },
     )
+    return _printed(html)
+
+
+@lru_cache(maxsize=32)
+def _printed(html: str) -> bytes:
+    # The same page prints the same PDF: a second load in one process (the tests') reuses it.
     return pdf_from_html(html)
 
 

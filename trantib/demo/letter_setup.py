@@ -145,7 +145,7 @@ def _registers(setup: UnitSetup, unit: OrgUnit, head: Person, at: dt.datetime) -
     saved = 0
     for spec in setup.registers:
         existing = Register.objects.filter(unit=unit, kind=spec.kind).first()
-        fields = {
+        fields: dict[str, Any] = {
             "name": spec.name,
             "kind": spec.kind,
             "klasifikasi": spec.klasifikasi,
