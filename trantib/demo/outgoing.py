@@ -19,6 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from trantib.core.dates import date_id
 from trantib.letters.kinds import KINDS, FieldKind
 from trantib.letters.models import Letter, LetterState, SignMode
 from trantib.letters.rendering import letter_pdf
@@ -110,7 +111,7 @@ def _action(raw: Any, where: str) -> Action:
     do = entry.text("do")
     if do not in ACTIONS:
         raise entry.error(f"unknown 'do' {do!r} (one of {', '.join(sorted(ACTIONS))})")
-    if do in {"return"} and not entry.has("note"):
+    if do == "return" and not entry.has("note"):
         raise entry.error("a return needs its 'note'")
     if do == "cancel" and not entry.has("reason"):
         raise entry.error("a cancellation needs its 'reason'")
@@ -190,8 +191,6 @@ def _referred(spec: LetterSpec) -> dict[str, str]:
     earlier = Letter.objects.filter(hal=spec.refers, case=None).exclude(number="").first()
     if earlier is None or earlier.dated is None:
         raise DemoDataError(f"{spec.where}: no numbered demo letter with hal {spec.refers!r}")
-    from trantib.core.dates import date_id
-
     return {"{nomor}": earlier.number, "{tanggal}": date_id(earlier.dated)}
 
 
