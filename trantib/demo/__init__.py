@@ -1,5 +1,6 @@
-"""The demo: an organisation, cases and complaints as data (``data/*.yaml``), loaded through
-the services by ``trantib demo`` and, for tests, once per test run.
+"""The demo: an organisation, its letters, cases, complaints and incoming letters as data
+(``data/*.yaml``), loaded through the services by ``trantib demo`` and, for tests, once per
+test run.
 
 The names below are importable from ``trantib.demo``; they are loaded on first use (this
 package is an app, imported before the models are ready).
@@ -31,7 +32,10 @@ if TYPE_CHECKING:
         demo_complaints,
         demo_complaints_load,
     )
+    from .incoming import DemoIncoming, demo_incoming_load
+    from .letter_setup import SetupResult, demo_letter_setup_load
     from .org import DEMO_ADMIN, DEMO_PASSWORD, DemoLogin, demo_org_load
+    from .outgoing import DemoLetter, demo_letters_load
     from .yamlfile import DemoDataError
 
 __all__ = [
@@ -49,11 +53,17 @@ __all__ = [
     "DemoCase",
     "DemoCasesResult",
     "DemoDataError",
+    "DemoIncoming",
+    "DemoLetter",
     "DemoLogin",
+    "SetupResult",
     "complaint_setup_load",
     "demo_cases_load",
     "demo_complaints",
     "demo_complaints_load",
+    "demo_incoming_load",
+    "demo_letter_setup_load",
+    "demo_letters_load",
     "demo_org_load",
     "story_case",
 ]
@@ -80,6 +90,12 @@ _HOME = {
     "DemoLogin": "org",
     "demo_org_load": "org",
     "DemoDataError": "yamlfile",
+    "DemoIncoming": "incoming",
+    "demo_incoming_load": "incoming",
+    "SetupResult": "letter_setup",
+    "demo_letter_setup_load": "letter_setup",
+    "DemoLetter": "outgoing",
+    "demo_letters_load": "outgoing",
 }
 
 

@@ -70,3 +70,41 @@ def sample(kind: str, title: str = "") -> bytes:
     if kind == "pixel":
         return PIXEL
     return pdf(title)
+
+
+def receipt_photo(number: str, received_by: str) -> bytes:
+    """A JPEG standing for the photo of a signed tanda terima: a receipt slip on a desk, with
+    the letter's number, the receiver's name and a scribbled signature."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font_path = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+    bold: ImageFont.FreeTypeFont | ImageFont.ImageFont
+    body: ImageFont.FreeTypeFont | ImageFont.ImageFont
+    try:
+        bold = ImageFont.truetype(font_path.replace(".ttf", "-Bold.ttf"), 26)
+        body = ImageFont.truetype(font_path, 19)
+    except OSError:  # no DejaVu: Pillow's own font still writes the words
+        bold = body = ImageFont.load_default()
+    slip = Image.new("RGB", (520, 330), "#fbfaf4")
+    d = ImageDraw.Draw(slip)
+    d.text((260, 34), "TANDA TERIMA SURAT", font=bold, fill="#222", anchor="mm")
+    d.line((40, 58, 480, 58), fill="#444", width=2)
+    rows = [("Nomor", number or "-"), ("Diterima oleh", received_by), ("Tanda tangan", "")]
+    for i, (label, value) in enumerate(rows):
+        y = 88 + i * 44
+        d.text((40, y), label, font=body, fill="#333")
+        d.text((195, y), ": " + value[:30], font=body, fill="#1a3a8a")
+    d.line(
+        [(215, 220), (240, 196), (252, 232), (275, 190), (290, 226), (318, 204), (350, 214)],
+        fill="#1a3a8a",
+        width=3,
+    )
+    d.line((40, 290, 480, 290), fill="#bbb", width=1)
+    photo = Image.new("RGB", (640, 480), "#8a6a4a")  # the desk
+    shade = ImageDraw.Draw(photo)
+    for y in range(0, 480, 12):
+        shade.line((0, y, 640, y + 30), fill="#80603f", width=3)
+    photo.paste(slip.rotate(4, expand=True, fillcolor="#8a6a4a"), (50, 60))
+    out = BytesIO()
+    photo.save(out, "JPEG", quality=80)
+    return out.getvalue()

@@ -2,9 +2,10 @@
 
 The demo is loaded today, tomorrow and next year, so its stories cannot hold dates. They say
 ``now-14d`` (a moment), ``start+1d1h`` (after the story's start), ``today-2d 11:30`` (a clock
-time on the story unit's calendar); the full notation is described at the top of
-``data/cases.yaml``. Expressions are parsed when a file is read (a typo fails at once, with
-its place) and evaluated against ``Anchors`` when the story runs.
+time on the story unit's calendar), ``today-3w 09:00`` (three working days, Monday to Friday,
+before today: an office's letters are dated on working days); the full notation is described at
+the top of ``data/cases.yaml``. Expressions are parsed when a file is read (a typo fails at
+once, with its place) and evaluated against ``Anchors`` when the story runs.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from trantib.core.dates import date_id
+
 from .yamlfile import DemoDataError, Tagged
 
 MOMENTS = frozenset({"now", "start", "prev", "due", "at"})
@@ -25,9 +28,13 @@ _MOMENT = re.compile(
     r"(?P<anchor>[a-z]+)(?:(?P<sign>[+-])(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?)?"
 )
 _DAY = re.compile(
-    r"(?P<anchor>[a-z]+)(?:(?P<sign>[+-])(?P<d>\d+)d)?(?: (?P<hh>\d\d):(?P<mm>\d\d))?"
+    r"(?P<anchor>[a-z]+)(?:(?P<sign>[+-])(?P<d>\d+)(?P<unit>[dw]))?"
+    r"(?: (?P<hh>\d\d):(?P<mm>\d\d))?"
 )
-_YEAR = re.compile(r"\{(\w+)\.year\}")
+# In !text: "{today.year}", "{today-3w.date}" (3 Desember 2026), "{startday+1d.day}" (Kamis,
+# 3 Desember 2026): a day of the story written into the text.
+_TEXT_DAY = re.compile(r"\{([a-z]+(?:[+-]\d+[dw])?)\.(year|date|day)\}")
+DAY_NAMES = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,7 @@ class When:
     anchor: str
     delta: dt.timedelta
     clock: dt.time | None = None  # day anchors only; None: the day itself, no time
+    workdays: int = 0  # day anchors only: then so many working days (Mon-Fri), signed
 
 
 def when_parse(text: Any, *, allowed: frozenset[str], where: str) -> When:
@@ -57,15 +65,18 @@ def when_parse(text: Any, *, allowed: frozenset[str], where: str) -> When:
             raise DemoDataError(f"{where}: '{anchor}' cannot be used here (only {names})")
         sign = -1 if match["sign"] == "-" else 1
         if is_day:
-            delta = dt.timedelta(days=sign * int(match["d"] or 0))
+            count = sign * int(match["d"] or 0)
             clock = dt.time(int(match["hh"]), int(match["mm"])) if match["hh"] else None
-            return When(text, anchor, delta, clock)
+            if match["unit"] == "w":
+                return When(text, anchor, dt.timedelta(), clock, workdays=count)
+            return When(text, anchor, dt.timedelta(days=count), clock)
         if match["sign"] and not (match["d"] or match["h"] or match["m"]):
             break
         minutes = int(match["d"] or 0) * 1440 + int(match["h"] or 0) * 60 + int(match["m"] or 0)
         return When(text, anchor, dt.timedelta(minutes=sign * minutes))
     raise DemoDataError(
-        f"{where}: cannot read the time {text!r} (e.g. 'now-2d', 'start+1h30m', 'today+1d 09:00')"
+        f"{where}: cannot read the time {text!r} "
+        "(e.g. 'now-2d', 'start+1h30m', 'today+1d 09:00', 'today-3w 09:00')"
     )
 
 
@@ -96,7 +107,19 @@ class Anchors:
         base = self.now if when.anchor == "today" else self.start
         if base is None:
             raise DemoDataError(f"{where}: '{when.anchor}' is not known here")
-        return timezone.localtime(base, self.zone).date() + when.delta
+        return workdays_add(timezone.localtime(base, self.zone).date() + when.delta, when.workdays)
+
+
+def workdays_add(day: dt.date, count: int) -> dt.date:
+    """``count`` working days (Monday to Friday) after ``day`` (before it, if negative); from
+    a weekend day the first step lands on the working day next to it. Holidays are ignored:
+    the demo only wants its office letters off the weekend."""
+    step = 1 if count > 0 else -1
+    for _ in range(abs(count)):
+        day += dt.timedelta(days=step)
+        while day.weekday() >= 5:
+            day += dt.timedelta(days=step)
+    return day
 
 
 def default_zone() -> ZoneInfo:
@@ -130,11 +153,22 @@ def tags_check(value: Any, where: str) -> None:
         if value.tag == "days":
             _range(value.value, where)
         elif value.tag == "text":
-            for name in _YEAR.findall(value.value):
-                if name not in DAYS:
-                    raise DemoDataError(f"{where}: unknown '{{{name}.year}}' in !text")
+            for day, part in _TEXT_DAY.findall(value.value):
+                try:
+                    when_parse(day, allowed=DAYS, where=where)
+                except DemoDataError:
+                    raise DemoDataError(f"{where}: unknown '{{{day}.{part}}}' in !text") from None
         else:
             when_parse(value.value, allowed=TAG_ANCHORS, where=where)
+
+
+def _day_text(day: str, part: str, anchors: Anchors, where: str) -> str:
+    found = anchors.day(when_parse(day, allowed=DAYS, where=where), where)
+    if part == "year":
+        return str(found.year)
+    if part == "date":
+        return date_id(found)
+    return f"{DAY_NAMES[found.weekday()]}, {date_id(found)}"
 
 
 def resolve(value: Any, anchors: Anchors, where: str) -> Any:
@@ -149,9 +183,7 @@ def resolve(value: Any, anchors: Anchors, where: str) -> Any:
         first, last = (anchors.day(w, where) for w in _range(value.value, where))
         return [(first + dt.timedelta(days=k)).isoformat() for k in range((last - first).days + 1)]
     if value.tag == "text":
-        return _YEAR.sub(
-            lambda m: str(anchors.day(When(m[0], m[1], dt.timedelta()), where).year), value.value
-        )
+        return _TEXT_DAY.sub(lambda m: _day_text(m[1], m[2], anchors, where), value.value)
     when = when_parse(value.value, allowed=TAG_ANCHORS, where=where)
     if value.tag == "time":
         moment = timezone.localtime(anchors.moment(when, where), anchors.zone)

@@ -10,10 +10,29 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from trantib.demo import DemoDataError, cases, complaints, org, yamlfile
-from trantib.demo.when import Anchors, when_parse
+from trantib.demo import (
+    DemoDataError,
+    cases,
+    complaints,
+    incoming,
+    letter_setup,
+    org,
+    outgoing,
+    yamlfile,
+)
+from trantib.demo.when import Anchors, resolve, tags_check, when_parse
+from trantib.demo.yamlfile import Tagged
 
-CACHED = [yamlfile.read, cases.stories, org.organisation, complaints._setup, complaints._complaints]
+CACHED = [
+    yamlfile.read,
+    cases.stories,
+    org.organisation,
+    complaints._setup,
+    complaints._complaints,
+    letter_setup.setups,
+    outgoing.letter_specs,
+    incoming.incoming_specs,
+]
 ANY = frozenset({"now", "start", "prev", "due", "at", "today", "startday"})
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
@@ -26,7 +45,7 @@ def _clear() -> None:
 @pytest.fixture
 def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A copy of the demo files that a test may break; the real ones are read again after."""
-    for path in yamlfile.DATA_DIR.glob("*.yaml"):
+    for path in [*yamlfile.DATA_DIR.glob("*.yaml"), *yamlfile.DATA_DIR.glob("*.png")]:
         shutil.copy(path, tmp_path / path.name)
     monkeypatch.setattr(yamlfile, "DATA_DIR", tmp_path)
     _clear()
@@ -45,6 +64,9 @@ def test_the_shipped_files_read_cleanly() -> None:
     assert len(org.organisation().units) == 10
     assert len(complaints.demo_complaints()) == 5
     assert len(complaints._setup()[0]) == 7
+    assert len(letter_setup.setups()[1]) == 6
+    assert len(outgoing.letter_specs()) == 13
+    assert len(incoming.incoming_specs()) == 13
 
 
 def test_an_unknown_key_names_the_file_the_case_and_the_step(data: Path) -> None:
@@ -109,3 +131,49 @@ def test_times_are_read_against_the_load_the_start_and_the_unit_calendar() -> No
         at("due+5m")
     with pytest.raises(DemoDataError, match="'prev' cannot be used here"):
         when_parse("prev+1h", allowed=frozenset({"now"}), where="x")
+
+
+def test_working_days_skip_the_weekend_and_a_text_writes_a_day_out() -> None:
+    thursday = dt.datetime(2026, 3, 12, 3, 0, tzinfo=JAKARTA)
+    saturday = dt.datetime(2026, 3, 14, 10, 0, tzinfo=JAKARTA)
+
+    def day(now: dt.datetime, text: str) -> dt.date:
+        return Anchors(now=now, zone=JAKARTA).day(when_parse(text, allowed=ANY, where="x"), "x")
+
+    assert day(thursday, "today-3w") == dt.date(2026, 3, 9)  # Monday
+    assert day(thursday, "today-4w") == dt.date(2026, 3, 6)  # over the weekend, Friday
+    assert day(thursday, "today+2w") == dt.date(2026, 3, 16)  # Friday, then Monday
+    assert day(saturday, "today-1w") == dt.date(2026, 3, 13)
+    assert day(saturday, "today+1w") == dt.date(2026, 3, 16)
+    text = Tagged("text", "rapat {today-1w.day}; laporan {today+1w.date}, {today.year}")
+    assert resolve(text, Anchors(now=thursday, zone=JAKARTA), "x") == (
+        "rapat Rabu, 11 Maret 2026; laporan 13 Maret 2026, 2026"
+    )
+    with pytest.raises(DemoDataError, match=r"unknown '\{kemarin\.date\}' in !text"):
+        tags_check(Tagged("text", "{kemarin.date}"), "x")
+
+
+def test_an_unknown_letter_action_names_the_file_and_the_letter(data: Path) -> None:
+    edit(data / "letters.yaml", "{do: submit, at: start+1h}", "{do: kirim, at: start+1h}")
+    with pytest.raises(
+        DemoDataError,
+        match=r"letters\.yaml: letter 'Pendataan pedagang kaki lima di wilayah kelurahan', "
+        r"then 1: unknown 'do' 'kirim'",
+    ):
+        outgoing.letter_specs()
+
+
+def test_an_incoming_letter_from_a_demo_letter_takes_no_number_of_its_own(data: Path) -> None:
+    edit(
+        data / "incoming.yaml",
+        "    from_letter: Permohonan dukungan personel",
+        '    number: "1/2026"\n    from_letter: Permohonan dukungan personel',
+    )
+    with pytest.raises(DemoDataError, match="'from_letter' takes its number, date and scan"):
+        incoming.incoming_specs()
+
+
+def test_a_sign_mode_the_letters_do_not_know_is_refused(data: Path) -> None:
+    edit(data / "letter_setup.yaml", "sign_mode: tte_luar", "sign_mode: stempel")
+    with pytest.raises(DemoDataError, match=r"unit 'KRW': 'sign_mode' is one of basah"):
+        letter_setup.setups()

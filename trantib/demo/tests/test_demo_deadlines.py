@@ -2,8 +2,9 @@
 at most two live tasks past their step's Mutu Baku, some due later today, and no complaint late
 on both clocks (its step's standard and its answer to the reporter).
 
-The demo is dated relative to the moment it loads; it is loaded here at fixed moments of the
-office week (the clock is the outside world), as the worker's sweep would then find it."""
+The letters and incoming letters are loaded too: the case a disposition opens must not add to
+the red. The demo is dated relative to the moment it loads; it is loaded here at fixed moments
+of the office week (the clock is the outside world), as the worker's sweep would then find it."""
 
 from __future__ import annotations
 
@@ -16,7 +17,13 @@ from django.utils import timezone
 
 from trantib.cases.models import Task, TaskKind
 from trantib.cases.panels import case_clocks_for
-from trantib.demo import demo_cases_load, demo_complaints_load
+from trantib.demo import (
+    demo_cases_load,
+    demo_complaints_load,
+    demo_incoming_load,
+    demo_letter_setup_load,
+    demo_letters_load,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +40,13 @@ LIVE = ("open", "claimed")
     ids=["thursday-0930", "monday-1400"],
 )
 def test_the_demo_opens_on_a_realistic_mix_of_deadlines(demo_org, now):
+    # As ``trantib demo`` loads it: the letters' settings and letters, the cases, the
+    # complaints, then the incoming letters (one disposition opens a case).
+    demo_letter_setup_load(now=now)
+    demo_letters_load(now=now)
     loaded = demo_cases_load(now=now)
     demo_complaints_load(now=now)
+    demo_incoming_load(now=now)
     work = list(
         Task.objects.filter(status__in=LIVE, kind=TaskKind.WORK).select_related(
             "case__unit", "case__sop_version"

@@ -1,5 +1,6 @@
-"""``trantib demo`` — load the SOP library, the demo organisation, the demo cases and the demo
-complaints (``trantib/demo/data/*.yaml``); print the demo logins, the cases and the complaints.
+"""``trantib demo`` — load the SOP library, the demo organisation, its letter settings, the demo
+letters, cases, complaints and incoming letters (``trantib/demo/data/*.yaml``); print the demo
+logins and what each part holds.
 
 Idempotent: run it as often as you like (``make run`` does, every time).
 """
@@ -16,7 +17,10 @@ from trantib.sops.services import PublishedVersionChanged, sop_library_sync
 
 from ...cases import demo_cases_load
 from ...complaints import demo_complaints_load
+from ...incoming import demo_incoming_load
+from ...letter_setup import demo_letter_setup_load
 from ...org import DEMO_PASSWORD, DemoLogin, demo_org_load
+from ...outgoing import demo_letters_load
 from ...yamlfile import DemoDataError
 
 COLUMNS = [
@@ -35,7 +39,10 @@ def logins_table(logins: list[DemoLogin]) -> list[str]:
 
 
 class Command(BaseCommand):
-    help = "Load the SOP library, the demo organisation and demo cases; print the demo logins."
+    help = (
+        "Load the SOP library, the demo organisation, its letters, cases, complaints and "
+        "incoming letters; print the demo logins."
+    )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         try:
@@ -60,8 +67,40 @@ class Command(BaseCommand):
             f"\nEvery demo login uses the password '{DEMO_PASSWORD}'. "
             "Administration pages: /admin/ (user 'admin')."
         )
+        # The letters first: their registers' numbers then follow their dates, before the
+        # cases' SOP steps number theirs (from weeks ago up to today).
+        self._demo_letters()
         self._demo_cases()
         self._demo_complaints()
+        self._demo_incoming()
+
+    def _demo_letters(self) -> None:
+        setup = demo_letter_setup_load()
+        letters = demo_letters_load()
+        made = sum(x.created for x in letters)
+        self.stdout.write(
+            f"\nDemo letters: letter settings of {setup.units} unit(s) ({setup.saved} saved); "
+            f"{made} new letter(s), {len(letters) - made} already there (register /surat/)"
+        )
+        rows = [
+            [x.unit, x.number or "-", x.state, cli.clip(f"{x.kind}: {x.hal}", 60)] for x in letters
+        ]
+        for line in cli.table(["Unit", "Number", "State", "Letter"], rows):
+            self.stdout.write("  " + line)
+
+    def _demo_incoming(self) -> None:
+        found = demo_incoming_load()
+        made = sum(x.created for x in found)
+        self.stdout.write(
+            f"\nDemo incoming letters: {made} new, {len(found) - made} already there "
+            "(agenda /surat-masuk/)"
+        )
+        rows = [
+            [x.unit, x.agenda, str(x.dispositions), x.case or "-", cli.clip(x.subject, 50)]
+            for x in found
+        ]
+        for line in cli.table(["Unit", "Agenda", "Disp.", "Case", "Subject"], rows):
+            self.stdout.write("  " + line)
 
     def _demo_complaints(self) -> None:
         made = demo_complaints_load()
