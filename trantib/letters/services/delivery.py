@@ -84,6 +84,7 @@ def letter_deliver(
         letter,
         LetterEvent.DELIVERED,
         actor,
+        at=now,
         received_by=received_by,
         received_at=received_at.isoformat(),
         place=delivery.place,

@@ -147,6 +147,7 @@ def incoming_record(
         incoming,
         IncomingEvent.RECORDED,
         actor,
+        at=now,
         agenda_number=incoming.agenda_number,
         received_on=received_on.isoformat(),
         sender=sender,
@@ -160,8 +161,16 @@ def incoming_record(
     return incoming
 
 
-def _audit(incoming: IncomingLetter, type: str, actor: Person | None, **data: Any) -> None:
+def _audit(
+    incoming: IncomingLetter,
+    type: str,
+    actor: Person | None,
+    *,
+    at: dt.datetime | None = None,
+    **data: Any,
+) -> None:
     audit_record(
+        at=at,
         subject=incoming,
         type=type,
         actor_id=actor.pk if actor else None,
@@ -243,6 +252,7 @@ def disposition_create(
         incoming,
         IncomingEvent.DISPOSED,
         actor,
+        at=now,
         disposition=disposition.pk,
         to_role=to_role,
         to_person=to_person.pk if to_person else None,
@@ -303,5 +313,12 @@ def disposition_done(
     now = now or timezone.now()
     disposition.done_at, disposition.done_by, disposition.done_note = now, actor, note
     disposition.save(update_fields=["done_at", "done_by", "done_note"])
-    _audit(incoming, IncomingEvent.DISPOSITION_DONE, actor, disposition=disposition.pk, note=note)
+    _audit(
+        incoming,
+        IncomingEvent.DISPOSITION_DONE,
+        actor,
+        at=now,
+        disposition=disposition.pk,
+        note=note,
+    )
     return disposition

@@ -118,8 +118,13 @@ def _snapshot(letter: Letter) -> dict[str, Any]:
     }
 
 
-def _audit(letter: Letter, type: str, actor: Person | None, **data: Any) -> None:
+def _audit(
+    letter: Letter, type: str, actor: Person | None, *, at: dt.datetime | None = None, **data: Any
+) -> None:
+    """One event on the letter's chain, at ``at`` (the service's ``now``: a back-dated action
+    is recorded when it happened)."""
     audit_record(
+        at=at,
         subject=letter,
         type=type,
         actor_id=actor.pk if actor else None,
@@ -218,6 +223,7 @@ def letter_draft(
         letter,
         LetterEvent.DRAFTED,
         actor,
+        at=now,
         kind=kind,
         case=case.pk if case else None,
         **_snapshot(letter),
@@ -266,7 +272,7 @@ def letter_edit(
     after = _snapshot(letter)
     diff = {k: {"before": before[k], "after": after[k]} for k in after if before[k] != after[k]}
     if diff:
-        _audit(letter, LetterEvent.EDITED, actor, changes=diff)
+        _audit(letter, LetterEvent.EDITED, actor, at=now, changes=diff)
     return letter
 
 
@@ -318,6 +324,7 @@ def letter_submit(*, letter: Letter, actor: Person, now: dt.datetime | None = No
         letter,
         LetterEvent.SUBMITTED,
         actor,
+        at=now,
         round=last + 1,
         paraf=[r.role for r in rows],
         skipped=skipped,
@@ -358,6 +365,7 @@ def letter_initial(
         letter,
         LetterEvent.INITIALLED,
         actor,
+        at=now,
         role=review.role,
         round=review.round,
         note=review.note,
@@ -390,7 +398,7 @@ def letter_return(
     letter.state = LetterState.RETURNED
     letter.updated_at = now
     letter.save(update_fields=["state", "updated_at"])
-    _audit(letter, LetterEvent.RETURNED, actor, role=role, note=note)
+    _audit(letter, LetterEvent.RETURNED, actor, at=now, role=role, note=note)
     return letter
 
 
@@ -434,7 +442,15 @@ def letter_cancel(
     letter.state = LetterState.CANCELLED
     letter.cancelled_at, letter.cancel_reason, letter.updated_at = now, reason, now
     letter.save(update_fields=["state", "cancelled_at", "cancel_reason", "updated_at"])
-    _audit(letter, LetterEvent.CANCELLED, actor, before=before, reason=reason, number=letter.number)
+    _audit(
+        letter,
+        LetterEvent.CANCELLED,
+        actor,
+        at=now,
+        before=before,
+        reason=reason,
+        number=letter.number,
+    )
     return letter
 
 

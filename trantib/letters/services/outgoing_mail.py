@@ -120,6 +120,7 @@ def letter_email_send(
         letter,
         LetterEvent.SENT,
         actor,
+        at=now,
         channel="email",
         to=recipient,
         outbox=message.pk,

@@ -102,7 +102,7 @@ def letter_draft_for_task(
         # The cancelled letter keeps its number and stays in the case's list, under its own key.
         before, existing.key = existing.key, f"{block.key}.{existing.pk}"[:64]
         existing.save(update_fields=["key"])
-        _audit(existing, LetterEvent.EDITED, actor, changes={"key": [before, existing.key]})
+        _audit(existing, LetterEvent.EDITED, actor, at=now, changes={"key": [before, existing.key]})
     pending = {task.step_id: dict(values)} if values else {}
     data = draft_values(spec, case, source, block, now=now, pending=pending)
     header = draft_header(spec, case, block, pending=pending, data=data)
