@@ -218,7 +218,7 @@ def _body_help(kind: LetterKind) -> str:
             + " "
             + _(
                 "Kalimat baku disusun dari isian saat konsep dibuat; setelah isian diubah, "
-                "sesuaikan sendiri atau pakai \u201cSusun ulang isi dari isian\u201d."
+                "sesuaikan sendiri atau pakai “Susun ulang isi dari isian”."
             )
         )
     return lead

@@ -13,6 +13,7 @@ import hashlib
 import re
 
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from trantib.accounts.models import Person
@@ -80,28 +81,9 @@ def letter_email_send(
         content = stored.read()
     dated = date_id(letter.dated) if letter.dated else ""
     subject = " ".join(f"{letter.kind_name} {letter.number}: {letter.hal}".split())[:255]
-    body = "\n".join(
-        [
-            _("Yth. %(to)s,") % {"to": " ".join(letter.recipient.split()) or recipient},
-            "",
-            _(
-                "Bersama ini kami sampaikan %(kind)s Nomor %(number)s tanggal %(date)s, hal "
-                "%(hal)s, dari %(unit)s. Surat terlampir dalam bentuk PDF."
-            )
-            % {
-                "kind": letter.kind_name,
-                "number": letter.number,
-                "date": dated,
-                "hal": letter.hal,
-                "unit": letter.unit.name,
-            },
-            "",
-            _("Keaslian surat dapat diperiksa di %(url)s")
-            % {"url": verify_url(letter.verify_code)},
-            "",
-            letter.unit.name,
-        ]
-    )
+    # Written to someone outside the office: in Indonesian, whatever the officer reads in.
+    with translation.override("id"):
+        body = _email_body(letter, recipient, dated)
     message = outbox_enqueue(
         unit=letter.unit,
         channel=OutboxMessage.Channel.EMAIL,
@@ -127,3 +109,28 @@ def letter_email_send(
         sha256=letter.official_sha256,
     )
     return message
+
+
+def _email_body(letter: Letter, recipient: str, dated: str) -> str:
+    return "\n".join(
+        [
+            _("Yth. %(to)s,") % {"to": " ".join(letter.recipient.split()) or recipient},
+            "",
+            _(
+                "Bersama ini kami sampaikan %(kind)s Nomor %(number)s tanggal %(date)s, hal "
+                "%(hal)s, dari %(unit)s. Surat terlampir dalam bentuk PDF."
+            )
+            % {
+                "kind": letter.kind_name,
+                "number": letter.number,
+                "date": dated,
+                "hal": letter.hal,
+                "unit": letter.unit.name,
+            },
+            "",
+            _("Keaslian surat dapat diperiksa di %(url)s")
+            % {"url": verify_url(letter.verify_code)},
+            "",
+            letter.unit.name,
+        ]
+    )
