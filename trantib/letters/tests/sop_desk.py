@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from docx import Document
+
 from trantib.accounts.models import Person
 from trantib.cases import services
 from trantib.cases.models import Case, Task, TaskStatus
 from trantib.core.dates import date_id
 from trantib.letters.models import Letter, LetterState
-from trantib.letters.rendering import letter_pdf
+from trantib.letters.rendering import letter_docx, letter_pdf
 from trantib.letters.services import (
     letter_deliver,
     letter_draft_for_task,
@@ -178,11 +180,22 @@ def pdf_text(letter: Letter) -> str:
     return re.sub(r"\s+", " ", done.stdout.decode("utf-8"))
 
 
+def docx_text(letter: Letter) -> str:
+    """The letter's Word file as python-docx reads it (paragraphs and table cells),
+    whitespace collapsed."""
+    doc = Document(io.BytesIO(letter_docx(letter)))
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        parts.extend(cell.text for row in table.rows for cell in row.cells)
+    return re.sub(r"\s+", " ", " ".join(parts))
+
+
 def assert_printed(letter: Letter, *names: str) -> None:
-    """The PDF of a signed letter names its number, its date the Indonesian way, the people
-    given (the addressee or the violator) and its signer with the NIP/NRP line."""
+    """The PDF and the Word file of a signed letter name its number, its date the Indonesian
+    way, the people given (the addressee or the violator) and its signer with the NIP/NRP
+    line."""
     assert letter.state == LetterState.SIGNED and letter.number and letter.dated
-    text = pdf_text(letter)
     wanted = [letter.number, date_id(letter.dated), letter.signer_name, letter.signer_id_line]
-    for expected in [*wanted, *names]:
-        assert expected and expected in text, (letter.kind_name, expected, text[:400])
+    for source, text in (("pdf", pdf_text(letter)), ("docx", docx_text(letter))):
+        for expected in [*wanted, *names]:
+            assert expected and expected in text, (source, letter.kind_name, expected, text[:400])
