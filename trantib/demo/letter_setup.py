@@ -20,7 +20,12 @@ from django.utils import timezone
 
 from trantib.accounts.models import OrgUnit, Person
 from trantib.letters.models import Register, SigningCredential, SignMode
-from trantib.letters.services import letter_settings_save, register_save, settings_for
+from trantib.letters.services import (
+    letter_settings_save,
+    person_certificate,
+    register_save,
+    settings_for,
+)
 
 from .complaints import unit_get
 from .steps import person_get
@@ -163,8 +168,6 @@ def _registers(setup: UnitSetup, unit: OrgUnit, head: Person, at: dt.datetime) -
 def _certificates(unit: OrgUnit, head: Person, at: dt.datetime) -> None:
     """Every officer of a unit that signs electronically holds a certificate issued ``at``
     (the embedded CA is made then too); one already usable is kept."""
-    from trantib.letters.signing import person_certificate
-
     held = SigningCredential.objects.filter(
         unit=unit,
         role=SigningCredential.Role.SIGNER,

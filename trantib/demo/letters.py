@@ -25,6 +25,9 @@ from trantib.cases.models import Case, Task, TaskStatus
 from trantib.engine.spec import LetterInto, LetterNeed, StepKind
 from trantib.letters.models import Letter, LetterState, SignMode
 from trantib.letters.services import (
+    FROM_FIELDS,
+    GAP,
+    body_default,
     case_letter,
     letter_deliver,
     letter_draft_for_task,
@@ -138,6 +141,13 @@ def _complete(letter: Letter, drafter: Person, at: dt.datetime) -> Letter:
     edits: dict[str, Any] = {"data": changes} if changes else {}
     if letter.kind_spec.addressed and not letter.recipient.strip():
         edits["recipient"] = str(letter.data.get("pelanggar_nama") or FILLER)
+    if GAP in letter.body:
+        # The wording was made before the fields were complete: made again from them (as
+        # "Susun ulang isi dari isian" does), and what is still blank completed by hand.
+        body = letter.body
+        if letter.kind in FROM_FIELDS:
+            body = body_default(letter.kind, {**letter.data, **changes})
+        edits["body"] = body.replace(GAP, FILLER)
     if not edits:
         return letter
     return letter_edit(letter=letter, actor=drafter, changes=edits, now=at)

@@ -20,15 +20,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from trantib.core.dates import date_id
-from trantib.letters.kinds import KINDS, FieldKind
 from trantib.letters.models import Letter, LetterState, SignMode
-from trantib.letters.rendering import letter_pdf
 from trantib.letters.services import (
+    KINDS,
+    FieldKind,
     letter_cancel,
     letter_deliver,
     letter_draft,
     letter_initial,
     letter_number,
+    letter_pdf,
     letter_return,
     letter_sign_electronic,
     letter_signed_copy_attach,

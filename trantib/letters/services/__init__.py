@@ -1,6 +1,13 @@
 """Every change to letters: one transaction and one audit event each. Pages, the API, the CLI
 and the SOP steps call these, never the models directly."""
 
+import datetime as dt
+
+from trantib.accounts.models import OrgUnit, Person
+
+from ..kinds import KINDS, FieldKind
+from ..models import Letter, SigningCredential
+from ..wording import FROM_FIELDS, GAP, body_default
 from .delivery import letter_deliver
 from .fields import CONFIDENTIAL, SIFAT, data_clean
 from .incoming import (
@@ -41,10 +48,15 @@ from .sop import case_letter, letter_draft_for_task, letter_reached
 __all__ = [
     "CONFIDENTIAL",
     "DISPOSITION_SIFAT",
+    "FROM_FIELDS",
+    "GAP",
+    "KINDS",
     "SETTINGS_FIELDS",
     "SIFAT",
+    "FieldKind",
     "IncomingEvent",
     "LetterEvent",
+    "body_default",
     "case_letter",
     "data_clean",
     "disposition_create",
@@ -61,6 +73,7 @@ __all__ = [
     "letter_initial",
     "letter_lock",
     "letter_number",
+    "letter_pdf",
     "letter_reached",
     "letter_return",
     "letter_settings_save",
@@ -76,7 +89,31 @@ __all__ = [
     "member_of",
     "pdf_filename",
     "pending_review",
+    "person_certificate",
     "register_save",
     "settings_for",
     "sign_mode_for",
 ]
+
+
+# What other apps (the demo) read of letters beside the services: the kinds, the printed
+# letter, the signing certificate of a person. Imported when called: printing and signing
+# are heavy and import the services themselves.
+def letter_pdf(letter: Letter) -> bytes:
+    """The letter printed as PDF (the signed document's layout; a draft marked KONSEP)."""
+    from ..rendering import letter_pdf as render
+
+    return render(letter)
+
+
+def person_certificate(
+    *,
+    unit: OrgUnit,
+    person: Person,
+    now: dt.datetime | None = None,
+    actor: Person | None = None,
+) -> SigningCredential:
+    """The person's signing certificate in ``unit`` (issued by the unit's CA on first use)."""
+    from ..signing import person_certificate as issue
+
+    return issue(unit=unit, person=person, now=now, actor=actor)[0]
