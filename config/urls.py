@@ -12,6 +12,10 @@ urlpatterns = [
     path("", include("trantib.cases.urls")),
     path("", include("trantib.complaints.urls")),
     path("", include("trantib.letters.urls")),
+    path("", include("trantib.enforcement.urls")),
+    path("", include("trantib.patrols.urls")),
+    path("", include("trantib.operations.urls")),
+    path("", include("trantib.community.urls")),
     path("sms/", include("trantib.complaints.sms.urls")),
     path("open311/v2/", include("trantib.complaints.open311.urls")),
 ]

@@ -14,8 +14,12 @@ from ninja.operation import Operation
 from ninja.parser import Parser
 
 from trantib.cases.apis import attachments_router, cases_router, tasks_router
+from trantib.community.apis import community_router
 from trantib.complaints.apis import complaints_router
+from trantib.enforcement.apis import enforcement_router
 from trantib.letters.apis import letters_router
+from trantib.operations.apis import operations_router
+from trantib.patrols.apis import patrols_router
 from trantib.sops.apis import sops_router
 
 from .apis import auth_router, fallback_router
@@ -70,4 +74,8 @@ api.add_router("/tasks", tasks_router)
 api.add_router("/attachments", attachments_router)
 api.add_router("/complaints", complaints_router)
 api.add_router("/letters", letters_router)
+api.add_router("/enforcement", enforcement_router)
+api.add_router("/patrols", patrols_router)
+api.add_router("/operations", operations_router)
+api.add_router("/polmas", community_router)
 api.add_router("", fallback_router)  # last: unknown paths get the JSON 404

@@ -1,0 +1,69 @@
+"""One search box over every register: each domain app answers for its own records.
+
+The search page knows no domain. A domain app registers a :class:`SearchProvider` in its
+``AppConfig.ready()`` (cases by number and subject, violators by NIK/NIB/name, letters by number,
+complaints by tracking number, places by name); :func:`search_run` asks every provider, in
+``order``, for at most ``limit`` hits each. A provider reads through its own access selectors:
+it answers only what the user may see, and masks what the user may not read (a violator's NIK
+is found by an enforcement officer of the unit, never shown or matched for anyone else).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+UserLike = AbstractBaseUser | AnonymousUser
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One found record: what it is, a title and a line under it, and where it lives."""
+
+    kind: str  # the provider's own word, shown as a badge ("Kasus", "Pelanggar", "Surat")
+    title: str
+    url: str
+    subtitle: str = ""
+    unit_code: str = ""
+
+
+# (user, query, limit) -> hits the user may see, best first.
+SearchFunction = Callable[["UserLike", str, int], "list[SearchHit]"]
+
+
+@dataclass(frozen=True)
+class SearchProvider:
+    name: str
+    label: str  # the group's heading on the search page
+    search: SearchFunction
+    order: int = 50
+
+
+_PROVIDERS: dict[str, SearchProvider] = {}
+
+
+def search_provider_register(
+    name: str, *, label: str, search: SearchFunction, order: int = 50
+) -> None:
+    _PROVIDERS[name] = SearchProvider(name=name, label=label, search=search, order=order)
+
+
+def search_providers() -> list[SearchProvider]:
+    return sorted(_PROVIDERS.values(), key=lambda p: (p.order, p.name))
+
+
+def search_run(
+    user: UserLike, query: str, *, limit: int = 10
+) -> list[tuple[SearchProvider, list[SearchHit]]]:
+    """Each provider with the hits it found for ``query`` (providers without hits left out)."""
+    query = query.strip()
+    if not query:
+        return []
+    found = []
+    for provider in search_providers():
+        hits = provider.search(user, query, limit)
+        if hits:
+            found.append((provider, hits[:limit]))
+    return found

@@ -1,0 +1,5 @@
+"""Pages of the enforcement app."""
+
+app_name = "enforcement"
+
+urlpatterns: list = []

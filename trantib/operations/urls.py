@@ -1,0 +1,5 @@
+"""Pages of the operations app."""
+
+app_name = "operations"
+
+urlpatterns: list = []

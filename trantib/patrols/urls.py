@@ -1,0 +1,5 @@
+"""Pages of the patrols app."""
+
+app_name = "patrols"
+
+urlpatterns: list = []
