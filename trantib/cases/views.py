@@ -150,7 +150,7 @@ def _step_form(
         if unit.outline:
             shape = {"type": "Feature", "properties": {"name": unit.name}, "geometry": unit.outline}
             outline = json.dumps({"type": "FeatureCollection", "features": [shape]})
-    filled = services.step_filled(step)
+    filled = services.step_filled(step, case=case, start=case is None)
     initial: Mapping[str, Any] = {}
     recorded = (case.state or {}).get("data", {}) if case is not None else {}
     held = bool(services.step_guards(step)) and (step.id == spec.start.id or step.entry)

@@ -44,15 +44,19 @@ from .cases import (
 from .deadlines import SweepResult, deadlines_sweep, task_mark_overdue, wait_fire
 from .flow import case_lock
 from .hooks import (
+    CaseEndListener,
     StartGuard,
     StepGuard,
     StepHook,
+    case_end_listener_register,
     start_guard_register,
     start_refusal,
     step_filled,
     step_guard_register,
     step_guards,
     step_hook_register,
+    wait_period,
+    wait_period_register,
 )
 from .notifications import (
     deadlines_warn,
@@ -74,6 +78,7 @@ from .steps import task_claim, task_complete, task_reassign
 
 __all__ = [
     "ACCEPTED_TYPES",
+    "CaseEndListener",
     "StartGuard",
     "StepGuard",
     "StepHook",
@@ -84,6 +89,7 @@ __all__ = [
     "attachment_add",
     "case_cancel",
     "case_cancel_by_officer",
+    "case_end_listener_register",
     "case_event_record",
     "case_handover",
     "case_handover_listener_register",
@@ -124,4 +130,6 @@ __all__ = [
     "task_reassign",
     "wait_end_early",
     "wait_fire",
+    "wait_period",
+    "wait_period_register",
 ]

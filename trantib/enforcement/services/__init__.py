@@ -1,5 +1,6 @@
 """Changes to the enforcement register (each part in its own module)."""
 
+from .checks import compliance_check_record, may_check
 from .findings import FindingGuard, articles_pick, finding_entry, finding_open
 from .ladder import (
     article_remove,
@@ -15,9 +16,11 @@ __all__ = [
     "article_remove",
     "article_save",
     "articles_pick",
+    "compliance_check_record",
     "finding_entry",
     "finding_open",
     "ladder_set",
+    "may_check",
     "may_edit_catalogue",
     "perda_create",
     "perda_update",
