@@ -1,0 +1,43 @@
+"""Reads of the enforcement register (each part in its own module)."""
+
+from .violators import (
+    DEFAULT_ENFORCEMENT_ROLES,
+    DuplicateSuggestion,
+    ViolatorView,
+    enforcement_roles,
+    enforcement_unit_ids,
+    enforcement_unit_ids_for_user,
+    is_enforcement_officer,
+    normalised,
+    similarity,
+    violator_desa_choices,
+    violator_display,
+    violator_duplicates,
+    violator_enforcement_count,
+    violator_get_for_user,
+    violator_is_repeat,
+    violator_list_for_user,
+    violator_url,
+    violators_for_pick,
+)
+
+__all__ = [
+    "DEFAULT_ENFORCEMENT_ROLES",
+    "DuplicateSuggestion",
+    "ViolatorView",
+    "enforcement_roles",
+    "enforcement_unit_ids",
+    "enforcement_unit_ids_for_user",
+    "is_enforcement_officer",
+    "normalised",
+    "similarity",
+    "violator_desa_choices",
+    "violator_display",
+    "violator_duplicates",
+    "violator_enforcement_count",
+    "violator_get_for_user",
+    "violator_is_repeat",
+    "violator_list_for_user",
+    "violator_url",
+    "violators_for_pick",
+]
