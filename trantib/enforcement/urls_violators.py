@@ -26,4 +26,14 @@ urlpatterns = [
         views.violator_photo,
         name="violator_photo",
     ),
+    path(
+        "penegakan/pelanggar/<int:violator_id>/sanksi/",
+        views.violator_sanction,
+        name="violator_sanction",
+    ),
+    path(
+        "penegakan/pelanggar/<int:violator_id>/sidang/",
+        views.violator_court,
+        name="violator_court",
+    ),
 ]

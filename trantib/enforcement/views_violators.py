@@ -388,3 +388,53 @@ def violator_pick_duplicates(request: PersonRequest) -> HttpResponse:
         "enforcement/_violator_duplicates.html",
         {"suggestions": suggestions, "prefix": prefix, "different": bool(value("different"))},
     )
+
+
+@login_required
+@require_POST
+def violator_sanction(request: PersonRequest, violator_id: int) -> HttpResponse:
+    violator = _get_violator(request, violator_id)
+    actor = request.person
+    post = request.POST
+    try:
+        if actor is None:
+            raise NotAllowed(_("Hanya petugas penegakan unit ini yang dapat mencatat sanksi."))
+        enforcement = services.enforcement_of_violator(violator, post.get("enforcement"))
+        services.sanction_record(
+            enforcement=enforcement,
+            actor=actor,
+            sanction=post.get("sanction", ""),
+            applied_on=post.get("applied_on", ""),
+            reference=post.get("reference", ""),
+            note=post.get("note", ""),
+        )
+    except ServiceError as e:
+        return _render_detail(request, violator, error=e, form="sanction", status=e.status)
+    messages.success(request, _("Sanksi dicatat."))
+    return redirect("enforcement:violator_detail", violator_id=violator.pk)
+
+
+@login_required
+@require_POST
+def violator_court(request: PersonRequest, violator_id: int) -> HttpResponse:
+    violator = _get_violator(request, violator_id)
+    actor = request.person
+    post = request.POST
+    try:
+        if actor is None:
+            raise NotAllowed(_("Hanya petugas penegakan unit ini yang dapat mencatat sidang."))
+        enforcement = services.enforcement_of_violator(violator, post.get("enforcement"))
+        services.court_record(
+            enforcement=enforcement,
+            actor=actor,
+            hearing_on=post.get("hearing_on", ""),
+            court=post.get("court", ""),
+            attendance=post.get("attendance", ""),
+            verdict=post.get("verdict", ""),
+            fine=post.get("fine", ""),
+            paid_on=post.get("paid_on", ""),
+        )
+    except ServiceError as e:
+        return _render_detail(request, violator, error=e, form="court", status=e.status)
+    messages.success(request, _("Sidang tipiring dicatat."))
+    return redirect("enforcement:violator_detail", violator_id=violator.pk)

@@ -20,12 +20,22 @@ from django.utils.translation import gettext as _
 
 from trantib.accounts.models import OrgUnit, Person
 from trantib.core.audit import audit_record
+from trantib.core.dateinput import date_parse
 from trantib.core.errors import Invalid, NotAllowed, NotFound
 from trantib.core.phones import phone_normalise
 from trantib.core.text import has_control_characters
 
 from ..identity import IdentityError, nib_clean, nik_clean
-from ..models import Violator, ViolatorKind, ViolatorPhoto
+from ..models import (
+    Attendance,
+    CourtRecord,
+    Enforcement,
+    Sanction,
+    SanctionApplied,
+    Violator,
+    ViolatorKind,
+    ViolatorPhoto,
+)
 from ..selectors.violators import is_enforcement_officer, normalised, violator_duplicates
 
 # What a violator row records, in the audit event's order.
@@ -558,3 +568,150 @@ def violator_photo_get(violator: Violator, photo_id: int | str) -> ViolatorPhoto
     if photo is None:
         raise NotFound(_("Foto tidak ditemukan."))
     return photo
+
+
+# -- sanctions and tipiring hearings -------------------------------------------------------------
+
+
+def _date(value: Any, field: str, label: str, *, required: bool = True) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    text = str(value or "").strip()
+    if not text:
+        if required:
+            raise Invalid(_("%(label)s wajib diisi.") % {"label": label}, field=field)
+        return None
+    try:
+        return date_parse(text)
+    except ValueError as e:
+        raise Invalid(f"{label}: {e}", field=field) from None
+
+
+def _required_date(value: Any, field: str, label: str) -> dt.date:
+    day = _date(value, field, label)
+    if day is None:
+        raise Invalid(_("%(label)s wajib diisi.") % {"label": label}, field=field)
+    return day
+
+
+@transaction.atomic
+def sanction_record(
+    *,
+    enforcement: Enforcement,
+    actor: Person,
+    sanction: str,
+    applied_on: dt.date | str,
+    reference: str = "",
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> SanctionApplied:
+    """Record an administrative sanction carried out on an enforcement (penutupan,
+    penyegelan …), with the number of its letter or Berita Acara."""
+    now = now or timezone.now()
+    _refuse_unless_officer(actor, enforcement.unit)
+    if sanction not in Sanction.values:
+        raise Invalid(_("Pilih sanksi dari daftar."), field="sanction")
+    day = _required_date(applied_on, "applied_on", _("Tanggal sanksi"))
+    if day > enforcement.unit.today():
+        raise Invalid(_("Tanggal sanksi belum terjadi."), field="applied_on")
+    row = SanctionApplied.objects.create(
+        enforcement=enforcement,
+        sanction=sanction,
+        applied_on=day,
+        reference=_text(reference, "reference", _("Nomor surat/Berita Acara"))[:120],
+        note=_text(note, "note", _("Catatan")),
+        recorded_at=now,
+        recorded_by=actor,
+    )
+    audit_record(
+        subject=enforcement,
+        type="enforcement.sanction_applied",
+        actor_id=actor.pk,
+        unit_id=enforcement.unit_id,
+        at=now,
+        data={
+            "sanction_applied": row.pk,
+            "sanction": sanction,
+            "applied_on": day.isoformat(),
+            "reference": row.reference,
+            "note": row.note,
+        },
+    )
+    return row
+
+
+def _fine(value: Any) -> int | None:
+    text = str(value or "").strip().replace(".", "").replace(",", "").replace("Rp", "").strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        raise Invalid(_("Denda ditulis dalam rupiah, angka saja."), field="fine")
+    return int(text)
+
+
+@transaction.atomic
+def court_record(
+    *,
+    enforcement: Enforcement,
+    actor: Person,
+    hearing_on: dt.date | str,
+    court: str,
+    attendance: str,
+    verdict: str = "",
+    fine: int | str | None = None,
+    paid_on: dt.date | str | None = None,
+    now: dt.datetime | None = None,
+) -> CourtRecord:
+    """Record a tipiring hearing: the court, the day, hadir or verstek, the verdict, the fine
+    and the day it was paid."""
+    now = now or timezone.now()
+    _refuse_unless_officer(actor, enforcement.unit)
+    day = _required_date(hearing_on, "hearing_on", _("Tanggal sidang"))
+    court = _text(court, "court", _("Pengadilan"))[:200]
+    if not court:
+        raise Invalid(_("Pengadilan wajib diisi."), field="court")
+    if attendance not in Attendance.values:
+        raise Invalid(_("Pilih kehadiran: hadir atau verstek."), field="attendance")
+    amount = fine if isinstance(fine, int) else _fine(fine)
+    paid = _date(paid_on, "paid_on", _("Tanggal bayar"), required=False)
+    if paid is not None and paid < day:
+        raise Invalid(_("Denda tidak dibayar sebelum sidang."), field="paid_on")
+    if paid is not None and amount is None:
+        raise Invalid(_("Isi jumlah denda yang dibayar."), field="fine")
+    row = CourtRecord.objects.create(
+        enforcement=enforcement,
+        hearing_on=day,
+        court=court,
+        attendance=attendance,
+        verdict=_text(verdict, "note", _("Putusan")),
+        fine=amount,
+        paid_on=paid,
+        recorded_at=now,
+        recorded_by=actor,
+    )
+    audit_record(
+        subject=enforcement,
+        type="enforcement.court_recorded",
+        actor_id=actor.pk,
+        unit_id=enforcement.unit_id,
+        at=now,
+        data={
+            "court_record": row.pk,
+            "hearing_on": day.isoformat(),
+            "court": court,
+            "attendance": attendance,
+            "verdict": row.verdict,
+            "fine": amount,
+            "paid_on": paid.isoformat() if paid else None,
+        },
+    )
+    return row
+
+
+def enforcement_of_violator(violator: Violator, enforcement_id: Any) -> Enforcement:
+    found = Enforcement.objects.filter(
+        violator=violator, pk=_int(enforcement_id, "enforcement")
+    ).first()
+    if found is None:
+        raise Invalid(_("Penegakan itu bukan milik pelanggar ini."), field="enforcement")
+    return found
