@@ -1,5 +1,13 @@
 """Reads of the enforcement register (each part in its own module)."""
 
+from .ladder import (
+    articles_for_unit,
+    articles_grouped,
+    articles_text,
+    enforcement_for_case,
+    perda_rung,
+    perda_short,
+)
 from .violators import (
     DEFAULT_ENFORCEMENT_ROLES,
     DuplicateSuggestion,
@@ -25,11 +33,17 @@ __all__ = [
     "DEFAULT_ENFORCEMENT_ROLES",
     "DuplicateSuggestion",
     "ViolatorView",
+    "articles_for_unit",
+    "articles_grouped",
+    "articles_text",
+    "enforcement_for_case",
     "enforcement_roles",
     "enforcement_unit_ids",
     "enforcement_unit_ids_for_user",
     "is_enforcement_officer",
     "normalised",
+    "perda_rung",
+    "perda_short",
     "similarity",
     "violator_desa_choices",
     "violator_display",
