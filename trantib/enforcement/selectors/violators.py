@@ -233,7 +233,7 @@ def violator_list_for_user(
         rows = rows.filter(desa__iexact=desa.strip())
     if repeat:
         rows = rows.filter(enforcement_count__gt=1)
-    return rows
+    return rows.order_by("name", "pk")
 
 
 def violator_get_for_user(user: UserLike, violator_id: int | str) -> Violator:
