@@ -9,10 +9,14 @@ class EnforcementConfig(AppConfig):
     def ready(self) -> None:
         from trantib.cases.services import (
             case_end_listener_register,
+            record_masker_register,
             step_guard_register,
             wait_period_register,
         )
+        from trantib.core.search import search_provider_register
 
+        from .search import violators_search
+        from .selectors.violators import case_record_masker
         from .services.findings import FindingGuard
         from .services.outcomes import enforcement_case_ended, ladder_wait_period
 
@@ -22,3 +26,14 @@ class EnforcementConfig(AppConfig):
         # The ladder's waits take their periods from the case's Perda; its end sets the outcome.
         wait_period_register(ladder_wait_period)
         case_end_listener_register(enforcement_case_ended)
+        # A violator's NIK, address and phone recorded in a case (PPW's pelanggar) are masked
+        # on the case page, its PDF and its API for anyone but the unit's enforcement roles.
+        record_masker_register(case_record_masker)
+        # The search box finds violators by name, business name and NIB; by NIK only for the
+        # enforcement roles of the violator's unit.
+        search_provider_register(
+            "violators",
+            label=_("Pelanggar"),  # type: ignore[arg-type]  # lazy: the reader's language
+            search=violators_search,
+            order=20,
+        )
