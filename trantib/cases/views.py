@@ -789,7 +789,7 @@ def task_end_wait(request: PersonRequest, task_id: int) -> HttpResponse:
 def _correction_form(task: Task, step: Step, name: str, post: Any = None) -> StepForm | None:
     """A form of the one field ``name`` of ``step`` (None: the step records no such field),
     built as the step's own form (the unit's members for a people field)."""
-    filled = services.step_filled(step)  # a letter's number: the letter is what is corrected
+    filled = services.step_filled(step, case=task.case)  # a letter's number: its letter
     chosen = [
         f
         for f in step.records

@@ -228,12 +228,14 @@ def field_correct(
             % {"label": f.label},
             field="field",
         )
-    if field in step_filled(step):
-        raise Invalid(
-            _("“%(label)s” diisi dari surat; yang dikoreksi suratnya, bukan isian ini.")
-            % {"label": f.label},
-            field="field",
-        )
+    filled = step_filled(step, case=case)
+    if field in filled:
+        # A letter's number: the letter is what is corrected; a violator from the enforcement
+        # register: the register is.
+        message = _("“%(label)s” diisi dari surat; yang dikoreksi suratnya, bukan isian ini.")
+        if filled[field] != _("diisi dari surat"):
+            message = _("“%(label)s” %(note)s; yang dikoreksi sumbernya, bukan isian ini.")
+        raise Invalid(message % {"label": f.label, "note": filled[field]}, field="field")
     if field in _planning_fields(spec, step):
         raise Conflict(
             _(
