@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from trantib.engine.spec import SOPSpec, Step, StepKind
+from trantib.engine.spec import LetterNeed, SOPSpec, Step, StepKind
 from trantib.engine.timing import TimeStandard
 
 from .models import LadderRung, Rung
@@ -30,6 +30,7 @@ class RungSteps:
     letter: str = ""  # the step that issues its letter (prints the period)
     letter_key: str = ""  # the letter's key in the case
     check: str = ""  # the decision after the wait
+    delivered: bool = False  # the letter's step waits for its delivery (a Surat Teguran)
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,9 @@ def ladder_of(spec: SOPSpec) -> Ladder:
                 wait=wait.id,
                 letter=letter.id if letter else "",
                 letter_key=letter.letter.key if letter and letter.letter else "",
+                delivered=bool(
+                    letter and letter.letter and letter.letter.needs is LetterNeed.DELIVERED
+                ),
                 check=check.id if check else "",
             )
         )

@@ -7,6 +7,7 @@ is one service call, whose ``Invalid`` is shown beside the field it names (statu
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.conf import settings
@@ -79,6 +80,16 @@ def _id(value: str | None) -> int:
         return 0
 
 
+def _outlines(units: Any) -> str:
+    """The units' outlines as GeoJSON, the map's background when no tiles load."""
+    features = [
+        {"type": "Feature", "properties": {"name": u.name}, "geometry": u.outline}
+        for u in units.exclude(outline__isnull=True)
+        if u.outline
+    ]
+    return json.dumps({"type": "FeatureCollection", "features": features}) if features else ""
+
+
 # -- the board ------------------------------------------------------------------------------
 
 
@@ -130,6 +141,7 @@ def board_map(request: PersonRequest) -> HttpResponse:
     context = _board_context(request)
     context["geojson"] = board_geojson(context["rows"])
     context.update(_map_context())
+    context["map_outline"] = _outlines(units_for_user(request.user))
     return render(request, "enforcement/board_map.html", context)
 
 

@@ -69,6 +69,7 @@ class BoardRow:
     task: Task | None = None
     owners: list[str] = field(default_factory=list)
     last_check: ComplianceCheck | None = None
+    needs_delivery: bool = False  # the rung's letter is delivered (a Surat Teguran)
 
     @property
     def rung_label(self) -> str:
@@ -194,6 +195,7 @@ def board_rows(
             delivered_at=delivered,
             task=task,
             last_check=checks.get(e.pk),
+            needs_delivery=bool(steps and steps.delivered),
         )
         period = next((r for r in e.perda.rungs.all() if r.rung == rung), None)
         row.working_days = bool(period and period.working_days)

@@ -9,6 +9,14 @@
     var data = JSON.parse(document.getElementById(el.dataset.points).textContent);
     var map = L.map(el, { scrollWheelZoom: false, maxZoom: 19 })
       .setView([parseFloat(el.dataset.lat), parseFloat(el.dataset.lon)], 13);
+    if (el.dataset.outline) {
+      try {
+        L.geoJSON(JSON.parse(el.dataset.outline), {
+          interactive: false,
+          style: { color: "#1d4ed8", weight: 2, dashArray: "6 4", fillColor: "#1d4ed8", fillOpacity: 0.05 }
+        }).addTo(map);
+      } catch (err) { /* a bad outline only loses the background */ }
+    }
     if (el.dataset.tiles) {
       var errors = 0;
       var tiles = L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: el.dataset.attribution || "" });
