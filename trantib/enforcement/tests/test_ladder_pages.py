@@ -207,3 +207,31 @@ def test_the_api_gives_the_units_perda_with_articles_and_ladder(demo_org, client
     other = {"Authorization": f"Bearer {outsider}"}
     assert client.get(f"/api/v1/enforcement/perda/{tibum.pk}", headers=other).status_code == 404
     assert client.get("/api/v1/enforcement/perda", headers=other).json()["count"] == 0
+
+
+def test_the_boards_queries_do_not_grow_with_its_rows(demo_org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from trantib.enforcement.selectors.board import board_rows
+    from trantib.enforcement.services import violator_create
+
+    tibum, _reklame = support.catalogue(demo_org, timezone.now())
+    article = support.article(tibum, "Pasal 14")
+    _finding(demo_org, support.violator(demo_org), article)
+    user = demo_org.user("kasat.pptng")
+    board_rows(user)  # the SOP spec and the holders' caches warm up
+    with CaptureQueriesContext(connection) as one:
+        assert len(board_rows(user)) == 1
+    for n, name in enumerate(("Ani", "Budi"), start=2):
+        other = violator_create(
+            unit=demo_org.unit("PPTNG"),
+            actor=demo_org.person("petugas1.pptng"),
+            kind="orang",
+            name=name,
+            desa=f"Desa {n}",
+        )
+        _finding(demo_org, other, article)
+    with CaptureQueriesContext(connection) as three:
+        assert len(board_rows(user)) == 3
+    assert len(three.captured_queries) == len(one.captured_queries)
