@@ -244,4 +244,4 @@ def test_the_demo_register_loads_through_the_services_once(demo_org: DemoOrg):
     toko = Violator.objects.get(name="Toko Bangunan Maju Jaya")
     assert toko.owner is not None and toko.owner.name == "Siti Aminah"
     assert toko.photos.count() == 2 and toko.latitude is not None
-    assert [e.type for e in audit_events(toko)][0] == "violator.created"
+    assert audit_events(toko).first().type == "violator.created"
