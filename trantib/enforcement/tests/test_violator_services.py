@@ -245,3 +245,23 @@ def test_the_demo_register_loads_through_the_services_once(demo_org: DemoOrg):
     assert toko.owner is not None and toko.owner.name == "Siti Aminah"
     assert toko.photos.count() == 2 and toko.latitude is not None
     assert audit_events(toko).first().type == "violator.created"
+
+
+def test_a_bad_owner_is_refused_on_the_owners_field(demo_org: DemoOrg):
+    with pytest.raises(Invalid) as refused:
+        services.violator_pick(
+            unit=demo_org.unit("PPTNG"),
+            actor=demo_org.person("petugas1.pptng"),
+            data={"t-kind": "usaha", "t-name": "Kios Baru", "t-owner_name": "X" * 201},
+            prefix="t",
+        )
+    assert refused.value.field == "t-owner_name"
+    with pytest.raises(Invalid) as refused:
+        services.violator_pick(
+            unit=demo_org.unit("PPTNG"),
+            actor=demo_org.person("petugas1.pptng"),
+            data={"t-kind": "usaha", "t-name": "Kios Baru", "t-owner_nik": "123"},
+            prefix="t",
+        )
+    assert refused.value.field == "t-owner_nik"
+    assert not Violator.objects.exists()
