@@ -381,17 +381,30 @@ def _owner_for(
     for person in people.filter(desa__iexact=desa) if desa else people.none():
         if normalised(person.name) == wanted and not (clean_nik and person.nik):
             return person
-    return violator_create(
-        unit=unit,
-        actor=actor,
-        kind=ViolatorKind.PERSON,
-        name=name,
-        nik=clean_nik,
-        desa=desa,
-        kecamatan=kecamatan,
-        now=now,
-        prefix=f"{prefix}-owner",
-    )
+    try:
+        return violator_create(
+            unit=unit,
+            actor=actor,
+            kind=ViolatorKind.PERSON,
+            name=name,
+            nik=clean_nik,
+            desa=desa,
+            kecamatan=kecamatan,
+            now=now,
+        )
+    except Invalid as e:
+        # The owner's own fields, as the picker names them.
+        field = f"{prefix}-owner_nik" if e.field == "nik" else f"{prefix}-owner_name"
+        raise Invalid(e.message, field=field) from None
+
+
+def picked_id(data: Mapping[str, Any], prefix: str) -> str:
+    """The violator chosen in the picker: the first non-empty ``{prefix}-violator`` (without
+    JavaScript the plain list and the hidden "new violator" choice are both posted)."""
+    key = f"{prefix}-violator"
+    getlist = getattr(data, "getlist", None)
+    values = getlist(key) if callable(getlist) else [data.get(key, "")]
+    return next((str(v).strip() for v in values if str(v or "").strip()), "")
 
 
 def _checked(data: Mapping[str, Any], key: str) -> bool:
@@ -413,7 +426,7 @@ def violator_pick(
     desa or a similar address) is refused until the officer ticks ``{prefix}-different`` ("a
     different person"): the suggestions are named in the error."""
     now = now or timezone.now()
-    chosen = str(data.get(f"{prefix}-violator", "") or "").strip()
+    chosen = picked_id(data, prefix)
     if chosen:
         found = Violator.objects.filter(unit=unit, pk=_int(chosen, f"{prefix}-violator")).first()
         if found is None:
