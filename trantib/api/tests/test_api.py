@@ -500,6 +500,8 @@ def test_the_openapi_document_declares_every_error_and_the_docs_page_loads(demo_
     assert len(operations) - len(letters) - len(enforcement) == 21
     assert enforcement.count("/api/v1/enforcement/violators") == 2  # the list, create
     assert enforcement.count("/api/v1/enforcement/violators/{id}") == 1
+    assert enforcement.count("/api/v1/enforcement/perda") == 1  # the catalogue (read only)
+    assert enforcement.count("/api/v1/enforcement/perda/{id}") == 1
     assert len(letters) == 18  # 12 on letters, verify, 5 on incoming letters and dispositions
     for path, method, op in operations:
         codes = set(op["responses"])
