@@ -21,18 +21,20 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from trantib.accounts.selectors import person_for_user, units_for_user
+from trantib.accounts.selectors import positions_for_user, units_for_user
 from trantib.core.dates import date_id
 from trantib.core.search import SearchHit, UserLike
 
 from .models import Complaint
-from .selectors import complaint_list_for_user, intake_unit_ids
-from .services import tracking_normalise
+from .selectors import complaint_list_for_user
+from .services import INTAKE_ROLES, tracking_normalise
 
 
 def _content_readable(user: UserLike) -> Q:
-    """The complaints whose content (uraian, alamat) ``user`` may search and read here."""
-    intake = intake_unit_ids(person_for_user(user))
+    """The complaints whose content (uraian, alamat) ``user`` may search and read here: not
+    confidential, or of a unit where the user holds an intake role today (as
+    :func:`selectors.intake_unit_ids`, here a subquery: no query of its own)."""
+    intake = positions_for_user(user).filter(code__in=INTAKE_ROLES).values("unit_id")
     return Q(confidential=False) | Q(unit_id__in=intake)
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.utils.functional import Promise
 
 UserLike = AbstractBaseUser | AnonymousUser
 
@@ -39,7 +40,7 @@ SearchFunction = Callable[["UserLike", str, int], "list[SearchHit]"]
 @dataclass(frozen=True)
 class SearchProvider:
     name: str
-    label: str  # the group's heading on the search page
+    label: str | Promise  # the group's heading (a lazy translation: read in the reader's language)
     search: SearchFunction
     order: int = 50
 
@@ -48,7 +49,7 @@ _PROVIDERS: dict[str, SearchProvider] = {}
 
 
 def search_provider_register(
-    name: str, *, label: str, search: SearchFunction, order: int = 50
+    name: str, *, label: str | Promise, search: SearchFunction, order: int = 50
 ) -> None:
     _PROVIDERS[name] = SearchProvider(name=name, label=label, search=search, order=order)
 

@@ -45,7 +45,8 @@ def _hit(letter: Letter, *, exact: bool = False) -> SearchHit:
 
 
 def letters_search(user: UserLike, query: str, limit: int) -> list[SearchHit]:
-    exact = list(letter_list_for_user(user).filter(number=query)[:2])
-    if len(exact) == 1:
-        return [_hit(exact[0], exact=True)]
-    return [_hit(letter) for letter in letter_list_for_user(user, query=query)[:limit]]
+    # One query: the number's own letter (if any) among the matches, put first. A letter's
+    # number is written as the register made it (upper and lower case both occur).
+    rows = letter_list_for_user(user, query=query)[:limit]
+    hits = [_hit(letter, exact=letter.number.casefold() == query.casefold()) for letter in rows]
+    return sorted(hits, key=lambda hit: not hit.exact)
