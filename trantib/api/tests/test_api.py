@@ -495,7 +495,8 @@ def test_the_openapi_document_declares_every_error_and_the_docs_page_loads(demo_
         (path, method, op) for path, item in doc["paths"].items() for method, op in item.items()
     ]
     letters = [op for path, _method, op in operations if path.startswith("/api/v1/letters")]
-    assert len(operations) - len(letters) == 21  # 17, and cancel, hand over, correct, end wait
+    # 17, and cancel, hand over, correct, end wait; and search
+    assert len(operations) - len(letters) == 22
     assert len(letters) == 18  # 12 on letters, verify, 5 on incoming letters and dispositions
     for path, method, op in operations:
         codes = set(op["responses"])
