@@ -1,10 +1,12 @@
 """The search box's answers from complaints: complaints themselves, and places.
 
-Complaints are found by tracking number (exact, through its unique index), by their case's
-number, by kelurahan, and by their content (uraian, alamat). A confidential complaint's content
-is matched, and quoted, only for the intake roles of its unit — who may see its reporter
-(:func:`selectors.reporter_for`): a search for a name must not point at the complaint of a
-reporter who asked not to be known. The reporter's identity is never searched.
+Complaints are found by tracking number (exact, through its unique index), by kelurahan, and
+by their content (uraian, alamat) — not by their case's number: the cases provider finds the
+case by it, and a whole case number must stay the only hit, to open the case at once. A
+confidential complaint's content is matched, and quoted, only for the intake roles of its unit
+— who may see its reporter (:func:`selectors.reporter_for`): a search for a name must not point
+at the complaint of a reporter who asked not to be known. The reporter's identity is never
+searched.
 
 Places ("Tempat") are the units the user sees, by name or code, and the kelurahan/desa and
 addresses the user's complaints name (addresses of confidential complaints only for who may
@@ -70,11 +72,8 @@ def complaints_search(user: UserLike, query: str, limit: int) -> list[SearchHit]
         exact = readable.filter(tracking=normal).first()
         if exact is not None:
             return [_complaint_hit(exact, exact=True)]
-    match = (
-        Q(case__number__icontains=query)
-        | Q(kelurahan__icontains=query)
-        | (content & (Q(description__icontains=query) | Q(address__icontains=query)))
-    )
+    words = Q(description__icontains=query) | Q(address__icontains=query)
+    match = Q(kelurahan__icontains=query) | (content & words)
     rows = readable.filter(match).order_by("-received_at", "-pk")[:limit]
     return [_complaint_hit(c) for c in rows]
 

@@ -50,12 +50,18 @@ def test_a_complaint_is_found_by_its_tracking_number_in_any_spelling_as_the_exac
     assert hit.url == f"/pengaduan/{plain.pk}/"
 
 
-def test_a_complaint_is_found_by_its_content_kelurahan_and_case_number(demo_org, complaints):
+def test_a_complaint_is_found_by_its_content_and_kelurahan_and_its_case_number_opens_the_case(
+    demo_org, complaints, client
+):
     plain, _secret = complaints
     officer = demo_org.user("anggota1.cpd")
     assert titles(complaints_search(officer, "gatot subroto", 10)) == [plain.tracking]
     assert titles(complaints_search(officer, "Poris Plawad Indah", 10)) == [plain.tracking]
-    assert plain.tracking in titles(complaints_search(officer, plain.case.number, 10))
+    # The case number finds the case, not the complaint beside it: the only hit, opened at once.
+    assert complaints_search(officer, plain.case.number, 10) == []
+    client.force_login(officer)
+    response = client.get("/cari/", {"q": plain.case.number})
+    assert response.status_code == 302 and response["Location"] == f"/kasus/{plain.case_id}/"
 
 
 def test_an_officer_of_another_unit_finds_no_complaint_of_cipondoh(demo_org, complaints):
