@@ -23,5 +23,5 @@ class CommunityConfig(AppConfig):
         # A Pos task completed on the case page still marks its activity held.
         step_hook_register(ContractName.POLMAS_ACTIVITY, ActivityHook())
         search_provider_register(
-            "polmas", label=_("Kegiatan Polmas"), search=search_polmas, order=60
+            "polmas", label=str(_("Kegiatan Polmas")), search=search_polmas, order=60
         )

@@ -370,9 +370,9 @@ def recap_xlsx(request: PersonRequest) -> HttpResponse:
     links = _recap_links(unit, year, month, data)
     site = request.build_absolute_uri("/")[:-1]
     book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = _("Rekap")
+    sheet = book.create_sheet(_("Rekap"), 0)
+    for other in book.worksheets[1:]:
+        book.remove(other)
     sheet.append(
         [
             _("Rekap kegiatan Polmas %(unit)s, %(month)s")

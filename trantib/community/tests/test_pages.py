@@ -98,3 +98,26 @@ def test_the_recap_and_its_xlsx_link_every_number_to_its_activities(
     assert by_desa["Biawao"][satria_planned + 2] == 3  # all missed
     link = sheet.cell(row=3, column=satria_planned + 1).hyperlink
     assert link is not None and "pos_satria" in link.target
+
+
+def test_search_finds_activities_by_desa_and_topic_within_the_users_units(demo_org, opened) -> None:
+    from trantib.core.search import search_run
+
+    services.activity_record(
+        activity=opened,
+        actor=opened.officer,
+        held_at=opened.opened_at,
+        held_place="Pos Kamling",
+        attendance=3,
+        topics=["Pencurian kabel listrik"],
+        warnings_kept=True,
+        now=opened.opened_at,
+    )
+    kbo = demo_org.user("kbo.binmas")
+    found = dict(search_run(kbo, "Biawao"))
+    hits = next(h for p, h in search_run(kbo, "kabel listrik") if p.name == "polmas")
+    assert hits[0].url == f"/polmas/kegiatan/{opened.pk}/"
+    assert any(p.name == "polmas" for p in found)
+    assert not [
+        p for p, _h in search_run(demo_org.user("camat.cpd"), "Biawao") if p.name == "polmas"
+    ]
