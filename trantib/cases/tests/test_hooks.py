@@ -26,9 +26,7 @@ def test_an_sop_without_bindings_runs_no_hook_on_any_step():
 def test_polmas_runs_the_community_hook_on_its_four_pos_steps_only():
     from trantib.community.services import ActivityHook
 
-    hooked = {
-        s.id: [type(h) for h, _b in step_hooks(s)] for s in registry.get("POLMAS").steps
-    }
+    hooked = {s.id: [type(h) for h, _b in step_hooks(s)] for s in registry.get("POLMAS").steps}
     assert hooked == {
         step: [ActivityHook] for step in ("pos_sapta", "pos_mantap", "pos_satria", "pos_khidmat")
     }
