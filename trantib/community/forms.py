@@ -48,6 +48,16 @@ class PhotosInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class PhotosField(forms.FileField):
+    """Several photos in one input (the camera, or a few picked from the gallery)."""
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        one = super().clean
+        if isinstance(data, list | tuple):
+            return [one(d, initial) for d in data]
+        return [one(data, initial)] if data else []
+
+
 class RecordForm(ServiceErrors, forms.Form):
     held_at = forms.CharField(
         label=gettext_lazy("Waktu pelaksanaan"),
@@ -75,7 +85,7 @@ class RecordForm(ServiceErrors, forms.Form):
         required=False,
     )
     warnings_kept = forms.BooleanField(required=False)
-    photos = forms.FileField(
+    photos = PhotosField(
         label=gettext_lazy("Foto kegiatan"),
         required=False,
         widget=PhotosInput(attrs={"accept": "image/*", "capture": "environment", "multiple": True}),

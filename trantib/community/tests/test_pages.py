@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from trantib.community import services
 from trantib.community.models import Activity, ActivityStatus, Pos
 
 from .conftest import wita
+from .test_record import PNG
 
 pytestmark = pytest.mark.django_db
 
@@ -67,10 +69,15 @@ def test_the_officer_records_the_activity_through_the_form(client, demo_org, ope
             "kelengkapan": ["Surat perintah tugas", "Soundsystem"],
             "peralatan": ["R4 / R2"],
             "warnings_kept": "on",
+            "photos": [
+                SimpleUploadedFile("a.png", PNG, content_type="image/png"),
+                SimpleUploadedFile("b.png", PNG, content_type="image/png"),
+            ],
         },
     )
     assert response.status_code == 302
     opened.refresh_from_db()
+    assert len(opened.case.tasks.get().data["dokumentasi"]) == 2
     assert opened.status == ActivityStatus.HELD and opened.attendance == 7
     assert opened.topics == ["Pencurian motor", "Ronda malam"]
 
