@@ -121,7 +121,9 @@ def case_open_scheduled(
             % {"who": assignee.full_name, "role": spec.role(role).name, "unit": unit.code},
             field="assignee",
         )
-    case = case_create(spec=spec, unit=unit, actor=None, subject=subject, entry=entry, now=now)
+    case = case_create(
+        spec=spec, unit=unit, actor=None, subject=subject, entry=entry, now=now, offered_to=assignee
+    )
     first = Task.objects.get(case=case, step_id=first_step.id, status=TaskStatus.OPEN)
     first.assignee, first.status, first.claimed_at = assignee, TaskStatus.CLAIMED, now
     first.save(update_fields=["assignee", "status", "claimed_at"])

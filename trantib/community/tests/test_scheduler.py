@@ -126,3 +126,14 @@ def test_the_officer_of_a_rule_must_be_a_banit_of_the_unit(binmas, kanit, demo_o
             place="Balai",
         )
     assert raised.value.field == "officer"
+
+
+def test_only_the_activitys_own_officer_is_told_of_its_task(programme, banit1, banit2) -> None:
+    from trantib.cases.models import Notification
+
+    services.activities_open(now=wita(4))  # Khidmat for banit1, Satria for banit2
+    khidmat = Activity.objects.get(pos=Pos.KHIDMAT)
+    told = set(
+        Notification.objects.filter(case=khidmat.case).values_list("recipient_id", flat=True)
+    )
+    assert told == {banit1.pk}
