@@ -10,6 +10,7 @@ its case is never opened. ``now`` is a parameter wherever time matters (tests pa
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
@@ -25,12 +26,14 @@ from trantib.cases.models import Case, CaseStatus, Task, TaskStatus
 from trantib.complaints import services as complaint_services
 from trantib.complaints.models import Category, Channel, Complaint
 from trantib.core.audit import audit_record
-from trantib.core.errors import Conflict, Invalid, NotAllowed
+from trantib.core.errors import Conflict, Invalid, NotAllowed, ServiceError
 from trantib.core.text import has_control_characters
 from trantib.engine.bindings import ContractName
 from trantib.engine.spec import Binding, SOPSpec, Step
 
 from .models import Activity, ActivityStatus, Issue, Pos, Rule
+
+logger = logging.getLogger("trantib.worker")
 
 SOP_CODE = "POLMAS"
 # The SOP role whose holders are the unit's Bhabinkamtibmas (POLMAS's Banit).
@@ -201,8 +204,11 @@ def activities_open(*, now: dt.datetime | None = None, unit: OrgUnit | None = No
             continue
         if not person_holds_role(rule.officer, rule.unit, OFFICER_ROLE, on=day):
             continue  # the officer left the position: the programme shows the rule as stale
-        if _activity_open(rule=rule, day=day, now=now) is not None:
-            opened += 1
+        try:
+            if _activity_open(rule=rule, day=day, now=now) is not None:
+                opened += 1
+        except ServiceError as exc:  # one rule's problem never stops the others
+            logger.warning("polmas rule %s on %s not opened: %s", rule.pk, day, exc.message)
     return opened
 
 
