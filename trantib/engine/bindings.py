@@ -55,6 +55,7 @@ class ContractName(StrEnum):
 
     COMPLAINT_INTAKE = "complaint_intake"  # the start step a complaint's case opens with
     REPORTER_ANSWER = "reporter_answer"  # the end step that answers the reporter
+    POLMAS_ACTIVITY = "polmas_activity"  # a Polmas Pos step the community register records
 
 
 class IntakeChannel(StrEnum):
@@ -156,6 +157,20 @@ CONTRACTS: Mapping[str, Contract] = MappingProxyType(
                     ContractRole("time", (FieldType.DATETIME,), required=False),
                 ),
                 kinds=(StepKind.END,),
+            ),
+            Contract(
+                name=ContractName.POLMAS_ACTIVITY,
+                purpose="a Polmas Pos activity the scheduler opens and the register records",
+                roles=(
+                    ContractRole("time", (FieldType.DATETIME,)),
+                    ContractRole("place", (FieldType.LOCATION,)),
+                    ContractRole("attendees", (FieldType.LIST,)),
+                    ContractRole("warnings_kept", (FieldType.BOOLEAN,)),
+                    ContractRole("concerns", _TEXT, required=False),
+                    ContractRole("material", _TEXT, required=False),
+                    ContractRole("photos", (FieldType.FILES,), required=False),
+                ),
+                once=False,  # one step per Pos
             ),
         )
     }

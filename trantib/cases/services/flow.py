@@ -64,9 +64,11 @@ def outcome_persist(
     outcome: runtime.Outcome,
     actor: Person | None,
     now: dt.datetime,
+    offered_to: Person | None = None,
 ) -> _Applied:
     """Persist an outcome's effects (tasks, timers, linked cases, closing). The caller holds
-    the case lock and saves the case row afterwards."""
+    the case lock and saves the case row afterwards. ``offered_to``: tell only this holder of
+    the new tasks' positions (a scheduled activity opened for its own officer)."""
     case.state = outcome.state.to_dict()
     new_tasks: list[Task] = []
     closed = False
@@ -131,7 +133,13 @@ def outcome_persist(
         Task.objects.bulk_create(new_tasks)
         _schedule_deadlines(new_tasks)
         tasks_offered_notify(
-            spec=spec, case=case, outcome=outcome, tasks=new_tasks, actor=actor, now=now
+            spec=spec,
+            case=case,
+            outcome=outcome,
+            tasks=new_tasks,
+            actor=actor,
+            now=now,
+            only=offered_to,
         )
     children: list[Case] = []
     for request in requests:
@@ -256,6 +264,7 @@ def case_create(
     parent: Case | None = None,
     parent_step: str = "",
     now: dt.datetime,
+    offered_to: Person | None = None,
 ) -> Case:
     try:
         outcome = runtime.start(spec, entry=entry, data=start_data, on=unit_day(unit, now))
@@ -277,7 +286,9 @@ def case_create(
         parent=parent,
         parent_step=parent_step,
     )
-    applied = outcome_persist(spec=spec, case=case, outcome=outcome, actor=actor, now=now)
+    applied = outcome_persist(
+        spec=spec, case=case, outcome=outcome, actor=actor, now=now, offered_to=offered_to
+    )
     audit_record(
         case=case,
         type=EventType.CASE_OPENED,

@@ -21,6 +21,7 @@ from ...incoming import demo_incoming_load
 from ...letter_setup import demo_letter_setup_load
 from ...org import DEMO_PASSWORD, DemoLogin, demo_org_load
 from ...outgoing import demo_letters_load
+from ...polmas import demo_polmas_load
 from ...yamlfile import DemoDataError
 
 COLUMNS = [
@@ -73,6 +74,12 @@ class Command(BaseCommand):
         self._demo_cases()
         self._demo_complaints()
         self._demo_incoming()
+        polmas = demo_polmas_load()
+        self.stdout.write(
+            f"\nDemo Polmas (BINMAS): {polmas.rules} rule(s), {polmas.activities} activity(ies): "
+            f"{polmas.held} held, {polmas.missed} missed; {polmas.issues} issue(s), "
+            f"{polmas.complaints} complaint(s) (programme /polmas/, recap /polmas/rekap/)"
+        )
 
     def _demo_letters(self) -> None:
         setup = demo_letter_setup_load()
