@@ -55,6 +55,9 @@ class ContractName(StrEnum):
 
     COMPLAINT_INTAKE = "complaint_intake"  # the start step a complaint's case opens with
     REPORTER_ANSWER = "reporter_answer"  # the end step that answers the reporter
+    # The step whose report is drafted from the case's operation file (issue 12): a case whose
+    # SOP binds it has an operation file (trantib/operations).
+    OPERATION_REPORT = "operation_report"
 
 
 class IntakeChannel(StrEnum):
@@ -156,6 +159,13 @@ CONTRACTS: Mapping[str, Contract] = MappingProxyType(
                     ContractRole("time", (FieldType.DATETIME,), required=False),
                 ),
                 kinds=(StepKind.END,),
+            ),
+            Contract(
+                name=ContractName.OPERATION_REPORT,
+                purpose="the step whose report is drafted from the case's operation file",
+                # No field: the step's letter (its ``letter:`` block, a laporan) or its own
+                # records are filled from the file by the operations app.
+                roles=(),
             ),
         )
     }
