@@ -55,6 +55,7 @@ class ContractName(StrEnum):
 
     COMPLAINT_INTAKE = "complaint_intake"  # the start step a complaint's case opens with
     REPORTER_ANSWER = "reporter_answer"  # the end step that answers the reporter
+    VIOLATION_FINDING = "violation_finding"  # the entry step an enforcement's case opens at
     # The step whose report is drafted from the case's operation file (issue 12): a case whose
     # SOP binds it has an operation file (trantib/operations).
     OPERATION_REPORT = "operation_report"
@@ -159,6 +160,21 @@ CONTRACTS: Mapping[str, Contract] = MappingProxyType(
                     ContractRole("time", (FieldType.DATETIME,), required=False),
                 ),
                 kinds=(StepKind.END,),
+            ),
+            Contract(
+                name=ContractName.VIOLATION_FINDING,
+                purpose=(
+                    "the entry step an enforcement's case opens at: the violator, the place "
+                    "and the articles violated, filled from the enforcement register"
+                ),
+                roles=(
+                    ContractRole("violator", (FieldType.PERSON,)),
+                    ContractRole("place", (FieldType.LOCATION,)),
+                    ContractRole("articles", _TEXT),
+                    # The finding's photos, kept as the step's files.
+                    ContractRole("photos", (FieldType.FILES,), required=False),
+                ),
+                kinds=(StepKind.START, StepKind.PROCESS),
             ),
             Contract(
                 name=ContractName.OPERATION_REPORT,
