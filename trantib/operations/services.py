@@ -524,6 +524,17 @@ def result_add(
     return result
 
 
+def runs_ladder(operation: Operation) -> bool:
+    """Whether the file's unit runs an enforcement SOP a result can open a ladder case in."""
+    from trantib.enforcement import services as enforcement
+
+    try:
+        enforcement.finding_entry(operation.unit)
+    except Conflict:
+        return False
+    return True
+
+
 @transaction.atomic
 def result_add_picked(
     *,
@@ -534,14 +545,18 @@ def result_add_picked(
     now: dt.datetime | None = None,
 ) -> Result:
     """The result form: the violator picked (or made) by the enforcement app's picker
-    (``violator_pick``), the action and a note."""
-    from trantib.enforcement import services as enforcement  # type: ignore[attr-defined]
+    (``violator_pick``), the action and a note; with ``open_finding`` ticked, the violator's
+    enforcement case is opened too (``finding_open``, the articles ticked under ``prefix``),
+    linked to the operation's case."""
+    from trantib.enforcement import services as enforcement
+    from trantib.enforcement.models import FindingSource
 
+    now = now or timezone.now()
     operation = _check(actor, operation)
     violator = enforcement.violator_pick(
         unit=operation.unit, actor=actor, data=data, prefix=prefix, now=now
     )
-    return result_add(
+    result = result_add(
         operation=operation,
         actor=actor,
         violator=violator,
@@ -549,6 +564,26 @@ def result_add_picked(
         note=str(data.get("note", "")),
         now=now,
     )
+    if data.get("open_finding"):
+        articles = enforcement.articles_pick(unit=operation.unit, data=data, prefix=prefix)
+        place = operation.places.first()
+        enforcement_row = enforcement.finding_open(
+            unit=operation.unit,
+            actor=actor,
+            violator=violator,
+            articles=articles,
+            place=place.name if place else "",
+            latitude=place.latitude if place else None,
+            longitude=place.longitude if place else None,
+            description=result.note or result.get_action_display(),
+            found_at=now,
+            source=FindingSource.OPERATION,
+            parent_case=operation.case,
+            now=now,
+        )
+        result.enforcement = enforcement_row
+        result.save(update_fields=["enforcement"])
+    return result
 
 
 # --- barang bukti ------------------------------------------------------------------------------

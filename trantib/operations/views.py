@@ -125,6 +125,7 @@ def file_context(request: PersonRequest, op: Operation) -> dict[str, Any]:
         "actions": ResultAction.choices,
         "levels": EscalationLevel.choices,
         "may_edit": services.may_edit(request.person, op),
+        "runs_ladder": services.runs_ladder(op),
         "today": date_id(op.unit.today()),
     }
 
