@@ -19,6 +19,7 @@ from ...cases import demo_cases_load
 from ...complaints import demo_complaints_load
 from ...incoming import demo_incoming_load
 from ...letter_setup import demo_letter_setup_load
+from ...operations import demo_operations_load
 from ...org import DEMO_PASSWORD, DemoLogin, demo_org_load
 from ...outgoing import demo_letters_load
 from ...yamlfile import DemoDataError
@@ -71,6 +72,7 @@ class Command(BaseCommand):
         # cases' SOP steps number theirs (from weeks ago up to today).
         self._demo_letters()
         self._demo_cases()
+        self._demo_operations()
         self._demo_complaints()
         self._demo_incoming()
 
@@ -100,6 +102,16 @@ class Command(BaseCommand):
             for x in found
         ]
         for line in cli.table(["Unit", "Agenda", "Disp.", "Case", "Subject"], rows):
+            self.stdout.write("  " + line)
+
+    def _demo_operations(self) -> None:
+        made = demo_operations_load()
+        self.stdout.write(
+            f"\nDemo operation files: {sum(x.created for x in made)} new (/operasi/, "
+            "barang bukti /operasi/barang-bukti/)"
+        )
+        rows = [[x.number, x.sop, str(x.places), str(x.incidents), str(x.items)] for x in made]
+        for line in cli.table(["Case", "SOP", "Places", "Incidents", "Items"], rows):
             self.stdout.write("  " + line)
 
     def _demo_complaints(self) -> None:
