@@ -14,8 +14,8 @@ Beside ``fill``: the SOP's constants (``data``), the previous letter of a ladder
 and date: the kind's ``surat_sebelumnya`` where it has one, a Teguran; else a line of
 ``dasar``), the compliance period of the wait after the step (``tempo``, "7 hari kerja"), and
 the drafting day for a required date nothing else fills; and what a domain app's draft source
-gives (:mod:`.registry`: the operation file of an operation SOP's report). The body is the kind's standard
-wording made from those values (:func:`.wording.body_default`: the period written "7 (tujuh)
+gives (:mod:`.registry`: the operation file of an operation SOP's report). The body is the
+kind's standard wording made from those values (:func:`.wording.body_default`: the period written "7 (tujuh)
 hari kerja" there), with what the SOP fills into ``body`` inside it.
 """
 
@@ -242,9 +242,13 @@ def draft_values(
                 if kind.field(sibling) and sibling not in filled and party.get(key):
                     values[sibling] = str(party[key])
     # What a domain app keeps beside the case (the operation file): see .registry.
-    for name, value in draft_sources_values(case, spec, source, block).items():
-        if kind.field(name) is not None and not _blank(value):
-            values[name] = value
+    values.update(
+        {
+            name: value
+            for name, value in draft_sources_values(case, spec, source, block).items()
+            if kind.field(name) is not None and not _blank(value)
+        }
+    )
     line = _previous_line(case, block.previous) if block.previous else ""
     if line and kind.field("surat_sebelumnya"):
         values["surat_sebelumnya"] = line
