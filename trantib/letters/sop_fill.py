@@ -15,8 +15,8 @@ and date: the kind's ``surat_sebelumnya`` where it has one, a Teguran; else a li
 ``dasar``), the compliance period of the wait after the step (``tempo``, "7 hari kerja"), and
 the drafting day for a required date nothing else fills; and what a domain app's draft source
 gives (:mod:`.registry`: the operation file of an operation SOP's report). The body is the
-kind's standard wording made from those values (:func:`.wording.body_default`: the period written "7 (tujuh)
-hari kerja" there), with what the SOP fills into ``body`` inside it.
+kind's standard wording made from those values (:func:`.wording.body_default`: the period
+written "7 (tujuh) hari kerja" there), with what the SOP fills into ``body`` inside it.
 """
 
 from __future__ import annotations
