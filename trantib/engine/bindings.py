@@ -179,9 +179,11 @@ CONTRACTS: Mapping[str, Contract] = MappingProxyType(
             Contract(
                 name=ContractName.OPERATION_REPORT,
                 purpose="the step whose report is drafted from the case's operation file",
-                # No field: the step's letter (its ``letter:`` block, a laporan) or its own
-                # records are filled from the file by the operations app.
-                roles=(),
+                roles=(
+                    # Where the step keeps its report: the drafted laporan's PDF (its letter's
+                    # ``into: pdf``, PPL and PUR) or the report's own text or file (OPP, RTHM).
+                    ContractRole("report", (FieldType.FILES, FieldType.LONGTEXT)),
+                ),
             ),
         )
     }
