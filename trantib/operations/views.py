@@ -5,8 +5,10 @@ A refusal shows the file again with the message beside the form that failed."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
@@ -107,7 +109,15 @@ def file_context(request: PersonRequest, op: Operation) -> dict[str, Any]:
         for item, source in services.readiness_items(spec)
     ]
     items = list(op.items.all())
+    points = [
+        {"name": p.name, "lat": p.latitude, "lon": p.longitude}
+        for p in op.places.all()
+        if p.latitude is not None and p.longitude is not None
+    ]
     return {
+        "places_points": json.dumps(points),
+        "map_tiles": getattr(settings, "TRANTIB_MAP_TILE_URL", ""),
+        "map_attribution": getattr(settings, "TRANTIB_MAP_ATTRIBUTION", ""),
         "op": op,
         "case": op.case,
         "spec": spec,
