@@ -148,13 +148,23 @@ def _render(
     error: str = "",
     field: str = "",
     status: int = 200,
+    exc: ServiceError | None = None,
 ) -> HttpResponse:
     context = file_context(request, op)
+    post = request.POST if form == "seize" else {}
+    context["seize_rows"] = [
+        {k: post.get(f"items-{n}-{k}", "") for k in ("description", "quantity", "measure")}
+        | {"n": n}
+        for n in range(3)
+    ]
     context.update(
         {
             "error_form": form,
             "error": error,
             "error_field": field,
+            # The violator picker and the article pick show their own field's error.
+            "pick_error": exc,
+            "article_error": error if field.endswith("-articles") else "",
             "values": request.POST if form else {},
         }
     )
@@ -326,7 +336,7 @@ def operation_change(request: PersonRequest, operation_id: int, form: str) -> Ht
         change(op, request.POST, _actor(request))
     except ServiceError as exc:
         return _render(
-            request, op, form=form, error=exc.message, field=exc.field, status=exc.status
+            request, op, form=form, error=exc.message, field=exc.field, status=exc.status, exc=exc
         )
     messages.success(request, _("Berkas operasi disimpan."))
     return redirect(f"{request.path.rsplit('/', 2)[0]}/#{form}")
@@ -361,7 +371,13 @@ def items_seize(request: PersonRequest, operation_id: int) -> HttpResponse:
         )
     except ServiceError as exc:
         return _render(
-            request, op, form="seize", error=exc.message, field=exc.field, status=exc.status
+            request,
+            op,
+            form="seize",
+            error=exc.message,
+            field=exc.field,
+            status=exc.status,
+            exc=exc,
         )
     messages.success(request, _("Barang bukti dicatat; konsep Berita Acara Penyitaan dibuat."))
     return redirect("letters:letter", letter_id=letter.pk)
@@ -391,7 +407,7 @@ def items_end(request: PersonRequest, operation_id: int) -> HttpResponse:
             )
     except ServiceError as exc:
         return _render(
-            request, op, form="end", error=exc.message, field=exc.field, status=exc.status
+            request, op, form="end", error=exc.message, field=exc.field, status=exc.status, exc=exc
         )
     messages.success(request, _("Status barang bukti diubah; konsep Berita Acara dibuat."))
     return redirect("letters:letter", letter_id=letter.pk)

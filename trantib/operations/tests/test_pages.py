@@ -68,6 +68,7 @@ def test_a_bad_time_is_refused_in_indonesian_beside_its_form(client, demo_org, f
     assert page.status_code == 422
     html = page.content.decode()
     assert 'class="op-error" role="alert">“kemarin sore”' in html
+    assert 'value="kemarin sore"' in html and ">Tiba di lokasi</textarea>" in html  # kept
     assert not filled.incidents.exists()
 
 
@@ -137,3 +138,47 @@ def test_a_demonstration_file_records_the_crowd_and_its_escalation(desk):
     assert list(op.escalations.values_list("level", flat=True)) == ["tertib", "memanas", "kondusif"]
     op.refresh_from_db()
     assert (op.crowd_group, op.crowd_estimate) == ("Paguyuban PKL", 150)
+
+
+def test_a_result_with_a_new_violator_goes_through_the_picker(client, demo_org, filled):
+    client.force_login(demo_org.user("danru.cpd"))
+    url = reverse("operations:change", args=[filled.pk, "result"])
+    bad = client.post(
+        url,
+        {
+            "pelanggar-kind": "orang",
+            "pelanggar-name": "Rina",
+            "pelanggar-nik": "123",
+            "action": "pendataan",
+        },
+    )
+    assert bad.status_code == 422 and not filled.results.exists()
+    assert 'id="pelanggar-nik-error" role="alert"' in bad.content.decode()  # beside the NIK
+    good = client.post(
+        url,
+        {
+            "pelanggar-kind": "orang",
+            "pelanggar-name": "Rina Marlina",
+            "pelanggar-desa": "Cipondoh Indah",
+            "action": "pendataan",
+            "note": "KTP dicatat",
+        },
+    )
+    assert good.status_code == 302, good.content.decode()[:500]
+    result = filled.results.get()
+    assert (result.violator.name, result.action) == ("Rina Marlina", "pendataan")
+
+
+def test_a_failed_seizure_keeps_what_was_typed(client, demo_org, filled):
+    client.force_login(demo_org.user("danru.cpd"))
+    page = client.post(
+        reverse("operations:seize", args=[filled.pk]),
+        {
+            "items-0-description": "gerobak",
+            "items-0-quantity": "nol",
+            "items-0-measure": "unit",
+            "storage": "Gudang",
+        },
+    )
+    html = page.content.decode()
+    assert page.status_code == 422 and 'value="gerobak"' in html and 'value="nol"' in html
