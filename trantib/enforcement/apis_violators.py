@@ -13,6 +13,7 @@ from ninja import Path, Query, Router, Status
 from trantib.accounts.middleware import PersonRequest
 from trantib.accounts.selectors import units_for_user
 from trantib.api.types import (
+    E400,
     E401,
     E403,
     E404,
@@ -79,7 +80,9 @@ def violator_detail(request: HttpRequest, id: ViolatorId) -> ViolatorOut:
 
 
 @violators_router.post(
-    "", response={201: ViolatorOut, **E401, **E403, **E404, **E422}, summary="Catat pelanggar"
+    "",
+    response={201: ViolatorOut, **E400, **E401, **E403, **E404, **E422},
+    summary="Catat pelanggar",
 )
 def violator_create(request: PersonRequest, payload: ViolatorIn) -> Status[ViolatorOut]:
     user = api_user(request)

@@ -495,7 +495,11 @@ def test_the_openapi_document_declares_every_error_and_the_docs_page_loads(demo_
         (path, method, op) for path, item in doc["paths"].items() for method, op in item.items()
     ]
     letters = [op for path, _method, op in operations if path.startswith("/api/v1/letters")]
-    assert len(operations) - len(letters) == 21  # 17, and cancel, hand over, correct, end wait
+    enforcement = [p for p, _method, _op in operations if p.startswith("/api/v1/enforcement")]
+    # 17, and cancel, hand over, correct, end wait
+    assert len(operations) - len(letters) - len(enforcement) == 21
+    assert enforcement.count("/api/v1/enforcement/violators") == 2  # the list, create
+    assert enforcement.count("/api/v1/enforcement/violators/{id}") == 1
     assert len(letters) == 18  # 12 on letters, verify, 5 on incoming letters and dispositions
     for path, method, op in operations:
         codes = set(op["responses"])

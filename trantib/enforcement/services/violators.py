@@ -394,6 +394,15 @@ def _owner_for(
     )
 
 
+def picked_id(data: Mapping[str, Any], prefix: str) -> str:
+    """The violator chosen in the picker: the first non-empty ``{prefix}-violator`` (without
+    JavaScript the plain list and the hidden "new violator" choice are both posted)."""
+    key = f"{prefix}-violator"
+    getlist = getattr(data, "getlist", None)
+    values = getlist(key) if callable(getlist) else [data.get(key, "")]
+    return next((str(v).strip() for v in values if str(v or "").strip()), "")
+
+
 def _checked(data: Mapping[str, Any], key: str) -> bool:
     return str(data.get(key, "")).strip().lower() in ("1", "on", "true", "ya", "yes")
 
@@ -413,7 +422,7 @@ def violator_pick(
     desa or a similar address) is refused until the officer ticks ``{prefix}-different`` ("a
     different person"): the suggestions are named in the error."""
     now = now or timezone.now()
-    chosen = str(data.get(f"{prefix}-violator", "") or "").strip()
+    chosen = picked_id(data, prefix)
     if chosen:
         found = Violator.objects.filter(unit=unit, pk=_int(chosen, f"{prefix}-violator")).first()
         if found is None:

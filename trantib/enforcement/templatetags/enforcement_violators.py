@@ -20,7 +20,7 @@ from ..selectors.violators import (
     violator_display,
     violator_duplicates,
 )
-from ..services.violators import PICK_FIELDS
+from ..services.violators import PICK_FIELDS, picked_id
 
 register = template.Library()
 
@@ -73,7 +73,7 @@ def violator_pick_state(context: template.Context, prefix: str, unit: OrgUnit | 
     if unit is None:
         return state
     officer = enforcement_unit_ids(person)
-    chosen_id = str(data.get(f"{prefix}-violator", "") or "").strip()
+    chosen_id = picked_id(data, prefix)
     if chosen_id.isdigit():
         v = Violator.objects.filter(unit=unit, pk=int(chosen_id)).first()
         if v is not None:
