@@ -14,7 +14,18 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
 from trantib.accounts.middleware import PersonRequest
-from trantib.api.types import E401, E403, E404, E409, E422, MAX_ID, NO_NUL, api_actor, api_user
+from trantib.api.types import (
+    E400,
+    E401,
+    E403,
+    E404,
+    E409,
+    E422,
+    MAX_ID,
+    NO_NUL,
+    api_actor,
+    api_user,
+)
 from trantib.core.errors import Invalid
 from trantib.enforcement.models import Violator
 
@@ -36,7 +47,7 @@ OperationId = Annotated[int, Path(ge=1, le=MAX_ID, description="Operation file i
 
 
 @operations_router.get(
-    "", response={200: list[OperationListOut], **E401}, summary="Daftar berkas operasi"
+    "", response={200: list[OperationListOut], **E401, **E422}, summary="Daftar berkas operasi"
 )
 def operation_list(
     request: PersonRequest,
@@ -48,7 +59,7 @@ def operation_list(
 
 
 @operations_router.get(
-    "/{id}", response={200: OperationOut, **E401, **E404}, summary="Berkas operasi"
+    "/{id}", response={200: OperationOut, **E401, **E404, **E422}, summary="Berkas operasi"
 )
 def operation_get(request: PersonRequest, id: OperationId) -> OperationOut:
     return operation_out(selectors.operation_get_for_user(api_user(request), id))
@@ -56,7 +67,7 @@ def operation_get(request: PersonRequest, id: OperationId) -> OperationOut:
 
 @operations_router.post(
     "/{id}/incidents",
-    response={201: IncidentOut, **E401, **E403, **E404, **E409, **E422},
+    response={201: IncidentOut, **E400, **E401, **E403, **E404, **E409, **E422},
     summary="Catat kejadian",
 )
 def incident_create(
@@ -91,7 +102,7 @@ def incident_create(
 
 @operations_router.post(
     "/{id}/results",
-    response={201: ResultOut, **E401, **E403, **E404, **E409, **E422},
+    response={201: ResultOut, **E400, **E401, **E403, **E404, **E409, **E422},
     summary="Catat hasil (pelanggar yang ditangani)",
 )
 def result_create(request: PersonRequest, payload: ResultIn, id: OperationId) -> Status[ResultOut]:
