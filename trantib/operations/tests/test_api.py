@@ -64,3 +64,19 @@ def test_another_units_file_is_a_404_in_the_api(client, demo_org, operation):
     )
     assert post.status_code == 404
     assert client.get("/api/v1/operations", **auth).json() == []
+
+
+def test_the_list_and_the_file_take_a_fixed_number_of_queries(
+    client, demo_org, desk, operation, django_assert_max_num_queries
+):
+    danru = desk.who("danru.cpd")
+    for n in range(3):
+        services.place_add(operation=operation, actor=danru, name=f"Tempat {n}")
+        services.team_add(
+            operation=operation, actor=danru, name=f"Regu {n}", leader=danru, members=[danru]
+        )
+    auth = _auth(demo_org, "danru.cpd")
+    with django_assert_max_num_queries(22):
+        assert client.get(f"/api/v1/operations/{operation.pk}", **auth).status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get("/api/v1/operations", **auth).status_code == 200
