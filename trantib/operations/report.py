@@ -3,7 +3,9 @@ registered in ``apps.py``): the Laporan Hasil Pelaksanaan Tugas's "II. Kegiatan"
 basis, the day and hours, the places, the commander, the teams and the partners; "III. Hasil"
 the readiness, the incident log, the results, the seized items and, for a demonstration, the
 crowd and its escalation levels. Only a ``laporan`` drafted at the step that binds
-``operation_report`` is filled, and only for a case that has a file."""
+``operation_report`` is filled, and only for a case that has a file. On a step without a
+letter whose report is a text field (OPP), :class:`OperationReportHook` writes it from the
+file."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from typing import Any
 from trantib.cases.models import Case
 from trantib.core.dates import date_id
 from trantib.engine.bindings import ContractName
-from trantib.engine.spec import SOPSpec, Step, StepLetter
+from trantib.engine.spec import FieldType, SOPSpec, Step, StepLetter
 
 from .models import ItemState, Operation
 from .selectors import operation_basis
@@ -146,3 +148,37 @@ def hasil_text(op: Operation) -> str:
                 state += f" di {item.storage}"
             lines.append(f"- {item}{under}; {state}")
     return "\n".join(lines)
+
+
+class OperationReportHook:
+    """The cases step hook of ``operation_report``: on a step whose ``report`` role is a text
+    field (OPP's "Hasil operasi"), a report left blank is written from the case's operation
+    file (Kegiatan, then Hasil). A report the officer wrote is kept as written; a file field
+    (PPL's and PUR's drafted laporan) is the letter's business, not this hook's."""
+
+    def prepare(
+        self,
+        *,
+        spec: SOPSpec,
+        case: Case,
+        task: Any,
+        step: Step,
+        binding: Any,
+        data: dict[str, Any],
+        actor: Any,
+        now: dt.datetime,
+    ) -> dict[str, Any]:
+        name = binding.field("report")
+        field = next((f for f in step.records if f.name == name), None)
+        if field is None or field.type not in (FieldType.LONGTEXT, FieldType.TEXT):
+            return data
+        if str(data.get(name) or "").strip():
+            return data
+        op = Operation.objects.filter(case=case).select_related("unit", "commander").first()
+        if op is None:
+            return data
+        text = "\n".join(part for part in (kegiatan_text(op), hasil_text(op)) if part)
+        return {**data, name: text} if text else data
+
+    def completed(self, **_kwargs: Any) -> None:
+        return None

@@ -68,3 +68,45 @@ def test_a_result_can_open_the_violators_ladder_case_from_the_operation(demo_org
     enforcement = Enforcement.objects.get(pk=result.enforcement_id)
     assert enforcement.violator == result.violator and enforcement.unit == unit
     assert Case.objects.get(pk=enforcement.case_id).parent == case
+
+
+def test_a_blank_text_report_of_a_step_without_a_letter_is_written_from_the_file(demo_org):
+    from trantib.cases.services import case_spec
+    from trantib.engine.bindings import ContractName
+    from trantib.operations.report import OperationReportHook
+
+    desk = Desk(demo_org, dt.datetime(2026, 8, 3, 9, 0, tzinfo=WIB))
+    unit = demo_org.unit("PPTNG")
+    for code, login in OPP_ROLES.items():
+        position, _new = Position.objects.get_or_create(
+            unit=unit, code=code, defaults={"name": code.replace("_", " ").title()}
+        )
+        Assignment.objects.get_or_create(
+            person=desk.who(login), position=position, defaults={"valid_from": dt.date(2026, 1, 1)}
+        )
+    case = desk.start("OPP", "PPTNG", "kabid.pptng", "Operasi reklame liar")
+    spec = case_spec(case)
+    step, binding = spec.binding(ContractName.OPERATION_REPORT)
+    hook = OperationReportHook()
+    args = {
+        "spec": spec,
+        "case": case,
+        "task": None,
+        "step": step,
+        "binding": binding,
+        "actor": None,
+        "now": desk.now,
+    }
+    assert hook.prepare(data={}, **args) == {}  # no file yet: nothing to write from
+    op = services.operation_open(case=case, actor=desk.who("kasie.pptng"), now=desk.now)
+    services.partner_add(
+        operation=op,
+        actor=desk.who("kasie.pptng"),
+        agency="Polres Metro",
+        personnel=10,
+        now=desk.now,
+    )
+    filled = hook.prepare(data={}, **args)
+    assert step.id == "pelaksanaan_operasi" and "Polres Metro (10 personel)" in filled["hasil"]
+    written = hook.prepare(data={"hasil": "Ditulis petugas"}, **args)
+    assert written == {"hasil": "Ditulis petugas"}
