@@ -150,7 +150,7 @@ def _step_form(
         if unit.outline:
             shape = {"type": "Feature", "properties": {"name": unit.name}, "geometry": unit.outline}
             outline = json.dumps({"type": "FeatureCollection", "features": [shape]})
-    filled = services.step_filled(step)
+    filled = services.step_filled(step, case=case, start=case is None)
     initial: Mapping[str, Any] = {}
     recorded = (case.state or {}).get("data", {}) if case is not None else {}
     held = bool(services.step_guards(step)) and (step.id == spec.start.id or step.entry)
@@ -401,8 +401,11 @@ def _one_occurrence_each(
     return hidden, lists
 
 
-def _parties(spec: SOPSpec, tasks: list[Task]) -> list[tuple[str, dict[str, Any]]]:
-    """The people recorded in the case (``person`` fields): the violator, the reporter."""
+def _parties(
+    spec: SOPSpec, tasks: list[Task], mask: services.PersonMask | None = None
+) -> list[tuple[str, dict[str, Any]]]:
+    """The people recorded in the case (``person`` fields): the violator, the reporter, masked
+    as ``mask`` says for the reader (a violator's NIK and address)."""
     found: list[tuple[str, dict[str, Any]]] = []
     for task in tasks:
         if task.status != TaskStatus.DONE or not task.data:
@@ -414,6 +417,8 @@ def _parties(spec: SOPSpec, tasks: list[Task]) -> list[tuple[str, dict[str, Any]
         for f in step.records:
             value = task.data.get(f.name)
             is_party = f.type is FieldType.PERSON and isinstance(value, dict) and value.get("nama")
+            if is_party:
+                value = services.records_masked(value, mask)
             if is_party and (f.label, value) not in found:
                 found.append((f.label, value))
     return found
@@ -498,7 +503,7 @@ def _render_case(
         "panels": panels,
         "page_errors": page_errors,
         "events": events,
-        "parties": _parties(spec, tasks),
+        "parties": _parties(spec, tasks, services.record_mask_for(case.unit_id, request.user)),
         "casefile": casefile,
         "now": now,
         # What the domain apps show of this case (its complaint…), above the steps.
@@ -784,7 +789,7 @@ def task_end_wait(request: PersonRequest, task_id: int) -> HttpResponse:
 def _correction_form(task: Task, step: Step, name: str, post: Any = None) -> StepForm | None:
     """A form of the one field ``name`` of ``step`` (None: the step records no such field),
     built as the step's own form (the unit's members for a people field)."""
-    filled = services.step_filled(step)  # a letter's number: the letter is what is corrected
+    filled = services.step_filled(step, case=task.case)  # a letter's number: its letter
     chosen = [
         f
         for f in step.records

@@ -56,6 +56,10 @@ class ContractName(StrEnum):
     COMPLAINT_INTAKE = "complaint_intake"  # the start step a complaint's case opens with
     REPORTER_ANSWER = "reporter_answer"  # the end step that answers the reporter
     POLMAS_ACTIVITY = "polmas_activity"  # a Polmas Pos step the community register records
+    VIOLATION_FINDING = "violation_finding"  # the entry step an enforcement's case opens at
+    # The step whose report is drafted from the case's operation file (issue 12): a case whose
+    # SOP binds it has an operation file (trantib/operations).
+    OPERATION_REPORT = "operation_report"
 
 
 class IntakeChannel(StrEnum):
@@ -77,6 +81,16 @@ class AnswerChannel(StrEnum):
     IN_PERSON = "in_person"  # told face to face (also for an anonymous reporter who came by)
     LETTER = "letter"  # a letter by post or by hand
     UNREACHABLE = "unreachable"  # an anonymous report left no contact: nobody can be told
+
+
+class LadderPeriod(StrEnum):
+    """The rungs of the warning ladder whose compliance period a wait may take from the case's
+    Perda (a wait's ``period:``; docs/sop-format.md, "Periods from the Perda")."""
+
+    PERNYATAAN = "pernyataan"  # the Surat Pernyataan the violator signs
+    TEGURAN_1 = "teguran_1"
+    TEGURAN_2 = "teguran_2"
+    TEGURAN_3 = "teguran_3"
 
 
 @dataclass(frozen=True)
@@ -171,6 +185,30 @@ CONTRACTS: Mapping[str, Contract] = MappingProxyType(
                     ContractRole("photos", (FieldType.FILES,), required=False),
                 ),
                 once=False,  # one step per Pos
+            ),
+            Contract(
+                name=ContractName.VIOLATION_FINDING,
+                purpose=(
+                    "the entry step an enforcement's case opens at: the violator, the place "
+                    "and the articles violated, filled from the enforcement register"
+                ),
+                roles=(
+                    ContractRole("violator", (FieldType.PERSON,)),
+                    ContractRole("place", (FieldType.LOCATION,)),
+                    ContractRole("articles", _TEXT),
+                    # The finding's photos, kept as the step's files.
+                    ContractRole("photos", (FieldType.FILES,), required=False),
+                ),
+                kinds=(StepKind.START, StepKind.PROCESS),
+            ),
+            Contract(
+                name=ContractName.OPERATION_REPORT,
+                purpose="the step whose report is drafted from the case's operation file",
+                roles=(
+                    # Where the step keeps its report: the drafted laporan's PDF (its letter's
+                    # ``into: pdf``, PPL and PUR) or the report's own text or file (OPP, RTHM).
+                    ContractRole("report", (FieldType.FILES, FieldType.LONGTEXT)),
+                ),
             ),
         )
     }

@@ -495,8 +495,13 @@ def test_the_openapi_document_declares_every_error_and_the_docs_page_loads(demo_
         (path, method, op) for path, item in doc["paths"].items() for method, op in item.items()
     ]
     letters = [op for path, _method, op in operations if path.startswith("/api/v1/letters")]
+    enforcement = [p for p, _method, _op in operations if p.startswith("/api/v1/enforcement")]
+    ops = [p for p, _method, _op in operations if p.startswith("/api/v1/operations")]
     # 17, and cancel, hand over, correct, end wait; and search
-    assert len(operations) - len(letters) == 22
+    assert len(operations) - len(letters) - len(enforcement) - len(ops) == 22
+    assert len(ops) == 4  # the list, a file, add an incident, add a result
+    assert enforcement.count("/api/v1/enforcement/violators") == 2  # the list, create
+    assert enforcement.count("/api/v1/enforcement/violators/{id}") == 1
     assert len(letters) == 18  # 12 on letters, verify, 5 on incoming letters and dispositions
     for path, method, op in operations:
         codes = set(op["responses"])

@@ -39,20 +39,30 @@ from .cases import (
     case_open_scheduled,
     case_start,
     case_start_for_intake,
+    case_start_held,
     children_elsewhere_text,
 )
 from .deadlines import SweepResult, deadlines_sweep, task_mark_overdue, wait_fire
 from .flow import case_lock
 from .hooks import (
+    CaseEndListener,
+    PersonMask,
+    RecordMasker,
     StartGuard,
     StepGuard,
     StepHook,
+    case_end_listener_register,
+    record_mask_for,
+    record_masker_register,
+    records_masked,
     start_guard_register,
     start_refusal,
     step_filled,
     step_guard_register,
     step_guards,
     step_hook_register,
+    wait_period,
+    wait_period_register,
 )
 from .notifications import (
     deadlines_warn,
@@ -74,6 +84,9 @@ from .steps import task_claim, task_complete, task_reassign
 
 __all__ = [
     "ACCEPTED_TYPES",
+    "CaseEndListener",
+    "PersonMask",
+    "RecordMasker",
     "StartGuard",
     "StepGuard",
     "StepHook",
@@ -84,6 +97,7 @@ __all__ = [
     "attachment_add",
     "case_cancel",
     "case_cancel_by_officer",
+    "case_end_listener_register",
     "case_event_record",
     "case_handover",
     "case_handover_listener_register",
@@ -92,6 +106,7 @@ __all__ = [
     "case_spec",
     "case_start",
     "case_start_for_intake",
+    "case_start_held",
     "children_elsewhere_text",
     "correctable_tasks",
     "correction_refusal",
@@ -107,6 +122,9 @@ __all__ = [
     "notice_sender_register",
     "notifications_mark_read",
     "open_children",
+    "record_mask_for",
+    "record_masker_register",
+    "records_masked",
     "sop_internal_roles",
     "sop_version_for",
     "spec_in_force",
@@ -124,4 +142,6 @@ __all__ = [
     "task_reassign",
     "wait_end_early",
     "wait_fire",
+    "wait_period",
+    "wait_period_register",
 ]

@@ -18,10 +18,13 @@ from trantib.sops.services import PublishedVersionChanged, sop_library_sync
 from ...cases import demo_cases_load
 from ...complaints import demo_complaints_load
 from ...incoming import demo_incoming_load
+from ...ladder import demo_ladder_load
 from ...letter_setup import demo_letter_setup_load
+from ...operations import demo_operations_load
 from ...org import DEMO_PASSWORD, DemoLogin, demo_org_load
 from ...outgoing import demo_letters_load
 from ...polmas import demo_polmas_load
+from ...violators import demo_violators_load
 from ...yamlfile import DemoDataError
 
 COLUMNS = [
@@ -72,6 +75,7 @@ class Command(BaseCommand):
         # cases' SOP steps number theirs (from weeks ago up to today).
         self._demo_letters()
         self._demo_cases()
+        self._demo_operations()
         self._demo_complaints()
         self._demo_incoming()
         polmas = demo_polmas_load()
@@ -79,6 +83,26 @@ class Command(BaseCommand):
             f"\nDemo Polmas (BINMAS): {polmas.rules} rule(s), {polmas.activities} activity(ies): "
             f"{polmas.held} held, {polmas.missed} missed; {polmas.issues} issue(s), "
             f"{polmas.complaints} complaint(s) (programme /polmas/, recap /polmas/rekap/)"
+        )
+        self._demo_violators()
+        self._demo_ladder()
+
+    def _demo_ladder(self) -> None:
+        result = demo_ladder_load()
+        self.stdout.write(
+            f"\nDemo Perda and ladders: {result.perda_created} new Perda, {result.perda_total} "
+            f"in all (/penegakan/perda/); enforcements on the board /penegakan/:"
+        )
+        rows = [[f.unit, f.case, f.walk, f.violator] for f in result.findings]
+        for line in cli.table(["Unit", "Case", "Rung", "Violator"], rows):
+            self.stdout.write("  " + line)
+
+    def _demo_violators(self) -> None:
+        found = demo_violators_load()
+        made = sum(v.created for v in found)
+        self.stdout.write(
+            f"\nDemo violators: {made} new, {len(found) - made} already there "
+            "(register /penegakan/pelanggar/)"
         )
 
     def _demo_letters(self) -> None:
@@ -107,6 +131,16 @@ class Command(BaseCommand):
             for x in found
         ]
         for line in cli.table(["Unit", "Agenda", "Disp.", "Case", "Subject"], rows):
+            self.stdout.write("  " + line)
+
+    def _demo_operations(self) -> None:
+        made = demo_operations_load()
+        self.stdout.write(
+            f"\nDemo operation files: {sum(x.created for x in made)} new (/operasi/, "
+            "barang bukti /operasi/barang-bukti/)"
+        )
+        rows = [[x.number, x.sop, str(x.places), str(x.incidents), str(x.items)] for x in made]
+        for line in cli.table(["Case", "SOP", "Places", "Incidents", "Items"], rows):
             self.stdout.write("  " + line)
 
     def _demo_complaints(self) -> None:
