@@ -42,3 +42,12 @@ def mobile_number(text: str) -> str | None:
     except ValueError:
         return None
     return number if _MOBILE.match(number) else None
+
+
+def phone_mask(phone: str) -> str:
+    """A stored number shown to someone who may not read it: ``+6281277665544`` →
+    ``+62•••••••••44`` (the country code and the last two digits only)."""
+    if not phone:
+        return ""
+    keep = 3 if phone.startswith("+") else 2
+    return phone[:keep] + "•" * max(len(phone) - keep - 2, 0) + phone[-2:]

@@ -133,11 +133,3 @@ def nik_mask(nik: str) -> str:
     if len(nik) <= 8:
         return "•" * len(nik)
     return nik[:4] + "•" * (len(nik) - 8) + nik[-4:]
-
-
-def phone_mask(phone: str) -> str:
-    """``+6281277665544`` → ``+62•••••••••44``."""
-    if not phone:
-        return ""
-    keep = 3 if phone.startswith("+") else 2
-    return phone[:keep] + "•" * max(len(phone) - keep - 2, 0) + phone[-2:]

@@ -22,10 +22,11 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from trantib.accounts.middleware import PersonRequest
-from trantib.accounts.models import OrgUnit
+from trantib.accounts.models import OrgUnit, Person
 from trantib.accounts.selectors import units_for_user
 from trantib.core.audit import audit_events
 from trantib.core.errors import Invalid, NotAllowed, NotFound, ServiceError
@@ -182,6 +183,32 @@ def violator_detail(request: PersonRequest, violator_id: int) -> HttpResponse:
     return _render_detail(request, violator)
 
 
+EVENT_LABELS = {
+    "violator.created": _lazy("Dicatat"),
+    "violator.changed": _lazy("Diubah"),
+    "violator.photo_added": _lazy("Foto ditambahkan"),
+}
+
+
+def _trail(violator: Violator) -> list[dict[str, Any]]:
+    """The violator's audit events as the page lists them: when, what, who, which fields."""
+    events = list(audit_events(violator))
+    names = dict(
+        Person.objects.filter(pk__in={e.actor_id for e in events if e.actor_id}).values_list(
+            "pk", "full_name"
+        )
+    )
+    return [
+        {
+            "at": e.at,
+            "label": EVENT_LABELS.get(e.type, e.type),
+            "actor": names.get(e.actor_id, "") if e.actor_id else "",
+            "fields": sorted((e.data or {}).get("changed", {})) if isinstance(e.data, dict) else [],
+        }
+        for e in events
+    ]
+
+
 def _render_detail(
     request: PersonRequest,
     violator: Violator,
@@ -193,7 +220,7 @@ def _render_detail(
     view = selectors.violator_display(violator, person=request.person)
     history = violator_history(violator, user=request.user)
     officer = not view.masked
-    events = list(audit_events(violator)) if officer else []
+    events = _trail(violator) if officer else []
     context = {
         "v": view,
         "violator": violator,

@@ -28,8 +28,9 @@ from trantib.accounts.selectors import (
     units_for_user,
 )
 from trantib.core.errors import NotFound
+from trantib.core.phones import phone_mask
 
-from ..identity import IdentityError, NikInfo, nik_mask, nik_parse, phone_mask
+from ..identity import IdentityError, NikInfo, nik_mask, nik_parse
 from ..models import Violator, ViolatorKind
 
 # The enforcement positions of the library's SOPs: PPW (Satpol PP), PPL/PUR (kecamatan), OPP and

@@ -381,17 +381,21 @@ def _owner_for(
     for person in people.filter(desa__iexact=desa) if desa else people.none():
         if normalised(person.name) == wanted and not (clean_nik and person.nik):
             return person
-    return violator_create(
-        unit=unit,
-        actor=actor,
-        kind=ViolatorKind.PERSON,
-        name=name,
-        nik=clean_nik,
-        desa=desa,
-        kecamatan=kecamatan,
-        now=now,
-        prefix=f"{prefix}-owner",
-    )
+    try:
+        return violator_create(
+            unit=unit,
+            actor=actor,
+            kind=ViolatorKind.PERSON,
+            name=name,
+            nik=clean_nik,
+            desa=desa,
+            kecamatan=kecamatan,
+            now=now,
+        )
+    except Invalid as e:
+        # The owner's own fields, as the picker names them.
+        field = f"{prefix}-owner_nik" if e.field == "nik" else f"{prefix}-owner_name"
+        raise Invalid(e.message, field=field) from None
 
 
 def picked_id(data: Mapping[str, Any], prefix: str) -> str:

@@ -33,7 +33,8 @@ NIK = "3671011705850001"
 NIK_MASKED = "3671••••••••0001"
 PHONE_TYPED = "0812-7766-5544"
 STREET = "Jl. Gatot Subroto No. 14 RT 02/RW 05"
-SECRETS = (NIK, "01170585", "81277665544", "7766-5544", "Gatot Subroto")
+NIK_HELD = "3671015708920003"  # a second violator, whose case still waits at beri_teguran
+SECRETS = (NIK, "01170585", "81277665544", "7766-5544", "Gatot Subroto", NIK_HELD, "Melati")
 NOW = dt.datetime(2026, 7, 20, 9, 0, tzinfo=WIB)
 
 OFFICERS = ("kasat.pptng", "kasie.pptng", "petugas2.pptng")
@@ -88,6 +89,27 @@ def enforcement(demo_org: DemoOrg, staf_pptng: None) -> Enforcement:
     desk.sign(desk.submit(letter, "kasat.pptng"), "kasat.pptng")
     done = desk.complete(found.case, "beri_teguran", "kasat.pptng", {})
     assert done.data["pelanggar"]["nik"] == NIK
+    # A second finding whose case is still at its held first step (the form keeps the party).
+    siti = services.violator_create(
+        unit=demo_org.unit("PPTNG"),
+        actor=demo_org.person("petugas1.pptng"),
+        kind="orang",
+        name="Siti Rahma",
+        nik=NIK_HELD,
+        address="Gg. Melati No. 3",
+        now=NOW - dt.timedelta(days=1),
+    )
+    held = services.finding_open(
+        unit=demo_org.unit("PPTNG"),
+        actor=demo_org.person("petugas1.pptng"),
+        violator=siti,
+        articles=[support.article(tibum, "Pasal 14")],
+        place="Depan Pasar Anyar",
+        found_at=NOW - dt.timedelta(hours=2),
+        source=FindingSource.PATROL,
+        now=NOW,
+    )
+    found.held_case_id = held.case_id  # type: ignore[attr-defined]
     return found
 
 
@@ -104,6 +126,7 @@ def _pages(e: Enforcement) -> list[str]:
         f"/penegakan/pelanggar/pilih/cari/?unit={v.unit_id}&prefix=t&t-q=Budi",
         f"/penegakan/pelanggar/pilih/cari/?unit={v.unit_id}&prefix=t&t-q=36710117",
         f"/kasus/{case.pk}/",
+        f"/kasus/{e.held_case_id}/",  # type: ignore[attr-defined]
     ]
 
 
@@ -118,6 +141,9 @@ def _api(e: Enforcement) -> list[str]:
         "/cases",
         f"/cases/{case.pk}",
         f"/cases/{case.pk}/events",
+        f"/cases/{e.held_case_id}",  # type: ignore[attr-defined]
+        f"/cases/{e.held_case_id}/events",  # type: ignore[attr-defined]
+        "/tasks/mine",
     ]
 
 
@@ -199,6 +225,8 @@ def test_the_enforcement_roles_of_the_unit_see_the_violator_whole(
     assert NIK in pages.get("/penegakan/pelanggar/?q=36710117").content.decode()
     assert NIK in pages.get("/penegakan/pelanggar/ekspor.csv").content.decode()
     assert NIK in pages.get(f"/kasus/{enforcement.case_id}/").content.decode()
+    held = pages.get(f"/kasus/{enforcement.held_case_id}/")  # type: ignore[attr-defined]
+    assert NIK_HELD in held.content.decode()
     text = _pdf_text(pages.get(f"/kasus/{enforcement.case_id}/berkas.pdf").content, tmp_path)
     assert NIK in text
     api = _api_client(demo_org, login)

@@ -233,3 +233,35 @@ def test_the_display_masks_personal_data_for_anyone_but_the_units_enforcement_ro
 
 def test_a_violator_without_enforcement_is_not_a_repeat(budi: Violator):
     assert selectors.violator_is_repeat(budi) is False
+
+
+def test_the_demo_register_loads_through_the_services_once(demo_org: DemoOrg):
+    from trantib.demo.violators import demo_violators_load
+
+    first = demo_violators_load()
+    assert len(first) == 7 and all(v.created for v in first)
+    assert not any(v.created for v in demo_violators_load())
+    toko = Violator.objects.get(name="Toko Bangunan Maju Jaya")
+    assert toko.owner is not None and toko.owner.name == "Siti Aminah"
+    assert toko.photos.count() == 2 and toko.latitude is not None
+    assert audit_events(toko).first().type == "violator.created"
+
+
+def test_a_bad_owner_is_refused_on_the_owners_field(demo_org: DemoOrg):
+    with pytest.raises(Invalid) as refused:
+        services.violator_pick(
+            unit=demo_org.unit("PPTNG"),
+            actor=demo_org.person("petugas1.pptng"),
+            data={"t-kind": "usaha", "t-name": "Kios Baru", "t-owner_name": "X" * 201},
+            prefix="t",
+        )
+    assert refused.value.field == "t-owner_name"
+    with pytest.raises(Invalid) as refused:
+        services.violator_pick(
+            unit=demo_org.unit("PPTNG"),
+            actor=demo_org.person("petugas1.pptng"),
+            data={"t-kind": "usaha", "t-name": "Kios Baru", "t-owner_nik": "123"},
+            prefix="t",
+        )
+    assert refused.value.field == "t-owner_nik"
+    assert not Violator.objects.exists()
