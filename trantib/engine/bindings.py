@@ -55,6 +55,10 @@ class ContractName(StrEnum):
 
     COMPLAINT_INTAKE = "complaint_intake"  # the start step a complaint's case opens with
     REPORTER_ANSWER = "reporter_answer"  # the end step that answers the reporter
+    PATROL_SCHEDULE = "patrol_schedule"  # the step whose schedule and team come from the plan
+    PATROL_DAY = "patrol_day"  # the scheduled patrol, completed by its team's daily report
+    PATROL_MONTH_REPORT = "patrol_month_report"  # a step that reads the month's patrol report
+    PATROL_EVALUATION = "patrol_evaluation"  # the evaluation listing the month's findings
 
 
 class IntakeChannel(StrEnum):
@@ -156,6 +160,38 @@ CONTRACTS: Mapping[str, Contract] = MappingProxyType(
                     ContractRole("time", (FieldType.DATETIME,), required=False),
                 ),
                 kinds=(StepKind.END,),
+            ),
+            Contract(
+                name=ContractName.PATROL_SCHEDULE,
+                purpose="the schedule of a patrol month: its dates and team, filled from the plan",
+                roles=(
+                    ContractRole("days", (FieldType.LIST,)),
+                    ContractRole("team", (FieldType.MEMBERS,)),
+                ),
+                kinds=(StepKind.PROCESS,),
+            ),
+            Contract(
+                name=ContractName.PATROL_DAY,
+                purpose="one scheduled patrol, completed by the team's daily report",
+                roles=(
+                    ContractRole("route", (FieldType.LOCATION,)),
+                    ContractRole("result", _TEXT),
+                    ContractRole("findings", (FieldType.LIST,), required=False),
+                    ContractRole("photos", (FieldType.FILES,), required=False),
+                ),
+                kinds=(StepKind.REPEAT,),
+            ),
+            Contract(
+                name=ContractName.PATROL_MONTH_REPORT,
+                purpose="a step whose performer reads the month's patrol report (shown beside it)",
+                roles=(),
+                once=False,
+            ),
+            Contract(
+                name=ContractName.PATROL_EVALUATION,
+                purpose="the month's evaluation: its findings, each already an enforcement case",
+                roles=(ContractRole("findings", (FieldType.LIST,)),),
+                kinds=(StepKind.PROCESS,),
             ),
         )
     }
