@@ -121,6 +121,85 @@ class ViolatorPhoto(models.Model):
         return self.name
 
 
+class SanctionApplied(models.Model):
+    """An administrative sanction carried out on one enforcement (penutupan, penyegelan …),
+    as the register shows it on the violator's page. ``sanction`` is a :class:`Sanction` value."""
+
+    enforcement = models.ForeignKey(
+        "Enforcement",
+        verbose_name=_("penegakan"),
+        on_delete=models.PROTECT,
+        related_name="sanctions_applied",
+    )
+    sanction = models.CharField(_("sanksi"), max_length=20)
+    applied_on = models.DateField(_("tanggal"))
+    reference = models.CharField(
+        _("nomor surat / Berita Acara"), max_length=120, blank=True, default=""
+    )
+    note = models.TextField(_("catatan"), blank=True, default="")
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["applied_on", "pk"]
+        verbose_name = _("sanksi yang dijatuhkan")
+        verbose_name_plural = _("sanksi yang dijatuhkan")
+
+    def __str__(self) -> str:
+        return f"{self.sanction_text} ({self.applied_on:%Y-%m-%d})"
+
+    @property
+    def sanction_text(self) -> str:
+        try:
+            return str(Sanction(self.sanction).label)
+        except ValueError:
+            return self.sanction
+
+
+class Attendance(models.TextChoices):
+    PRESENT = "hadir", _("Hadir")
+    ABSENT = "verstek", _("Verstek (tidak hadir)")
+
+
+class CourtRecord(models.Model):
+    """A tipiring hearing of one enforcement: the court, the hearing day, whether the violator
+    came (hadir) or was tried in absence (verstek), the verdict, the fine and when it was paid."""
+
+    Attendance = Attendance
+
+    enforcement = models.ForeignKey(
+        "Enforcement",
+        verbose_name=_("penegakan"),
+        on_delete=models.PROTECT,
+        related_name="court_records",
+    )
+    hearing_on = models.DateField(_("tanggal sidang"))
+    court = models.CharField(_("pengadilan"), max_length=200)
+    attendance = models.CharField(_("kehadiran"), max_length=7, choices=Attendance.choices)
+    verdict = models.TextField(_("putusan"), blank=True, default="")
+    fine = models.PositiveBigIntegerField(_("denda (Rp)"), null=True, blank=True)
+    paid_on = models.DateField(_("tanggal denda dibayar"), null=True, blank=True)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["hearing_on", "pk"]
+        verbose_name = _("sidang tipiring")
+        verbose_name_plural = _("sidang tipiring")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(attendance__in=["hadir", "verstek"]), name="court_attendance_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.court} ({self.hearing_on:%Y-%m-%d})"
+
+
 class RegulationKind(models.TextChoices):
     PERDA = "perda", _("Peraturan Daerah")
     PERKADA = "perkada", _("Peraturan Kepala Daerah")

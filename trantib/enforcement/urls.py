@@ -1,5 +1,7 @@
-"""Pages of the enforcement app."""
+"""Pages of the enforcement app (each part's pages in its own module)."""
+
+from .urls_violators import urlpatterns as violator_urls
 
 app_name = "enforcement"
 
-urlpatterns: list = []
+urlpatterns: list = [*violator_urls]

@@ -59,6 +59,7 @@ class ContractName(StrEnum):
     PATROL_DAY = "patrol_day"  # the scheduled patrol, completed by its team's daily report
     PATROL_MONTH_REPORT = "patrol_month_report"  # a step that reads the month's patrol report
     PATROL_EVALUATION = "patrol_evaluation"  # the evaluation listing the month's findings
+    VIOLATION_FINDING = "violation_finding"  # the entry step an enforcement's case opens at
 
 
 class IntakeChannel(StrEnum):
@@ -192,6 +193,21 @@ CONTRACTS: Mapping[str, Contract] = MappingProxyType(
                 purpose="the month's evaluation: its findings, each already an enforcement case",
                 roles=(ContractRole("findings", (FieldType.LIST,)),),
                 kinds=(StepKind.PROCESS,),
+            ),
+            Contract(
+                name=ContractName.VIOLATION_FINDING,
+                purpose=(
+                    "the entry step an enforcement's case opens at: the violator, the place "
+                    "and the articles violated, filled from the enforcement register"
+                ),
+                roles=(
+                    ContractRole("violator", (FieldType.PERSON,)),
+                    ContractRole("place", (FieldType.LOCATION,)),
+                    ContractRole("articles", _TEXT),
+                    # The finding's photos, kept as the step's files.
+                    ContractRole("photos", (FieldType.FILES,), required=False),
+                ),
+                kinds=(StepKind.START, StepKind.PROCESS),
             ),
         )
     }

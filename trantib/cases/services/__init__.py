@@ -34,7 +34,13 @@ from .amend import (
     wait_end_early,
 )
 from .attachments import ACCEPTED_TYPES, Taken, Upload, attachment_add, files_kept_on_success
-from .cases import case_cancel, case_start, case_start_for_intake, children_elsewhere_text
+from .cases import (
+    case_cancel,
+    case_start,
+    case_start_for_intake,
+    case_start_held,
+    children_elsewhere_text,
+)
 from .deadlines import SweepResult, deadlines_sweep, task_mark_overdue, wait_fire
 from .flow import case_lock
 from .hooks import (
@@ -85,6 +91,7 @@ __all__ = [
     "case_spec",
     "case_start",
     "case_start_for_intake",
+    "case_start_held",
     "children_elsewhere_text",
     "correctable_tasks",
     "correction_refusal",

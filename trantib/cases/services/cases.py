@@ -66,6 +66,47 @@ def case_start(
 
 
 @transaction.atomic
+def case_start_held(
+    *,
+    sop_code: str,
+    unit: OrgUnit,
+    actor: Person,
+    subject: str,
+    entry: str,
+    data: Mapping[str, Any] | None = None,
+    uploads: Uploads | None = None,
+    parent: Case | None = None,
+    now: dt.datetime | None = None,
+) -> Case:
+    """Open a case at an entry step that a step guard holds, for a domain service that recorded
+    what the step needs (an enforcement finding: the violator, the place, the articles). The
+    step is not done now: it waits live for the holder of its position, so ``actor`` (the
+    officer who recorded the finding) need not hold it. ``parent``: the case it came from (the
+    patrol month's case), shown as its linked case. Refused when no guard holds the step."""
+    spec = spec_in_force(sop_code)
+    if not step_guards(entry_step(spec, entry)):
+        raise Conflict(
+            _("Langkah %(entry)s SOP %(code)s tidak menunggu apa pun; mulai kasusnya biasa.")
+            % {"entry": entry, "code": sop_code},
+            field="entry",
+        )
+    return _start(
+        sop_code=sop_code,
+        unit=unit,
+        actor=actor,
+        subject=subject,
+        data=data,
+        requirements=(),
+        entry=entry,
+        uploads=uploads,
+        now=now or timezone.now(),
+        guarded=True,
+        performer_checked=False,
+        parent=parent,
+    )
+
+
+@transaction.atomic
 def case_start_for_intake(
     *,
     sop_code: str,
@@ -107,6 +148,8 @@ def _start(
     uploads: Uploads | None,
     now: dt.datetime,
     guarded: bool,
+    performer_checked: bool = True,
+    parent: Case | None = None,
 ) -> Case:
     subject = (subject or "").strip()
     if not subject:
@@ -121,7 +164,7 @@ def _start(
         raise Invalid(refusal, field="sop")
     first_step = entry_step(spec, entry)
     role = acting_role(spec, first_step)
-    if actor is not None and not person_holds_role(actor, unit, role):
+    if performer_checked and actor is not None and not person_holds_role(actor, unit, role):
         raise NotAllowed(
             _("Anda tidak memegang jabatan %(role)s di %(unit)s, yang memulai SOP %(code)s.")
             % {"role": spec.role(role).name, "unit": unit.code, "code": spec.code},
@@ -141,6 +184,7 @@ def _start(
         subject=subject,
         entry=entry,
         start_data=data if held else None,
+        parent=parent,
         now=now,
     )
     first = Task.objects.get(case=case, step_id=first_step.id)
