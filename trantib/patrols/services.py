@@ -574,7 +574,7 @@ def report_submit(
             _("Patroli hari ini belum dijadwalkan pada kasus (langkah jadwal belum selesai)."),
             field="day",
         )
-    if day.day > day.unit.today():
+    if day.day > now.astimezone(day.unit.zone()).date():
         raise Invalid(
             _("Patroli %(day)s belum tiba; laporkan pada hari itu atau sesudahnya.")
             % {"day": date_id(day.day)},

@@ -318,8 +318,9 @@ class ReportForm:
     result: str = ""
     outcome: str = ""  # "nihil" or "temuan"
     places: list[dict[str, str]] = field(default_factory=list)
-    findings: list[dict[str, str]] = field(default_factory=list)
+    findings: list[dict[str, Any]] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)
+    exc: ServiceError | None = None
 
     @classmethod
     def blank(cls, day: PlanDay) -> ReportForm:
@@ -348,6 +349,8 @@ class ReportForm:
                 "lat": post.get(f"f{i}-lat", ""),
                 "lon": post.get(f"f{i}-lon", ""),
                 "description": post.get(f"f{i}-description", ""),
+                "articles": post.getlist(f"f{i}-a-articles"),
+                "article_field": f"f{i}-a-articles",
             }
             for i in range(n_findings)
         ]
@@ -389,7 +392,8 @@ def day_report(request: PersonRequest, day_id: int) -> HttpResponse:
             form.outcome = "temuan"
             form.findings.append(
                 {"prefix": f"f{len(form.findings)}", "place": "", "lat": "", "lon": "",
-                 "description": ""}
+                 "description": "", "articles": [],
+                 "article_field": f"f{len(form.findings)}-a-articles"}
             )
         else:
             try:
@@ -424,6 +428,7 @@ def day_report(request: PersonRequest, day_id: int) -> HttpResponse:
                 )
             except ServiceError as exc:
                 form.errors[exc.field or "report"] = exc.message
+                form.exc = exc
                 status = 400
             else:
                 messages.success(request, _("Laporan patroli disimpan."))
