@@ -57,7 +57,6 @@ class ContractName(StrEnum):
     REPORTER_ANSWER = "reporter_answer"  # the end step that answers the reporter
     PATROL_SCHEDULE = "patrol_schedule"  # the step whose schedule and team come from the plan
     PATROL_DAY = "patrol_day"  # the scheduled patrol, completed by its team's daily report
-    PATROL_MONTH_REPORT = "patrol_month_report"  # a step that reads the month's patrol report
     PATROL_EVALUATION = "patrol_evaluation"  # the evaluation listing the month's findings
     VIOLATION_FINDING = "violation_finding"  # the entry step an enforcement's case opens at
 
@@ -181,12 +180,6 @@ CONTRACTS: Mapping[str, Contract] = MappingProxyType(
                     ContractRole("photos", (FieldType.FILES,), required=False),
                 ),
                 kinds=(StepKind.REPEAT,),
-            ),
-            Contract(
-                name=ContractName.PATROL_MONTH_REPORT,
-                purpose="a step whose performer reads the month's patrol report (shown beside it)",
-                roles=(),
-                once=False,
             ),
             Contract(
                 name=ContractName.PATROL_EVALUATION,

@@ -29,5 +29,5 @@ class PatrolsConfig(AppConfig):
             "patrols", template="patrols/case_panel.html#task", context=task_patrol_context
         )
         search_provider_register(
-            "patrol_areas", label=_("Wilayah patroli"), search=area_search, order=80
+            "patrol_areas", label=str(_("Wilayah patroli")), search=area_search, order=80
         )

@@ -175,3 +175,6 @@ class ReportFinding(models.Model):
 
     class Meta:
         ordering = ["report", "pk"]
+
+    def __str__(self) -> str:
+        return str(self.enforcement_id)

@@ -56,6 +56,11 @@ def task_patrol_context(task: Task, step: Step, person: Person | None) -> dict[s
         return {"kind": "day", "day": day, "plan": plan}
     if _binds(step, ContractName.PATROL_SCHEDULE):
         return {"kind": "schedule", "plan": plan, "count": plan.days.count()}
-    if _binds(step, ContractName.PATROL_MONTH_REPORT):
-        return {"kind": "month", "plan": plan, "month": selectors.month_report(plan)}
+    # The steps after the patrols (receiving, evaluating, deciding) read the month's report.
+    spec = case_spec(task.case)
+    patrol = services.patrol_step(spec)
+    ids = [s.id for s in spec.steps]
+    if patrol is not None and step.id in ids and ids.index(step.id) > ids.index(patrol.id):
+        month = selectors.month_report(plan)
+        return {"kind": "month", "plan": plan, "month": month}
     return None

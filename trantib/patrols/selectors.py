@@ -140,19 +140,17 @@ def month_grid(plan: Plan, days: list[PlanDay], today: dt.date) -> list[list[Cel
     by_day: dict[dt.date, list[PlanDay]] = {}
     for d in days:
         by_day.setdefault(d.day, []).append(d)
-    weeks = []
-    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(
-        plan.month.year, plan.month.month
-    ):
-        weeks.append(
-            [
-                Cell(day=d, today=d == today, entries=by_day.get(d, []))
-                if d.month == plan.month.month
-                else Cell(day=None)
-                for d in week
-            ]
+    return [
+        [
+            Cell(day=d, today=d == today, entries=by_day.get(d, []))
+            if d.month == plan.month.month
+            else Cell(day=None)
+            for d in week
+        ]
+        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(
+            plan.month.year, plan.month.month
         )
-    return weeks
+    ]
 
 
 # -- the monthly report -------------------------------------------------------------------------

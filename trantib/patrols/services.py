@@ -28,7 +28,6 @@ from trantib.cases.selectors import unit_members
 from trantib.core.audit import audit_record
 from trantib.core.dates import date_id
 from trantib.core.errors import Conflict, Invalid, NotAllowed
-from trantib.engine import runtime
 from trantib.engine.bindings import ContractName
 from trantib.engine.spec import FieldType, SOPSpec, Step
 from trantib.sops import registry
@@ -298,6 +297,13 @@ def _check_day_input(plan: Plan, spec: SOPSpec, data: DayInput) -> tuple[list[Ar
     return areas, members
 
 
+def _checked(data: DayInput) -> tuple[dt.time, dt.time, int]:
+    """The shift and Danru of an input that ``_check_day_input`` accepted."""
+    if data.starts is None or data.ends is None or data.danru is None:
+        raise Invalid(_("Jam dan Danru wajib diisi."), field="starts")
+    return data.starts, data.ends, int(data.danru)
+
+
 def _day_summary(day: PlanDay) -> dict[str, Any]:
     return {
         "day": day.day.isoformat(),
@@ -340,16 +346,17 @@ def plan_days_add(
             field="days",
         )
     areas, members = _check_day_input(plan, spec, data)
+    starts, ends, danru = _checked(data)
     made = []
     for day in sorted(set(days)):
         row = PlanDay.objects.create(
             unit=plan.unit,
             plan=plan,
             day=day,
-            starts=data.starts,
-            ends=data.ends,
+            starts=starts,
+            ends=ends,
             route=(data.route or "").strip(),
-            danru_id=data.danru,
+            danru_id=danru,
         )
         row.areas.set(areas)
         row.members.set(members)
@@ -566,9 +573,7 @@ def report_submit(
     if Report.objects.filter(day=day).exists():
         raise Conflict(_("Hari patroli ini sudah dilaporkan."), field="day")
     if not may_report(actor, day):
-        raise NotAllowed(
-            _("Hanya anggota regu hari ini yang melaporkan patrolinya."), field="day"
-        )
+        raise NotAllowed(_("Hanya anggota regu hari ini yang melaporkan patrolinya."), field="day")
     if day.task is None or day.task.status not in (TaskStatus.OPEN, TaskStatus.CLAIMED):
         raise Conflict(
             _("Patroli hari ini belum dijadwalkan pada kasus (langkah jadwal belum selesai)."),
@@ -585,9 +590,7 @@ def report_submit(
     if not kept:
         raise Invalid(_("Catat sekurang-kurangnya satu tempat yang dikunjungi."), field="places")
     if len(kept) > MAX_PLACES:
-        raise Invalid(
-            _("Paling banyak %(n)s tempat.") % {"n": MAX_PLACES}, field="places"
-        )
+        raise Invalid(_("Paling banyak %(n)s tempat.") % {"n": MAX_PLACES}, field="places")
     for i, place in enumerate(kept):
         if not place.name.strip():
             raise Invalid(_("Setiap tempat perlu nama."), field=f"place-{i}-name")
@@ -601,11 +604,11 @@ def report_submit(
             field="nihil",
         )
     if not nihil and not findings:
-        raise Invalid(
-            _("Pilih “nihil” atau catat sekurang-kurangnya satu temuan."), field="nihil"
-        )
+        raise Invalid(_("Pilih “nihil” atau catat sekurang-kurangnya satu temuan."), field="nihil")
     if len(findings) > MAX_FINDINGS:
         raise Invalid(_("Paling banyak %(n)s temuan.") % {"n": MAX_FINDINGS}, field="findings")
+    if started is None or ended is None:  # refused above; for the type checker
+        raise Invalid(_("“Jam mulai” wajib diisi, misalnya 08.00."), field="started")
     report = Report.objects.create(
         unit=day.unit,
         day=day,
@@ -618,19 +621,25 @@ def report_submit(
     )
     ReportPlace.objects.bulk_create(
         [
-            ReportPlace(report=report, name=p.name.strip()[:200], latitude=p.latitude,
-                        longitude=p.longitude)
+            ReportPlace(
+                report=report, name=p.name.strip()[:200], latitude=p.latitude, longitude=p.longitude
+            )
             for p in kept
         ]
     )
     zone = day.unit.zone()
-    found_at = dt.datetime.combine(day.day, started, tzinfo=zone)  # type: ignore[arg-type]
+    found_at = dt.datetime.combine(day.day, started, tzinfo=zone)
     if found_at > now:
         found_at = now
     for finding in findings:
         _finding_open(
-            report=report, day=day, actor=actor, finding=finding, form=form or {},
-            found_at=found_at, now=now,
+            report=report,
+            day=day,
+            actor=actor,
+            finding=finding,
+            form=form or {},
+            found_at=found_at,
+            now=now,
         )
     task = Task.objects.get(pk=day.task.pk)
     if task.assignee_id != actor.pk:
@@ -638,8 +647,6 @@ def report_submit(
         _task_give(day=day, person=actor, actor=actor, now=now)
         task.refresh_from_db()
     spec = case_services.case_spec(case)
-    patrol = patrol_step(spec)
-    assert patrol is not None
     found = spec.binding(ContractName.PATROL_DAY)
     photos_field = found[1].field("photos") if found else None
     uploads = {photos_field or "": list(photos)} if photos else None
@@ -663,7 +670,9 @@ def _finding_open(
     _check_point(finding.latitude, finding.longitude, f"{prefix}-place")
     place = finding.place.strip()
     if not place and finding.latitude is None:
-        raise Invalid(_("Catat lokasi temuan (nama tempat atau titik peta)."), field=f"{prefix}-place")
+        raise Invalid(
+            _("Catat lokasi temuan (nama tempat atau titik peta)."), field=f"{prefix}-place"
+        )
     violator = enforcement.violator_pick(
         unit=day.unit, actor=actor, data=form, prefix=f"{prefix}-v", now=now
     )
@@ -690,7 +699,7 @@ def _finding_open(
 
 
 def finding_line(finding: ReportFinding) -> str:
-    """"Darto (warung) — Pasal 5 Perda 8/2018 — Jl. Sudirman — PPTNG/PPW/2026/0012"."""
+    """ "Darto (warung) — Pasal 5 Perda 8/2018 — Jl. Sudirman — PPTNG/PPW/2026/0012"."""
     enf = finding.enforcement
     articles = "; ".join(str(a) for a in enf.articles.all())
     parts = [enf.violator.name, articles, enf.place, enf.case.number if enf.case else ""]
@@ -712,9 +721,7 @@ def report_step_data(report: Report, spec: SOPSpec) -> dict[str, Any]:
     if pointed is not None:
         route.update(lat=pointed.latitude, lon=pointed.longitude)
     team = ", ".join(m.full_name for m in day.members.all())
-    result = _(
-        "%(start)s–%(end)s, regu %(team)s (Danru %(danru)s): %(result)s"
-    ) % {
+    result = _("%(start)s–%(end)s, regu %(team)s (Danru %(danru)s): %(result)s") % {
         "start": report.started.strftime("%H.%M"),
         "end": report.ended.strftime("%H.%M"),
         "team": team,
@@ -739,14 +746,10 @@ def month_finding_lines(plan: Plan) -> list[str]:
         .prefetch_related("enforcement__articles__perda")
         .order_by("report__day__day", "pk")
     )
-    return [
-        f"{date_id(f.report.day.day)}: {finding_line(f)}" for f in findings
-    ]
+    return [f"{date_id(f.report.day.day)}: {finding_line(f)}" for f in findings]
 
 
 def schedule_values(plan: Plan) -> tuple[list[str], list[int]]:
     days = list(plan.days.prefetch_related("members").order_by("day"))
     team = sorted({m.pk for d in days for m in d.members.all()})
     return [d.day.isoformat() for d in days], team
-
-

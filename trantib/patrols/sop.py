@@ -10,8 +10,8 @@
   findings, each naming the enforcement case it opened on the day: the follow-up step opens no
   second case for them (the cases service skips a line that names a linked case).
 
-A programme case without a plan keeps the typed schedule of earlier versions: the guards
-apply to cases that have one.
+A programme case without a plan is asked for one; only a schedule posted with its dates (the
+API, earlier scenarios) still runs without it, as in version 2.
 """
 
 from __future__ import annotations
@@ -70,8 +70,18 @@ class ScheduleGuard:
     ) -> dict[str, Any]:
         plan = _plan(case)
         binding = _binding(step, ContractName.PATROL_SCHEDULE)
-        if plan is None or binding is None:
+        if binding is None:
             return data
+        if plan is None:
+            if data.get(binding.field("days") or ""):
+                return data  # a month without a plan, scheduled through the API as before
+            raise Invalid(
+                _(
+                    "Jadwal patroli disusun pada kalender: buat rencana patroli bulan ini "
+                    "(tombol “Susun rencana patroli” di halaman kasus) dan tambahkan harinya."
+                ),
+                field="plan",
+            )
         days, team = services.schedule_values(plan)
         if not days:
             raise Invalid(
@@ -92,9 +102,7 @@ class ScheduleHook:
     def prepare(self, *, data: dict[str, Any], **_kw: Any) -> dict[str, Any]:
         return data
 
-    def completed(
-        self, *, case: Case, actor: Person | None, now: dt.datetime, **_kw: Any
-    ) -> None:
+    def completed(self, *, case: Case, actor: Person | None, now: dt.datetime, **_kw: Any) -> None:
         services.schedule_tasks_assign(case=case, actor=actor, now=now)
 
 
@@ -123,7 +131,7 @@ class PatrolGuard:
     ) -> dict[str, Any]:
         plan = _plan(case)
         if plan is None:
-            return data
+            return data  # a month without a plan reports through the API as before
         report = (
             Report.objects.filter(day__plan=plan, day__day=task.occurrence[:10])
             .select_related("day__danru")

@@ -11,9 +11,7 @@ urlpatterns = [
     path("patroli/kasus/<int:case_id>/rencana/", views.plan_create, name="plan_create"),
     path("patroli/rencana/<int:plan_id>/", views.plan_detail, name="plan"),
     path("patroli/rencana/<int:plan_id>/laporan/", views.month_report, name="month_report"),
-    path(
-        "patroli/rencana/<int:plan_id>/laporan.pdf", views.month_report_pdf, name="month_pdf"
-    ),
+    path("patroli/rencana/<int:plan_id>/laporan.pdf", views.month_report_pdf, name="month_pdf"),
     path("patroli/hari/<int:day_id>/", views.day_edit, name="day"),
     path("patroli/hari/<int:day_id>/lapor/", views.day_report, name="day_report"),
     path("patroli/wilayah/", views.area_list, name="areas"),

@@ -255,9 +255,7 @@ def plan_detail(request: PersonRequest, plan_id: int) -> HttpResponse:
             form.errors[exc.field or "days"] = exc.message
             status = 400
         else:
-            messages.success(
-                request, _("%(n)s hari patroli ditambahkan.") % {"n": len(made)}
-            )
+            messages.success(request, _("%(n)s hari patroli ditambahkan.") % {"n": len(made)})
             return redirect("patrols:plan", plan.pk)
     return render(
         request, "patrols/plan_detail.html", _plan_context(request, plan, form), status=status
@@ -332,7 +330,7 @@ class ReportForm:
 
     @classmethod
     def from_post(cls, post: QueryDict) -> ReportForm:
-        n_places = min(max(_ints([post.get("place_count", "1")] or [1])[:1] or [1]), 20)
+        n_places = min(max(_ints([post.get("place_count", "1")])[:1] or [1]), 20)
         n_findings = min(max(_ints([post.get("finding_count", "0")])[:1] or [0]), 10)
         places = [
             {
@@ -391,9 +389,15 @@ def day_report(request: PersonRequest, day_id: int) -> HttpResponse:
         elif action == "add_finding":
             form.outcome = "temuan"
             form.findings.append(
-                {"prefix": f"f{len(form.findings)}", "place": "", "lat": "", "lon": "",
-                 "description": "", "articles": [],
-                 "article_field": f"f{len(form.findings)}-a-articles"}
+                {
+                    "prefix": f"f{len(form.findings)}",
+                    "place": "",
+                    "lat": "",
+                    "lon": "",
+                    "description": "",
+                    "articles": [],
+                    "article_field": f"f{len(form.findings)}-a-articles",
+                }
             )
         else:
             try:
@@ -424,7 +428,7 @@ def day_report(request: PersonRequest, day_id: int) -> HttpResponse:
                     if form.outcome != "nihil"
                     else [],
                     form=request.POST,
-                    photos=[(f.name, f) for f in request.FILES.getlist("photos")],
+                    photos=[(f.name or "foto.jpg", f) for f in request.FILES.getlist("photos")],
                 )
             except ServiceError as exc:
                 form.errors[exc.field or "report"] = exc.message
@@ -584,8 +588,13 @@ def area_edit(request: PersonRequest, area_id: int) -> HttpResponse:
     return render(
         request,
         "patrols/area_edit.html",
-        {"area": area, "values": values, "errors": errors, "may_plan": may,
-         **_map_context(area.unit)},
+        {
+            "area": area,
+            "values": values,
+            "errors": errors,
+            "may_plan": may,
+            **_map_context(area.unit),
+        },
         status=status,
     )
 

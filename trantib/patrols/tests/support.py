@@ -34,9 +34,7 @@ def month(demo_org: Any, *, start: dt.datetime = START, plan: bool = True) -> Mo
         data={"bulan": first.isoformat()},
     )
     officers = [desk.who(p).pk for p in ("petugas1.pptng", "petugas2.pptng")]
-    letter = desk.draft(
-        case, "rumuskan_program", "kasat.pptng", {"data": {"personel": officers}}
-    )
+    letter = desk.draft(case, "rumuskan_program", "kasat.pptng", {"data": {"personel": officers}})
     desk.sign(desk.submit(letter, "kasat.pptng"), "kasat.pptng")
     desk.complete(case, "rumuskan_program", "kasat.pptng")
     desk.complete(case, "susun_rencana", "kabid.pptng", {"koordinasi": "Polres Metro"})

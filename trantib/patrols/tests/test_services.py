@@ -11,7 +11,6 @@ import pytest
 from django.http import QueryDict
 
 from trantib.cases.models import Case, CaseStatus, Task, TaskStatus
-from trantib.cases.services import task_complete
 from trantib.core.errors import Conflict, Invalid, NotAllowed
 from trantib.enforcement.models import Enforcement
 from trantib.enforcement.tests import ladder_support as ladder
@@ -25,7 +24,9 @@ from . import support
 pytestmark = pytest.mark.django_db
 
 
-def _schedule(demo_org, month, days=(dt.date(2026, 8, 4), dt.date(2026, 8, 5), dt.date(2026, 8, 6))):
+def _schedule(
+    demo_org, month, days=(dt.date(2026, 8, 4), dt.date(2026, 8, 5), dt.date(2026, 8, 6))
+):
     kasie = month.desk.who("kasie.pptng")
     services.plan_days_add(
         plan=month.plan,
@@ -67,7 +68,9 @@ def _finding_post(violator_id: int, article_id: int) -> QueryDict:
 def test_bulk_days_take_the_dates_and_weekdays_picked_with_one_shift_area_and_team(demo_org):
     month = support.month(demo_org)
     days = services.days_pick(
-        month.plan.month, dates=[dt.date(2026, 8, 4)], weekdays=[5]  # and every Saturday
+        month.plan.month,
+        dates=[dt.date(2026, 8, 4)],
+        weekdays=[5],  # and every Saturday
     )
     assert days == [
         dt.date(2026, 8, 1),
@@ -245,9 +248,7 @@ def test_a_member_outside_the_team_cannot_report_and_a_future_day_waits(demo_org
         plan=month.plan,
         actor=kasie,
         days=[dt.date(2026, 8, 4), dt.date(2026, 8, 20)],
-        data=support.team(
-            demo_org, month.areas, members=[demo_org.person("petugas1.pptng").pk]
-        ),
+        data=support.team(demo_org, month.areas, members=[demo_org.person("petugas1.pptng").pk]),
     )
     month.desk.complete(month.case, "susun_jadwal", "kasie.pptng")
     with pytest.raises(NotAllowed):
