@@ -97,7 +97,14 @@ def _with_tasks(qs: QuerySet[Case]) -> QuerySet[Case]:
 def _case_detail(case: Case, user: UserLike) -> CaseDetailOut:
     """The case with its tasks and its case file (each completed step's record)."""
     tasks = list(case_tasks(case).select_related("assignee__user", "completed_by__user"))
-    out = case_out(case, services.case_spec(case), tasks=tasks, children=list(case_children(case)))
+    mask = services.record_mask_for(case.unit_id, user)
+    out = case_out(
+        case,
+        services.case_spec(case),
+        tasks=tasks,
+        children=list(case_children(case)),
+        mask=mask,
+    )
     casefile = case_file_build(case, user=user, tasks=tasks)
     return CaseDetailOut(**out.model_dump(), file=case_file_out(casefile))
 
@@ -149,6 +156,7 @@ def case_list(
     )
     now = timezone.now()
     page = list(_with_tasks(qs)[offset : offset + limit])
+    reader = api_user(request)
     items = [
         case_out(
             c,
@@ -156,6 +164,7 @@ def case_list(
             tasks=c.api_tasks,  # type: ignore[attr-defined]
             children=c.api_children,  # type: ignore[attr-defined]
             now=now,
+            mask=services.record_mask_for(c.unit_id, reader),
         )
         for c in page
     ]
@@ -172,8 +181,10 @@ def case_detail(request: HttpRequest, id: CaseId) -> CaseDetailOut:
     "/{id}/events", response={200: list[EventOut], **E401, **E404, **E422}, summary="Jejak"
 )
 def case_event_list(request: HttpRequest, id: CaseId) -> list[EventOut]:
-    case = case_get_for_user(api_user(request), id)
-    return [event_out(e) for e in case_events(case).select_related("actor__user")]
+    user = api_user(request)
+    case = case_get_for_user(user, id)
+    mask = services.record_mask_for(case.unit_id, user)
+    return [event_out(e, mask) for e in case_events(case).select_related("actor__user")]
 
 
 @cases_router.post(
@@ -201,20 +212,31 @@ def attachment_upload(
 tasks_router = Router(tags=["tasks"])
 
 
-def _task_detail(task: Task) -> TaskOut:
-    return task_out(task, services.case_spec(task.case))
+def _task_detail(task: Task, user: UserLike) -> TaskOut:
+    mask = services.record_mask_for(task.case.unit_id, user)
+    return task_out(task, services.case_spec(task.case), mask=mask)
 
 
 @tasks_router.get("/mine", response={200: list[TaskOut], **E401}, summary="Tugas Saya")
 def task_mine(request: HttpRequest) -> list[TaskOut]:
     now = timezone.now()
-    tasks = task_list_mine(api_user(request)).select_related("assignee__user", "completed_by__user")
-    return [task_out(t, services.case_spec(t.case), now=now) for t in tasks]
+    user = api_user(request)
+    tasks = task_list_mine(user).select_related("assignee__user", "completed_by__user")
+    return [
+        task_out(
+            t,
+            services.case_spec(t.case),
+            now=now,
+            mask=services.record_mask_for(t.case.unit_id, user),
+        )
+        for t in tasks
+    ]
 
 
 @tasks_router.get("/{id}", response={200: TaskOut, **E401, **E404, **E422}, summary="Tugas")
 def task_detail(request: HttpRequest, id: TaskId) -> TaskOut:
-    return _task_detail(task_get_for_user(api_user(request), id))
+    user = api_user(request)
+    return _task_detail(task_get_for_user(user, id), user)
 
 
 @tasks_router.post(
@@ -224,7 +246,7 @@ def task_detail(request: HttpRequest, id: TaskId) -> TaskOut:
 )
 def task_claim(request: PersonRequest, id: TaskId) -> TaskOut:
     task = task_get_for_user(api_user(request), id)
-    return _task_detail(services.task_claim(task=task, actor=api_actor(request)))
+    return _task_detail(services.task_claim(task=task, actor=api_actor(request)), api_user(request))
 
 
 @tasks_router.post(
@@ -242,7 +264,7 @@ def task_complete(request: PersonRequest, payload: TaskCompleteIn, id: TaskId) -
         requirements=payload.requirements,
         attachments=payload.attachments,
     )
-    return _task_detail(done)
+    return _task_detail(done, api_user(request))
 
 
 @tasks_router.post(
@@ -259,7 +281,8 @@ def task_reassign(request: PersonRequest, payload: TaskReassignIn, id: TaskId) -
             field="assignee",
         )
     return _task_detail(
-        services.task_reassign(task=task, actor=api_actor(request), assignee=assignee)
+        services.task_reassign(task=task, actor=api_actor(request), assignee=assignee),
+        api_user(request),
     )
 
 
@@ -347,7 +370,7 @@ def task_correct(request: PersonRequest, payload: TaskCorrectIn, id: TaskId) -> 
         value=payload.value,
         reason=payload.reason,
     )
-    return _task_detail(done)
+    return _task_detail(done, api_user(request))
 
 
 @tasks_router.post(
@@ -358,4 +381,4 @@ def task_correct(request: PersonRequest, payload: TaskCorrectIn, id: TaskId) -> 
 def task_end_wait(request: PersonRequest, payload: WaitEndIn, id: TaskId) -> TaskOut:
     task = task_get_for_user(api_user(request), id)
     ended = services.wait_end_early(task=task, actor=api_actor(request), evidence=payload.evidence)
-    return _task_detail(ended)
+    return _task_detail(ended, api_user(request))

@@ -398,6 +398,8 @@ def case_file_build(
     events = list(selectors.case_events(case)) if events is None else events
     attachments = list(selectors.case_attachments(case)) if attachments is None else attachments
     people = _People(unit_id=case.unit_id)
+    # What the reader may not see of the people the case records (a violator's NIK, address).
+    mask = services.record_mask_for(case.unit_id, user)
     done = [t for t in tasks if t.status == TaskStatus.DONE]
     done.sort(key=lambda t: (t.completed_at or t.created_at, t.pk))
     people.load(
@@ -414,7 +416,7 @@ def case_file_build(
         task = next((t for t in done if t.pk == event.task_id), None)
         step = _step_of(spec, task.step_id) if task else None
         f = next((r for r in step.records if r.name == data.get("field")), None) if step else None
-        before = data.get("before")
+        before = services.records_masked(data.get("before"), mask)
         before_lines = value_lines(f, before, zone=zone, people=people) if f else [str(before)]
         corrections.setdefault((event.task_id, str(data.get("field", ""))), []).append(
             Correction(
@@ -432,6 +434,7 @@ def case_file_build(
     placed: set[int] = set()
     records: list[StepRecord] = []
     start = case.state.get("data", {}).get(START_KEY) if isinstance(case.state, dict) else None
+    start = services.records_masked(start, mask)
     if isinstance(start, dict) and start:
         # Values a first step held at the start kept for itself show with that step once done.
         entry_ids = {spec.start.id, *(s.id for s in spec.steps if s.entry)}
@@ -441,7 +444,7 @@ def case_file_build(
         records.append(_start_record(case, start, spec, people))
     for task in done:
         step = _step_of(spec, task.step_id)
-        data = task.data if isinstance(task.data, dict) else {}
+        data = services.records_masked(task.data, mask) if isinstance(task.data, dict) else {}
         fields: list[FieldRecord] = []
         labelled: list[AttachmentRecord] = []
         # A repeated step's title carries its occurrence as stored; the record writes it itself.

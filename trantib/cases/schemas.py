@@ -27,7 +27,7 @@ from trantib.sops.schemas import RecordOut, record_out
 from .casefile import CaseFile
 from .models import Attachment, Case, CaseStatus, Event, Task
 from .selectors import task_is_overdue
-from .services import step_filled
+from .services import PersonMask, records_masked, step_filled
 
 # -- tasks and cases ----------------------------------------------------------------------
 
@@ -155,8 +155,11 @@ def username(person: Person | None) -> str | None:
     return person.user.get_username()
 
 
-def task_out(task: Task, spec: SOPSpec, *, now: dt.datetime | None = None) -> TaskOut:
-    """``task.case`` must be loaded; ``spec`` is the SOP version of that case."""
+def task_out(
+    task: Task, spec: SOPSpec, *, now: dt.datetime | None = None, mask: PersonMask | None = None
+) -> TaskOut:
+    """``task.case`` must be loaded; ``spec`` is the SOP version of that case; ``mask``: the
+    reader's mask of party values (:func:`~trantib.cases.services.record_mask_for`)."""
     try:
         step: Step | None = spec.step(task.step_id)
     except KeyError:
@@ -179,7 +182,7 @@ def task_out(task: Task, spec: SOPSpec, *, now: dt.datetime | None = None) -> Ta
         standard=task.standard,
         duration_seconds=task.duration_seconds,
         decision=task.decision,
-        data=task.data if isinstance(task.data, dict) else {},
+        data=records_masked(task.data, mask) if isinstance(task.data, dict) else {},
         requirements_checked=list(task.requirements_checked or []),
         step_requirements=list(step.requirements) if step else [],
         records=_records_out(step) if step else [],
@@ -204,6 +207,7 @@ def case_out(
     tasks: list[Task],
     children: list[Case],
     now: dt.datetime | None = None,
+    mask: PersonMask | None = None,
 ) -> CaseOut:
     for task in tasks:
         task.case = case  # every task is of this case: no query for its number
@@ -219,18 +223,20 @@ def case_out(
         closed_at=case.closed_at,
         parent=case.parent.number if case.parent is not None else None,
         children=[CaseRefOut(id=c.pk, number=c.number, status=c.status) for c in children],
-        tasks=[task_out(t, spec, now=now) for t in tasks],
+        tasks=[task_out(t, spec, now=now, mask=mask) for t in tasks],
     )
 
 
-def event_out(event: Event) -> EventOut:
+def event_out(event: Event, mask: PersonMask | None = None) -> EventOut:
     return EventOut(
         seq=event.seq,
         type=event.type,
         at=event.at,
         actor=username(event.actor),
         task=event.task_id,
-        data=event.data if isinstance(event.data, dict) else {"value": event.data},
+        data=records_masked(event.data, mask)
+        if isinstance(event.data, dict)
+        else {"value": event.data},
         hash=event.hash,
     )
 

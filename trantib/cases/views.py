@@ -401,8 +401,11 @@ def _one_occurrence_each(
     return hidden, lists
 
 
-def _parties(spec: SOPSpec, tasks: list[Task]) -> list[tuple[str, dict[str, Any]]]:
-    """The people recorded in the case (``person`` fields): the violator, the reporter."""
+def _parties(
+    spec: SOPSpec, tasks: list[Task], mask: services.PersonMask | None = None
+) -> list[tuple[str, dict[str, Any]]]:
+    """The people recorded in the case (``person`` fields): the violator, the reporter, masked
+    as ``mask`` says for the reader (a violator's NIK and address)."""
     found: list[tuple[str, dict[str, Any]]] = []
     for task in tasks:
         if task.status != TaskStatus.DONE or not task.data:
@@ -414,6 +417,8 @@ def _parties(spec: SOPSpec, tasks: list[Task]) -> list[tuple[str, dict[str, Any]
         for f in step.records:
             value = task.data.get(f.name)
             is_party = f.type is FieldType.PERSON and isinstance(value, dict) and value.get("nama")
+            if is_party:
+                value = services.records_masked(value, mask)
             if is_party and (f.label, value) not in found:
                 found.append((f.label, value))
     return found
@@ -498,7 +503,7 @@ def _render_case(
         "panels": panels,
         "page_errors": page_errors,
         "events": events,
-        "parties": _parties(spec, tasks),
+        "parties": _parties(spec, tasks, services.record_mask_for(case.unit_id, request.user)),
         "casefile": casefile,
         "now": now,
         # What the domain apps show of this case (its complaint…), above the steps.

@@ -10,6 +10,7 @@ anyone but the enforcement roles of its unit). Changes are POSTs, one service ea
 from __future__ import annotations
 
 import csv
+import json
 import re
 from typing import Any
 
@@ -150,15 +151,27 @@ def violator_export(request: PersonRequest) -> HttpResponse:
     return response
 
 
-def _map_context(view: selectors.ViolatorView | None = None) -> dict[str, Any]:
+def _outline(unit: OrgUnit | None) -> str:
+    """The unit's outline as GeoJSON (a data- attribute): all there is when tiles cannot load."""
+    if unit is None or not unit.outline:
+        return ""
+    feature = {"type": "Feature", "properties": {"name": unit.name}, "geometry": unit.outline}
+    return json.dumps({"type": "FeatureCollection", "features": [feature]})
+
+
+def _map_context(
+    view: selectors.ViolatorView | None = None, unit: OrgUnit | None = None
+) -> dict[str, Any]:
     point = (view.latitude, view.longitude) if view and view.latitude is not None else None
     lat, lon = point or TNG_CENTRE
     return {
         "map_tiles": getattr(settings, "TRANTIB_MAP_TILE_URL", ""),
         "map_attribution": getattr(settings, "TRANTIB_MAP_ATTRIBUTION", ""),
-        "map_outline": "",
-        "map_lat": lat,
-        "map_lon": lon,
+        "map_outline": _outline(
+            unit if unit is not None else (view.violator.unit if view else None)
+        ),
+        "map_lat": f"{lat:.6f}",
+        "map_lon": f"{lon:.6f}",
         "has_point": point is not None,
     }
 
@@ -247,7 +260,7 @@ def violator_new(request: PersonRequest) -> HttpResponse:
         "pick_error": error,
         "form_error": error if error and not error.field.startswith("v-") else None,
         "note": request.POST.get("note", ""),
-        **_map_context(),
+        **_map_context(unit=unit),
     }
     return render(request, "enforcement/violator_form.html", context, status=422 if error else 200)
 
@@ -277,6 +290,8 @@ def violator_edit(request: PersonRequest, violator_id: int) -> HttpResponse:
     error: ServiceError | None = None
     values: dict[str, Any] = {n: getattr(violator, n) for n in EDIT_FIELDS if n != "owner"}
     values["owner"] = violator.owner_id or ""
+    for n in ("latitude", "longitude"):  # plain decimals: the map reads them as numbers
+        values[n] = f"{values[n]:.6f}" if isinstance(values[n], float) else ""
     if request.method == "POST":
         fields = [n for n in EDIT_FIELDS if n != "owner" or violator.kind == ViolatorKind.BUSINESS]
         values = {n: request.POST.get(n, "") for n in fields}

@@ -44,9 +44,14 @@ from .cases import (
 from .deadlines import SweepResult, deadlines_sweep, task_mark_overdue, wait_fire
 from .flow import case_lock
 from .hooks import (
+    PersonMask,
+    RecordMasker,
     StartGuard,
     StepGuard,
     StepHook,
+    record_mask_for,
+    record_masker_register,
+    records_masked,
     start_guard_register,
     start_refusal,
     step_filled,
@@ -74,6 +79,8 @@ from .steps import task_claim, task_complete, task_reassign
 
 __all__ = [
     "ACCEPTED_TYPES",
+    "PersonMask",
+    "RecordMasker",
     "StartGuard",
     "StepGuard",
     "StepHook",
@@ -107,6 +114,9 @@ __all__ = [
     "notice_sender_register",
     "notifications_mark_read",
     "open_children",
+    "record_mask_for",
+    "record_masker_register",
+    "records_masked",
     "sop_internal_roles",
     "sop_version_for",
     "spec_in_force",

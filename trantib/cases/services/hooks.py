@@ -141,3 +141,57 @@ def start_refusal(spec: SOPSpec) -> str | None:
         if message:
             return message
     return None
+
+
+# -- record maskers: what a reader may see of the people a case records ------------------------
+#
+# A ``person`` field records a party ({nama, nik, alamat, telepon}): PPW's violator. Whether a
+# reader may see its NIK, address and phone is a domain rule (the enforcement app: only the
+# enforcement roles of the case's unit), so cases asks the registered maskers. A masker takes
+# the case's unit id and the reader and answers a function that masks one party value, or None
+# when the reader sees it whole. Every surface that shows recorded values (the case page's
+# parties, the case file on the page and in the PDF, ``GET /api/v1/cases/{id}``, its events and
+# the task lists) passes them through :func:`records_masked`.
+
+PersonMask = Callable[[dict[str, Any]], dict[str, Any]]
+RecordMasker = Callable[[int, Any], "PersonMask | None"]
+_MASKERS: list[RecordMasker] = []
+PARTY_DETAILS = frozenset({"nik", "alamat", "telepon"})
+
+
+def record_masker_register(masker: RecordMasker) -> None:
+    """Add a masker (in ``AppConfig.ready()``)."""
+    if masker not in _MASKERS:
+        _MASKERS.append(masker)
+
+
+def record_mask_for(unit_id: int, reader: Any) -> PersonMask | None:
+    """The mask of party values for ``reader`` of a case of ``unit_id``; None: nothing hidden."""
+    masks = [m for m in (masker(unit_id, reader) for masker in _MASKERS) if m is not None]
+    if not masks:
+        return None
+
+    def mask(value: dict[str, Any]) -> dict[str, Any]:
+        for one in masks:
+            value = one(value)
+        return value
+
+    return mask
+
+
+def _is_party(value: dict[str, Any]) -> bool:
+    return "nama" in value and bool(PARTY_DETAILS & value.keys())
+
+
+def records_masked(value: Any, mask: PersonMask | None) -> Any:
+    """``value`` (a task's data, an event's data, any JSON) with every party value in it
+    masked; the same object when there is nothing to mask."""
+    if mask is None:
+        return value
+    if isinstance(value, dict):
+        if _is_party(value):
+            return mask(dict(value))
+        return {k: records_masked(v, mask) for k, v in value.items()}
+    if isinstance(value, list):
+        return [records_masked(v, mask) for v in value]
+    return value

@@ -8,6 +8,7 @@ officer of the Polres) reads masks; an officer of another unit finds nothing (40
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import re
@@ -232,7 +233,7 @@ def violator_list_for_user(
         rows = rows.filter(desa__iexact=desa.strip())
     if repeat:
         rows = rows.filter(enforcement_count__gt=1)
-    return rows
+    return rows.order_by("name", "pk")
 
 
 def violator_get_for_user(user: UserLike, violator_id: int | str) -> Violator:
@@ -399,3 +400,38 @@ def violator_duplicates(
             found[v.pk] = DuplicateSuggestion(v, reasons)
     ordered = sorted(found.values(), key=lambda d: not d.hard)
     return ordered[:limit]
+
+
+# -- the case page's parties ---------------------------------------------------------------------
+
+
+def _reader_units(reader: UserLike) -> frozenset[int]:
+    """The reader's enforcement units, read once per request (kept on the user object)."""
+    cached = getattr(reader, "_trantib_enforcement_units", None)
+    if cached is None:
+        cached = enforcement_unit_ids_for_user(reader)
+        with contextlib.suppress(AttributeError):
+            reader._trantib_enforcement_units = cached  # type: ignore[union-attr]
+    return cached
+
+
+def party_masked(value: dict[str, object]) -> dict[str, object]:
+    """A case's party value ({nama, nik, alamat, telepon}) with its personal data masked."""
+    out = dict(value)
+    if out.get("nik"):
+        out["nik"] = nik_mask(str(out["nik"]))
+    if out.get("alamat"):
+        out["alamat"] = MASK
+    if out.get("telepon"):
+        out["telepon"] = phone_mask(str(out["telepon"]))
+    return out
+
+
+def case_record_masker(unit_id: int, reader: UserLike):  # type: ignore[no-untyped-def]
+    """The cases app's record masker: a party's NIK, address and phone in a case are shown
+    whole only to the enforcement roles of the case's unit (registered in ``apps.py``)."""
+    if getattr(reader, "is_superuser", False):
+        return None
+    if unit_id in _reader_units(reader):
+        return None
+    return party_masked

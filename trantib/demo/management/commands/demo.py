@@ -21,6 +21,7 @@ from ...incoming import demo_incoming_load
 from ...letter_setup import demo_letter_setup_load
 from ...org import DEMO_PASSWORD, DemoLogin, demo_org_load
 from ...outgoing import demo_letters_load
+from ...violators import demo_violators_load
 from ...yamlfile import DemoDataError
 
 COLUMNS = [
@@ -73,6 +74,15 @@ class Command(BaseCommand):
         self._demo_cases()
         self._demo_complaints()
         self._demo_incoming()
+        self._demo_violators()
+
+    def _demo_violators(self) -> None:
+        found = demo_violators_load()
+        made = sum(v.created for v in found)
+        self.stdout.write(
+            f"\nDemo violators: {made} new, {len(found) - made} already there "
+            "(register /penegakan/pelanggar/)"
+        )
 
     def _demo_letters(self) -> None:
         setup = demo_letter_setup_load()
