@@ -185,15 +185,15 @@ def task_out(
         data=records_masked(task.data, mask) if isinstance(task.data, dict) else {},
         requirements_checked=list(task.requirements_checked or []),
         step_requirements=list(step.requirements) if step else [],
-        records=_records_out(step) if step else [],
+        records=_records_out(step, task.case) if step else [],
         branches=[b.label for b in step.branches] if step else [],
     )
 
 
-def _records_out(step: Step) -> list[RecordOut]:
+def _records_out(step: Step, case: Case) -> list[RecordOut]:
     """The step's fields; one a step guard fills (a letter's number) is not asked of the
     caller, so it is never required here."""
-    filled = step_filled(step)
+    filled = step_filled(step, case=case)
     return [
         record_out(dataclasses.replace(f, required=False) if f.name in filled else f)
         for f in step.records

@@ -150,7 +150,7 @@ def _step_form(
         if unit.outline:
             shape = {"type": "Feature", "properties": {"name": unit.name}, "geometry": unit.outline}
             outline = json.dumps({"type": "FeatureCollection", "features": [shape]})
-    filled = services.step_filled(step)
+    filled = services.step_filled(step, case=case, start=case is None)
     initial: Mapping[str, Any] = {}
     recorded = (case.state or {}).get("data", {}) if case is not None else {}
     held = bool(services.step_guards(step)) and (step.id == spec.start.id or step.entry)
@@ -789,7 +789,7 @@ def task_end_wait(request: PersonRequest, task_id: int) -> HttpResponse:
 def _correction_form(task: Task, step: Step, name: str, post: Any = None) -> StepForm | None:
     """A form of the one field ``name`` of ``step`` (None: the step records no such field),
     built as the step's own form (the unit's members for a people field)."""
-    filled = services.step_filled(step)  # a letter's number: the letter is what is corrected
+    filled = services.step_filled(step, case=task.case)  # a letter's number: its letter
     chosen = [
         f
         for f in step.records

@@ -406,3 +406,44 @@ class Enforcement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.violator} ({self.found_at:%Y-%m-%d})"
+
+
+class ComplianceCheck(models.Model):
+    """A visit to the violator during the ladder: did they comply? Complied ends the ladder
+    early; not complied at or after the deadline escalates to the next rung."""
+
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    enforcement = models.ForeignKey(
+        Enforcement, verbose_name=_("penegakan"), on_delete=models.PROTECT, related_name="checks"
+    )
+    rung = models.CharField(_("tingkat"), max_length=12, blank=True)
+    visited_at = models.DateTimeField(_("waktu kunjungan"))
+    visited_by = models.ForeignKey(
+        Person, verbose_name=_("petugas"), on_delete=models.PROTECT, related_name="+"
+    )
+    complied = models.BooleanField(_("pelanggar mentaati"))
+    note = models.TextField(_("catatan"))
+    latitude = models.FloatField(_("lintang"), null=True, blank=True)
+    longitude = models.FloatField(_("bujur"), null=True, blank=True)
+    # The photo is kept among the case's attachments (the case's file checks and access).
+    photo = models.ForeignKey(
+        "cases.Attachment",
+        verbose_name=_("foto"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # What the visit did to the case: "ended_early", "decided", "escalated", "" (recorded only).
+    effect = models.CharField(_("akibat"), max_length=20, blank=True)
+    recorded_at = models.DateTimeField(_("dicatat"))
+
+    class Meta:
+        ordering = ["-visited_at", "-pk"]
+        verbose_name = _("pemeriksaan kepatuhan")
+        verbose_name_plural = _("pemeriksaan kepatuhan")
+
+    def __str__(self) -> str:
+        return f"{self.enforcement} @ {self.visited_at:%Y-%m-%d}"

@@ -82,6 +82,16 @@ class AnswerChannel(StrEnum):
     UNREACHABLE = "unreachable"  # an anonymous report left no contact: nobody can be told
 
 
+class LadderPeriod(StrEnum):
+    """The rungs of the warning ladder whose compliance period a wait may take from the case's
+    Perda (a wait's ``period:``; docs/sop-format.md, "Periods from the Perda")."""
+
+    PERNYATAAN = "pernyataan"  # the Surat Pernyataan the violator signs
+    TEGURAN_1 = "teguran_1"
+    TEGURAN_2 = "teguran_2"
+    TEGURAN_3 = "teguran_3"
+
+
 @dataclass(frozen=True)
 class Meaning:
     """A choice the domain code acts on. ``required``: the SOP must offer it."""

@@ -302,6 +302,9 @@ class Step:
     next: str = ""  # the step that follows (all kinds but decision and end)
     branches: tuple[Branch, ...] = ()
     deadline: TimeStandard | None = None  # for waits: how long until the follow-up
+    # For waits: the warning ladder's rung whose period the case's Perda sets (``teguran_1``);
+    # ``deadline`` counts when the case has none. The product's, not the signed document's.
+    period: str = ""
     repeat: Repeat | None = None
     subprocedure: Subprocedure | None = None
     entry: bool = False  # another case may start here (see Subprocedure.entry)
@@ -431,8 +434,8 @@ class SOPSpec:
 
     def signed_part(self) -> SOPSpec:
         """This version as signed: without the product's additions (bindings, ``starts_at``,
-        ``show_open``, capture hints, public step labels, the case noun, the letters), source
-        lines and path.
+        a wait's ``period``, ``show_open``, capture hints, public step labels, the case noun,
+        the letters), source lines and path.
 
         Two files whose signed parts are equal print the same document and run the same
         process; they differ at most in those additions, comments or YAML layout.
@@ -443,6 +446,7 @@ class SOPSpec:
                 bindings=(),
                 line=0,
                 starts_at="",
+                period="",
                 show_open=(),
                 public="",
                 case_noun="",

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import deque
 from typing import TYPE_CHECKING, Protocol
 
-from .bindings import CONTRACTS, Contract
+from .bindings import CONTRACTS, Contract, LadderPeriod
 from .errors import Problem
 from .spec import (
     Binding,
@@ -170,6 +170,15 @@ def _check_kind(step: Step, sp: tuple[str | int, ...], r: _Reporter) -> None:
             r.error((*sp, "deadline"), f"wait '{step.id}' needs a deadline such as '7 hari'")
     elif step.deadline is not None:
         r.error((*sp, "deadline"), "only a wait step has a deadline; use time for the standard")
+    if step.period:
+        periods = [p.value for p in LadderPeriod]
+        if kind is not StepKind.WAIT:
+            r.error((*sp, "period"), "only a wait step takes its period from the Perda")
+        elif step.period not in periods:
+            r.error(
+                (*sp, "period"),
+                f"unknown period '{step.period}'; periods are: {', '.join(periods)}",
+            )
     if (kind is StepKind.REPEAT) != (step.repeat is not None):
         r.error(
             (*sp, "repeat"), "a repeat step needs a repeat block, and only a repeat step has one"

@@ -224,9 +224,10 @@ def ladder_deadline(spec: SOPSpec, block: StepLetter, letter: Letter) -> dt.date
         return None
     wait = spec.step(block.wait)
     first = min(letter.deliveries.all(), key=lambda d: d.received_at, default=None)
-    if wait.deadline is None or first is None:
+    period = case_services.wait_period(spec, letter.case, wait) if letter.case else wait.deadline
+    if period is None or first is None:
         return None
     zone = letter.unit.zone()
     day = timezone.localtime(first.received_at, zone).date()
     start = dt.datetime.combine(day, spec.calendar.opens, tzinfo=zone)
-    return spec.calendar.due(start, wait.deadline, zone)
+    return spec.calendar.due(start, period, zone)

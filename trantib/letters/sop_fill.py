@@ -27,6 +27,7 @@ from typing import Any
 from django.utils import timezone
 
 from trantib.accounts.models import Person
+from trantib.cases import services as case_services
 from trantib.cases.models import Case
 from trantib.core.dates import date_id, datetime_id
 from trantib.engine.spec import FieldType, RecordField, SOPSpec, Step, StepKind, StepLetter
@@ -245,9 +246,10 @@ def draft_values(
     elif line and kind.field("dasar"):
         values["dasar"] = [*values.get("dasar", []), line]
     if block.wait and kind.field("tempo"):
-        wait = spec.step(block.wait)
-        if wait.deadline is not None:
-            values["tempo"] = tempo_text(wait.deadline, spec.calendar.kind)
+        # The case's Perda's period where the wait names its rung (issue 12), else its own.
+        period = case_services.wait_period(spec, case, spec.step(block.wait))
+        if period is not None:
+            values["tempo"] = tempo_text(period, spec.calendar.kind)
     today = timezone.localtime(now, case.unit.zone()).date().isoformat()
     for f in kind.fields:
         if f.kind is FieldKind.DATE and f.required and f.name not in values:

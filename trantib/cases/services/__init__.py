@@ -44,11 +44,13 @@ from .cases import (
 from .deadlines import SweepResult, deadlines_sweep, task_mark_overdue, wait_fire
 from .flow import case_lock
 from .hooks import (
+    CaseEndListener,
     PersonMask,
     RecordMasker,
     StartGuard,
     StepGuard,
     StepHook,
+    case_end_listener_register,
     record_mask_for,
     record_masker_register,
     records_masked,
@@ -58,6 +60,8 @@ from .hooks import (
     step_guard_register,
     step_guards,
     step_hook_register,
+    wait_period,
+    wait_period_register,
 )
 from .notifications import (
     deadlines_warn,
@@ -79,6 +83,7 @@ from .steps import task_claim, task_complete, task_reassign
 
 __all__ = [
     "ACCEPTED_TYPES",
+    "CaseEndListener",
     "PersonMask",
     "RecordMasker",
     "StartGuard",
@@ -91,6 +96,7 @@ __all__ = [
     "attachment_add",
     "case_cancel",
     "case_cancel_by_officer",
+    "case_end_listener_register",
     "case_event_record",
     "case_handover",
     "case_handover_listener_register",
@@ -134,4 +140,6 @@ __all__ = [
     "task_reassign",
     "wait_end_early",
     "wait_fire",
+    "wait_period",
+    "wait_period_register",
 ]

@@ -59,7 +59,7 @@ from ..models import (
 from .attachments import attachment_add, files_kept_on_success
 from .cases import case_cancel
 from .flow import case_lock, system_step, task_lock, unit_day
-from .hooks import step_filled
+from .hooks import step_filled, wait_period
 from .notifications import notify, tasks_handed_over_notify
 from .roles import acting_role, case_spec, sop_internal_roles, supervises, supervisors_of
 from .steps import _check_members, _refusal
@@ -228,12 +228,14 @@ def field_correct(
             % {"label": f.label},
             field="field",
         )
-    if field in step_filled(step):
-        raise Invalid(
-            _("“%(label)s” diisi dari surat; yang dikoreksi suratnya, bukan isian ini.")
-            % {"label": f.label},
-            field="field",
-        )
+    filled = step_filled(step, case=case)
+    if field in filled:
+        # A letter's number: the letter is what is corrected; a violator from the enforcement
+        # register: the register is.
+        message = _("“%(label)s” diisi dari surat; yang dikoreksi suratnya, bukan isian ini.")
+        if filled[field] != _("diisi dari surat"):
+            message = _("“%(label)s” %(note)s; yang dikoreksi sumbernya, bukan isian ini.")
+        raise Invalid(message % {"label": f.label, "note": filled[field]}, field="field")
     if field in _planning_fields(spec, step):
         raise Conflict(
             _(
@@ -309,7 +311,7 @@ def _retime_from(spec: SOPSpec, case: Case, source: str, now: dt.datetime) -> li
     )
     for live_task in live.order_by("pk"):
         step = steps[live_task.step_id]
-        standard = step.deadline if live_task.kind == TaskKind.WAIT else step.time
+        standard = wait_period(spec, case, step) if live_task.kind == TaskKind.WAIT else step.time
         if standard is None:
             continue
         counts_from = runtime.step_start(spec, state, step, zone) or live_task.created_at
@@ -394,10 +396,14 @@ def wait_end_early(
     actor: Person,
     evidence: str,
     files: Sequence[tuple[str, IO[bytes]]] = (),
+    permitted: bool = False,
     now: dt.datetime | None = None,
 ) -> Task:
     """A wait's condition is met before its deadline (the violator complied on day 2): record
-    the evidence (a note, optionally files) and move the flow on now, as the deadline would."""
+    the evidence (a note, optionally files) and move the flow on now, as the deadline would.
+    ``permitted``: a domain service already decided that ``actor`` may end it (an enforcement
+    officer's compliance visit found the violator complying); else the follow-up step's holder
+    or a unit head only."""
     now = now or timezone.now()
     evidence = _text(evidence, field="evidence", label=_("Bukti"), limit=EVIDENCE_MAX)
     case, task = task_lock(task)
@@ -406,7 +412,7 @@ def wait_end_early(
         raise Conflict(_("Langkah ini bukan langkah menunggu tenggat."), field="task")
     if not task.is_live:
         raise Conflict(_("Tenggat langkah ini sudah berakhir."), field="task")
-    if not may_end_wait(actor, task):
+    if not permitted and not may_end_wait(actor, task):
         spec = case_spec(case)
         role = wait_follower_role(spec, task)
         raise NotAllowed(

@@ -26,7 +26,7 @@ from ..models import (
 )
 from .attachments import Uploads, files_kept_on_success, uploads_store
 from .flow import _parent_check, case_create, case_lock
-from .hooks import start_refusal, step_guards
+from .hooks import case_ended, start_refusal, step_guards
 from .roles import acting_role, entry_step, spec_in_force
 from .steps import complete_locked, start_values_check
 
@@ -288,6 +288,7 @@ def case_cancel(
         data={**(extra or {}), **details},
         save=["status", "closed_at"],
     )
+    case_ended(case, actor, now)
     if children == "cancel":
         for kid in kids:
             case_cancel(

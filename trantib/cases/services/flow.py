@@ -27,6 +27,7 @@ from ..models import (
     TaskKind,
     TaskStatus,
 )
+from .hooks import case_ended, wait_period
 from .notifications import tasks_offered_notify
 from .roles import acting_role, case_spec, sop_version_for, spec_in_force
 
@@ -96,6 +97,8 @@ def outcome_persist(
         elif isinstance(effect, runtime.TimerStarted):
             step = spec.step(effect.step)
             counts_from = runtime.step_start(spec, outcome.state, step, case.unit.zone()) or now
+            # A wait naming a ladder rung takes the case's Perda's period (see ``hooks``).
+            period = (wait_period(spec, case, step) if step.period else None) or effect.deadline
             new_tasks.append(
                 Task(
                     unit_id=case.unit_id,
@@ -105,9 +108,9 @@ def outcome_persist(
                     role=acting_role(spec, step),
                     title=step.display_title,
                     created_at=now,
-                    due_at=spec.calendar.due(counts_from, effect.deadline, case.unit.zone()),
-                    standard=effect.deadline.text,
-                    standard_minutes=effect.deadline.upper_minutes or None,
+                    due_at=spec.calendar.due(counts_from, period, case.unit.zone()),
+                    standard=period.text,
+                    standard_minutes=period.upper_minutes or None,
                 )
             )
         elif isinstance(effect, runtime.LinkedCasesRequested):
@@ -349,6 +352,7 @@ def case_closed_record(
         at=now,
         data={"before": {"status": "open"}, "after": {"status": "closed"}},
     )
+    case_ended(case, actor, now)
     if case.parent_id:
         _parent_check(parent_id=case.parent_id, step_id=case.parent_step, now=now)
 

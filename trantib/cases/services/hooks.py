@@ -20,6 +20,14 @@ with the guard's note, and neither the form nor the API asks the officer for the
 that a guard holds cannot be done at the moment its case starts (the letter it waits for cannot
 exist yet): the case opens with it as a live task, the start form's values kept for it.
 
+A **wait period** provider says how long a wait that names a ``period:`` lasts for one case
+(the enforcement app: the rung's period in the case's Perda, "7 hari kerja"); without one, or
+when it answers None, the wait's own ``deadline`` counts. The case's flow uses it for the wait
+task's due time, and the letters app for the period a letter prints.
+
+A **case end listener** hears that a case closed (its end step done) or was cancelled, inside
+the transaction that ended it (the enforcement app sets its enforcement's outcome).
+
 A **start guard** keeps an SOP from being started by hand: the complaint SOP is started only by
 the complaint service (which gives the case its complaint, tracking number and routing), so the
 generic start refuses it with the guard's message and the start page does not offer it.
@@ -32,6 +40,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 from trantib.engine.spec import Binding, SOPSpec, Step
+from trantib.engine.timing import TimeStandard
 
 if TYPE_CHECKING:
     from trantib.accounts.models import Person
@@ -103,9 +112,19 @@ def step_guards(step: Step) -> tuple[StepGuard, ...]:
     return tuple(guard for guard in _GUARDS_STEP if guard.applies(step))
 
 
-def step_filled(step: Step) -> dict[str, str]:
-    """The fields of ``step`` that a guard fills, with the note the form shows beside each."""
-    return {name: note for guard in step_guards(step) for name, note in guard.filled(step).items()}
+def step_filled(step: Step, *, case: Case | None = None, start: bool = False) -> dict[str, str]:
+    """The fields of ``step`` that a guard fills, with the note the form shows beside each.
+    A guard that fills only some cases' steps (the enforcement register's finding, not a case
+    started by hand) answers ``filled_for(step, case, start)`` for the form of ``case``'s task
+    or, ``start``, of the start form; everywhere else its ``filled(step)`` counts."""
+    out: dict[str, str] = {}
+    for guard in step_guards(step):
+        filled_for = getattr(guard, "filled_for", None)
+        if filled_for is not None and (start or case is not None):
+            out.update(filled_for(step, case, start))
+        else:
+            out.update(guard.filled(step))
+    return out
 
 
 _HOOKS: dict[str, list[StepHook]] = {}
@@ -141,6 +160,42 @@ def start_refusal(spec: SOPSpec) -> str | None:
         if message:
             return message
     return None
+
+
+# A provider answers the period of a wait that names a ``period:`` for one case, else None.
+WaitPeriod = Callable[[SOPSpec, "Case", Step], "TimeStandard | None"]
+_PERIODS: list[WaitPeriod] = []
+
+
+def wait_period_register(provider: WaitPeriod) -> None:
+    if provider not in _PERIODS:
+        _PERIODS.append(provider)
+
+
+def wait_period(spec: SOPSpec, case: Case, step: Step) -> TimeStandard | None:
+    """How long the wait ``step`` lasts in ``case``: a provider's period for the rung it
+    names (``period:``), else its own ``deadline``. A wait without ``period:`` asks nobody."""
+    if step.period:
+        for provider in _PERIODS:
+            found = provider(spec, case, step)
+            if found is not None and found.has_deadline:
+                return found
+    return step.deadline
+
+
+# A listener hears each case that ended (``case.status`` says how), in the same transaction.
+CaseEndListener = Callable[["Case", "Person | None", dt.datetime], None]
+_END_LISTENERS: list[CaseEndListener] = []
+
+
+def case_end_listener_register(listener: CaseEndListener) -> None:
+    if listener not in _END_LISTENERS:
+        _END_LISTENERS.append(listener)
+
+
+def case_ended(case: Case, actor: Person | None, now: dt.datetime) -> None:
+    for listener in _END_LISTENERS:
+        listener(case, actor, now)
 
 
 # -- record maskers: what a reader may see of the people a case records ------------------------

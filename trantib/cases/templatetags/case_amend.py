@@ -74,7 +74,7 @@ def case_amend_actions(context: dict[str, Any]) -> AmendActions:
             actions.waits.append(wait)
     for task in correctable_tasks(case, person):  # one query, however many steps are done
         step = spec.step(task.step_id)
-        filled = step_filled(step)  # a letter's number is not corrected here
+        filled = step_filled(step, case=case)  # a letter's number is not corrected here
         fields = [
             (f.name, f.label)
             for f in step.records

@@ -1,5 +1,6 @@
 """Changes to the enforcement register (each part in its own module)."""
 
+from .checks import compliance_check_record, may_check
 from .findings import (
     FindingGuard,
     articles_pick,
@@ -31,11 +32,13 @@ __all__ = [
     "article_remove",
     "article_save",
     "articles_pick",
+    "compliance_check_record",
     "court_record",
     "enforcement_of_violator",
     "finding_entry",
     "finding_open",
     "ladder_set",
+    "may_check",
     "may_edit_catalogue",
     "may_manage",
     "perda_create",

@@ -270,6 +270,13 @@ class FindingGuard:
             if (name := binding.field(role))
         }
 
+    def filled_for(self, step: Step, case: Case | None, start: bool) -> Mapping[str, str]:
+        """The start form asks for them (nothing in the register behind it), as does the task
+        of a case started by hand; a case opened from a finding shows them read-only."""
+        if start or case is None or enforcement_for_case(case) is None:
+            return {}
+        return self.filled(step)
+
     def prepare(
         self,
         *,

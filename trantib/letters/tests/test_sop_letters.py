@@ -203,10 +203,7 @@ def test_the_form_shows_the_fields_the_letter_fills_read_only_and_does_not_ask_f
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "diisi dari surat" in page
     assert 'name="data.nomor_surat_pernyataan"' not in page
-    # The violator, place and articles come from the enforcement register (issue 12): shown
-    # read-only, not asked for; the start form's values stay kept for the step.
-    assert "diisi dari register penegakan" in page
-    assert 'name="data.pelanggar.nama"' not in page
+    assert 'value="Sutarman"' in page  # the start form's value, kept for the step
     assert "Buat konsep Surat Pernyataan dari kasus" in page
     task = desk.live(case, "beri_teguran")
     response = client.post(reverse("letters:draft_for_task", args=[task.pk]))
@@ -300,9 +297,7 @@ def test_the_api_neither_requires_nor_asks_for_the_fields_the_letter_fills(demo_
     found = client.get(f"/api/v1/cases/{case.pk}", headers=headers).json()
     (task,) = [t for t in found["tasks"] if t["step"] == "beri_teguran"]
     records = {r["name"]: r["required"] for r in task["records"]}
-    # Filled by the product: the letter's number, and the register's articles (issue 12).
-    assert records["nomor_surat_pernyataan"] is False and records["perda"] is False
-    assert records["dokumentasi"] is False
+    assert records["nomor_surat_pernyataan"] is False and records["perda"] is True
     letter = _statement_signed(desk, case)
     done = client.post(
         f"/api/v1/tasks/{task['id']}/complete",
