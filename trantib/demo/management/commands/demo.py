@@ -21,6 +21,7 @@ from ...incoming import demo_incoming_load
 from ...letter_setup import demo_letter_setup_load
 from ...org import DEMO_PASSWORD, DemoLogin, demo_org_load
 from ...outgoing import demo_letters_load
+from ...patrols import demo_patrols_load
 from ...violators import demo_violators_load
 from ...yamlfile import DemoDataError
 
@@ -75,6 +76,7 @@ class Command(BaseCommand):
         self._demo_complaints()
         self._demo_incoming()
         self._demo_violators()
+        self._demo_patrols()
 
     def _demo_violators(self) -> None:
         found = demo_violators_load()
@@ -83,6 +85,15 @@ class Command(BaseCommand):
             f"\nDemo violators: {made} new, {len(found) - made} already there "
             "(register /penegakan/pelanggar/)"
         )
+
+    def _demo_patrols(self) -> None:
+        found = demo_patrols_load()
+        if found is not None:
+            self.stdout.write(
+                f"\nDemo patrols: {found.case}, {found.planned} day(s) planned, "
+                f"{found.reported} reported, {found.findings} finding(s) "
+                f"({'new' if found.created else 'already there'}; calendar /patroli/)"
+            )
 
     def _demo_letters(self) -> None:
         setup = demo_letter_setup_load()
