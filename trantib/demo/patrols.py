@@ -35,7 +35,7 @@ class DemoPatrols:
     case: str
     planned: int
     reported: int
-    findings: int
+    findings: list[str]  # the numbers of the enforcement cases the findings opened
     created: bool
 
 
@@ -72,7 +72,7 @@ def demo_patrols_load(*, now: dt.datetime | None = None) -> DemoPatrols | None:
     month = today.replace(day=1)
     existing = Plan.objects.filter(unit=unit, month=month).select_related("case").first()
     if existing is not None:
-        return DemoPatrols(existing.case.number, existing.days.count(), 0, 0, created=False)
+        return DemoPatrols(existing.case.number, existing.days.count(), 0, [], created=False)
     kasat = person_get("kasat.pptng", shown)
     kabid = person_get("kabid.pptng", shown)
     kasie = person_get("kasie.pptng", shown)
@@ -135,7 +135,7 @@ def demo_patrols_load(*, now: dt.datetime | None = None) -> DemoPatrols | None:
     findings = {int(f["day"]): f for f in raw.get("findings", [])}
     places = raw["places"]
     results = raw["results"]
-    reported = found = 0
+    reported, found = 0, []
     for n, day in enumerate(PlanDay.objects.filter(plan=plan).order_by("day"), start=1):
         moment = dt.datetime.combine(day.day, dt.time(12, 30), tzinfo=zone)
         if moment > now:
@@ -163,12 +163,15 @@ def demo_patrols_load(*, now: dt.datetime | None = None) -> DemoPatrols | None:
                     photos=[("temuan.jpg", io.BytesIO(photo(violator.name, 0, (176, 120, 80))))],
                 )
             )
-        services.report_submit(
+        report = services.report_submit(
             day=day,
             actor=day.danru,
             started=dt.time(8, 5),
             ended=dt.time(11, 45),
-            places=[services.PlaceInput(name, *places.get(name, (None, None))) for name in names],
+            places=[
+                services.PlaceInput(*places[name]) if name in places else services.PlaceInput(name)
+                for name in names
+            ],
             result=finding["description"] if finding else results[n % len(results)],
             nihil=finding is None,
             findings=inputs,
@@ -177,5 +180,9 @@ def demo_patrols_load(*, now: dt.datetime | None = None) -> DemoPatrols | None:
             now=moment,
         )
         reported += 1
-        found += len(inputs)
+        found += [
+            f.enforcement.case.number
+            for f in report.findings.select_related("enforcement__case")
+            if f.enforcement.case is not None
+        ]
     return DemoPatrols(case.number, plan.days.count(), reported, found, created=True)

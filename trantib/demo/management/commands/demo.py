@@ -91,7 +91,8 @@ class Command(BaseCommand):
         if found is not None:
             self.stdout.write(
                 f"\nDemo patrols: {found.case}, {found.planned} day(s) planned, "
-                f"{found.reported} reported, {found.findings} finding(s) "
+                f"{found.reported} reported, {len(found.findings)} finding(s) "
+                f"{' '.join(found.findings)} "
                 f"({'new' if found.created else 'already there'}; calendar /patroli/)"
             )
 
