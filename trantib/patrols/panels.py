@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
@@ -10,6 +11,8 @@ from trantib.cases.services import case_spec
 from trantib.engine.bindings import ContractName
 
 from . import selectors, services
+
+SHOWN_AHEAD = 3  # days after today listed on the case page
 
 if TYPE_CHECKING:
     from trantib.accounts.models import Person
@@ -32,9 +35,14 @@ def case_patrol_context(case: Case, person: Person | None) -> dict[str, Any] | N
             "create_url": reverse("patrols:plan_create", args=[case.pk]),
         }
     report = selectors.month_report(plan)
+    # The days so far and the next few: the rest of the month is on the calendar.
+    horizon = case.unit.today() + dt.timedelta(days=SHOWN_AHEAD)
+    shown = [d for d in report.days if d.day <= horizon]
     return {
         "plan": plan,
         "month": report,
+        "shown": shown,
+        "more": len(report.days) - len(shown),
         "may_plan": services.may_plan(person, case.unit, spec),
     }
 

@@ -285,6 +285,8 @@ def day_edit(request: PersonRequest, day_id: int) -> HttpResponse:
             messages.success(request, _("Hari patroli diubah."))
             return redirect("patrols:plan", plan.pk)
     spec = case_spec(plan.case)
+    if _has_report(day):
+        selectors.findings_annotate(list(day.report.findings.all()))
     return render(
         request,
         "patrols/day_edit.html",
