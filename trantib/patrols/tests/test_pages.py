@@ -232,3 +232,30 @@ def test_the_monthly_report_page_pdf_and_api_carry_every_daily_report_and_the_fi
     detail = api.get(f"/patrols/plans/{month.plan.pk}").json()
     assert [d["report"]["nihil"] for d in detail["schedule"]] == [False, True]
     assert Report.objects.count() == 2
+
+
+def test_the_kabid_reads_the_monthly_report_beside_the_evaluation(demo_org):
+    from trantib.patrols import services
+
+    month = _scheduled(demo_org)
+    for day in (dt.date(2026, 8, 4), dt.date(2026, 8, 5)):
+        month.desk.at(dt.datetime.combine(day, dt.time(13, 0), tzinfo=WIB))
+        services.report_submit(
+            day=PlanDay.objects.get(plan=month.plan, day=day),
+            actor=demo_org.person("petugas1.pptng"),
+            started=dt.time(8, 0),
+            ended=dt.time(11, 0),
+            places=[services.PlaceInput("Pasar Anyar")],
+            result=f"Tertib pada {day.day}",
+            nihil=True,
+            now=month.desk.now,
+        )
+    desk = month.desk
+    laporan = desk.draft(month.case, "terima_laporan", "kasie.pptng")
+    desk.sign(desk.submit(laporan, "kasie.pptng"), "kasie.pptng")
+    desk.complete(month.case, "terima_laporan", "kasie.pptng")
+    page = _client(demo_org, "kabid.pptng").get(reverse("cases:detail", args=[month.case.pk]))
+    html = page.content.decode()
+    assert reverse("patrols:month_report", args=[month.plan.pk]) in html
+    assert "2 dari 2 hari dilaporkan" in html
+    assert "diisi dari temuan patroli" in html
