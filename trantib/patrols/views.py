@@ -449,6 +449,7 @@ def day_report(request: PersonRequest, day_id: int) -> HttpResponse:
             "may_report": may,
             "unit": day.unit,
             "picker_ready": _picker_ready(),
+            "not_yet": day.day > day.unit.today(),
             **_map_context(day.unit),
         },
         status=status,
