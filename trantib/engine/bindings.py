@@ -56,6 +56,9 @@ class ContractName(StrEnum):
     COMPLAINT_INTAKE = "complaint_intake"  # the start step a complaint's case opens with
     REPORTER_ANSWER = "reporter_answer"  # the end step that answers the reporter
     POLMAS_ACTIVITY = "polmas_activity"  # a Polmas Pos step the community register records
+    PATROL_SCHEDULE = "patrol_schedule"  # the step whose schedule and team come from the plan
+    PATROL_DAY = "patrol_day"  # the scheduled patrol, completed by its team's daily report
+    PATROL_EVALUATION = "patrol_evaluation"  # the evaluation listing the month's findings
     VIOLATION_FINDING = "violation_finding"  # the entry step an enforcement's case opens at
     # The step whose report is drafted from the case's operation file (issue 12): a case whose
     # SOP binds it has an operation file (trantib/operations).
@@ -185,6 +188,32 @@ CONTRACTS: Mapping[str, Contract] = MappingProxyType(
                     ContractRole("photos", (FieldType.FILES,), required=False),
                 ),
                 once=False,  # one step per Pos
+            ),
+            Contract(
+                name=ContractName.PATROL_SCHEDULE,
+                purpose="the schedule of a patrol month: its dates and team, filled from the plan",
+                roles=(
+                    ContractRole("days", (FieldType.LIST,)),
+                    ContractRole("team", (FieldType.MEMBERS,)),
+                ),
+                kinds=(StepKind.PROCESS,),
+            ),
+            Contract(
+                name=ContractName.PATROL_DAY,
+                purpose="one scheduled patrol, completed by the team's daily report",
+                roles=(
+                    ContractRole("route", (FieldType.LOCATION,)),
+                    ContractRole("result", _TEXT),
+                    ContractRole("findings", (FieldType.LIST,), required=False),
+                    ContractRole("photos", (FieldType.FILES,), required=False),
+                ),
+                kinds=(StepKind.REPEAT,),
+            ),
+            Contract(
+                name=ContractName.PATROL_EVALUATION,
+                purpose="the month's evaluation: its findings, each already an enforcement case",
+                roles=(ContractRole("findings", (FieldType.LIST,)),),
+                kinds=(StepKind.PROCESS,),
             ),
             Contract(
                 name=ContractName.VIOLATION_FINDING,

@@ -213,7 +213,13 @@ def _open_linked(
 ) -> list[Case]:
     code = request.sop or spec.code
     child_spec = spec if code == spec.code else spec_in_force(code)
-    items = request.items or (None,)
+    # A line that names a case already linked to this one (a patrol finding whose enforcement
+    # opened on the day it was found) is that line's case: it opens no second one.
+    linked = set(Case.objects.filter(parent=case).values_list("number", flat=True))
+    items = tuple(i for i in request.items if not _names_case(i, linked))
+    if request.items and not items:
+        return []
+    items = items or (None,)
     children = []
     for item in items:
         subject = f"{case.subject} — {item}" if item else case.subject
@@ -240,6 +246,11 @@ def _open_linked(
         data={"step": request.step, "cases": [c.number for c in children], "wait": request.wait},
     )
     return children
+
+
+def _names_case(item: Any, numbers: set[str]) -> bool:
+    text = str(item or "")
+    return any(number in text for number in numbers)
 
 
 def offered_summary(tasks: Iterable[Task]) -> list[dict[str, Any]]:

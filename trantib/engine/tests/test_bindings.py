@@ -146,7 +146,8 @@ def test_an_unknown_contract_is_refused():
     assert errors_of(text) == [
         f"PGD.v2.yaml:{line_of(text, 'reporter_answers:')}: steps[7].binds.reporter_answers: "
         "unknown contract 'reporter_answers'; contracts are: complaint_intake, operation_report, "
-        "polmas_activity, reporter_answer, violation_finding"
+        "patrol_day, patrol_evaluation, patrol_schedule, polmas_activity, reporter_answer, "
+        "violation_finding"
     ]
 
 

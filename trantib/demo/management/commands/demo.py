@@ -23,6 +23,7 @@ from ...letter_setup import demo_letter_setup_load
 from ...operations import demo_operations_load
 from ...org import DEMO_PASSWORD, DemoLogin, demo_org_load
 from ...outgoing import demo_letters_load
+from ...patrols import demo_patrols_load
 from ...polmas import demo_polmas_load
 from ...violators import demo_violators_load
 from ...yamlfile import DemoDataError
@@ -86,6 +87,7 @@ class Command(BaseCommand):
         )
         self._demo_violators()
         self._demo_ladder()
+        self._demo_patrols()
 
     def _demo_ladder(self) -> None:
         result = demo_ladder_load()
@@ -104,6 +106,16 @@ class Command(BaseCommand):
             f"\nDemo violators: {made} new, {len(found) - made} already there "
             "(register /penegakan/pelanggar/)"
         )
+
+    def _demo_patrols(self) -> None:
+        found = demo_patrols_load()
+        if found is not None:
+            self.stdout.write(
+                f"\nDemo patrols: {found.case}, {found.planned} day(s) planned, "
+                f"{found.reported} reported, {len(found.findings)} finding(s) "
+                f"{' '.join(found.findings)} "
+                f"({'new' if found.created else 'already there'}; calendar /patroli/)"
+            )
 
     def _demo_letters(self) -> None:
         setup = demo_letter_setup_load()
