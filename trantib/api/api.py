@@ -21,6 +21,7 @@ from trantib.letters.apis import letters_router
 from trantib.operations.apis import operations_router
 from trantib.patrols.apis import patrols_router
 from trantib.sops.apis import sops_router
+from trantib.web.apis import search_router
 
 from .apis import auth_router, fallback_router
 from .auth import TokenAuth
@@ -78,4 +79,5 @@ api.add_router("/enforcement", enforcement_router)
 api.add_router("/patrols", patrols_router)
 api.add_router("/operations", operations_router)
 api.add_router("/polmas", community_router)
+api.add_router("/search", search_router)
 api.add_router("", fallback_router)  # last: unknown paths get the JSON 404

@@ -9,12 +9,15 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from trantib.core.audit import chain_source_register
+        from trantib.core.search import search_provider_register
         from trantib.core.worker import periodic_job_register
 
         from .audit import CaseChains
+        from .search import cases_search
         from .tasks import deadline_warnings_job, deadlines_job, digests_job
 
         chain_source_register(CaseChains())
+        search_provider_register("cases", label=_("Kasus"), search=cases_search, order=10)
         periodic_job_register(
             "deadlines",
             deadlines_job,

@@ -1,5 +1,19 @@
-"""Pages of the community app."""
+"""Pages of the community app (the Polmas register)."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "community"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("polmas/", views.programme, name="programme"),
+    path("polmas/jadwal/baru/", views.rule_edit, name="rule_new"),
+    path("polmas/jadwal/<int:rule_id>/", views.rule_edit, name="rule_edit"),
+    path("polmas/kegiatan/", views.activity_list, name="activities"),
+    path("polmas/kegiatan/<int:activity_id>/", views.activity_detail, name="activity"),
+    path("polmas/kegiatan/<int:activity_id>/catat/", views.activity_record, name="record"),
+    path("polmas/kegiatan/<int:activity_id>/masalah/", views.issue_add, name="issue"),
+    path("polmas/rekap/", views.recap, name="recap"),
+    path("polmas/rekap.xlsx", views.recap_xlsx, name="recap_xlsx"),
+]

@@ -17,9 +17,11 @@ class ComplaintsConfig(AppConfig):
             start_guard_register,
             step_hook_register,
         )
+        from trantib.core.search import search_provider_register
         from trantib.engine.bindings import ContractName
 
         from .panels import complaint_case_clocks, complaint_case_links, complaint_panel_context
+        from .search import complaints_search, places_search
         from .services import ReporterAnswerHook, complaint_follows_case, complaint_sop_guard
 
         case_panel_register(
@@ -30,3 +32,7 @@ class ComplaintsConfig(AppConfig):
         step_hook_register(ContractName.REPORTER_ANSWER, ReporterAnswerHook())
         start_guard_register(complaint_sop_guard)
         case_handover_listener_register(complaint_follows_case)
+        search_provider_register(
+            "complaints", label=_("Pengaduan"), search=complaints_search, order=40
+        )
+        search_provider_register("places", label=_("Tempat"), search=places_search, order=90)

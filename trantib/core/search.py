@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.utils.functional import Promise
 
 UserLike = AbstractBaseUser | AnonymousUser
 
@@ -27,6 +28,9 @@ class SearchHit:
     url: str
     subtitle: str = ""
     unit_code: str = ""
+    # The query is this record's own number (case, letter, tracking number): the page opens it
+    # straight away when it is the only hit.
+    exact: bool = False
 
 
 # (user, query, limit) -> hits the user may see, best first.
@@ -36,7 +40,7 @@ SearchFunction = Callable[["UserLike", str, int], "list[SearchHit]"]
 @dataclass(frozen=True)
 class SearchProvider:
     name: str
-    label: str  # the group's heading on the search page
+    label: str | Promise  # the group's heading (a lazy translation: read in the reader's language)
     search: SearchFunction
     order: int = 50
 
@@ -45,7 +49,7 @@ _PROVIDERS: dict[str, SearchProvider] = {}
 
 
 def search_provider_register(
-    name: str, *, label: str, search: SearchFunction, order: int = 50
+    name: str, *, label: str | Promise, search: SearchFunction, order: int = 50
 ) -> None:
     _PROVIDERS[name] = SearchProvider(name=name, label=label, search=search, order=order)
 
@@ -54,12 +58,23 @@ def search_providers() -> list[SearchProvider]:
     return sorted(_PROVIDERS.values(), key=lambda p: (p.order, p.name))
 
 
+MIN_QUERY = 3  # shorter than this matches too much to be worth a query
+MAX_QUERY = 100
+
+
+def search_query_clean(query: str) -> str:
+    """The query as the providers receive it: no control characters (a NUL is refused by
+    PostgreSQL), inner spaces collapsed, bounded."""
+    printable = "".join(ch if ch.isprintable() else " " for ch in query)
+    return " ".join(printable.split())[:MAX_QUERY]
+
+
 def search_run(
     user: UserLike, query: str, *, limit: int = 10
 ) -> list[tuple[SearchProvider, list[SearchHit]]]:
     """Each provider with the hits it found for ``query`` (providers without hits left out)."""
-    query = query.strip()
-    if not query:
+    query = search_query_clean(query)
+    if len(query) < MIN_QUERY:
         return []
     found = []
     for provider in search_providers():

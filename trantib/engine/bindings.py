@@ -55,7 +55,14 @@ class ContractName(StrEnum):
 
     COMPLAINT_INTAKE = "complaint_intake"  # the start step a complaint's case opens with
     REPORTER_ANSWER = "reporter_answer"  # the end step that answers the reporter
+    POLMAS_ACTIVITY = "polmas_activity"  # a Polmas Pos step the community register records
+    PATROL_SCHEDULE = "patrol_schedule"  # the step whose schedule and team come from the plan
+    PATROL_DAY = "patrol_day"  # the scheduled patrol, completed by its team's daily report
+    PATROL_EVALUATION = "patrol_evaluation"  # the evaluation listing the month's findings
     VIOLATION_FINDING = "violation_finding"  # the entry step an enforcement's case opens at
+    # The step whose report is drafted from the case's operation file (issue 12): a case whose
+    # SOP binds it has an operation file (trantib/operations).
+    OPERATION_REPORT = "operation_report"
 
 
 class IntakeChannel(StrEnum):
@@ -169,6 +176,46 @@ CONTRACTS: Mapping[str, Contract] = MappingProxyType(
                 kinds=(StepKind.END,),
             ),
             Contract(
+                name=ContractName.POLMAS_ACTIVITY,
+                purpose="a Polmas Pos activity the scheduler opens and the register records",
+                roles=(
+                    ContractRole("time", (FieldType.DATETIME,)),
+                    ContractRole("place", (FieldType.LOCATION,)),
+                    ContractRole("attendees", (FieldType.LIST,)),
+                    ContractRole("warnings_kept", (FieldType.BOOLEAN,)),
+                    ContractRole("concerns", _TEXT, required=False),
+                    ContractRole("material", _TEXT, required=False),
+                    ContractRole("photos", (FieldType.FILES,), required=False),
+                ),
+                once=False,  # one step per Pos
+            ),
+            Contract(
+                name=ContractName.PATROL_SCHEDULE,
+                purpose="the schedule of a patrol month: its dates and team, filled from the plan",
+                roles=(
+                    ContractRole("days", (FieldType.LIST,)),
+                    ContractRole("team", (FieldType.MEMBERS,)),
+                ),
+                kinds=(StepKind.PROCESS,),
+            ),
+            Contract(
+                name=ContractName.PATROL_DAY,
+                purpose="one scheduled patrol, completed by the team's daily report",
+                roles=(
+                    ContractRole("route", (FieldType.LOCATION,)),
+                    ContractRole("result", _TEXT),
+                    ContractRole("findings", (FieldType.LIST,), required=False),
+                    ContractRole("photos", (FieldType.FILES,), required=False),
+                ),
+                kinds=(StepKind.REPEAT,),
+            ),
+            Contract(
+                name=ContractName.PATROL_EVALUATION,
+                purpose="the month's evaluation: its findings, each already an enforcement case",
+                roles=(ContractRole("findings", (FieldType.LIST,)),),
+                kinds=(StepKind.PROCESS,),
+            ),
+            Contract(
                 name=ContractName.VIOLATION_FINDING,
                 purpose=(
                     "the entry step an enforcement's case opens at: the violator, the place "
@@ -182,6 +229,15 @@ CONTRACTS: Mapping[str, Contract] = MappingProxyType(
                     ContractRole("photos", (FieldType.FILES,), required=False),
                 ),
                 kinds=(StepKind.START, StepKind.PROCESS),
+            ),
+            Contract(
+                name=ContractName.OPERATION_REPORT,
+                purpose="the step whose report is drafted from the case's operation file",
+                roles=(
+                    # Where the step keeps its report: the drafted laporan's PDF (its letter's
+                    # ``into: pdf``, PPL and PUR) or the report's own text or file (OPP, RTHM).
+                    ContractRole("report", (FieldType.FILES, FieldType.LONGTEXT)),
+                ),
             ),
         )
     }

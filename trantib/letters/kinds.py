@@ -95,6 +95,9 @@ BERITA_ACARA_KINDS = (
     ("penertiban", "Penertiban"),
     ("penyegelan", "Penyegelan"),
     ("penyitaan", "Penyitaan/Penitipan Barang"),
+    # The end of seized goods (barang bukti, issue 12): returned to the owner or destroyed.
+    ("pengembalian", "Pengembalian Barang"),
+    ("pemusnahan", "Pemusnahan Barang"),
 )
 
 KINDS = MappingProxyType(

@@ -13,9 +13,10 @@ may be incomplete, the letter's submission checks what the kind requires.
 Beside ``fill``: the SOP's constants (``data``), the previous letter of a ladder (its number
 and date: the kind's ``surat_sebelumnya`` where it has one, a Teguran; else a line of
 ``dasar``), the compliance period of the wait after the step (``tempo``, "7 hari kerja"), and
-the drafting day for a required date nothing else fills. The body is the kind's standard
-wording made from those values (:func:`.wording.body_default`: the period written "7 (tujuh)
-hari kerja" there), with what the SOP fills into ``body`` inside it.
+the drafting day for a required date nothing else fills; and what a domain app's draft source
+gives (:mod:`.registry`: the operation file of an operation SOP's report). The body is the
+kind's standard wording made from those values (:func:`.wording.body_default`: the period
+written "7 (tujuh) hari kerja" there), with what the SOP fills into ``body`` inside it.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from trantib.engine.timing import CalendarKind, TimeStandard, TimeUnit
 
 from .kinds import KINDS, TEGURAN_RUNGS, FieldKind, KindField
 from .models import Letter, LetterState
+from .registry import draft_sources_values
 from .wording import body_default
 
 HEADER_FIELDS = ("recipient", "recipient_address", "hal", "body")
@@ -240,6 +242,14 @@ def draft_values(
                 sibling = f"{prefix}_{part}"
                 if kind.field(sibling) and sibling not in filled and party.get(key):
                     values[sibling] = str(party[key])
+    # What a domain app keeps beside the case (the operation file): see .registry.
+    values.update(
+        {
+            name: value
+            for name, value in draft_sources_values(case, spec, source, block).items()
+            if kind.field(name) is not None and not _blank(value)
+        }
+    )
     line = _previous_line(case, block.previous) if block.previous else ""
     if line and kind.field("surat_sebelumnya"):
         values["surat_sebelumnya"] = line

@@ -115,9 +115,16 @@ def berita_acara(data: Data, isi: str) -> str:
     jenis = dict(BERITA_ACARA_KINDS).get(_value(data, "jenis"), GAP).lower()
     who = "petugas tersebut di atas" if data.get("petugas") else "kami yang bertanda tangan"
     party = "pelanggar tersebut di atas" if _value(data, "pelanggar_nama") else GAP
+    if _value(data, "jenis") in ("pengembalian", "pemusnahan"):
+        # The end of seized goods: no violation is found again, the goods are named.
+        first = f"{when}, bertempat di {_or_gap(data, 'lokasi')}, {who} telah melakukan {jenis}."
+    else:
+        first = (
+            f"{when}, bertempat di {_or_gap(data, 'lokasi')}, {who} telah melakukan {jenis} "
+            f"terhadap {party} karena melanggar {_or_gap(data, 'perda')}."
+        )
     parts = [
-        f"{when}, bertempat di {_or_gap(data, 'lokasi')}, {who} telah melakukan {jenis} "
-        f"terhadap {party} karena melanggar {_or_gap(data, 'perda')}.",
+        first,
         "Tindakan yang dilakukan:",
         _or_gap(data, "tindakan"),
     ]

@@ -1,5 +1,18 @@
 """Pages of the operations app."""
 
+from django.urls import path
+
+from . import views
+
 app_name = "operations"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("operasi/", views.operation_list, name="list"),
+    path("operasi/barang-bukti/", views.items_register, name="items"),
+    path("operasi/barang-bukti/<int:item_id>/foto/", views.item_photo, name="item_photo"),
+    path("operasi/kasus/<int:case_id>/", views.operation_for_case, name="for_case"),
+    path("operasi/<int:operation_id>/", views.operation_file, name="file"),
+    path("operasi/<int:operation_id>/barang-bukti/", views.items_seize, name="seize"),
+    path("operasi/<int:operation_id>/barang-bukti/akhir/", views.items_end, name="items_end"),
+    path("operasi/<int:operation_id>/<slug:form>/", views.operation_change, name="change"),
+]

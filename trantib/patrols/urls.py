@@ -1,5 +1,19 @@
 """Pages of the patrols app."""
 
+from django.urls import path
+
+from . import views
+
 app_name = "patrols"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("patroli/", views.plan_list, name="list"),
+    path("patroli/kasus/<int:case_id>/rencana/", views.plan_create, name="plan_create"),
+    path("patroli/rencana/<int:plan_id>/", views.plan_detail, name="plan"),
+    path("patroli/rencana/<int:plan_id>/laporan/", views.month_report, name="month_report"),
+    path("patroli/rencana/<int:plan_id>/laporan.pdf", views.month_report_pdf, name="month_pdf"),
+    path("patroli/hari/<int:day_id>/", views.day_edit, name="day"),
+    path("patroli/hari/<int:day_id>/lapor/", views.day_report, name="day_report"),
+    path("patroli/wilayah/", views.area_list, name="areas"),
+    path("patroli/wilayah/<int:area_id>/", views.area_edit, name="area_edit"),
+]

@@ -496,8 +496,10 @@ def test_the_openapi_document_declares_every_error_and_the_docs_page_loads(demo_
     ]
     letters = [op for path, _method, op in operations if path.startswith("/api/v1/letters")]
     enforcement = [p for p, _method, _op in operations if p.startswith("/api/v1/enforcement")]
-    # 17, and cancel, hand over, correct, end wait
-    assert len(operations) - len(letters) - len(enforcement) == 21
+    ops = [p for p, _method, _op in operations if p.startswith("/api/v1/operations")]
+    # 17, and cancel, hand over, correct, end wait; and search
+    assert len(operations) - len(letters) - len(enforcement) - len(ops) == 22
+    assert len(ops) == 4  # the list, a file, add an incident, add a result
     assert enforcement.count("/api/v1/enforcement/violators") == 2  # the list, create
     assert enforcement.count("/api/v1/enforcement/violators/{id}") == 1
     assert enforcement.count("/api/v1/enforcement/perda") == 1  # the catalogue (read only)

@@ -36,6 +36,7 @@ from .amend import (
 from .attachments import ACCEPTED_TYPES, Taken, Upload, attachment_add, files_kept_on_success
 from .cases import (
     case_cancel,
+    case_open_scheduled,
     case_start,
     case_start_for_intake,
     case_start_held,
@@ -101,6 +102,7 @@ __all__ = [
     "case_handover",
     "case_handover_listener_register",
     "case_lock",
+    "case_open_scheduled",
     "case_spec",
     "case_start",
     "case_start_for_intake",

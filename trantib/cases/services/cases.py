@@ -135,6 +135,50 @@ def case_start_for_intake(
     )
 
 
+@transaction.atomic
+def case_open_scheduled(
+    *,
+    sop_code: str,
+    unit: OrgUnit,
+    subject: str,
+    entry: str,
+    assignee: Person,
+    now: dt.datetime | None = None,
+) -> tuple[Case, Task]:
+    """Open a case at an entry step without doing it: a scheduled activity the worker opens on
+    its day (a Polmas Pos Sapta), its step left live and taken by ``assignee`` (who must hold
+    the step's role), who records it later with ``task_complete``. Nobody acted: the case's
+    opener is the system."""
+    now = now or timezone.now()
+    subject = (subject or "").strip()[:300]
+    if not subject:
+        raise Invalid(_("Perihal kasus wajib diisi."), field="subject")
+    spec = spec_in_force(sop_code)
+    first_step = entry_step(spec, entry)
+    role = acting_role(spec, first_step)
+    if not person_holds_role(assignee, unit, role):
+        raise Invalid(
+            _("%(who)s tidak memegang jabatan %(role)s di %(unit)s.")
+            % {"who": assignee.full_name, "role": spec.role(role).name, "unit": unit.code},
+            field="assignee",
+        )
+    case = case_create(
+        spec=spec, unit=unit, actor=None, subject=subject, entry=entry, now=now, offered_to=assignee
+    )
+    first = Task.objects.get(case=case, step_id=first_step.id, status=TaskStatus.OPEN)
+    first.assignee, first.status, first.claimed_at = assignee, TaskStatus.CLAIMED, now
+    first.save(update_fields=["assignee", "status", "claimed_at"])
+    audit_record(
+        case=case,
+        type=EventType.TASK_CLAIMED,
+        actor=None,
+        task=first,
+        at=now,
+        data={"step": first.step_id, "after": {"assignee": assignee.pk}, "scheduled": True},
+    )
+    return case, first
+
+
 @files_kept_on_success()
 def _start(
     *,

@@ -65,9 +65,11 @@ def outcome_persist(
     outcome: runtime.Outcome,
     actor: Person | None,
     now: dt.datetime,
+    offered_to: Person | None = None,
 ) -> _Applied:
     """Persist an outcome's effects (tasks, timers, linked cases, closing). The caller holds
-    the case lock and saves the case row afterwards."""
+    the case lock and saves the case row afterwards. ``offered_to``: tell only this holder of
+    the new tasks' positions (a scheduled activity opened for its own officer)."""
     case.state = outcome.state.to_dict()
     new_tasks: list[Task] = []
     closed = False
@@ -134,7 +136,13 @@ def outcome_persist(
         Task.objects.bulk_create(new_tasks)
         _schedule_deadlines(new_tasks)
         tasks_offered_notify(
-            spec=spec, case=case, outcome=outcome, tasks=new_tasks, actor=actor, now=now
+            spec=spec,
+            case=case,
+            outcome=outcome,
+            tasks=new_tasks,
+            actor=actor,
+            now=now,
+            only=offered_to,
         )
     children: list[Case] = []
     for request in requests:
@@ -205,7 +213,13 @@ def _open_linked(
 ) -> list[Case]:
     code = request.sop or spec.code
     child_spec = spec if code == spec.code else spec_in_force(code)
-    items = request.items or (None,)
+    # A line that names a case already linked to this one (a patrol finding whose enforcement
+    # opened on the day it was found) is that line's case: it opens no second one.
+    linked = set(Case.objects.filter(parent=case).values_list("number", flat=True))
+    items = tuple(i for i in request.items if not _names_case(i, linked))
+    if request.items and not items:
+        return []
+    items = items or (None,)
     children = []
     for item in items:
         subject = f"{case.subject} — {item}" if item else case.subject
@@ -234,6 +248,11 @@ def _open_linked(
     return children
 
 
+def _names_case(item: Any, numbers: set[str]) -> bool:
+    text = str(item or "")
+    return any(number in text for number in numbers)
+
+
 def offered_summary(tasks: Iterable[Task]) -> list[dict[str, Any]]:
     return [
         {
@@ -259,6 +278,7 @@ def case_create(
     parent: Case | None = None,
     parent_step: str = "",
     now: dt.datetime,
+    offered_to: Person | None = None,
 ) -> Case:
     try:
         outcome = runtime.start(spec, entry=entry, data=start_data, on=unit_day(unit, now))
@@ -280,7 +300,9 @@ def case_create(
         parent=parent,
         parent_step=parent_step,
     )
-    applied = outcome_persist(spec=spec, case=case, outcome=outcome, actor=actor, now=now)
+    applied = outcome_persist(
+        spec=spec, case=case, outcome=outcome, actor=actor, now=now, offered_to=offered_to
+    )
     audit_record(
         case=case,
         type=EventType.CASE_OPENED,

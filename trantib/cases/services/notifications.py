@@ -202,8 +202,10 @@ def tasks_offered_notify(
     tasks: Sequence[Task],
     actor: Person | None,
     now: dt.datetime,
+    only: Person | None = None,
 ) -> None:
-    """Tell the holders of each new work task's position that it is waiting for them."""
+    """Tell the holders of each new work task's position that it is waiting for them (``only``:
+    just that one of them, the person the task is meant for)."""
     today = now.astimezone(case.unit.zone()).date()
     work = [
         t
@@ -218,6 +220,8 @@ def tasks_offered_notify(
         if task.role not in holders:
             holders[task.role] = list(holders_to_notify(case.unit, task.role, on=today))
         recipients = [p for p in holders[task.role] if actor is None or p.pk != actor.pk]
+        if only is not None:
+            recipients = [p for p in recipients if p.pk == only.pk]
         due = case.unit.time_text(task.due_at) if task.due_at else ""
         if returned is not None and returned[0] == task.step_id:
             kind = Kind.TASK_RETURNED

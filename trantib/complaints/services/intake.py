@@ -37,6 +37,10 @@ from .tracking import tracking_new
 
 # The roles that take complaints in and may see a confidential reporter (seed 002's intake).
 INTAKE_ROLES = ("staf", "kasi_trantib", "camat")
+# Officers who hear complaints in the field and enter them in person (a Bhabinkamtibmas at a
+# Polmas activity, SOP POLMAS's Banit): they may file on the counter channel, recorded as the
+# complaint's taker; they do not see confidential reporters as the intake roles do.
+FIELD_INTAKE_ROLES = ("banit",)
 
 DESCRIPTION_MAX = 4000
 
@@ -182,7 +186,10 @@ def complaint_file(
         actor is None or not _holds_intake_role_anywhere(actor)
     ):
         raise NotAllowed(
-            _("Pengaduan di loket atau telepon dicatat oleh Staf, Kasi Trantib atau Camat."),
+            _(
+                "Pengaduan di loket atau telepon dicatat oleh Staf, Kasi Trantib atau Camat "
+                "(atau Bhabinkamtibmas yang menerimanya langsung dari warga)."
+            ),
             field="channel",
         )
     if not category.active:
@@ -286,7 +293,8 @@ def complaint_file(
 def _holds_intake_role_anywhere(person: Person) -> bool:
     from trantib.accounts.selectors import assignments_active
 
-    return assignments_active(person).filter(position__code__in=INTAKE_ROLES).exists()
+    roles = (*INTAKE_ROLES, *FIELD_INTAKE_ROLES)
+    return assignments_active(person).filter(position__code__in=roles).exists()
 
 
 def _intake_data(

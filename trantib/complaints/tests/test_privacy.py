@@ -73,6 +73,11 @@ def _surfaces(complaint: Complaint) -> list[str]:
         f"/pengaduan/{complaint.pk}/",
         "/pengaduan/peta/",
         "/pengaduan/peta.geojson",
+        # The search box: the complaint found by place and content, never by the reporter (a
+        # part of the name: the page repeats the query).
+        "/cari/?q=Gempolan",
+        "/cari/?q=saluran+air",
+        "/cari/?q=Wahyu",
     ]
 
 
@@ -85,6 +90,9 @@ def _api_surfaces(complaint: Complaint) -> list[str]:
         f"/cases/{case.pk}",
         f"/cases/{case.pk}/events",
         "/tasks/mine",
+        f"/search?q={complaint.tracking}",
+        "/search?q=Gempolan",
+        "/search?q=Wahyu",
     ]
 
 

@@ -145,7 +145,8 @@ def test_an_unknown_contract_is_refused():
     text = changed("      reporter_answer:\n", "      reporter_answers:\n")
     assert errors_of(text) == [
         f"PGD.v2.yaml:{line_of(text, 'reporter_answers:')}: steps[7].binds.reporter_answers: "
-        "unknown contract 'reporter_answers'; contracts are: complaint_intake, reporter_answer, "
+        "unknown contract 'reporter_answers'; contracts are: complaint_intake, operation_report, "
+        "patrol_day, patrol_evaluation, patrol_schedule, polmas_activity, reporter_answer, "
         "violation_finding"
     ]
 

@@ -20,8 +20,11 @@ from ...complaints import demo_complaints_load
 from ...incoming import demo_incoming_load
 from ...ladder import demo_ladder_load
 from ...letter_setup import demo_letter_setup_load
+from ...operations import demo_operations_load
 from ...org import DEMO_PASSWORD, DemoLogin, demo_org_load
 from ...outgoing import demo_letters_load
+from ...patrols import demo_patrols_load
+from ...polmas import demo_polmas_load
 from ...violators import demo_violators_load
 from ...yamlfile import DemoDataError
 
@@ -73,10 +76,18 @@ class Command(BaseCommand):
         # cases' SOP steps number theirs (from weeks ago up to today).
         self._demo_letters()
         self._demo_cases()
+        self._demo_operations()
         self._demo_complaints()
         self._demo_incoming()
+        polmas = demo_polmas_load()
+        self.stdout.write(
+            f"\nDemo Polmas (BINMAS): {polmas.rules} rule(s), {polmas.activities} activity(ies): "
+            f"{polmas.held} held, {polmas.missed} missed; {polmas.issues} issue(s), "
+            f"{polmas.complaints} complaint(s) (programme /polmas/, recap /polmas/rekap/)"
+        )
         self._demo_violators()
         self._demo_ladder()
+        self._demo_patrols()
 
     def _demo_ladder(self) -> None:
         result = demo_ladder_load()
@@ -95,6 +106,16 @@ class Command(BaseCommand):
             f"\nDemo violators: {made} new, {len(found) - made} already there "
             "(register /penegakan/pelanggar/)"
         )
+
+    def _demo_patrols(self) -> None:
+        found = demo_patrols_load()
+        if found is not None:
+            self.stdout.write(
+                f"\nDemo patrols: {found.case}, {found.planned} day(s) planned, "
+                f"{found.reported} reported, {len(found.findings)} finding(s) "
+                f"{' '.join(found.findings)} "
+                f"({'new' if found.created else 'already there'}; calendar /patroli/)"
+            )
 
     def _demo_letters(self) -> None:
         setup = demo_letter_setup_load()
@@ -122,6 +143,16 @@ class Command(BaseCommand):
             for x in found
         ]
         for line in cli.table(["Unit", "Agenda", "Disp.", "Case", "Subject"], rows):
+            self.stdout.write("  " + line)
+
+    def _demo_operations(self) -> None:
+        made = demo_operations_load()
+        self.stdout.write(
+            f"\nDemo operation files: {sum(x.created for x in made)} new (/operasi/, "
+            "barang bukti /operasi/barang-bukti/)"
+        )
+        rows = [[x.number, x.sop, str(x.places), str(x.incidents), str(x.items)] for x in made]
+        for line in cli.table(["Case", "SOP", "Places", "Incidents", "Items"], rows):
             self.stdout.write("  " + line)
 
     def _demo_complaints(self) -> None:

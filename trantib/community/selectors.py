@@ -1,0 +1,247 @@
+"""Reads of the Polmas register, always within the user's units (another unit's is a 404)."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from trantib.accounts.models import OrgUnit, Person
+from trantib.accounts.selectors import holders_of, units_for_user
+from trantib.core.search import SearchHit, UserLike
+
+from .models import Activity, ActivityStatus, Issue, Pos, Rule
+
+
+def polmas_units_for_user(user: UserLike) -> QuerySet[OrgUnit]:
+    """The user's units that keep a Polmas programme (their SOP has a Banit): any unit the user
+    sees that has a Banit position."""
+    return units_for_user(user).filter(positions__code="banit").distinct().order_by("code")
+
+
+def unit_get_for_user(user: UserLike, code: str) -> OrgUnit:
+    unit = polmas_units_for_user(user).filter(code=code).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def officers_of(unit: OrgUnit) -> list[Person]:
+    """The unit's Bhabinkamtibmas: the holders of the Banit position."""
+    return list(holders_of(unit, "banit"))
+
+
+def rules_for_unit(unit: OrgUnit) -> QuerySet[Rule]:
+    return (
+        Rule.objects.filter(unit=unit)
+        .select_related("officer")
+        .order_by("officer__full_name", "desa", "pos", "starts_at", "pk")
+    )
+
+
+def rule_get_for_user(user: UserLike, rule_id: int) -> Rule:
+    rule = (
+        Rule.objects.filter(pk=rule_id, unit__in=units_for_user(user))
+        .select_related("unit", "officer")
+        .first()
+    )
+    if rule is None:
+        raise Http404
+    return rule
+
+
+def activities_for_user(user: UserLike) -> QuerySet[Activity]:
+    return Activity.objects.filter(unit__in=units_for_user(user)).select_related(
+        "unit", "officer", "case"
+    )
+
+
+def activity_get_for_user(user: UserLike, activity_id: int) -> Activity:
+    activity = activities_for_user(user).filter(pk=activity_id).first()
+    if activity is None:
+        raise Http404
+    return activity
+
+
+def activities_between(
+    unit: OrgUnit,
+    first: dt.date,
+    last: dt.date,
+    *,
+    officer_id: int | None = None,
+    desa: str = "",
+    pos: str = "",
+    status: str = "",
+) -> QuerySet[Activity]:
+    rows = Activity.objects.filter(unit=unit, day__gte=first, day__lte=last)
+    if officer_id:
+        rows = rows.filter(officer_id=officer_id)
+    if desa:
+        rows = rows.filter(desa=desa)
+    if pos:
+        rows = rows.filter(pos=pos)
+    if status:
+        rows = rows.filter(status=status)
+    return rows.select_related("officer", "case").order_by("day", "starts_at", "pk")
+
+
+@dataclass(frozen=True)
+class PlannedDay:
+    """One day of the week/month view: what is planned by the rules and what was opened."""
+
+    day: dt.date
+    rules: list[Rule]  # rules due that day with no activity yet (future days)
+    activities: list[Activity]
+
+
+def programme_days(unit: OrgUnit, first: dt.date, last: dt.date) -> list[PlannedDay]:
+    """Each day from ``first`` to ``last``: the activities opened, and for days still to come
+    the active rules that will open then."""
+    rules = list(rules_for_unit(unit).filter(active=True))
+    by_day: dict[dt.date, list[Activity]] = defaultdict(list)
+    for activity in activities_between(unit, first, last):
+        by_day[activity.day].append(activity)
+    today = unit.today()
+    days = []
+    day = first
+    while day <= last:
+        opened = by_day.get(day, [])
+        opened_rules = {a.rule_id for a in opened}
+        pending = (
+            [r for r in rules if r.due_on(day) and r.pk not in opened_rules] if day >= today else []
+        )
+        days.append(PlannedDay(day=day, rules=pending, activities=opened))
+        day += dt.timedelta(days=1)
+    return days
+
+
+def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def issues_of(activity: Activity) -> list[Issue]:
+    return list(activity.issues.select_related("complaint__unit", "complaint__case").order_by("pk"))
+
+
+# -- the monthly recap --------------------------------------------------------------------------
+
+
+@dataclass
+class RecapCell:
+    planned: int = 0
+    held: int = 0
+    missed: int = 0
+    open: int = 0  # today's, not recorded yet
+
+
+@dataclass
+class RecapRow:
+    """One Bhabinkamtibmas in one desa over one month."""
+
+    officer: Person
+    desa: str
+    per_pos: dict[str, RecapCell] = field(default_factory=dict)
+    attendance: int = 0
+    topics: list[str] = field(default_factory=list)
+    issues: int = 0
+    complaints: int = 0
+
+    def total(self) -> RecapCell:
+        cell = RecapCell()
+        for c in self.per_pos.values():
+            cell.planned += c.planned
+            cell.held += c.held
+            cell.missed += c.missed
+            cell.open += c.open
+        return cell
+
+
+@dataclass(frozen=True)
+class Recap:
+    unit: OrgUnit
+    first: dt.date
+    last: dt.date
+    rows: list[RecapRow]
+    poses: list[tuple[str, str]]
+    issues: list[Issue]
+
+
+def recap_month(unit: OrgUnit, year: int, month: int) -> Recap:
+    """Per Bhabinkamtibmas and desa: activities planned / held / missed per Pos, attendance,
+    topics, issues raised and the complaints they opened (3 queries)."""
+    first, last = month_bounds(year, month)
+    rows: dict[tuple[int, str], RecapRow] = {}
+    activities = activities_between(unit, first, last)
+    for activity in activities:
+        row = rows.setdefault(
+            (activity.officer_id, activity.desa),
+            RecapRow(
+                officer=activity.officer,
+                desa=activity.desa,
+                per_pos={p.value: RecapCell() for p in Pos},
+            ),
+        )
+        cell = row.per_pos[activity.pos]
+        cell.planned += 1
+        if activity.status == ActivityStatus.HELD:
+            cell.held += 1
+            row.attendance += activity.attendance
+            for topic in activity.topics:
+                if topic not in row.topics:
+                    row.topics.append(topic)
+        elif activity.status == ActivityStatus.MISSED:
+            cell.missed += 1
+        else:
+            cell.open += 1
+    issues = list(
+        Issue.objects.filter(activity__in=activities)
+        .select_related("activity__officer", "complaint__unit", "complaint__case")
+        .order_by("activity__day", "pk")
+    )
+    for issue in issues:
+        row = rows[(issue.activity.officer_id, issue.activity.desa)]
+        row.issues += 1
+        if issue.complaint_id:
+            row.complaints += 1
+    ordered = sorted(rows.values(), key=lambda r: (r.officer.full_name, r.desa))
+    return Recap(
+        unit=unit,
+        first=first,
+        last=last,
+        rows=ordered,
+        poses=[(p.value, str(p.label)) for p in Pos],
+        issues=issues,
+    )
+
+
+# -- search ---------------------------------------------------------------------------------------
+
+
+def search_polmas(user: UserLike, query: str, limit: int) -> list[SearchHit]:
+    """Activities by desa name or topic, and the programme's desa, within the user's units."""
+    from django.urls import reverse
+
+    hits: list[SearchHit] = []
+    rows = (
+        activities_for_user(user)
+        .filter(Q(desa__icontains=query) | Q(topics__icontains=query) | Q(place__icontains=query))
+        .order_by("-day", "-pk")[:limit]
+    )
+    for activity in rows:
+        topics = "; ".join(activity.topics)[:120]
+        hits.append(
+            SearchHit(
+                kind=str(activity.get_pos_display()),
+                title=f"{activity.get_pos_display()} {activity.desa}",
+                url=reverse("community:activity", args=[activity.pk]),
+                subtitle=" · ".join(
+                    p for p in (activity.day.isoformat(), activity.officer.full_name, topics) if p
+                ),
+                unit_code=activity.unit.code,
+            )
+        )
+    return hits
