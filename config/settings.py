@@ -80,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "trantib.cases.context_processors.notices",
+                "trantib.web.context_processors.registers",
             ],
         },
     },
