@@ -51,6 +51,28 @@ def _events(case, type_):
     return list(Event.objects.filter(case=case, type=type_).order_by("seq"))
 
 
+@pytest.fixture
+def ppw_v2_in_force(tmp_path, settings):
+    """The library without PPW version 3: a patrol month runs version 2, as the months started
+    before issue 12 still do. Its schedule and its daily patrols are typed by the officers;
+    version 3 fills them from the patrol plan and the team's daily report (a step guard), so
+    they are corrected there, not on the step (see the test on a guard-filled field)."""
+    import shutil
+    from pathlib import Path
+
+    import trantib
+    from trantib.sops import registry
+
+    copy = tmp_path / "library"
+    shutil.copytree(Path(trantib.__file__).parent / "sops" / "library", copy)
+    (copy / "patroli" / "PPW.v3.yaml").unlink()
+    settings.TRANTIB_SOP_LIBRARY = copy
+    registry.reload()
+    assert registry.get("PPW").version == 2
+    yield
+    registry.library.cache_clear()
+
+
 def _warning(demo_org):
     """A PPW enforcement case at its warning (row 7): next, the 15-day wait."""
     return case_start_written(
@@ -185,7 +207,11 @@ def test_files_and_fields_that_planned_the_next_steps_are_not_corrected(demo_org
         )
 
 
-def test_a_patrol_report_stays_correctable_while_other_patrols_are_reported(demo_org):
+def test_a_patrol_report_stays_correctable_while_other_patrols_are_reported(
+    demo_org, ppw_v2_in_force
+):
+    """The only repeated step of the library is PPW's patrol; on version 2 its reports are
+    typed by the officers, so each one is corrected on its own occurrence."""
     unit = demo_org.unit("PPTNG")
     today = timezone.localtime(timezone.now(), unit.zone()).date()
     case = case_start_written(
@@ -204,6 +230,7 @@ def test_a_patrol_report_stays_correctable_while_other_patrols_are_reported(demo
         data={"jadwal": jadwal, "personil": [demo_org.person("petugas1.pptng").pk]},
     )
     schedule = Task.objects.get(case=case, step_id="susun_jadwal")
+    assert case.sop_version.version == 2
     with pytest.raises(Conflict) as err:  # the schedule planned the patrols
         services.field_correct(
             task=schedule, actor=kasie, field="jadwal", value=["2026-01-01"], reason="x"
@@ -219,6 +246,45 @@ def test_a_patrol_report_stays_correctable_while_other_patrols_are_reported(demo
     assert case.state["data"]["patroli"][second.occurrence]["hasil"] == "aman"
     (event,) = _events(case, EventType.FIELD_CORRECTED)
     assert event.data["occurrence"] == first.occurrence
+
+
+def test_a_field_a_step_guard_fills_is_refused_for_correction_naming_its_source(demo_org):
+    """PPW v3 (issue 12): the schedule's dates and officers are filled from the month's patrol
+    plan by a step guard, so they are changed in the plan; a correction on the step is refused
+    naming the field and where it comes from, and nothing changes."""
+    from trantib.patrols import services as patrols
+    from trantib.patrols.tests import support
+
+    month = support.month(demo_org)
+    kasie = month.desk.who("kasie.pptng")
+    patrols.plan_days_add(
+        plan=month.plan,
+        actor=kasie,
+        days=[dt.date(2026, 8, 4), dt.date(2026, 8, 5)],
+        data=support.team(demo_org, month.areas),
+        now=month.desk.now,
+    )
+    schedule = month.desk.complete(month.case, "susun_jadwal", "kasie.pptng")
+    assert month.case.sop_version.version == 3
+    before = dict(schedule.data)
+    assert before["jadwal"] == ["2026-08-04", "2026-08-05"]
+    other = demo_org.person("kasi.krw").pk
+    for field, label, value in (
+        ("jadwal", "Tanggal-tanggal patroli", ["2026-08-06"]),
+        ("personil", "Petugas patroli", [other]),
+    ):
+        with pytest.raises(Invalid) as refused:
+            services.field_correct(
+                task=schedule, actor=kasie, field=field, value=value, reason="x", now=month.desk.now
+            )
+        assert refused.value.field == "field"
+        assert refused.value.message == (
+            f"“{label}” diisi dari rencana patroli bulan ini; "
+            "yang dikoreksi sumbernya, bukan isian ini."
+        )
+    schedule.refresh_from_db()
+    assert schedule.data == before
+    assert not _events(month.case, EventType.FIELD_CORRECTED)
 
 
 # -- cancelling -----------------------------------------------------------------------------
@@ -695,10 +761,11 @@ def _patrols_reported(demo_org, count: int) -> Case:
 
 
 def test_the_case_page_runs_the_same_queries_for_few_or_many_correctable_steps(
-    client, demo_org, django_assert_max_num_queries
+    client, demo_org, django_assert_max_num_queries, ppw_v2_in_force
 ):
     """Review finding 6: which completed steps the visitor may correct is worked out in a
-    fixed number of queries, not one per step they completed."""
+    fixed number of queries, not one per step they completed. Many completed steps of one
+    person: a month of typed patrol reports (PPW v2; v3 fills them from the daily reports)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse

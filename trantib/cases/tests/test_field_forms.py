@@ -5,6 +5,7 @@ accuracy, a photo's own time and place, one patrol's form at a time, and Hari in
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from pathlib import Path
 
@@ -169,89 +170,156 @@ def test_a_date_typed_on_the_page_is_refused_beside_its_input(demo_org) -> None:
 
 
 # -- people, places, photos ---------------------------------------------------------------
+#
+# On PPL v2 (issue 10): its Danru ticks the Anggota Trantib from the unit (``members``), and its
+# field team records the place and the photos of the penertiban. No guard fills these fields
+# (PPW v3's schedule and patrol report are filled from the patrol plan since issue 12).
+
+
+@pytest.fixture
+def ppl_v2():
+    """The library's PPL in force: row 6 ticks its members, row 7 records the place and the
+    photos (camera), and no step guard fills any of them."""
+    spec = registry.get("PPL")
+    assert spec.version >= 2
+    members = spec.step("siapkan_anggota")
+    assert [f.type for f in members.records] == [FieldType.NUMBER, FieldType.MEMBERS]
+    field_work = spec.step("laksanakan_penertiban")
+    (place,) = [f for f in field_work.records if f.type is FieldType.LOCATION]
+    (photos,) = [f for f in field_work.records if f.type is FieldType.FILES]
+    assert (place.name, photos.name, photos.capture) == ("lokasi", "dokumentasi", Capture.PHOTO)
+    assert not services.step_filled(members) and not services.step_filled(field_work)
+    return LIBRARY
+
+
+def ppl_at_members(demo_org) -> Case:
+    """A CPD PPL case at row 6: the Danru prepares the Anggota Trantib."""
+    case = case_start_written(
+        sop_code="PPL",
+        unit=demo_org.unit("CPD"),
+        actor=demo_org.person("kasi.cpd"),
+        subject="Dugaan lokalisasi di Jl. Kali Pasir",
+        data={
+            "sumber": "Kelurahan Cipondoh",
+            "lokasi": {"address": "Jl. Kali Pasir"},
+            "uraian": "Laporan warga",
+        },
+    )
+    kasi = demo_org.person("kasi.cpd")
+    task_complete_written(
+        task=live(case)[0], actor=demo_org.person("camat.cpd"), data={"perintah": "Tertibkan"}
+    )
+    draft = services.attachment_add(
+        case=case, actor=kasi, name="draft.png", content=io.BytesIO(PNG), task=live(case)[0]
+    )
+    task_complete_written(
+        task=live(case)[0], actor=kasi, data={"draft": [draft.pk]}, attachments=[draft.pk]
+    )
+    task_complete_written(
+        task=live(case)[0], actor=demo_org.person("sekcam.cpd"), decision="tidak ada koreksi"
+    )
+    task_complete_written(task=live(case)[0], actor=demo_org.person("camat.cpd"))
+    task_complete_written(task=live(case)[0], actor=kasi, data={"arahan": "Siapkan regu"})
+    assert live(case)[0].step_id == "siapkan_anggota"
+    return case
+
+
+def ppl_in_the_field(demo_org) -> tuple[Case, Task]:
+    """A CPD PPL case at row 7: the Anggota Trantib's penertiban, claimed by anggota1."""
+    case = ppl_at_members(demo_org)
+    anggota = [demo_org.person("anggota1.cpd").pk, demo_org.person("anggota2.cpd").pk]
+    task_complete_written(
+        task=live(case)[0],
+        actor=demo_org.person("danru.cpd"),
+        data={"jumlah_personel": 2, "anggota": anggota},
+    )
+    (field_work,) = live(case)
+    assert field_work.step_id == "laksanakan_penertiban"
+    services.task_claim(task=field_work, actor=demo_org.person("anggota1.cpd"))
+    return case, field_work
 
 
 def test_a_members_field_keeps_person_ids_of_the_unit_and_refuses_anyone_else(
-    demo_org, ppw_v2
+    demo_org, ppl_v2
 ) -> None:
-    case = ppw_at_schedule(demo_org)
-    schedule = live(case)[0]
-    html = client_for(demo_org, "kasie.pptng").get(reverse("cases:detail", args=[case.pk]))
+    case = ppl_at_members(demo_org)
+    members = live(case)[0]
+    danru = demo_org.person("danru.cpd")
+    html = client_for(demo_org, "danru.cpd").get(reverse("cases:detail", args=[case.pk]))
     page = html.content.decode()
-    petugas1 = demo_org.person("petugas1.pptng")
-    assert f'name="data.personil" value="{petugas1.pk}"' in page
+    anggota1 = demo_org.person("anggota1.cpd")
+    assert f'name="data.anggota" value="{anggota1.pk}"' in page
     outsider = demo_org.person("kasi.krw")
     assert f'value="{outsider.pk}"' not in page
 
     with pytest.raises(Invalid) as refused:
         task_complete_written(
-            task=schedule,
-            actor=demo_org.person("kasie.pptng"),
-            data={"jadwal": ["2026-12-03"], "personil": [petugas1.pk, outsider.pk]},
+            task=members,
+            actor=danru,
+            data={"jumlah_personel": 2, "anggota": [anggota1.pk, outsider.pk]},
         )
-    assert refused.value.field == "data.personil"
-    assert "Petugas patroli" in refused.value.message and str(outsider.pk) in refused.value.message
+    assert refused.value.field == "data.anggota"
+    assert "Anggota Trantib yang ditugaskan" in refused.value.message
+    assert str(outsider.pk) in refused.value.message
     with pytest.raises(Invalid) as shape:
         task_complete_written(
-            task=schedule,
-            actor=demo_org.person("kasie.pptng"),
-            data={"jadwal": ["2026-12-03"], "personil": ["Regu 1"]},
+            task=members, actor=danru, data={"jumlah_personel": 2, "anggota": ["Regu 1"]}
         )
-    assert shape.value.field == "data.personil"
+    assert shape.value.field == "data.anggota"
 
-    response = client_for(demo_org, "kasie.pptng").post(
-        reverse("cases:task_complete", args=[schedule.pk]),
-        {"data.jadwal": "3 Desember 2026", "data.personil": [str(petugas1.pk)]},
+    response = client_for(demo_org, "danru.cpd").post(
+        reverse("cases:task_complete", args=[members.pk]),
+        {"data.jumlah_personel": "1", "data.anggota": [str(anggota1.pk)]},
     )
     assert response.status_code == 302
-    schedule.refresh_from_db()
-    assert schedule.data == {"jadwal": ["2026-12-03"], "personil": [petugas1.pk]}
+    members.refresh_from_db()
+    assert members.data == {"jumlah_personel": 1, "anggota": [anggota1.pk]}
 
 
 def test_a_correction_of_a_members_field_offers_and_accepts_only_the_units_people(
-    demo_org, ppw_v2
+    demo_org, ppl_v2
 ) -> None:
     """Review finding 1: a correction checks ``members`` exactly as completion does, and its
     form offers the unit's members."""
-    case = ppw_at_schedule(demo_org)
-    schedule = live(case)[0]
-    kasie = demo_org.person("kasie.pptng")
-    petugas1, petugas2 = demo_org.person("petugas1.pptng"), demo_org.person("petugas2.pptng")
+    case = ppl_at_members(demo_org)
+    members = live(case)[0]
+    danru = demo_org.person("danru.cpd")
+    anggota1, anggota2 = demo_org.person("anggota1.cpd"), demo_org.person("anggota2.cpd")
     outsider = demo_org.person("kasi.krw")
     task_complete_written(
-        task=schedule, actor=kasie, data={"jadwal": ["2026-12-28"], "personil": [petugas1.pk]}
+        task=members, actor=danru, data={"jumlah_personel": 1, "anggota": [anggota1.pk]}
     )
-    schedule.refresh_from_db()
+    members.refresh_from_db()
     with pytest.raises(Invalid) as refused:
         services.field_correct(
-            task=schedule, actor=kasie, field="personil", value=[outsider.pk], reason="Salah"
+            task=members, actor=danru, field="anggota", value=[outsider.pk], reason="Salah"
         )
-    assert refused.value.field == "data.personil" and str(outsider.pk) in refused.value.message
+    assert refused.value.field == "data.anggota" and str(outsider.pk) in refused.value.message
 
-    client = client_for(demo_org, "kasie.pptng")
-    url = reverse("cases:task_correct", args=[schedule.pk])
-    form = client.get(url, {"isian": "personil"}).content.decode()
-    assert f'name="data.personil" value="{petugas2.pk}"' in form
+    client = client_for(demo_org, "danru.cpd")
+    url = reverse("cases:task_correct", args=[members.pk])
+    form = client.get(url, {"isian": "anggota"}).content.decode()
+    assert f'name="data.anggota" value="{anggota2.pk}"' in form
     assert f'value="{outsider.pk}"' not in form
     response = client.post(
-        url, {"isian": "personil", "data.personil": [str(outsider.pk)], "reason": "Salah"}
+        url, {"isian": "anggota", "data.anggota": [str(outsider.pk)], "reason": "Salah"}
     )
     assert response.status_code == 422
-    schedule.refresh_from_db()
-    assert schedule.data["personil"] == [petugas1.pk]
+    members.refresh_from_db()
+    assert members.data["anggota"] == [anggota1.pk]
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert outsider.full_name not in page
 
     response = client.post(
-        url, {"isian": "personil", "data.personil": [str(petugas2.pk)], "reason": "Salah"}
+        url, {"isian": "anggota", "data.anggota": [str(anggota2.pk)], "reason": "Salah"}
     )
     assert response.status_code == 302
-    schedule.refresh_from_db()
-    assert schedule.data["personil"] == [petugas2.pk]
+    members.refresh_from_db()
+    assert members.data["anggota"] == [anggota2.pk]
 
 
 def test_a_member_id_beyond_the_databases_range_is_refused_naming_the_field(
-    demo_org, ppw_v2
+    demo_org, ppl_v2
 ) -> None:
     """Review findings 1 and 2: an id above 2**63-1 is refused by the engine (422 through the
     API), on completion and on correction, never a 500."""
@@ -261,69 +329,69 @@ def test_a_member_id_beyond_the_databases_range_is_refused_naming_the_field(
     huge = 2**63
     with pytest.raises(runtime.ActionRefused) as engine:
         runtime.check_data(
-            a_step(RecordField(name="personil", label="Petugas", type=FieldType.MEMBERS)),
-            {"personil": [huge]},
+            a_step(RecordField(name="anggota", label="Anggota", type=FieldType.MEMBERS)),
+            {"anggota": [huge]},
         )
-    assert engine.value.field == "data.personil"
-    case = ppw_at_schedule(demo_org)
-    schedule = live(case)[0]
-    kasie = demo_org.person("kasie.pptng")
+    assert engine.value.field == "data.anggota"
+    case = ppl_at_members(demo_org)
+    members = live(case)[0]
+    danru = demo_org.person("danru.cpd")
     with pytest.raises(Invalid) as refused:
         task_complete_written(
-            task=schedule, actor=kasie, data={"jadwal": ["2026-12-28"], "personil": [huge]}
+            task=members, actor=danru, data={"jumlah_personel": 1, "anggota": [huge]}
         )
-    assert refused.value.field == "data.personil"
-    _row, token = api_token_create(user=demo_org.user("kasie.pptng"), name="t")
+    assert refused.value.field == "data.anggota"
+    _row, token = api_token_create(user=demo_org.user("danru.cpd"), name="t")
     api = ApiClient(token)
     answer = api.post(
-        f"/tasks/{schedule.pk}/complete",
-        {"data": {"jadwal": ["2026-12-28"], "personil": [10**20]}},
+        f"/tasks/{members.pk}/complete",
+        {"data": {"jumlah_personel": 1, "anggota": [10**20]}},
     )
     assert answer.status_code == 422, answer.content
-    assert b"data.personil" in answer.content
+    assert b"data.anggota" in answer.content
 
-    petugas1 = demo_org.person("petugas1.pptng")
+    anggota1 = demo_org.person("anggota1.cpd")
     task_complete_written(
-        task=schedule, actor=kasie, data={"jadwal": ["2026-12-28"], "personil": [petugas1.pk]}
+        task=members, actor=danru, data={"jumlah_personel": 1, "anggota": [anggota1.pk]}
     )
     answer = api.post(
-        f"/tasks/{schedule.pk}/correct",
-        {"field": "personil", "value": [10**20], "reason": "Salah"},
+        f"/tasks/{members.pk}/correct",
+        {"field": "anggota", "value": [10**20], "reason": "Salah"},
     )
     assert answer.status_code == 422, answer.content
-    assert b"data.personil" in answer.content
-    schedule.refresh_from_db()
-    assert schedule.data["personil"] == [petugas1.pk]
+    assert b"data.anggota" in answer.content
+    members.refresh_from_db()
+    assert members.data["anggota"] == [anggota1.pk]
     assert (
-        client_for(demo_org, "kasat.pptng").get(reverse("cases:detail", args=[case.pk])).status_code
+        client_for(demo_org, "camat.cpd").get(reverse("cases:detail", args=[case.pk])).status_code
         == 200
     )
 
 
 def test_a_place_keeps_the_devices_accuracy_and_an_address_alone_is_enough(
-    demo_org, ppw_v2
+    demo_org, ppl_v2
 ) -> None:
-    case, patrols = patrols_from_today(demo_org)
-    today = patrols[0]
-    petugas = client_for(demo_org, "petugas1.pptng")
-    page = petugas.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    case, field_work = ppl_in_the_field(demo_org)
+    anggota = client_for(demo_org, "anggota1.cpd")
+    page = anggota.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "data-field-map" in page and "Gunakan lokasi saya" in page
-    assert 'name="data.rute.accuracy"' in page
+    assert 'name="data.lokasi.accuracy"' in page
     assert "-6.1781" not in page  # no placeholder coordinates from elsewhere
-    response = petugas.post(
-        reverse("cases:task_complete", args=[today.pk]),
+    response = anggota.post(
+        reverse("cases:task_complete", args=[field_work.pk]),
         {
-            "data.rute.address": "Pasar Anyar",
-            "data.rute.lat": "-6.178100",
-            "data.rute.lon": "106.630000",
-            "data.rute.accuracy": "12.5",
-            "data.hasil": "Aman",
+            "data.waktu_pelaksanaan": "3/12/2026 21.00",
+            "data.lokasi.address": "Jl. Kali Pasir",
+            "data.lokasi.lat": "-6.178100",
+            "data.lokasi.lon": "106.630000",
+            "data.lokasi.accuracy": "12.5",
+            "data.laporan_lapangan": "Tiga bangunan liar dibongkar",
         },
     )
     assert response.status_code == 302
-    today.refresh_from_db()
-    assert today.data["rute"] == {
-        "address": "Pasar Anyar",
+    field_work.refresh_from_db()
+    assert field_work.data["lokasi"] == {
+        "address": "Jl. Kali Pasir",
         "lat": -6.1781,
         "lon": 106.63,
         "accuracy": 12.5,
@@ -340,17 +408,18 @@ def test_a_place_keeps_the_devices_accuracy_and_an_address_alone_is_enough(
 
 
 def test_a_photo_field_opens_the_camera_and_keeps_the_photos_time_and_place(
-    demo_org, ppw_v2
+    demo_org, ppl_v2
 ) -> None:
-    case, patrols = patrols_from_today(demo_org)
-    petugas = client_for(demo_org, "petugas1.pptng")
-    page = petugas.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    case, field_work = ppl_in_the_field(demo_org)
+    anggota = client_for(demo_org, "anggota1.cpd")
+    page = anggota.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert re.search(r'name="data.dokumentasi"[^>]*accept="image/\*" capture="environment"', page)
     taken = dt.datetime(2026, 12, 3, 7, 15, tzinfo=dt.UTC)
     post = MultiValueDict(
         {
-            "data.rute.address": ["Pasar Anyar"],
-            "data.hasil": ["Aman"],
+            "data.waktu_pelaksanaan": ["3/12/2026 14.00"],
+            "data.lokasi.address": ["Jl. Kali Pasir"],
+            "data.laporan_lapangan": ["Tiga bangunan liar dibongkar"],
             "data.dokumentasi.taken_at": [str(int(taken.timestamp() * 1000)), "x"],
             "data.dokumentasi.taken_lat": ["-6.2"],
             "data.dokumentasi.taken_lon": ["106.6"],
@@ -361,12 +430,12 @@ def test_a_photo_field_opens_the_camera_and_keeps_the_photos_time_and_place(
         SimpleUploadedFile("a.png", PNG, content_type="image/png"),
         SimpleUploadedFile("b.png", PNG + b"b", content_type="image/png"),
     ]
-    response = petugas.post(
-        reverse("cases:task_complete", args=[patrols[0].pk]),
+    response = anggota.post(
+        reverse("cases:task_complete", args=[field_work.pk]),
         {**{k: post.getlist(k) for k in post}, "data.dokumentasi": files},
     )
     assert response.status_code == 302
-    first, second = Attachment.objects.filter(case=case).order_by("name")
+    first, second = Attachment.objects.filter(case=case, task=field_work).order_by("name")
     assert first.taken_at == taken
     assert (first.taken_lat, first.taken_lon, first.taken_accuracy) == (-6.2, 106.6, 9.0)
     assert second.taken_at is None and second.taken_lat == -6.2  # its time was unreadable

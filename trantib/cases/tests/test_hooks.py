@@ -19,8 +19,32 @@ def test_only_the_step_that_binds_the_answer_runs_the_complaint_hook():
 
 
 def test_an_sop_without_bindings_runs_no_hook_on_any_step():
-    for code in ("PPW", "PPL", "PUR"):
-        assert [s.id for s in registry.get(code).steps if step_hooks(s)] == []
+    # The versions before issue 12 bind nothing (cases still running on them).
+    for code, version in (("PPW", 2), ("PPL", 1), ("PUR", 1)):
+        spec = registry.get(code, version)
+        assert not any(step.bindings for step in spec.steps)
+        assert [s.id for s in spec.steps if step_hooks(s)] == []
+
+
+def test_the_patrol_and_operation_hooks_run_only_on_the_steps_that_bind_them():
+    """Issue 12: PPW v3 binds the patrol plan on its schedule, PPL and PUR v2 the operation
+    file on their report; no other step of theirs runs a hook."""
+    from trantib.operations.report import OperationReportHook
+    from trantib.patrols.sop import ScheduleHook
+
+    expected = {
+        "PPW": {"susun_jadwal": [(ScheduleHook, ContractName.PATROL_SCHEDULE)]},
+        "PPL": {"draft_laporan": [(OperationReportHook, ContractName.OPERATION_REPORT)]},
+        "PUR": {"draft_laporan": [(OperationReportHook, ContractName.OPERATION_REPORT)]},
+    }
+    for code, hooked in expected.items():
+        spec = registry.get(code)
+        found = {
+            step.id: [(type(hook), binding.contract) for hook, binding in step_hooks(step)]
+            for step in spec.steps
+            if step_hooks(step)
+        }
+        assert found == hooked, code
 
 
 def test_polmas_runs_the_community_hook_on_its_four_pos_steps_only():

@@ -98,7 +98,7 @@ def test_worker_once_sweeps_and_runs_the_due_jobs(demo_org, settings):
     assert out.getvalue().strip() == (
         "deadline sweep: 1 task(s) marked overdue, 0 wait(s) fired; "
         "deadline warnings: 0 task(s) warned; morning digest: 0 person(s) told; "
-        "2 job(s) run; 0 message(s) sent"
+        "0 polmas activity(ies) opened, 0 missed; 2 job(s) run; 0 message(s) sent"
     )
     assert set(deadline_jobs().values_list("return_value", flat=True)) == {"skipped"}
 
