@@ -64,18 +64,19 @@ def days_left_text(row: Any) -> str:
     days = row.days_left
     if days is None:
         return ""
-    word = _("hari kerja") if (row.working_days and row.deadline_is_wait) else _("hari")
+    working = row.working_days and row.deadline_is_wait
     if row.overdue:
         late = abs(days)
         if late == 0:
             return _("lewat tenggat hari ini")
-        return ngettext("lewat %(n)s %(word)s", "lewat %(n)s %(word)s", late) % {
-            "n": late,
-            "word": word,
-        }
+        if working:
+            return ngettext("lewat %(n)s hari kerja", "lewat %(n)s hari kerja", late) % {"n": late}
+        return ngettext("lewat %(n)s hari", "lewat %(n)s hari", late) % {"n": late}
     if days == 0:
         return _("berakhir hari ini")
-    return ngettext("sisa %(n)s %(word)s", "sisa %(n)s %(word)s", days) % {"n": days, "word": word}
+    if working:
+        return ngettext("sisa %(n)s hari kerja", "sisa %(n)s hari kerja", days) % {"n": days}
+    return ngettext("sisa %(n)s hari", "sisa %(n)s hari", days) % {"n": days}
 
 
 @register.filter
