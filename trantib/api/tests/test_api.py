@@ -497,8 +497,13 @@ def test_the_openapi_document_declares_every_error_and_the_docs_page_loads(demo_
     letters = [op for path, _method, op in operations if path.startswith("/api/v1/letters")]
     enforcement = [p for p, _method, _op in operations if p.startswith("/api/v1/enforcement")]
     ops = [p for p, _method, _op in operations if p.startswith("/api/v1/operations")]
+    patrols = [p for p, _method, _op in operations if p.startswith("/api/v1/patrols")]
+    polmas = [p for p, _method, _op in operations if p.startswith("/api/v1/polmas")]
+    registers = len(letters) + len(enforcement) + len(ops) + len(patrols) + len(polmas)
     # 17, and cancel, hand over, correct, end wait; and search
-    assert len(operations) - len(letters) - len(enforcement) - len(ops) == 22
+    assert len(operations) - registers == 22
+    assert len(patrols) == 5  # plans, a plan, a day, a plan's reports, report a day
+    assert len(polmas) == 5  # the programme, activities, an activity, record it, raise an issue
     assert len(ops) == 4  # the list, a file, add an incident, add a result
     assert enforcement.count("/api/v1/enforcement/violators") == 2  # the list, create
     assert enforcement.count("/api/v1/enforcement/violators/{id}") == 1
