@@ -121,6 +121,9 @@ def _board_context(request: PersonRequest) -> dict[str, Any]:
         "desa_choices": board_desa_for_user(request.user),
         "colours": [(rung_label(r), RUNG_COLOURS[r]) for r in RUNG_ORDER],
         "may_find": bool(_finding_units(request)),
+        "check_units": {
+            u.pk for u in units_for_user(request.user) if services.may_check_unit(request.person, u)
+        },
         "query": request.GET.urlencode(),
     }
 

@@ -20,17 +20,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from trantib.accounts.models import OrgUnit, Person
-from trantib.accounts.selectors import assignments_active
 from trantib.cases import services as case_services
 from trantib.cases.models import Case
 from trantib.core.audit import audit_record
-from trantib.core.errors import Conflict, Invalid
+from trantib.core.errors import Conflict, Invalid, NotAllowed
 from trantib.engine.bindings import ContractName
 from trantib.engine.spec import Binding, SOPSpec, SopStatus, Step
 from trantib.sops import registry
 
 from ..models import Article, Enforcement, FindingSource, Violator
 from ..selectors.ladder import articles_for_unit, articles_text, enforcement_for_case
+from ..selectors.violators import is_enforcement_officer
 
 FILLED_NOTE = gettext_lazy("diisi dari register penegakan")
 PLACE_MAX = 300
@@ -181,11 +181,12 @@ def finding_open(
         raise Invalid(_("Waktu temuan tidak boleh di masa depan."), field="found_at")
     if parent_case is not None and parent_case.unit_id != unit.pk:
         raise Invalid(_("Kasus asal temuan bukan kasus unit ini."), field="parent_case")
-    if not (
-        case_services.supervises(actor, unit)
-        or assignments_active(actor, on=unit.today()).filter(position__unit=unit).exists()
-    ):
-        raise Invalid(_("Anda tidak memegang jabatan di unit ini."), field="unit")
+    if not is_enforcement_officer(actor, unit):
+        raise NotAllowed(
+            _("Hanya petugas penegakan unit %(unit)s yang dapat mencatat temuan.")
+            % {"unit": unit.name},
+            field="unit",
+        )
     spec, step, binding = finding_entry(unit)
     repeat = Enforcement.objects.filter(unit=unit, violator=violator).exists()
     enforcement = Enforcement.objects.create(
