@@ -33,6 +33,7 @@ from trantib.core.phones import phone_mask
 
 from ..identity import IdentityError, NikInfo, nik_mask, nik_parse
 from ..models import Violator, ViolatorKind
+from ..numbers import whole_or_none
 
 # The enforcement positions of the library's SOPs: PPW (Satpol PP), PPL/PUR (kecamatan), OPP and
 # RTHM (a province's Satpol PP).
@@ -223,7 +224,7 @@ def violator_list_for_user(
             | Q(desa__icontains=query)
         )
         digits = re.sub(r"[\s.\-]", "", query)
-        if digits.isdigit() and len(digits) >= 4:
+        if digits.isascii() and digits.isdigit() and len(digits) >= 4:
             match |= Q(nib__startswith=digits)
             officer = enforcement_unit_ids_for_user(user)
             if officer:
@@ -240,10 +241,9 @@ def violator_list_for_user(
 
 def violator_get_for_user(user: UserLike, violator_id: int | str) -> Violator:
     """One violator of the user's units; NotFound for any other (never a 403)."""
-    try:
-        pk = int(violator_id)
-    except (TypeError, ValueError):
-        raise NotFound("Pelanggar tidak ditemukan.") from None
+    pk = whole_or_none(violator_id)
+    if pk is None:
+        raise NotFound("Pelanggar tidak ditemukan.")
     found = (
         Violator.objects.filter(unit__in=units_for_user(user), pk=pk)
         .select_related("unit", "owner", "created_by")
@@ -278,7 +278,7 @@ def violators_for_pick(unit: OrgUnit, query: str, *, person: Person | None, limi
     match = Q(name__icontains=query) | Q(owner__name__icontains=query)
     digits = re.sub(r"[\s.\-]", "", query)
     officer = enforcement_unit_ids(person)
-    if digits.isdigit() and len(digits) >= 4:
+    if digits.isascii() and digits.isdigit() and len(digits) >= 4:
         match |= Q(nib__startswith=digits)
         if unit.pk in officer:
             match |= Q(nik__startswith=digits)

@@ -31,6 +31,7 @@ from trantib.engine.spec import FieldType, SOPSpec, Step
 
 from ..ladder import ladder_of, rung_reached
 from ..models import ComplianceCheck, Enforcement, EnforcementStatus
+from ..numbers import text_checked
 from ..selectors.violators import is_enforcement_officer
 from .findings import _coordinate
 
@@ -103,7 +104,7 @@ def compliance_check_record(
             _("Hanya petugas penegakan unit ini yang dapat mencatat pemeriksaan kepatuhan."),
             field="unit",
         )
-    note = str(note or "").strip()
+    note = text_checked(note, field="note", label=_("Catatan kunjungan")).strip()
     if not note:
         raise Invalid(_("Catatan kunjungan wajib diisi."), field="note")
     if len(note) > NOTE_MAX:
