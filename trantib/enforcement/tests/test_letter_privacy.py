@@ -145,3 +145,19 @@ def test_the_drafter_who_may_not_read_them_edits_the_letter_and_they_stay(demo_o
     html = editor.content.decode()
     assert NIK not in html and STREET not in html
     assert "Sutarman" in html
+    # Saving what the editor showed keeps the stored NIK and address (they were never posted).
+    from trantib.letters.forms import editor_fields
+
+    posted: dict[str, object] = {"then": "save"}
+    for f in editor_fields(teguran, []):
+        if f.name.removeprefix("data.") in ("pelanggar_nik", "pelanggar_alamat"):
+            continue
+        if f.name == "recipient_address":
+            continue
+        posted[f.name] = f.value
+    saved = client.post(f"/surat/{teguran.pk}/ubah/", posted)
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    teguran.refresh_from_db()
+    assert teguran.data["pelanggar_nik"] == NIK
+    assert STREET in teguran.data["pelanggar_alamat"]
+    assert STREET in teguran.recipient_address
