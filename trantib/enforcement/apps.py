@@ -15,10 +15,11 @@ class EnforcementConfig(AppConfig):
             wait_period_register,
         )
         from trantib.core.search import search_provider_register
+        from trantib.letters.registry import letter_masker_register
 
         from .panels import case_enforcement_context, task_enforcement_context
         from .search import violators_search
-        from .selectors.violators import case_record_masker
+        from .selectors.violators import case_record_masker, letter_masker
         from .services.findings import FindingGuard
         from .services.outcomes import enforcement_case_ended, ladder_wait_period
 
@@ -44,6 +45,9 @@ class EnforcementConfig(AppConfig):
         # A violator's NIK, address and phone recorded in a case (PPW's pelanggar) are masked
         # on the case page, its PDF and its API for anyone but the unit's enforcement roles.
         record_masker_register(case_record_masker)
+        # The same in the letters drafted from the case (Surat Pernyataan, Teguran, Berita
+        # Acara): their API, page, editor and draft preview; the signed PDF keeps its text.
+        letter_masker_register(letter_masker)
         # The search box finds violators by name, business name and NIB; by NIK only for the
         # enforcement roles of the violator's unit.
         search_provider_register(

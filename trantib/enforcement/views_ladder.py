@@ -37,6 +37,7 @@ from .models import (
     Rung,
     Sanction,
 )
+from .numbers import query_text, whole_or_none
 from .selectors.board import (
     RUNG_COLOURS,
     RUNG_ORDER,
@@ -74,10 +75,7 @@ def _number(value: str) -> float | None:
 
 
 def _id(value: str | None) -> int:
-    try:
-        return int(value or 0)
-    except ValueError:
-        return 0
+    return whole_or_none(value) or 0
 
 
 def _outlines(units: Any) -> str:
@@ -95,14 +93,11 @@ def _outlines(units: Any) -> str:
 
 def _board_filters(request: PersonRequest) -> BoardFilters:
     rung = request.GET.get("tingkat", "")
-    try:
-        article = int(request.GET.get("pasal", "") or 0) or None
-    except ValueError:
-        article = None
+    article = whole_or_none(request.GET.get("pasal", "")) or None
     return BoardFilters(
         rung=rung if rung in RUNG_ORDER else "",
         article=article,
-        desa=request.GET.get("desa", "")[:100],
+        desa=query_text(request.GET.get("desa", "")),
         overdue=request.GET.get("terlambat") == "1",
     )
 
@@ -121,6 +116,9 @@ def _board_context(request: PersonRequest) -> dict[str, Any]:
         "desa_choices": board_desa_for_user(request.user),
         "colours": [(rung_label(r), RUNG_COLOURS[r]) for r in RUNG_ORDER],
         "may_find": bool(_finding_units(request)),
+        "check_units": {
+            u.pk for u in units_for_user(request.user) if services.may_check_unit(request.person, u)
+        },
         "query": request.GET.urlencode(),
     }
 

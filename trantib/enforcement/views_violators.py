@@ -33,6 +33,7 @@ from trantib.core.errors import Invalid, NotAllowed, NotFound, ServiceError
 
 from . import selectors, services
 from .models import Violator, ViolatorKind
+from .numbers import query_text, whole_or_none
 from .selectors.history import violator_history
 
 PAGE_SIZE = 25
@@ -49,9 +50,9 @@ def _get_violator(request: PersonRequest, violator_id: int) -> Violator:
 
 def _filters(request: PersonRequest) -> dict[str, Any]:
     return {
-        "query": request.GET.get("q", "")[:100],
+        "query": query_text(request.GET.get("q", "")),
         "kind": request.GET.get("jenis", ""),
-        "desa": request.GET.get("desa", "")[:100],
+        "desa": query_text(request.GET.get("desa", "")),
         "repeat": request.GET.get("berulang") == "1",
     }
 
@@ -379,10 +380,8 @@ def violator_photo(request: PersonRequest, violator_id: int, photo_id: int) -> F
 
 
 def _pick_unit(request: PersonRequest) -> OrgUnit:
-    unit_id = request.GET.get("unit", "")
-    unit = (
-        units_for_user(request.user).filter(pk=int(unit_id)).first() if unit_id.isdigit() else None
-    )
+    unit_id = whole_or_none(request.GET.get("unit", ""))
+    unit = units_for_user(request.user).filter(pk=unit_id).first() if unit_id is not None else None
     if unit is None:
         raise Http404(_("Unit tidak ditemukan."))
     return unit
@@ -398,7 +397,7 @@ def _prefix(request: PersonRequest) -> str:
 @login_required
 def violator_pick_search(request: PersonRequest) -> HttpResponse:
     unit, prefix = _pick_unit(request), _prefix(request)
-    query = request.GET.get(f"{prefix}-q", request.GET.get("q", ""))[:100]
+    query = query_text(request.GET.get(f"{prefix}-q", request.GET.get("q", "")))
     views = selectors.violators_for_pick(unit, query, person=request.person)
     return render(
         request,
@@ -412,7 +411,7 @@ def violator_pick_duplicates(request: PersonRequest) -> HttpResponse:
     unit, prefix = _pick_unit(request), _prefix(request)
 
     def value(n: str) -> str:
-        return request.GET.get(f"{prefix}-{n}", "")[:300]
+        return query_text(request.GET.get(f"{prefix}-{n}", ""), 300)
 
     from .identity import digits_only
 

@@ -98,9 +98,10 @@ def _letter(user: UserLike, letter_id: int) -> Letter:
 
 
 def _detail(request: HttpRequest, letter_id: int) -> LetterDetailOut:
-    letter = _letter(api_user(request), letter_id)
+    user = api_user(request)
+    letter = _letter(user, letter_id)
     url = verify_url(letter.verify_code) if letter.verify_code else None
-    return letter_detail_out(letter, verify_url=url)
+    return letter_detail_out(letter, verify_url=url, reader=user)
 
 
 # -- incoming letters (first: "/incoming" is not a letter id) ---------------------------------

@@ -17,6 +17,7 @@ name order; the letters app imports no domain app.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -44,3 +45,62 @@ def draft_sources_values(
         if found:
             values.update(found)
     return values
+
+
+# -- letter maskers: what a reader may see of the personal data a letter carries ---------------
+#
+# A letter drafted from an enforcement case carries the violator's NIK and street address in its
+# kind's fields (``pelanggar_nik``, ``pelanggar_alamat``) and, for a Surat Teguran, in its
+# ``recipient_address``. Who may read them is a domain app's rule (the enforcement roles of the
+# letter's unit), so the letters app asks the registered maskers. A masker takes the letter and
+# the reader (a user) and answers {name: shown value} for the names the reader may not see — a
+# kind's field name or a header attribute ("recipient_address") — or None/{} when nothing is
+# hidden. The letters API and the letter's pages (the page, the editor, the draft's PDF and
+# DOCX preview) pass the letter's values through :func:`letter_hidden`. The signed PDF is the
+# official document addressed to the violator and keeps its text (docs/enforcement.md).
+
+LetterMasker = Callable[[Any, Any], "Mapping[str, str] | None"]
+HEADER_HIDEABLE = ("recipient_address",)  # the header attributes a masker may hide
+_MASKERS: list[LetterMasker] = []
+
+
+def letter_masker_register(masker: LetterMasker) -> None:
+    """Add a masker (in ``AppConfig.ready()``)."""
+    if masker not in _MASKERS:
+        _MASKERS.append(masker)
+
+
+def letter_hidden(letter: Any, reader: Any) -> dict[str, str]:
+    """{name: shown value} of what ``reader`` may not see of ``letter``; {} when nothing."""
+    hidden: dict[str, str] = {}
+    for masker in _MASKERS:
+        found = masker(letter, reader)
+        if found:
+            hidden.update(found)
+    return hidden
+
+
+def letter_data_shown(letter: Any, reader: Any) -> dict[str, Any]:
+    """The letter's kind fields as ``reader`` may see them."""
+    data = dict(letter.data) if isinstance(letter.data, dict) else {}
+    for name, shown in letter_hidden(letter, reader).items():
+        if name in data:
+            data[name] = shown
+    return data
+
+
+def letter_shown_copy(letter: Any, reader: Any) -> Any:
+    """``letter`` itself when nothing is hidden from ``reader``, else an unsaved copy with the
+    hidden values replaced (for rendering a draft's preview; never saved)."""
+    hidden = letter_hidden(letter, reader)
+    if not hidden:
+        return letter
+    shown = copy.copy(letter)
+    data = dict(letter.data) if isinstance(letter.data, dict) else {}
+    for name, value in hidden.items():
+        if name in data:
+            data[name] = value
+        elif name in HEADER_HIDEABLE and getattr(letter, name, None):
+            setattr(shown, name, value)
+    shown.data = data
+    return shown

@@ -13,6 +13,7 @@ from trantib.api.types import NO_NUL, Code, InSchema, JsonObject, text_check
 
 from .kinds import KINDS
 from .models import Delivery, Disposition, IncomingLetter, Letter, LetterState, Review
+from .registry import letter_data_shown, letter_hidden
 from .selectors import letter_shown
 from .verification import UploadCheck
 
@@ -159,7 +160,11 @@ def _letter_fields(letter: Letter) -> dict[str, Any]:
     }
 
 
-def letter_detail_out(letter: Letter, *, verify_url: str | None) -> LetterDetailOut:
+def letter_detail_out(
+    letter: Letter, *, verify_url: str | None, reader: Any = None
+) -> LetterDetailOut:
+    """The letter's detail; what ``reader`` may not see of its personal data (a violator's NIK
+    and address, :func:`..registry.letter_hidden`) masked."""
     signer = None
     if letter.signer_name:
         signer = SignerOut(
@@ -169,16 +174,22 @@ def letter_detail_out(letter: Letter, *, verify_url: str | None) -> LetterDetail
             id_line=letter.signer_id_line,
         )
     shown = letter_shown(letter)
+    hidden = letter_hidden(letter, reader)
+    data = letter_data_shown(letter, reader) if hidden else letter.data
     return LetterDetailOut(
         **_letter_fields(letter),
         sifat=letter.sifat,
         lampiran=letter.lampiran,
         recipient=shown.recipient,
-        recipient_address=shown.recipient_address,
+        recipient_address=(
+            hidden["recipient_address"]
+            if shown.recipient_address and "recipient_address" in hidden
+            else shown.recipient_address
+        ),
         recipient_email=shown.recipient_email,
         body=letter.body,
         tembusan=[t.strip() for t in letter.tembusan.splitlines() if t.strip()],
-        data=letter.data if isinstance(letter.data, dict) else {},
+        data=data if isinstance(data, dict) else {},
         signer_role=letter.signer_role,
         paraf_roles=list(letter.paraf_roles or []),
         coordination=[str(c.get("jabatan", "")) for c in letter.coordination or []],

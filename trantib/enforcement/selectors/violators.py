@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
@@ -32,6 +33,7 @@ from trantib.core.phones import phone_mask
 
 from ..identity import IdentityError, NikInfo, nik_mask, nik_parse
 from ..models import Violator, ViolatorKind
+from ..numbers import whole_or_none
 
 # The enforcement positions of the library's SOPs: PPW (Satpol PP), PPL/PUR (kecamatan), OPP and
 # RTHM (a province's Satpol PP).
@@ -222,7 +224,7 @@ def violator_list_for_user(
             | Q(desa__icontains=query)
         )
         digits = re.sub(r"[\s.\-]", "", query)
-        if digits.isdigit() and len(digits) >= 4:
+        if digits.isascii() and digits.isdigit() and len(digits) >= 4:
             match |= Q(nib__startswith=digits)
             officer = enforcement_unit_ids_for_user(user)
             if officer:
@@ -239,10 +241,9 @@ def violator_list_for_user(
 
 def violator_get_for_user(user: UserLike, violator_id: int | str) -> Violator:
     """One violator of the user's units; NotFound for any other (never a 403)."""
-    try:
-        pk = int(violator_id)
-    except (TypeError, ValueError):
-        raise NotFound("Pelanggar tidak ditemukan.") from None
+    pk = whole_or_none(violator_id)
+    if pk is None:
+        raise NotFound("Pelanggar tidak ditemukan.")
     found = (
         Violator.objects.filter(unit__in=units_for_user(user), pk=pk)
         .select_related("unit", "owner", "created_by")
@@ -277,7 +278,7 @@ def violators_for_pick(unit: OrgUnit, query: str, *, person: Person | None, limi
     match = Q(name__icontains=query) | Q(owner__name__icontains=query)
     digits = re.sub(r"[\s.\-]", "", query)
     officer = enforcement_unit_ids(person)
-    if digits.isdigit() and len(digits) >= 4:
+    if digits.isascii() and digits.isdigit() and len(digits) >= 4:
         match |= Q(nib__startswith=digits)
         if unit.pk in officer:
             match |= Q(nik__startswith=digits)
@@ -436,3 +437,34 @@ def case_record_masker(unit_id: int, reader: UserLike):  # type: ignore[no-untyp
     if unit_id in _reader_units(reader):
         return None
     return party_masked
+
+
+# -- the letters of an enforcement case ------------------------------------------------------
+
+# A letter's kind fields that carry a violator's personal data (trantib.letters.kinds: the Surat
+# Pernyataan, Surat Teguran and Berita Acara share the ``pelanggar_*`` fields).
+LETTER_PERSONAL = ("pelanggar_nik", "pelanggar_alamat", "pelanggar_telepon")
+
+
+def letter_masker(letter: Any, reader: UserLike) -> dict[str, str] | None:
+    """The letters app's masker: a violator's NIK, address and phone in a letter's fields (and
+    the violator's address as a Surat Teguran's addressee) are shown whole only to the
+    enforcement roles of the letter's unit (registered in ``apps.py``)."""
+    data = letter.data if isinstance(letter.data, dict) else {}
+    violator = bool(data.get("pelanggar_nama"))
+    if not violator and not any(data.get(n) for n in LETTER_PERSONAL):
+        return None
+    if getattr(reader, "is_superuser", False):
+        return None
+    if reader is not None and letter.unit_id in _reader_units(reader):
+        return None
+    hidden: dict[str, str] = {}
+    if data.get("pelanggar_nik"):
+        hidden["pelanggar_nik"] = nik_mask(str(data["pelanggar_nik"]))
+    if data.get("pelanggar_alamat"):
+        hidden["pelanggar_alamat"] = MASK
+    if data.get("pelanggar_telepon"):
+        hidden["pelanggar_telepon"] = phone_mask(str(data["pelanggar_telepon"]))
+    if violator and letter.recipient_address:
+        hidden["recipient_address"] = MASK
+    return hidden

@@ -1,6 +1,6 @@
 """Changes to the enforcement register (each part in its own module)."""
 
-from .checks import compliance_check_record, may_check
+from .checks import compliance_check_record, may_check, may_check_unit
 from .findings import (
     FindingGuard,
     articles_pick,
@@ -39,6 +39,7 @@ __all__ = [
     "finding_open",
     "ladder_set",
     "may_check",
+    "may_check_unit",
     "may_edit_catalogue",
     "may_manage",
     "perda_create",

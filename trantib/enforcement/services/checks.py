@@ -21,8 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trantib.accounts.models import Person
-from trantib.accounts.selectors import assignments_active, person_holds_role
+from trantib.accounts.models import OrgUnit, Person
+from trantib.accounts.selectors import person_holds_role
 from trantib.cases import services as case_services
 from trantib.cases.models import CaseStatus, Task, TaskKind, TaskStatus
 from trantib.core.audit import audit_record
@@ -31,6 +31,8 @@ from trantib.engine.spec import FieldType, SOPSpec, Step
 
 from ..ladder import ladder_of, rung_reached
 from ..models import ComplianceCheck, Enforcement, EnforcementStatus
+from ..numbers import text_checked
+from ..selectors.violators import is_enforcement_officer
 from .findings import _coordinate
 
 NOTE_MAX = 4000
@@ -41,13 +43,17 @@ class CheckEvent:
     RECORDED = "enforcement.compliance_checked"
 
 
-def may_check(person: Person, enforcement: Enforcement) -> bool:
-    """An officer of the enforcement's unit (any position there) or one of its heads."""
-    unit = enforcement.unit
-    return (
-        case_services.supervises(person, unit)
-        or assignments_active(person, on=unit.today()).filter(position__unit=unit).exists()
-    )
+def may_check_unit(person: Person | None, unit: OrgUnit) -> bool:
+    """An enforcement officer of ``unit`` (``TRANTIB_ENFORCEMENT_ROLES``) or one of its heads:
+    a complied visit ends the ladder's wait early, so no other position of the unit may."""
+    if person is None:
+        return False
+    return is_enforcement_officer(person, unit) or case_services.supervises(person, unit)
+
+
+def may_check(person: Person | None, enforcement: Enforcement) -> bool:
+    """Whether ``person`` may record a compliance visit on ``enforcement``."""
+    return may_check_unit(person, enforcement.unit)
 
 
 def branch_for(spec: SOPSpec, step: Step, *, complied: bool) -> str:
@@ -95,9 +101,10 @@ def compliance_check_record(
         raise Conflict(_("Kasus penegakan ini sudah tidak berjalan."), field="enforcement")
     if not may_check(actor, enforcement):
         raise NotAllowed(
-            _("Hanya petugas unit ini yang dapat mencatat pemeriksaan kepatuhan."), field="unit"
+            _("Hanya petugas penegakan unit ini yang dapat mencatat pemeriksaan kepatuhan."),
+            field="unit",
         )
-    note = str(note or "").strip()
+    note = text_checked(note, field="note", label=_("Catatan kunjungan")).strip()
     if not note:
         raise Invalid(_("Catatan kunjungan wajib diisi."), field="note")
     if len(note) > NOTE_MAX:

@@ -20,17 +20,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from trantib.accounts.models import OrgUnit, Person
-from trantib.accounts.selectors import assignments_active
 from trantib.cases import services as case_services
 from trantib.cases.models import Case
 from trantib.core.audit import audit_record
-from trantib.core.errors import Conflict, Invalid
+from trantib.core.errors import Conflict, Invalid, NotAllowed
 from trantib.engine.bindings import ContractName
 from trantib.engine.spec import Binding, SOPSpec, SopStatus, Step
 from trantib.sops import registry
 
 from ..models import Article, Enforcement, FindingSource, Violator
+from ..numbers import text_checked, whole
 from ..selectors.ladder import articles_for_unit, articles_text, enforcement_for_case
+from ..selectors.violators import is_enforcement_officer
 
 FILLED_NOTE = gettext_lazy("diisi dari register penegakan")
 PLACE_MAX = 300
@@ -52,12 +53,7 @@ def articles_pick(*, unit: OrgUnit, data: Mapping[str, Any], prefix: str) -> lis
         raw = []
     if not isinstance(raw, list | tuple):
         raw = [raw]
-    ids: list[int] = []
-    for value in raw:
-        try:
-            ids.append(int(str(value).strip()))
-        except ValueError:
-            raise Invalid(_("Pilihan pasal tidak dikenal."), field=field) from None
+    ids = [whole(v, field=field, message=_("Pilihan pasal tidak dikenal.")) for v in raw]
     if not ids:
         raise Invalid(_("Pilih sedikitnya satu pasal yang dilanggar."), field=field)
     found = {a.pk: a for a in articles_for_unit(unit).filter(pk__in=ids)}
@@ -163,10 +159,10 @@ def finding_open(
         raise Invalid(
             _("Pasal yang dipilih tidak ada di katalog Perda unit ini."), field="articles"
         )
-    place = (place or "").strip()
+    place = text_checked(place, field="place", label=_("Lokasi")).strip()
     if len(place) > PLACE_MAX:
         raise Invalid(_("Lokasi paling panjang 300 karakter."), field="place")
-    description = (description or "").strip()
+    description = text_checked(description, field="description", label=_("Uraian")).strip()
     if len(description) > DESCRIPTION_MAX:
         raise Invalid(_("Uraian temuan paling panjang 4000 karakter."), field="description")
     lat = _coordinate(latitude, -90, 90, "latitude", _("Lintang"))
@@ -181,11 +177,12 @@ def finding_open(
         raise Invalid(_("Waktu temuan tidak boleh di masa depan."), field="found_at")
     if parent_case is not None and parent_case.unit_id != unit.pk:
         raise Invalid(_("Kasus asal temuan bukan kasus unit ini."), field="parent_case")
-    if not (
-        case_services.supervises(actor, unit)
-        or assignments_active(actor, on=unit.today()).filter(position__unit=unit).exists()
-    ):
-        raise Invalid(_("Anda tidak memegang jabatan di unit ini."), field="unit")
+    if not is_enforcement_officer(actor, unit):
+        raise NotAllowed(
+            _("Hanya petugas penegakan unit %(unit)s yang dapat mencatat temuan.")
+            % {"unit": unit.name},
+            field="unit",
+        )
     spec, step, binding = finding_entry(unit)
     repeat = Enforcement.objects.filter(unit=unit, violator=violator).exists()
     enforcement = Enforcement.objects.create(

@@ -32,6 +32,7 @@ from ..models import (
     Rung,
     Sanction,
 )
+from ..numbers import fine_parse, whole
 
 TITLE_MAX = 300
 ARTICLE_TEXT_MAX = 4000
@@ -80,10 +81,7 @@ def _text(value: Any, *, field: str, label: str, limit: int, required: bool = Tr
 
 
 def _year(value: Any) -> int:
-    try:
-        year = int(str(value).strip())
-    except (TypeError, ValueError):
-        raise Invalid(_("Tahun harus berupa angka, mis. 2018."), field="year") from None
+    year = whole(value, field="year", message=_("Tahun harus berupa angka, mis. 2018."))
     if not 1945 <= year <= 2100:
         raise Invalid(_("Tahun harus antara 1945 dan 2100."), field="year")
     return year
@@ -193,17 +191,7 @@ def _sanctions(values: Sequence[str]) -> list[str]:
 
 
 def _fine(value: Any) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        fine = int(str(value).replace(".", "").replace(",", "").strip())
-    except ValueError:
-        raise Invalid(
-            _("Denda harus berupa angka rupiah, mis. 5000000."), field="fine_max"
-        ) from None
-    if fine < 0:
-        raise Invalid(_("Denda tidak boleh negatif."), field="fine_max")
-    return fine
+    return fine_parse(value, field="fine_max")
 
 
 def _article_snapshot(article: Article) -> dict[str, Any]:
@@ -304,13 +292,12 @@ def ladder_set(
     for rung, (days_raw, working) in rungs.items():
         if rung not in Rung.values:
             raise Invalid(_("Tingkat teguran tidak dikenal."), field="rung")
-        try:
-            days = int(str(days_raw).strip())
-        except (TypeError, ValueError):
-            raise Invalid(
-                _("Jangka waktu %(rung)s harus berupa angka hari.") % {"rung": Rung(rung).label},
-                field=f"{rung}-days",
-            ) from None
+        days = whole(
+            days_raw,
+            field=f"{rung}-days",
+            message=_("Jangka waktu %(rung)s harus berupa angka hari.")
+            % {"rung": Rung(rung).label},
+        )
         if not 1 <= days <= RUNG_DAYS_MAX:
             raise Invalid(
                 _("Jangka waktu %(rung)s harus 1 sampai 365 hari.") % {"rung": Rung(rung).label},

@@ -36,6 +36,7 @@ from ..models import (
     ViolatorKind,
     ViolatorPhoto,
 )
+from ..numbers import fine_parse, whole
 from ..selectors.violators import is_enforcement_officer, normalised, violator_duplicates
 
 # What a violator row records, in the audit event's order.
@@ -342,10 +343,7 @@ def violator_update(
 
 
 def _int(value: Any, field: str) -> int:
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        raise Invalid(_("Pilihan tidak dikenal."), field=field) from None
+    return whole(value, field=field, message=_("Pilihan tidak dikenal."))
 
 
 def _owner_for(
@@ -654,12 +652,7 @@ def sanction_record(
 
 
 def _fine(value: Any) -> int | None:
-    text = str(value or "").strip().replace(".", "").replace(",", "").replace("Rp", "").strip()
-    if not text:
-        return None
-    if not text.isdigit():
-        raise Invalid(_("Denda ditulis dalam rupiah, angka saja."), field="fine")
-    return int(text)
+    return fine_parse(value, field="fine")
 
 
 @transaction.atomic
@@ -685,7 +678,7 @@ def court_record(
         raise Invalid(_("Pengadilan wajib diisi."), field="court")
     if attendance not in Attendance.values:
         raise Invalid(_("Pilih kehadiran: hadir atau verstek."), field="attendance")
-    amount = fine if isinstance(fine, int) else _fine(fine)
+    amount = _fine(fine)
     paid = _date(paid_on, "paid_on", _("Tanggal bayar"), required=False)
     if paid is not None and paid < day:
         raise Invalid(_("Denda tidak dibayar sebelum sidang."), field="paid_on")

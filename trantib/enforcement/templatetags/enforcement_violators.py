@@ -13,6 +13,7 @@ from trantib.core.dates import date_id
 from trantib.core.errors import ServiceError
 
 from ..models import Violator, ViolatorKind
+from ..numbers import whole_or_none
 from ..selectors.violators import (
     DuplicateSuggestion,
     ViolatorView,
@@ -74,8 +75,8 @@ def violator_pick_state(context: template.Context, prefix: str, unit: OrgUnit | 
         return state
     officer = enforcement_unit_ids(person)
     chosen_id = picked_id(data, prefix)
-    if chosen_id.isdigit():
-        v = Violator.objects.filter(unit=unit, pk=int(chosen_id)).first()
+    if (pk := whole_or_none(chosen_id)) is not None:
+        v = Violator.objects.filter(unit=unit, pk=pk).first()
         if v is not None:
             state.chosen = violator_display(v, person=person, officer_units=officer)
     if state.values["name"] and state.chosen is None:

@@ -26,6 +26,7 @@ from trantib.core.errors import ServiceError
 from .. import services
 from ..forms import EditorField, NewLetterForm, editor_changes, editor_fields
 from ..models import Letter
+from ..registry import letter_hidden
 from ..wording import FROM_FIELDS, GAP, body_default
 from .common import actor_of, letter_or_404
 from .letter import last_return
@@ -72,6 +73,23 @@ def _place_error(fields: list[EditorField], exc: ServiceError) -> str:
     return exc.message
 
 
+def _shown(fields: list[EditorField], hidden: dict[str, str]) -> list[EditorField]:
+    """The editor's inputs without those the reader may not see."""
+    if not hidden:
+        return fields
+    return [f for f in fields if f.name.removeprefix("data.") not in hidden]
+
+
+def _kept(letter: Letter, changes: dict[str, Any], hidden: dict[str, str]) -> dict[str, Any]:
+    """The posted changes with the hidden values kept as stored."""
+    for name in hidden:
+        if name in changes.get("data", {}):
+            changes["data"][name] = letter.data.get(name, "")
+        elif name in changes:
+            changes[name] = getattr(letter, name, "")
+    return changes
+
+
 @login_required
 def letter_edit(request: PersonRequest, letter_id: int) -> HttpResponse:
     letter = letter_or_404(request, letter_id)
@@ -87,11 +105,14 @@ def letter_edit(request: PersonRequest, letter_id: int) -> HttpResponse:
             )
         return redirect("letters:letter", letter_id=letter.pk)
     members = _members(letter)
+    # What the drafter may not see (a violator's NIK and address, letters.registry) is neither
+    # shown nor posted: the stored values stay.
+    hidden = letter_hidden(letter, request.user)
     if request.method != "POST":
-        return _render_editor(request, letter, editor_fields(letter, members))
+        return _render_editor(request, letter, _shown(editor_fields(letter, members), hidden))
     then = request.POST.get("then", "save")
     try:
-        changes = editor_changes(letter, request.POST)
+        changes = _kept(letter, editor_changes(letter, request.POST), hidden)
         if then == "rebuild":
             data = services.data_clean(
                 letter.kind_spec, {**letter.data, **changes["data"]}, strict=False
@@ -99,7 +120,7 @@ def letter_edit(request: PersonRequest, letter_id: int) -> HttpResponse:
             changes["body"] = body_default(letter.kind, data)
         letter = services.letter_edit(letter=letter, actor=actor_of(request), changes=changes)
     except ServiceError as exc:
-        fields = editor_fields(letter, members, request.POST)
+        fields = _shown(editor_fields(letter, members, request.POST), hidden)
         return _render_editor(
             request, letter, fields, error=_place_error(fields, exc), status=exc.status
         )
@@ -108,7 +129,7 @@ def letter_edit(request: PersonRequest, letter_id: int) -> HttpResponse:
         try:
             services.letter_submit(letter=letter, actor=actor_of(request))
         except ServiceError as exc:
-            fields = editor_fields(letter, members)
+            fields = _shown(editor_fields(letter, members), hidden)
             page_error = _place_error(fields, exc)
             lead = _("Tersimpan, tetapi belum dapat diajukan.")
             return _render_editor(

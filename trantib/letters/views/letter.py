@@ -23,6 +23,7 @@ from trantib.core.errors import Conflict
 from .. import rendering
 from ..forms import DeliveryForm
 from ..models import Letter, LetterState, Review, SignMode
+from ..registry import letter_shown_copy
 from ..services import (
     letter_emails,
     letter_filename,
@@ -283,7 +284,9 @@ def letter_pdf(request: PersonRequest, letter_id: int) -> HttpResponse | FileRes
             as_attachment=attachment,
         )
     else:
-        response = HttpResponse(rendering.letter_pdf(letter), content_type="application/pdf")
+        # A draft's preview: what the reader may not see (a violator's NIK and address) masked.
+        shown = letter_shown_copy(letter, request.user)
+        response = HttpResponse(rendering.letter_pdf(shown), content_type="application/pdf")
         disposition = "attachment" if attachment else "inline"
         response["Content-Disposition"] = f'{disposition}; filename="{pdf_filename(letter)}"'
     response["Cache-Control"] = "private, no-cache"
@@ -296,7 +299,7 @@ def letter_docx(request: PersonRequest, letter_id: int) -> HttpResponse:
     document and the page says so (409)."""
     letter = letter_or_404(request, letter_id)
     try:
-        content = rendering.letter_docx(letter)
+        content = rendering.letter_docx(letter_shown_copy(letter, request.user))
     except Conflict as exc:
         return render_letter(request, letter_id, errors={"docx": {"all": exc.message}}, status=409)
     response = HttpResponse(
