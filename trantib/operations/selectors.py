@@ -11,7 +11,7 @@ from trantib.accounts.selectors import UserLike, units_for_user
 from trantib.core.errors import NotFound
 from trantib.letters.models import Letter, LetterState
 
-from .models import Operation, SeizedItem, Team
+from .models import Incident, Operation, SeizedItem, Team
 
 # The letters that are an operation's basis (the SOP's own Surat Perintah / Surat Tugas).
 BASIS_KINDS = ("surat_perintah", "surat_perintah_tugas")
@@ -40,7 +40,15 @@ def operation_get_for_user(user: UserLike, operation_id: int) -> Operation:
             "places",
             "partners",
             "readiness__checked_by",
-            "incidents__recorded_by",
+            # The log shows, per line, the line it corrects and whether it was corrected.
+            Prefetch(
+                "incidents",
+                queryset=Incident.objects.select_related(
+                    "recorded_by", "corrects"
+                ).prefetch_related(
+                    Prefetch("corrections", queryset=Incident.objects.only("pk", "corrects_id"))
+                ),
+            ),
             "escalations__recorded_by",
             "results__violator",
             Prefetch(

@@ -1,7 +1,9 @@
 """Every change to an operation file: one transaction and one audit event each, on the file's
 own chain (:func:`trantib.core.audit.audit_record`). Pages, the API and the demo call these.
 
-Who may change a file: an officer of the case's unit (an assignment active there) or its head.
+Who may change a file: a holder of one of the case's SOP roles in its unit (Kasi, Danru,
+Anggota… — not the unit's other staff) or a head of the unit or a unit above it. Everyone of the
+unit reads it.
 The incident log and the escalation levels are append-only (a correction is a new entry that
 names the one it corrects). Seized items are entered, returned and destroyed under a Berita
 Acara drafted through the letters app's public services, its fields filled from the items.
@@ -10,9 +12,12 @@ Acara drafted through the letters app's public services, its fields filled from 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -99,15 +104,70 @@ def is_demonstration(spec: SOPSpec) -> bool:
     return spec.domain == "unjuk-rasa"
 
 
+# --- bounds of what is typed -------------------------------------------------------------------
+
+# Far above any real operation, well inside the columns (PositiveIntegerField: 2**31 - 1).
+MAX_QUANTITY = 1_000_000
+MAX_PERSONNEL = 100_000
+MAX_CROWD = 10_000_000
+# The seizure form's rows (the page shows 3; a client may send more, never unbounded).
+MAX_ITEM_ROWS = 50
+# A whole number as typed: ASCII digits only ("²" and "１" are digits to str.isdigit()).
+WHOLE_NUMBER = re.compile(r"[0-9]{1,15}")
+
+_IMAGES: tuple[tuple[bytes, str, str], ...] = (
+    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
+)
+
+
+def image_type(head: bytes) -> tuple[str, str] | None:
+    """``(content type, extension)`` of a JPEG, PNG or WebP image read from its first bytes
+    (at least 12), else None: a file's name and the browser's claim prove nothing."""
+    for magic, content_type, ext in _IMAGES:
+        if head.startswith(magic):
+            return content_type, ext
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp", "webp"
+    return None
+
+
+def _photo(upload: UploadedFile, *, field: str) -> tuple[ContentFile[bytes], str]:
+    """The uploaded photo's bytes and a safe name, or Invalid naming ``field``."""
+    limit = int(getattr(settings, "TRANTIB_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
+    if upload.size is not None and upload.size > limit:
+        raise Invalid(
+            _("Foto lebih besar dari %(mb)s MB.") % {"mb": limit // (1024 * 1024)}, field=field
+        )
+    upload.seek(0)
+    body = upload.read(limit + 1)
+    if not body:
+        raise Invalid(_("Berkas foto kosong."), field=field)
+    if len(body) > limit:
+        raise Invalid(
+            _("Foto lebih besar dari %(mb)s MB.") % {"mb": limit // (1024 * 1024)}, field=field
+        )
+    found = image_type(body[:16])
+    if found is None:
+        raise Invalid(
+            _("Berkas ini bukan foto: unggah foto berformat JPEG, PNG atau WebP."), field=field
+        )
+    return ContentFile(body), f"foto.{found[1]}"
+
+
 # --- who may change a file -----------------------------------------------------------------
 
 
 def may_edit(person: Person | None, operation: Operation) -> bool:
+    """Whether ``person`` may change the file: they hold, in the file's unit, a position that is
+    one of the case's SOP roles (the people who run the operation), or they head the unit (or a
+    unit above it). The unit's other staff (a Staf Pelayanan) only read it."""
     if person is None:
         return False
     unit = operation.unit
-    return assignments_active(person).filter(
-        position__unit=unit
+    roles = case_services.sop_internal_roles(case_services.case_spec(operation.case))
+    return assignments_active(person, on=unit.today()).filter(
+        position__unit=unit, position__code__in=roles
     ).exists() or case_services.supervises(person, unit)
 
 
@@ -116,7 +176,12 @@ def _check(actor: Person, operation: Operation) -> Operation:
         Operation.objects.select_for_update().select_related("unit", "case").get(pk=operation.pk)
     )
     if not may_edit(actor, operation):
-        raise NotAllowed(_("Hanya petugas unit ini yang dapat mengubah berkas operasi."))
+        raise NotAllowed(
+            _(
+                "Hanya pelaksana SOP operasi ini di unit (atau pimpinan unit) yang dapat "
+                "mengubah berkas operasi."
+            )
+        )
     return operation
 
 
@@ -141,6 +206,12 @@ def _text(value: Any, *, field: str, label: str, limit: int, required: bool = Fa
         raise Invalid(
             _("%(label)s terlalu panjang (paling banyak %(n)s karakter).")
             % {"label": label, "n": limit},
+            field=field,
+        )
+    if "\x00" in text:
+        raise Invalid(
+            _("%(label)s memuat karakter NUL yang tidak sah; hapus lalu ketik ulang.")
+            % {"label": label},
             field=field,
         )
     if any(ord(c) < 32 and c not in "\n\r\t" for c in text):
@@ -188,8 +259,13 @@ def operation_open(
     spec = case_services.case_spec(case)
     if report_step(spec) is None:
         raise Conflict(_("Kasus ini bukan operasi: SOP-nya tidak memiliki berkas operasi."))
-    if actor is not None and not may_edit(actor, Operation(unit=case.unit)):
-        raise NotAllowed(_("Hanya petugas unit ini yang dapat membuka berkas operasi."))
+    if actor is not None and not may_edit(actor, Operation(unit=case.unit, case=case)):
+        raise NotAllowed(
+            _(
+                "Hanya pelaksana SOP operasi ini di unit (atau pimpinan unit) yang dapat "
+                "membuka berkas operasi."
+            )
+        )
     operation = Operation.objects.create(unit=case.unit, case=case, created_at=now, updated_at=now)
     _audit(operation, OperationEvent.OPENED, actor, now, sop=spec.key)
     return operation
@@ -234,8 +310,14 @@ def operation_update(
         elif name == "demands":
             clean[name] = _text(value, field=name, label=_("Tuntutan"), limit=4000)
         elif name == "crowd_estimate":
-            if value is not None and (not isinstance(value, int) or value < 0):
-                raise Invalid(_("Perkiraan jumlah massa harus bilangan bulat."), field=name)
+            if value is not None and (
+                not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_CROWD
+            ):
+                raise Invalid(
+                    _("Perkiraan jumlah massa harus bilangan bulat 0 sampai %(n)s.")
+                    % {"n": MAX_CROWD},
+                    field=name,
+                )
             clean[name] = value
         elif name == "commander":
             clean[name] = _member(operation, value, name)
@@ -348,8 +430,15 @@ def partner_add(
     operation = _check(actor, operation)
     agency = _text(agency, field="agency", label=_("Instansi"), limit=200, required=True)
     contact = _text(contact, field="contact", label=_("Kontak"), limit=200)
-    if personnel is not None and (not isinstance(personnel, int) or personnel < 0):
-        raise Invalid(_("Jumlah personel harus bilangan bulat."), field="personnel")
+    if personnel is not None and (
+        not isinstance(personnel, int)
+        or isinstance(personnel, bool)
+        or not 0 <= personnel <= MAX_PERSONNEL
+    ):
+        raise Invalid(
+            _("Jumlah personel harus bilangan bulat 0 sampai %(n)s.") % {"n": MAX_PERSONNEL},
+            field="personnel",
+        )
     partner = Partner.objects.create(
         operation=operation, agency=agency, contact=contact, personnel=personnel
     )
@@ -662,8 +751,11 @@ def items_seize(
     day: dt.date | None = None,
     now: dt.datetime | None = None,
 ) -> tuple[list[SeizedItem], Letter]:
-    """Enter seized items (``[{description, quantity, measure}]``), owned by ``owner``, kept at
-    ``storage``, and draft their Berita Acara Penyitaan (the drafter completes and sends it)."""
+    """Enter seized items (``[{description, quantity, measure, row?}]``), owned by ``owner``,
+    kept at ``storage``, and draft their Berita Acara Penyitaan (the drafter completes and sends
+    it). ``row`` is the item's row on the form (default: its index): errors name the row's
+    fields (``items-<row>-quantity``) and ``photos`` are keyed by it. A photo must be a JPEG,
+    PNG or WebP image (read from its bytes)."""
     now = now or timezone.now()
     operation = _check(actor, operation)
     storage = _text(
@@ -674,8 +766,14 @@ def items_seize(
         raise Invalid(_("Pemilik tidak terdaftar di unit ini."), field="owner")
     if not items:
         raise Invalid(_("Isi sedikitnya satu barang."), field="items-0-description")
-    rows = []
-    for n, raw in enumerate(items):
+    if len(items) > MAX_ITEM_ROWS:
+        raise Invalid(
+            _("Paling banyak %(n)s barang sekali catat.") % {"n": MAX_ITEM_ROWS},
+            field="items-0-description",
+        )
+    checked: list[tuple[SeizedItem, tuple[ContentFile[bytes], str] | None]] = []
+    for index, raw in enumerate(items):
+        n = raw.get("row", index)
         p = f"items-{n}-"
         description = _text(
             raw.get("description"),
@@ -685,9 +783,14 @@ def items_seize(
             required=True,
         )
         quantity = raw.get("quantity")
-        if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
+        if (
+            not isinstance(quantity, int)
+            or isinstance(quantity, bool)
+            or not 1 <= quantity <= MAX_QUANTITY
+        ):
             raise Invalid(
-                _("Jumlah barang harus bilangan bulat 1 atau lebih."), field=f"{p}quantity"
+                _("Jumlah barang harus bilangan bulat 1 sampai %(n)s.") % {"n": MAX_QUANTITY},
+                field=f"{p}quantity",
             )
         measure = _text(
             raw.get("measure"), field=f"{p}measure", label=_("Satuan"), limit=40, required=True
@@ -703,9 +806,13 @@ def items_seize(
             recorded_by=actor,
             recorded_at=now,
         )
-        photo = (photos or {}).get(n)
+        upload = (photos or {}).get(n)
+        checked.append((item, _photo(upload, field=f"{p}photo") if upload else None))
+    # Every row checked before a file is written: a refused seizure leaves no file behind.
+    rows = []
+    for item, photo in checked:
         if photo is not None:
-            item.photo.save(photo.name or "foto.jpg", photo, save=False)
+            item.photo.save(photo[1], photo[0], save=False)
         item.save()
         rows.append(item)
     day = day or operation.day or timezone.localtime(now, operation.unit.zone()).date()

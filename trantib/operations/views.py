@@ -73,13 +73,14 @@ def _moment(op: Operation, text: str, field: str) -> dt.datetime:
 
 
 def _int(text: str, field: str) -> int | None:
+    """A whole number as typed (ASCII digits, at most 15: the services bound it further)."""
     text = text.strip()
     if not text:
         return None
-    try:
-        return int(text)
-    except ValueError:
-        raise Invalid(_("“%(t)s” bukan bilangan bulat.") % {"t": text}, field=field) from None
+    if not services.WHOLE_NUMBER.fullmatch(text):
+        shown = text.replace("\x00", "")[:30]
+        raise Invalid(_("“%(t)s” bukan bilangan bulat.") % {"t": shown}, field=field)
+    return int(text)
 
 
 def _person(op: Operation, pk: str, field: str) -> Person | None:
@@ -173,7 +174,7 @@ def _render(
 
 @login_required
 def operation_list(request: PersonRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     ops = selectors.operation_list_for_user(request.user, query=query)[:100]
     return render(request, "operations/operation_list.html", {"ops": ops, "query": query})
 
@@ -187,15 +188,18 @@ def operation_for_case(request: PersonRequest, case_id: int) -> HttpResponse:
         raise Http404(_("Kasus tidak ditemukan.")) from None
     found = selectors.operation_for_case(case.pk)
     if found is None:
+        may_open = services.may_edit(request.person, Operation(unit=case.unit, case=case))
         if request.method != "POST":
-            return render(request, "operations/operation_open.html", {"case": case})
+            return render(
+                request, "operations/operation_open.html", {"case": case, "may_open": may_open}
+            )
         try:
             found = services.operation_open(case=case, actor=_actor(request))
         except ServiceError as exc:
             return render(
                 request,
                 "operations/operation_open.html",
-                {"case": case, "error": exc.message},
+                {"case": case, "error": exc.message, "may_open": may_open},
                 status=exc.status,
             )
     return redirect("operations:file", operation_id=found.pk)
@@ -348,18 +352,28 @@ def items_seize(request: PersonRequest, operation_id: int) -> HttpResponse:
     op = _file(request, operation_id)
     p = request.POST
     try:
+        count = _int(p.get("rows", "") or "3", "rows") or 0
+        if count > services.MAX_ITEM_ROWS:
+            raise Invalid(
+                _("Paling banyak %(n)s baris barang.") % {"n": services.MAX_ITEM_ROWS},
+                field="rows",
+            )
         rows = []
-        for n in range(int(p.get("rows", "3") or 3)):
+        photos = {}
+        for n in range(count):
             if not any(p.get(f"items-{n}-{k}", "").strip() for k in ("description", "quantity")):
                 continue
             rows.append(
                 {
+                    "row": n,
                     "description": p.get(f"items-{n}-description", ""),
                     "quantity": _int(p.get(f"items-{n}-quantity", ""), f"items-{n}-quantity"),
                     "measure": p.get(f"items-{n}-measure", ""),
                 }
             )
-        photos = {n: f for n in range(len(rows)) if (f := request.FILES.get(f"items-{n}-photo"))}
+            # Keyed by the form's row: a blank row above does not move a photo to another item.
+            if photo := request.FILES.get(f"items-{n}-photo"):
+                photos[n] = photo
         _items, letter = services.items_seize(
             operation=op,
             actor=_actor(request),
@@ -388,8 +402,9 @@ def items_seize(request: PersonRequest, operation_id: int) -> HttpResponse:
 def items_end(request: PersonRequest, operation_id: int) -> HttpResponse:
     op = _file(request, operation_id)
     p = request.POST
-    items = list(op.items.filter(pk__in=[x for x in p.getlist("items") if x.isdigit()]))
     try:
+        ids = [_int(x, "items") for x in p.getlist("items")]
+        items = list(op.items.filter(pk__in=[x for x in ids if x is not None]))
         on = _date(p.get("on", ""), "on")
         if on is None:
             raise Invalid(_("Tanggal wajib diisi."), field="on")
@@ -415,10 +430,29 @@ def items_end(request: PersonRequest, operation_id: int) -> HttpResponse:
 
 @login_required
 def item_photo(request: PersonRequest, item_id: int) -> FileResponse:
+    """The item's photo, inline only when its bytes are a JPEG, PNG or WebP image (and with that
+    type); anything else (a file kept before uploads were checked) is a download, never a page
+    the browser would run."""
     item = selectors.seized_items_for_user(request.user).filter(pk=item_id).first()
     if item is None or not item.photo:
         raise Http404(_("Foto tidak ditemukan."))
-    return FileResponse(item.photo.open("rb"), filename=item.photo.name.rsplit("/", 1)[-1])
+    handle = item.photo.open("rb")
+    found = services.image_type(handle.read(16))
+    handle.seek(0)
+    name = item.photo.name.rsplit("/", 1)[-1]
+    if found is None:
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=f"barang-bukti-{item.pk}.bin",
+            content_type="application/octet-stream",
+        )
+    else:
+        stem = name.rsplit(".", 1)[0] or "foto"
+        response = FileResponse(handle, filename=f"{stem}.{found[1]}", content_type=found[0])
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    return response
 
 
 @login_required
