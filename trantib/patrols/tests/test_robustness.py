@@ -185,3 +185,28 @@ def test_a_plan_created_twice_at_once_is_a_conflict_not_an_error(demo_org):
     finally:
         pre_save.disconnect(handler, sender=Plan)
     assert twice.value.field == "case"
+
+
+def test_the_day_and_area_forms_name_the_field_holding_a_nul(demo_org):
+    month = support.month(demo_org)
+    _schedule(demo_org, month)
+    day = PlanDay.objects.filter(plan=month.plan).first()
+    petugas1 = demo_org.person("petugas1.pptng")
+    client = _client(demo_org, "kasie.pptng")
+    page = client.post(
+        reverse("patrols:day", args=[day.pk]),
+        {
+            "starts": "08:00",
+            "ends": "12:00",
+            "route": "Jl.\x00 Sudirman",
+            "danru": str(petugas1.pk),
+            "members": [str(petugas1.pk)],
+        },
+    )
+    assert page.status_code == 400 and "“Rute” berisi karakter kendali" in page.content.decode()
+    area = client.post(
+        reverse("patrols:areas"), {"unit": "PPTNG", "name": "Pasar Baru", "description": "a\x00"}
+    )
+    assert (
+        area.status_code == 400 and "“Keterangan” berisi karakter kendali" in area.content.decode()
+    )
