@@ -29,6 +29,7 @@ from trantib.api.types import (
 )
 from trantib.complaints.models import Category
 from trantib.core.errors import Invalid
+from trantib.engine.runtime import YEAR_MAX, YEAR_MIN
 
 from . import selectors, services
 from .models import Activity, Issue, Rule
@@ -174,6 +175,11 @@ def activities(request: HttpRequest, unit: UnitCode, month: Month) -> list[Activ
     year, number = (int(p) for p in month.split("-"))
     if not 1 <= number <= 12:
         raise Invalid(_("Bulan harus 01 sampai 12."), field="month")
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise Invalid(
+            _("Tahun harus antara %(min)s dan %(max)s.") % {"min": YEAR_MIN, "max": YEAR_MAX},
+            field="month",
+        )
     first, last = selectors.month_bounds(year, number)
     rows = selectors.activities_between(found, first, last).select_related("unit")
     return [_activity_out(a) for a in rows]

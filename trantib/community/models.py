@@ -71,6 +71,9 @@ class Rule(models.Model):
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField()
+    # The last day the scheduler went through for this rule (its last run); the next run also
+    # opens the due days after it that a stopped worker skipped. None: a new or changed rule.
+    opened_through = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["desa", "pos", "starts_at", "pk"]

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -161,7 +162,8 @@ def rule_save(
         before = {k: _plain(getattr(rule, k)) for k in values}
         for key, value in values.items():
             setattr(rule, key, value)
-        rule.save(update_fields=list(values))
+        rule.opened_through = None  # changed days never reach back over the old ones
+        rule.save(update_fields=[*values, "opened_through"])
         event = "polmas.rule_changed"
     audit_record(
         subject=rule,
@@ -189,26 +191,49 @@ def activity_subject(activity: Activity) -> str:
     return f"{activity.get_pos_display()} {activity.desa}, {activity.day.isoformat()}"
 
 
+CATCH_UP_DAYS = 7  # how far back a run opens the days a stopped worker did not
+
+
+def _days_to_open(rule: Rule, today: dt.date) -> list[dt.date]:
+    """Today, and the days after the scheduler's last run for the rule
+    (``rule.opened_through``) that a stopped worker skipped: at most :data:`CATCH_UP_DAYS`
+    back, never before the rule was made. A new or changed rule starts today."""
+    latest = rule.opened_through
+    if latest is None or latest >= today:
+        return [today]
+    start = max(
+        latest + dt.timedelta(days=1),
+        today - dt.timedelta(days=CATCH_UP_DAYS),
+        rule.created_at.astimezone(rule.unit.zone()).date(),
+    )
+    return [start + dt.timedelta(days=n) for n in range((today - start).days + 1)]
+
+
 def activities_open(*, now: dt.datetime | None = None, unit: OrgUnit | None = None) -> int:
-    """Open every activity due today (in each unit's zone) that is not open yet; the count
-    opened. Each activity is its own transaction: one that fails (its officer left the unit)
-    leaves the others opened."""
+    """Open every activity due today (in each unit's zone) that is not open yet, and the due
+    days a stopped worker missed since the rule's last activity (see :func:`_days_to_open`;
+    :func:`activities_mark_missed` then marks them missed once their grace has passed); the
+    count opened. Each activity is its own transaction: one that fails (its officer left the
+    unit) leaves the others opened."""
     now = now or timezone.now()
     rules = Rule.objects.filter(active=True).select_related("unit", "officer")
     if unit is not None:
         rules = rules.filter(unit=unit)
     opened = 0
     for rule in rules:
-        day = now.astimezone(rule.unit.zone()).date()
-        if not rule.due_on(day) or Activity.objects.filter(rule=rule, day=day).exists():
-            continue
-        if not person_holds_role(rule.officer, rule.unit, OFFICER_ROLE, on=day):
-            continue  # the officer left the position: the programme shows the rule as stale
-        try:
-            if _activity_open(rule=rule, day=day, now=now) is not None:
-                opened += 1
-        except ServiceError as exc:  # one rule's problem never stops the others
-            logger.warning("polmas rule %s on %s not opened: %s", rule.pk, day, exc.message)
+        today = now.astimezone(rule.unit.zone()).date()
+        for day in _days_to_open(rule, today):
+            if not rule.due_on(day) or Activity.objects.filter(rule=rule, day=day).exists():
+                continue
+            if not person_holds_role(rule.officer, rule.unit, OFFICER_ROLE, on=day):
+                continue  # the officer left the position: the programme shows the rule as stale
+            try:
+                if _activity_open(rule=rule, day=day, now=now) is not None:
+                    opened += 1
+            except ServiceError as exc:  # one rule's problem never stops the others
+                logger.warning("polmas rule %s on %s not opened: %s", rule.pk, day, exc.message)
+        if rule.opened_through is None or rule.opened_through < today:
+            Rule.objects.filter(pk=rule.pk).update(opened_through=today)
     return opened
 
 
@@ -249,17 +274,28 @@ def _activity_open(*, rule: Rule, day: dt.date, now: dt.datetime) -> Activity | 
         return None  # another run opened it first
 
 
+def grace() -> dt.timedelta:
+    """How long after the end of its day an activity can still be recorded
+    (``TRANTIB_POLMAS_GRACE_HOURS``, default 12: Friday's Pos Satria until Saturday noon)."""
+    return dt.timedelta(hours=float(getattr(settings, "TRANTIB_POLMAS_GRACE_HOURS", 12)))
+
+
 def activities_mark_missed(*, now: dt.datetime | None = None) -> int:
-    """Mark missed every planned activity whose day has ended in its unit's zone; its POLMAS
-    case is cancelled with the reason. The count marked."""
+    """Mark missed every planned activity whose day ended more than :func:`grace` ago in its
+    unit's zone; its POLMAS case is cancelled with the reason. The count marked. Each activity
+    is its own transaction: one that fails is logged and the others are still marked."""
     now = now or timezone.now()
+    wait = grace()
     marked = 0
     late = Activity.objects.filter(status=ActivityStatus.PLANNED).select_related("unit")
     for activity in late:
-        if activity.day >= now.astimezone(activity.unit.zone()).date():
+        if activity.day >= (now.astimezone(activity.unit.zone()) - wait).date():
             continue
-        if _activity_miss(activity_id=activity.pk, now=now):
-            marked += 1
+        try:
+            if _activity_miss(activity_id=activity.pk, now=now):
+                marked += 1
+        except Exception:  # one activity's failure never stops the others, run after run
+            logger.exception("polmas activity %s not marked missed", activity.pk)
     return marked
 
 

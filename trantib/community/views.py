@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,6 +24,7 @@ from trantib.accounts.models import OrgUnit
 from trantib.cases import services as case_services
 from trantib.core.dates import MONTHS, date_id
 from trantib.core.errors import ServiceError
+from trantib.engine.runtime import YEAR_MAX, YEAR_MIN
 
 from . import selectors, services
 from .forms import IssueForm, RecordForm, RuleForm
@@ -34,20 +36,40 @@ def _unit(request: PersonRequest) -> tuple[OrgUnit, list[OrgUnit]]:
     if not units:
         raise Http404
     code = request.GET.get("unit") or request.POST.get("unit") or ""
+    if "\x00" in code:
+        raise Http404  # no unit's code holds a NUL (PostgreSQL refuses the query)
     if code:
         return selectors.unit_get_for_user(request.user, code), units
     return units[0], units
 
 
 def _month(request: PersonRequest, unit: OrgUnit) -> tuple[int, int]:
-    text = request.GET.get("bulan", "")
+    """The ``bulan`` asked for (YYYY-MM, years 1900–2100 as every typed date); anything else
+    is the unit's current month."""
+    found = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})", request.GET.get("bulan", "").strip())
+    if found:
+        year, month = int(found[1]), int(found[2])
+        if YEAR_MIN <= year <= YEAR_MAX and 1 <= month <= 12:
+            return year, month
+    today = unit.today()
+    return today.year, today.month
+
+
+def _anchor(request: PersonRequest, today: dt.date) -> dt.date:
+    """The ``tanggal`` of the week view (ISO, years 1900–2100); anything else is today."""
     try:
-        year, month = (int(p) for p in text.split("-"))
-        dt.date(year, month, 1)
-    except (ValueError, TypeError):
-        today = unit.today()
-        return today.year, today.month
-    return year, month
+        anchor = dt.date.fromisoformat(request.GET.get("tanggal", "").strip())
+    except ValueError:
+        return today
+    return anchor if YEAR_MIN <= anchor.year <= YEAR_MAX else today
+
+
+def _id(text: str | None) -> int | None:
+    """A positive database id typed in a query string, or None (never an overflow)."""
+    text = (text or "").strip()
+    if not re.fullmatch(r"[0-9]{1,18}", text):
+        return None
+    return int(text) or None
 
 
 def _month_text(year: int, month: int) -> str:
@@ -82,10 +104,7 @@ def programme(request: PersonRequest) -> HttpResponse:
     today = unit.today()
     year, month = _month(request, unit)
     if view == "minggu":
-        try:
-            anchor = dt.date.fromisoformat(request.GET.get("tanggal", ""))
-        except ValueError:
-            anchor = today
+        anchor = _anchor(request, today)
         first = anchor - dt.timedelta(days=anchor.weekday())
         last = first + dt.timedelta(days=6)
     else:
@@ -278,18 +297,15 @@ def activity_list(request: PersonRequest) -> HttpResponse:
     unit, _units = _unit(request)
     year, month = _month(request, unit)
     first, last = selectors.month_bounds(year, month)
-    try:
-        officer_id = int(request.GET.get("petugas") or 0)
-    except ValueError:
-        officer_id = 0
+    officer_id = _id(request.GET.get("petugas"))
     pos = request.GET.get("pos", "")
     status = request.GET.get("status", "")
     rows = selectors.activities_between(
         unit,
         first,
         last,
-        officer_id=officer_id or None,
-        desa=request.GET.get("desa", "")[:100],
+        officer_id=officer_id,
+        desa=request.GET.get("desa", "").replace("\x00", "")[:100],
         pos=pos if pos in Pos.values else "",
         status=status if status in ActivityStatus.values else "",
     )

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +28,7 @@ from trantib.cases.selectors import unit_members
 from trantib.core.audit import audit_record
 from trantib.core.dates import date_id
 from trantib.core.errors import Conflict, Invalid, NotAllowed
+from trantib.core.text import has_control_characters
 from trantib.engine.bindings import ContractName
 from trantib.engine.spec import FieldType, SOPSpec, Step
 from trantib.sops import registry
@@ -88,16 +89,45 @@ def _refuse_unless_planner(actor: Person, unit: OrgUnit, spec: SOPSpec | None = 
         )
 
 
+MAX_ID = 2**63 - 1  # the largest id SQLite and PostgreSQL store
+
+
+def _plain(text: str, *, field: str, label: str) -> str:
+    """``text`` stripped, refused when it holds a control character (NUL cannot even be
+    stored by PostgreSQL), naming the field."""
+    text = (text or "").strip()
+    if has_control_characters(text):
+        raise Invalid(
+            _("%(label)s berisi karakter kendali yang tidak dapat disimpan.") % {"label": label},
+            field=field,
+        )
+    return text
+
+
+def _ids(values: Iterable[Any], *, field: str, label: str) -> set[int]:
+    """Database ids as given (ints or digit strings), refused outside 1…2⁶³−1."""
+    out = set()
+    for value in values:
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            number = 0
+        if not 1 <= number <= MAX_ID:
+            raise Invalid(_("%(label)s tidak dikenal.") % {"label": label}, field=field)
+        out.add(number)
+    return out
+
+
 # -- wilayah -------------------------------------------------------------------------------------
 
 
 def _area_fields(name: str, description: str, outline: Any) -> tuple[str, str, Any]:
-    name = (name or "").strip()
+    name = _plain(name, field="name", label=_("“Nama wilayah”"))
     if not name:
         raise Invalid(_("“Nama wilayah” wajib diisi."), field="name")
     if len(name) > 120:
         raise Invalid(_("“Nama wilayah” paling panjang 120 karakter."), field="name")
-    description = (description or "").strip()[:300]
+    description = _plain(description, field="description", label=_("“Keterangan”"))[:300]
     if outline in ("", {}, None):
         outline = None
     else:
@@ -216,15 +246,20 @@ def plan_create(*, case: Case, actor: Person, now: dt.datetime | None = None) ->
     _refuse_unless_planner(actor, case.unit, spec)
     if case.status != CaseStatus.OPEN:
         raise Conflict(_("Kasus ini sudah selesai."), field="case")
+    Case.objects.select_for_update().filter(pk=case.pk).first()  # one plan per case: wait here
     existing = Plan.objects.filter(case=case).first()
     if existing is not None:
         return existing
     month = case_month(spec, case)
     if month is None:
         raise Invalid(_("Bulan program patroli belum dicatat pada kasus ini."), field="case")
-    plan = Plan.objects.create(
-        unit=case.unit, case=case, month=month, created_at=now, created_by=actor
-    )
+    try:
+        with transaction.atomic():
+            plan = Plan.objects.create(
+                unit=case.unit, case=case, month=month, created_at=now, created_by=actor
+            )
+    except IntegrityError:  # another request made the plan between the check and here
+        raise Conflict(_("Rencana patroli kasus ini sudah dibuat."), field="case") from None
     audit_record(
         subject=plan,
         type="patrol_plan_created",
@@ -271,18 +306,19 @@ def _check_day_input(plan: Plan, spec: SOPSpec, data: DayInput) -> tuple[list[Ar
         raise Invalid(_("“Jam selesai” wajib diisi, misalnya 12.00."), field="ends")
     if data.starts == data.ends:
         raise Invalid(_("Jam selesai harus berbeda dari jam mulai."), field="ends")
-    area_ids = {int(a) for a in data.areas}
+    area_ids = _ids(data.areas, field="areas", label=_("Wilayah"))
     areas = list(Area.objects.filter(unit=plan.unit, pk__in=area_ids, active=True))
     if len(areas) != len(area_ids):
         raise Invalid(_("Wilayah yang dipilih bukan wilayah unit ini."), field="areas")
-    route = (data.route or "").strip()
+    route = _plain(data.route, field="route", label=_("“Rute”"))
     if not areas and not route:
         raise Invalid(_("Pilih wilayah atau isi rute patroli."), field="areas")
     if len(route) > 300:
         raise Invalid(_("“Rute” paling panjang 300 karakter."), field="route")
     if data.danru is None:
         raise Invalid(_("Pilih Danru (komandan regu)."), field="danru")
-    member_ids = {int(m) for m in data.members} | {int(data.danru)}
+    danru_id = _ids([data.danru], field="danru", label=_("Danru"))
+    member_ids = _ids(data.members, field="members", label=_("Anggota regu")) | danru_id
     members = list(unit_members(plan.unit).filter(pk__in=member_ids))
     if len(members) != len(member_ids):
         raise Invalid(_("Anggota regu harus orang unit ini."), field="members")
@@ -568,6 +604,8 @@ def report_submit(
     (linked to the month's case), and the day's patrol task completed from it, all in one
     transaction: a bad field anywhere keeps nothing."""
     now = now or timezone.now()
+    # Locked first: a second submit of the same day waits here, then finds the report.
+    PlanDay.objects.select_for_update().filter(pk=day.pk).first()
     day = PlanDay.objects.select_related("plan__case__unit", "unit", "task").get(pk=day.pk)
     case = day.plan.case
     if Report.objects.filter(day=day).exists():
@@ -592,10 +630,11 @@ def report_submit(
     if len(kept) > MAX_PLACES:
         raise Invalid(_("Paling banyak %(n)s tempat.") % {"n": MAX_PLACES}, field="places")
     for i, place in enumerate(kept):
+        _plain(place.name, field=f"place-{i}-name", label=_("Nama tempat"))
         if not place.name.strip():
             raise Invalid(_("Setiap tempat perlu nama."), field=f"place-{i}-name")
         _check_point(place.latitude, place.longitude, f"place-{i}-name")
-    result = (result or "").strip()
+    result = _plain(result, field="result", label=_("“Hasil patroli”"))
     if not result:
         raise Invalid(_("“Hasil patroli” wajib diisi."), field="result")
     if nihil and findings:
@@ -609,16 +648,23 @@ def report_submit(
         raise Invalid(_("Paling banyak %(n)s temuan.") % {"n": MAX_FINDINGS}, field="findings")
     if started is None or ended is None:  # refused above; for the type checker
         raise Invalid(_("“Jam mulai” wajib diisi, misalnya 08.00."), field="started")
-    report = Report.objects.create(
-        unit=day.unit,
-        day=day,
-        started=started,
-        ended=ended,
-        result=result,
-        nihil=nihil,
-        submitted_at=now,
-        submitted_by=actor,
-    )
+    for finding in findings:
+        _plain(finding.place, field=f"{finding.prefix}-place", label=_("Lokasi temuan"))
+        _plain(finding.description, field=f"{finding.prefix}-description", label=_("Uraian"))
+    try:
+        with transaction.atomic():
+            report = Report.objects.create(
+                unit=day.unit,
+                day=day,
+                started=started,
+                ended=ended,
+                result=result,
+                nihil=nihil,
+                submitted_at=now,
+                submitted_by=actor,
+            )
+    except IntegrityError:  # saved by another request between the check and here
+        raise Conflict(_("Laporan hari ini sudah disimpan."), field="day") from None
     ReportPlace.objects.bulk_create(
         [
             ReportPlace(

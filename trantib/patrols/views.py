@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
@@ -62,13 +63,9 @@ def _float(text: str | None) -> float | None:
 
 
 def _ints(values: list[str]) -> list[int]:
-    out = []
-    for v in values:
-        try:
-            out.append(int(v))
-        except (TypeError, ValueError):
-            continue
-    return out
+    """The ids among ``values``: digits only, at most 18 of them (a 63-bit database id), so a
+    typed 25-digit number is dropped here rather than overflowing the database."""
+    return [int(v) for v in values if isinstance(v, str) and re.fullmatch(r"[0-9]{1,18}", v)]
 
 
 def _map_context(unit: OrgUnit) -> dict[str, Any]:
@@ -109,15 +106,14 @@ def _or_404(fn, *args):  # type: ignore[no-untyped-def]
 @login_required
 def plan_list(request: PersonRequest) -> HttpResponse:
     person = request.person
-    plans = list(selectors.plan_list_for_user(request.user))
+    plans = list(selectors.plan_list_for_user(request.user).annotate(n_days=Count("days")))
     codes = [s.code for s in services.patrol_specs()]
-    waiting = [
-        c
-        for c in selectors.cases_without_plan_for_user(request.user, codes)
-        if services.may_plan(person, c.unit)
-    ]
+    cases = list(selectors.cases_without_plan_for_user(request.user, codes))
+    planner_of = {u.pk for u in {c.unit for c in cases} if services.may_plan(person, u)}
+    waiting = [c for c in cases if c.unit_id in planner_of]
     rows = [
-        {"plan": p, "month": selectors.month_text(p.month), "days": p.days.count()} for p in plans
+        {"plan": p, "month": selectors.month_text(p.month), "days": p.n_days}  # type: ignore[attr-defined]
+        for p in plans
     ]
     return render(
         request,

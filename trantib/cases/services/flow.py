@@ -213,10 +213,22 @@ def _open_linked(
 ) -> list[Case]:
     code = request.sop or spec.code
     child_spec = spec if code == spec.code else spec_in_force(code)
-    # A line that names a case already linked to this one (a patrol finding whose enforcement
-    # opened on the day it was found) is that line's case: it opens no second one.
-    linked = set(Case.objects.filter(parent=case).values_list("number", flat=True))
-    items = tuple(i for i in request.items if not _names_case(i, linked))
+    # A finding line naming a case already linked to this one (a patrol finding whose
+    # enforcement opened on the day it was found) is that line's case: it opens no second one.
+    # When the step waits, such a case counts for it only while open (it is adopted: its
+    # closing moves the step on); a line naming a closed one opens a case as any other line,
+    # so the waiting step always has a case to wait for.
+    linked = dict(Case.objects.filter(parent=case).values_list("number", "pk").order_by("pk"))
+    if request.wait:
+        adoptable = Case.objects.filter(
+            parent=case, status=CaseStatus.OPEN, parent_step__in=("", request.step)
+        )
+        linked = dict(adoptable.values_list("number", "pk"))
+    named = [_named_case(i, linked) for i in request.items]
+    adopted = [pk for pk in named if pk is not None]
+    if adopted and request.wait:
+        Case.objects.filter(pk__in=adopted).update(parent_step=request.step)
+    items = tuple(i for i, pk in zip(request.items, named, strict=True) if pk is None)
     if request.items and not items:
         return []
     items = items or (None,)
@@ -248,9 +260,18 @@ def _open_linked(
     return children
 
 
-def _names_case(item: Any, numbers: set[str]) -> bool:
-    text = str(item or "")
-    return any(number in text for number in numbers)
+FINDING_SEPARATOR = " — "
+
+
+def _named_case(item: Any, numbers: Mapping[str, int]) -> int | None:
+    """The id of the linked case a finding line names, or None. A finding line ends with its
+    case's number as its own segment ("4 Agustus 2026: Sutarman — Pasal 12 — Pasar —
+    PPTNG/PPW/2026/0012", as the patrol report writes it) or is that number alone; a number
+    merely mentioned in typed text, or one that only begins another (…/1000 in …/10001), names
+    nothing."""
+    text = str(item or "").strip()
+    last = text.rsplit(FINDING_SEPARATOR, 1)[-1].strip()
+    return numbers.get(last)
 
 
 def offered_summary(tasks: Iterable[Task]) -> list[dict[str, Any]]:

@@ -87,7 +87,7 @@ def test_the_recap_and_its_xlsx_link_every_number_to_its_activities(
 ) -> None:
     for day in (4, 5, 6):
         services.activities_open(now=wita(day))
-    services.activities_mark_missed(now=wita(7, 1))
+    services.activities_mark_missed(now=wita(7, 13))  # after the 12-hour grace
     client.force_login(demo_org.user("kasat.binmas"))
     page = client.get("/polmas/rekap/?unit=BINMAS&bulan=2026-12").content.decode()
     assert "/polmas/kegiatan/?" in page and "status=missed" in page

@@ -153,7 +153,7 @@ def test_the_monthly_recap_counts_what_was_planned_held_and_missed(
             topics=[f"Topik {activity.pos}"],
             now=wita(activity.day.day, 14),
         )
-    services.activities_mark_missed(now=wita(7, 1))
+    services.activities_mark_missed(now=wita(7, 13))  # after the 12-hour grace
     recap = selectors.recap_month(binmas, 2026, 12)
     rows = {(r.officer.pk, r.desa): r for r in recap.rows}
     one = rows[(banit1.pk, "Limba U Dua")]

@@ -9,6 +9,7 @@ from trantib.community import services
 from trantib.community.models import Activity, ActivityStatus, Pos
 
 from .conftest import wita
+from .test_record import _record
 
 pytestmark = pytest.mark.django_db
 
@@ -84,11 +85,12 @@ def test_an_inactive_rule_opens_nothing(programme, binmas, kanit) -> None:
 def test_an_activity_not_recorded_by_the_end_of_its_day_is_marked_missed(programme) -> None:
     services.activities_open(now=wita(6))
     assert services.activities_mark_missed(now=wita(6, 23, 59)) == 0
-    assert services.activities_mark_missed(now=wita(7, 0, 1)) == 1
+    assert services.activities_mark_missed(now=wita(7, 11, 59)) == 0  # the 12-hour grace
+    assert services.activities_mark_missed(now=wita(7, 12, 1)) == 1
     activity = Activity.objects.get()
     assert activity.status == ActivityStatus.MISSED
     assert activity.case.status == CaseStatus.CANCELLED
-    assert services.activities_mark_missed(now=wita(7, 1)) == 0
+    assert services.activities_mark_missed(now=wita(7, 13)) == 0
 
 
 def test_only_the_kasat_kbo_or_a_kanit_manage_the_programme(binmas, banit1) -> None:
@@ -137,3 +139,74 @@ def test_only_the_activitys_own_officer_is_told_of_its_task(programme, banit1, b
         Notification.objects.filter(case=khidmat.case).values_list("recipient_id", flat=True)
     )
     assert told == {banit1.pk}
+
+
+def test_a_day_the_worker_was_down_is_opened_on_the_next_run_and_then_counted_missed(
+    programme,
+) -> None:
+    assert services.activities_open(now=wita(4, 6)) == 2  # Friday: Khidmat + Satria
+    # No run all Saturday; Sunday morning's run opens Saturday's Sapta and Satria, and Sunday's.
+    assert services.activities_open(now=wita(6, 6)) == 3
+    assert _opened(5) == {Pos.SAPTA, Pos.SATRIA}
+    assert services.activities_mark_missed(now=wita(6, 12, 1)) == 4  # 4 Dec ×2, 5 Dec ×2
+    sapta = Activity.objects.get(pos=Pos.SAPTA)
+    assert sapta.status == ActivityStatus.MISSED and sapta.case.status == CaseStatus.CANCELLED
+
+
+def test_the_catch_up_goes_back_a_week_at_most_and_never_before_the_rule(programme) -> None:
+    services.activities_open(now=wita(1, 6))  # the rules were made on 1 December
+    services.activities_open(now=wita(20, 6))
+    satria = sorted(a.day.day for a in Activity.objects.filter(pos=Pos.SATRIA))
+    assert satria == [1, *range(13, 21)]
+    programme["satria"].created_at = wita(22, 6)  # as if the rule was made on the 22nd
+    programme["satria"].save(update_fields=["created_at"])
+    services.activities_open(now=wita(25, 6))
+    satria = sorted(a.day.day for a in Activity.objects.filter(pos=Pos.SATRIA))
+    assert satria == [1, *range(13, 21), *range(22, 26)]
+
+
+def test_an_activity_can_be_recorded_the_next_morning_within_the_grace(programme, banit2) -> None:
+    services.activities_open(now=wita(4, 6))
+    satria = Activity.objects.get(pos=Pos.SATRIA)
+    assert services.activities_mark_missed(now=wita(5, 8)) == 0
+    _record(
+        satria,
+        banit2,
+        held_at=wita(4, 8),
+        held_place="Pos Kamling Biawao",
+        kelengkapan=[],
+        peralatan=[],
+        now=wita(5, 8, 30),
+    )
+    assert services.activities_mark_missed(now=wita(5, 12, 1)) == 1  # only Khidmat
+    satria.refresh_from_db()
+    assert satria.status == ActivityStatus.HELD
+
+
+def test_the_grace_is_a_setting(programme, settings) -> None:
+    settings.TRANTIB_POLMAS_GRACE_HOURS = 0
+    services.activities_open(now=wita(4, 6))
+    assert services.activities_mark_missed(now=wita(5, 0, 1)) == 2
+
+
+def test_one_activity_that_fails_does_not_stop_the_others_being_marked_missed(programme) -> None:
+    from django.db.models.signals import pre_save
+
+    from trantib.cases.models import Case
+
+    services.activities_open(now=wita(4, 6))
+    broken = Activity.objects.get(pos=Pos.KHIDMAT).case_id
+
+    def refuse(sender, instance, **kwargs):  # the database refuses this one row
+        if instance.pk == broken:
+            raise RuntimeError("disk full")
+
+    pre_save.connect(refuse, sender=Case, weak=False)
+    try:
+        assert services.activities_mark_missed(now=wita(5, 12, 1)) == 1
+    finally:
+        pre_save.disconnect(refuse, sender=Case)
+    assert Activity.objects.get(pos=Pos.SATRIA).status == ActivityStatus.MISSED
+    khidmat = Activity.objects.get(pos=Pos.KHIDMAT)
+    assert khidmat.status == ActivityStatus.PLANNED  # its own transaction rolled back
+    assert services.activities_mark_missed(now=wita(5, 12, 2)) == 1  # the next run marks it

@@ -40,7 +40,7 @@ def month(demo_org: Any, *, start: dt.datetime = START, plan: bool = True) -> Mo
     desk.complete(case, "susun_rencana", "kabid.pptng", {"koordinasi": "Polres Metro"})
     kasie = desk.who("kasie.pptng")
     unit = demo_org.unit("PPTNG")
-    areas = [
+    areas = list(Area.objects.filter(unit=unit).order_by("pk")) or [  # a second month: reused
         services.area_create(unit=unit, actor=kasie, name="Pasar Anyar", now=desk.now),
         services.area_create(unit=unit, actor=kasie, name="Jl. Sudirman", now=desk.now),
     ]
