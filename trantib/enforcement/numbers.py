@@ -13,6 +13,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from trantib.core.errors import Invalid
+from trantib.core.text import CONTROL, has_control_characters
 
 WHOLE = re.compile(r"[0-9]{1,15}")
 # The most a Perda or a court may fine, with room to spare: Rp 1 triliun.
@@ -63,13 +64,13 @@ def fine_parse(value: Any, *, field: str) -> int | None:
 
 
 def has_nul(value: Any) -> bool:
-    return isinstance(value, str) and "\x00" in value
+    return isinstance(value, str) and has_control_characters(value, unstorable_only=True)
 
 
 def text_checked(value: Any, *, field: str, label: str) -> str:
     """Text from a form with no NUL byte (no database stores one), or an Invalid naming it."""
     text = str(value or "")
-    if "\x00" in text:
+    if has_control_characters(text, unstorable_only=True):
         raise Invalid(
             _("%(label)s berisi karakter yang tidak sah (NUL).") % {"label": label}, field=field
         )
@@ -78,4 +79,4 @@ def text_checked(value: Any, *, field: str, label: str) -> str:
 
 def query_text(value: Any, limit: int = 100) -> str:
     """A search or filter word from a query string, control characters dropped."""
-    return "".join(c for c in str(value or "") if c >= " " and c != "\x7f")[:limit]
+    return "".join(c for c in str(value or "") if c >= " " and not CONTROL.match(c))[:limit]

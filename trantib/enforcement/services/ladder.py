@@ -21,6 +21,7 @@ from trantib.accounts.models import OrgUnit, Person
 from trantib.cases import services as case_services
 from trantib.core.audit import audit_record
 from trantib.core.errors import Invalid, NotAllowed
+from trantib.core.text import has_control_characters
 
 from ..models import (
     DEFAULT_LADDER,
@@ -75,7 +76,7 @@ def _text(value: Any, *, field: str, label: str, limit: int, required: bool = Tr
             _("%(label)s paling panjang %(n)s karakter.") % {"label": label, "n": limit},
             field=field,
         )
-    if "\x00" in text:
+    if has_control_characters(text, unstorable_only=True):
         raise Invalid(_("%(label)s berisi karakter kendali.") % {"label": label}, field=field)
     return text
 

@@ -152,7 +152,7 @@ def test_a_teguran_is_drafted_initialled_numbered_signed_and_delivered_through_t
         page.goto(f"{base}/surat/{letter.pk}/")
         page.get_by_text("Catat tanda terima").click()
         page.get_by_label("Diterima oleh").fill("Joko Susilo")
-        page.get_by_label("Tempat").fill("Jl. Kali Angke RT 03/RW 02")
+        page.get_by_label("Tempat", exact=True).fill("Jl. Kali Angke RT 03/RW 02")
         page.get_by_label("Foto tanda terima").set_input_files(
             files=[{"name": "terima.jpg", "mimeType": "image/jpeg", "buffer": photo()}]
         )
