@@ -157,13 +157,13 @@ def test_tugas_saya_runs_the_same_queries_for_one_task_or_many(
 ) -> None:
     client = client_for(demo_org, "staf.krj")
     start_pgd(demo_org)
-    # 7: 5, the unread count in the navigation, and the clocks of the cases as a whole
-    # (a complaint's answer).
-    with django_assert_max_num_queries(7):
+    # 8: 5, the unread count and the registers in the navigation, and the clocks of the cases
+    # as a whole (a complaint's answer).
+    with django_assert_max_num_queries(8):
         client.get(reverse("cases:my_tasks"))
     for i in range(8):
         start_pgd(demo_org, subject=f"Laporan {i}")
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         html = html_of(client.get(reverse("cases:my_tasks")))
     assert html.count('class="task-card') == 9
 
@@ -265,11 +265,11 @@ def test_the_case_list_pages_by_25_and_keeps_the_filters(
 ) -> None:
     client = client_for(demo_org, "staf.krj")
     start_pgd(demo_org)
-    with django_assert_max_num_queries(6):  # 5, and the unread count in the navigation
+    with django_assert_max_num_queries(7):  # 5, the unread count and the registers in the nav
         client.get(reverse("cases:list"), {"sop": "PGD"})
     for i in range(29):
         start_pgd(demo_org, subject=f"Laporan {i}")
-    with django_assert_max_num_queries(6):  # 5, and the unread count in the navigation
+    with django_assert_max_num_queries(7):  # 5, the unread count and the registers in the nav
         html = html_of(client.get(reverse("cases:list"), {"sop": "PGD"}))
     assert html.count('class="c-number"') == 25
     assert "Halaman 1 dari 2" in html
