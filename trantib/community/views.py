@@ -24,6 +24,7 @@ from trantib.accounts.models import OrgUnit
 from trantib.cases import services as case_services
 from trantib.core.dates import MONTHS, date_id
 from trantib.core.errors import ServiceError
+from trantib.core.text import UNSTORABLE, has_control_characters
 from trantib.engine.runtime import YEAR_MAX, YEAR_MIN
 
 from . import selectors, services
@@ -36,7 +37,7 @@ def _unit(request: PersonRequest) -> tuple[OrgUnit, list[OrgUnit]]:
     if not units:
         raise Http404
     code = request.GET.get("unit") or request.POST.get("unit") or ""
-    if "\x00" in code:
+    if has_control_characters(code, unstorable_only=True):
         raise Http404  # no unit's code holds a NUL (PostgreSQL refuses the query)
     if code:
         return selectors.unit_get_for_user(request.user, code), units
@@ -305,7 +306,7 @@ def activity_list(request: PersonRequest) -> HttpResponse:
         first,
         last,
         officer_id=officer_id,
-        desa=request.GET.get("desa", "").replace("\x00", "")[:100],
+        desa=UNSTORABLE.sub("", request.GET.get("desa", ""))[:100],
         pos=pos if pos in Pos.values else "",
         status=status if status in ActivityStatus.values else "",
     )

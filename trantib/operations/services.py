@@ -30,6 +30,7 @@ from trantib.cases.models import Case
 from trantib.core.audit import audit_record
 from trantib.core.dates import date_id
 from trantib.core.errors import Conflict, Invalid, NotAllowed
+from trantib.core.text import has_control_characters
 from trantib.enforcement.models import Violator
 from trantib.engine.bindings import ContractName
 from trantib.engine.spec import SOPSpec, Step, StepKind
@@ -208,7 +209,7 @@ def _text(value: Any, *, field: str, label: str, limit: int, required: bool = Fa
             % {"label": label, "n": limit},
             field=field,
         )
-    if "\x00" in text:
+    if has_control_characters(text, unstorable_only=True):
         raise Invalid(
             _("%(label)s memuat karakter NUL yang tidak sah; hapus lalu ketik ulang.")
             % {"label": label},

@@ -24,6 +24,7 @@ from trantib.cases.selectors import case_get_for_user, unit_members
 from trantib.core.dateinput import date_parse, datetime_parse
 from trantib.core.dates import date_id
 from trantib.core.errors import Invalid, NotAllowed, NotFound, ServiceError
+from trantib.core.text import UNSTORABLE
 from trantib.enforcement.models import Violator
 
 from . import selectors, services
@@ -78,7 +79,7 @@ def _int(text: str, field: str) -> int | None:
     if not text:
         return None
     if not services.WHOLE_NUMBER.fullmatch(text):
-        shown = text.replace("\x00", "")[:30]
+        shown = UNSTORABLE.sub("", text)[:30]
         raise Invalid(_("“%(t)s” bukan bilangan bulat.") % {"t": shown}, field=field)
     return int(text)
 
@@ -174,7 +175,7 @@ def _render(
 
 @login_required
 def operation_list(request: PersonRequest) -> HttpResponse:
-    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
+    query = UNSTORABLE.sub("", request.GET.get("q", "")).strip()[:100]
     ops = selectors.operation_list_for_user(request.user, query=query)[:100]
     return render(request, "operations/operation_list.html", {"ops": ops, "query": query})
 
