@@ -379,7 +379,9 @@ def activity_record(
     (time, place, who came, the residents' concerns and the material, the photos, the
     Peringatan kept, the Pos's Kelengkapan ticked). Only its own officer."""
     now = now or timezone.now()
-    activity = Activity.objects.select_for_update().select_related("unit").get(pk=activity.pk)
+    activity = (
+        Activity.objects.select_for_update(of=("self",)).select_related("unit").get(pk=activity.pk)
+    )
     if activity.officer_id != actor.pk:
         raise NotAllowed(
             _("Kegiatan ini dicatat oleh Bhabinkamtibmas-nya sendiri."), field="activity"

@@ -174,7 +174,9 @@ def may_edit(person: Person | None, operation: Operation) -> bool:
 
 def _check(actor: Person, operation: Operation) -> Operation:
     operation = (
-        Operation.objects.select_for_update().select_related("unit", "case").get(pk=operation.pk)
+        Operation.objects.select_for_update(of=("self",))
+        .select_related("unit", "case")
+        .get(pk=operation.pk)
     )
     if not may_edit(actor, operation):
         raise NotAllowed(
@@ -846,7 +848,7 @@ def items_seize(
 
 def _held(operation: Operation, items: Iterable[SeizedItem]) -> list[SeizedItem]:
     rows = list(
-        SeizedItem.objects.select_for_update()
+        SeizedItem.objects.select_for_update(of=("self",))
         .filter(pk__in=[i.pk for i in items], operation=operation)
         .select_related("owner")
     )

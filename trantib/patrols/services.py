@@ -363,7 +363,9 @@ def plan_days_add(
 ) -> list[PlanDay]:
     """Add the same shift, area and team on each of ``days`` (bulk)."""
     now = now or timezone.now()
-    plan = Plan.objects.select_for_update().select_related("case", "unit").get(pk=plan.pk)
+    plan = (
+        Plan.objects.select_for_update(of=("self",)).select_related("case", "unit").get(pk=plan.pk)
+    )
     spec = case_services.case_spec(plan.case)
     _refuse_unless_planner(actor, plan.unit, spec)
     _refuse_if_fixed(plan, spec)

@@ -310,7 +310,9 @@ def violator_update(
     """Change a violator's fields (those ``data`` names; the kind stays); audited with the
     fields before and after."""
     now = now or timezone.now()
-    violator = Violator.objects.select_for_update().select_related("unit").get(pk=violator.pk)
+    violator = (
+        Violator.objects.select_for_update(of=("self",)).select_related("unit").get(pk=violator.pk)
+    )
     unit = violator.unit
     _refuse_unless_officer(actor, unit)
     before = _data(violator)
