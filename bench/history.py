@@ -108,6 +108,7 @@ def ensure(
     url: str = HISTORY_URL,
     size: int = FULL_SIZE,
     seed: int = SEED,
+    first_day: str = "2022-01-01",
     force: bool = False,
     var_dir: str = "/tmp/trantib-history",  # noqa: S108 — media of the history process only
     log: Callable[[str], None] = print,
@@ -115,10 +116,16 @@ def ensure(
     """The history database of ``size`` cases: reused when its marker matches, else made.
     Returns the marker's information (sizes, timings, personas, ``reused``)."""
     found = None if force else marker_read(url)
-    if found and (found["version"], found["size"], found["seed"]) == (
+    if found and (
+        found["version"],
+        found["size"],
+        found["seed"],
+        found.get("first_day", "2022-01-01"),
+    ) == (
         GENERATOR_VERSION,
         size,
         seed,
+        first_day,
     ):
         log(f"history: reusing {_name(url)} ({size:,} cases, generated {found.get('finished')})")
         migrated = _spawn(_migrate_only, url, var_dir)
@@ -129,7 +136,7 @@ def ensure(
             f"seed {found['seed']}: making it again"
         )
     database_recreate(url)
-    info = _spawn(_generate, url, var_dir, size, seed)
+    info = _spawn(_generate, url, var_dir, size, seed, first_day)
     return {**info, "reused": False}
 
 
@@ -192,7 +199,7 @@ def _migrate_only(url: str) -> list[str]:
     return names
 
 
-def _generate(url: str, size: int, seed: int) -> dict[str, Any]:
+def _generate(url: str, size: int, seed: int, first_day: str) -> dict[str, Any]:
     import datetime as dt
 
     from django.core.management import call_command
@@ -254,6 +261,7 @@ def _generate(url: str, size: int, seed: int) -> dict[str, Any]:
         acting_role=acting_role,
         period=TimeStandard.parse,
         log=_say,
+        first_day=dt.date.fromisoformat(first_day),
     )
     result = gen.run(progress)
     counts = sink.close()
@@ -276,6 +284,7 @@ def _generate(url: str, size: int, seed: int) -> dict[str, Any]:
         timings["total"] = time.perf_counter() - t_start
         sizes = table_sizes(conn)
         info = {
+            "first_day": first_day,
             "finished": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "timings": timings,
             "rows": counts,
@@ -299,6 +308,146 @@ def _generate(url: str, size: int, seed: int) -> dict[str, Any]:
         )
     _say(f"done in {timings['total']:.0f} s")
     return {"version": GENERATOR_VERSION, "size": size, "seed": seed, **info}
+
+
+def measure(
+    *,
+    url: str,
+    info: dict[str, Any],
+    requests: int = 30,
+    only: Sequence[str] = (),
+    var_dir: str = "/tmp/trantib-history",  # noqa: S108
+) -> dict[str, Any]:
+    """Time the pages for each persona (a spawned process on the history database)."""
+    return _spawn(_measure, url, var_dir, info["personas"], info["units"], requests, tuple(only))
+
+
+def _measure(
+    url: str, personas: dict[str, str], units: dict[str, str], requests: int, only: tuple[str, ...]
+) -> dict[str, Any]:
+    from bench import history_measure
+
+    out = history_measure.measure(
+        personas=personas, units=units, requests=requests, only=only, log=_say
+    )
+    out["database"] = history_measure.database_info()
+    out["indexes"], out["migrations_absent"] = report_indexes()
+    out["cores"] = os.cpu_count()
+    return out
+
+
+# Rows that break a rule the services keep; each query counts them (0 when consistent).
+CONSISTENCY = {
+    "tasks whose case is in another unit": (
+        "SELECT count(*) FROM cases_task t JOIN cases_case c ON c.id = t.case_id "
+        "WHERE t.unit_id <> c.unit_id"
+    ),
+    "events whose case is in another unit": (
+        "SELECT count(*) FROM cases_event e JOIN cases_case c ON c.id = e.case_id "
+        "WHERE e.unit_id <> c.unit_id"
+    ),
+    "events of a task of another case": (
+        "SELECT count(*) FROM cases_event e JOIN cases_task t ON t.id = e.task_id "
+        "WHERE t.case_id <> e.case_id"
+    ),
+    "cases whose chain head is not their last event": (
+        "SELECT count(*) FROM cases_case c WHERE c.event_seq <> "
+        "(SELECT count(*) FROM cases_event e WHERE e.case_id = c.id)"
+    ),
+    "cases not opened by a case_opened event": (
+        "SELECT count(*) FROM cases_case c WHERE NOT EXISTS (SELECT 1 FROM cases_event e "
+        "WHERE e.case_id = c.id AND e.seq = 1 AND e.type = 'case_opened')"
+    ),
+    "closed cases without a case_closed event": (
+        "SELECT count(*) FROM cases_case c WHERE c.status = 'closed' AND NOT EXISTS "
+        "(SELECT 1 FROM cases_event e WHERE e.case_id = c.id AND e.type = 'case_closed')"
+    ),
+    "ended cases with a live task": (
+        "SELECT count(*) FROM cases_task t JOIN cases_case c ON c.id = t.case_id "
+        "WHERE c.status <> 'open' AND t.status IN ('open', 'claimed')"
+    ),
+    "open cases without a live task": (
+        "SELECT count(*) FROM cases_case c WHERE c.status = 'open' AND NOT EXISTS "
+        "(SELECT 1 FROM cases_task t WHERE t.case_id = c.id AND t.status IN ('open', 'claimed'))"
+    ),
+    "done tasks without a completion time": (
+        "SELECT count(*) FROM cases_task WHERE status = 'done' AND completed_at IS NULL"
+    ),
+    "tasks completed before they were created": (
+        "SELECT count(*) FROM cases_task WHERE completed_at < created_at"
+    ),
+    "PGD cases without their complaint": (
+        "SELECT count(*) FROM cases_case c WHERE c.sop_code = 'PGD' AND NOT EXISTS "
+        "(SELECT 1 FROM complaints_complaint p WHERE p.case_id = c.id)"
+    ),
+    "events at or after the end of the history": (
+        "SELECT count(*) FROM cases_event WHERE at >= '2026-12-01T00:00:00+07:00'"
+    ),
+}
+
+
+def verify(*, url: str, var_dir: str = "/tmp/trantib-history") -> dict[str, Any]:  # noqa: S108
+    """The product's chain check over every case, and the consistency counts above."""
+    return _spawn(_verify, url, var_dir)
+
+
+def _verify(url: str) -> dict[str, Any]:
+    from django.db import connection
+
+    from trantib.cases.audit import chain_verify
+
+    result = chain_verify()
+    counts: dict[str, int] = {}
+    with connection.cursor() as cur:
+        for name, sql in CONSISTENCY.items():
+            cur.execute(sql)
+            counts[name] = int(cur.fetchone()[0])
+        totals = {}
+        for table in ("cases_case", "cases_task", "cases_event", "complaints_complaint"):
+            cur.execute(f"SELECT count(*) FROM {table}")
+            totals[table] = int(cur.fetchone()[0])
+        cur.execute("SELECT sop_code, count(*) FROM cases_case GROUP BY 1 ORDER BY 1")
+        by_sop = dict(cur.fetchall())
+        cur.execute("SELECT count(*) FROM accounts_orgunit")
+        units = int(cur.fetchone()[0])
+    return {
+        "chain_cases": result.cases,
+        "chain_events": result.events,
+        "chain_problems": [str(p) for p in result.problems[:5]],
+        "problems_total": len(result.problems),
+        "inconsistent": counts,
+        "totals": totals,
+        "by_sop": by_sop,
+        "units": units,
+    }
+
+
+def report_indexes() -> tuple[list[dict[str, Any]], list[str]]:
+    """The indexes the ``*_report_indexes`` migrations add, and those not applied here."""
+    from django.db import connection, migrations
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(connection)
+    added: list[dict[str, Any]] = []
+    absent: list[str] = []
+    for (app, name), migration in sorted(loader.disk_migrations.items()):
+        if not name.endswith("report_indexes"):
+            continue
+        if (app, name) not in loader.applied_migrations:
+            absent.append(f"{app}.{name}")
+        for op in migration.operations:
+            if isinstance(op, migrations.AddIndex):
+                model = loader.project_state().apps.get_model(app, op.model_name)
+                added.append(
+                    {
+                        "migration": f"{app}.{name}",
+                        "table": model._meta.db_table,
+                        "name": op.index.name,
+                        "fields": list(op.index.fields),
+                        "condition": str(op.index.condition or ""),
+                    }
+                )
+    return added, absent
 
 
 def history_copy_tables() -> tuple[str, ...]:

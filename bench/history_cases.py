@@ -461,7 +461,11 @@ class Gen:
         acting_role: Callable[[Any, Any], str],
         period: Callable[[str], Any],
         log: Callable[[str], None] = print,
+        first_day: dt.date = START,
     ) -> None:
+        if first_day.day != 1 or not START <= first_day <= END_DAY:
+            raise ValueError("the history starts on the first of a month from 2022 to 2026")
+        self.first_day = first_day
         self.org, self.specs, self.sink = org, specs, sink
         self.rng = random.Random(seed)
         self.size = size
@@ -522,8 +526,8 @@ class Gen:
         return f"{unit.code}/{sop}/{year}/{serial:04d}", serial
 
     def days(self) -> list[dt.date]:
-        n = (END_DAY - START).days + 1
-        return [START + dt.timedelta(days=i) for i in range(n)]
+        n = (END_DAY - self.first_day).days + 1
+        return [self.first_day + dt.timedelta(days=i) for i in range(n)]
 
     def spread(self, total: float, weights: list[float]) -> list[int]:
         """``total`` events over the days, proportionally to ``weights``, rounded at random."""
@@ -557,7 +561,13 @@ class Gen:
         polmas_expected = sum(
             sum(1 for d in days if not r["days"] or str(d.weekday()) in r["days"]) for r in rules
         )
-        programmes = len(satpol) * 59
+        months = [
+            dt.date(y, m, 1)
+            for y in range(self.first_day.year, 2027)
+            for m in range(1, 13)
+            if self.first_day <= dt.date(y, m, 1) <= END_DAY
+        ]
+        programmes = len(satpol) * len(months)
         rest = max(0, self.size - polmas_expected - programmes)
         plan = {"PGD": 0.72 * rest, "ENF": 0.15 * rest, "PPL": 0.085 * rest, "PUR": 0.045 * rest}
         # Patrol findings are 40 % of the enforcements; the rest are found by hand, in
@@ -601,8 +611,7 @@ class Gen:
                 for d, n in zip(days, counts, strict=True)
                 for _ in range(n)
             )
-            for m in range(59):
-                month = dt.date(2022 + (m // 12), m % 12 + 1, 1)
+            for month in months:
                 prev = month - dt.timedelta(days=1)
                 opened = self.at(prev.replace(day=min(26, prev.day)), self.office_hour())
                 starts.append((opened, u.id, "PPW", month))
