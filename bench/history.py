@@ -295,6 +295,7 @@ def _generate(url: str, size: int, seed: int, first_day: str) -> dict[str, Any]:
                 "kasat": "PP-SRG",
                 "province": "PPBTN",
             },
+            "people": len(org.people),
             "late_share": gen.stats.late_tasks / max(1, gen.stats.done_tasks),
             "corrections": gen.stats.corrections,
         }

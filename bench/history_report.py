@@ -44,16 +44,22 @@ def baseline_load(path: Path = BASELINE) -> dict[str, Any] | None:
 
 
 def baseline_save(history: dict[str, Any], path: Path = BASELINE) -> None:
-    """Keep the timings as they were before the report indexes (the "before" column)."""
-    rows = [
-        {k: r[k] for k in ("persona", "page", "p50", "p95", "max", "queries") if k in r}
-        for r in history["measure"]["rows"]
-        if "p95" in r
-    ]
+    """Keep the pages' timings as they were before the report indexes (the "before" column),
+    page by page: a page measured again replaces its rows, the others stay."""
+    old = baseline_load(path) or {}
+    kept = {(r["persona"], r["page"]): r for r in old.get("rows", [])}
+    for r in history["measure"]["rows"]:
+        if "p95" in r:
+            keys = ("persona", "page", "p50", "p95", "max", "queries")
+            kept[(r["persona"], r["page"])] = {
+                **{k: r[k] for k in keys},
+                "measured": history.get("date", ""),
+                "absent": history["measure"].get("migrations_absent", []),
+            }
     data = {
-        "measured": history.get("date", ""),
-        "migrations": history["measure"].get("migrations_absent", []),
-        "rows": rows,
+        "note": "Page timings on the large history before the report indexes (make bench "
+        "--history-baseline, run with those migrations not yet applied).",
+        "rows": sorted(kept.values(), key=lambda r: (r["persona"], r["page"])),
     }
     path.write_text(json.dumps(data, indent=1) + "\n")
 
@@ -125,7 +131,7 @@ def section(history: dict[str, Any] | None, baseline: dict[str, Any] | None = No
     for table, label in TABLE_LABEL.items():
         if table in rows_count:
             size = sizes.get(table, {}).get("bytes", 0)
-            out.append(f"| `{table}` ({label}) | {rows_count[table]:,} | {_mb(size)} |")
+            out.append(f"| {label} (`{table}`) | {rows_count[table]:,} | {_mb(size)} |")
     out += [""]
     out += _pages(measure, baseline)
     out += _indexes(measure)
@@ -155,8 +161,9 @@ def _pages(measure: dict[str, Any], baseline: dict[str, Any] | None) -> list[str
     if before:
         out += [
             "",
-            f'"p95 before": the same pages on the same rows before the report indexes '
-            f"(`bench/history_baseline.json`, measured {baseline.get('measured', '?')}).",
+            '"p95 before": the same page on the same rows before the report indexes were '
+            "added (`bench/history_baseline.json`, kept by `--history-baseline`; the date of "
+            "each measurement is in the file).",
         ]
     out += ["", head, "|---|---|---:|---:|---:|---:|" + ("---:|" if before else "") + "---|"]
     for r in measure["rows"]:
