@@ -35,7 +35,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 HISTORY_URL = "postgres://postgres@127.0.0.1:5432/trantib_history"
 FULL_SIZE = 1_000_000
 SEED = 2026

@@ -485,6 +485,7 @@ class Gen:
         self.quality: dict[int, float] = {}
         for u in org.units.values():  # each unit's habit of keeping to the Mutu Baku
             self.quality[u.id] = self.rng.uniform(0.68, 0.93)
+        self.desa_unit = {d: u for u in org.units.values() if u.kind == "kecamatan" for d in u.desa}
         self.points: dict[int, tuple[float, float]] = {}
         for u in org.units.values():
             lat, lon = CENTRE.get(u.kabkota or "SRG", CENTRE["SRG"])
@@ -569,7 +570,9 @@ class Gen:
         ]
         programmes = len(satpol) * len(months)
         rest = max(0, self.size - polmas_expected - programmes)
-        plan = {"PGD": 0.72 * rest, "ENF": 0.15 * rest, "PPL": 0.085 * rest, "PUR": 0.045 * rest}
+        # Complaints are most of a kecamatan's cases; its own operations (PPL raids, PUR
+        # demonstrations) a few a month.
+        plan = {"PGD": 0.785 * rest, "ENF": 0.17 * rest, "PPL": 0.035 * rest, "PUR": 0.01 * rest}
         # Patrol findings are 40 % of the enforcements; the rest are found by hand, in
         # operations or from complaints.
         patrol_days = programmes * 20
@@ -668,18 +671,20 @@ class Gen:
         return Run(self, sop, unit, opened, opener, subject, entry, parent, start_data or {})
 
     # PGD: a complaint, from intake to informing the reporter.
-    def complaint(self, unit: UnitInfo, received: dt.datetime) -> None:
+    def complaint(
+        self, unit: UnitInfo, received: dt.datetime, *, desa: str = "", channel: str = ""
+    ) -> int:
         rng = self.rng
         cats = self.org.categories[unit.kabkota]
         cat_id, _, cat_name, _ = rng.choices(cats, [c[3] for c in cats])[0]
-        channel = rng.choices([c for c, _ in CHANNELS], [w for _, w in CHANNELS])[0]
+        channel = channel or rng.choices([c for c, _ in CHANNELS], [w for _, w in CHANNELS])[0]
         if channel in ("counter", "phone"):
             received = (
                 received
                 if 7 <= received.hour < 16
                 else self.at(received.date(), self.office_hour())
             )
-        desa = unit.desa[int(rng.triangular(0, len(unit.desa) - 0.01, 0))]
+        desa = desa or unit.desa[int(rng.triangular(0, len(unit.desa) - 0.01, 0))]
         text = f"Laporan {cat_name.lower()} di {desa}, mohon ditindaklanjuti."
         staff = self.holder(unit, "staf")
         taker = staff if channel in ("counter", "phone") else None
@@ -769,6 +774,7 @@ class Gen:
                 dup_of,
             ),
         )
+        return cid
 
     # PPW from its entry step: one finding against one violator, up the warning ladder.
     def enforcement(
@@ -1574,6 +1580,13 @@ class Gen:
             ),
         )
         if status == "held" and rng.random() < 0.08:
+            # A matter residents raised; some become a complaint to the kecamatan of the desa.
+            complaint = None
+            if rng.random() < 0.3 and recorded is not None:
+                when = recorded + dt.timedelta(hours=rng.uniform(0.5, 3))
+                kec = self.desa_unit.get(rule["desa"])
+                if kec is not None and when < END:
+                    complaint = self.complaint(kec, when, desa=rule["desa"], channel="phone")
             self.sink.add(
                 "community_issue",
                 (
@@ -1585,7 +1598,7 @@ class Gen:
                     "",
                     recorded,
                     aid,
-                    None,
+                    complaint,
                     officer,
                     unit.id,
                 ),
