@@ -199,6 +199,32 @@ def _migrate_only(url: str) -> list[str]:
     return names
 
 
+def indexes_unapply(*, url: str, var_dir: str = "/tmp/trantib-history") -> list[str]:  # noqa: S108
+    """Take the ``*_report_indexes`` migrations back (their indexes dropped), for timing the
+    pages as they were before them; the next ``ensure`` applies them again."""
+    return _spawn(_unapply, url, var_dir)
+
+
+def _unapply(url: str) -> list[str]:
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(connection)
+    undone: list[str] = []
+    for app, name in sorted(loader.applied_migrations):
+        if not name.endswith("report_indexes"):
+            continue
+        parents = [p for p in loader.graph.node_map[(app, name)].parents if p.key[0] == app]
+        target = parents[0].key[1] if parents else "zero"
+        _say(f"unapplying {app}.{name} (back to {target})")
+        call_command("migrate", app, target, verbosity=0, interactive=False)
+        undone.append(f"{app}.{name}")
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
+    return undone
+
+
 def _generate(url: str, size: int, seed: int, first_day: str) -> dict[str, Any]:
     import datetime as dt
 
