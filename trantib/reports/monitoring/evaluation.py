@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from trantib.accounts.middleware import PersonRequest
 from trantib.core.dates import date_id
@@ -307,7 +308,7 @@ def evaluation_xlsx(request: PersonRequest, pk: int) -> HttpResponse:
         sheets=[
             Sheet(
                 name=_("Evaluasi"),
-                headers=[_("No"), _("Pertanyaan"), _("Jawaban"), _("Catatan")],
+                headers=[pgettext("nomor urut", "No"), _("Pertanyaan"), _("Jawaban"), _("Catatan")],
                 rows=[[c.number, c.text, labels.get(c.answer, ""), c.note] for c in criteria]
                 + [
                     ["", _("Nilai (jawaban Ya dari 7)"), f"{evaluation.score}/7", ""],

@@ -314,6 +314,9 @@ def monitoring_form_create(
             _("SOP %(code)s tidak dikenal atau belum tercatat.") % {"code": code}, field="sop"
         )
     given = _clean_rows(rows or [])
+    for old in current:  # out of the way first: one draft per unit, SOP and period
+        old.status, old.updated_at = FormStatus.REPLACED, now
+        old.save(update_fields=["status", "updated_at"])
     form = MonitoringForm.objects.create(
         unit=unit,
         sop_code=code,
@@ -340,8 +343,8 @@ def monitoring_form_create(
         made.append(row)
     MonitoringRow.objects.bulk_create(made)
     for old in current:
-        old.status, old.replaced_by, old.updated_at = FormStatus.REPLACED, form, now
-        old.save(update_fields=["status", "replaced_by", "updated_at"])
+        old.replaced_by = form
+        old.save(update_fields=["replaced_by"])
         _audit(old, "monitoring_form_replaced", actor, unit.pk, now, by=form.pk)
     _audit(
         form,
@@ -525,6 +528,9 @@ def evaluation_create(
             field="periode",
         )
     answers, needs, reason = _clean_evaluation(given)
+    for old in current:  # out of the way first: one draft per unit, SOP and year
+        old.status, old.updated_at = FormStatus.REPLACED, now
+        old.save(update_fields=["status", "updated_at"])
     evaluation = SopEvaluation.objects.create(
         unit=unit,
         sop_code=code,
@@ -540,8 +546,8 @@ def evaluation_create(
         updated_at=now,
     )
     for old in current:
-        old.status, old.replaced_by, old.updated_at = FormStatus.REPLACED, evaluation, now
-        old.save(update_fields=["status", "replaced_by", "updated_at"])
+        old.replaced_by = evaluation
+        old.save(update_fields=["replaced_by"])
         _audit(old, "evaluation_replaced", actor, unit.pk, now, by=evaluation.pk)
     _audit(
         evaluation,

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from trantib.core.dates import date_id
 from trantib.core.xlsx import Sheet, xlsx_book
@@ -218,8 +219,7 @@ def form_pdf(sheet: FormSheet) -> bytes:
             "row": row,
             "note": printed_note(row),
             "paraf": paraf_text(row, sheet.scope.zone),
-            "assessment": row.assessment_label
-            or (_("Tidak dijalankan") if not row.prefill.tasks else ""),
+            "assessment": row.assessment_label,  # blank when the assessor left it blank
         }
         for row in sheet.rows
     ]
@@ -293,7 +293,7 @@ def form_xlsx(sheet: FormSheet, *, site: str) -> bytes:
             ["", "", "", h[0], h[0], h[1], "", "", "", h[2], h[3], h[4], h[5], h[6], ""]
         )
     headers = [
-        _("No"),
+        pgettext("nomor urut", "No"),
         _("Prosedur"),
         _("Penilaian terhadap penerapan (Berjalan dengan baik / Tidak berjalan dengan baik)"),
         _("Catatan hasil penilaian"),
@@ -319,7 +319,7 @@ def form_xlsx(sheet: FormSheet, *, site: str) -> bytes:
             Sheet(
                 name=_("Angka dari kasus"),
                 headers=[
-                    _("No"),
+                    pgettext("nomor urut", "No"),
                     _("Prosedur"),
                     _("Mutu Baku waktu"),
                     _("Dijalankan (langkah)"),
