@@ -27,7 +27,7 @@ from trantib.core.dates import date_id
 from trantib.core.errors import NotAllowed, NotFound, ServiceError
 from trantib.core.xlsx import Sheet, xlsx_book, xlsx_response
 from trantib.sops import registry
-from trantib.sops.models import SopVersion
+from trantib.engine.spec import SOPSpec, SopStatus
 
 from ..models_monitoring import FormStatus, MonitoringForm, SopEvaluation
 from ..periods import Period
@@ -135,17 +135,15 @@ def evaluation_list(request: PersonRequest) -> HttpResponse:
     return render(request, "reports/monitoring_evaluation_list.html", context)
 
 
-def _in_force(code: str) -> SopVersion:
+def _in_force(code: str) -> SOPSpec:
+    """The version in force of ``code`` (the library's), which the evaluation judges."""
     try:
         spec = registry.get(code)
     except KeyError:
         spec = None
-    rows = SopVersion.objects.filter(code=code, status=SopVersion.Status.PUBLISHED)
-    row = rows.filter(version=spec.version).first() if spec is not None else None
-    row = row or rows.order_by("-version").first()
-    if row is None:
-        raise Http404(_("SOP %(code)s belum tercatat.") % {"code": code})
-    return row
+    if spec is None or spec.status != SopStatus.PUBLISHED:
+        raise Http404(_("SOP %(code)s belum berlaku.") % {"code": code})
+    return spec
 
 
 @login_required
@@ -168,16 +166,15 @@ def evaluation_new(request: PersonRequest) -> HttpResponse:
         try:
             if request.person is None:
                 raise NotAllowed(_("Akun ini tidak terhubung dengan pegawai."), field="penilai")
-            spec = registry.get(code, version.version)
             evaluation = services.evaluation_create(
                 unit=unit,
                 code=code,
                 year=frame.period.year,
                 actor=request.person,
                 given=given,
-                version=version,
-                name=spec.name,
-                nomor=spec.identity.nomor,
+                version=version.version,
+                name=version.name,
+                nomor=version.identity.nomor,
             )
         except ServiceError as exc:
             messages.error(request, exc.message)
@@ -189,6 +186,7 @@ def evaluation_new(request: PersonRequest) -> HttpResponse:
     context = {
         **frame.context(),
         **_year_context(frame.scope, code, frame.period.year),
+        "unit": unit,
         "code": code,
         "name": version.name,
         "version": version.version,

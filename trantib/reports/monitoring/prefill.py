@@ -58,7 +58,7 @@ from trantib.accounts.models import OrgUnit
 from trantib.cases.models import Case, Event, EventType, Task, TaskKind, TaskStatus
 from trantib.engine.errors import SOPValidationError
 from trantib.engine.loader import load_text
-from trantib.engine.spec import SOPSpec, StepKind
+from trantib.engine.spec import SOPSpec, SopStatus, StepKind
 from trantib.sops import registry
 from trantib.sops.models import SopVersion
 
@@ -254,7 +254,8 @@ class Prefill:
     name: str  # the SOP's name (nama SOP)
     nomor: str  # its number as the document writes it
     period: Period
-    version: SopVersion | None  # the version whose rows are shown
+    version: SopVersion | None  # the version whose rows are shown (None: not recorded yet)
+    version_number: int | None  # its number (the library's in force when not recorded)
     versions: list[int]  # the versions whose tasks the figures count
     rows: list[RowFigures]
     unmatched: int = 0  # tasks of an older version's row that the shown version lacks
@@ -347,7 +348,8 @@ def monitoring_prefill(
         per_row[entry["row_no"]]["corrected_cases"] += entry["cases"]
 
     shown = shown_version or _shown_version(code, versions, seen_versions)
-    spec = version_spec(shown) if shown is not None else None
+    # No recorded version yet (no case ever started on it): the library's version in force.
+    spec = version_spec(shown) if shown is not None else _in_force(code)
     rows: list[RowFigures] = []
     if spec is not None:
         for row in spec.rows:
@@ -366,12 +368,21 @@ def monitoring_prefill(
         nomor=spec.identity.nomor if spec is not None else "",
         period=period,
         version=shown,
+        version_number=shown.version if shown is not None else (spec.version if spec else None),
         versions=sorted(by_pk[pk][0].version for pk in seen_versions if pk in by_pk),
         rows=rows,
         unmatched=unmatched,
         threshold=threshold,
         version_rows=[v for _r, v in versions],
     )
+
+
+def _in_force(code: str) -> SOPSpec | None:
+    try:
+        spec = registry.get(code)
+    except KeyError:
+        return None
+    return spec if spec.status == SopStatus.PUBLISHED else None
 
 
 def _shown_version(

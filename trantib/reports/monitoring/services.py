@@ -34,10 +34,11 @@ from django.utils.translation import gettext_lazy
 
 from trantib.accounts.models import Assignment, OrgUnit, Person, Position
 from trantib.accounts.selectors import assignments_active
-from trantib.cases.services import supervises
+from trantib.cases.services import sop_version_for, supervises
 from trantib.core.audit import audit_record
 from trantib.core.errors import Conflict, Invalid, NotAllowed
 from trantib.core.text import has_control_characters
+from trantib.sops import registry
 from trantib.sops.models import SopVersion
 from trantib.sops.services import sop_draft_open
 
@@ -309,10 +310,9 @@ def monitoring_form_create(
     prefill = monitoring_prefill(
         unit=unit, code=code, period=period, threshold=monitoring_settings(unit).threshold
     )
-    if prefill.version is None or not prefill.rows:
-        raise Invalid(
-            _("SOP %(code)s tidak dikenal atau belum tercatat.") % {"code": code}, field="sop"
-        )
+    if not prefill.rows:
+        raise Invalid(_("SOP %(code)s tidak dikenal.") % {"code": code}, field="sop")
+    version = prefill.version or sop_version_for(registry.get(code))  # recorded on first use
     given = _clean_rows(rows or [])
     for old in current:  # out of the way first: one draft per unit, SOP and period
         old.status, old.updated_at = FormStatus.REPLACED, now
@@ -320,7 +320,7 @@ def monitoring_form_create(
     form = MonitoringForm.objects.create(
         unit=unit,
         sop_code=code,
-        sop_version=prefill.version,
+        sop_version=version,
         sop_name=prefill.name,
         sop_nomor=prefill.nomor,
         period=period.code,
@@ -353,7 +353,7 @@ def monitoring_form_create(
         unit.pk,
         now,
         sop=code,
-        version=prefill.version.version,
+        version=version.version,
         period=period.code,
         rows=[{"no": r.no, **_row_state(r)} for r in made],
         replaces=[f.pk for f in current],
@@ -507,7 +507,7 @@ def evaluation_create(
     year: int,
     actor: Person,
     given: EvaluationInput,
-    version: SopVersion,
+    version: int,
     name: str,
     nomor: str,
     now: dt.datetime | None = None,
@@ -536,7 +536,7 @@ def evaluation_create(
         sop_code=code,
         sop_name=name,
         sop_nomor=nomor,
-        sop_version=version.version,
+        sop_version=version,
         year=year,
         answers=answers,
         needs_revision=needs,

@@ -136,7 +136,7 @@ def sheet_from_prefill(prefill: Prefill, scope: Scope) -> FormSheet:
         code=prefill.code,
         name=prefill.name,
         nomor=prefill.nomor,
-        version=prefill.version.version if prefill.version else None,
+        version=prefill.version_number,
         versions=prefill.versions,
         unmatched=prefill.unmatched,
         threshold=prefill.threshold,
@@ -259,7 +259,7 @@ def form_xlsx(sheet: FormSheet, *, site: str) -> bytes:
             [
                 row.no,
                 row.procedure,
-                row.assessment_label or (_("Tidak dijalankan") if not row.prefill.tasks else ""),
+                row.assessment_label,
                 note,
                 row.action,
                 paraf_text(row, sheet.scope.zone),

@@ -146,8 +146,8 @@ def _new_sheet(request: PersonRequest) -> tuple[Frame, FormSheet, MonitoringForm
         period=frame.period,
         threshold=services.monitoring_settings(unit).threshold,
     )
-    if prefill.version is None or not prefill.rows:
-        raise Http404(_("SOP %(code)s belum tercatat.") % {"code": code})
+    if not prefill.rows:
+        raise Http404(_("SOP %(code)s tidak dikenal.") % {"code": code})
     existing = (
         MonitoringForm.objects.filter(unit=unit, sop_code=code, period=frame.period.code)
         .exclude(status=FormStatus.REPLACED)
