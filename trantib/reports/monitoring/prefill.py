@@ -327,7 +327,8 @@ def monitoring_prefill(
         .values_list("row_no", "duration_seconds")
         .order_by()
     ):
-        durations[no].append(seconds)
+        if seconds is not None:
+            durations[no].append(seconds)
     # The corrections of the period's tasks.
     start, end = period.bounds(zone)
     corrections = (
