@@ -26,8 +26,8 @@ from trantib.accounts.middleware import PersonRequest
 from trantib.core.dates import date_id
 from trantib.core.errors import NotAllowed, NotFound, ServiceError
 from trantib.core.xlsx import Sheet, xlsx_book, xlsx_response
-from trantib.sops import registry
 from trantib.engine.spec import SOPSpec, SopStatus
+from trantib.sops import registry
 
 from ..models_monitoring import FormStatus, MonitoringForm, SopEvaluation
 from ..periods import Period

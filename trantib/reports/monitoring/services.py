@@ -39,7 +39,6 @@ from trantib.core.audit import audit_record
 from trantib.core.errors import Conflict, Invalid, NotAllowed
 from trantib.core.text import has_control_characters
 from trantib.sops import registry
-from trantib.sops.models import SopVersion
 from trantib.sops.services import sop_draft_open
 
 from ..models_monitoring import (
