@@ -51,6 +51,7 @@ from typing import Any
 
 from django.db.models import Case as When_
 from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -158,9 +159,17 @@ def row_q(versions: Iterable[VersionRows], no: str, prefix: str = "") -> Q:
     return q
 
 
-def period_tasks(unit_id: int, code: str, period: Period, zone: dt.tzinfo) -> QuerySet[Task]:
-    """The tasks a form over ``period`` reads: the unit's own cases of the SOP, created in it."""
+def task_bounds(period: Period, zone: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
+    """The moments whose tasks count: the period, up to now. A task planned for a later day
+    (a scheduled patrol, created for its day) has not begun, in a period still running."""
     start, end = period.bounds(zone)
+    return start, min(end, timezone.now() + dt.timedelta(microseconds=1))
+
+
+def period_tasks(unit_id: int, code: str, period: Period, zone: dt.tzinfo) -> QuerySet[Task]:
+    """The tasks a form over ``period`` reads: the unit's own cases of the SOP, created in it
+    (and begun)."""
+    start, end = task_bounds(period, zone)
     return Task.objects.filter(
         unit_id=unit_id, case__sop_code=code, created_at__gte=start, created_at__lt=end
     )
@@ -330,7 +339,7 @@ def monitoring_prefill(
         if seconds is not None:
             durations[no].append(seconds)
     # The corrections of the period's tasks.
-    start, end = period.bounds(zone)
+    start, end = task_bounds(period, zone)
     corrections = (
         Event.objects.filter(
             type=EventType.FIELD_CORRECTED,
@@ -524,7 +533,7 @@ def figure_cases(
     versions = [v for _r, v in sop_versions(code)]
     tasks = period_tasks(unit_id, code, period, zone).filter(row_q(versions, no))
     if figure == "corrected":
-        start, end = period.bounds(zone)
+        start, end = task_bounds(period, zone)
         corrected = Event.objects.filter(
             type=EventType.FIELD_CORRECTED,
             task__unit_id=unit_id,

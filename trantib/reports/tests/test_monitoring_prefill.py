@@ -6,9 +6,11 @@ count."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
+from django.utils import timezone
 
 from trantib.cases.models import Task
 from trantib.demo.files import sample
@@ -16,7 +18,7 @@ from trantib.demo.letters import case_start_written
 from trantib.reports.figures import drill_cases
 from trantib.reports.monitoring.drills import REPORT
 from trantib.reports.monitoring.prefill import BAIK, COUNTS, TIDAK_BAIK, monitoring_prefill
-from trantib.reports.periods import period_parse
+from trantib.reports.periods import period_of, period_parse
 from trantib.reports.scope import scope_for
 
 from . import monitoring_support as support
@@ -232,3 +234,18 @@ def test_the_prefill_reads_a_few_aggregates_whatever_the_number_of_tasks(
     with django_assert_max_num_queries(4):
         prefill = monitoring_prefill(unit=unit, code="PPW", period=S1)
     assert prefill.rows
+
+
+def test_a_task_that_has_not_begun_yet_does_not_count_in_a_running_period(demo_org):
+    """A patrol planned for a later day is created for that day: in a period still running,
+    it has not begun, and neither has a case started with a clock set ahead."""
+    now = timezone.now()
+    ahead = support.pgd(demo_org, "KRJ", now + dt.timedelta(days=1), "Besok")
+    assert ahead.opened_at > now
+    before = now - dt.timedelta(minutes=1)
+    year = period_of("year", timezone.localtime(before, support.WIB).date())
+    prefill = monitoring_prefill(unit=demo_org.unit("KRJ"), code="PGD", period=year)
+    assert sum(r.tasks for r in prefill.rows) == 0
+    support.pgd(demo_org, "KRJ", before, "Tadi")
+    prefill = monitoring_prefill(unit=demo_org.unit("KRJ"), code="PGD", period=year)
+    assert {r.no: r.tasks for r in prefill.rows if r.tasks} == {"1": 1, "2": 1}
