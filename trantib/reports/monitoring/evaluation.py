@@ -54,7 +54,12 @@ class Criterion:
 def _criteria(answers: list[dict[str, str]]) -> list[Criterion]:
     padded = list(answers) + [{}] * (len(services.CRITERIA) - len(answers))
     return [
-        Criterion(number=i, text=str(text), answer=a.get("answer", ""), note=a.get("note", ""))
+        Criterion(
+            number=i,
+            text=a.get("question") or str(text),
+            answer=a.get("answer", ""),
+            note=a.get("note", ""),
+        )
         for i, (text, a) in enumerate(zip(services.CRITERIA, padded, strict=False), start=1)
     ]
 

@@ -57,13 +57,13 @@ ANSWERS = ("ya", "tidak")
 
 # The seven criteria of the Evaluasi Penerapan SOP AP (Permenpan RB 35/2012), in order.
 CRITERIA = (
-    gettext_lazy("SOP mampu mendorong peningkatan kinerja"),
-    gettext_lazy("SOP mudah dipahami"),
-    gettext_lazy("SOP mudah dilaksanakan"),
-    gettext_lazy("Semua orang dapat menjalankan perannya masing-masing"),
-    gettext_lazy("SOP mampu mengatasi permasalahan yang berkaitan dengan proses"),
-    gettext_lazy("SOP mampu menjawab kebutuhan peningkatan kinerja organisasi"),
-    gettext_lazy("Sistem dan prosedur bersinergi satu dengan yang lainnya"),
+    gettext_lazy("Apakah SOP mampu mendorong peningkatan kinerja?"),
+    gettext_lazy("Apakah SOP mudah dipahami?"),
+    gettext_lazy("Apakah SOP mudah dilaksanakan?"),
+    gettext_lazy("Apakah semua orang dapat menjalankan perannya masing-masing?"),
+    gettext_lazy("Apakah SOP mampu mengatasi permasalahan yang berkaitan dengan proses?"),
+    gettext_lazy("Apakah SOP mampu menjawab kebutuhan peningkatan kinerja organisasi?"),
+    gettext_lazy("Apakah sistem dan prosedur yang ada bersinergi satu dengan yang lainnya?"),
 )
 
 
@@ -491,8 +491,14 @@ def _clean_evaluation(given: EvaluationInput) -> tuple[list[dict[str, str]], boo
     for i, (answer, note) in enumerate(given.answers, start=1):
         if answer not in ("", *ANSWERS):
             raise Invalid(_("Jawaban harus Ya atau Tidak."), field=f"c{i}-answer")
+        with translation.override("id"):  # the question as the archived document asks it
+            question = str(CRITERIA[i - 1])
         answers.append(
-            {"answer": answer, "note": _clean_text(note, field=f"c{i}-note", label=_("Catatan"))}
+            {
+                "question": question,
+                "answer": answer,
+                "note": _clean_text(note, field=f"c{i}-note", label=_("Catatan")),
+            }
         )
     reason = _clean_text(given.reason, field="reason", label=_("Alasan revisi"))
     return answers, given.needs_revision, reason
