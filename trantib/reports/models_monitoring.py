@@ -50,7 +50,7 @@ class MonitoringSettings(models.Model):
         default=80,
         help_text=_(
             "Baris dinilai berjalan dengan baik bila sekurang-kurangnya persentase ini "
-            "dari langkah yang selesai selesai dalam Mutu Baku waktu."
+            "dari langkah yang selesai diselesaikan dalam Mutu Baku waktu."
         ),
     )
     updated_at = models.DateTimeField(null=True, blank=True)

@@ -71,7 +71,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('assessor_roles', models.JSONField(blank=True, default=list, verbose_name='jabatan penilai')),
-                ('threshold', models.PositiveSmallIntegerField(default=80, help_text='Baris dinilai berjalan dengan baik bila sekurang-kurangnya persentase ini dari langkah yang selesai selesai dalam Mutu Baku waktu.', verbose_name='ambang dalam Mutu Baku (%)')),
+                ('threshold', models.PositiveSmallIntegerField(default=80, help_text='Baris dinilai berjalan dengan baik bila sekurang-kurangnya persentase ini dari langkah yang selesai diselesaikan dalam Mutu Baku waktu.', verbose_name='ambang dalam Mutu Baku (%)')),
                 ('updated_at', models.DateTimeField(blank=True, null=True)),
                 ('unit', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.orgunit', verbose_name='unit')),
                 ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.person')),

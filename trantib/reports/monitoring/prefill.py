@@ -136,26 +136,57 @@ def sop_versions(code: str) -> list[tuple[SopVersion, VersionRows]]:
     return out
 
 
+def _row_parts(
+    versions: Iterable[VersionRows],
+) -> tuple[dict[str, list[str]], list[tuple[int, str, list[str]]]]:
+    """Which step ids make each row: ``common`` for the step ids every version puts in the same
+    row (most: versions rarely renumber), ``specific`` (version, row, ids) for the others. A
+    short condition list keeps the SQL, and building it, cheap."""
+    placed: dict[str, set[str]] = defaultdict(set)
+    listed = list(versions)
+    for v in listed:
+        for no, ids in v.rows:
+            for step_id in ids:
+                placed[step_id].add(no)
+    common: dict[str, list[str]] = defaultdict(list)
+    specific: list[tuple[int, str, list[str]]] = []
+    for v in listed:
+        for no, ids in v.rows:
+            odd = [i for i in ids if len(placed[i]) > 1]
+            if odd:
+                specific.append((v.pk, no, odd))
+    for step_id, nos in placed.items():
+        if len(nos) == 1:
+            common[next(iter(nos))].append(step_id)
+    return common, specific
+
+
 def _row_expression(versions: Iterable[VersionRows], prefix: str = "") -> When_:
     """SQL giving each task the number of its document row (by its case's version)."""
+    common, specific = _row_parts(versions)
     whens = [
         When(
-            Q(**{f"{prefix}case__sop_version_id": v.pk, f"{prefix}step_id__in": list(ids)}),
+            Q(**{f"{prefix}case__sop_version_id": pk, f"{prefix}step_id__in": ids}),
             then=Value(no),
         )
-        for v in versions
-        for no, ids in v.rows
+        for pk, no, ids in specific
     ]
+    whens += [
+        When(Q(**{f"{prefix}step_id__in": sorted(ids)}), then=Value(no))
+        for no, ids in common.items()
+    ]
+    if not whens:
+        return Value("", output_field=CharField())  # type: ignore[return-value]
     return When_(*whens, default=Value(""), output_field=CharField())
 
 
 def row_q(versions: Iterable[VersionRows], no: str, prefix: str = "") -> Q:
     """The tasks of row ``no`` across the versions (for the drills)."""
-    q = Q(pk__in=[])
-    for v in versions:
-        for row_no, ids in v.rows:
-            if row_no == no:
-                q |= Q(**{f"{prefix}case__sop_version_id": v.pk, f"{prefix}step_id__in": ids})
+    common, specific = _row_parts(versions)
+    q = Q(**{f"{prefix}step_id__in": sorted(common.get(no, []))})
+    for pk, row_no, ids in specific:
+        if row_no == no:
+            q |= Q(**{f"{prefix}case__sop_version_id": pk, f"{prefix}step_id__in": ids})
     return q
 
 

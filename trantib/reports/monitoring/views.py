@@ -30,7 +30,7 @@ from trantib.sops.models import SopVersion
 
 from ..models_monitoring import Assessment, FormStatus, MonitoringForm
 from ..periods import Period, period_parse
-from ..scope import Scope, scope_for
+from ..scope import Scope, scope_choices, scope_for
 from ..views import Frame, report_frame
 from . import selectors, services
 from .prefill import monitoring_prefill
@@ -319,8 +319,10 @@ def monitoring_settings(request: PersonRequest) -> HttpResponse:
             return redirect(f"{reverse('reports:monitoring_settings')}?unit={unit.code}")
     positions = list(Position.objects.filter(unit=unit).order_by("pk"))
     chosen = set(current.assessor_roles)
+    choices = scope_choices(request.user)
     context = {
-        "scope": scope,
+        "scope": scope if len(choices) > 1 else None,  # a unit picker only when there is a choice
+        "choices": choices,
         "unit": unit,
         "positions": [
             {"position": p, "checked": p.code in chosen, "default": p.supervises} for p in positions

@@ -24,7 +24,7 @@ from trantib.reports.scope import scope_for
 from . import monitoring_support as support
 from .monitoring_support import at, complete
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(databases=["default"])
 S1 = period_parse("2026-S1")
 NOT_RUN = "Tidak dijalankan dalam periode ini."
 
@@ -249,3 +249,13 @@ def test_a_task_that_has_not_begun_yet_does_not_count_in_a_running_period(demo_o
     support.pgd(demo_org, "KRJ", before, "Tadi")
     prefill = monitoring_prefill(unit=demo_org.unit("KRJ"), code="PGD", period=year)
     assert {r.no: r.tasks for r in prefill.rows if r.tasks} == {"1": 1, "2": 1}
+
+
+def test_a_step_that_moved_to_another_row_between_versions_is_placed_by_its_version():
+    from trantib.reports.monitoring.prefill import VersionRows, _row_parts
+
+    v1 = VersionRows(pk=1, version=1, published=True, rows=(("1", ("a", "b")), ("2", ("c",))))
+    v2 = VersionRows(pk=2, version=2, published=True, rows=(("1", ("a",)), ("2", ("b", "c"))))
+    common, specific = _row_parts([v1, v2])
+    assert dict(common) == {"1": ["a"], "2": ["c"]}
+    assert specific == [(1, "1", ["b"]), (2, "2", ["b"])]
