@@ -24,7 +24,7 @@ from trantib.reports.scope import scope_for
 from . import monitoring_support as support
 from .monitoring_support import at, complete
 
-pytestmark = pytest.mark.django_db(databases=["default"])
+pytestmark = pytest.mark.django_db
 S1 = period_parse("2026-S1")
 NOT_RUN = "Tidak dijalankan dalam periode ini."
 
