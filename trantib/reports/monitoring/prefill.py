@@ -53,7 +53,6 @@ from django.db.models import Case as When_
 from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from trantib.accounts.models import OrgUnit
 from trantib.cases.models import Case, Event, EventType, Task, TaskKind, TaskStatus
@@ -300,7 +299,6 @@ class Prefill:
     rows: list[RowFigures]
     unmatched: int = 0  # tasks of an older version's row that the shown version lacks
     threshold: int = DEFAULT_THRESHOLD
-    version_rows: list[VersionRows] = field(default_factory=list)
 
     @property
     def digest(self) -> str:
@@ -314,17 +312,6 @@ class Prefill:
             for r in self.rows
         )
         return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-    @property
-    def versions_text(self) -> str:
-        if not self.versions:
-            return ""
-        numbers = ", ".join(str(v) for v in self.versions)
-        return ngettext(
-            "Angka dihitung dari kasus versi %(v)s.",
-            "Angka dihitung dari kasus versi %(v)s.",
-            len(self.versions),
-        ) % {"v": numbers}
 
 
 def monitoring_prefill(
@@ -414,7 +401,6 @@ def monitoring_prefill(
         rows=rows,
         unmatched=unmatched,
         threshold=threshold,
-        version_rows=[v for _r, v in versions],
     )
 
 

@@ -26,7 +26,7 @@ from ..periods import Period, period_parse
 from ..printing import report_pdf
 from ..scope import Scope
 from .drills import figure_href
-from .prefill import Prefill, RowFigures, assessment_label, duration_text
+from .prefill import Prefill, RowFigures, assessment_label
 
 
 @dataclass
@@ -343,7 +343,3 @@ def form_xlsx(sheet: FormSheet, *, site: str) -> bytes:
         ],
         site=site,
     )
-
-
-def duration(seconds: int | None) -> str:
-    return duration_text(seconds)
