@@ -30,4 +30,16 @@ REPORTS: list[ReportEntry] = [
     # recaps (complaints, Polmas)
     # spm
     # monitoring
+    ReportEntry(
+        "reports:monitoring",
+        _("Monitoring pelaksanaan SOP"),
+        _("Formulir Tabel 7 Permenpan RB 35/2012 per SOP dan semester, diisi awal dari kasus"),
+        UPWARD,
+    ),
+    ReportEntry(
+        "reports:evaluation",
+        _("Evaluasi penerapan SOP"),
+        _("Tujuh kriteria per SOP dan tahun; revisi membuka draf versi baru"),
+        UPWARD,
+    ),
 ]
