@@ -45,6 +45,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from django.conf import settings
 from django.db.models import (
@@ -191,7 +192,7 @@ def _units(scope: Scope, part: str) -> tuple[int, ...] | None:
     return ()
 
 
-def cases_annotated(scope: Scope, win: Window, *, part: str = "") -> QuerySet[Case]:
+def cases_annotated(scope: Scope, win: Window, *, part: str = "") -> QuerySet[Any]:
     """Every counted case of the scope that runs in the quarter, with ``spm_kind``,
     ``spm_closed`` (closed before the cut-off) and ``spm_late`` (late at the cut-off)."""
     kinds = sop_kinds()
@@ -243,7 +244,7 @@ def cases_for(
     if condition is None or (kind and kind not in KINDS):
         return Case.objects.none()
     found = cases_annotated(scope, win, part=part).filter(condition)
-    return found.filter(spm_kind=kind) if kind else found
+    return found.filter(Q(spm_kind=kind)) if kind else found
 
 
 # -- recipients ---------------------------------------------------------------------------------
@@ -253,7 +254,7 @@ def recipient_results(cases: QuerySet[Case]) -> QuerySet[Result]:
     """The people and businesses dealt with in the operations among ``cases`` that have no
     ladder case of their own (one with a ladder is counted through that case)."""
     return Result.objects.filter(
-        operation__case__in=cases.filter(spm_kind=OPERATION).values("pk"),
+        operation__case__in=cases.filter(Q(spm_kind=OPERATION)).values("pk"),
         enforcement__isnull=True,
     )
 
@@ -289,7 +290,7 @@ def recipients(scope: Scope, win: Window, *, measure: str, part: str = "") -> li
     cases = cases_for(scope, win, measure=measure, part=part)
     rows: list[Recipient] = []
     ladder = (
-        cases.filter(spm_kind=ENFORCEMENT)
+        cases.filter(Q(spm_kind=ENFORCEMENT))
         .select_related("unit", "enforcement__violator")
         .defer("state")
         .order_by("opened_at", "pk")
@@ -307,9 +308,11 @@ def recipients(scope: Scope, win: Window, *, measure: str, part: str = "") -> li
                 done_ok=bool(case.spm_closed and not case.spm_late),  # type: ignore[attr-defined]
             )
         )
-    operation_cases = {c.pk: c for c in cases.filter(spm_kind=OPERATION).select_related("unit")}
+    operation_cases = {c.pk: c for c in cases.filter(Q(spm_kind=OPERATION)).select_related("unit")}
     results = (
-        Result.objects.filter(operation__case_id__in=list(operation_cases), enforcement__isnull=True)
+        Result.objects.filter(
+            operation__case_id__in=list(operation_cases), enforcement__isnull=True
+        )
         .select_related("violator", "operation")
         .order_by("operation__case__opened_at", "pk")
     )
@@ -451,12 +454,14 @@ def figures(scope: Scope, period: Period, now: dt.datetime | None = None) -> Fig
     win = window(scope, period, now)
     qs = cases_annotated(scope, win)
     grouped = (
-        qs.values("unit_id", "spm_kind", "spm_closed", "spm_late").order_by().annotate(n=Count("pk"))
+        qs.values("unit_id", "spm_kind", "spm_closed", "spm_late")
+        .order_by()
+        .annotate(n=Count("pk"))
     )
     # The people of the operations, in a query of their own (a join would multiply the cases).
     people = {
         (row["unit_id"], row["spm_closed"], row["spm_late"]): int(row["people"])
-        for row in qs.filter(spm_kind=OPERATION)
+        for row in qs.filter(Q(spm_kind=OPERATION))
         .values("unit_id", "spm_closed", "spm_late")
         .order_by()
         .annotate(
@@ -499,11 +504,9 @@ def figures(scope: Scope, period: Period, now: dt.datetime | None = None) -> Fig
                 )
             )
     # The cases behind the recipients: an operation case counts once, whatever its people.
+    behind_cases: QuerySet[Any] = recipient_cases(scope, win, measure=HANDLED)
     behind = (
-        recipient_cases(scope, win, measure=HANDLED)
-        .values("unit_id", "spm_closed", "spm_late")
-        .order_by()
-        .annotate(n=Count("pk"))
+        behind_cases.values("unit_id", "spm_closed", "spm_late").order_by().annotate(n=Count("pk"))
     )
     for row in behind:
         closed, late, n = bool(row["spm_closed"]), bool(row["spm_late"]), int(row["n"])

@@ -7,6 +7,8 @@ for the per-unit rows of a parent). An unknown value lists nothing rather than f
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -82,9 +84,12 @@ def _answers(measure: str) -> Drill:
     return drill
 
 
+# The titles stay lazy (translated when the list is shown); the register's type says str.
 for _measure, _name in CASES.items():
-    drill_register(REPORT, _name, _cases(_measure), title=_CASE_TITLES[_measure])
+    drill_register(REPORT, _name, _cases(_measure), title=cast(str, _CASE_TITLES[_measure]))
 for _measure, _name in RECIPIENT_CASES.items():
-    drill_register(REPORT, _name, _recipient_cases(_measure), title=_RECIPIENT_TITLES[_measure])
+    drill_register(
+        REPORT, _name, _recipient_cases(_measure), title=cast(str, _RECIPIENT_TITLES[_measure])
+    )
 for _measure, _name in ANSWERS.items():
-    drill_register(REPORT, _name, _answers(_measure), title=_ANSWER_TITLES[_measure])
+    drill_register(REPORT, _name, _answers(_measure), title=cast(str, _ANSWER_TITLES[_measure]))

@@ -163,9 +163,7 @@ def spm_workbook(report: SpmReport, *, site: str = "") -> bytes:
             widths=[5, 50, 48, 10, 50],
         )
     )
-    people = compute.recipients(
-        report.scope, report.window, measure=compute.HANDLED
-    )
+    people = compute.recipients(report.scope, report.window, measure=compute.HANDLED)
     sheets.append(
         Sheet(
             name=_("Penerima"),

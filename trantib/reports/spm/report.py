@@ -171,8 +171,12 @@ def build(scope: Scope, period: Period, now: dt.datetime | None = None) -> SpmRe
             ),
             target=compute.TARGET_PERCENT,
             achieved=_percent_figure(_("Capaian"), rec.percent),
-            numerator=people_fig(_("Warga yang memperoleh layanan sesuai standar"), compute.DONE_OK, rec.done_ok),
-            denominator=people_fig(_("Warga terdampak penegakan Perda/Perkada"), compute.HANDLED, rec.handled),
+            numerator=people_fig(
+                _("Warga yang memperoleh layanan sesuai standar"), compute.DONE_OK, rec.done_ok
+            ),
+            denominator=people_fig(
+                _("Warga terdampak penegakan Perda/Perkada"), compute.HANDLED, rec.handled
+            ),
             met=compute.meets(rec.percent),
             basis=_(
                 "Satu penerima per kasus tangga teguran (satu pelanggar) dan per orang/usaha yang "
@@ -265,7 +269,9 @@ def build(scope: Scope, period: Period, now: dt.datetime | None = None) -> SpmRe
         UnitRow(
             code=code,
             name=name,
-            recipients_ok=people_fig(_("Sesuai standar"), compute.DONE_OK, s.recipients.done_ok, code),
+            recipients_ok=people_fig(
+                _("Sesuai standar"), compute.DONE_OK, s.recipients.done_ok, code
+            ),
             recipients=people_fig(_("Terdampak"), compute.HANDLED, s.recipients.handled, code),
             recipients_percent=_percent_figure(_("Capaian"), s.recipients.percent),
             cases_ok=case_fig(_("Sesuai standar"), compute.DONE_OK, s.cases.done_ok, part=code),
@@ -283,9 +289,15 @@ def build(scope: Scope, period: Period, now: dt.datetime | None = None) -> SpmRe
             number=1,
             name=_("Pengumpulan data: jumlah dan identitas warga penerima"),
             figures=(
-                people_fig(_("Warga terdampak penegakan Perda/Perkada"), compute.HANDLED, rec.handled),
-                case_fig(_("Gangguan dan pelanggaran yang ditangani"), compute.HANDLED, cases.handled),
-                answer_fig(_("Pengaduan yang dijawab atau jatuh tempo"), compute.ANSWER_DUE, answers.due),
+                people_fig(
+                    _("Warga terdampak penegakan Perda/Perkada"), compute.HANDLED, rec.handled
+                ),
+                case_fig(
+                    _("Gangguan dan pelanggaran yang ditangani"), compute.HANDLED, cases.handled
+                ),
+                answer_fig(
+                    _("Pengaduan yang dijawab atau jatuh tempo"), compute.ANSWER_DUE, answers.due
+                ),
             ),
             missing=_("Barang/jasa yang tersedia (sarana, prasarana, personel)"),
         ),
@@ -293,7 +305,11 @@ def build(scope: Scope, period: Period, now: dt.datetime | None = None) -> SpmRe
             number=2,
             name=_("Penghitungan kebutuhan pemenuhan pelayanan dasar"),
             figures=(
-                case_fig(_("Penanganan yang masih berjalan di akhir triwulan"), compute.RUNNING, cases.running),
+                case_fig(
+                    _("Penanganan yang masih berjalan di akhir triwulan"),
+                    compute.RUNNING,
+                    cases.running,
+                ),
                 case_fig(_("Penanganan yang terlambat"), compute.LATE, cases.late),
             ),
             missing=_("Kebutuhan barang, jasa, personel dan anggaran"),
@@ -308,8 +324,12 @@ def build(scope: Scope, period: Period, now: dt.datetime | None = None) -> SpmRe
             number=4,
             name=_("Pelaksanaan pemenuhan pelayanan dasar"),
             figures=(
-                people_fig(_("Warga yang memperoleh layanan sesuai standar"), compute.DONE_OK, rec.done_ok),
-                case_fig(_("Ditangani sampai selesai sesuai standar"), compute.DONE_OK, cases.done_ok),
+                people_fig(
+                    _("Warga yang memperoleh layanan sesuai standar"), compute.DONE_OK, rec.done_ok
+                ),
+                case_fig(
+                    _("Ditangani sampai selesai sesuai standar"), compute.DONE_OK, cases.done_ok
+                ),
                 answer_fig(_("Pengaduan dijawab tepat waktu"), compute.ANSWER_OK, answers.ok),
             ),
             missing=_("Anggaran yang direalisasikan, permasalahan dan solusi, rencana aksi"),

@@ -68,9 +68,7 @@ def _notes(report: SpmReport) -> list[str]:
         )
         % {"days": report.answer_days},
     ]
-    notes.extend(
-        f"{KIND_LABELS[kind]}: {KIND_SOURCES[kind]}." for kind in compute.KINDS
-    )
+    notes.extend(f"{KIND_LABELS[kind]}: {KIND_SOURCES[kind]}." for kind in compute.KINDS)
     return notes
 
 
@@ -129,9 +127,8 @@ def recipients(request: PersonRequest) -> HttpResponse:
     known = measure in (compute.HANDLED, compute.DONE_OK) and readable
     win = compute.window(frame.scope, frame.period)
     rows = compute.recipients(frame.scope, win, measure=measure, part=part) if known else []
-    if not known:
-        if readable:
-            messages.error(request, _("Ukuran penerima tidak dikenal."))
+    if not known and readable:
+        messages.error(request, _("Ukuran penerima tidak dikenal."))
     page = Paginator(rows, RECIPIENTS_PAGE).get_page(request.GET.get("halaman"))
     query = {"unit": frame.scope.unit.code, "periode": frame.period.code, "ukuran": measure}
     if part:

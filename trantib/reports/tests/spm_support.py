@@ -272,9 +272,7 @@ def build_quarter(demo_org: Any) -> Quarter:
     built.complaints["c_step_late"] = complaint(
         demo_org, cpd, "CPD", at(7, 14), late_step="staf_sampaikan"
     )
-    built.complaints["c_answer_late"] = complaint(
-        demo_org, cpd, "CPD", at(8, 10), act_on=at(8, 24)
-    )
+    built.complaints["c_answer_late"] = complaint(demo_org, cpd, "CPD", at(8, 10), act_on=at(8, 24))
     built.complaints["c_running"] = complaint(
         demo_org, cpd, "CPD", at(9, 30, 10), stop_before="koordinasi_tindak"
     )
