@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from trantib.core.xlsx import Sheet, xlsx_book
 
@@ -43,7 +44,7 @@ def _table(name: str, indicators: list[Indicator]) -> Sheet:
     return Sheet(
         name=name,
         headers=[
-            _("No"),
+            pgettext("nomor urut", "No"),
             _("Jenis Pelayanan Dasar"),
             _("Indikator"),
             _("Target (%)"),
@@ -152,7 +153,7 @@ def spm_workbook(report: SpmReport, *, site: str = "") -> bytes:
         Sheet(
             name=_("Langkah penerapan SPM"),
             headers=[
-                _("No"),
+                pgettext("nomor urut", "No"),
                 _("Langkah"),
                 _("Data dari Trantib"),
                 _("Jumlah"),
@@ -168,7 +169,7 @@ def spm_workbook(report: SpmReport, *, site: str = "") -> bytes:
         Sheet(
             name=_("Penerima"),
             headers=[
-                _("No"),
+                pgettext("nomor urut", "No"),
                 _("Nama warga / usaha"),
                 _("Sumber"),
                 _("Tindakan"),

@@ -91,6 +91,16 @@ def test_the_page_the_workbook_and_the_pdf_show_the_same_known_figures(demo_org)
     book = load_workbook(io.BytesIO(response.content))
     recipients = book["Penerima Layanan Dasar"]
     first = HEADER_ROW + 1
+    assert [c.value for c in recipients[HEADER_ROW]][:8] == [
+        "No",
+        "Jenis Pelayanan Dasar",
+        "Indikator",
+        "Target (%)",
+        "Capaian (%)",
+        "Pembilang",
+        "Penyebut",
+        "Simpulan",
+    ]
     row = [c.value for c in recipients[first]]
     assert row[:8] == [
         "1",
