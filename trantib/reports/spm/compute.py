@@ -111,6 +111,8 @@ class SopKinds:
 
     enforcement: frozenset[str]
     enforcement_steps: frozenset[str]  # the step ids that bind ``violation_finding``
+    # (step id, field) where those steps record the violator (a ``person`` value: {nama, …}).
+    violator_fields: frozenset[tuple[str, str]]
     operation: frozenset[str]
     complaint: frozenset[str]
 
@@ -118,6 +120,7 @@ class SopKinds:
 def sop_kinds_of(library: Library) -> SopKinds:
     enforcement: set[str] = set()
     steps: set[str] = set()
+    fields: set[tuple[str, str]] = set()
     operation: set[str] = set()
     complaint: set[str] = set()
     for spec in library.specs:
@@ -125,6 +128,9 @@ def sop_kinds_of(library: Library) -> SopKinds:
         if finding:
             enforcement.add(spec.code)
             steps.update(step.id for step, _binding in finding)
+            for step, binding in finding:
+                if name := binding.field("violator"):
+                    fields.add((step.id, name))
         if spec.bound(ContractName.OPERATION_REPORT):
             operation.add(spec.code)
         if spec.bound(ContractName.COMPLAINT_INTAKE) or spec.bound(ContractName.REPORTER_ANSWER):
@@ -132,6 +138,7 @@ def sop_kinds_of(library: Library) -> SopKinds:
     return SopKinds(
         enforcement=frozenset(enforcement),
         enforcement_steps=frozenset(steps),
+        violator_fields=frozenset(fields),
         operation=frozenset(operation - enforcement),
         complaint=frozenset(complaint - enforcement - operation),
     )
@@ -292,15 +299,15 @@ def recipients(scope: Scope, win: Window, *, measure: str, part: str = "") -> li
     ladder = (
         cases.filter(Q(spm_kind=ENFORCEMENT))
         .select_related("unit", "enforcement__violator")
-        .defer("state")
         .order_by("opened_at", "pk")
     )
+    fields = sop_kinds().violator_fields
     for case in ladder:
         enforcement = getattr(case, "enforcement", None)
         violator = enforcement.violator if enforcement is not None else None
         rows.append(
             Recipient(
-                name=violator.name if violator is not None else case.subject,
+                name=violator.name if violator is not None else _recorded_name(case, fields),
                 source=ENFORCEMENT,
                 action="",
                 case=case,
@@ -329,6 +336,18 @@ def recipients(scope: Scope, win: Window, *, measure: str, part: str = "") -> li
             )
         )
     return rows
+
+
+def _recorded_name(case: Case, fields: frozenset[tuple[str, str]]) -> str:
+    """The violator's name as the case's finding step recorded it (a case started without the
+    register: a patrol's finding, or by hand); the case's subject when none was recorded."""
+    data = (case.state or {}).get("data") or {}
+    for step, name in sorted(fields):
+        for source in (data.get(step), data.get("_start")):
+            value = source.get(name) if isinstance(source, dict) else None
+            if isinstance(value, dict) and str(value.get("nama", "")).strip():
+                return str(value["nama"]).strip()
+    return case.subject
 
 
 # -- complaints ---------------------------------------------------------------------------------

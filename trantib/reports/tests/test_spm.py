@@ -172,3 +172,25 @@ def test_every_figure_of_a_quarter_equals_its_known_answer_and_its_list(demo_org
         _check(sekda, row.answers, ans[1], scope)
         _check(sekda, row.running, running, scope)
     assert [x.pk for x in _check(sekda, rows["KRW"].answers, 1, scope)] == [k["k_ok"].case_id]
+
+
+def test_a_ladder_case_started_without_the_register_names_the_violator_it_recorded(demo_org):
+    desk = support.Desk(demo_org, support.at(8, 10), step_minutes=1)
+    case = desk.start(
+        "PPW",
+        "PPTNG",
+        "kasat.pptng",
+        "Temuan patroli: PKL di trotoar Jl. Daan Mogot",
+        entry="beri_teguran",
+        data={
+            "pelanggar": {"nama": "Hendra", "pekerjaan": "Pedagang kaki lima"},
+            "lokasi": {"address": "Trotoar Jl. Daan Mogot km 2"},
+            "perda": "Perda Kota Tangerang tentang Ketertiban Umum",
+        },
+    )
+    scope = scope_for(demo_org.user("kasat.pptng"), "PPTNG")
+    win = compute.window(scope, Q3)
+    # Left at its first step (15 minutes): late at the quarter's end, so handled, not served.
+    (row,) = compute.recipients(scope, win, measure=compute.HANDLED)
+    assert (row.name, row.case.pk, row.violator_id, row.done_ok) == ("Hendra", case.pk, None, False)
+    assert compute.recipients(scope, win, measure=compute.DONE_OK) == []
