@@ -68,7 +68,9 @@ def _notes(report: SpmReport) -> list[str]:
         )
         % {"days": report.answer_days},
     ]
-    notes.extend(f"{KIND_LABELS[kind]}: {KIND_SOURCES[kind]}." for kind in compute.KINDS)
+    notes.append(
+        "; ".join(f"{KIND_LABELS[kind]}: {KIND_SOURCES[kind]}" for kind in compute.KINDS) + "."
+    )
     return notes
 
 
