@@ -29,6 +29,15 @@ REPORTS: list[ReportEntry] = [
     # recaps (patrols, enforcement, operations)
     # recaps (complaints, Polmas)
     # spm
+    ReportEntry(
+        url_name="reports:spm",
+        title=_("SPM Trantibum (triwulan)"),
+        summary=_(
+            "Penerima dan mutu Pelayanan Ketenteraman dan Ketertiban Umum untuk e-SPM, "
+            "paling lambat tanggal 20 bulan berikutnya"
+        ),
+        group=UPWARD,
+    ),
     # monitoring
     ReportEntry(
         "reports:monitoring",
