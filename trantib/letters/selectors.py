@@ -38,8 +38,8 @@ from trantib.core.errors import NotFound
 
 from .models import CONFIDENTIAL, Disposition, IncomingLetter, Letter, Review
 
-TO_REPORTER = "surat_pemberitahuan"
-SOP_CODES_MAX = 10  # the ``sop`` filter's codes (a report's link names its SOP's few codes)  # the kind the complaint SOP answers its reporter with
+TO_REPORTER = "surat_pemberitahuan"  # the kind the complaint SOP answers its reporter with
+SOP_CODES_MAX = 10  # the ``sop`` filter's codes (a report's link names its SOP's few codes)
 
 
 @dataclass(frozen=True)

@@ -238,7 +238,6 @@ class FoundFilter:
         return rows
 
 
-
 def violator_list_for_user(
     user: UserLike,
     *,

@@ -159,7 +159,9 @@ def test_the_list_filters_by_the_unit_source_and_days_of_an_enforcement_on_the_u
         )
 
     # 31 October 23.59 WIB is 16.59 UTC: still October on the unit's clock, as 1 October 00.00.
-    found("Last Minute", "3671010101800001", dt.datetime(2026, 10, 31, 23, 59, tzinfo=WIB), "patroli")
+    found(
+        "Last Minute", "3671010101800001", dt.datetime(2026, 10, 31, 23, 59, tzinfo=WIB), "patroli"
+    )
     found("First Minute", "3671010101800002", dt.datetime(2026, 10, 1, 0, 0, tzinfo=WIB), "manual")
     found("September", "3671010101800003", dt.datetime(2026, 9, 30, 23, 59, tzinfo=WIB), "patroli")
     client = _officer(demo_org)

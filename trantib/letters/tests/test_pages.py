@@ -193,7 +193,9 @@ def test_the_register_filters_by_a_unit_with_its_subtree_and_by_the_sop_of_the_c
     camat = client_for(demo_org, "camat.cpd")
     page = text(camat.get(reverse("letters:register"), {"unit": "KRW"}))
     assert "Teguran Karawaci" not in page and "Tidak ada surat yang cocok" in page
-    xlsx = client.get(reverse("letters:register_export", args=["csv"]), {"unit": "CPD", "sop": "PPL"})
+    xlsx = client.get(
+        reverse("letters:register_export", args=["csv"]), {"unit": "CPD", "sop": "PPL"}
+    )
     body = xlsx.content.decode("utf-8")
     assert "kasus PPL" in body and "tanpa kasus" not in body
 
