@@ -84,7 +84,8 @@ class Table:
     groups: list[tuple[str, int]] = field(default_factory=list)
     note: str = ""
     empty: str = ""
-    widths: list[int] | None = None
+    widths: list[int] | None = None  # the sheet's column widths (characters)
+    print_widths: list[int] | None = None  # the printed columns' shares of the page (%)
 
     def page_rows(self) -> list[list[SafeString]]:
         return [[cell_html(c, header=i == 0) for i, c in enumerate(row)] for row in self.rows]

@@ -282,6 +282,7 @@ def enforcement_recap(scope: Scope, period: Period) -> Recap:
     ]
     total: list[Cell] = [_("Jumlah"), *_figures(counted, scope, period)]
     widths = [34] + [11] * len(COLUMNS)
+    shares = [22] + [6] * len(COLUMNS)
     tables = [
         Table(
             key="per-pasal",
@@ -291,6 +292,7 @@ def enforcement_recap(scope: Scope, period: Period) -> Recap:
             rows=rows,
             total=total,
             widths=widths,
+            print_widths=shares,
             empty=_("Tidak ada penegakan pada bulan ini."),
             note=_(
                 "Satu penegakan yang melanggar beberapa pasal dihitung pada setiap pasalnya; "
@@ -335,6 +337,7 @@ def enforcement_recap(scope: Scope, period: Period) -> Recap:
                 rows=child_rows,
                 total=list(total),
                 widths=widths,
+                print_widths=shares,
             )
         )
     return Recap(

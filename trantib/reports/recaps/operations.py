@@ -101,7 +101,9 @@ def partner_personnel(op: Operation) -> int:
 
 def result_text(op: Operation) -> str:
     actions = Counter(r.action for r in op.results.all())
-    parts = [f"{ResultAction(a).label} {n}" for a, n in sorted(actions.items())]
+    parts = [f"{a.label} {actions[a.value]}" for a in ResultAction if actions[a.value]]
+    if op.day is None:
+        parts.insert(0, _("tanggal operasi belum dicatat"))
     if op.crowd_estimate:
         parts.append(_("massa ±%(n)s") % {"n": op.crowd_estimate})
     levels = list(op.escalations.all())
@@ -154,6 +156,7 @@ def operation_recap(scope: Scope, period: Period) -> Recap:
         rows.append(row)
     total = _totals(ops, scope, period, with_unit=parent)
     widths = [24, *([10] if parent else []), 22, 28, 28, 10, 10, 10, 10, 40]
+    shares = [14, 6, 13, 12, 14, 6, 6, 7, 6, 16] if parent else [15, 14, 13, 15, 6, 6, 7, 6, 18]
     tables = [
         Table(
             key="operasi",
@@ -162,6 +165,7 @@ def operation_recap(scope: Scope, period: Period) -> Recap:
             rows=rows,
             total=total,
             widths=widths,
+            print_widths=shares,
             empty=_("Tidak ada operasi pada bulan ini."),
             note=_("* Tanggal operasi belum dicatat di berkasnya: tanggal kasus dibuka.")
             if undated

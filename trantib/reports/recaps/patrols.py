@@ -247,6 +247,7 @@ def patrol_recap(scope: Scope, period: Period) -> Recap:
             rows=rows,
             total=total,
             widths=[26, 10, 10, 10, 11, 12],
+            print_widths=[40, 12, 12, 12, 12, 12],
             note=_(
                 "Baris Jumlah: wilayah dan pelanggar dihitung sekali dalam sebulan, bukan "
                 "dijumlahkan per hari."

@@ -240,7 +240,7 @@ def test_each_articles_figures_are_the_known_answer(demo_org, october):
         "Pasal 12 ayat (1) Perda 8/2018": PASAL_12,
         "Pasal 14 Perda 8/2018": PASAL_14,
     }
-    assert [row[0].text for row in table.rows][0] == "Pasal 9 Perda 3/2020"  # newest Perda first
+    assert table.rows[0][0].text == "Pasal 9 Perda 3/2020"  # the newest Perda first
     assert _values(table.total) == MONTH
     sanctions = {row[0]: row[1].value for row in recap.tables[1].rows}
     assert sanctions == {"Penyegelan": 1, "Pembongkaran": 1, "Denda administratif": 1}
