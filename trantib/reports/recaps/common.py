@@ -28,7 +28,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from trantib.accounts.models import OrgUnit
-from trantib.core.dates import date_id
+from trantib.core.dates import MONTHS, date_id
 from trantib.core.errors import Invalid
 from trantib.core.xlsx import Sheet, xlsx_book, xlsx_response
 
@@ -66,6 +66,12 @@ class Day:
     @property
     def text(self) -> str:
         return f"{DAY_NAMES[self.day.weekday()]}, {date_id(self.day)}{self.suffix}"
+
+    @property
+    def short(self) -> str:
+        """ "Sel 1 Des": what a phone's narrow column shows (the whole date in its title)."""
+        month = MONTHS[self.day.month - 1][:3]
+        return f"{DAY_NAMES[self.day.weekday()][:3]} {self.day.day} {month}{self.suffix}"
 
 
 Cell = Figure | Link | Day | str | int | float | dt.date | None
@@ -142,7 +148,15 @@ def cell_html(cell: Cell, *, header: bool = False) -> SafeString:
     if isinstance(cell, (Link, Day)):
         tag = "th" if header else "td"
         attrs = SafeString(' scope="row"') if header else SafeString("")
-        main = format_html('<a href="{}">{}</a>', cell.href, cell.text) if cell.href else cell.text
+        text: Any = cell.text
+        if isinstance(cell, Day):
+            text = format_html(
+                '<time datetime="{}" title="{}">{}</time>',
+                cell.day.isoformat(),
+                cell.text,
+                cell.short,
+            )
+        main = format_html('<a href="{}">{}</a>', cell.href, text) if cell.href else text
         extra = SafeString("").join(
             format_html(' <a class="tag" href="{}">{}</a>', href, label)
             for label, href in cell.more
