@@ -23,7 +23,9 @@ import datetime as dt
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from trantib.enforcement.models import Violator
@@ -274,3 +276,21 @@ def test_a_sibling_or_an_outsider_gets_a_404_and_a_bad_period_a_message(demo_org
     assert page.status_code == 200 and "tidak dapat dibaca" in page.content.decode()
     empty = _client(demo_org, "camat.cpd").get(url, {"unit": "CPD", "periode": "2020-01"})
     assert "Tidak ada operasi pada bulan ini." in empty.content.decode()
+
+
+def test_the_page_reads_in_a_fixed_number_of_queries_whatever_the_scope(demo_org, october):
+    """Measured 15 with the navigation; the city (more units and rows) reads no more
+    than its unit (the navigation may differ by a query or two between readers)."""
+    counts = []
+    for unit, who in (("CPD", "camat.cpd"), ("PEMKOT-TNG", "sekda.tng")):
+        client = _client(demo_org, who)
+        client.get(
+            reverse("reports:recap_operations"), {"unit": unit, "periode": "2026-10"}
+        )  # warm
+        with CaptureQueriesContext(connection) as read:
+            page = client.get(
+                reverse("reports:recap_operations"), {"unit": unit, "periode": "2026-10"}
+            )
+        assert page.status_code == 200
+        counts.append(len(read.captured_queries))
+    assert counts[1] <= counts[0] + 2 and max(counts) <= 19, counts

@@ -23,7 +23,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from trantib.enforcement.services import finding_open
@@ -319,3 +321,19 @@ def test_a_sibling_or_an_outsider_gets_a_404_and_a_bad_period_a_message(demo_org
         pdf = kasat.get(url, {"unit": "PPTNG", "periode": bad, "format": "pdf"})
         assert pdf["Content-Type"].startswith("text/html")  # never another month's file
     assert Client().get(url).status_code == 302  # to the login
+
+
+def test_the_page_reads_in_a_fixed_number_of_queries_whatever_the_scope(demo_org, october):
+    """Measured 12 with the navigation; the city (more units and rows) reads no more
+    than its unit (the navigation may differ by a query or two between readers)."""
+    counts = []
+    for unit, who in (("PPTNG", "kasat.pptng"), ("PEMKOT-TNG", "sekda.tng")):
+        client = _client(demo_org, who)
+        client.get(reverse("reports:recap_patrols"), {"unit": unit, "periode": "2026-10"})  # warm
+        with CaptureQueriesContext(connection) as read:
+            page = client.get(
+                reverse("reports:recap_patrols"), {"unit": unit, "periode": "2026-10"}
+            )
+        assert page.status_code == 200
+        counts.append(len(read.captured_queries))
+    assert counts[1] <= counts[0] + 2 and max(counts) <= 16, counts
