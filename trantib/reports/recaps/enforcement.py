@@ -310,7 +310,7 @@ def enforcement_recap(scope: Scope, period: Period) -> Recap:
         tables.append(
             Table(
                 key="sanksi",
-                title=_("Sanksi administratif menurut jenis"),
+                title=_("Sanksi menurut jenis"),
                 headers=[_("Jenis sanksi"), _("Penegakan")],
                 rows=sanction_rows,
                 total=[_("Jumlah"), total[1 + COLUMNS.index("sanksi")]],

@@ -194,15 +194,15 @@ def operation_recap(scope: Scope, period: Period) -> Recap:
     if parent:
         child_rows: list[list[Cell]] = []
         for child, ids in scope.groups:
-            mine = [o for o in ops if o.unit_id in set(ids)]
-            sub = child_scope(scope, child, ids)
-            child_rows.append(
-                [
-                    Link(child.name, address(URL_NAME, unit=child.code, periode=period.code)),
-                    *_totals(mine, sub, period, with_unit=False)[1:2],
-                    *_totals(mine, sub, period, with_unit=False)[4:8],
-                ]
+            wanted = set(ids)
+            sums = _totals(
+                [o for o in ops if o.unit_id in wanted],
+                child_scope(scope, child, ids),
+                period,
+                with_unit=False,
             )
+            link = Link(child.name, address(URL_NAME, unit=child.code, periode=period.code))
+            child_rows.append([link, sums[1], *sums[4:8]])
         full = _totals(ops, scope, period, with_unit=False)
         tables.append(
             Table(
