@@ -14,6 +14,7 @@ urlpatterns = [
     path("patroli/rencana/<int:plan_id>/laporan.pdf", views.month_report_pdf, name="month_pdf"),
     path("patroli/hari/<int:day_id>/", views.day_edit, name="day"),
     path("patroli/hari/<int:day_id>/lapor/", views.day_report, name="day_report"),
+    path("patroli/laporan/", views.report_list, name="reports"),
     path("patroli/wilayah/", views.area_list, name="areas"),
     path("patroli/wilayah/<int:area_id>/", views.area_edit, name="area_edit"),
 ]

@@ -26,7 +26,24 @@ UPWARD = _("Laporan ke atas")
 
 REPORTS: list[ReportEntry] = [
     # dashboard
-    # recaps (patrols, enforcement, operations)
+    ReportEntry(
+        "reports:recap_patrols",
+        _("Rekap Patroli"),
+        _("Per hari: patroli, wilayah, temuan, pelanggar, surat diterbitkan."),
+        MONTHLY,
+    ),
+    ReportEntry(
+        "reports:recap_enforcement",
+        _("Rekap Penegakan Perda"),
+        _("Per pasal: temuan, surat per tingkat teguran, kepatuhan, penertiban, sanksi."),
+        MONTHLY,
+    ),
+    ReportEntry(
+        "reports:recap_operations",
+        _("Rekap Operasi"),
+        _("Per operasi: tanggal, jenis, tempat, personel, pelanggar, barang bukti, hasil."),
+        MONTHLY,
+    ),
     # recaps (complaints, Polmas)
     # spm
     ReportEntry(

@@ -11,6 +11,7 @@ from .ladder import (
 from .violators import (
     DEFAULT_ENFORCEMENT_ROLES,
     DuplicateSuggestion,
+    FoundFilter,
     ViolatorView,
     enforcement_roles,
     enforcement_unit_ids,
@@ -32,6 +33,7 @@ from .violators import (
 __all__ = [
     "DEFAULT_ENFORCEMENT_ROLES",
     "DuplicateSuggestion",
+    "FoundFilter",
     "ViolatorView",
     "articles_for_unit",
     "articles_grouped",
