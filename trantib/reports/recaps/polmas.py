@@ -35,10 +35,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from trantib.accounts.models import OrgUnit, Person
+from trantib.accounts.models import OrgUnit, Person, Position
 from trantib.cases.models import Case
 from trantib.community import selectors as polmas_selectors
 from trantib.community.models import Activity, ActivityStatus, Issue, Pos
+from trantib.community.services import OFFICER_ROLE
 from trantib.core.dates import datetime_id
 from trantib.core.xlsx import Sheet, xlsx_book, xlsx_response
 from trantib.reports.figures import Figure, drill_href, drill_register
@@ -67,7 +68,12 @@ def polmas_units(scope: Scope, period: Period) -> list[OrgUnit]:
             unit_id__in=scope.unit_ids, day__gte=first, day__lte=last
         ).values_list("unit_id", flat=True)
     )
-    return [u for u in scope.units if u.pk in busy or u.positions.filter(code="banit").exists()]
+    busy |= set(
+        Position.objects.filter(unit_id__in=scope.unit_ids, code=OFFICER_ROLE).values_list(
+            "unit_id", flat=True
+        )
+    )
+    return [u for u in scope.units if u.pk in busy]
 
 
 def _units_of(scope: Scope, units: list[OrgUnit], sub: str) -> list[OrgUnit]:
@@ -322,7 +328,10 @@ def polmas_recap(scope: Scope, period: Period) -> PolmasRecap:
                 Line(_("Jumlah"), "", None, total, _figures(links, total, units, {}, {})),
             )
         )
-    issues = [i for recap in recaps for i in recap.issues]
+    issues = sorted(
+        (i for recap in recaps for i in recap.issues),
+        key=lambda i: (i.activity.day, i.activity.unit_id, i.pk),
+    )
     return PolmasRecap(
         scope=scope,
         period=period,
@@ -392,7 +401,7 @@ def recap_polmas_response(
         "recap": recap,
         "columns": columns(),
         "made_text": _made(recap),
-        "issue_rows": _issue_rows(recap.issues),
+        "issue_rows": _issue_rows(recap.issues, recap.units),
     }
     fmt = request.GET.get("format", "")
     name = f"rekap-polmas-{scope.unit.code}-{period.code}"
@@ -420,7 +429,8 @@ class IssueRow:
     href: str
 
 
-def _issue_rows(issues: Iterable[Issue]) -> list[IssueRow]:
+def _issue_rows(issues: Iterable[Issue], units: Iterable[OrgUnit]) -> list[IssueRow]:
+    by_id = {u.pk: u for u in units}
     rows = []
     for issue in issues:
         complaint = issue.complaint
@@ -428,7 +438,7 @@ def _issue_rows(issues: Iterable[Issue]) -> list[IssueRow]:
             IssueRow(
                 day=issue.activity.day,
                 pos=str(Pos(issue.activity.pos).label),
-                unit=issue.activity.unit,
+                unit=by_id[issue.activity.unit_id],
                 officer=issue.activity.officer,
                 desa=issue.desa or issue.activity.desa,
                 text=issue.text,
@@ -495,7 +505,7 @@ def recap_polmas_xlsx(recap: PolmasRecap, *, site: str = "") -> bytes:
                 ],
             )
         )
-    sheets.append(_issue_sheet(_issue_rows(recap.issues)))
+    sheets.append(_issue_sheet(_issue_rows(recap.issues, recap.units)))
     return xlsx_book(
         title=_("Rekap Kegiatan Polmas"),
         unit=recap.scope.unit.name,
@@ -510,7 +520,7 @@ def polmas_issues_response(
 ) -> HttpResponse:
     recap = polmas_recap(scope, period)
     params = {k: request.GET.get(k, "") for k in ("satuan", "sub", "petugas", "desa", "pengaduan")}
-    rows = _issue_rows(issues_matching(recap, params))
+    rows = _issue_rows(issues_matching(recap, params), recap.units)
     if request.GET.get("format") == "xlsx":
         content = xlsx_book(
             title=_("Permasalahan Warga dari Kegiatan Polmas"),

@@ -417,3 +417,14 @@ def test_the_default_period_is_the_last_complete_month(
     expected = period_last_complete("month", timezone.now().astimezone(WIB).date())
     page = client.get(URL).content.decode()
     assert expected.label in page
+
+
+def test_the_page_reads_a_fixed_number_of_queries(
+    demo_org: DemoOrg, august, client: Client, django_assert_max_num_queries
+) -> None:
+    """One query for the month's complaints whatever their number (9 today, with the session
+    and the navigation)."""
+    client.force_login(demo_org.user("sekda.tng"))
+    client.get(f"{URL}?unit=PEMKOT-TNG&periode=2026-08")
+    with django_assert_max_num_queries(12):
+        assert client.get(f"{URL}?unit=PEMKOT-TNG&periode=2026-08").status_code == 200
