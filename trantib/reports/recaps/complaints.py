@@ -14,7 +14,12 @@ What is counted, exactly (``docs/reports-recaps-b.md``):
   at the moment of the answer: 0 or more working days left (due that day included) is in
   time, as the case page counts it; the limit is ``TRANTIB_COMPLAINT_ANSWER_DAYS`` working
   days on the complaint SOP's calendar (national holidays, the SOP's days off);
-- **working days to the answer**: :func:`complaints.selectors.answer_working_days`.
+- **not answered**, and of those **past due**: the same clock at the moment the report is
+  made — below 0 working days left;
+- **share in time**: in time ÷ (in time + late + past due): a complaint still within its time
+  is not judged yet;
+- **working days to the answer**: :func:`complaints.selectors.answer_working_days`, their
+  median over the answered ones.
 
 The standing is read when the report is made (the page, PDF and XLSX say when). Every figure
 is the count of the complaint cases its drill lists (``drill_register`` below), so a number
@@ -56,15 +61,32 @@ NO_DESA = "-"  # the desa parameter of complaints that name none
 
 
 class State(StrEnum):
-    """Where a complaint's answer stands when the report is made."""
+    """Where a complaint's answer stands at the moment the report is made."""
 
-    WITHIN = "tepat"  # answered with 0 or more working days left
+    WITHIN = "tepat"  # answered with 0 or more working days left (due that day included)
     LATE = "terlambat"  # answered after its due day
-    OPEN = "belum"  # not answered (yet)
+    WAITING = "menunggu"  # not answered, and its due day has not passed
+    OVERDUE = "lewat"  # not answered, and its due day has passed
 
 
-# The figures of a row, in column order: their drill names.
-RECEIVED, WITHIN, LATE, OPEN, ANSWERED = "diterima", "tepat", "terlambat", "belum", "dijawab"
+# The figures' drill names. "belum" = waiting + overdue; "dijawab" = in time + late (the rows
+# of the median).
+RECEIVED, WITHIN, LATE, OPEN, OVERDUE, ANSWERED = (
+    "diterima",
+    "tepat",
+    "terlambat",
+    "belum",
+    "lewat",
+    "dijawab",
+)
+_STATES = {
+    RECEIVED: frozenset(State),
+    WITHIN: frozenset({State.WITHIN}),
+    LATE: frozenset({State.LATE}),
+    OPEN: frozenset({State.WAITING, State.OVERDUE}),
+    OVERDUE: frozenset({State.OVERDUE}),
+    ANSWERED: frozenset({State.WITHIN, State.LATE}),
+}
 
 
 @dataclass(frozen=True)
@@ -88,9 +110,23 @@ def desa_key(text: str) -> str:
     return key if key and key != NO_DESA else NO_DESA
 
 
-def complaint_standings(unit_ids: Iterable[int], period: Period, zone: dt.tzinfo) -> list[Standing]:
+def _state(complaint: Complaint, now: dt.datetime) -> State:
+    """The complaints app's own clock: working days left until the answer is due, counted at
+    the moment of the answer (or at ``now`` while there is none); below 0 is past it."""
+    moment = complaint.answered_at or now
+    left = complaint_selectors.working_days_left_at(complaint, moment)
+    past = left is not None and left < 0
+    if complaint.answered_at is None:
+        return State.OVERDUE if past else State.WAITING
+    return State.LATE if past else State.WITHIN
+
+
+def complaint_standings(
+    unit_ids: Iterable[int], period: Period, zone: dt.tzinfo, *, now: dt.datetime | None = None
+) -> list[Standing]:
     """The complaints of ``unit_ids`` received in ``period`` (on ``zone``'s clock), each with
-    its answer's standing now (one query; the calendar work is in Python)."""
+    its answer's standing at ``now`` (one query; the calendar work is in Python)."""
+    now = now or timezone.now()
     start, end = period.bounds(zone)
     rows = (
         Complaint.objects.filter(
@@ -99,28 +135,20 @@ def complaint_standings(unit_ids: Iterable[int], period: Period, zone: dt.tzinfo
         .select_related("unit", "category", "case__sop_version")
         .order_by("received_at", "pk")
     )
-    found = []
-    for complaint in rows:
-        if complaint.answered_at is None:
-            state, days = State.OPEN, None
-        else:
-            left = complaint_selectors.working_days_left_at(complaint, complaint.answered_at)
-            state = State.LATE if left is not None and left < 0 else State.WITHIN
-            days = complaint_selectors.answer_working_days(complaint)
-        found.append(
-            Standing(
-                case_id=complaint.case_id,
-                unit_id=complaint.unit_id,
-                channel=complaint.channel,
-                category=complaint.category.code,
-                category_name=complaint.category.name,
-                desa=desa_key(complaint.kelurahan),
-                desa_name=" ".join(complaint.kelurahan.split()),
-                state=state,
-                days=days,
-            )
+    return [
+        Standing(
+            case_id=complaint.case_id,
+            unit_id=complaint.unit_id,
+            channel=complaint.channel,
+            category=complaint.category.code,
+            category_name=complaint.category.name,
+            desa=desa_key(complaint.kelurahan),
+            desa_name=" ".join(complaint.kelurahan.split()),
+            state=_state(complaint, now),
+            days=complaint_selectors.answer_working_days(complaint),
         )
-    return found
+        for complaint in rows
+    ]
 
 
 @dataclass
@@ -128,7 +156,8 @@ class Tally:
     received: int = 0
     within: int = 0
     late: int = 0
-    open: int = 0
+    waiting: int = 0
+    overdue: int = 0
     days: list[int] = field(default_factory=list)
 
     def add(self, standing: Standing) -> None:
@@ -137,10 +166,16 @@ class Tally:
             self.within += 1
         elif standing.state is State.LATE:
             self.late += 1
+        elif standing.state is State.WAITING:
+            self.waiting += 1
         else:
-            self.open += 1
+            self.overdue += 1
         if standing.days is not None:
             self.days.append(standing.days)
+
+    @property
+    def open(self) -> int:
+        return self.waiting + self.overdue
 
     @property
     def median(self) -> float | None:
@@ -149,8 +184,11 @@ class Tally:
 
     @property
     def share(self) -> float | None:
-        """Answered in time, in percent of those received (None: none received)."""
-        return round(100 * self.within / self.received, 1) if self.received else None
+        """Answered in time, in percent of those whose time is up: answered (in time or late)
+        or past their due day unanswered. One still within its time is not judged yet (None:
+        none to judge)."""
+        judged = self.within + self.late + self.overdue
+        return round(100 * self.within / judged, 1) if judged else None
 
 
 # -- which complaints a row holds: the same test for the figure and for its drill -------------
@@ -177,22 +215,15 @@ def _matcher(scope: Scope, params: dict[str, str]) -> Callable[[Standing], bool]
     return matches
 
 
-_STATE_OF = {WITHIN: State.WITHIN, LATE: State.LATE, OPEN: State.OPEN}
-
-
 def _drill(figure: str) -> Callable[[Scope, Period, dict[str, str]], QuerySet[Case]]:
+    states = _STATES[figure]
+
     def drill(scope: Scope, period: Period, params: dict[str, str]) -> QuerySet[Case]:
         matches = _matcher(scope, params)
-        wanted = _STATE_OF.get(figure)
         ids = [
             s.case_id
             for s in complaint_standings(scope.unit_ids, period, scope.zone)
-            if matches(s)
-            and (
-                figure == RECEIVED
-                or (figure == ANSWERED and s.state is not State.OPEN)
-                or s.state is wanted
-            )
+            if s.state in states and matches(s)
         ]
         return Case.objects.filter(pk__in=ids)
 
@@ -204,6 +235,7 @@ _TITLES = {
     WITHIN: _lazy("Pengaduan yang dijawab tepat waktu"),
     LATE: _lazy("Pengaduan yang dijawab terlambat"),
     OPEN: _lazy("Pengaduan yang belum dijawab"),
+    OVERDUE: _lazy("Pengaduan yang belum dijawab dan lewat batas waktu"),
     ANSWERED: _lazy("Pengaduan yang sudah dijawab"),
 }
 for _figure, _title in _TITLES.items():
@@ -250,6 +282,7 @@ def columns() -> list[str]:
         _("Dijawab tepat waktu"),
         _("Dijawab terlambat"),
         _("Belum dijawab"),
+        _("Belum dijawab, lewat batas waktu"),
         _("Median hari kerja sampai dijawab"),
         _("% tepat waktu"),
     ]
@@ -268,8 +301,9 @@ def _line(label: str, tally: Tally, scope: Scope, period: Period, **params: str)
             Figure(names[1], tally.within, href(WITHIN)),
             Figure(names[2], tally.late, href(LATE)),
             Figure(names[3], tally.open, href(OPEN)),
-            Figure(names[4], tally.median, href(ANSWERED)),
-            Figure(names[5], tally.share, href(WITHIN), unit="%"),
+            Figure(names[4], tally.overdue, href(OVERDUE)),
+            Figure(names[5], tally.median, href(ANSWERED)),
+            Figure(names[6], tally.share, href(WITHIN), unit="%"),
         ],
     )
 
@@ -297,8 +331,12 @@ def _table(
     return Table(key, title, head, lines, _line(_("Jumlah"), total, scope, period))
 
 
-def complaint_recap(scope: Scope, period: Period) -> ComplaintRecap:
-    standings = complaint_standings(scope.unit_ids, period, scope.zone)
+def complaint_recap(
+    scope: Scope, period: Period, *, now: dt.datetime | None = None
+) -> ComplaintRecap:
+    """The recap of ``period`` with each answer's standing at ``now`` (default: this moment)."""
+    now = now or timezone.now()
+    standings = complaint_standings(scope.unit_ids, period, scope.zone, now=now)
     channels = [(str(c.label), {"saluran": c.value}) for c in Channel]
     # The categories the scope's units manage (a fixed form: zero rows too), and any other
     # category a complaint here was filed under (routing brings them in).
@@ -338,7 +376,7 @@ def complaint_recap(scope: Scope, period: Period) -> ComplaintRecap:
     return ComplaintRecap(
         scope=scope,
         period=period,
-        made_at=timezone.now(),
+        made_at=now,
         standard_days=int(getattr(settings, "TRANTIB_COMPLAINT_ANSWER_DAYS", 5)),
         tables=tables,
     )
@@ -407,7 +445,7 @@ def recap_complaints_xlsx(recap: ComplaintRecap, *, site: str = "") -> bytes:
                 rows=rows,
                 links=links,
                 total=total,
-                widths=[34, 11, 14, 14, 13, 16, 12],
+                widths=[34, 11, 14, 14, 13, 16, 16, 12],
             )
         )
     return xlsx_book(

@@ -173,38 +173,57 @@ def _row(table: recap.Table, label: str) -> list[object]:
 
 def test_each_figure_is_the_count_known_by_construction(demo_org: DemoOrg, august) -> None:
     scope = _scope(demo_org, "camat.cpd", "CPD")
-    data = recap.complaint_recap(scope, period_parse("2026-08"))
+    data = recap.complaint_recap(scope, period_parse("2026-08"), now=wib(10, 1))
     by_key = {t.key: t for t in data.tables}
     assert list(by_key) == ["saluran", "kategori", "desa"]  # a kecamatan has no child rows
-    # received, in time, late, not answered, median working days, share in time (%)
-    # A (5 d), C (3 d), D (4 d) in time; E (6 d) late; B not answered: median of 3,4,5,6.
-    assert _row(by_key["saluran"], "Jumlah") == [5, 3, 1, 1, 4.5, 60.0]
-    assert _row(by_key["saluran"], "Formulir web") == [2, 1, 1, 0, 5.5, 50.0]  # A, E
-    assert _row(by_key["saluran"], "SMS") == [1, 0, 0, 1, None, 0.0]  # B
-    assert _row(by_key["saluran"], "Datang ke kantor") == [1, 1, 0, 0, 3.0, 100.0]  # C
-    assert _row(by_key["saluran"], "Telepon") == [1, 1, 0, 0, 4.0, 100.0]  # D
-    assert _row(by_key["saluran"], "Open311") == [0, 0, 0, 0, None, None]
-    assert _row(by_key["kategori"], "PKL di trotoar (Cipondoh)") == [3, 2, 0, 1, 4.0, 66.7]
-    assert _row(by_key["kategori"], "Reklame liar Cipondoh") == [2, 1, 1, 0, 5.0, 50.0]
+    # received, in time, late, not answered, of which past due, median working days, share in
+    # time (%). A (5 d), C (3 d), D (4 d) in time; E (6 d) late; B not answered and past its
+    # due day (8 September) on 1 October: the median of 3, 4, 5, 6; 3 in time of 5 judged.
+    assert _row(by_key["saluran"], "Jumlah") == [5, 3, 1, 1, 1, 4.5, 60.0]
+    assert _row(by_key["saluran"], "Formulir web") == [2, 1, 1, 0, 0, 5.5, 50.0]  # A, E
+    assert _row(by_key["saluran"], "SMS") == [1, 0, 0, 1, 1, None, 0.0]  # B
+    assert _row(by_key["saluran"], "Datang ke kantor") == [1, 1, 0, 0, 0, 3.0, 100.0]  # C
+    assert _row(by_key["saluran"], "Telepon") == [1, 1, 0, 0, 0, 4.0, 100.0]  # D
+    assert _row(by_key["saluran"], "Open311") == [0, 0, 0, 0, 0, None, None]
+    assert _row(by_key["kategori"], "PKL di trotoar (Cipondoh)") == [3, 2, 0, 1, 1, 4.0, 66.7]
+    assert _row(by_key["kategori"], "Reklame liar Cipondoh") == [2, 1, 1, 0, 0, 5.0, 50.0]
     # "  poris   PLAWAD " is Poris Plawad: A, C, E (5, 3, 6 days).
     assert [x.label for x in by_key["desa"].lines] == [
         "Gondrong",
         "Poris Plawad",
         "(tanpa desa/kelurahan)",
     ]
-    assert _row(by_key["desa"], "Poris Plawad") == [3, 2, 1, 0, 5.0, 66.7]
-    assert _row(by_key["desa"], "Gondrong") == [1, 1, 0, 0, 4.0, 100.0]
-    assert _row(by_key["desa"], "(tanpa desa/kelurahan)") == [1, 0, 0, 1, None, 0.0]
+    assert _row(by_key["desa"], "Poris Plawad") == [3, 2, 1, 0, 0, 5.0, 66.7]
+    assert _row(by_key["desa"], "Gondrong") == [1, 1, 0, 0, 0, 4.0, 100.0]
+    assert _row(by_key["desa"], "(tanpa desa/kelurahan)") == [1, 0, 0, 1, 1, None, 0.0]
     for table in data.tables:  # every table sums to the same total
-        assert _row(table, "Jumlah") == [5, 3, 1, 1, 4.5, 60.0]
+        assert _row(table, "Jumlah") == [5, 3, 1, 1, 1, 4.5, 60.0]
         assert sum(x.tally.received for x in table.lines) == 5
+
+
+def test_an_unanswered_complaint_is_judged_only_once_its_due_day_has_passed(
+    demo_org: DemoOrg, august
+) -> None:
+    """B (received Monday 31 August 23:59, its office day Tuesday 1 September) is due on
+    Tuesday 8 September: until that day ends it waits, and the share leaves it out."""
+    scope, august_ = _scope(demo_org, "camat.cpd", "CPD"), period_parse("2026-08")
+    for now, expected in (
+        (wib(9, 3), [5, 3, 1, 1, 0, 4.5, 75.0]),  # 3 in time of 4 judged
+        (wib(9, 8, 15), [5, 3, 1, 1, 0, 4.5, 75.0]),  # due today is not late
+        (wib(9, 9, 8), [5, 3, 1, 1, 1, 4.5, 60.0]),
+    ):
+        data = recap.complaint_recap(scope, august_, now=now)
+        assert _row(data.tables[0], "Jumlah") == expected, now
+    sms = recap.complaint_recap(scope, august_, now=wib(9, 3)).tables[0]
+    assert _row(sms, "SMS") == [1, 0, 0, 1, 0, None, None]  # nothing to judge yet
 
 
 def test_the_standard_is_the_complaints_apps_setting(demo_org: DemoOrg, august, settings) -> None:
     settings.TRANTIB_COMPLAINT_ANSWER_DAYS = 3
-    data = recap.complaint_recap(_scope(demo_org, "camat.cpd", "CPD"), period_parse("2026-08"))
+    scope = _scope(demo_org, "camat.cpd", "CPD")
+    data = recap.complaint_recap(scope, period_parse("2026-08"), now=wib(10, 1))
     # Three working days: only C (3) is in time; A (5), D (4), E (6) are late.
-    assert _row(data.tables[0], "Jumlah") == [5, 1, 3, 1, 4.5, 20.0]
+    assert _row(data.tables[0], "Jumlah") == [5, 1, 3, 1, 1, 4.5, 20.0]
     assert data.standard_days == 3
 
 
@@ -225,7 +244,7 @@ def test_every_figure_equals_the_count_of_its_drill(
     checked = 0
     for table in recap.complaint_recap(scope, period).tables:
         for line in (*table.lines, table.total):
-            received, within, late, not_yet, median, share = line.figures
+            received, within, late, not_yet, overdue, median, share = line.figures
             counts = {}
             for f in line.figures:
                 figure, params = _params(f.href)
@@ -233,12 +252,12 @@ def test_every_figure_equals_the_count_of_its_drill(
                     user, recap.REPORT, figure, scope, period, params
                 ).count()
                 checked += 1
-            for f in (received, within, late, not_yet):
+            for f in (received, within, late, not_yet, overdue):
                 assert counts[f.label] == f.value, (table.key, line.label, f.label)
             # The median's rows are the answered ones; the share's are those in time.
             assert counts[median.label] == line.tally.within + line.tally.late
             assert counts[share.label] == within.value
-    assert checked > 60
+    assert checked > 70
 
 
 def test_the_drill_page_lists_exactly_the_cases_of_a_figure(
@@ -262,18 +281,21 @@ def test_the_drill_page_lists_exactly_the_cases_of_a_figure(
 
 def test_a_parent_sums_its_children_and_shows_each(demo_org: DemoOrg, august) -> None:
     scope = _scope(demo_org, "sekda.tng", "PEMKOT-TNG")
-    data = recap.complaint_recap(scope, period_parse("2026-08"))
+    data = recap.complaint_recap(scope, period_parse("2026-08"), now=wib(10, 1))
     units = next(t for t in data.tables if t.key == "unit")
-    assert _row(units, "Kecamatan Cipondoh") == [5, 3, 1, 1, 4.5, 60.0]
-    assert _row(units, "Kecamatan Karawaci") == [1, 0, 0, 1, None, 0.0]  # H
-    assert _row(units, "Satuan Polisi Pamong Praja Kota Tangerang") == [0, 0, 0, 0, None, None]
-    assert _row(units, "Jumlah") == [6, 3, 1, 2, 4.5, 50.0]
+    assert _row(units, "Kecamatan Cipondoh") == [5, 3, 1, 1, 1, 4.5, 60.0]
+    assert _row(units, "Kecamatan Karawaci") == [1, 0, 0, 1, 1, None, 0.0]  # H
+    pptng = _row(units, "Satuan Polisi Pamong Praja Kota Tangerang")
+    assert pptng == [0, 0, 0, 0, 0, None, None]
+    assert _row(units, "Jumlah") == [6, 3, 1, 2, 2, 4.5, 50.0]
     assert sum(x.tally.received for x in units.lines) == units.total.tally.received
 
 
 def test_a_kecamatan_never_counts_its_siblings_complaint(demo_org: DemoOrg, august) -> None:
-    data = recap.complaint_recap(_scope(demo_org, "camat.krw", "KRW"), period_parse("2026-08"))
-    assert _row(data.tables[0], "Jumlah") == [1, 0, 0, 1, None, 0.0]  # H only
+    data = recap.complaint_recap(
+        _scope(demo_org, "camat.krw", "KRW"), period_parse("2026-08"), now=wib(10, 1)
+    )
+    assert _row(data.tables[0], "Jumlah") == [1, 0, 0, 1, 1, None, 0.0]  # H only
     cipondoh = recap.complaint_recap(_scope(demo_org, "camat.cpd", "CPD"), period_parse("2026-08"))
     desas = [x.label for x in cipondoh.tables[2].lines]
     assert "Bojong Jaya" not in desas
@@ -307,24 +329,25 @@ def test_the_xlsx_holds_the_same_figures_and_links(
     assert sheet["A1"].value == "Rekap Pengaduan"
     assert sheet["A2"].value == "Kecamatan Cipondoh"
     assert sheet["A3"].value == "Agustus 2026"
-    assert [c.value for c in sheet[5]][:7] == [
+    assert [c.value for c in sheet[5]][:8] == [
         "Saluran",
         "Diterima",
         "Dijawab tepat waktu",
         "Dijawab terlambat",
         "Belum dijawab",
+        "Belum dijawab, lewat batas waktu",
         "Median hari kerja sampai dijawab",
         "% tepat waktu",
     ]
-    rows = {r[0]: r[1:7] for r in sheet.iter_rows(min_row=6, values_only=True) if r[0]}
-    assert rows["Formulir web"] == (2, 1, 1, 0, 5.5, 50.0)
-    assert rows["Jumlah"] == (5, 3, 1, 1, 4.5, 60.0)
+    rows = {r[0]: r[1:8] for r in sheet.iter_rows(min_row=6, values_only=True) if r[0]}
+    assert rows["Formulir web"] == (2, 1, 1, 0, 0, 5.5, 50.0)
+    assert rows["Jumlah"] == (5, 3, 1, 1, 1, 4.5, 60.0)
     web = next(r for r in range(6, sheet.max_row + 1) if sheet.cell(r, 1).value == "Formulir web")
     link = sheet.cell(web, 3).hyperlink
     assert link is not None and "angka=tepat" in link.target and "saluran=web" in link.target
     desa = book.worksheets[2]
-    rows = {r[0]: r[1:7] for r in desa.iter_rows(min_row=6, values_only=True) if r[0]}
-    assert rows["Poris Plawad"] == (3, 2, 1, 0, 5.0, 66.7)
+    rows = {r[0]: r[1:8] for r in desa.iter_rows(min_row=6, values_only=True) if r[0]}
+    assert rows["Poris Plawad"] == (3, 2, 1, 0, 0, 5.0, 66.7)
 
 
 def _pdf_text(content: bytes) -> str:
@@ -349,10 +372,10 @@ def test_the_pdf_prints_the_figures_for_the_camat_to_sign(
     text = _pdf_text(response.content)
     assert "REKAP PENGADUAN" in text.upper() and "Agustus 2026" in text
     assert "Rahmat Hidayat" in text  # the Camat signs
-    total = next(line for line in text.splitlines() if line.strip().startswith("Jumlah"))
-    assert re.findall(r"[0-9][0-9,]*%?", total)[:6] == ["5", "3", "1", "1", "4,5", "60%"]
+    total = next(line for line in text.splitlines() if re.match(r"\s*Jumlah\s+[0-9]", line))
+    assert re.findall(r"[0-9][0-9,]*%?", total)[:7] == ["5", "3", "1", "1", "1", "4,5", "60%"]
     poris = next(line for line in text.splitlines() if "Poris Plawad" in line)
-    assert re.findall(r"[0-9][0-9,]*%?", poris)[:6] == ["3", "2", "1", "0", "5", "66,7%"]
+    assert re.findall(r"[0-9][0-9,]*%?", poris)[:7] == ["3", "2", "1", "0", "0", "5", "66,7%"]
 
 
 # -- privacy and access ------------------------------------------------------------------------
