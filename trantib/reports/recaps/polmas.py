@@ -535,6 +535,15 @@ def polmas_issues_response(
         "rows": rows,
         "headers": issue_headers(),
         "only_complaints": bool(params["pengaduan"]),
+        "filter_text": " · ".join(
+            t
+            for t in (
+                rows[0].officer.full_name if rows and params["petugas"] else "",
+                params["desa"],
+                params["satuan"] or params["sub"],
+            )
+            if t
+        ),
         "made_text": _made(recap),
         "recap_href": f"{reverse('reports:recap_polmas')}?"
         + urlencode({**scope.query(), "periode": period.code}),
