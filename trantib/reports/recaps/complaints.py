@@ -39,7 +39,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -49,12 +49,13 @@ from trantib.cases.models import Case
 from trantib.complaints import selectors as complaint_selectors
 from trantib.complaints.models import Category, Channel, Complaint
 from trantib.core.dates import datetime_id
+from trantib.core.errors import Invalid
 from trantib.core.xlsx import Sheet, xlsx_book, xlsx_response
 from trantib.reports.figures import Figure, drill_href, drill_register
-from trantib.reports.periods import Period
+from trantib.reports.periods import Period, period_parse
 from trantib.reports.printing import report_pdf
 from trantib.reports.scope import Scope
-from trantib.reports.views import report_frame
+from trantib.reports.views import Frame, report_frame
 
 REPORT = "rekap_pengaduan"
 NO_DESA = "-"  # the desa parameter of complaints that name none
@@ -385,10 +386,24 @@ def complaint_recap(
 # -- the page, the PDF, the XLSX -------------------------------------------------------------
 
 
+def month_frame(request: HttpRequest) -> Frame:
+    """The recap's unit and month. The page shows the default month with a message when the
+    month cannot be read; a download (PDF, XLSX) of such a month is a 404 instead — it never
+    prints figures under a month nobody asked for."""
+    frame = report_frame(request, kinds=("month",))
+    raw = request.GET.get("periode", "")
+    if raw and request.GET.get("format") in ("pdf", "xlsx"):
+        try:
+            period_parse(raw, kinds=("month",))
+        except Invalid:
+            raise Http404(_("Periode tidak dapat dibaca.")) from None
+    return frame
+
+
 @login_required
 def recap_complaints(request: HttpRequest) -> HttpResponse:
     """``/laporan/rekap/pengaduan/?unit=…&periode=YYYY-MM`` (``&format=pdf|xlsx``)."""
-    frame = report_frame(request, kinds=("month",))
+    frame = month_frame(request)
     context = {
         **frame.context(),
         "pdf_href": f"?{frame.query(format='pdf')}",

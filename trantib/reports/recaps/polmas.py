@@ -45,8 +45,8 @@ from trantib.core.xlsx import Sheet, xlsx_book, xlsx_response
 from trantib.reports.figures import Figure, drill_href, drill_register
 from trantib.reports.periods import Period
 from trantib.reports.printing import report_pdf
+from trantib.reports.recaps.complaints import month_frame
 from trantib.reports.scope import Scope
-from trantib.reports.views import report_frame
 
 REPORT = "rekap_polmas"
 # The figures (drill names) and the activity status each lists ("" = every status).
@@ -376,7 +376,7 @@ def _made(recap: PolmasRecap) -> str:
 @login_required
 def recap_polmas(request: HttpRequest) -> HttpResponse:
     """``/laporan/rekap/polmas/?unit=…&periode=YYYY-MM`` (``&format=pdf|xlsx``)."""
-    frame = report_frame(request, kinds=("month",))
+    frame = month_frame(request)
     context = {
         **frame.context(),
         "pdf_href": f"?{frame.query(format='pdf')}",
@@ -388,7 +388,7 @@ def recap_polmas(request: HttpRequest) -> HttpResponse:
 @login_required
 def recap_polmas_issues(request: HttpRequest) -> HttpResponse:
     """``/laporan/rekap/polmas/permasalahan/``: the residents' issues behind a figure."""
-    frame = report_frame(request, kinds=("month",))
+    frame = month_frame(request)
     return polmas_issues_response(request, frame.scope, frame.period, frame.context())
 
 

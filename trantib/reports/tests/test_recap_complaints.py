@@ -422,6 +422,9 @@ def test_another_kecamatan_gets_a_404_and_a_bad_period_a_message(
         response = client.get(f"{URL}?unit=CPD&periode={bad}")
         assert response.status_code == 200, bad
         assert "Periode" in response.content.decode() or "periode" in response.content.decode()
+        # A download never falls back to another month.
+        assert client.get(f"{URL}?unit=CPD&periode={bad}&format=pdf").status_code == 404, bad
+        assert client.get(f"{URL}?unit=CPD&periode={bad}&format=xlsx").status_code == 404, bad
     assert client.get(f"{URL}?unit=%00").status_code == 404
     assert client.get(f"{URL}?unit=NOPE").status_code == 404
     # An unknown child unit in a drill selects nothing; it is not an error.

@@ -408,6 +408,7 @@ def test_another_unit_gets_a_404_and_a_bad_period_a_message(demo_org: DemoOrg, n
         response = client.get(f"{URL}?unit=BINMAS&periode={bad}")
         assert response.status_code == 200, bad
         assert "eriode" in response.content.decode()
+        assert client.get(f"{URL}?unit=BINMAS&periode={bad}&format=pdf").status_code == 404
     assert client.get(f"{URL}?unit=BINMAS2").status_code == 404  # not the Kasat's
 
 
