@@ -45,6 +45,24 @@ REPORTS: list[ReportEntry] = [
         MONTHLY,
     ),
     # recaps (complaints, Polmas)
+    ReportEntry(
+        "reports:recap_complaints",
+        _("Rekap pengaduan"),
+        _(
+            "Per saluran, kategori dan desa: pengaduan diterima, dijawab tepat waktu atau "
+            "terlambat, belum dijawab, median hari kerja sampai dijawab."
+        ),
+        MONTHLY,
+    ),
+    ReportEntry(
+        "reports:recap_polmas",
+        _("Rekap kegiatan Polmas"),
+        _(
+            "Per Bhabinkamtibmas dan desa: kegiatan direncanakan, dilaksanakan, tidak "
+            "dilaksanakan, jumlah hadir, topik, permasalahan warga dan pengaduan."
+        ),
+        MONTHLY,
+    ),
     # spm
     ReportEntry(
         url_name="reports:spm",

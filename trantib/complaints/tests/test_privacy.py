@@ -13,6 +13,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from trantib.api.services import api_token_create
 from trantib.api.tests.support import ApiClient
@@ -60,6 +61,7 @@ def confidential(demo_org: DemoOrg, complaint_categories) -> Complaint:
 
 def _surfaces(complaint: Complaint) -> list[str]:
     case = complaint.case
+    month = timezone.localtime(complaint.received_at, complaint.unit.zone()).strftime("%Y-%m")
     return [
         "/",
         "/tugas/",
@@ -78,6 +80,9 @@ def _surfaces(complaint: Complaint) -> list[str]:
         "/cari/?q=Gempolan",
         "/cari/?q=saluran+air",
         "/cari/?q=Wahyu",
+        # The monthly recap and the cases behind its figures: counts and case subjects only.
+        f"/laporan/rekap/pengaduan/?unit=KRJ&periode={month}",
+        f"/laporan/rincian/?laporan=rekap_pengaduan&angka=diterima&unit=KRJ&periode={month}",
     ]
 
 
