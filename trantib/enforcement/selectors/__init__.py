@@ -1,5 +1,15 @@
 """Reads of the enforcement register (each part in its own module)."""
 
+from .board import (
+    RUNG_ORDER,
+    TEMUAN,
+    BoardCounts,
+    BoardFilters,
+    BoardRow,
+    board_counts,
+    board_rows,
+    rung_label,
+)
 from .ladder import (
     articles_for_unit,
     articles_grouped,
@@ -30,6 +40,14 @@ from .violators import (
 )
 
 __all__ = [
+    "RUNG_ORDER",
+    "TEMUAN",
+    "BoardCounts",
+    "BoardFilters",
+    "BoardRow",
+    "board_counts",
+    "board_rows",
+    "rung_label",
     "DEFAULT_ENFORCEMENT_ROLES",
     "DuplicateSuggestion",
     "ViolatorView",
