@@ -25,7 +25,16 @@ MONTHLY = _("Rekap bulanan")
 UPWARD = _("Laporan ke atas")
 
 REPORTS: list[ReportEntry] = [
-    # dashboard
+    ReportEntry(
+        url_name="reports:dashboard",
+        title=_("Dasbor pimpinan"),
+        summary=_(
+            "Hari ini dan bulan ini: pekerjaan berjalan dan terlambat per SOP dan per orang, "
+            "kepatuhan Mutu Baku, waktu menjawab pengaduan, tangga teguran, peta temuan dan "
+            "pengaduan; unit induk melihat jumlah dan per unit."
+        ),
+        group=DASHBOARD,
+    ),
     # recaps (patrols, enforcement, operations)
     # recaps (complaints, Polmas)
     # spm

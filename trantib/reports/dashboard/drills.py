@@ -8,9 +8,16 @@ enforcement board.
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy
+
+
+def _(text: str) -> str:
+    """A lazy title (translated when the list is shown), typed as the registry keeps it."""
+    return cast(str, gettext_lazy(text))
 
 from trantib.cases.models import Case, CaseStatus, Task, TaskKind
 
