@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.test import Client
+from django.urls import reverse
 
 from trantib.cases import services as case_services
 from trantib.cases.models import Case, Task, TaskStatus
@@ -157,4 +158,8 @@ def listed(client: Client, href: str) -> int:
         found = pattern.search(text)
         if found:
             return int(found[1])
+    # The foundation's case list prints no count line when it has no row (``{% if page %}``
+    # is false for an empty page): then it must show no case either.
+    if href.startswith(reverse("reports:drill")) and 'class="c-number"' not in text:
+        return 0
     raise AssertionError(f"no count on {href}")
