@@ -16,10 +16,10 @@ from trantib.accounts.selectors import UserLike
 from ..figures import Figure
 from ..periods import Period, period_of
 from ..scope import Scope
-from .common import month_bucket, month_buckets, share, week_buckets, COMPLAINT_MONTHS
+from .common import COMPLAINT_MONTHS, month_bucket, month_buckets, share, week_buckets
 from .panels import (
-    CompliancePanel,
     ComplaintPanel,
+    CompliancePanel,
     LadderPanel,
     MapPanel,
     WorkPanel,
@@ -144,9 +144,7 @@ def dashboard_build(
     )
     work = work_panel(scope, month, now=now)
     compliance = compliance_panel(scope, buckets, this_month)
-    complaints = complaint_panel(
-        scope, month_buckets(today, scope.zone, COMPLAINT_MONTHS), now=now
-    )
+    complaints = complaint_panel(scope, month_buckets(today, scope.zone, COMPLAINT_MONTHS), now=now)
     ladder = ladder_panel(user, scope, now=now)
     mapped = map_panel(scope, this_month, month, complaints.current.received)
     children = _child_rows(scope, month, work, compliance, complaints, ladder, dashboard_url)

@@ -38,6 +38,11 @@ class Bucket:
     label: str  # "2 Mar" or "Maret 2026"
     start: dt.datetime
     end: dt.datetime  # exclusive
+    short: str = ""  # under a chart's axis: "2 Mar", "Mar 2026"
+
+    @property
+    def axis(self) -> str:
+        return self.short or self.label
 
 
 def _midnight(day: dt.date, zone: ZoneInfo) -> dt.datetime:
@@ -56,7 +61,8 @@ def week_bucket(monday: dt.date, zone: ZoneInfo) -> Bucket:
 
 def month_bucket(period: Period, zone: ZoneInfo) -> Bucket:
     start, end = period.bounds(zone)
-    return Bucket(code=period.code, label=period.label, start=start, end=end)
+    short = f"{MONTHS[period.index - 1][:3]} {period.year}"
+    return Bucket(code=period.code, label=period.label, start=start, end=end, short=short)
 
 
 def week_buckets(today: dt.date, zone: ZoneInfo, count: int = WEEKS) -> list[Bucket]:

@@ -14,11 +14,6 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-
-def _(text: str) -> str:
-    """A lazy title (translated when the list is shown), typed as the registry keeps it."""
-    return cast(str, gettext_lazy(text))
-
 from trantib.cases.models import Case, CaseStatus, Task, TaskKind
 
 from ..figures import drill_register
@@ -26,6 +21,11 @@ from ..periods import Period
 from ..scope import Scope
 from .common import LIVE
 from .panels import REPORT, answers_received, findings_in
+
+
+def _(text: str) -> str:
+    """A lazy title (translated when the list is shown), typed as the registry keeps it."""
+    return cast(str, gettext_lazy(text))
 
 
 def _open(scope: Scope, period: Period, params: dict[str, str]) -> QuerySet[Case]:
@@ -52,9 +52,7 @@ def _complaints(pick: str):  # type: ignore[no-untyped-def]
 
 def _findings(scope: Scope, period: Period, params: dict[str, str]) -> QuerySet[Case]:
     start, end = period.bounds(scope.zone)
-    return Case.objects.filter(
-        pk__in=findings_in(scope.unit_ids, start, end).values("case_id")
-    )
+    return Case.objects.filter(pk__in=findings_in(scope.unit_ids, start, end).values("case_id"))
 
 
 def register() -> None:

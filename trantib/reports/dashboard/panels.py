@@ -153,8 +153,9 @@ def work_panel(scope: Scope, period: Period, *, now: dt.datetime) -> WorkPanel:
         .annotate(n=Count("pk"), late=Count("pk", filter=Q(due_at__lt=now)))
         .order_by()
     )
-    positions: dict[tuple[int, str], dict[str, int]] = {}
+    positions: dict[tuple[int, str], dict[str, Any]] = {}
     people: dict[int, dict[str, Any]] = {}
+    got: dict[str, Any]
     for row in task_rows:
         if row["status"] == TaskStatus.OPEN:
             key = (row["unit_id"], row["role"])
@@ -228,14 +229,14 @@ def work_panel(scope: Scope, period: Period, *, now: dt.datetime) -> WorkPanel:
     steps = sum(r["n"] for r in task_rows)
     steps_late = sum(r["late"] for r in task_rows)
     per_child: dict[int, dict[str, int]] = {}
-    for key, values in (
+    for name, values in (
         ("open", sum_by_child(scope, ((u, n) for u, n, _l in child_cases))),
         ("late", sum_by_child(scope, ((u, late) for u, _n, late in child_cases))),
         ("steps", sum_by_child(scope, ((r["unit_id"], r["n"]) for r in task_rows))),
         ("steps_late", sum_by_child(scope, ((r["unit_id"], r["late"]) for r in task_rows))),
     ):
         for child_id, n in values.items():
-            per_child.setdefault(child_id, {})[key] = n
+            per_child.setdefault(child_id, {})[name] = n
     return WorkPanel(
         sops=sops,
         open=Figure(_("Kasus berjalan"), total_open, drill_link("kasus_berjalan", code, period)),
@@ -518,7 +519,6 @@ def map_panel(scope: Scope, month: Bucket, period: Period, received: Figure) -> 
     those with a point as GeoJSON: a category or a place and the case number, never a
     reporter's or a violator's identity."""
     code = scope.unit.code
-    features = []
     complaints = (
         Complaint.objects.filter(
             unit_id__in=scope.unit_ids,
@@ -529,19 +529,19 @@ def map_panel(scope: Scope, month: Bucket, period: Period, received: Figure) -> 
         .values("pk", "latitude", "longitude", "category__name", "case__number")
         .order_by("received_at", "pk")[:MAP_POINTS]
     )
-    for c in complaints:
-        features.append(
-            _point(
-                float(c["longitude"]),
-                float(c["latitude"]),
-                {
-                    "kind": "pengaduan",
-                    "label": c["category__name"],
-                    "number": c["case__number"],
-                    "url": reverse("complaints:detail", args=[c["pk"]]),
-                },
-            )
+    features = [
+        _point(
+            float(c["longitude"] or 0),  # both set: filtered above
+            float(c["latitude"] or 0),
+            {
+                "kind": "pengaduan",
+                "label": c["category__name"],
+                "number": c["case__number"],
+                "url": reverse("complaints:detail", args=[c["pk"]]),
+            },
         )
+        for c in complaints
+    ]
     complaints_shown = len(features)
     findings = findings_in(scope.unit_ids, month.start, month.end)
     found = 0
@@ -580,4 +580,3 @@ def map_panel(scope: Scope, month: Bucket, period: Period, received: Figure) -> 
         geojson={"type": "FeatureCollection", "features": features},
         outline={"type": "FeatureCollection", "features": outlines} if outlines else None,
     )
-

@@ -198,7 +198,9 @@ def test_complaint_answer_times_are_counted_on_the_complaints_own_working_day_cl
     # The map: October's complaints with a point (two of Cipondoh's) and their figure.
     board = _build(demo_org, "camat.cpd", "CPD")
     points = [f["properties"] for f in board.map.geojson["features"]]
-    assert sorted(p["number"] for p in points) == sorted([same_day.case.number, pending.case.number])
+    assert sorted(p["number"] for p in points) == sorted(
+        [same_day.case.number, pending.case.number]
+    )
     assert (board.map.complaints.value, board.map.complaints_shown) == (2, 2)
     assert all(p["kind"] == "pengaduan" for p in points)
     assert "Warga" not in str(board.map.geojson) and "0812" not in str(board.map.geojson)
