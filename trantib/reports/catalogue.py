@@ -27,6 +27,17 @@ UPWARD = _("Laporan ke atas")
 REPORTS: list[ReportEntry] = [
     # dashboard
     ReportEntry(
+        url_name="reports:dashboard",
+        title=_("Dasbor pimpinan"),
+        summary=_(
+            "Hari ini dan bulan ini: pekerjaan berjalan dan terlambat per SOP dan per orang, "
+            "kepatuhan Mutu Baku, waktu menjawab pengaduan, tangga teguran, peta temuan dan "
+            "pengaduan; unit induk melihat jumlah dan per unit."
+        ),
+        group=DASHBOARD,
+    ),
+    # recaps (patrols, enforcement, operations)
+    ReportEntry(
         "reports:recap_patrols",
         _("Rekap Patroli"),
         _("Per hari: patroli, wilayah, temuan, pelanggar, surat diterbitkan."),
