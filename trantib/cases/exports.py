@@ -18,12 +18,12 @@ from trantib.core.exports import (
     export_filename,
     export_refused,
     filters_text,
+    form_parts,
     local_time,
     units_text,
     zone_of,
 )
 from trantib.core.xlsx import Sheet, xlsx_book, xlsx_response
-from trantib.sops import registry
 
 from . import selectors
 from .forms import CaseFilterForm
@@ -68,22 +68,7 @@ def case_list_xlsx(request: PersonRequest) -> HttpResponse:
         links.append([reverse("cases:detail", args=[case.pk])])
     units = _units(request)
     zone = zone_of(units)
-    sop = filters["sop"]
-    sop_name = next((f"{s.code} — {s.name}" for s in registry.current() if s.code == sop), sop)
-    overdue = {True: _("Ya"), False: _("Tidak")}.get(filters["overdue"])  # type: ignore[arg-type]
-    statuses = dict(form.fields["status"].choices)  # type: ignore[attr-defined]
-    status = statuses.get(filters["status"], "") if filters["status"] else ""
-    period = filters_text(
-        [
-            (_("Dibuka dari"), filters["opened_from"]),
-            (_("sampai"), filters["opened_to"]),
-            (_("SOP"), sop_name),
-            (_("Status"), status),
-            (_("Terlambat"), overdue),
-            (_("Cari"), filters["query"]),
-        ],
-        zone=zone,
-    )
+    period = filters_text(form_parts(form), zone=zone)
     sheet = Sheet(
         name=_("Kasus"),
         headers=[

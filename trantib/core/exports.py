@@ -112,6 +112,30 @@ def zone_of(units: Sequence[Any]) -> dt.tzinfo:
     return units[0].zone() if units else timezone.get_current_timezone()
 
 
+def form_parts(form: Any, *, skip: Iterable[str] = ()) -> list[tuple[str, object]]:
+    """A filter form's valid, non-empty values as ``(label, value)`` for :func:`filters_text`:
+    a choice by its label, a date as a date. The form's own labels, so a filter added to the
+    form later is named in the title row without touching the export."""
+    form.is_valid()
+    cleaned = getattr(form, "cleaned_data", {})
+    parts: list[tuple[str, object]] = []
+    for name, field in form.fields.items():
+        if name in skip or name in form.errors:
+            continue
+        value = cleaned.get(name)
+        if value in (None, "", False, [], ()):
+            continue
+        choices = dict(getattr(field, "choices", ()) or ())
+        if value is True:
+            value = _("Ya")
+        elif not isinstance(value, (list, tuple)) and value in choices:
+            value = choices[value]
+        elif isinstance(value, str):
+            value = f"“{value.strip()}”"
+        parts.append((str(field.label or name), value))
+    return parts
+
+
 def export_filename(stem: str, zone: dt.tzinfo, now: dt.datetime | None = None) -> str:
     """``kasus-2026-11-05.xlsx``: the list's name and the day of the download."""
     day = timezone.localtime(now or timezone.now(), zone).date()

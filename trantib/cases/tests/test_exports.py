@@ -70,6 +70,7 @@ def test_the_case_list_xlsx_holds_exactly_the_filtered_cases_with_title_rows(dem
     assert title == "Daftar kasus"
     assert unit == "Kecamatan Kerjo"
     assert period.startswith("SOP: PGD — Pengamanan Pelaksanaan Perda · diunduh ")
+    assert "Status" not in period  # "Semua" is no filter
     assert xlsx_headers(sheet) == [
         "Nomor",
         "Perihal",
