@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "trantib.patrols",
     "trantib.operations",
     "trantib.community",
+    "trantib.reports",
     "trantib.api",
     "trantib.web",
     "trantib.demo",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("trantib.patrols.urls")),
     path("", include("trantib.operations.urls")),
     path("", include("trantib.community.urls")),
+    path("laporan/", include("trantib.reports.urls")),
     path("sms/", include("trantib.complaints.sms.urls")),
     path("open311/v2/", include("trantib.complaints.open311.urls")),
 ]
