@@ -8,11 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -295,32 +297,62 @@ def issue_add(request: PersonRequest, activity_id: int) -> HttpResponse:
 @login_required
 def activity_list(request: PersonRequest) -> HttpResponse:
     """The activities behind a recap number: month, officer, desa, Pos, status."""
+    found = activities_filtered(request)
+    context = {
+        "unit": found.unit,
+        "rows": found.rows,
+        "month_text": found.month_text,
+        "desa": request.GET.get("desa", ""),
+        "pos_label": found.pos_label,
+        "status_label": found.status_label,
+    }
+    return render(request, "community/activity_list.html", context)
+
+
+@dataclass(frozen=True)
+class Activities:
+    """The activity list's rows and the words of its filters (the page and its XLSX)."""
+
+    unit: OrgUnit
+    rows: QuerySet[Activity]
+    month_text: str
+    officer_id: int | None
+    desa: str
+    pos_label: str
+    status_label: str
+    issues_only: bool
+
+
+def activities_filtered(request: PersonRequest) -> Activities:
     unit, _units = _unit(request)
     year, month = _month(request, unit)
     first, last = selectors.month_bounds(year, month)
     officer_id = _id(request.GET.get("petugas"))
     pos = request.GET.get("pos", "")
     status = request.GET.get("status", "")
+    desa = UNSTORABLE.sub("", request.GET.get("desa", ""))[:100]
     rows = selectors.activities_between(
         unit,
         first,
         last,
         officer_id=officer_id,
-        desa=UNSTORABLE.sub("", request.GET.get("desa", ""))[:100],
+        desa=desa,
         pos=pos if pos in Pos.values else "",
         status=status if status in ActivityStatus.values else "",
     )
-    if request.GET.get("masalah"):
+    issues_only = bool(request.GET.get("masalah"))
+    if issues_only:
         rows = rows.filter(issues__isnull=False).distinct()
-    context = {
-        "unit": unit,
-        "rows": rows,
-        "month_text": _month_text(year, month),
-        "desa": request.GET.get("desa", ""),
-        "pos_label": Pos(pos).label if pos in Pos.values else "",
-        "status_label": ActivityStatus(status).label if status in ActivityStatus.values else "",
-    }
-    return render(request, "community/activity_list.html", context)
+    return Activities(
+        unit=unit,
+        rows=rows,
+        month_text=_month_text(year, month),
+        officer_id=officer_id,
+        desa=desa,
+        pos_label=Pos(pos).label if pos in Pos.values else "",
+        status_label=ActivityStatus(status).label if status in ActivityStatus.values else "",
+        issues_only=issues_only,
+    )
 
 
 def _recap_links(
