@@ -6,7 +6,6 @@ service each, errors beside the input the service named."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +26,7 @@ from trantib.cases import services as case_services
 from trantib.core.dates import MONTHS, date_id
 from trantib.core.errors import ServiceError
 from trantib.core.text import UNSTORABLE, has_control_characters
+from trantib.core.xlsx import Sheet, xlsx_book, xlsx_response
 from trantib.engine.runtime import YEAR_MAX, YEAR_MIN
 
 from . import selectors, services
@@ -410,33 +410,19 @@ def recap(request: PersonRequest) -> HttpResponse:
 
 @login_required
 def recap_xlsx(request: PersonRequest) -> HttpResponse:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
+    """The recap through the shared writer (``trantib.core.xlsx``): one sheet of numbers per
+    Bhabinkamtibmas and desa, each linked to the activities behind it, one of residents'
+    issues (without their names: the recap page shows none)."""
     unit, _units = _unit(request)
     year, month = _month(request, unit)
     data = selectors.recap_month(unit, year, month)
-    links = _recap_links(unit, year, month, data)
-    site = request.build_absolute_uri("/")[:-1]
-    book = Workbook()
-    sheet = book.create_sheet(_("Rekap"), 0)
-    for other in book.worksheets[1:]:
-        book.remove(other)
-    sheet.append(
-        [
-            _("Rekap kegiatan Polmas %(unit)s, %(month)s")
-            % {"unit": unit.name, "month": _month_text(year, month)}
-        ]
-    )
-    sheet["A1"].font = Font(bold=True)
     head = [_("Bhabinkamtibmas"), _("Desa/kelurahan")]
     for _pos, label in data.poses:
         head += [f"{label} {_('rencana')}", f"{label} {_('laksana')}", f"{label} {_('tidak')}"]
     head += [_("Jumlah hadir"), _("Topik"), _("Permasalahan"), _("Pengaduan")]
-    sheet.append(head)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for item in links:
+    rows: list[list[Any]] = []
+    links: list[list[str]] = []
+    for item in _recap_links(unit, year, month, data):
         row = item["row"]
         values: list[Any] = [row.officer.full_name, row.desa]
         targets: list[str] = ["", ""]
@@ -445,42 +431,41 @@ def recap_xlsx(request: PersonRequest) -> HttpResponse:
             targets += [c["planned"], c["held"], c["missed"]]
         values += [row.attendance, "; ".join(row.topics), row.issues, row.complaints]
         targets += [item["held"], "", item["issues"], item["issues"]]
-        sheet.append(values)
-        for col, target in enumerate(targets, start=1):
-            if target:
-                sheet.cell(row=sheet.max_row, column=col).hyperlink = site + target
-    sheet.append([])
-    sheet.append([_("Permasalahan warga")])
-    sheet.append(
+        rows.append(values)
+        links.append(targets)
+    issues = [
         [
-            _("Tanggal"),
-            _("Kegiatan"),
-            _("Desa/kelurahan"),
-            _("Uraian"),
-            _("Nomor pengaduan"),
-            _("Unit penanganan"),
+            issue.activity.day,
+            issue.activity.get_pos_display(),
+            issue.desa,
+            issue.text,
+            issue.complaint.tracking if issue.complaint else "",
+            issue.complaint.unit.code if issue.complaint else "",
         ]
+        for issue in data.issues
+    ]
+    issue_links = [[reverse("community:activity", args=[i.activity_id])] for i in data.issues]
+    book = xlsx_book(
+        title=_("Rekap kegiatan Polmas"),
+        unit=unit.name,
+        period=_month_text(year, month),
+        sheets=[
+            Sheet(name=_("Rekap"), headers=head, rows=rows, links=links),
+            Sheet(
+                name=_("Permasalahan warga"),
+                headers=[
+                    _("Tanggal"),
+                    _("Kegiatan"),
+                    _("Desa/kelurahan"),
+                    _("Uraian"),
+                    _("Nomor pengaduan"),
+                    _("Unit penanganan"),
+                ],
+                rows=issues,
+                links=issue_links,
+                widths=[12, 16, 18, 60, 16, 14],
+            ),
+        ],
+        site=request.build_absolute_uri("/")[:-1],
     )
-    for issue in data.issues:
-        sheet.append(
-            [
-                date_id(issue.activity.day),
-                issue.activity.get_pos_display(),
-                issue.desa,
-                issue.text,
-                issue.complaint.tracking if issue.complaint else "",
-                issue.complaint.unit.code if issue.complaint else "",
-            ]
-        )
-        sheet.cell(row=sheet.max_row, column=1).hyperlink = site + reverse(
-            "community:activity", args=[issue.activity_id]
-        )
-    out = io.BytesIO()
-    book.save(out)
-    response = HttpResponse(
-        out.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    name = f"rekap-polmas-{unit.code}-{year:04d}-{month:02d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return xlsx_response(book, f"rekap-polmas-{unit.code}-{year:04d}-{month:02d}.xlsx")
