@@ -190,3 +190,19 @@ def test_tugas_saya_xlsx_lists_the_tasks_of_the_page_grouped_as_there(demo_org, 
 def test_tugas_saya_xlsx_of_someone_else_holds_none_of_the_staf_s_tasks(demo_org, cases):
     sheet = xlsx_sheet(client_for(demo_org, "kasi.krw").get(reverse("cases:my_tasks_xlsx")))
     assert not {c.number for c in cases.values()} & set(xlsx_column(sheet, "Nomor kasus"))
+
+
+def test_the_exports_run_the_same_queries_for_few_cases_or_many(
+    demo_org, cases, django_assert_max_num_queries
+):
+    client = client_for(demo_org, "staf.krj")
+    with django_assert_max_num_queries(6):  # session, user, units, count, late, rows
+        client.get(reverse("cases:list_xlsx"))
+    with django_assert_max_num_queries(9):
+        client.get(reverse("cases:my_tasks_xlsx"))
+    for i in range(6):
+        pgd(demo_org, f"Laporan tambahan {i}")
+    with django_assert_max_num_queries(6):
+        assert len(xlsx_rows(xlsx_sheet(client.get(reverse("cases:list_xlsx"))))) == 10
+    with django_assert_max_num_queries(9):
+        assert len(xlsx_rows(xlsx_sheet(client.get(reverse("cases:my_tasks_xlsx"))))) == 9

@@ -135,3 +135,20 @@ def test_an_export_above_the_bound_is_refused_with_a_message(demo_org, complaint
     page = client.get(response["Location"]).content.decode()
     assert "Daftar ini berisi 3 baris; unduhan XLSX paling banyak 2 baris." in page
     assert client.get(reverse("complaints:export_xlsx"), {"category": "pkl"}).status_code == 200
+
+
+def test_the_export_runs_the_same_queries_for_few_complaints_or_many(
+    demo_org, complaints, complaint_categories, django_assert_max_num_queries
+):
+    client = client_for(demo_org, "staf.krj")
+    with django_assert_max_num_queries(8):
+        client.get(reverse("complaints:export_xlsx"))
+    for i in range(5):
+        services.complaint_file(
+            channel="web",
+            category=complaint_categories["hiburan"],
+            description=f"Karaoke buka lewat tengah malam, laporan {i}",
+        )
+    with django_assert_max_num_queries(8):
+        sheet = xlsx_sheet(client.get(reverse("complaints:export_xlsx")))
+    assert len(xlsx_column(sheet, "Nomor pelacakan")) == 8
