@@ -67,8 +67,8 @@ def case_list_xlsx(request: PersonRequest) -> HttpResponse:
         )
         links.append([reverse("cases:detail", args=[case.pk])])
     units = _units(request)
-    zone = zone_of(units)
-    period = filters_text(form_parts(form), zone=zone)
+    clock = zone_of(units)
+    period = filters_text(form_parts(form), zone=clock)
     sheet = Sheet(
         name=_("Kasus"),
         headers=[
@@ -93,7 +93,7 @@ def case_list_xlsx(request: PersonRequest) -> HttpResponse:
         sheets=[sheet],
         site=request.build_absolute_uri("/")[:-1],
     )
-    return xlsx_response(book, export_filename("kasus", zone))
+    return xlsx_response(book, export_filename("kasus", clock))
 
 
 @login_required
@@ -137,7 +137,7 @@ def task_mine_xlsx(request: PersonRequest) -> HttpResponse:
             case_url = reverse("cases:detail", args=[task.case_id])
             links.append(["", "", case_url, "", "", f"{case_url}#tugas-{task.pk}"])
     units = _units(request)
-    zone = zone_of(units)
+    clock = zone_of(units)
     person = request.person
     sheet = Sheet(
         name=_("Tugas Saya"),
@@ -165,9 +165,9 @@ def task_mine_xlsx(request: PersonRequest) -> HttpResponse:
         title=_("Tugas Saya — %(who)s") % {"who": who},
         unit=units_text(units),
         period=filters_text(
-            [], zone=zone, now=now, everything=_("Tugas yang menunggu Anda atau jabatan Anda")
+            [], zone=clock, now=now, everything=_("Tugas yang menunggu Anda atau jabatan Anda")
         ),
         sheets=[sheet],
         site=request.build_absolute_uri("/")[:-1],
     )
-    return xlsx_response(book, export_filename("tugas-saya", zone, now))
+    return xlsx_response(book, export_filename("tugas-saya", clock, now))

@@ -349,8 +349,8 @@ def activities_filtered(request: PersonRequest) -> Activities:
         month_text=_month_text(year, month),
         officer_id=officer_id,
         desa=desa,
-        pos_label=Pos(pos).label if pos in Pos.values else "",
-        status_label=ActivityStatus(status).label if status in ActivityStatus.values else "",
+        pos_label=str(Pos(pos).label) if pos in Pos.values else "",
+        status_label=str(ActivityStatus(status).label) if status in ActivityStatus.values else "",
         issues_only=issues_only,
     )
 

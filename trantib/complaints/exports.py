@@ -89,11 +89,11 @@ def complaint_export_xlsx(request: PersonRequest) -> HttpResponse:
         case = reverse("cases:detail", args=[c.case_id])
         links.append([detail, *[""] * 11, case])
     units = list(units_for_user(request.user).order_by("path"))
-    zone = zone_of(units)
+    clock = zone_of(units)
     book = xlsx_book(
         title=_("Daftar pengaduan"),
         unit=units_text(units),
-        period=filters_text(form_parts(form), zone=zone, now=now),
+        period=filters_text(form_parts(form), zone=clock, now=now),
         sheets=[
             Sheet(
                 name=_("Pengaduan"),
@@ -105,4 +105,4 @@ def complaint_export_xlsx(request: PersonRequest) -> HttpResponse:
         ],
         site=request.build_absolute_uri("/")[:-1],
     )
-    return xlsx_response(book, export_filename("pengaduan", zone, now))
+    return xlsx_response(book, export_filename("pengaduan", clock, now))

@@ -97,7 +97,7 @@ def violator_export_xlsx(request: PersonRequest) -> HttpResponse:
         )
         links.append(["", "", view.url])
     units = _units(request)
-    zone = zone_of(units)
+    clock = zone_of(units)
     kinds = dict(ViolatorKind.choices)
     period = filters_text(
         [
@@ -106,7 +106,7 @@ def violator_export_xlsx(request: PersonRequest) -> HttpResponse:
             (_("Desa/kelurahan"), filters["desa"]),
             (_("Hanya pelanggaran berulang"), _("Ya") if filters["repeat"] else ""),
         ],
-        zone=zone,
+        zone=clock,
     )
     sheet = Sheet(
         name=_("Pelanggar"),
@@ -122,7 +122,7 @@ def violator_export_xlsx(request: PersonRequest) -> HttpResponse:
         sheets=[sheet],
         site=_site(request),
     )
-    return xlsx_response(book, export_filename("pelanggar", zone))
+    return xlsx_response(book, export_filename("pelanggar", clock))
 
 
 # -- the ladder board ---------------------------------------------------------------------------
@@ -193,7 +193,7 @@ def board_xlsx(request: PersonRequest) -> HttpResponse:
         letter_url = reverse("letters:letter", args=[letter.pk]) if letter is not None else ""
         links.append([r.violator.url, "", "", r.case_url, "", "", "", letter_url])
     units = _units(request)
-    zone = zone_of(units)
+    clock = zone_of(units)
     chosen = board_articles_for_user(request.user).filter(pk=filters.article or 0).first()
     article = str(chosen) if chosen is not None else ""
     period = filters_text(
@@ -203,7 +203,7 @@ def board_xlsx(request: PersonRequest) -> HttpResponse:
             (_("Desa/kelurahan"), filters.desa),
             (_("Lewat tenggat saja"), _("Ya") if filters.overdue else ""),
         ],
-        zone=zone,
+        zone=clock,
         now=now,
         everything=_("Semua penegakan berjalan"),
     )
@@ -221,7 +221,7 @@ def board_xlsx(request: PersonRequest) -> HttpResponse:
         sheets=[sheet],
         site=_site(request),
     )
-    return xlsx_response(book, export_filename("papan-penegakan", zone, now))
+    return xlsx_response(book, export_filename("papan-penegakan", clock, now))
 
 
 # -- the Perda catalogue ------------------------------------------------------------------------
@@ -270,11 +270,11 @@ def perda_xlsx(request: PersonRequest) -> HttpResponse:
                 ]
             )
             ladder_links.append(["", url])
-    zone = zone_of(units)
+    clock = zone_of(units)
     book = xlsx_book(
         title=_("Katalog Perda dan tangga teguran"),
         unit=units_text(units),
-        period=filters_text([], zone=zone, everything=_("Semua peraturan")),
+        period=filters_text([], zone=clock, everything=_("Semua peraturan")),
         sheets=[
             Sheet(
                 name=_("Pasal"),
@@ -307,4 +307,4 @@ def perda_xlsx(request: PersonRequest) -> HttpResponse:
         ],
         site=_site(request),
     )
-    return xlsx_response(book, export_filename("katalog-perda", zone))
+    return xlsx_response(book, export_filename("katalog-perda", clock))

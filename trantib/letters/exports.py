@@ -156,6 +156,7 @@ def register_xlsx(rows: list[RegisterRow], *, title: str, period: str, site: str
         links=[["", "", reverse("letters:letter", args=[row.letter.pk])] for row in rows],
         widths=WIDTHS,
     )
+    period = period[:1].upper() + period[1:]  # "semua tanggal" heads its row
     return xlsx_book(
         title=_("Buku agenda surat keluar"), unit=title, period=period, sheets=[sheet], site=site
     )

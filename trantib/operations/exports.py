@@ -70,7 +70,7 @@ def operation_list_xlsx(request: PersonRequest) -> HttpResponse:
         )
         links.append([reverse("operations:file", args=[op.pk])])
     units = _units(request)
-    zone = zone_of(units)
+    clock = zone_of(units)
     sheet = Sheet(
         name=_("Operasi"),
         headers=[
@@ -97,11 +97,11 @@ def operation_list_xlsx(request: PersonRequest) -> HttpResponse:
     book = xlsx_book(
         title=_("Daftar operasi"),
         unit=units_text(units),
-        period=filters_text([(_("Cari"), f"“{query}”" if query else "")], zone=zone),
+        period=filters_text([(_("Cari"), f"“{query}”" if query else "")], zone=clock),
         sheets=[sheet],
         site=request.build_absolute_uri("/")[:-1],
     )
-    return xlsx_response(book, export_filename("operasi", zone))
+    return xlsx_response(book, export_filename("operasi", clock))
 
 
 def _letter_url(letter: Any) -> str:
@@ -155,7 +155,7 @@ def items_register_xlsx(request: PersonRequest) -> HttpResponse:
             ]
         )
     units = _units(request)
-    zone = zone_of(units)
+    clock = zone_of(units)
     states = dict(ItemState.choices)
     sheet = Sheet(
         name=_("Barang bukti"),
@@ -182,8 +182,8 @@ def items_register_xlsx(request: PersonRequest) -> HttpResponse:
     book = xlsx_book(
         title=_("Register barang bukti"),
         unit=units_text(units),
-        period=filters_text([(_("Status"), states.get(state, ""))], zone=zone),
+        period=filters_text([(_("Status"), states.get(state, ""))], zone=clock),
         sheets=[sheet],
         site=request.build_absolute_uri("/")[:-1],
     )
-    return xlsx_response(book, export_filename("barang-bukti", zone))
+    return xlsx_response(book, export_filename("barang-bukti", clock))
