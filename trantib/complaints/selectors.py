@@ -177,23 +177,6 @@ def answer_working_days(complaint: Complaint) -> int | None:
     )
 
 
-def answer_working_days(complaint: Complaint) -> int | None:
-    """The working days the answer took, on the same clock as :func:`working_days_left`: from
-    the office's "today" at receipt (its next opening, on a working-day calendar) to the day
-    the reporter was told, in the unit's zone. 0: told the day it was received (or before the
-    office opened); None: not told yet. A complaint told on the day :func:`answer_due` falls
-    took exactly ``TRANTIB_COMPLAINT_ANSWER_DAYS``."""
-    if complaint.answered_at is None:
-        return None
-    zone = complaint.unit.zone()
-    spec = case_spec(complaint.case)
-    start = timezone.localtime(complaint.received_at, zone)
-    if spec.calendar.kind is CalendarKind.WORKING:
-        start = spec.calendar.next_open(start)
-    told = timezone.localtime(complaint.answered_at, zone).date()
-    return max(0, spec.calendar.working_days_between(start.date(), told))
-
-
 # -- duplicates ---------------------------------------------------------------------------------
 
 
