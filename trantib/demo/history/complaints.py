@@ -42,6 +42,7 @@ from .pace import (
 
 SOP = "PGD"
 CHANNELS = (("counter", 30), ("phone", 20), ("sms", 32), ("web", 18))
+LAST = dt.timedelta(hours=3)  # the last action of a closed complaint is this long before the load
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,9 @@ def complaints_plan(
     unit_conf = conf["complaints"][code]
     calendar = registry.get(SOP).calendar
     today = timezone.localtime(now, zone).date()
-    cut = today - dt.timedelta(days=4)  # received by then: answered before the load
+    cut = today  # received by the 4th working day before the load: answered before it
+    for _ in range(4):
+        cut = _workday_before(cut, calendar)
     low, high = unit_conf["per_month"]
     planned: list[Planned] = []
     for month in [*months_before(now, zone, int(conf["months"])), today.replace(day=1)]:
@@ -287,7 +290,8 @@ def _handle(item: Planned, unit_conf: dict[str, Any], pace: Pace) -> None:
     task = live(case, "koordinasi_tindak")
     day = workdays_later(timezone.localtime(at, zone).date(), item.handle_days, calendar)
     acted = at_clock(day, pace.rng.randint(9, 14), pace.rng.randint(0, 59), zone)
-    at = office(max(acted, at + dt.timedelta(hours=1)), calendar, zone)
+    # Never past the load (the plan leaves room; this only guards it).
+    at = min(office(max(acted, at + dt.timedelta(hours=1)), calendar, zone), pace.now - LAST)
     act(task, kasi, at, data={"instansi_terkait": item.partner, "tindakan": item.action})
     task = live(case, "bukti_penyelesaian")
     at = pace.when(task, after=task.created_at, calendar=calendar, took=dt.timedelta(hours=2))

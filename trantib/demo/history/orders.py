@@ -63,7 +63,8 @@ def orders_plan(conf: dict[str, Any], now: dt.datetime, zone: dt.tzinfo, seed: i
             stories = orders_conf[sop]
             for n in range(rng.randint(low, high)):
                 story = stories[(turn + 2 * n) % len(stories)]
-                day = month + dt.timedelta(days=rng.randint(1, 22))
+                # Early enough in the month to be archived before the next one begins.
+                day = month + dt.timedelta(days=rng.randint(1, 17))
                 while not calendar.is_working_day(day):
                     day += dt.timedelta(days=1)
                 planned.append(

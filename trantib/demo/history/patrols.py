@@ -395,7 +395,7 @@ def _ladder(ctx: _Context, enforcement: Enforcement, walk: str, found: dt.dateti
             return
         # The period runs out; the worker fires the wait at its deadline.
         last = rung == rungs
-        if wait.due_at is None or not _fits(ctx, wait.due_at, last):
+        if wait.due_at is None or not _fits(ctx, wait.due_at, last and walk != "penertiban"):
             ctx.ended("berjalan")
             return
         fired = wait.due_at + dt.timedelta(minutes=1)
@@ -440,7 +440,7 @@ def _ladder(ctx: _Context, enforcement: Enforcement, walk: str, found: dt.dateti
 
 def _fits(ctx: _Context, due: dt.datetime, last: bool) -> bool:
     """Whether the period ends early enough for its check (and, when the walk goes on, the
-    next letter's delivery the day after) to be done before the load."""
+    next letter's delivery the day after, or the penertiban) to be done before the load."""
     room = dt.timedelta(hours=2) if last else dt.timedelta(days=1, hours=4)
     if ctx.pace.is_late(due):
         room += dt.timedelta(days=1)
