@@ -2,7 +2,7 @@
 and, for a parent unit, per child unit — received, answered in time, answered late, not yet
 answered, the median working days to the answer and the share answered in time.
 
-What is counted, exactly (``docs/reports-recaps-b.md``):
+What is counted, exactly (``docs/reports.md``):
 
 - **received**: every complaint the scope's units handle (``Complaint.unit``, which follows a
   hand-over) whose ``received_at`` falls in the month, on the chosen unit's clock — duplicates

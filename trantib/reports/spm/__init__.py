@@ -2,5 +2,5 @@
 
 ``compute`` counts from the cases, ``drills`` registers the lists behind the figures,
 ``report`` shapes the tables, ``views`` and ``exports`` show, print and export them.
-Formulas and sources: ``docs/reports-spm.md``.
+Formulas and sources: ``docs/reports.md``.
 """
