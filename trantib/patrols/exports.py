@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from trantib.accounts.middleware import PersonRequest
 from trantib.core.errors import NotFound
@@ -122,7 +122,7 @@ def month_xlsx(request: PersonRequest, plan_id: int) -> HttpResponse:
                     _("Rute"),
                     _("Danru"),
                     _("Regu"),
-                    _("Laporan"),
+                    pgettext("laporan harian patroli", "Laporan"),
                     _("Jam mulai"),
                     _("Jam selesai"),
                     _("Tempat"),
