@@ -3,6 +3,8 @@ SHELL := /bin/bash
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): one per core; PYTEST_WORKERS=0 runs in this process (pdb, -x).
+PYTEST_WORKERS ?= auto
 VENV := .venv
 PY := $(VENV)/bin/python
 RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2
@@ -33,7 +35,7 @@ run: system-run $(VENV)/.installed
 	$(VENV)/bin/trantib serve --host $(HOST) --port $(PORT)
 
 test: system-test $(VENV)/.installed
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .

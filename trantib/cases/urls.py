@@ -1,16 +1,18 @@
 from django.urls import path
 
-from . import views
+from . import exports, views
 
 app_name = "cases"
 urlpatterns = [
     path("tugas/", views.my_tasks, name="my_tasks"),
+    path("tugas/ekspor.xlsx", exports.task_mine_xlsx, name="my_tasks_xlsx"),
     path("hari-ini/", views.today, name="today"),
     path("tugas/<int:task_id>/selesaikan/", views.task_complete, name="task_complete"),
     path("tugas/<int:task_id>/ambil/", views.task_claim, name="task_claim"),
     path("tugas/<int:task_id>/alihkan/", views.task_reassign, name="task_reassign"),
     path("pemberitahuan/", views.notification_list, name="notifications"),
     path("kasus/", views.case_list, name="list"),
+    path("kasus/ekspor.xlsx", exports.case_list_xlsx, name="list_xlsx"),
     path("kasus/baru/", views.case_start, name="start"),
     path("kasus/<int:case_id>/", views.case_detail, name="detail"),
     path("kasus/<int:case_id>/berkas.pdf", views.case_file_pdf, name="file_pdf"),

@@ -53,7 +53,7 @@ from .audit import _case_problem
 from .casefile import StepRecord, case_file_build
 from .forms import INDONESIA, CaseFilterForm, StepForm
 from .models import Attachment, Case, Task, TaskKind, TaskStatus
-from .panels import case_clocks_for, case_panels_render, task_panels_render
+from .panels import CaseClock, case_clocks_for, case_panels_render, task_panels_render
 
 PAGE_SIZE = 25
 
@@ -181,6 +181,17 @@ def my_tasks(request: PersonRequest) -> HttpResponse:
     # A case's own deadline (a complaint's answer), where it has one, decides "late"; the
     # step's Mutu Baku is shown beside it, labelled (cases/task_clocks.html).
     clocks = case_clocks_for([task.case for task in tasks], now)
+    sections = task_sections(tasks, clocks, now)
+    rows = [row for _key, _title, group in sections for row in group]
+    context = {"sections": sections, "rows": rows, "now": now, "case_clocks": clocks}
+    return render(request, "cases/task_mine.html", context)
+
+
+def task_sections(
+    tasks: list[Task], clocks: dict[int, list[CaseClock]], now: dt.datetime
+) -> list[tuple[str, str, list[tuple[Task, bool]]]]:
+    """Tugas Saya's groups ``(key, title, [(task, late), …])``: late, due before the end of the
+    unit's today, the rest; empty groups left out (the page and its XLSX)."""
     groups: dict[str, list[tuple[Task, bool]]] = {"late": [], "today": [], "later": []}
     for task in tasks:
         due = task.due_at
@@ -202,10 +213,7 @@ def my_tasks(request: PersonRequest) -> HttpResponse:
         "today": _("Jatuh tempo hari ini"),
         "later": _("Lainnya"),
     }
-    sections = [(key, titles[key], rows) for key, rows in groups.items() if rows]
-    rows = [row for _key, _title, group in sections for row in group]
-    context = {"sections": sections, "rows": rows, "now": now, "case_clocks": clocks}
-    return render(request, "cases/task_mine.html", context)
+    return [(key, titles[key], rows) for key, rows in groups.items() if rows]
 
 
 def _day_end(unit: OrgUnit, now: dt.datetime) -> dt.datetime:

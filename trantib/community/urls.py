@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import exports, views
 
 app_name = "community"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("polmas/jadwal/baru/", views.rule_edit, name="rule_new"),
     path("polmas/jadwal/<int:rule_id>/", views.rule_edit, name="rule_edit"),
     path("polmas/kegiatan/", views.activity_list, name="activities"),
+    path("polmas/kegiatan/ekspor.xlsx", exports.activity_list_xlsx, name="activities_xlsx"),
     path("polmas/kegiatan/<int:activity_id>/", views.activity_detail, name="activity"),
     path("polmas/kegiatan/<int:activity_id>/catat/", views.activity_record, name="record"),
     path("polmas/kegiatan/<int:activity_id>/masalah/", views.issue_add, name="issue"),

@@ -6,13 +6,14 @@ service each, errors beside the input the service named."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +26,7 @@ from trantib.cases import services as case_services
 from trantib.core.dates import MONTHS, date_id
 from trantib.core.errors import ServiceError
 from trantib.core.text import UNSTORABLE, has_control_characters
+from trantib.core.xlsx import Sheet, xlsx_book, xlsx_response
 from trantib.engine.runtime import YEAR_MAX, YEAR_MIN
 
 from . import selectors, services
@@ -295,32 +297,62 @@ def issue_add(request: PersonRequest, activity_id: int) -> HttpResponse:
 @login_required
 def activity_list(request: PersonRequest) -> HttpResponse:
     """The activities behind a recap number: month, officer, desa, Pos, status."""
+    found = activities_filtered(request)
+    context = {
+        "unit": found.unit,
+        "rows": found.rows,
+        "month_text": found.month_text,
+        "desa": request.GET.get("desa", ""),
+        "pos_label": found.pos_label,
+        "status_label": found.status_label,
+    }
+    return render(request, "community/activity_list.html", context)
+
+
+@dataclass(frozen=True)
+class Activities:
+    """The activity list's rows and the words of its filters (the page and its XLSX)."""
+
+    unit: OrgUnit
+    rows: QuerySet[Activity]
+    month_text: str
+    officer_id: int | None
+    desa: str
+    pos_label: str
+    status_label: str
+    issues_only: bool
+
+
+def activities_filtered(request: PersonRequest) -> Activities:
     unit, _units = _unit(request)
     year, month = _month(request, unit)
     first, last = selectors.month_bounds(year, month)
     officer_id = _id(request.GET.get("petugas"))
     pos = request.GET.get("pos", "")
     status = request.GET.get("status", "")
+    desa = UNSTORABLE.sub("", request.GET.get("desa", ""))[:100]
     rows = selectors.activities_between(
         unit,
         first,
         last,
         officer_id=officer_id,
-        desa=UNSTORABLE.sub("", request.GET.get("desa", ""))[:100],
+        desa=desa,
         pos=pos if pos in Pos.values else "",
         status=status if status in ActivityStatus.values else "",
     )
-    if request.GET.get("masalah"):
+    issues_only = bool(request.GET.get("masalah"))
+    if issues_only:
         rows = rows.filter(issues__isnull=False).distinct()
-    context = {
-        "unit": unit,
-        "rows": rows,
-        "month_text": _month_text(year, month),
-        "desa": request.GET.get("desa", ""),
-        "pos_label": Pos(pos).label if pos in Pos.values else "",
-        "status_label": ActivityStatus(status).label if status in ActivityStatus.values else "",
-    }
-    return render(request, "community/activity_list.html", context)
+    return Activities(
+        unit=unit,
+        rows=rows,
+        month_text=_month_text(year, month),
+        officer_id=officer_id,
+        desa=desa,
+        pos_label=str(Pos(pos).label) if pos in Pos.values else "",
+        status_label=str(ActivityStatus(status).label) if status in ActivityStatus.values else "",
+        issues_only=issues_only,
+    )
 
 
 def _recap_links(
@@ -378,33 +410,19 @@ def recap(request: PersonRequest) -> HttpResponse:
 
 @login_required
 def recap_xlsx(request: PersonRequest) -> HttpResponse:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
+    """The recap through the shared writer (``trantib.core.xlsx``): one sheet of numbers per
+    Bhabinkamtibmas and desa, each linked to the activities behind it, one of residents'
+    issues (without their names: the recap page shows none)."""
     unit, _units = _unit(request)
     year, month = _month(request, unit)
     data = selectors.recap_month(unit, year, month)
-    links = _recap_links(unit, year, month, data)
-    site = request.build_absolute_uri("/")[:-1]
-    book = Workbook()
-    sheet = book.create_sheet(_("Rekap"), 0)
-    for other in book.worksheets[1:]:
-        book.remove(other)
-    sheet.append(
-        [
-            _("Rekap kegiatan Polmas %(unit)s, %(month)s")
-            % {"unit": unit.name, "month": _month_text(year, month)}
-        ]
-    )
-    sheet["A1"].font = Font(bold=True)
     head = [_("Bhabinkamtibmas"), _("Desa/kelurahan")]
     for _pos, label in data.poses:
         head += [f"{label} {_('rencana')}", f"{label} {_('laksana')}", f"{label} {_('tidak')}"]
     head += [_("Jumlah hadir"), _("Topik"), _("Permasalahan"), _("Pengaduan")]
-    sheet.append(head)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for item in links:
+    rows: list[list[Any]] = []
+    links: list[list[str]] = []
+    for item in _recap_links(unit, year, month, data):
         row = item["row"]
         values: list[Any] = [row.officer.full_name, row.desa]
         targets: list[str] = ["", ""]
@@ -413,42 +431,41 @@ def recap_xlsx(request: PersonRequest) -> HttpResponse:
             targets += [c["planned"], c["held"], c["missed"]]
         values += [row.attendance, "; ".join(row.topics), row.issues, row.complaints]
         targets += [item["held"], "", item["issues"], item["issues"]]
-        sheet.append(values)
-        for col, target in enumerate(targets, start=1):
-            if target:
-                sheet.cell(row=sheet.max_row, column=col).hyperlink = site + target
-    sheet.append([])
-    sheet.append([_("Permasalahan warga")])
-    sheet.append(
+        rows.append(values)
+        links.append(targets)
+    issues = [
         [
-            _("Tanggal"),
-            _("Kegiatan"),
-            _("Desa/kelurahan"),
-            _("Uraian"),
-            _("Nomor pengaduan"),
-            _("Unit penanganan"),
+            issue.activity.day,
+            issue.activity.get_pos_display(),
+            issue.desa,
+            issue.text,
+            issue.complaint.tracking if issue.complaint else "",
+            issue.complaint.unit.code if issue.complaint else "",
         ]
+        for issue in data.issues
+    ]
+    issue_links = [[reverse("community:activity", args=[i.activity_id])] for i in data.issues]
+    book = xlsx_book(
+        title=_("Rekap kegiatan Polmas"),
+        unit=unit.name,
+        period=_month_text(year, month),
+        sheets=[
+            Sheet(name=_("Rekap"), headers=head, rows=rows, links=links),
+            Sheet(
+                name=_("Permasalahan warga"),
+                headers=[
+                    _("Tanggal"),
+                    _("Kegiatan"),
+                    _("Desa/kelurahan"),
+                    _("Uraian"),
+                    _("Nomor pengaduan"),
+                    _("Unit penanganan"),
+                ],
+                rows=issues,
+                links=issue_links,
+                widths=[12, 16, 18, 60, 16, 14],
+            ),
+        ],
+        site=request.build_absolute_uri("/")[:-1],
     )
-    for issue in data.issues:
-        sheet.append(
-            [
-                date_id(issue.activity.day),
-                issue.activity.get_pos_display(),
-                issue.desa,
-                issue.text,
-                issue.complaint.tracking if issue.complaint else "",
-                issue.complaint.unit.code if issue.complaint else "",
-            ]
-        )
-        sheet.cell(row=sheet.max_row, column=1).hyperlink = site + reverse(
-            "community:activity", args=[issue.activity_id]
-        )
-    out = io.BytesIO()
-    book.save(out)
-    response = HttpResponse(
-        out.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    name = f"rekap-polmas-{unit.code}-{year:04d}-{month:02d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return xlsx_response(book, f"rekap-polmas-{unit.code}-{year:04d}-{month:02d}.xlsx")

@@ -139,17 +139,42 @@ def working_days_left(complaint: Complaint, now: dt.datetime | None = None) -> i
     once the complaint is answered or stopped."""
     if complaint.answered_at is not None or complaint.case.status != CaseStatus.OPEN:
         return None
+    return working_days_left_at(complaint, now or timezone.now())
+
+
+def working_days_left_at(complaint: Complaint, moment: dt.datetime) -> int | None:
+    """Working days from ``moment`` until the answer is due, whatever the complaint's state
+    (None: no deadline). At the moment of its answer: 0 or more is an answer in time, as the
+    case page's clock counts it ("due today" is not late)."""
     due = answer_due(complaint)
     if due is None:
         return None
-    zone = complaint.unit.zone()
-    spec = case_spec(complaint.case)
-    moment = timezone.localtime(now or timezone.now(), zone)
-    if spec.calendar.kind is CalendarKind.WORKING:
-        # After closing time (or on a day off) the office's "today" is its next opening: a
-        # complaint received on Thursday evening has the same 5 days as one on Friday morning.
-        moment = spec.calendar.next_open(moment)
-    return spec.calendar.working_days_between(moment.date(), timezone.localtime(due, zone).date())
+    calendar = case_spec(complaint.case).calendar
+    due_day = timezone.localtime(due, complaint.unit.zone()).date()
+    return calendar.working_days_between(office_day(complaint, moment), due_day)
+
+
+def office_day(complaint: Complaint, moment: dt.datetime) -> dt.date:
+    """The day of ``moment`` for the complaint's office, in its unit's zone: after closing time
+    (or on a day off) the office's "today" is its next opening — a complaint received on
+    Thursday evening has the same 5 days as one on Friday morning."""
+    calendar = case_spec(complaint.case).calendar
+    local = timezone.localtime(moment, complaint.unit.zone())
+    if calendar.kind is CalendarKind.WORKING:
+        local = calendar.next_open(local)
+    return local.date()
+
+
+def answer_working_days(complaint: Complaint) -> int | None:
+    """How many working days the reporter waited for the answer: from the office day of
+    receipt to the office day of the answer, on the complaint SOP's calendar (holidays and
+    the unit's days off skipped); None while not answered."""
+    if complaint.answered_at is None:
+        return None
+    calendar = case_spec(complaint.case).calendar
+    return calendar.working_days_between(
+        office_day(complaint, complaint.received_at), office_day(complaint, complaint.answered_at)
+    )
 
 
 # -- duplicates ---------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import exports, views
 
 app_name = "complaints"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("lacak/<str:tracking>/", views.complaint_status, name="status"),
     path("pengaduan/", views.complaint_list, name="list"),
     path("pengaduan/ekspor.csv", views.complaint_export, name="export"),
+    path("pengaduan/ekspor.xlsx", exports.complaint_export_xlsx, name="export_xlsx"),
     path("pengaduan/baru/", views.complaint_new, name="new"),
     path("pengaduan/peta/", views.complaint_map, name="map"),
     path("pengaduan/peta.geojson", views.complaint_map_geojson, name="map_geojson"),

@@ -10,11 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone
 
+from trantib.accounts.models import OrgUnit, Person
+from trantib.cases.models import Case
 from trantib.enforcement.models import Article, Perda, Violator
 from trantib.enforcement.selectors import articles_for_unit
 from trantib.enforcement.services import article_save, perda_create
@@ -62,6 +65,53 @@ def _article(unit, raw: dict, label: str, kasat, now: dt.datetime) -> Article:  
     return found
 
 
+def areas_ensure(
+    unit: OrgUnit, raw: dict[str, Any], kasie: Person, at: dt.datetime
+) -> dict[str, Area]:
+    """The unit's wilayah of ``patrols.yaml`` by name, made when missing."""
+    areas: dict[str, Area] = {}
+    for item in raw["areas"]:
+        area = Area.objects.filter(unit=unit, name=item["name"]).first()
+        if area is None:
+            outline = item.get("outline")
+            area = services.area_create(
+                unit=unit,
+                actor=kasie,
+                name=item["name"],
+                description=item.get("description", ""),
+                outline={"type": "Polygon", "coordinates": [outline]} if outline else None,
+                now=at,
+            )
+        areas[area.name] = area
+    return areas
+
+
+def month_plan(case: Case, raw: dict[str, Any], shown: str, kasie: Person, at: dt.datetime) -> Plan:
+    """The programme's plan: every day of its month, the regu of ``patrols.yaml`` in turn."""
+    areas = areas_ensure(case.unit, raw, kasie, at)
+    plan = services.plan_create(case=case, actor=kasie, now=at)
+    month = plan.month
+    teams = raw["teams"]
+    last = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    for i, team in enumerate(teams):
+        days = [month + dt.timedelta(days=n) for n in range(last.day) if n % len(teams) == i]
+        danru = person_get(team["danru"], shown)
+        services.plan_days_add(
+            plan=plan,
+            actor=kasie,
+            days=days,
+            data=services.DayInput(
+                starts=dt.time(8, 0),
+                ends=dt.time(12, 0),
+                areas=[areas[a].pk for a in team["areas"]],
+                danru=danru.pk,
+                members=[person_get(m, shown).pk for m in team["members"]],
+            ),
+            now=at,
+        )
+    return plan
+
+
 @transaction.atomic
 def demo_patrols_load(*, now: dt.datetime | None = None) -> DemoPatrols | None:
     shown, raw = read(FILE)
@@ -96,39 +146,7 @@ def demo_patrols_load(*, now: dt.datetime | None = None) -> DemoPatrols | None:
         now=at,
     )
     at += dt.timedelta(minutes=10)
-    areas: dict[str, Area] = {}
-    for item in raw["areas"]:
-        area = Area.objects.filter(unit=unit, name=item["name"]).first()
-        if area is None:
-            outline = item.get("outline")
-            area = services.area_create(
-                unit=unit,
-                actor=kasie,
-                name=item["name"],
-                description=item.get("description", ""),
-                outline={"type": "Polygon", "coordinates": [outline]} if outline else None,
-                now=at,
-            )
-        areas[area.name] = area
-    plan = services.plan_create(case=case, actor=kasie, now=at)
-    teams = raw["teams"]
-    last = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-    for i, team in enumerate(teams):
-        days = [month + dt.timedelta(days=n) for n in range(last.day) if n % len(teams) == i]
-        danru = person_get(team["danru"], shown)
-        services.plan_days_add(
-            plan=plan,
-            actor=kasie,
-            days=days,
-            data=services.DayInput(
-                starts=dt.time(8, 0),
-                ends=dt.time(12, 0),
-                areas=[areas[a].pk for a in team["areas"]],
-                danru=danru.pk,
-                members=[person_get(m, shown).pk for m in team["members"]],
-            ),
-            now=at,
-        )
+    plan = month_plan(case, raw, shown, kasie, at)
     at += dt.timedelta(minutes=30)
     schedule = Task.objects.get(case=case, step_id="susun_jadwal", status=TaskStatus.OPEN)
     task_complete_written(task=schedule, actor=kasie, now=at)

@@ -1,10 +1,16 @@
 from django.urls import path
 
+from . import exports
 from . import views_violators as views
 
 urlpatterns = [
     path("penegakan/pelanggar/", views.violator_list, name="violators"),
     path("penegakan/pelanggar/ekspor.csv", views.violator_export, name="violator_export"),
+    path(
+        "penegakan/pelanggar/ekspor.xlsx",
+        exports.violator_export_xlsx,
+        name="violator_export_xlsx",
+    ),
     path("penegakan/pelanggar/baru/", views.violator_new, name="violator_new"),
     path(
         "penegakan/pelanggar/pilih/cari/", views.violator_pick_search, name="violator_pick_search"

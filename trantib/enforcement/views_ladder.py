@@ -41,6 +41,7 @@ from .numbers import query_text, whole_or_none
 from .selectors.board import (
     RUNG_COLOURS,
     RUNG_ORDER,
+    TEMUAN,
     BoardFilters,
     board_articles_for_user,
     board_counts,
@@ -91,24 +92,41 @@ def _outlines(units: Any) -> str:
 # -- the board ------------------------------------------------------------------------------
 
 
-def _board_filters(request: PersonRequest) -> BoardFilters:
+def _board_unit(request: PersonRequest) -> OrgUnit | None:
+    """``?unit=CODE``: that unit and the units below it (the link of a report's figure). A unit
+    the reader may not see is a 404, like one that does not exist."""
+    code = query_text(request.GET.get("unit", ""))
+    if not code:
+        return None
+    unit = units_for_user(request.user).filter(code=code[:20]).first()
+    if unit is None:
+        raise Http404(_("Unit tidak ditemukan."))
+    return unit
+
+
+def _board_filters(request: PersonRequest, unit: OrgUnit | None = None) -> BoardFilters:
     rung = request.GET.get("tingkat", "")
     article = whole_or_none(request.GET.get("pasal", "")) or None
     return BoardFilters(
-        rung=rung if rung in RUNG_ORDER else "",
+        rung=rung if rung in RUNG_ORDER or rung == TEMUAN else "",
         article=article,
         desa=query_text(request.GET.get("desa", "")),
         overdue=request.GET.get("terlambat") == "1",
+        unit=unit.pk if unit is not None else None,
     )
 
 
 def _board_context(request: PersonRequest) -> dict[str, Any]:
-    filters = _board_filters(request)
+    unit = _board_unit(request)
+    filters = _board_filters(request, unit)
     rows = board_rows(request.user, filters)
-    everything = board_rows(request.user) if filters.any else rows
+    everything = board_rows(request.user, BoardFilters(unit=filters.unit)) if filters.any else rows
     return {
         "rows": rows,
         "filters": filters,
+        "board_unit": unit,
+        # Unit codes are [A-Z0-9-]: safe in an address as they are.
+        "unit_query": f"unit={unit.code}" if unit is not None else "",
         "counts": board_counts(everything),
         "shown": board_counts(rows),
         "rungs": [(r, rung_label(r)) for r in RUNG_ORDER],

@@ -10,6 +10,7 @@ anyone but the enforcement roles of its unit). Changes are POSTs, one service ea
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import re
 from typing import Any
@@ -29,10 +30,11 @@ from trantib.accounts.middleware import PersonRequest
 from trantib.accounts.models import OrgUnit, Person
 from trantib.accounts.selectors import units_for_user
 from trantib.core.audit import audit_events
+from trantib.core.dates import date_id
 from trantib.core.errors import Invalid, NotAllowed, NotFound, ServiceError
 
 from . import selectors, services
-from .models import Violator, ViolatorKind
+from .models import FindingSource, Violator, ViolatorKind
 from .numbers import query_text, whole_or_none
 from .selectors.history import violator_history
 
@@ -54,7 +56,52 @@ def _filters(request: PersonRequest) -> dict[str, Any]:
         "kind": request.GET.get("jenis", ""),
         "desa": query_text(request.GET.get("desa", "")),
         "repeat": request.GET.get("berulang") == "1",
+        "found": _found(request),
     }
+
+
+FOUND_KEYS = ("unit", "sumber", "dari", "sampai")
+
+
+def _found(request: PersonRequest) -> selectors.FoundFilter | None:
+    """The enforcement filter a report's figure links with: ``?unit=`` (a code: the unit and
+    the units below it), ``sumber=`` (a finding source), ``dari=``/``sampai=`` (YYYY-MM-DD). A
+    date that cannot be read finds nothing rather than more than was asked."""
+    unit = query_text(request.GET.get("unit", ""), 20).strip()
+    source = request.GET.get("sumber", "")
+    since, until = request.GET.get("dari", ""), request.GET.get("sampai", "")
+    if not (unit or source or since or until):
+        return None
+    days = []
+    for text in (since, until):
+        day = None
+        if text:
+            try:
+                day = dt.date.fromisoformat(query_text(text, 10))
+            except ValueError:
+                return selectors.FoundFilter(unreadable=True)
+        days.append(day)
+    if source and source not in FindingSource.values:
+        return selectors.FoundFilter(unreadable=True)
+    return selectors.FoundFilter(unit=unit, source=source, since=days[0], until=days[1])
+
+
+def _found_text(found: selectors.FoundFilter | None) -> str:
+    """The enforcement filter in words, above the list (the form has no inputs for it)."""
+    if found is None:
+        return ""
+    if found.unreadable:
+        return _("Filter temuan tidak dapat dibaca (tanggal YYYY-MM-DD, sumber yang dikenal).")
+    parts = []
+    if found.since or found.until:
+        since = date_id(found.since) if found.since else "…"
+        until = date_id(found.until) if found.until else "…"
+        parts.append(_("ditemukan %(a)s s.d. %(b)s") % {"a": since, "b": until})
+    if found.source:
+        parts.append(_("sumber: %(s)s") % {"s": FindingSource(found.source).label})
+    if found.unit:
+        parts.append(_("unit %(u)s dan unit di bawahnya") % {"u": found.unit})
+    return _("Pelanggar dengan penegakan yang %(what)s.") % {"what": ", ".join(parts)}
 
 
 def _officer_units(request: PersonRequest) -> list[OrgUnit]:
@@ -77,6 +124,12 @@ def violator_list(request: PersonRequest) -> HttpResponse:
         "rows": [(view, counts.get(view.pk, 0)) for view in views],
         "filters": filters,
         "filtered": any(filters.values()),
+        "found": _found_text(filters["found"]),
+        "found_params": [
+            (key, query_text(request.GET[key], 20))
+            for key in FOUND_KEYS
+            if filters["found"] is not None and request.GET.get(key)
+        ],
         "desa_choices": selectors.violator_desa_choices(request.user),
         "kinds": ViolatorKind.choices,
         "may_create": bool(officer),

@@ -8,7 +8,7 @@ UTF-8; the PDF is an A4 landscape table headed by the units' names and the perio
 
 Text a spreadsheet would run as a formula ("=HYPERLINK(…)") stays text, in every export of the
 app (the incoming agenda's too): :func:`csv_cell` for a CSV (which has no types: a leading
-apostrophe), :func:`xlsx_append` for an XLSX (a string cell, written as typed).
+apostrophe); an XLSX is written by ``trantib.core.xlsx``, whose text cells are always text.
 """
 
 from __future__ import annotations
@@ -18,15 +18,16 @@ import datetime as dt
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trantib.accounts.models import Position
 from trantib.core.dates import date_id, datetime_id
 from trantib.core.printing import css_string, pdf_from_html
+from trantib.core.xlsx import Sheet, xlsx_book
 
 from .models import Letter
 from .selectors import letter_shown
@@ -130,17 +131,6 @@ def csv_cell(value: object) -> object:
     return value
 
 
-def xlsx_append(sheet: Any, values: Iterable[object]) -> int:
-    """Append a row to an openpyxl sheet; a string is a string cell, written as typed (openpyxl
-    would take "=…" for a formula). The row's number."""
-    sheet.append(list(values))
-    line = int(sheet.max_row)
-    for cell in sheet[line]:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
-    return line
-
-
 def register_csv(rows: list[RegisterRow]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -153,37 +143,23 @@ def register_csv(rows: list[RegisterRow]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-WIDTHS = (9, 13, 30, 26, 44, 32, 30, 24, 20)
+WIDTHS = [9, 13, 30, 26, 44, 32, 30, 24, 20]
 
 
-def register_xlsx(rows: list[RegisterRow], *, title: str, period: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook()
-    sheet = book.create_sheet(_("Surat keluar"), 0)
-    for other in book.worksheets[1:]:
-        book.remove(other)
-    sheet.append(headers())
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="E7ECF2")
-        cell.alignment = Alignment(vertical="top", wrap_text=True)
-    for row in rows:
-        line = xlsx_append(sheet, _values(row))
-        sheet.cell(row=line, column=2).number_format = "DD/MM/YYYY"
-    for i, width in enumerate(WIDTHS, 1):
-        sheet.column_dimensions[get_column_letter(i)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(WIDTHS))}{max(1, sheet.max_row)}"
-    sheet.print_title_rows = "1:1"
-    sheet.page_setup.orientation = "landscape"
-    sheet.oddHeader.center.text = f"{title} — {period}"
-    book.properties.title = f"{_('Buku agenda surat keluar')} — {title}"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+def register_xlsx(rows: list[RegisterRow], *, title: str, period: str, site: str = "") -> bytes:
+    """The book through the shared writer (``trantib.core.xlsx``): title, units, period, then
+    the header and the rows; the date a real date cell; each number linked to its letter."""
+    sheet = Sheet(
+        name=_("Surat keluar"),
+        headers=headers(),
+        rows=[_values(row) for row in rows],
+        links=[["", "", reverse("letters:letter", args=[row.letter.pk])] for row in rows],
+        widths=WIDTHS,
+    )
+    period = period[:1].upper() + period[1:]  # "semua tanggal" heads its row
+    return xlsx_book(
+        title=_("Buku agenda surat keluar"), unit=title, period=period, sheets=[sheet], site=site
+    )
 
 
 def register_pdf(

@@ -17,6 +17,8 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from trantib.core.text import CONTROL
+
 from .kinds import KINDS, FieldKind, LetterKind
 from .models import Delivery, Font, Letter, LetterState, Paper, SignMode
 from .services import SIFAT
@@ -44,6 +46,10 @@ class RegisterFilterForm(forms.Form):
     sampai = forms.DateField(
         label=gettext_lazy("sampai"), required=False, input_formats=DATE_FORMATS
     )
+    # Set by links from elsewhere (a report's figure): a unit and what is below it, and the SOP
+    # of the letter's case; kept as hidden fields while the other filters change.
+    unit = forms.CharField(label=gettext_lazy("Unit"), required=False, max_length=20)
+    sop = forms.CharField(label=gettext_lazy("SOP"), required=False, max_length=120)
 
     def __init__(self, *args: Any, signers: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -69,6 +75,8 @@ class RegisterFilterForm(forms.Form):
             "signer": good.get("penanda") or "",
             "since": good.get("dari"),
             "until": good.get("sampai"),
+            "unit": CONTROL.sub("", good.get("unit") or "").strip(),
+            "sop": CONTROL.sub("", good.get("sop") or "").strip(),
         }
 
     def period_text(self) -> str:

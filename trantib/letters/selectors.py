@@ -32,12 +32,14 @@ from django.db.models import (
 from django.db.models import Value as V
 from django.utils.translation import gettext as _
 
+from trantib.accounts.models import OrgUnit
 from trantib.accounts.selectors import UserLike, positions_for_user, units_for_user
 from trantib.core.errors import NotFound
 
 from .models import CONFIDENTIAL, Disposition, IncomingLetter, Letter, Review
 
 TO_REPORTER = "surat_pemberitahuan"  # the kind the complaint SOP answers its reporter with
+SOP_CODES_MAX = 10  # the ``sop`` filter's codes (a report's link names its SOP's few codes)
 
 
 @dataclass(frozen=True)
@@ -143,10 +145,14 @@ def letter_list_for_user(
     until: dt.date | None = None,
     query: str = "",
     case_id: int | None = None,
+    unit: str = "",
+    sop: str = "",
 ) -> QuerySet[Letter]:
     """The letters of the user's units, newest first, filtered (``query`` searches the number
     and the hal — the hal only of the letters the user may open; ``signer`` the signer's
-    name), each annotated with what the user may see of it (module docstring)."""
+    name; ``unit`` a unit's code: that unit and the units below it; ``sop`` the SOP code(s)
+    of the letter's case, comma-separated), each annotated with what the user may see of it
+    (module docstring)."""
     qs = _readable(
         Letter.objects.filter(unit__in=units_for_user(user)).select_related("unit", "case"),
         reader_for(user),
@@ -165,6 +171,12 @@ def letter_list_for_user(
         qs = qs.filter(Q(number__icontains=query) | Q(hal__icontains=query, openable=True))
     if case_id is not None:
         qs = qs.filter(case_id=case_id)
+    if unit:
+        root = OrgUnit.objects.filter(code=unit).values_list("path", flat=True).first()
+        qs = qs.filter(unit__path__startswith=root) if root else qs.none()
+    if sop:
+        codes = [c.strip() for c in sop.split(",") if c.strip()][:SOP_CODES_MAX]
+        qs = qs.filter(case__sop_code__in=codes)
     return qs.order_by("-created_at", "-pk")
 
 

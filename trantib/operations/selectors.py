@@ -87,7 +87,11 @@ def operation_basis(operation: Operation) -> tuple[str, dt.date | None]:
     return operation.basis_number, operation.basis_date
 
 
-def seized_items_for_user(user: UserLike, *, state: str = "") -> QuerySet[SeizedItem]:
+def seized_items_for_user(
+    user: UserLike, *, state: str = "", operations: list[int] | None = None
+) -> QuerySet[SeizedItem]:
+    """The items of the user's units; ``operations``: only the items of those operations (a
+    report's figure links to its operations' items)."""
     qs = (
         SeizedItem.objects.filter(unit__in=units_for_user(user))
         .select_related("unit", "operation__case", "owner", "seizure_letter", "end_letter")
@@ -95,4 +99,6 @@ def seized_items_for_user(user: UserLike, *, state: str = "") -> QuerySet[Seized
     )
     if state:
         qs = qs.filter(state=state)
+    if operations is not None:
+        qs = qs.filter(operation_id__in=operations)
     return qs

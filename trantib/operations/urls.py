@@ -2,13 +2,15 @@
 
 from django.urls import path
 
-from . import views
+from . import exports, views
 
 app_name = "operations"
 
 urlpatterns = [
     path("operasi/", views.operation_list, name="list"),
+    path("operasi/ekspor.xlsx", exports.operation_list_xlsx, name="list_xlsx"),
     path("operasi/barang-bukti/", views.items_register, name="items"),
+    path("operasi/barang-bukti/ekspor.xlsx", exports.items_register_xlsx, name="items_xlsx"),
     path("operasi/barang-bukti/<int:item_id>/foto/", views.item_photo, name="item_photo"),
     path("operasi/kasus/<int:case_id>/", views.operation_for_case, name="for_case"),
     path("operasi/<int:operation_id>/", views.operation_file, name="file"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
 from django.conf import settings
@@ -461,9 +462,44 @@ def items_register(request: PersonRequest) -> HttpResponse:
     state = request.GET.get("status", "")
     if state not in ItemState.values:
         state = ""
-    items: list[SeizedItem] = list(selectors.seized_items_for_user(request.user, state=state)[:300])
+    operations = _operation_ids(request.GET.get("operasi", ""))
+    items: list[SeizedItem] = list(
+        selectors.seized_items_for_user(request.user, state=state, operations=operations)[
+            :ITEMS_SHOWN
+        ]
+    )
     return render(
         request,
         "operations/items_register.html",
-        {"items": items, "state": state, "states": ItemState.choices},
+        {
+            "items": items,
+            "state": state,
+            "states": ItemState.choices,
+            "operations": ",".join(str(i) for i in operations) if operations is not None else "",
+            "operations_count": len(operations) if operations is not None else 0,
+        },
     )
+
+
+ITEMS_SHOWN = 300
+OPERATIONS_MAX = 500  # ``?operasi=`` ids: a month's operations of a city, with room
+
+
+def _operation_ids(text: str) -> list[int] | None:
+    """``?operasi=12,15``: the operations whose items to list (None: every operation). An id
+    that is not a whole number 1…2⁶³−1, or too many, lists nothing rather than more."""
+    if not text:
+        return None
+    parts = text.split(",")
+    ids = [_whole(p) for p in parts[: OPERATIONS_MAX + 1]]
+    if len(parts) > OPERATIONS_MAX or any(i is None for i in ids):
+        return []
+    return [i for i in ids if i is not None]
+
+
+def _whole(text: str) -> int | None:
+    text = text.strip()
+    if not re.fullmatch(r"[0-9]{1,19}", text):
+        return None
+    number = int(text)
+    return number if 1 <= number < 2**63 else None

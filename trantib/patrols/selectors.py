@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Prefetch, QuerySet
 
-from trantib.accounts.models import Person
+from trantib.accounts.models import OrgUnit, Person
 from trantib.accounts.selectors import units_for_user
 from trantib.cases.models import Case, CaseStatus, Task, TaskStatus
 from trantib.core.errors import NotFound
@@ -101,12 +101,28 @@ def day_get_for_user(user: UserLike, day_id: int) -> PlanDay:
     return found
 
 
-def report_list_for_user(user: UserLike, *, plan: Plan | None = None) -> QuerySet[Report]:
+def report_list_for_user(
+    user: UserLike,
+    *,
+    plan: Plan | None = None,
+    unit: str = "",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> QuerySet[Report]:
+    """The daily reports of the user's units; ``unit`` a unit's code (it and the units below
+    it), ``since``/``until`` the patrol days, both included."""
     qs = Report.objects.filter(unit__in=units_for_user(user)).select_related(
         "day__plan__case", "submitted_by"
     )
     if plan is not None:
         qs = qs.filter(day__plan=plan)
+    if unit:
+        root = OrgUnit.objects.filter(code=unit).values_list("path", flat=True).first()
+        qs = qs.filter(unit__path__startswith=root) if root else qs.none()
+    if since is not None:
+        qs = qs.filter(day__day__gte=since)
+    if until is not None:
+        qs = qs.filter(day__day__lte=until)
     return qs.order_by("day__day", "pk")
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import exports, views
 
 app_name = "patrols"
 
@@ -12,8 +12,10 @@ urlpatterns = [
     path("patroli/rencana/<int:plan_id>/", views.plan_detail, name="plan"),
     path("patroli/rencana/<int:plan_id>/laporan/", views.month_report, name="month_report"),
     path("patroli/rencana/<int:plan_id>/laporan.pdf", views.month_report_pdf, name="month_pdf"),
+    path("patroli/rencana/<int:plan_id>/laporan.xlsx", exports.month_xlsx, name="month_xlsx"),
     path("patroli/hari/<int:day_id>/", views.day_edit, name="day"),
     path("patroli/hari/<int:day_id>/lapor/", views.day_report, name="day_report"),
+    path("patroli/laporan/", views.report_list, name="reports"),
     path("patroli/wilayah/", views.area_list, name="areas"),
     path("patroli/wilayah/<int:area_id>/", views.area_edit, name="area_edit"),
 ]

@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -35,6 +36,7 @@ from trantib.cases.services import case_spec
 from trantib.core.dates import datetime_id
 from trantib.core.errors import NotFound, ServiceError
 from trantib.core.printing import pdf_from_html
+from trantib.core.text import CONTROL
 
 from . import selectors, services
 from .models import Area, Plan, PlanDay
@@ -98,6 +100,51 @@ def _or_404(fn, *args):  # type: ignore[no-untyped-def]
         return fn(*args)
     except NotFound:
         raise Http404 from None
+
+
+# -- the daily reports across plans -------------------------------------------------------------
+
+REPORTS_PAGE = 50
+
+
+@login_required
+def report_list(request: PersonRequest) -> HttpResponse:
+    """``/patroli/laporan/?unit=…&dari=…&sampai=…``: the daily reports of a unit (and the units
+    below it) between two patrol days, across its plans — where a report's figure of patrols
+    leads. A day that cannot be read lists nothing and says so."""
+    unit = CONTROL.sub("", request.GET.get("unit", ""))[:20].strip()
+    days: list[dt.date | None] = []
+    unreadable = False
+    for key in ("dari", "sampai"):
+        text = request.GET.get(key, "")
+        try:
+            days.append(dt.date.fromisoformat(text) if text else None)
+        except ValueError:
+            days.append(None)
+            unreadable = True
+    reports = selectors.report_list_for_user(
+        request.user, unit=unit, since=days[0], until=days[1]
+    ).select_related("unit", "day__danru")
+    if unreadable:
+        reports = reports.none()
+    reports = reports.prefetch_related("day__areas", "places").annotate(
+        n_findings=Count("findings")
+    )
+    page = Paginator(reports, REPORTS_PAGE).get_page(request.GET.get("halaman"))
+    query = request.GET.copy()
+    query.pop("halaman", None)
+    return render(
+        request,
+        "patrols/report_list.html",
+        {
+            "page": page,
+            "unit": unit,
+            "since": days[0],
+            "until": days[1],
+            "unreadable": unreadable,
+            "query": query.urlencode(),
+        },
+    )
 
 
 # -- the list of plans --------------------------------------------------------------------------

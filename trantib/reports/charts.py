@@ -105,8 +105,10 @@ def line_chart(
     for i, text in enumerate(labels):
         if i % every == 0 or i == len(labels) - 1:
             x = left + plot_w * i / steps
+            # The first and last labels align to the plot's edges so that they are not cut off.
+            anchor = "start" if i == 0 else "end" if i == len(labels) - 1 else "middle"
             body.append(
-                f'<text x="{x:.1f}" y="{height - bottom + 16}" text-anchor="middle" '
+                f'<text x="{x:.1f}" y="{height - bottom + 16}" text-anchor="{anchor}" '
                 f'font-size="11" fill="#555">{escape(text)}</text>'
             )
     for n, line in enumerate(series):

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from trantib.accounts.selectors import UserLike
@@ -31,7 +32,9 @@ Drill = Callable[[Scope, Period, dict[str, str]], "QuerySet[Case]"]
 @dataclass(frozen=True)
 class DrillEntry:
     drill: Drill
-    title: str  # what the list shows, for its heading ("Kasus penegakan selesai sesuai standar")
+    title: (
+        str | Promise
+    )  # what the list shows, for its heading ("Kasus penegakan selesai sesuai standar")
 
 
 _DRILLS: dict[tuple[str, str], DrillEntry] = {}
@@ -61,7 +64,7 @@ class Figure:
         return f"{text} {self.unit}".rstrip() if self.unit != "%" else f"{text}%"
 
 
-def drill_register(report: str, figure: str, drill: Drill, *, title: str = "") -> None:
+def drill_register(report: str, figure: str, drill: Drill, *, title: str | Promise = "") -> None:
     """Declare how figure ``figure`` of report ``report`` finds its cases (at import time)."""
     _DRILLS[(report, figure)] = DrillEntry(drill=drill, title=title)
 

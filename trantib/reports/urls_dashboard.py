@@ -1,5 +1,10 @@
-"""URLs of the reports (dashboard), relative to /laporan/."""
+"""URLs of the head of unit's dashboard, relative to /laporan/."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from .dashboard import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("dasbor/", views.dashboard, name="dashboard"),
+    path("dasbor/tugas/", views.dashboard_tasks, name="dashboard_tasks"),
+]

@@ -1,5 +1,10 @@
-"""URLs of the reports (spm), relative to /laporan/."""
+"""URLs of the reports (SPM Trantibum), relative to /laporan/."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from .spm import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("spm/", views.spm, name="spm"),
+    path("spm/penerima/", views.recipients, name="spm_recipients"),
+]

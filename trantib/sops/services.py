@@ -1,12 +1,17 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from trantib.accounts.models import Person
 from trantib.core.audit import audit_record
+from trantib.core.errors import Conflict, Invalid, NotFound
+from trantib.core.text import has_control_characters
 from trantib.engine.errors import SOPValidationError
 from trantib.engine.loader import load_text
 from trantib.engine.spec import SOPSpec
@@ -115,3 +120,102 @@ def _only_bindings_changed(row: SopVersion, spec: SOPSpec) -> bool:
     except SOPValidationError:
         return False
     return recorded.signed_part() == spec.signed_part()
+
+
+# -- opening a revision ----------------------------------------------------------------------
+
+DRAFT_REASON_MAX = 1000
+_TOP_VERSION = re.compile(r"^version:[ \t]*\d+[ \t]*(#.*)?$", re.MULTILINE)
+_TOP_STATUS = re.compile(r"^status:[ \t]*published[ \t]*(#.*)?$", re.MULTILINE)
+_TOP_SUPERSEDES = re.compile(r"^supersedes:[ \t]*\d+[ \t]*(#.*)?$", re.MULTILINE)
+
+
+@transaction.atomic
+def sop_draft_open(*, code: str, actor: Person | None, reason: str) -> SopVersion:
+    """Open the next version of SOP ``code`` as a draft, for its revision (the yearly
+    evaluation found that it needs one): a database row only, version = the highest recorded
+    + 1, its content the published version in force with ``version``, ``supersedes`` and
+    ``status: draft`` changed and a comment naming the reason.
+
+    A draft is never startable: cases start from the library's files (``registry``), which do
+    not hold it, and ``spec_in_force`` refuses drafts anyway. ``sop_library_sync`` leaves rows
+    without a file alone, so the draft survives every sync; when the revised file arrives in
+    the library as ``<CODE>.v<N>.yaml`` the sync records it over the draft (a draft may change
+    in place), published or not.
+
+    An open draft (a draft newer than every published version) is returned as it is, so that
+    two evaluations asking for a revision open one draft, not two. Audited on the new row's
+    chain: ``sop_version_recorded`` and ``sop_draft_opened`` (the reason, the version it came
+    from)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid(_("Alasan revisi wajib diisi."), field="reason")
+    if len(reason) > DRAFT_REASON_MAX or has_control_characters(reason):
+        raise Invalid(
+            _("Alasan revisi paling panjang %(n)s karakter, tanpa karakter kendali.")
+            % {"n": DRAFT_REASON_MAX},
+            field="reason",
+        )
+    # Every version of the code, locked: two requests at once open one draft.
+    rows = list(SopVersion.objects.select_for_update().filter(code=code).order_by("version"))
+    published = [r for r in rows if r.status == SopVersion.Status.PUBLISHED]
+    if not published:
+        raise NotFound(
+            _("SOP %(code)s belum punya versi yang berlaku.") % {"code": code}, field="sop"
+        )
+    base = published[-1]
+    newest = rows[-1]
+    if newest.status == SopVersion.Status.DRAFT and newest.version > base.version:
+        return newest
+    version = newest.version + 1
+    content = _as_draft(base, version=version, reason=reason)
+    try:
+        spec, _warnings = load_text(content, f"{code}.v{version}.yaml")
+    except SOPValidationError:
+        spec = None
+    if spec is None or spec.version != version or spec.status != SopVersion.Status.DRAFT:
+        raise Conflict(
+            _("Versi %(v)s SOP %(code)s tidak dapat disalin menjadi draf; tulis berkas revisinya.")
+            % {"v": base.version, "code": code},
+            field="sop",
+        )
+    row = SopVersion.objects.create(
+        code=code,
+        version=version,
+        name=spec.name,
+        status=SopVersion.Status.DRAFT,
+        content=content,
+        sha256=hashlib.sha256(content.encode()).hexdigest(),
+        path="",
+    )
+    actor_id = actor.pk if actor is not None else None
+    _audit(row, "sop_version_recorded", actor_id, after=_state(row))
+    _audit(
+        row,
+        "sop_draft_opened",
+        actor_id,
+        after={"from_version": base.version, "reason": reason},
+    )
+    return row
+
+
+def _as_draft(base: SopVersion, *, version: int, reason: str) -> str:
+    """The published text with its top-level ``version``, ``supersedes`` and ``status`` lines
+    changed (comments and layout kept); "" when the file does not write them plainly."""
+    text = base.content
+    if len(_TOP_VERSION.findall(text)) != 1 or len(_TOP_STATUS.findall(text)) != 1:
+        return ""
+    text = _TOP_VERSION.sub(f"version: {version}", text)
+    text = _TOP_STATUS.sub("status: draft", text)
+    if _TOP_SUPERSEDES.search(text):
+        text = _TOP_SUPERSEDES.sub(f"supersedes: {base.version}", text, count=1)
+    else:
+        text = text.replace(
+            f"version: {version}", f"version: {version}\nsupersedes: {base.version}", 1
+        )
+    note = " ".join(reason.split())
+    header = (
+        f"# DRAF versi {version}, dibuka dari versi {base.version} untuk revisi.\n"
+        f"# Alasan: {note}\n#\n"
+    )
+    return header + text

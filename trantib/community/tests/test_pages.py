@@ -98,12 +98,17 @@ def test_the_recap_and_its_xlsx_link_every_number_to_its_activities(
     response = client.get("/polmas/rekap.xlsx?unit=BINMAS&bulan=2026-12")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
-    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3, max_row=4)]
+    assert [sheet["A1"].value, sheet["A2"].value, sheet["A3"].value] == [
+        "Rekap kegiatan Polmas",
+        "Satbinmas Polres Gorontalo Kota",
+        "Desember 2026",
+    ]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=6, max_row=7)]
     by_desa = {r[1]: r for r in rows}
     satria_planned = 2 + 3 * 2  # columns: officer, desa, then 3 per Pos (Sapta, Mantap, Satria…)
     assert by_desa["Biawao"][satria_planned] == 3
     assert by_desa["Biawao"][satria_planned + 2] == 3  # all missed
-    link = sheet.cell(row=3, column=satria_planned + 1).hyperlink
+    link = sheet.cell(row=6, column=satria_planned + 1).hyperlink
     assert link is not None and "pos_satria" in link.target
 
 

@@ -13,6 +13,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from trantib.api.services import api_token_create
 from trantib.api.tests.support import ApiClient
@@ -60,6 +61,7 @@ def confidential(demo_org: DemoOrg, complaint_categories) -> Complaint:
 
 def _surfaces(complaint: Complaint) -> list[str]:
     case = complaint.case
+    month = timezone.localtime(complaint.received_at, complaint.unit.zone()).strftime("%Y-%m")
     return [
         "/",
         "/tugas/",
@@ -78,6 +80,9 @@ def _surfaces(complaint: Complaint) -> list[str]:
         "/cari/?q=Gempolan",
         "/cari/?q=saluran+air",
         "/cari/?q=Wahyu",
+        # The monthly recap and the cases behind its figures: counts and case subjects only.
+        f"/laporan/rekap/pengaduan/?unit=KRJ&periode={month}",
+        f"/laporan/rincian/?laporan=rekap_pengaduan&angka=diterima&unit=KRJ&periode={month}",
     ]
 
 
@@ -188,3 +193,38 @@ def test_an_anonymous_report_leaves_no_identity_in_the_database(complaint_catego
             cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 - fixed table names
             for row in cursor.fetchall():
                 assert not [s for s in SECRETS if s in repr(row)], (table, complaint.pk)
+
+
+# -- the XLSX exports (every list's "Unduh XLSX") ------------------------------------------------
+# A workbook is a zip: its cells are read back with openpyxl and searched like a page.
+
+XLSX_SURFACES = ("/pengaduan/ekspor.xlsx", "/kasus/ekspor.xlsx", "/tugas/ekspor.xlsx")
+
+
+@pytest.mark.parametrize("login", OTHERS)
+def test_no_officer_outside_intake_finds_a_confidential_reporter_in_an_xlsx(
+    demo_org: DemoOrg, confidential: Complaint, login: str
+):
+    from trantib.core.tests.xlsx_support import xlsx_text
+
+    pages = _page_client(demo_org, login)
+    for url in XLSX_SURFACES:
+        response = pages.get(url)
+        assert response.status_code == 200, (login, url, response.status_code)
+        text = xlsx_text(response.content)
+        assert not _leaks(text.encode()), (login, url, _leaks(text.encode()))
+    complaints = xlsx_text(pages.get("/pengaduan/ekspor.xlsx").content)
+    if login.endswith(".krj"):  # the row is there, its reporter masked
+        assert confidential.tracking in complaints and "Dirahasiakan" in complaints
+    else:
+        assert confidential.tracking not in complaints
+
+
+@pytest.mark.parametrize("login", INTAKE)
+def test_the_intake_roles_find_the_confidential_reporter_in_the_complaint_xlsx(
+    demo_org: DemoOrg, confidential: Complaint, login: str
+):
+    from trantib.core.tests.xlsx_support import xlsx_text
+
+    text = xlsx_text(_page_client(demo_org, login).get("/pengaduan/ekspor.xlsx").content)
+    assert NAME in text and PHONE_STORED in text and EMAIL in text

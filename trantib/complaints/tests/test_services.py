@@ -539,6 +539,30 @@ def test_a_complaint_received_after_closing_time_has_its_five_days_from_the_next
     assert selectors.working_days_left(complaint, now=saturday) == 4
 
 
+def test_the_answers_working_days_skip_the_weekend_and_the_national_holiday(
+    demo_org: DemoOrg, complaint_categories, settings
+):
+    settings.TRANTIB_COMPLAINT_ANSWER_DAYS = 5
+    # Thursday 2026-08-13, 10:00 WIB; Monday 17 August is Independence Day: the five working
+    # days are Fri 14, Tue 18, Wed 19, Thu 20, Fri 21.
+    received = dt.datetime(2026, 8, 13, 3, 0, tzinfo=dt.UTC)
+    complaint = _file(complaint_categories, now=received)
+    assert selectors.answer_working_days(complaint) is None  # not answered yet
+    wednesday = dt.datetime(2026, 8, 19, 7, 0, tzinfo=dt.UTC)  # 14:00 WIB
+    assert selectors.working_days_left_at(complaint, wednesday) == 2
+    friday_after_closing = dt.datetime(2026, 8, 21, 10, 0, tzinfo=dt.UTC)  # 17:00 WIB
+    assert selectors.working_days_left_at(complaint, friday_after_closing) == -1
+    services.complaint_not_authority(
+        complaint=complaint,
+        actor=demo_org.person("staf.krj"),
+        reason="Jalan provinsi, kewenangan Satpol PP Provinsi.",
+        now=wednesday,
+    )
+    complaint.refresh_from_db()
+    assert selectors.answer_working_days(complaint) == 3
+    assert selectors.working_days_left(complaint, now=wednesday) is None  # answered
+
+
 # -- duplicates ---------------------------------------------------------------------------------
 
 

@@ -121,7 +121,7 @@ def test_the_audit_chain_of_the_demo_cases_is_intact(loaded):
 
 def test_the_demo_command_loads_the_cases_and_keeps_the_login_table(db):
     out = StringIO()
-    call_command("demo", stdout=out)
+    call_command("demo", "--no-history", stdout=out)
     text = out.getvalue()
     assert "Username" in text and "trantib-demo" in text
     assert "Demo cases: 9 new, 0 already there;" in text
@@ -131,6 +131,15 @@ def test_the_demo_command_loads_the_cases_and_keeps_the_login_table(db):
     for c in Case.objects.exclude(pk__in=Activity.objects.values("case_id")):
         assert c.number in text
     assert "Demo Polmas (BINMAS): 5 rule(s)" in text
+    assert "Demo history" not in text
+    # Then the history, after the stories (which make nothing again), one line per part.
     out = StringIO()
     call_command("demo", stdout=out)
-    assert "Demo cases: 0 new, 9 already there; 0 task(s) marked overdue" in out.getvalue()
+    text = out.getvalue()
+    assert "Demo cases: 0 new, 9 already there; 0 task(s) marked overdue" in text
+    history = text[text.index("Demo history (the past months") :].splitlines()
+    assert history[1].startswith("  KRJ complaints (PGD): ") and " new of " in history[1]
+    assert history[-1].endswith(" new item(s)") and not history[-1].startswith("  0 ")
+    out = StringIO()
+    call_command("demo", stdout=out)
+    assert out.getvalue().rstrip().endswith("\n  0 new item(s)")

@@ -20,6 +20,7 @@ from trantib.demo import (
     outgoing,
     yamlfile,
 )
+from trantib.demo.history import history_conf
 from trantib.demo.when import Anchors, resolve, tags_check, when_parse
 from trantib.demo.yamlfile import Tagged
 
@@ -32,6 +33,7 @@ CACHED = [
     letter_setup.setups,
     outgoing.letter_specs,
     incoming.incoming_specs,
+    history_conf,
 ]
 ANY = frozenset({"now", "start", "prev", "due", "at", "today", "startday"})
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -63,10 +65,19 @@ def test_the_shipped_files_read_cleanly() -> None:
     assert len(cases.stories()) == 8
     assert len(org.organisation().units) == 10
     assert len(complaints.demo_complaints()) == 5
-    assert len(complaints._setup()[0]) == 7
+    assert len(complaints._setup()[0]) == 11
     assert len(letter_setup.setups()[1]) == 6
     assert len(outgoing.letter_specs()) == 13
     assert len(incoming.incoming_specs()) == 13
+    assert len(history_conf()["patrols"]["findings"]) == 14
+
+
+def test_a_mistake_in_the_history_names_the_file_and_the_entry(data: Path) -> None:
+    edit(data / "history.yaml", "      walk: penertiban", "      walk: penertiban\n      wlak: x")
+    with pytest.raises(
+        DemoDataError, match=r"history.yaml: patrols, finding 3: unknown key 'wlak'"
+    ):
+        history_conf()
 
 
 def test_an_unknown_key_names_the_file_the_case_and_the_step(data: Path) -> None:

@@ -1,5 +1,15 @@
 """Reads of the enforcement register (each part in its own module)."""
 
+from .board import (
+    RUNG_ORDER,
+    TEMUAN,
+    BoardCounts,
+    BoardFilters,
+    BoardRow,
+    board_counts,
+    board_rows,
+    rung_label,
+)
 from .ladder import (
     articles_for_unit,
     articles_grouped,
@@ -11,6 +21,7 @@ from .ladder import (
 from .violators import (
     DEFAULT_ENFORCEMENT_ROLES,
     DuplicateSuggestion,
+    FoundFilter,
     ViolatorView,
     enforcement_roles,
     enforcement_unit_ids,
@@ -31,11 +42,19 @@ from .violators import (
 
 __all__ = [
     "DEFAULT_ENFORCEMENT_ROLES",
+    "RUNG_ORDER",
+    "TEMUAN",
+    "BoardCounts",
+    "BoardFilters",
+    "BoardRow",
     "DuplicateSuggestion",
+    "FoundFilter",
     "ViolatorView",
     "articles_for_unit",
     "articles_grouped",
     "articles_text",
+    "board_counts",
+    "board_rows",
     "enforcement_for_case",
     "enforcement_roles",
     "enforcement_unit_ids",
@@ -44,6 +63,7 @@ __all__ = [
     "normalised",
     "perda_rung",
     "perda_short",
+    "rung_label",
     "similarity",
     "violator_desa_choices",
     "violator_display",

@@ -18,7 +18,7 @@ from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from trantib.accounts.models import Person
+from trantib.accounts.models import OrgUnit, Person
 from trantib.accounts.selectors import holders_of, person_for_user, units_for_user
 from trantib.cases.models import Task, TaskKind, TaskStatus
 from trantib.cases.services import case_spec
@@ -32,6 +32,8 @@ from .violators import ViolatorView, enforcement_unit_ids, violator_display
 LIVE = (TaskStatus.OPEN, TaskStatus.CLAIMED)
 RUNG_LABELS: dict[str, str] = {**{r.value: str(r.label) for r in Rung}}
 RUNG_ORDER = [r.value for r in Rung] + [PENERTIBAN]
+# The board's filter value for the rows before the first rung (the finding only): "" is no filter.
+TEMUAN = "temuan"
 # The map's colours by rung (the legend shows them; the list says the rung in words too).
 RUNG_COLOURS = {
     "": "#6b7280",
@@ -90,6 +92,10 @@ class BoardRow:
 
 @dataclass(frozen=True)
 class BoardFilters:
+    """``rung``: a value of ``RUNG_ORDER`` or ``TEMUAN`` ("" = every rung); ``unit``: the id of
+    a unit whose whole subtree is shown (a report's unit; not counted in ``any``, which is
+    about the filters a reader narrows the board with)."""
+
     rung: str = ""
     article: int | None = None
     desa: str = ""
@@ -136,7 +142,8 @@ def board_rows(
     person: Person | None = person_for_user(user)
     enforcements = board_enforcements_for_user(user)
     if filters.unit:
-        enforcements = enforcements.filter(unit_id=filters.unit)
+        top = OrgUnit.objects.filter(pk=filters.unit).values_list("path", flat=True).first()
+        enforcements = enforcements.filter(unit__path__startswith=top or "-")
     if filters.article:
         enforcements = enforcements.filter(articles__id=filters.article).distinct()
     if filters.desa:
@@ -229,7 +236,8 @@ def board_rows(
                 row.owners = holders[key]
         rows.append(row)
     if filters.rung:
-        rows = [r for r in rows if r.rung == filters.rung]
+        wanted = "" if filters.rung == TEMUAN else filters.rung
+        rows = [r for r in rows if r.rung == wanted]
     if filters.overdue:
         rows = [r for r in rows if r.overdue]
     far = dt.datetime.max.replace(tzinfo=dt.UTC)

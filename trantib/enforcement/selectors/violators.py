@@ -20,6 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from trantib.accounts.models import OrgUnit, Person
 from trantib.accounts.selectors import (
@@ -32,7 +33,7 @@ from trantib.core.errors import NotFound
 from trantib.core.phones import phone_mask
 
 from ..identity import IdentityError, NikInfo, nik_mask, nik_parse
-from ..models import Violator, ViolatorKind
+from ..models import Enforcement, Violator, ViolatorKind
 from ..numbers import whole_or_none
 
 # The enforcement positions of the library's SOPs: PPW (Satpol PP), PPL/PUR (kecamatan), OPP and
@@ -200,6 +201,43 @@ def violator_display(
 # -- lists and reads ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class FoundFilter:
+    """Violators by their enforcements: found in ``unit`` (a code: the unit and the units below
+    it), from ``source`` (a :class:`FindingSource` value), between ``since`` and ``until``
+    (days, both included, on the clock of ``unit``; else the site's zone)."""
+
+    unit: str = ""
+    source: str = ""
+    since: dt.date | None = None
+    until: dt.date | None = None
+    unreadable: bool = False  # a filter that could not be read finds nothing
+
+    @property
+    def any(self) -> bool:
+        return bool(self.unit or self.source or self.since or self.until or self.unreadable)
+
+    def enforcements(self) -> QuerySet[Enforcement]:
+        rows = Enforcement.objects.all()
+        if self.unreadable:
+            return rows.none()
+        zone: dt.tzinfo = timezone.get_current_timezone()
+        if self.unit:
+            root = OrgUnit.objects.filter(code=self.unit).first()
+            if root is None:
+                return rows.none()
+            rows = rows.filter(unit__path__startswith=root.path)
+            zone = root.zone()
+        if self.source:
+            rows = rows.filter(source=self.source)
+        if self.since is not None:
+            rows = rows.filter(found_at__gte=dt.datetime.combine(self.since, dt.time(), zone))
+        if self.until is not None:
+            after = dt.datetime.combine(self.until + dt.timedelta(days=1), dt.time(), zone)
+            rows = rows.filter(found_at__lt=after)
+        return rows
+
+
 def violator_list_for_user(
     user: UserLike,
     *,
@@ -208,12 +246,16 @@ def violator_list_for_user(
     desa: str = "",
     repeat: bool = False,
     unit: OrgUnit | None = None,
+    found: FoundFilter | None = None,
 ) -> QuerySet[Violator]:
     """The violators of the user's units, filtered. ``query`` matches name, business name, NIB,
-    desa; a NIK only in the units where the user holds an enforcement role."""
+    desa; a NIK only in the units where the user holds an enforcement role. ``found``: only
+    the violators with an enforcement found as it says (a report's figure links here)."""
     rows = Violator.objects.filter(unit__in=units_for_user(user)).select_related("unit", "owner")
     if unit is not None:
         rows = rows.filter(unit=unit)
+    if found is not None and found.any:
+        rows = rows.filter(pk__in=found.enforcements().values("violator_id"))
     rows = rows.annotate(enforcement_count=Count("enforcements", distinct=True))
     query = query.strip()
     if query:

@@ -264,3 +264,54 @@ def test_the_enforcement_roles_are_a_setting(demo_org: DemoOrg, enforcement: Enf
     assert NIK not in kasie.content.decode() and NIK_MASKED in kasie.content.decode()
     kasat = _client(demo_org, "kasat.pptng").get(f"/penegakan/pelanggar/{budi.pk}/")
     assert NIK in kasat.content.decode()
+
+
+# -- the XLSX exports (every list's "Unduh XLSX") ------------------------------------------------
+# A workbook is a zip: its cells are read back with openpyxl and searched like a page.
+
+XLSX_SURFACES = (
+    "/penegakan/pelanggar/ekspor.xlsx",
+    "/penegakan/pelanggar/ekspor.xlsx?q=Budi",
+    "/penegakan/ekspor.xlsx",
+    "/kasus/ekspor.xlsx",
+    "/tugas/ekspor.xlsx",
+)
+
+
+def _xlsx(pages: Client, url: str) -> str:
+    from trantib.core.tests.xlsx_support import xlsx_text
+
+    response = pages.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return xlsx_text(response.content)
+
+
+@pytest.mark.parametrize("login", MASKED)
+def test_a_staf_and_a_supervisor_read_the_violator_masked_in_every_xlsx(
+    demo_org: DemoOrg, enforcement: Enforcement, login: str
+):
+    pages = _client(demo_org, login)
+    for url in XLSX_SURFACES:
+        text = _xlsx(pages, url)
+        assert not _leaks(text), (login, url, _leaks(text))
+    register = _xlsx(pages, "/penegakan/pelanggar/ekspor.xlsx")
+    assert "Budi Hartono" in register and NIK_MASKED in register
+    assert "Budi Hartono" in _xlsx(pages, "/penegakan/ekspor.xlsx")
+
+
+@pytest.mark.parametrize("login", OFFICERS)
+def test_the_enforcement_roles_read_the_violator_whole_in_the_register_xlsx(
+    demo_org: DemoOrg, enforcement: Enforcement, login: str
+):
+    register = _xlsx(_client(demo_org, login), "/penegakan/pelanggar/ekspor.xlsx")
+    assert NIK in register and "+6281277665544" in register and STREET in register
+
+
+@pytest.mark.parametrize("login", OUTSIDERS)
+def test_an_officer_of_another_unit_finds_the_violator_in_no_xlsx(
+    demo_org: DemoOrg, enforcement: Enforcement, login: str
+):
+    pages = _client(demo_org, login)
+    for url in XLSX_SURFACES:
+        text = _xlsx(pages, url)
+        assert "Budi Hartono" not in text and not _leaks(text), (login, url)

@@ -140,6 +140,55 @@ def test_the_list_filters_by_kind_desa_and_repeat(demo_org: DemoOrg, warung: Vio
     assert "Budi Hartono" not in client.get("/penegakan/pelanggar/?berulang=1").content.decode()
 
 
+def test_the_list_filters_by_the_unit_source_and_days_of_an_enforcement_on_the_units_clock(
+    demo_org: DemoOrg,
+):
+    tibum, _reklame = support.catalogue(demo_org, NOW)
+    article = support.article(tibum, "Pasal 14")
+
+    def found(name: str, nik: str, at: dt.datetime, source: str) -> None:
+        services.finding_open(
+            unit=demo_org.unit("PPTNG"),
+            actor=demo_org.person("petugas1.pptng"),
+            violator=support.violator(demo_org, name, nik),
+            articles=[article],
+            place="Jl. Sudirman",
+            found_at=at,
+            source=source,
+            now=at + dt.timedelta(minutes=5),
+        )
+
+    # 31 October 23.59 WIB is 16.59 UTC: still October on the unit's clock, as 1 October 00.00.
+    found(
+        "Last Minute", "3671010101800001", dt.datetime(2026, 10, 31, 23, 59, tzinfo=WIB), "patroli"
+    )
+    found("First Minute", "3671010101800002", dt.datetime(2026, 10, 1, 0, 0, tzinfo=WIB), "manual")
+    found("September", "3671010101800003", dt.datetime(2026, 9, 30, 23, 59, tzinfo=WIB), "patroli")
+    client = _officer(demo_org)
+
+    def names(**params: str) -> set[str]:
+        page = client.get("/penegakan/pelanggar/", params).content.decode()
+        return {n for n in ("Last Minute", "First Minute", "September") if n in page}
+
+    october = {"dari": "2026-10-01", "sampai": "2026-10-31"}
+    assert names(**october) == {"Last Minute", "First Minute"}
+    assert names(**october, sumber="patroli") == {"Last Minute"}
+    assert names(**october, sumber="patroli", unit="PPTNG") == {"Last Minute"}
+    assert names(**october, unit="PEMKOT-TNG") == {"Last Minute", "First Minute"}  # its subtree
+    assert names(dari="2026-10-01", sampai="2026-10-30") == {"First Minute"}
+    assert names(sampai="2026-09-30") == {"September"}
+    assert names(**october, unit="KRW") == set()
+    page = client.get("/penegakan/pelanggar/", {**october, "sumber": "patroli"}).content.decode()
+    assert "sumber: Patroli" in page and "1 Oktober 2026 s.d. 31 Oktober 2026" in page
+    assert 'type="hidden" name="sumber" value="patroli"' in page  # kept when filters change
+    for bad in ({"dari": "2026-13-01"}, {"sumber": "tebakan"}, {"dari": "1/10/2026"}):
+        page = client.get("/penegakan/pelanggar/", bad).content.decode()
+        assert "Filter temuan tidak dapat dibaca" in page and "First Minute" not in page
+    assert client.get("/penegakan/pelanggar/", {"unit": "PP\x00TNG"}).status_code == 200
+    csv_text = client.get("/penegakan/pelanggar/ekspor.csv", october | {"sumber": "patroli"})
+    assert "Last Minute" in csv_text.content.decode() and "First" not in csv_text.content.decode()
+
+
 def _finding(demo_org: DemoOrg, violator: Violator, perda, label: str, at: dt.datetime):
     return services.finding_open(
         unit=demo_org.unit("PPTNG"),

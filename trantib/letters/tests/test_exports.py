@@ -48,9 +48,12 @@ def test_the_xlsx_has_a_bold_header_real_dates_and_the_rows_the_filter_selects(d
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     sheet = load_workbook(io.BytesIO(response.content)).active
-    rows = list(sheet.iter_rows(values_only=True))
+    # The shared layout (trantib.core.xlsx): title, units, period, a blank row, the header.
+    assert sheet["A1"].value == "Buku agenda surat keluar" and sheet["A1"].font.bold
+    assert sheet["A2"].value == "Kecamatan Cipondoh"
+    rows = list(sheet.iter_rows(min_row=5, values_only=True))
     assert list(rows[0]) == HEADERS
-    assert all(cell.font.bold for cell in sheet[1])
+    assert all(cell.font.bold for cell in sheet[5])
     assert sheet.column_dimensions["E"].width >= 30
     numbers = {row[2] for row in rows[1:]}
     assert numbers == {first.number, second.number}  # the nota dinas is filtered out
@@ -59,11 +62,12 @@ def test_the_xlsx_has_a_bold_header_real_dates_and_the_rows_the_filter_selects(d
         assert row[1].date() == first.dated
         assert isinstance(row[0], int)
     assert {row[4] for row in rows[1:]} == {"Teguran warung Budi", "Teguran toko Sari"}
-    assert sheet["B2"].number_format == "DD/MM/YYYY"
+    assert sheet["B6"].number_format == "DD/MM/YYYY"
+    assert sheet["C6"].hyperlink.target.startswith("http://testserver/surat/")
 
     everything = load_workbook(io.BytesIO(client.get(url).content)).active
-    assert everything.max_row == 4  # the header and three letters, not one page
-    assert nota.hal in {row[4] for row in everything.iter_rows(values_only=True)}
+    assert everything.max_row == 8  # five rows of head and three letters, not one page
+    assert nota.hal in {row[4] for row in everything.iter_rows(min_row=6, values_only=True)}
 
 
 def test_the_csv_is_utf8_with_a_bom_and_parses_back_to_the_same_rows(demo_org):
@@ -111,8 +115,21 @@ def test_a_hal_that_looks_like_a_formula_stays_text_in_both_spreadsheets(demo_or
     draft(demo_org, hal=formula)
     client = client_for(demo_org, "camat.cpd")
     book = client.get(reverse("letters:register_export", args=["xlsx"])).content
-    cell = load_workbook(io.BytesIO(book)).active["E2"]
+    cell = load_workbook(io.BytesIO(book)).active["E6"]
     assert cell.value == formula and cell.data_type == "s"
     raw = client.get(reverse("letters:register_export", args=["csv"])).content.decode("utf-8-sig")
     [row] = list(csv.reader(io.StringIO(raw)))[1:]
     assert row[4] == "'" + formula
+
+
+def test_an_xlsx_above_the_bound_goes_back_to_the_register_with_a_message(demo_org, settings):
+    _letters(demo_org)
+    settings.TRANTIB_EXPORT_MAX_ROWS = 2
+    client = client_for(demo_org, "camat.cpd")
+    url = reverse("letters:register_export", args=["xlsx"])
+    refused = client.get(url)
+    assert refused.status_code == 302 and refused["Location"] == reverse("letters:register")
+    assert "Daftar ini berisi 3 baris" in client.get(refused["Location"]).content.decode()
+    assert client.get(url, {"jenis": "surat_teguran"}).status_code == 200
+    # The CSV and the PDF are not bounded here: they stay as they were.
+    assert client.get(reverse("letters:register_export", args=["csv"])).status_code == 200

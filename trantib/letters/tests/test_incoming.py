@@ -471,15 +471,16 @@ def test_the_agenda_exports_csv_and_xlsx_with_the_filter_applied(client, demo_or
     response = client.get(reverse("letters:incoming_xlsx"))
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     sheet = book.active
-    assert [c.value for c in sheet[1]][:2] == ["No. agenda", "Tanggal terima"]
-    assert sheet["A1"].font.bold
-    values = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert sheet["A1"].value == "Buku agenda surat masuk" and sheet["A1"].font.bold
+    assert [c.value for c in sheet[5]][:2] == ["No. agenda", "Tanggal terima"]
+    assert sheet["A5"].font.bold
+    values = list(sheet.iter_rows(min_row=6, values_only=True))
     assert len(values) == 3
     received = {row[3]: row[1] for row in values}
     assert received["A/1"].date() == old.received_on  # a real date cell
     assert isinstance(received["B/2"], dt.datetime)
     # Formula-like text is a text cell, as typed: no apostrophe in a typed spreadsheet.
-    [formula_row] = [r for r in sheet.iter_rows(min_row=2) if r[3].value == "C/3"]
+    [formula_row] = [r for r in sheet.iter_rows(min_row=6) if r[3].value == "C/3"]
     assert formula_row[5].value == '=HYPERLINK("x")' and formula_row[5].data_type == "s"
     assert formula_row[2].value == "-Warga" and formula_row[2].data_type == "s"
     outsider = client.get(reverse("letters:incoming_csv"))

@@ -152,6 +152,54 @@ def test_the_register_filters_by_kind_state_signer_period_and_number(demo_org):
     assert two.pk and "2 surat" in listed()
 
 
+def test_the_register_filters_by_a_unit_with_its_subtree_and_by_the_sop_of_the_case(demo_org):
+    from trantib.cases.services import case_start
+
+    case = case_start(
+        sop_code="PPL",
+        unit=demo_org.unit("CPD"),
+        actor=demo_org.person("kasi.cpd"),
+        subject="Rumah kos Jl. Bouraq",
+        data={"sumber": "Lurah", "lokasi": {"address": "Jl. Bouraq"}, "uraian": "Laporan warga"},
+    )
+    signed(demo_org, hal="Teguran dari kasus PPL", case=case)
+    signed(demo_org, hal="Teguran tanpa kasus")
+    krw = demo_org.person("camat.krw")
+    other = letter_submit(
+        letter=draft(
+            demo_org, unit=demo_org.unit("KRW"), actor="camat.krw", paraf=(), hal="Teguran Karawaci"
+        ),
+        actor=krw,
+    )
+    assert other.unit.code == "KRW"
+    client = client_for(demo_org, "sekda.tng")  # sees the whole city
+
+    def listed(**params) -> str:
+        return text(client.get(reverse("letters:register"), params))
+
+    city = listed(unit="PEMKOT-TNG")
+    assert all(h in city for h in ("kasus PPL", "tanpa kasus", "Teguran Karawaci"))
+    cipondoh = listed(unit="CPD")
+    assert "kasus PPL" in cipondoh and "tanpa kasus" in cipondoh
+    assert "Teguran Karawaci" not in cipondoh
+    ppl = listed(unit="CPD", sop="PPL,PUR")
+    assert "kasus PPL" in ppl and "tanpa kasus" not in ppl
+    assert "SOP kasus" in ppl  # the filter is shown and kept (hidden inputs) for the next change
+    assert 'name="sop" value="PPL,PUR"' in ppl
+    assert "Tidak ada surat yang cocok" in listed(unit="TIDAK-ADA")
+    assert "Tidak ada surat yang cocok" in listed(unit="CPD\x01", sop="PPW")
+    assert client.get(reverse("letters:register"), {"unit": "CPD\x00"}).status_code == 200
+    # The Camat of Cipondoh asking for Karawaci sees nothing of it.
+    camat = client_for(demo_org, "camat.cpd")
+    page = text(camat.get(reverse("letters:register"), {"unit": "KRW"}))
+    assert "Teguran Karawaci" not in page and "Tidak ada surat yang cocok" in page
+    xlsx = client.get(
+        reverse("letters:register_export", args=["csv"]), {"unit": "CPD", "sop": "PPL"}
+    )
+    body = xlsx.content.decode("utf-8")
+    assert "kasus PPL" in body and "tanpa kasus" not in body
+
+
 def test_perlu_tindakan_saya_lists_paraf_signature_and_returned_drafts(demo_org):
     kasi, sekcam, camat = (demo_org.person(u) for u in ("kasi.cpd", "sekcam.cpd", "camat.cpd"))
     waiting = letter_submit(letter=draft(demo_org, hal="Menunggu paraf"), actor=kasi)

@@ -10,12 +10,14 @@ from django.core.paginator import Paginator
 from django.db.models import F, Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trantib.accounts.middleware import PersonRequest
 from trantib.accounts.models import Person
 from trantib.accounts.selectors import assignments_active, units_for_user
+from trantib.core.exports import back_to, export_refused
 
 from ..exports import register_csv, register_pdf, register_rows, register_xlsx
 from ..forms import RegisterFilterForm
@@ -135,6 +137,11 @@ def register_export(request: PersonRequest, fmt: str) -> HttpResponse:
     if fmt not in EXPORTS:
         raise Http404(_("Format tidak dikenal."))
     form, letters = _filtered(request)
+    if fmt == "xlsx":
+        back = back_to(reverse("letters:register"), request)
+        refused = export_refused(request, count=letters.count(), back=back)
+        if refused is not None:
+            return refused
     # A book reads from its first entry: numbered letters by date and serial, drafts after.
     letters = letters.order_by(F("dated").asc(nulls_last=True), "serial", "created_at", "pk")
     rows = register_rows(letters)
@@ -146,7 +153,8 @@ def register_export(request: PersonRequest, fmt: str) -> HttpResponse:
     if fmt == "csv":
         content = register_csv(rows)
     elif fmt == "xlsx":
-        content = register_xlsx(rows, title=title, period=period)
+        site = request.build_absolute_uri("/")[:-1]
+        content = register_xlsx(rows, title=title, period=period, site=site)
     else:
         zone = rows[0].letter.unit.zone() if rows else timezone.get_current_timezone()
         content = register_pdf(rows, units=names, period=period, zone=zone)

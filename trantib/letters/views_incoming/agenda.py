@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 import csv
-import io
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trantib.accounts.middleware import PersonRequest
+from trantib.accounts.selectors import units_for_user
+from trantib.core.exports import (
+    back_to,
+    export_filename,
+    export_refused,
+    filters_text,
+    form_parts,
+    units_text,
+    zone_of,
+)
+from trantib.core.xlsx import Sheet, xlsx_book, xlsx_response
 
 from .. import selectors
-from ..exports import csv_cell, xlsx_append
+from ..exports import csv_cell
 from ..forms_incoming import (
     IncomingFilterForm,
 )
@@ -69,7 +80,13 @@ def incoming_export(request: PersonRequest, fmt: str) -> HttpResponse:
     """The filtered agenda (all pages) as CSV (UTF-8 with BOM) or XLSX (real date cells)."""
     form = IncomingFilterForm(request.GET or None)
     filters = form.filters() if request.GET else {}
-    rows = rows_of(list(selectors.incoming_list_for_user(request.user, **filters)))
+    found = selectors.incoming_list_for_user(request.user, **filters)
+    if fmt == "xlsx":
+        back = back_to(reverse("letters:incoming"), request)
+        refused = export_refused(request, count=found.count(), back=back)
+        if refused is not None:
+            return refused
+    rows = rows_of(list(found))
     headers = [_(h) for h in EXPORT_HEADERS]
     stamp = timezone.localdate().isoformat()
     if fmt == "csv":
@@ -81,7 +98,7 @@ def incoming_export(request: PersonRequest, fmt: str) -> HttpResponse:
         for row in rows:
             writer.writerow([csv_cell(v) for v in _export_values(row, dates_as_text=True)])
         return response
-    return _xlsx(headers, rows, stamp)
+    return _xlsx(request, headers, rows, form)
 
 
 def _export_values(row: Row, *, dates_as_text: bool) -> list[Any]:
@@ -100,30 +117,23 @@ def _export_values(row: Row, *, dates_as_text: bool) -> list[Any]:
     ]
 
 
-def _xlsx(headers: list[str], rows: list[Row], stamp: str) -> HttpResponse:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.worksheets[0]
-    sheet.title = _("Surat masuk")
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        xlsx_append(sheet, _export_values(row, dates_as_text=False))
-    for column in ("B", "E"):
-        for cell in sheet[column][1:]:
-            cell.number_format = "DD/MM/YYYY"
-    widths = (14, 14, 32, 24, 14, 48, 32, 18, 32, 28)
-    for index, width in enumerate(widths):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    response = HttpResponse(
-        out.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+def _xlsx(
+    request: PersonRequest, headers: list[str], rows: list[Row], form: IncomingFilterForm
+) -> HttpResponse:
+    units = list(units_for_user(request.user).order_by("path"))
+    zone = zone_of(units)
+    sheet = Sheet(
+        name=_("Surat masuk"),
+        headers=headers,
+        rows=[_export_values(row, dates_as_text=False) for row in rows],
+        links=[[reverse("letters:incoming_detail", args=[row.incoming.pk])] for row in rows],
+        widths=[14, 14, 32, 24, 14, 48, 32, 18, 32, 28],
     )
-    response["Content-Disposition"] = f'attachment; filename="surat-masuk-{stamp}.xlsx"'
-    return response
+    book = xlsx_book(
+        title=_("Buku agenda surat masuk"),
+        unit=units_text(units),
+        period=filters_text(form_parts(form) if request.GET else [], zone=zone),
+        sheets=[sheet],
+        site=request.build_absolute_uri("/")[:-1],
+    )
+    return xlsx_response(book, export_filename("surat-masuk", zone))

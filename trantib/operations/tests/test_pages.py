@@ -15,6 +15,11 @@ from trantib.operations import services
 from trantib.operations.models import Operation
 
 pytestmark = pytest.mark.django_db
+PPL_START = {
+    "sumber": "Lurah Poris Plawad",
+    "lokasi": {"address": "Jl. Bouraq No. 30, Poris Plawad"},
+    "uraian": "Warung diduga tempat prostitusi",
+}
 
 
 @pytest.fixture
@@ -93,6 +98,41 @@ def test_the_register_shows_the_units_items_and_their_berita_acara(client, demo_
     client.force_login(demo_org.user("camat.cpd"))
     html = client.get(reverse("operations:items")).content.decode()
     assert "kasur lipat" in html and "Sri Wahyuni" in html and "Disimpan" in html
+
+
+def test_the_register_lists_the_items_of_the_operations_named_in_the_address(
+    client, desk, demo_org, filled
+):
+    second = services.operation_open(
+        case=desk.start("PPL", "CPD", "kasi.cpd", "Warung remang-remang", data=dict(PPL_START)),
+        actor=desk.who("kasi.cpd"),
+        now=desk.now,
+    )
+    services.items_seize(
+        operation=second,
+        actor=desk.who("danru.cpd"),
+        owner=None,
+        storage="Gudang Kecamatan",
+        perda="",
+        items=[{"description": "pengeras suara", "quantity": 1, "measure": "unit"}],
+    )
+    client.force_login(demo_org.user("camat.cpd"))
+
+    def listed(**params: str) -> set[str]:
+        html = client.get(reverse("operations:items"), params).content.decode()
+        return {n for n in ("kasur lipat", "pengeras suara") if n in html}
+
+    assert listed() == {"kasur lipat", "pengeras suara"}
+    assert listed(operasi=str(filled.pk)) == {"kasur lipat"}
+    assert listed(operasi=f"{filled.pk},{second.pk}") == {"kasur lipat", "pengeras suara"}
+    html = client.get(reverse("operations:items"), {"operasi": str(second.pk)}).content.decode()
+    assert "dari 1 operasi yang dipilih" in html and f'value="{second.pk}"' in html
+    # Anything that is not a list of ids lists nothing rather than every item; never a 500.
+    for bad in ("x", "1,,2", "0", "99999999999999999999", "-1", ",".join(["1"] * 501), "1\x00"):
+        assert listed(operasi=bad) == set(), bad
+    # Another unit's operation named in the address shows nothing of it.
+    client.force_login(demo_org.user("kasi.krw"))
+    assert listed(operasi=str(filled.pk)) == set()
 
 
 def test_search_finds_an_operation_place_within_the_users_units_only(demo_org, filled):

@@ -259,3 +259,49 @@ def test_the_kabid_reads_the_monthly_report_beside_the_evaluation(demo_org):
     assert reverse("patrols:month_report", args=[month.plan.pk]) in html
     assert "2 dari 2 hari dilaporkan" in html
     assert "diisi dari temuan patroli" in html
+
+
+def _report(demo_org, month, day: dt.date, place: str) -> Report:
+    from trantib.patrols import services
+
+    plan_day = PlanDay.objects.get(plan=month.plan, day=day)
+    month.desk.at(max(month.desk.now, dt.datetime.combine(day, dt.time(13, 0), tzinfo=WIB)))
+    return services.report_submit(
+        day=plan_day,
+        actor=demo_org.person("petugas1.pptng"),
+        started=dt.time(8, 5),
+        ended=dt.time(11, 40),
+        places=[services.PlaceInput(place)],
+        result="Wilayah tertib.",
+        nihil=True,
+        now=month.desk.now,
+    )
+
+
+def test_the_daily_reports_list_across_plans_by_unit_and_days(demo_org):
+    month = _scheduled(demo_org)
+    _report(demo_org, month, dt.date(2026, 8, 4), "Los Nomor Satu")
+    _report(demo_org, month, dt.date(2026, 8, 5), "Gerbang Nomor Dua")
+    client = _client(demo_org, "kasat.pptng")
+
+    def listed(**params: str) -> set[str]:
+        html = client.get(reverse("patrols:reports"), params).content.decode()
+        return {p for p in ("Nomor Satu", "Nomor Dua") if p in html}
+
+    assert listed() == {"Nomor Satu", "Nomor Dua"}
+    assert listed(unit="PPTNG", dari="2026-08-05", sampai="2026-08-05") == {"Nomor Dua"}
+    assert listed(unit="PEMKOT-TNG", sampai="2026-08-04") == {"Nomor Satu"}  # the subtree
+    assert listed(unit="CPD") == set()
+    html = client.get(reverse("patrols:reports"), {"unit": "PPTNG", "dari": "2026-08-05"})
+    text = html.content.decode()
+    assert "1 laporan harian" in text and "Rabu, 5 Agustus 2026" in text
+    assert reverse("patrols:day_report", args=[PlanDay.objects.get(day="2026-08-05").pk]) in text
+    bad = client.get(reverse("patrols:reports"), {"dari": "2026-02-31"}).content.decode()
+    assert "Tanggal tidak dapat dibaca" in bad and "Nomor Satu" not in bad
+    assert client.get(reverse("patrols:reports"), {"unit": "PP\x00TNG"}).status_code == 200
+    assert listed_for(demo_org, "kasi.krw") == set()
+
+
+def listed_for(demo_org, login: str) -> set[str]:
+    html = _client(demo_org, login).get(reverse("patrols:reports")).content.decode()
+    return {p for p in ("Nomor Satu", "Nomor Dua") if p in html}

@@ -1,6 +1,6 @@
 """``trantib demo`` — load the SOP library, the demo organisation, its letter settings, the demo
-letters, cases, complaints and incoming letters (``trantib/demo/data/*.yaml``); print the demo
-logins and what each part holds.
+letters, cases, complaints and incoming letters (``trantib/demo/data/*.yaml``), then the past
+months' history the reports read; print the demo logins and what each part holds.
 
 Idempotent: run it as often as you like (``make run`` does, every time).
 """
@@ -17,6 +17,7 @@ from trantib.sops.services import PublishedVersionChanged, sop_library_sync
 
 from ...cases import demo_cases_load
 from ...complaints import demo_complaints_load
+from ...history import demo_history_load
 from ...incoming import demo_incoming_load
 from ...ladder import demo_ladder_load
 from ...letter_setup import demo_letter_setup_load
@@ -49,6 +50,13 @@ class Command(BaseCommand):
         "incoming letters; print the demo logins."
     )
 
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--no-history",
+            action="store_true",
+            help="Skip the past months' history (faster; the reports then show little).",
+        )
+
     def handle(self, *args: Any, **opts: Any) -> None:
         try:
             sync = sop_library_sync()
@@ -59,11 +67,11 @@ class Command(BaseCommand):
             f"{sync.unchanged} unchanged version(s)"
         )
         try:
-            self._demo()
+            self._demo(history=not opts.get("no_history"))
         except DemoDataError as exc:
             raise CommandError(str(exc)) from exc
 
-    def _demo(self) -> None:
+    def _demo(self, *, history: bool) -> None:
         logins = demo_org_load()
         self.stdout.write(f"Demo organisation: {len(logins)} login(s)\n")
         for line in logins_table(logins):
@@ -88,6 +96,20 @@ class Command(BaseCommand):
         self._demo_violators()
         self._demo_ladder()
         self._demo_patrols()
+        if history:
+            self._demo_history()
+
+    def _demo_history(self) -> None:
+        """After the stories: the past months of a few units, for the reports."""
+        self.stdout.write("\nDemo history (the past months, for the reports /laporan/):")
+        self.stdout.flush()
+
+        def say(line: str) -> None:
+            self.stdout.write(line)
+            self.stdout.flush()
+
+        loaded = demo_history_load(progress=say)
+        self.stdout.write(f"  {loaded.created} new item(s)")
 
     def _demo_ladder(self) -> None:
         result = demo_ladder_load()

@@ -1,0 +1,476 @@
+"""The monthly recap of complaints (pengaduan): per channel, per category, per desa/kelurahan
+and, for a parent unit, per child unit — received, answered in time, answered late, not yet
+answered, the median working days to the answer and the share answered in time.
+
+What is counted, exactly (``docs/reports.md``):
+
+- **received**: every complaint the scope's units handle (``Complaint.unit``, which follows a
+  hand-over) whose ``received_at`` falls in the month, on the chosen unit's clock — duplicates
+  and complaints closed as outside the unit's authority included, each as received;
+- **answered**: the complaints app's own notion, ``Complaint.answered_at`` — set when the
+  reporter is told (the SOP's last step, an answer sent outside a step, a duplicate told its
+  original's outcome, "bukan kewenangan");
+- **in time / late**: the app's own clock, :func:`complaints.selectors.working_days_left_at`
+  at the moment of the answer: 0 or more working days left (due that day included) is in
+  time, as the case page counts it; the limit is ``TRANTIB_COMPLAINT_ANSWER_DAYS`` working
+  days on the complaint SOP's calendar (national holidays, the SOP's days off);
+- **not answered**, and of those **past due**: the same clock at the moment the report is
+  made — below 0 working days left;
+- **share in time**: in time ÷ (in time + late + past due): a complaint still within its time
+  is not judged yet;
+- **working days to the answer**: :func:`complaints.selectors.answer_working_days`, their
+  median over the answered ones.
+
+The standing is read when the report is made (the page, PDF and XLSX say when). Every figure
+is the count of the complaint cases its drill lists (``drill_register`` below), so a number
+on the page opens exactly the cases behind it. The reporter never appears: the rows carry
+channel, category, desa and the case only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from trantib.cases.models import Case
+from trantib.complaints import selectors as complaint_selectors
+from trantib.complaints.models import Category, Channel, Complaint
+from trantib.core.dates import datetime_id
+from trantib.core.errors import Invalid
+from trantib.core.xlsx import Sheet, xlsx_book, xlsx_response
+from trantib.reports.figures import Figure, drill_href, drill_register
+from trantib.reports.periods import Period, period_parse
+from trantib.reports.printing import report_pdf
+from trantib.reports.scope import Scope
+from trantib.reports.views import Frame, report_frame
+
+REPORT = "rekap_pengaduan"
+NO_DESA = "-"  # the desa parameter of complaints that name none
+
+
+class State(StrEnum):
+    """Where a complaint's answer stands at the moment the report is made."""
+
+    WITHIN = "tepat"  # answered with 0 or more working days left (due that day included)
+    LATE = "terlambat"  # answered after its due day
+    WAITING = "menunggu"  # not answered, and its due day has not passed
+    OVERDUE = "lewat"  # not answered, and its due day has passed
+
+
+# The figures' drill names. "belum" = waiting + overdue; "dijawab" = in time + late (the rows
+# of the median).
+RECEIVED, WITHIN, LATE, OPEN, OVERDUE, ANSWERED = (
+    "diterima",
+    "tepat",
+    "terlambat",
+    "belum",
+    "lewat",
+    "dijawab",
+)
+_STATES = {
+    RECEIVED: frozenset(State),
+    WITHIN: frozenset({State.WITHIN}),
+    LATE: frozenset({State.LATE}),
+    OPEN: frozenset({State.WAITING, State.OVERDUE}),
+    OVERDUE: frozenset({State.OVERDUE}),
+    ANSWERED: frozenset({State.WITHIN, State.LATE}),
+}
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One complaint as the recap counts it: never its reporter."""
+
+    case_id: int
+    unit_id: int
+    channel: str
+    category: str  # the category's code
+    category_name: str
+    desa: str  # the grouping key (see ``desa_key``), NO_DESA when blank
+    desa_name: str
+    state: State
+    days: int | None  # working days to the answer; None while not answered
+
+
+def desa_key(text: str) -> str:
+    """The same desa however it was typed: spaces collapsed, case folded; blank is NO_DESA."""
+    key = " ".join((text or "").split()).casefold()
+    return key if key and key != NO_DESA else NO_DESA
+
+
+def _state(complaint: Complaint, now: dt.datetime) -> State:
+    """The complaints app's own clock: working days left until the answer is due, counted at
+    the moment of the answer (or at ``now`` while there is none); below 0 is past it."""
+    moment = complaint.answered_at or now
+    left = complaint_selectors.working_days_left_at(complaint, moment)
+    past = left is not None and left < 0
+    if complaint.answered_at is None:
+        return State.OVERDUE if past else State.WAITING
+    return State.LATE if past else State.WITHIN
+
+
+def complaint_standings(
+    unit_ids: Iterable[int], period: Period, zone: dt.tzinfo, *, now: dt.datetime | None = None
+) -> list[Standing]:
+    """The complaints of ``unit_ids`` received in ``period`` (on ``zone``'s clock), each with
+    its answer's standing at ``now`` (one query; the calendar work is in Python)."""
+    now = now or timezone.now()
+    start, end = period.bounds(zone)
+    rows = (
+        Complaint.objects.filter(
+            unit_id__in=list(unit_ids), received_at__gte=start, received_at__lt=end
+        )
+        .select_related("unit", "category", "case__sop_version")
+        .order_by("received_at", "pk")
+    )
+    return [
+        Standing(
+            case_id=complaint.case_id,
+            unit_id=complaint.unit_id,
+            channel=complaint.channel,
+            category=complaint.category.code,
+            category_name=complaint.category.name,
+            desa=desa_key(complaint.kelurahan),
+            desa_name=" ".join(complaint.kelurahan.split()),
+            state=_state(complaint, now),
+            days=complaint_selectors.answer_working_days(complaint),
+        )
+        for complaint in rows
+    ]
+
+
+@dataclass
+class Tally:
+    received: int = 0
+    within: int = 0
+    late: int = 0
+    waiting: int = 0
+    overdue: int = 0
+    days: list[int] = field(default_factory=list)
+
+    def add(self, standing: Standing) -> None:
+        self.received += 1
+        if standing.state is State.WITHIN:
+            self.within += 1
+        elif standing.state is State.LATE:
+            self.late += 1
+        elif standing.state is State.WAITING:
+            self.waiting += 1
+        else:
+            self.overdue += 1
+        if standing.days is not None:
+            self.days.append(standing.days)
+
+    @property
+    def open(self) -> int:
+        return self.waiting + self.overdue
+
+    @property
+    def median(self) -> float | None:
+        """The median working days to the answer of the answered ones (None: none answered)."""
+        return float(statistics.median(self.days)) if self.days else None
+
+    @property
+    def share(self) -> float | None:
+        """Answered in time, in percent of those whose time is up: answered (in time or late)
+        or past their due day unanswered. One still within its time is not judged yet (None:
+        none to judge)."""
+        judged = self.within + self.late + self.overdue
+        return round(100 * self.within / judged, 1) if judged else None
+
+
+# -- which complaints a row holds: the same test for the figure and for its drill -------------
+
+
+def _matcher(scope: Scope, params: dict[str, str]) -> Callable[[Standing], bool]:
+    """The standings a row's parameters select (an unknown child unit selects none)."""
+    channel = params.get("saluran", "")
+    category = params.get("kategori", "")
+    desa = params.get("desa", "")
+    sub = params.get("sub", "")
+    ids: frozenset[int] | None = None
+    if sub:
+        ids = frozenset(next((group for child, group in scope.groups if child.code == sub), ()))
+
+    def matches(s: Standing) -> bool:
+        return (
+            (not channel or s.channel == channel)
+            and (not category or s.category == category)
+            and (not desa or s.desa == desa_key(desa))
+            and (ids is None or s.unit_id in ids)
+        )
+
+    return matches
+
+
+def _drill(figure: str) -> Callable[[Scope, Period, dict[str, str]], QuerySet[Case]]:
+    states = _STATES[figure]
+
+    def drill(scope: Scope, period: Period, params: dict[str, str]) -> QuerySet[Case]:
+        matches = _matcher(scope, params)
+        ids = [
+            s.case_id
+            for s in complaint_standings(scope.unit_ids, period, scope.zone)
+            if s.state in states and matches(s)
+        ]
+        return Case.objects.filter(pk__in=ids)
+
+    return drill
+
+
+_TITLES = {
+    RECEIVED: _lazy("Pengaduan yang diterima"),
+    WITHIN: _lazy("Pengaduan yang dijawab tepat waktu"),
+    LATE: _lazy("Pengaduan yang dijawab terlambat"),
+    OPEN: _lazy("Pengaduan yang belum dijawab"),
+    OVERDUE: _lazy("Pengaduan yang belum dijawab dan lewat batas waktu"),
+    ANSWERED: _lazy("Pengaduan yang sudah dijawab"),
+}
+for _figure, _title in _TITLES.items():
+    drill_register(REPORT, _figure, _drill(_figure), title=_title)  # type: ignore[arg-type]
+
+
+# -- the recap -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row of a table: its label, its counts and a figure per column (linked)."""
+
+    label: str
+    tally: Tally
+    figures: list[Figure]
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str  # "saluran", "kategori", "desa", "unit"
+    title: str
+    head: str  # the first column's header
+    lines: list[Line]
+    total: Line
+
+
+@dataclass(frozen=True)
+class ComplaintRecap:
+    scope: Scope
+    period: Period
+    made_at: dt.datetime
+    standard_days: int
+    tables: list[Table]
+
+    @property
+    def total(self) -> Line:
+        return self.tables[0].total
+
+
+def columns() -> list[str]:
+    return [
+        _("Diterima"),
+        _("Dijawab tepat waktu"),
+        _("Dijawab terlambat"),
+        _("Belum dijawab"),
+        _("Belum dijawab, lewat batas waktu"),
+        _("Median hari kerja sampai dijawab"),
+        _("% tepat waktu"),
+    ]
+
+
+def _line(label: str, tally: Tally, scope: Scope, period: Period, **params: str) -> Line:
+    def href(figure: str) -> str:
+        return drill_href(REPORT, figure, scope, period, **params)
+
+    names = columns()
+    return Line(
+        label=label,
+        tally=tally,
+        figures=[
+            Figure(names[0], tally.received, href(RECEIVED)),
+            Figure(names[1], tally.within, href(WITHIN)),
+            Figure(names[2], tally.late, href(LATE)),
+            Figure(names[3], tally.open, href(OPEN)),
+            Figure(names[4], tally.overdue, href(OVERDUE)),
+            Figure(names[5], tally.median, href(ANSWERED)),
+            Figure(names[6], tally.share, href(WITHIN), unit="%"),
+        ],
+    )
+
+
+def _table(
+    key: str,
+    title: str,
+    head: str,
+    groups: list[tuple[str, dict[str, str]]],
+    standings: list[Standing],
+    scope: Scope,
+    period: Period,
+) -> Table:
+    lines = []
+    for label, params in groups:
+        matches = _matcher(scope, params)
+        tally = Tally()
+        for s in standings:
+            if matches(s):
+                tally.add(s)
+        lines.append(_line(label, tally, scope, period, **params))
+    total = Tally()
+    for s in standings:
+        total.add(s)
+    return Table(key, title, head, lines, _line(_("Jumlah"), total, scope, period))
+
+
+def complaint_recap(
+    scope: Scope, period: Period, *, now: dt.datetime | None = None
+) -> ComplaintRecap:
+    """The recap of ``period`` with each answer's standing at ``now`` (default: this moment)."""
+    now = now or timezone.now()
+    standings = complaint_standings(scope.unit_ids, period, scope.zone, now=now)
+    channels = [(str(c.label), {"saluran": c.value}) for c in Channel]
+    # The categories the scope's units manage (a fixed form: zero rows too), and any other
+    # category a complaint here was filed under (routing brings them in).
+    named = {s.category: s.category_name for s in standings}
+    own = Category.objects.filter(unit_id__in=scope.unit_ids, active=True).values_list(
+        "code", "name"
+    )
+    named.update(dict(own))
+    categories = [
+        (name, {"kategori": code})
+        for code, name in sorted(named.items(), key=lambda i: (i[1].casefold(), i[0]))
+    ]
+    spelled: dict[str, dict[str, int]] = {}
+    for s in standings:
+        counts = spelled.setdefault(s.desa, {})
+        counts[s.desa_name] = counts.get(s.desa_name, 0) + 1
+    desas = []
+    for key, counts in spelled.items():
+        if key == NO_DESA:
+            continue
+        # The spelling most complaints used (the first such, alphabetically, on a tie).
+        name = sorted(counts.items(), key=lambda i: (-i[1], i[0]))[0][0]
+        desas.append((name, {"desa": key}))
+    desas.sort(key=lambda d: d[0].casefold())
+    if NO_DESA in spelled:
+        desas.append((_("(tanpa desa/kelurahan)"), {"desa": NO_DESA}))
+    tables = [
+        _table("saluran", _("Per saluran"), _("Saluran"), channels, standings, scope, period),
+        _table("kategori", _("Per kategori"), _("Kategori"), categories, standings, scope, period),
+        _table(
+            "desa", _("Per desa/kelurahan"), _("Desa/kelurahan"), desas, standings, scope, period
+        ),
+    ]
+    if scope.is_parent:
+        children = [(child.name, {"sub": child.code}) for child, _ids in scope.groups]
+        tables.append(_table("unit", _("Per unit"), _("Unit"), children, standings, scope, period))
+    return ComplaintRecap(
+        scope=scope,
+        period=period,
+        made_at=now,
+        standard_days=int(getattr(settings, "TRANTIB_COMPLAINT_ANSWER_DAYS", 5)),
+        tables=tables,
+    )
+
+
+# -- the page, the PDF, the XLSX -------------------------------------------------------------
+
+
+def month_frame(request: HttpRequest) -> Frame:
+    """The recap's unit and month. The page shows the default month with a message when the
+    month cannot be read; a download (PDF, XLSX) of such a month is a 404 instead — it never
+    prints figures under a month nobody asked for."""
+    frame = report_frame(request, kinds=("month",))
+    raw = request.GET.get("periode", "")
+    if raw and request.GET.get("format") in ("pdf", "xlsx"):
+        try:
+            period_parse(raw, kinds=("month",))
+        except Invalid:
+            raise Http404(_("Periode tidak dapat dibaca.")) from None
+    return frame
+
+
+@login_required
+def recap_complaints(request: HttpRequest) -> HttpResponse:
+    """``/laporan/rekap/pengaduan/?unit=…&periode=YYYY-MM`` (``&format=pdf|xlsx``)."""
+    frame = month_frame(request)
+    context = {
+        **frame.context(),
+        "pdf_href": f"?{frame.query(format='pdf')}",
+        "xlsx_href": f"?{frame.query(format='xlsx')}",
+    }
+    return recap_complaints_response(request, frame.scope, frame.period, context)
+
+
+def _context(request: HttpRequest, recap: ComplaintRecap) -> dict[str, Any]:
+    return {
+        "recap": recap,
+        "columns": columns(),
+        "made_text": datetime_id(recap.made_at, recap.scope.zone),
+    }
+
+
+def recap_complaints_response(
+    request: HttpRequest, scope: Scope, period: Period, context: dict[str, Any]
+) -> HttpResponse:
+    recap = complaint_recap(scope, period)
+    context = {**context, **_context(request, recap)}
+    fmt = request.GET.get("format", "")
+    if fmt == "pdf":
+        content = report_pdf(
+            "reports/recap_complaints_pdf.html", context, scope=scope, period=period
+        )
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'inline; filename="rekap-pengaduan-{scope.unit.code}-{period.code}.pdf"'
+        )
+        return response
+    if fmt == "xlsx":
+        return xlsx_response(
+            recap_complaints_xlsx(recap, site=request.build_absolute_uri("/")[:-1]),
+            f"rekap-pengaduan-{scope.unit.code}-{period.code}.xlsx",
+        )
+    return render(request, "reports/recap_complaints.html", context)
+
+
+def recap_complaints_xlsx(recap: ComplaintRecap, *, site: str = "") -> bytes:
+    headers = columns()
+    sheets = []
+    for table in recap.tables:
+        rows: list[list[object]] = []
+        links: list[list[str]] = []
+        for line in table.lines:
+            rows.append([line.label, *(f.value for f in line.figures)])
+            links.append(["", *(f.href for f in line.figures)])
+        total = recap_total_cells(table.total)
+        sheets.append(
+            Sheet(
+                name=table.title[:31],
+                headers=[table.head, *headers],
+                rows=rows,
+                links=links,
+                total=total,
+                widths=[34, 11, 14, 14, 13, 16, 16, 12],
+            )
+        )
+    return xlsx_book(
+        title=_("Rekap Pengaduan"),
+        unit=recap.scope.unit.name,
+        period=recap.period.label,
+        sheets=sheets,
+        site=site,
+    )
+
+
+def recap_total_cells(line: Line) -> list[object]:
+    return [line.label, *(f.value for f in line.figures)]
