@@ -15,6 +15,7 @@ from typing import Any
 from bench.report import percentile
 
 WARM_UP = 3
+TARGET_MS = 300.0
 
 # (key, label, path with {unit}; the SOP of the filtered case list per persona is filled in)
 PAGES: tuple[tuple[str, str, str], ...] = (
@@ -70,6 +71,7 @@ def measure(
     units: dict[str, str],
     requests: int,
     only: tuple[str, ...] = (),
+    pairs: set[tuple[str, str]] | None = None,
     log: Any = print,
 ) -> dict[str, Any]:
     """Every page for every persona; returns the rows and the load seen."""
@@ -88,7 +90,7 @@ def measure(
         client.force_login(users[personas[persona]])
         unit = units[persona]
         for key, label, template in PAGES:
-            if only and key not in only:
+            if (only and key not in only) or (pairs is not None and (persona, key) not in pairs):
                 continue
             path = template.format(unit=unit, sop=sop)
             row: dict[str, Any] = {
@@ -115,7 +117,9 @@ def measure(
                 status = response.status_code
                 load_max = max(load_max, os.getloadavg()[0])
             with CaptureQueriesContext(connection) as ctx:
+                t0 = time.perf_counter()
                 client.get(path)
+                captured_ms = (time.perf_counter() - t0) * 1000
             row.update(
                 status=status,
                 n=len(times),
@@ -123,6 +127,9 @@ def measure(
                 p95=percentile(times, 95),
                 max=max(times),
                 queries=len(ctx.captured_queries),
+                # Of one request: the time in SQL (the database and the driver) and in all.
+                sql_ms=sum(float(q.get("time") or 0) for q in ctx.captured_queries) * 1000,
+                captured_ms=captured_ms,
                 slowest=_slowest(ctx.captured_queries),
                 bytes=len(response.content),
             )
@@ -139,7 +146,13 @@ def database_info() -> dict[str, str]:
 
     info: dict[str, str] = {}
     with connection.cursor() as cur:
-        for name in ("server_version", "shared_buffers", "work_mem", "effective_cache_size"):
+        for name in (
+            "server_version",
+            "shared_buffers",
+            "work_mem",
+            "effective_cache_size",
+            "jit",
+        ):
             cur.execute(f"SHOW {name}")
             info[name] = str(cur.fetchone()[0])
     return info

@@ -36,6 +36,67 @@ TABLE_LABEL = {
 }
 
 
+# Why a page misses the target where indexes cannot help (found with EXPLAIN ANALYZE and
+# cProfile on the history; docs/PERFORMANCE.md prints the note beside the page's figures).
+NOTES: dict[str, str] = {
+    "dashboard": (
+        "Mostly Python, not SQL: the complaint panel reads the charted months' complaints of "
+        "the scope as model instances (9,600 for the busy kecamatan, 67,700 for the province) "
+        "and runs the complaints app's working-day clock on each (`answer_due`, "
+        "`answer_working_days`); the ladder panel builds the enforcement board's rows "
+        "(`board_rows`, Python per open enforcement: 371 for the Kasat's unit)."
+    ),
+    "recap_complaints": (
+        "Mostly Python: every complaint of the month (1,900 for the kecamatan, 13,500 for the "
+        "province) as a model instance through the complaints app's working-day clock."
+    ),
+    "recap_operations": (
+        "Python: one row per operation of the month (777 in the province) with its places, "
+        "teams, partners, results and seized items prefetched and rendered."
+    ),
+    "recap_polmas": (
+        "Python: the community app's own `recap_month` walks each activity of the month "
+        "(3,170 in the province), as the recap must reuse it."
+    ),
+    "recap_enforcement": (
+        "About half SQL (the month's letters and checks per article), half Python."
+    ),
+    "monitoring": (
+        "SQL: the unit's tasks begun in the semester (91,000 for the kecamatan, which runs no "
+        "PPW at all) are joined to their cases to keep the SOP's — the query filters the task's "
+        "unit, so no index on the case side can start from the (unit, SOP) pair; PostgreSQL's "
+        "JIT compiler adds most of the rest."
+    ),
+    "spm": (
+        "Both: the quarter's cases still running in the scope, each with an `EXISTS` for a late "
+        "step, in SQL; then every complaint of the quarter (40,700 for the province) through "
+        "the complaints app's working-day clock in Python."
+    ),
+}
+RECOMMENDATIONS = [
+    "### What would take the rest under 300 ms (not done here: each is a decision for the product)",
+    "",
+    "1. **PostgreSQL's JIT off for the product's connections** (`OPTIONS: {\"options\": "
+    '"-c jit=off"}` in `DATABASES`, or `jit = off` on the server): the reports\' aggregates '
+    "cost enough to trigger JIT compilation, which takes 0.1-1.5 s per query for queries that "
+    'then run in tens of milliseconds. The "with `jit=off`" figures above measure it.',
+    "2. **The complaint clock's answers kept on the complaint** — its answer due time when it is "
+    "received, its working days when it is answered — written by the complaints services with "
+    "the same functions the reports call today (`answer_due`, `answer_working_days`): the "
+    "dashboard, the complaints recap and the SPM would then count and take medians in SQL "
+    'instead of running the clock over every complaint in Python. This is the "summary '
+    'maintained by the services" the issue allows once indexes cannot help; it needs a '
+    "migration and a backfill in `complaints`.",
+    "3. **The monitoring pre-fill filtering the case's unit as well as the task's** (the same "
+    "unit): with an index on the case's (unit, SOP) the planner could start from the unit's "
+    "cases of that SOP (none for a kecamatan asked about PPW).",
+    "4. **Province-wide pages** (the dashboard, recaps of operations and Polmas, the SPM) build "
+    "one Python object per row of the whole province; reading `.values()` instead of model "
+    "instances, or totals per child unit in SQL, is each report's own change.",
+    "",
+]
+
+
 def baseline_load(path: Path = BASELINE) -> dict[str, Any] | None:
     try:
         return json.loads(path.read_text())
@@ -96,8 +157,9 @@ def section(history: dict[str, Any] | None, baseline: dict[str, Any] | None = No
         "",
         f"- **Database**: PostgreSQL {db.get('server_version', '?')} on this machine, "
         f"`shared_buffers={db.get('shared_buffers', '?')}`, `work_mem={db.get('work_mem', '?')}`, "
-        f"`effective_cache_size={db.get('effective_cache_size', '?')}` (the server's defaults, "
-        f"untouched); database size {_mb(sizes.get('_database', {}).get('bytes', 0))}.",
+        f"`effective_cache_size={db.get('effective_cache_size', '?')}`, "
+        f"`jit={db.get('jit', '?')}` (the server's defaults, untouched); database size "
+        f"{_mb(sizes.get('_database', {}).get('bytes', 0))}.",
         f"- **Province** (`bench/history_org.py`): 30 units — Satpol PP Provinsi Banten at the "
         "root, four kab/kota (Pemkot/Pemkab, its Satpol PP and 4-6 kecamatan each: 19 "
         "kecamatan), and a Polres with its Satbinmas; "
@@ -136,6 +198,8 @@ def section(history: dict[str, Any] | None, baseline: dict[str, Any] | None = No
     out += _pages(measure, baseline)
     out += _indexes(measure)
     out += _misses(measure)
+    if any(not r.get("missing") and r.get("p95", 0) >= TARGET_MS for r in measure["rows"]):
+        out += RECOMMENDATIONS
     return out
 
 
@@ -144,7 +208,7 @@ def _pages(measure: dict[str, Any], baseline: dict[str, Any] | None) -> list[str
     if baseline:
         before = {(r["persona"], r["page"]): r for r in baseline.get("rows", [])}
     head = (
-        "| Page | Persona (unit) | p50 ms | p95 ms | max ms | Queries |"
+        "| Page | Persona (unit) | p50 ms | p95 ms | max ms | Queries | in SQL ms |"
         + (" p95 before ms |" if before else "")
         + " < 300 ms p95 |"
     )
@@ -153,7 +217,9 @@ def _pages(measure: dict[str, Any], baseline: dict[str, Any] | None) -> list[str
         "",
         f"Django test client in one process on the history database, production settings, "
         f"logged in as each persona; {3} warm-up requests, then {measure['requests']} timed "
-        "ones per page (p95 over those); queries counted on one more request. The highest "
+        "ones per page (p95 over those); queries counted on one more request, with the time "
+        'they took ("in SQL": the database and the driver; the rest of a request is Python: '
+        "the ORM building rows, the report's own arithmetic, the template). The highest "
         f"1-minute load average during the timing was {measure.get('load_max', 0):.1f} on "
         f"{measure.get('cores', '2')} cores shared with other work: numbers on a quiet machine "
         "are lower.",
@@ -165,13 +231,13 @@ def _pages(measure: dict[str, Any], baseline: dict[str, Any] | None) -> list[str
             "added (`bench/history_baseline.json`, kept by `--history-baseline`; the date of "
             "each measurement is in the file).",
         ]
-    out += ["", head, "|---|---|---:|---:|---:|---:|" + ("---:|" if before else "") + "---|"]
+    out += ["", head, "|---|---|---:|---:|---:|---:|---:|" + ("---:|" if before else "") + "---|"]
     for r in measure["rows"]:
         who = f"{r['who']} (`{r['unit']}`)"
         page = f"{r['label']} `{r['path']}`"
         if r.get("missing"):
             out.append(
-                f"| {page} | {who} | not measured: not yet built | | | |"
+                f"| {page} | {who} | not measured: not yet built | | | | |"
                 + (" |" if before else "")
                 + " |"
             )
@@ -180,7 +246,7 @@ def _pages(measure: dict[str, Any], baseline: dict[str, Any] | None) -> list[str
         ok = "yes" if r["p95"] < TARGET_MS and r["status"] == 200 else "**no**"
         line = (
             f"| {page}{status} | {who} | {_ms(r['p50'])} | {_ms(r['p95'])} | {_ms(r['max'])} "
-            f"| {r['queries']} |"
+            f"| {r['queries']} | {_ms(r.get('sql_ms'))} |"
         )
         if before:
             b = before.get((r["persona"], r["page"]))
@@ -215,11 +281,23 @@ def _misses(measure: dict[str, Any]) -> list[str]:
     for r in missed:
         slow = r.get("slowest") or [{}]
         top = slow[0]
-        note = measure.get("notes", {}).get(r["page"], "")
+        note = NOTES.get(r["page"], "")
+        split = ""
+        if r.get("sql_ms") is not None and r.get("captured_ms"):
+            split = (
+                f" {_ms(r['sql_ms'])} ms of a {_ms(r['captured_ms'])} ms request were SQL "
+                f"({r['queries']} queries; the slowest {_ms(top.get('ms'))} ms)."
+            )
+        jit = ""
+        if r.get("p95_jit_off") is not None:
+            jit = (
+                f" With `jit=off`: p95 {_ms(r['p95_jit_off'])} ms, "
+                f"{_ms(r.get('sql_ms_jit_off'))} ms in SQL."
+            )
         out.append(
-            f"- **{r['label']}**, {r['who']} (`{r['unit']}`): p95 {_ms(r['p95'])} ms, "
-            f"{r['queries']} queries; the slowest took {_ms(top.get('ms'))} ms: "
-            f"`{(top.get('sql') or '')[:160]}…`" + (f" {note}" if note else "")
+            f"- **{r['label']}**, {r['who']} (`{r['unit']}`): p95 {_ms(r['p95'])} ms.{split}"
+            + jit
+            + (f" {note}" if note else "")
         )
     missing = [r for r in measure["rows"] if r.get("missing")]
     if missing:

@@ -113,6 +113,9 @@ class Case(models.Model):
             # The cases of some units still running at some time in a period (the SPM quarter:
             # not closed, or closed after the period began), without reading every case.
             models.Index(fields=["unit", "closed_at"], name="case_unit_closed"),
+            # The ids of an SOP's cases from the index alone (the monitoring pre-fill joins the
+            # period's tasks to them; the SPM sorts cases by kind of SOP).
+            models.Index(fields=["sop_code", "id"], name="case_sop_id"),
         ]
 
     def __str__(self) -> str:

@@ -20,6 +20,10 @@ class Migration(migrations.Migration):
             index=models.Index(fields=["unit", "closed_at"], name="case_unit_closed"),
         ),
         migrations.AddIndex(
+            model_name="case",
+            index=models.Index(fields=["sop_code", "id"], name="case_sop_id"),
+        ),
+        migrations.AddIndex(
             model_name="task",
             index=models.Index(fields=["unit", "created_at"], name="task_unit_created"),
         ),
