@@ -7,6 +7,13 @@ REST API and the SMS webhook of a real gunicorn on loopback. Writes docs/PERFORM
     .venv/bin/python bench/run.py --quick              # smaller counts, about two minutes
     .venv/bin/python bench/run.py --intakes 0          # without the intake part
     .venv/bin/python bench/run.py --backends sqlite --completions 500 --output /tmp/p.md
+    .venv/bin/python bench/run.py --history-only          # only the large-history part
+    .venv/bin/python bench/run.py --history-size 20000    # a small history (quick)
+
+With PostgreSQL among the backends, the run also times the reports on a province's five years
+(the ``--history`` part, on by default): ``bench/history.py`` makes the database
+``trantib_history`` once (about an hour for a million cases; reused while its generator
+version, size and seed match) and ``bench/history_measure.py`` times the pages on it.
 
 This process never imports Django: each database is set up, prepared and measured by spawned
 processes (:mod:`bench.harness`) that boot Django on the benchmark database, so one run
@@ -40,7 +47,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bench import harness, report  # noqa: E402
+from bench import harness, history, history_report, report  # noqa: E402
 
 CTX = mp.get_context("spawn")
 PG_URL = "postgres://postgres@127.0.0.1:5432/trantib_bench"
@@ -76,7 +83,39 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--output", default=str(REPO / "docs" / "PERFORMANCE.md"))
     p.add_argument("--var-dir", help="folder for the SQLite file (default: a temp folder)")
     p.add_argument("--keep", action="store_true", help="keep the benchmark databases")
+    p.add_argument(
+        "--history",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="time the reports on a large history (default: on when PostgreSQL is a backend)",
+    )
+    p.add_argument(
+        "--history-only",
+        action="store_true",
+        help="only the large-history part; its section replaces the one in --output",
+    )
+    p.add_argument(
+        "--history-size", type=int, default=history.FULL_SIZE, help="cases in the history (1M)"
+    )
+    p.add_argument(
+        "--history-url", help="the history database (default: trantib_history on --pg-url's server)"
+    )
+    p.add_argument("--history-requests", type=int, default=30, help="timed requests per page (30)")
+    p.add_argument("--history-pages", default="", help="only these pages (keys, comma-separated)")
+    p.add_argument(
+        "--history-baseline",
+        action="store_true",
+        help="first time the pages without the *_report_indexes migrations (taken back, then "
+        "applied again) and keep those timings as the 'before' column "
+        "(bench/history_baseline.json)",
+    )
     args = p.parse_args(argv)
+    if args.history_only:
+        args.history = True
+    elif args.history is None:
+        args.history = "postgres" in [b.strip() for b in args.backends.split(",")]
+    if not args.history_url:
+        args.history_url = urlunsplit(urlsplit(args.pg_url)._replace(path="/trantib_history"))
     for key, value in (QUICK if args.quick else FULL).items():
         if getattr(args, key) is None:
             setattr(args, key, value)
@@ -403,9 +442,54 @@ def backend_measure(name: str, url: str, var_dir: str, args: argparse.Namespace,
     return out
 
 
+def history_part(args: argparse.Namespace, log: Log) -> dict[str, Any]:
+    """Make (or reuse) the large history and time the pages on it."""
+    import datetime as dt
+
+    problem = history.server_problem(args.history_url)
+    if problem:
+        log(f"history skipped: {problem}")
+        return {"skipped": problem}
+    log(f"history: {args.history_size:,} cases in {urlsplit(args.history_url).path[1:]}")
+    pages = tuple(p.strip() for p in args.history_pages.split(",") if p.strip())
+    if args.history_baseline:
+        # "Before": the same pages with the report indexes taken back.
+        info = history.ensure(url=args.history_url, size=args.history_size, log=log)
+        undone = history.indexes_unapply(url=args.history_url)
+        log(f"history: timing the pages without {', '.join(undone) or 'any report index'}")
+        before = history.measure(
+            url=args.history_url, info=info, requests=args.history_requests, only=pages
+        )
+        history_report.baseline_save(
+            {"measure": before, "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")}
+        )
+        log(f"history: baseline saved to {history_report.BASELINE}")
+    info = history.ensure(url=args.history_url, size=args.history_size, log=log)
+    log(f"history: timing the pages ({args.history_requests} requests each)")
+    measured = history.measure(
+        url=args.history_url, info=info, requests=args.history_requests, only=pages
+    )
+    out = {
+        "info": info,
+        "measure": measured,
+        "migrated": info.get("migrated", []),
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse(argv)
     log = Log()
+    if args.history_only:
+        found = history_part(args, log)
+        output = Path(args.output)
+        document = output.read_text() if output.exists() else ""
+        lines = history_report.section(found, history_report.baseline_load())
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(history_report.splice(document, lines))
+        log(f"wrote the history section of {output}")
+        return 0
     info = report.machine()
     info["load_start"] = f"{os.getloadavg()[0]:.2f}"
     own_var = args.var_dir is None
@@ -437,6 +521,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             shutil.rmtree(var_dir, ignore_errors=True)
         elif args.keep:
             log(f"kept the benchmark data in {var_dir}")
+    found = history_part(args, log) if args.history else None
     info["load_end"] = f"{os.getloadavg()[0]:.2f}"
     info["load_max"] = f"{max(log.load_max, os.getloadavg()[0]):.2f}"
     command = ".venv/bin/python bench/run.py" + "".join(
@@ -449,6 +534,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         steps=args.long_steps,
         long_cases=args.long_cases,
     )
+    if found is not None:
+        text = history_report.splice(
+            text, history_report.section(found, history_report.baseline_load())
+        )
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text)

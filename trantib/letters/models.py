@@ -242,6 +242,8 @@ class Letter(models.Model):
         indexes = [
             models.Index(fields=["unit", "state", "created_at"], name="letter_unit_state"),
             models.Index(fields=["number"], name="letter_number"),
+            # The letters a unit dated in a month (the patrol and enforcement recaps).
+            models.Index(fields=["unit", "dated"], name="letter_unit_dated"),
         ]
         constraints = [
             models.UniqueConstraint(
