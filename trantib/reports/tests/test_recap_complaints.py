@@ -115,7 +115,9 @@ def august(demo_org: DemoOrg, settings) -> dict[str, Complaint]:
     complaint_setup_load()
     cpd, krw = demo_org.unit("CPD"), demo_org.unit("KRW")
     pkl = Category.objects.get(code="cpd-pkl")
-    reklame = Category.objects.create(unit=cpd, code="cpd-reklame", name="Reklame liar Cipondoh")
+    reklame = Category.objects.create(
+        unit=cpd, code="cpd-reklame-uji", name="Reklame liar Cipondoh"
+    )
     karawaci = Category.objects.create(unit=krw, code="krw-pkl", name="PKL Karawaci")
     staf = demo_org.person("staf.cpd")
 
