@@ -71,7 +71,29 @@ class MonitoringSettings(models.Model):
         return str(self.unit)
 
 
-class MonitoringForm(models.Model):
+class _Assessed(models.Model):
+    """What a monitoring form and an evaluation share: who made it and when, who finalised it,
+    the assessor as printed (frozen when final), and the newer draft that replaced it."""
+
+    created_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    finalised_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    finalised_at = models.DateTimeField(null=True, blank=True)
+    assessor_name = models.CharField(max_length=200, blank=True)
+    assessor_jabatan = models.CharField(max_length=200, blank=True)
+    assessor_number = models.CharField(max_length=40, blank=True)
+    replaced_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+
+class MonitoringForm(_Assessed):
     """One Formulir Monitoring Pelaksanaan SOP: a unit, an SOP, a period."""
 
     Status = FormStatus
@@ -96,20 +118,6 @@ class MonitoringForm(models.Model):
     versions = models.JSONField(default=list, blank=True)
     threshold = models.PositiveSmallIntegerField(default=80)
     unmatched = models.PositiveIntegerField(default=0)
-    created_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField()
-    updated_at = models.DateTimeField()
-    finalised_by = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    finalised_at = models.DateTimeField(null=True, blank=True)
-    # The assessor as printed (frozen when final).
-    assessor_name = models.CharField(max_length=200, blank=True)
-    assessor_jabatan = models.CharField(max_length=200, blank=True)
-    assessor_number = models.CharField(max_length=40, blank=True)
-    replaced_by = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
 
     class Meta:
         ordering = ["-period", "sop_code", "-pk"]
@@ -171,7 +179,7 @@ class MonitoringRow(models.Model):
         return f"{self.form} · {self.no}"
 
 
-class SopEvaluation(models.Model):
+class SopEvaluation(_Assessed):
     """The yearly Evaluasi Penerapan SOP AP: seven yes/no criteria with notes, and whether the
     SOP needs a revision (which opens a draft version when the evaluation is final)."""
 
@@ -194,19 +202,6 @@ class SopEvaluation(models.Model):
     revision_reason = models.TextField(_("alasan revisi"), blank=True)
     draft_version = models.ForeignKey(
         SopVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField()
-    updated_at = models.DateTimeField()
-    finalised_by = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    finalised_at = models.DateTimeField(null=True, blank=True)
-    assessor_name = models.CharField(max_length=200, blank=True)
-    assessor_jabatan = models.CharField(max_length=200, blank=True)
-    assessor_number = models.CharField(max_length=40, blank=True)
-    replaced_by = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:
