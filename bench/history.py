@@ -303,6 +303,22 @@ def _generate(url: str, size: int, seed: int, first_day: str) -> dict[str, Any]:
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"coalesce((SELECT max(id) FROM {table}), 1))"
             )
+        # The planner's statistics first: without them the stamps below pick plans fit for
+        # an empty table (a per-case lookup that walks millions of index entries).
+        conn.execute("ANALYZE")
+    # What the services keep on the rows as they write them (the rows came by COPY): each
+    # complaint's answer clock and each case's first late moment, by the product's own code.
+    t0 = time.perf_counter()
+    _say("stamping the complaints' answer clocks and the cases' first late moments")
+    from trantib.cases.services import cases_late_backfill
+    from trantib.complaints.clock import complaints_clock_backfill, sop_version_calendar
+    from trantib.complaints.models import Complaint
+
+    complaints_clock_backfill(Complaint, sop_version_calendar)
+    cases_late_backfill()
+    connection.close()
+    timings["stamps"] = time.perf_counter() - t0
+    with psycopg.connect(url, autocommit=True) as conn:
         t0 = time.perf_counter()
         _say("VACUUM ANALYZE")
         conn.execute("VACUUM ANALYZE")
@@ -420,6 +436,16 @@ CONSISTENCY = {
     "PGD cases without their complaint": (
         "SELECT count(*) FROM cases_case c WHERE c.sop_code = 'PGD' AND NOT EXISTS "
         "(SELECT 1 FROM complaints_complaint p WHERE p.case_id = c.id)"
+    ),
+    "cases whose first late moment is not kept": (
+        "SELECT count(*) FROM cases_case c WHERE c.late_from IS DISTINCT FROM "
+        "(SELECT min(t.due_at) FROM cases_task t WHERE t.case_id = c.id AND t.kind = 'work' "
+        "AND t.status IN ('open', 'claimed', 'done') AND t.due_at IS NOT NULL "
+        "AND (t.completed_at IS NULL OR t.completed_at > t.due_at))"
+    ),
+    "complaints without their answer clock": (
+        "SELECT count(*) FROM complaints_complaint WHERE answer_late_from IS NULL "
+        "OR (answered_at IS NOT NULL AND answer_days IS NULL)"
     ),
     "events at or after the end of the history": (
         "SELECT count(*) FROM cases_event WHERE at >= '2026-12-01T00:00:00+07:00'"

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "trantib.operations",
     "trantib.community",
     "trantib.reports",
+    "trantib.backups",
     "trantib.api",
     "trantib.web",
     "trantib.demo",
@@ -93,6 +94,9 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'trantib.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# The report indexes keep extra columns (INCLUDE) for PostgreSQL's index-only scans; SQLite
+# builds the same index without them, which is what this warning says.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and the worker run beside one writer; the timeout rides out short locks.
     DATABASES["default"]["OPTIONS"] = {
@@ -100,6 +104,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL's JIT compiler spent up to 1.4 s compiling a report's aggregate that runs in
+    # 0.2 s (docs/decisions/0005-postgresql-jit-off.md); TRANTIB_PG_JIT=on gives it back.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    jit = "on" if env.bool("TRANTIB_PG_JIT", default=False) else "off"
+    options["options"] = f"{options.get('options', '')} -c jit={jit}".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -135,6 +145,8 @@ TASKS = {
         "BACKEND": env.str("TRANTIB_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
     }
 }
+# ``trantib backup`` writes its archives here unless --output names a file or folder.
+TRANTIB_BACKUP_DIR = Path(env.str("TRANTIB_BACKUP_DIR", default=str(VAR_DIR / "backups")))
 # Attachments (photos, scans): the largest file accepted.
 TRANTIB_ATTACHMENT_MAX_BYTES = env.int("TRANTIB_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 # ``trantib worker``: how often the deadline sweep runs (seconds).

@@ -127,6 +127,39 @@ def _demo_org_only_when_asked(request: pytest.FixtureRequest) -> None:
     get_user_model().objects.all().delete()
 
 
+@pytest.fixture(autouse=True)
+def _cases_late_from_kept(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After every database test, each case's ``late_from`` is what its tasks say: a service
+    that changes tasks without keeping it fails the test that used it."""
+    uses_db = request.node.get_closest_marker("django_db") is not None or any(
+        name in request.fixturenames for name in ("db", *_TRANSACTIONAL)
+    )
+    if not uses_db or _transactional(request):
+        yield
+        return
+    request.getfixturevalue("db")
+    yield
+    from django.db import connection
+
+    from trantib.cases.models import Case
+    from trantib.cases.services import late_from_of_case
+
+    if connection.closed_in_transaction or (
+        connection.connection is not None and not connection.is_usable()
+    ):
+        return  # the test closed the connection (a command does): nothing left to read
+
+    wrong = [
+        (number, kept, expected)
+        for number, kept, expected in Case.objects.annotate(
+            expected=late_from_of_case()
+        ).values_list("number", "late_from", "expected")
+        if kept != expected
+    ]
+    if wrong:
+        pytest.fail(f"Case.late_from not kept by the services: {wrong[:5]}")
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[Any]:
     """After a transactional test emptied the database, load the organisation again."""

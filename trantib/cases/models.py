@@ -90,6 +90,9 @@ class Case(models.Model):
     # The head of the event chain: the last event's sequence number and hash.
     event_seq = models.PositiveIntegerField(default=0)
     event_hash = models.CharField(max_length=64, blank=True)
+    # The first moment a work step is, or will be if not done by then, past its due time
+    # (``services/lateness.py``; kept by the services that change tasks).
+    late_from = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-opened_at", "-pk"]
@@ -111,8 +114,20 @@ class Case(models.Model):
             # 0.9 s → 1 ms on a province's million cases; docs/PERFORMANCE.md).
             models.Index(fields=["opened_at", "id"], name="case_opened_at_id"),
             # The cases of some units still running at some time in a period (the SPM quarter:
-            # not closed, or closed after the period began), without reading every case.
-            models.Index(fields=["unit", "closed_at"], name="case_unit_closed"),
+            # not closed, or closed after the period began), without reading every case; the
+            # columns the SPM counts them by ride along, so PostgreSQL reads the index only.
+            models.Index(
+                fields=["unit", "closed_at"],
+                include=["opened_at", "status", "sop_code", "late_from", "id"],
+                name="case_unit_closed",
+            ),
+            # A unit's cancelled cases (the SPM leaves their complaints out by these ids).
+            models.Index(
+                fields=["unit"],
+                include=["id"],
+                condition=Q(status="cancelled"),
+                name="case_unit_cancelled",
+            ),
             # The ids of an SOP's cases from the index alone (the monitoring pre-fill joins the
             # period's tasks to them; the SPM sorts cases by kind of SOP).
             models.Index(fields=["sop_code", "id"], name="case_sop_id"),
@@ -180,6 +195,17 @@ class Task(models.Model):
             models.Index(fields=["unit", "created_at"], name="task_unit_created"),
             models.Index(fields=["unit", "completed_at"], name="task_unit_completed"),
             models.Index(fields=["step_id", "case"], name="task_step_case"),
+            # A unit's steps of one SOP in a period (the SOP monitoring form's rows).
+            models.Index(fields=["unit", "step_id", "created_at"], name="task_unit_step_created"),
+            # The dashboard's Mutu Baku line: a unit's work steps done with a due time, by when
+            # they were done, the due time kept in the index (PostgreSQL reads the index only;
+            # SQLite, which has no INCLUDE, the rows as well).
+            models.Index(
+                fields=["unit", "completed_at"],
+                include=["due_at"],
+                condition=Q(kind="work", status="done", due_at__isnull=False),
+                name="task_unit_done_timed",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -216,6 +242,14 @@ class Event(models.Model):
         verbose_name_plural = _("peristiwa")
         constraints = [
             models.UniqueConstraint(fields=["case", "seq"], name="event_case_seq_unique"),
+        ]
+        indexes = [
+            # A unit's corrections in a period (the SOP monitoring form): a few in millions.
+            models.Index(
+                fields=["unit", "at"],
+                condition=models.Q(type="field_corrected"),
+                name="event_unit_corrected",
+            ),
         ]
         triggers = [
             pgtrigger.Protect(

@@ -190,6 +190,13 @@ class Complaint(models.Model):
     answered_at = models.DateTimeField(_("pelapor diberi tahu"), null=True, blank=True)
     answer_channel = models.CharField(_("saluran pemberitahuan"), max_length=40, blank=True)
     answer_text = models.TextField(_("isi pemberitahuan"), blank=True)
+    # The answer clock, stamped when its facts are known (``clock.py``): the promised moment
+    # and the first late moment at receipt, the working days waited at the answer.
+    answer_due_at = models.DateTimeField(_("jawaban jatuh tempo"), null=True, blank=True)
+    answer_late_from = models.DateTimeField(_("terlambat sejak"), null=True, blank=True)
+    answer_days = models.PositiveSmallIntegerField(
+        _("hari kerja sampai diberi tahu"), null=True, blank=True
+    )
     duplicate_of = models.ForeignKey(
         "self",
         verbose_name=_("duplikat dari"),
@@ -219,8 +226,22 @@ class Complaint(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["unit", "received_at"], name="complaint_unit_received"),
+            # A unit's complaints received in a period (the recap, the dashboard's months),
+            # with the answer's clock they are counted by: PostgreSQL reads the index only.
+            models.Index(
+                fields=["unit", "received_at"],
+                include=["answered_at", "answer_late_from", "answer_days", "id"],
+                name="complaint_unit_received",
+            ),
             models.Index(fields=["category", "received_at"], name="complaint_cat_received"),
+            # The complaints still running at a moment (not answered, or answered after it):
+            # the SPM's quarter, without reading every complaint ever received; with what the
+            # SPM counts them by, so PostgreSQL reads the index only.
+            models.Index(
+                fields=["unit", "answered_at"],
+                include=["received_at", "answer_late_from", "case_id", "id"],
+                name="complaint_unit_answered",
+            ),
         ]
 
     def __str__(self) -> str:

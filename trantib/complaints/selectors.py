@@ -30,6 +30,9 @@ from trantib.core.errors import NotFound
 from trantib.engine.spec import Step
 from trantib.engine.timing import CalendarKind, TimeStandard
 
+# The answer clock, as the reports read it (``clock.py``).
+from .clock import AnswerState as AnswerState
+from .clock import answer_state_q as answer_state_q
 from .models import Category, Complaint
 from .services import INTAKE_ROLES, distance_metres, tracking_normalise
 
@@ -126,7 +129,10 @@ def reporter_for(complaint: Complaint, intake_units: frozenset[int]) -> Reporter
 
 def answer_due(complaint: Complaint) -> dt.datetime | None:
     """LAPOR!-style: the answer is due ``TRANTIB_COMPLAINT_ANSWER_DAYS`` working days after
-    receipt, on the complaint SOP's calendar in the unit's zone."""
+    receipt, on the complaint SOP's calendar in the unit's zone: the moment stamped at receipt
+    (``clock.py``), computed for a row made before the stamp."""
+    if complaint.answer_due_at is not None:
+        return complaint.answer_due_at
     days = int(getattr(settings, "TRANTIB_COMPLAINT_ANSWER_DAYS", 5))
     spec = case_spec(complaint.case)
     return spec.calendar.due(
@@ -171,6 +177,8 @@ def answer_working_days(complaint: Complaint) -> int | None:
     the unit's days off skipped); None while not answered."""
     if complaint.answered_at is None:
         return None
+    if complaint.answer_days is not None:  # stamped at the answer (``clock.py``)
+        return complaint.answer_days
     calendar = case_spec(complaint.case).calendar
     return calendar.working_days_between(
         office_day(complaint, complaint.received_at), office_day(complaint, complaint.answered_at)

@@ -401,7 +401,11 @@ class Enforcement(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["unit", "status", "found_at"], name="enforcement_unit_status")
+            models.Index(fields=["unit", "status", "found_at"], name="enforcement_unit_status"),
+            # The month's enforcements of some units, by when they were found or closed (the
+            # enforcement recap), without reading every enforcement of the province.
+            models.Index(fields=["unit", "found_at"], name="enforcement_unit_found"),
+            models.Index(fields=["unit", "closed_at"], name="enforcement_unit_closed"),
         ]
 
     def __str__(self) -> str:

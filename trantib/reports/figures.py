@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
@@ -22,6 +21,7 @@ from trantib.accounts.selectors import UserLike
 from trantib.cases.models import Case
 from trantib.cases.selectors import case_list_for_user
 from trantib.core.errors import NotFound
+from trantib.core.links import path_to
 
 from .periods import Period
 from .scope import Scope
@@ -64,6 +64,24 @@ class Figure:
         return f"{text} {self.unit}".rstrip() if self.unit != "%" else f"{text}%"
 
 
+def histogram_median(histogram: dict[int, int]) -> float | None:
+    """The median of values given as {value: how many} (None of nothing): a report's medians
+    over thousands of alike values (working days to an answer) without listing each one."""
+    n = sum(histogram.values())
+    if not n:
+        return None
+
+    def at(k: int) -> int:  # the k-th value (from 0) in order
+        seen = 0
+        for value in sorted(histogram):
+            seen += histogram[value]
+            if seen > k:
+                return value
+        raise IndexError(k)
+
+    return (at((n - 1) // 2) + at(n // 2)) / 2
+
+
 def drill_register(report: str, figure: str, drill: Drill, *, title: str | Promise = "") -> None:
     """Declare how figure ``figure`` of report ``report`` finds its cases (at import time)."""
     _DRILLS[(report, figure)] = DrillEntry(drill=drill, title=title)
@@ -80,7 +98,7 @@ def drill_href(report: str, figure: str, scope: Scope, period: Period, **params:
     """The address of the list behind a figure."""
     query = {"laporan": report, "angka": figure, "unit": scope.unit.code, "periode": period.code}
     query.update({k: str(v) for k, v in params.items() if v not in ("", None)})
-    return f"{reverse('reports:drill')}?{urlencode(query)}"
+    return f"{path_to('reports:drill')}?{urlencode(query)}"
 
 
 def drill_cases(

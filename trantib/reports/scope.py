@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import zoneinfo
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils.translation import gettext as _
 
@@ -27,9 +28,13 @@ class Scope:
     groups: tuple[tuple[OrgUnit, tuple[int, ...]], ...]
     zone: zoneinfo.ZoneInfo
 
-    @property
+    @cached_property
     def unit_ids(self) -> tuple[int, ...]:
         return tuple(u.pk for u in self.units)
+
+    @cached_property
+    def _child_of(self) -> dict[int, OrgUnit]:
+        return {uid: child for child, ids in self.groups for uid in ids}
 
     @property
     def is_parent(self) -> bool:
@@ -40,10 +45,7 @@ class Scope:
 
     def group_of(self, unit_id: int) -> OrgUnit | None:
         """The child unit whose subtree holds ``unit_id`` (None: the chosen unit itself)."""
-        for child, ids in self.groups:
-            if unit_id in ids:
-                return child
-        return None
+        return self._child_of.get(unit_id)
 
 
 def scope_choices(user: UserLike) -> list[OrgUnit]:

@@ -64,6 +64,7 @@ from .hooks import (
     wait_period,
     wait_period_register,
 )
+from .lateness import case_late_refresh, cases_late_backfill, late_from_of_case
 from .notifications import (
     deadlines_warn,
     digests_send,
@@ -77,6 +78,7 @@ from .roles import (
     sop_internal_roles,
     sop_version_for,
     spec_in_force,
+    spec_of_version_row,
     supervises,
     supervisors_of,
 )
@@ -101,12 +103,14 @@ __all__ = [
     "case_event_record",
     "case_handover",
     "case_handover_listener_register",
+    "case_late_refresh",
     "case_lock",
     "case_open_scheduled",
     "case_spec",
     "case_start",
     "case_start_for_intake",
     "case_start_held",
+    "cases_late_backfill",
     "children_elsewhere_text",
     "correctable_tasks",
     "correction_refusal",
@@ -117,6 +121,7 @@ __all__ = [
     "field_correct",
     "files_kept_on_success",
     "handover_refusal",
+    "late_from_of_case",
     "may_direct",
     "may_end_wait",
     "notice_sender_register",
@@ -128,6 +133,7 @@ __all__ = [
     "sop_internal_roles",
     "sop_version_for",
     "spec_in_force",
+    "spec_of_version_row",
     "start_guard_register",
     "start_refusal",
     "step_filled",

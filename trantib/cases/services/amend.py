@@ -60,6 +60,7 @@ from .attachments import attachment_add, files_kept_on_success
 from .cases import case_cancel
 from .flow import case_lock, system_step, task_lock, unit_day
 from .hooks import step_filled, wait_period
+from .lateness import case_late_refresh
 from .notifications import notify, tasks_handed_over_notify
 from .roles import acting_role, case_spec, sop_internal_roles, supervises, supervisors_of
 from .steps import _check_members, _refusal
@@ -323,6 +324,8 @@ def _retime_from(spec: SOPSpec, case: Case, source: str, now: dt.datetime) -> li
         if live_task.overdue_at is not None and (due is None or due > now):
             live_task.overdue_at = None
         live_task.save(update_fields=["due_at", "overdue_at"])
+    if moved:
+        case_late_refresh(case.pk)
     return moved
 
 

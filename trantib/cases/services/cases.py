@@ -27,6 +27,7 @@ from ..models import (
 from .attachments import Uploads, files_kept_on_success, uploads_store
 from .flow import _parent_check, case_create, case_lock
 from .hooks import case_ended, start_refusal, step_guards
+from .lateness import case_late_refresh
 from .roles import acting_role, entry_step, spec_in_force
 from .steps import complete_locked, start_values_check
 
@@ -313,6 +314,7 @@ def case_cancel(
     live = Task.objects.filter(case=case, status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED])
     cancelled = list(live.values_list("pk", flat=True))
     live.update(status=TaskStatus.CANCELLED)
+    case_late_refresh(case.pk)
     case.status, case.closed_at = CaseStatus.CANCELLED, now
     details: dict[str, Any] = {
         "reason": reason[:500],

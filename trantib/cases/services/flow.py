@@ -28,6 +28,7 @@ from ..models import (
     TaskStatus,
 )
 from .hooks import case_ended, wait_period
+from .lateness import case_late_refresh
 from .notifications import tasks_offered_notify
 from .roles import acting_role, case_spec, sop_version_for, spec_in_force
 
@@ -154,6 +155,7 @@ def outcome_persist(
         Task.objects.filter(case=case, status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED]).update(
             status=TaskStatus.CANCELLED
         )
+    case_late_refresh(case.pk)  # a step done (late or not), new steps, or the rest cancelled
     return _Applied(offered=new_tasks, closed=closed, children=children)
 
 

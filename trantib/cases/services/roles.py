@@ -24,7 +24,7 @@ from ..models import (
 
 
 @lru_cache(maxsize=256)
-def _spec_from_row(version_id: int, code: str, version: int, sha256: str) -> SOPSpec:
+def spec_of_version_row(version_id: int, code: str, version: int, sha256: str) -> SOPSpec:
     try:
         spec = registry.get(code, version)
     except KeyError:
@@ -52,7 +52,7 @@ def _file_sha256(path: str) -> str:
 def case_spec(case: Case) -> SOPSpec:
     """The SOP version the case was started on (never a later one)."""
     v = case.sop_version
-    return _spec_from_row(v.pk, v.code, v.version, v.sha256)
+    return spec_of_version_row(v.pk, v.code, v.version, v.sha256)
 
 
 def sop_version_for(spec: SOPSpec) -> SopVersion:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from trantib.cases import services
 from trantib.cases.models import Attachment, Case, Task, TaskStatus
+from trantib.cases.services import case_late_refresh
 from trantib.demo.letters import case_start_written, letter_bring
 
 pytestmark = pytest.mark.django_db
@@ -218,6 +219,7 @@ def test_case_list_filters_by_unit_sop_status_and_overdue(demo_org):
     assert run("case", "list", "--overdue").strip() == "No cases."
     task = live(case)
     Task.objects.filter(pk=task.pk).update(due_at=task.created_at.replace(year=2020))
+    case_late_refresh(case.pk)  # a row written by the test, not a service
     assert case.number in run("case", "list", "--overdue")
 
 

@@ -23,6 +23,7 @@ from trantib.core.phones import mobile_number
 from trantib.engine.bindings import AnswerChannel, ContractName
 from trantib.engine.spec import Binding, SOPSpec, Step
 
+from ..clock import complaint_answer_stamp
 from ..models import Category, Complaint
 from .messages import reporter_send
 from .tracking import untracked
@@ -145,7 +146,14 @@ class ReporterAnswerHook:
         complaint.answered_at = now
         complaint.answer_channel = label
         complaint.answer_text = text
-        complaint.save(update_fields=["answered_at", "answer_channel", "answer_text"])
+        complaint.save(
+            update_fields=[
+                "answered_at",
+                "answer_channel",
+                "answer_text",
+                *complaint_answer_stamp(complaint),
+            ]
+        )
         for duplicate in complaint.duplicates.select_related("unit", "case"):
             if duplicate.answered_at is None:
                 duplicate_answer(duplicate, complaint, now)
@@ -192,7 +200,14 @@ def answer_send(
     complaint.answered_at = now
     complaint.answer_channel = _label(binding, meaning) if binding else str(meaning)
     complaint.answer_text = body
-    complaint.save(update_fields=["answered_at", "answer_channel", "answer_text"])
+    complaint.save(
+        update_fields=[
+            "answered_at",
+            "answer_channel",
+            "answer_text",
+            *complaint_answer_stamp(complaint),
+        ]
+    )
     case_services.case_event_record(
         case=case_services.case_lock(complaint.case_id),
         type=EventType.REPORTER_INFORMED,

@@ -18,6 +18,7 @@ from trantib.cases.models import Case, CaseStatus
 from trantib.core.errors import Conflict, Invalid, NotAllowed
 from trantib.core.text import has_control_characters
 
+from ..clock import complaint_clock_stamp
 from ..models import Complaint
 from .answer import answer_send, duplicate_answer
 from .intake import INTAKE_ROLES
@@ -84,4 +85,6 @@ def complaint_not_authority(
 def complaint_follows_case(case: Case, from_unit: OrgUnit, to_unit: OrgUnit) -> None:
     """A complaint's case was handed over: the complaint is now the new unit's (registered
     with ``case_handover_listener_register`` in ``apps.py``)."""
-    Complaint.objects.filter(case_id=case.pk).update(unit=to_unit)
+    for complaint in Complaint.objects.filter(case_id=case.pk).select_related("case"):
+        complaint.unit = to_unit  # its clock runs in the new unit's zone
+        complaint.save(update_fields=["unit", *complaint_clock_stamp(complaint)])

@@ -31,6 +31,7 @@ from trantib.core.phones import phone_normalise
 from trantib.core.text import has_control_characters
 from trantib.engine.bindings import ContractName, IntakeChannel
 
+from ..clock import complaint_clock_stamp
 from ..models import Category, Channel, Complaint, RoutingRule
 from .messages import receipt_send, receipt_send_to
 from .tracking import tracking_new
@@ -263,7 +264,7 @@ def complaint_file(
         uploads=uploads,
         now=now,
     )
-    complaint = Complaint.objects.create(
+    complaint = Complaint(
         unit=unit,
         case=case,
         tracking=tracking_new(),
@@ -283,6 +284,8 @@ def complaint_file(
         taken_by=actor,
         source_ref=source_ref[:100],
     )
+    complaint_clock_stamp(complaint)
+    complaint.save(force_insert=True)
     if reply_to and not phone:
         receipt_send_to(complaint, reply_to, now)
     else:

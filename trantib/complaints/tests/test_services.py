@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from trantib.cases import services as case_services
 from trantib.cases.models import Attachment, CaseStatus, Event, Task, TaskStatus
-from trantib.cases.services.roles import _spec_from_row
+from trantib.cases.services import spec_of_version_row
 from trantib.complaints import selectors, services
 from trantib.complaints.models import Category, Complaint, RoutingRule
 from trantib.conftest import DemoOrg
@@ -375,7 +375,7 @@ def test_a_case_pinned_to_a_version_recorded_before_its_bindings_still_answers_t
     SopVersion.objects.filter(pk=row.pk).update(
         content=old, sha256=hashlib.sha256(old.encode()).hexdigest()
     )
-    _spec_from_row.cache_clear()
+    spec_of_version_row.cache_clear()
     try:
         complaint = _file(complaint_categories, reporter_phone="081234567890")
         _advance(demo_org, complaint)
@@ -391,7 +391,7 @@ def test_a_case_pinned_to_a_version_recorded_before_its_bindings_still_answers_t
             data={"saluran": "SMS", "isi": "Sudah ditertibkan."},
         )
     finally:
-        _spec_from_row.cache_clear()
+        spec_of_version_row.cache_clear()
     complaint.refresh_from_db()
     assert complaint.answered_at is not None and complaint.answer_channel == "SMS"
     assert OutboxMessage.objects.get(kind="complaint_answer").body == "Sudah ditertibkan."

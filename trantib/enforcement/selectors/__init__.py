@@ -8,6 +8,7 @@ from .board import (
     BoardRow,
     board_counts,
     board_rows,
+    board_standings,
     rung_label,
 )
 from .ladder import (
@@ -55,6 +56,7 @@ __all__ = [
     "articles_text",
     "board_counts",
     "board_rows",
+    "board_standings",
     "enforcement_for_case",
     "enforcement_roles",
     "enforcement_unit_ids",

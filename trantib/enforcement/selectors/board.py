@@ -12,20 +12,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from trantib.accounts.models import OrgUnit, Person
 from trantib.accounts.selectors import holders_of, person_for_user, units_for_user
 from trantib.cases.models import Task, TaskKind, TaskStatus
-from trantib.cases.services import case_spec
+from trantib.cases.services import case_spec, spec_of_version_row
 from trantib.engine.spec import SOPSpec
 from trantib.letters.models import Letter, LetterState
 
-from ..ladder import PENERTIBAN, ladder_of, rung_reached
+from ..ladder import PENERTIBAN, RungSteps, ladder_of, rung_reached
 from ..models import Article, ComplianceCheck, Enforcement, EnforcementStatus, LadderRung, Rung
 from .violators import ViolatorView, enforcement_unit_ids, violator_display
 
@@ -133,6 +133,38 @@ def _days_left(
     return (day - today).days
 
 
+class _Timed(Protocol):
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def step_id(self) -> str: ...
+
+    @property
+    def due_at(self) -> dt.datetime | None: ...
+
+
+def deadline_of(
+    task: _Timed | None, steps: RungSteps | None, wait: _Timed | None
+) -> tuple[dt.datetime | None, bool]:
+    """The deadline of an enforcement on the board, and whether it is a wait's (the violator's
+    period): ``task`` is its live step, ``wait`` the last wait its case ran."""
+    if task is not None and task.kind == TaskKind.WAIT:
+        return task.due_at, True
+    if (
+        task is not None
+        and steps is not None
+        and task.step_id == steps.check
+        and wait is not None
+        and wait.step_id == steps.wait
+    ):
+        # The period ran out and the check waits: the deadline was the wait's.
+        return wait.due_at, True
+    if task is not None:
+        return task.due_at, False
+    return None, False
+
+
 def board_rows(
     user: Any, filters: BoardFilters | None = None, *, now: dt.datetime | None = None
 ) -> list[BoardRow]:
@@ -206,20 +238,7 @@ def board_rows(
         )
         period = next((r for r in e.perda.rungs.all() if r.rung == rung), None)
         row.working_days = bool(period and period.working_days)
-        wait = last_waits.get(case.pk)
-        if task is not None and task.kind == TaskKind.WAIT:
-            row.deadline, row.deadline_is_wait = task.due_at, True
-        elif (
-            task is not None
-            and steps is not None
-            and task.step_id == steps.check
-            and wait is not None
-            and wait.step_id == steps.wait
-        ):
-            # The period ran out and the check waits: the deadline was the wait's.
-            row.deadline, row.deadline_is_wait = wait.due_at, True
-        elif task is not None:
-            row.deadline = task.due_at
+        row.deadline, row.deadline_is_wait = deadline_of(task, steps, last_waits.get(case.pk))
         if row.deadline is not None:
             zone = case.unit.zone()
             today = timezone.localtime(now, zone).date()
@@ -245,6 +264,103 @@ def board_rows(
     return rows
 
 
+class Standing(NamedTuple):
+    """Where one enforcement stands, without the row's details: what a count needs."""
+
+    enforcement_id: int
+    unit_id: int
+    rung: str
+    overdue: bool
+
+
+class _Step(NamedTuple):
+    kind: str
+    step_id: str
+    due_at: dt.datetime | None
+
+
+def board_standings(
+    user: Any, filters: BoardFilters | None = None, *, now: dt.datetime | None = None
+) -> list[Standing]:
+    """The rung and overdue flag of each row :func:`board_rows` gives (same enforcements, same
+    rung, same deadline), read in three queries of plain values: for the dashboard's counts
+    over a whole province. Only the unit, rung and overdue filters apply."""
+    filters = filters or BoardFilters()
+    now = now or timezone.now()
+    enforcements = Enforcement.objects.filter(
+        unit__in=units_for_user(user), status=EnforcementStatus.OPEN, case__isnull=False
+    )
+    if filters.unit:
+        top = OrgUnit.objects.filter(pk=filters.unit).values_list("path", flat=True).first()
+        enforcements = enforcements.filter(unit__path__startswith=top or "-")
+    # The SOP versions the cases run on, and the step each one's last rung is checked at: the
+    # one thing the ladder reads from the case's recorded data (``rung_reached``).
+    specs = {
+        row[0]: spec_of_version_row(*row)
+        for row in enforcements.values_list(
+            "case__sop_version_id",
+            "case__sop_version__code",
+            "case__sop_version__version",
+            "case__sop_version__sha256",
+        )
+        .order_by()
+        .distinct()
+    }
+    checks = sorted(
+        {ladder.rungs[-1].check for ladder in map(ladder_of, specs.values()) if ladder.rungs} - {""}
+    )
+    flags = {
+        f"checked_{i}": ExpressionWrapper(
+            Q(case__state__data__has_key=step), output_field=BooleanField()
+        )
+        for i, step in enumerate(checks)
+    }
+    items = list(
+        enforcements.annotate(**flags)
+        .values_list(
+            "pk",
+            "unit_id",
+            "case_id",
+            "case__sop_version_id",
+            "case__state__visits",
+            "case__state__active",
+            *flags,
+        )
+        .order_by()
+    )
+    cases = enforcements.values("case_id")
+    live: dict[int, _Step] = {}
+    for case_id, kind, step_id, due_at in (
+        Task.objects.filter(case_id__in=cases, status__in=LIVE)
+        .exclude(kind=TaskKind.LINKED)
+        .order_by("-pk")
+        .values_list("case_id", "kind", "step_id", "due_at")
+    ):
+        live[case_id] = _Step(kind, step_id, due_at)  # the first by pk wins (read last)
+    waits: dict[int, _Step] = {}
+    for case_id, step_id, due_at in (
+        Task.objects.filter(case_id__in=cases, kind=TaskKind.WAIT)
+        .order_by("pk")
+        .values_list("case_id", "step_id", "due_at")
+    ):
+        waits[case_id] = _Step(TaskKind.WAIT, step_id, due_at)  # the last by pk wins
+    out = []
+    for pk, unit_id, case_id, version_id, visits, active, *checked in items:
+        spec = specs[version_id]
+        data = {step: True for step, found in zip(checks, checked, strict=True) if found}
+        state = {"visits": visits, "active": active, "data": data}
+        rung = rung_reached(spec, state)
+        steps = ladder_of(spec).rung(rung) if rung and rung != PENERTIBAN else None
+        deadline, _wait = deadline_of(live.get(case_id), steps, waits.get(case_id))
+        out.append(Standing(pk, unit_id, rung, deadline is not None and deadline < now))
+    if filters.rung:
+        wanted = "" if filters.rung == TEMUAN else filters.rung
+        out = [r for r in out if r.rung == wanted]
+    if filters.overdue:
+        out = [r for r in out if r.overdue]
+    return out
+
+
 @dataclass(frozen=True)
 class BoardCounts:
     total: int
@@ -252,7 +368,7 @@ class BoardCounts:
     overdue: int
 
 
-def board_counts(rows: Iterable[BoardRow]) -> BoardCounts:
+def board_counts(rows: Iterable[BoardRow | Standing]) -> BoardCounts:
     rows = list(rows)
     counted = dict.fromkeys(RUNG_ORDER, 0)
     for r in rows:

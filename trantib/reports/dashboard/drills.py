@@ -20,7 +20,7 @@ from ..figures import drill_register
 from ..periods import Period
 from ..scope import Scope
 from .common import LIVE
-from .panels import REPORT, answers_received, findings_in
+from .panels import REPORT, complaint_pick_q, complaints_received, findings_in
 
 
 def _(text: str) -> str:
@@ -43,9 +43,10 @@ def _late(scope: Scope, period: Period, params: dict[str, str]) -> QuerySet[Case
 def _complaints(pick: str):  # type: ignore[no-untyped-def]
     def drill(scope: Scope, period: Period, params: dict[str, str]) -> QuerySet[Case]:
         start, end = period.bounds(scope.zone)
-        answers = answers_received(scope.unit_ids, start, end, timezone.now())
-        chosen = [a.case_id for a in answers if pick == "received" or getattr(a, pick)]
-        return Case.objects.filter(pk__in=chosen)
+        chosen = complaints_received(scope.unit_ids, start, end).filter(
+            complaint_pick_q(pick, timezone.now())
+        )
+        return Case.objects.filter(pk__in=chosen.values("case_id"))
 
     return drill
 

@@ -6,9 +6,10 @@
 2. **Mutu Baku** — of the work steps done in each week (or month) that had a Mutu Baku time,
    the share done by their due time (``completed_at <= due_at``).
 3. **Complaints** — per month of receipt: received, told on time (by the complaints app's
-   ``answer_due``), late (told after it, or not told and past it), the share on time, and the
-   median working days to the answer (``answer_working_days``): the app's own clock.
-4. **The ladder** — the enforcement board's own rows (``board_rows``) for the scope, per rung
+   clock stamped on the complaint, ``complaints.clock``), late (told from its late moment on,
+   or not told and past it), the share on time, and the median working days to the answer
+   (``answer_days``): the app's own clock, read as the monthly recap reads it.
+4. **The ladder** — the enforcement board's own rows (``board_standings``) for the scope, per rung
    and overdue: the very numbers ``/penegakan/?unit=…`` shows.
 5. **The map** — complaints received and findings made this month, with a point.
 
@@ -18,12 +19,24 @@ Each panel also keeps its counts per child unit (``per_child``) for a parent's t
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models import Case as Choose
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,18 +45,18 @@ from trantib.accounts.models import Assignment, Person, Position
 from trantib.accounts.selectors import UserLike
 from trantib.cases.models import Case, CaseStatus, Task, TaskKind, TaskStatus
 from trantib.complaints.models import Complaint
-from trantib.complaints.selectors import answer_due, answer_working_days
+from trantib.complaints.selectors import AnswerState, answer_state_q
+from trantib.core.links import path_to
 from trantib.enforcement.models import Enforcement
 from trantib.enforcement.selectors import (
     TEMUAN,
     BoardFilters,
-    BoardRow,
     board_counts,
-    board_rows,
+    board_standings,
 )
 from trantib.sops import registry
 
-from ..figures import Figure
+from ..figures import Figure, histogram_median
 from ..periods import Period
 from ..scope import Scope
 from .common import LIVE, Bucket, share, sum_by_child
@@ -59,19 +72,19 @@ def drill_link(figure: str, unit_code: str, period: Period, **params: str) -> st
     scope's unit or one of its children."""
     query = {"laporan": REPORT, "angka": figure, "unit": unit_code, "periode": period.code}
     query.update({k: v for k, v in params.items() if v})
-    return f"{reverse('reports:drill')}?{urlencode(query)}"
+    return f"{path_to('reports:drill')}?{urlencode(query)}"
 
 
 def task_link(unit_code: str, **params: str) -> str:
     """The dashboard's list of the work steps behind a figure (``tasks.task_drill``)."""
     query = {"unit": unit_code, **{k: v for k, v in params.items() if v}}
-    return f"{reverse('reports:dashboard_tasks')}?{urlencode(query)}"
+    return f"{path_to('reports:dashboard_tasks')}?{urlencode(query)}"
 
 
 def board_link(unit_code: str, **params: str) -> str:
     """The enforcement board, limited to the unit's subtree (and a rung, or the overdue)."""
     query = {**{k: v for k, v in params.items() if v}, "unit": unit_code}
-    return f"{reverse('enforcement:board')}?{urlencode(query)}"
+    return f"{path_to('enforcement:board')}?{urlencode(query)}"
 
 
 # -- 1. work ----------------------------------------------------------------------------------
@@ -276,16 +289,20 @@ class CompliancePanel:
 
 def compliance_panel(scope: Scope, buckets: list[Bucket], month: Bucket) -> CompliancePanel:
     """One query: per unit, the steps done with a Mutu Baku in each bucket (and this month), and
-    how many of them by their due time."""
+    how many of them by their due time. Each step is put in its bucket once (a ``CASE``) and
+    grouped with whether it falls in this month and was on time — a few comparisons a step,
+    read from one index (``task_unit_done_timed``) — rather than tested against every bucket."""
     code = scope.unit.code
-    on_time = Q(completed_at__lte=F("due_at"))
     spans = [*buckets, month]
-    aggregates: dict[str, Any] = {}
-    for i, b in enumerate(spans):
-        inside = Q(completed_at__gte=b.start, completed_at__lt=b.end)
-        aggregates[f"n{i}"] = Count("pk", filter=inside)
-        aggregates[f"w{i}"] = Count("pk", filter=inside & on_time)
-    rows = list(
+    which = Choose(
+        *[
+            When(completed_at__gte=b.start, completed_at__lt=b.end, then=Value(i))
+            for i, b in enumerate(buckets)
+        ],
+        default=Value(-1),
+        output_field=IntegerField(),
+    )
+    grouped = (
         Task.objects.filter(
             unit_id__in=scope.unit_ids,
             kind=TaskKind.WORK,
@@ -294,10 +311,36 @@ def compliance_panel(scope: Scope, buckets: list[Bucket], month: Bucket) -> Comp
             completed_at__gte=min(b.start for b in spans),
             completed_at__lt=max(b.end for b in spans),
         )
-        .values("unit_id")
-        .annotate(**aggregates)
+        .annotate(
+            bucket=which,
+            in_month=ExpressionWrapper(
+                Q(completed_at__gte=month.start, completed_at__lt=month.end),
+                output_field=BooleanField(),
+            ),
+            on_time=ExpressionWrapper(
+                Q(completed_at__lte=F("due_at")), output_field=BooleanField()
+            ),
+        )
+        .values("unit_id", "bucket", "in_month", "on_time")
+        .annotate(n=Count("*"))  # not the id: the index holds every column read
         .order_by()
     )
+    # The same figures as before, per unit: n<i>/w<i> for bucket i, and for this month (m).
+    m = len(buckets)
+    by_unit: dict[int, dict[str, int]] = {}
+    for g in grouped:
+        counts = by_unit.setdefault(g["unit_id"], {"unit_id": g["unit_id"]})
+        keys = [g["bucket"]] if g["bucket"] >= 0 else []
+        if g["in_month"]:
+            keys.append(m)
+        for i in keys:
+            counts[f"n{i}"] = counts.get(f"n{i}", 0) + g["n"]
+            if g["on_time"]:
+                counts[f"w{i}"] = counts.get(f"w{i}", 0) + g["n"]
+    rows = [
+        {**{f"{k}{i}": 0 for i in range(len(spans)) for k in "nw"}, **counts}
+        for counts in by_unit.values()
+    ]
     out = []
     for i, b in enumerate(buckets):
         done = sum(r[f"n{i}"] for r in rows)
@@ -333,49 +376,30 @@ def compliance_panel(scope: Scope, buckets: list[Bucket], month: Bucket) -> Comp
 # -- 3. complaint answer times ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Answer:
-    """One complaint on the complaints app's clock."""
-
-    complaint_id: int
-    case_id: int
-    unit_id: int
-    received_at: dt.datetime
-    told: bool
-    on_time: bool
-    late: bool  # told after the due time, or not told and the due time has passed
-    days: int | None  # working days to the answer
+# What each complaint figure counts, at the moment the dashboard is made: the complaints app's
+# own clock, stamped on the complaint (``complaints.clock``), as the monthly recap reads it.
+COMPLAINT_PICKS = ("received", "told", "on_time", "late")
 
 
-def answer_of(complaint: Complaint, now: dt.datetime) -> Answer:
-    due = answer_due(complaint)
-    told_at = complaint.answered_at
-    on_time = told_at is not None and (due is None or told_at <= due)
-    late = due is not None and (told_at > due if told_at is not None else due < now)
-    return Answer(
-        complaint_id=complaint.pk,
-        case_id=complaint.case_id,
-        unit_id=complaint.unit_id,
-        received_at=complaint.received_at,
-        told=told_at is not None,
-        on_time=on_time,
-        late=late,
-        days=answer_working_days(complaint),
+def complaint_pick_q(pick: str, now: dt.datetime) -> Q:
+    """The complaints a figure counts: all received, the reporter told, told in time, late
+    (told late, or not told and past the late moment)."""
+    if pick == "told":
+        return Q(answered_at__lt=now)
+    if pick == "on_time":
+        return answer_state_q(AnswerState.WITHIN, now)
+    if pick == "late":
+        return answer_state_q(AnswerState.LATE, now) | answer_state_q(AnswerState.OVERDUE, now)
+    return Q()
+
+
+def complaints_received(
+    unit_ids: tuple[int, ...], start: dt.datetime, end: dt.datetime
+) -> QuerySet[Complaint]:
+    """The complaints received in [start, end) by those units."""
+    return Complaint.objects.filter(
+        unit_id__in=unit_ids, received_at__gte=start, received_at__lt=end
     )
-
-
-def answers_received(
-    unit_ids: tuple[int, ...], start: dt.datetime, end: dt.datetime, now: dt.datetime
-) -> list[Answer]:
-    """The complaints received in [start, end) by those units, on the app's clock. One query
-    (the working days are counted here, row by row, on each case's SOP calendar)."""
-    complaints = (
-        Complaint.objects.filter(unit_id__in=unit_ids, received_at__gte=start, received_at__lt=end)
-        .select_related("unit", "case__sop_version")
-        .defer("description", "answer_text", "case__state", "case__sop_version__content")
-        .order_by()
-    )
-    return [answer_of(c, now) for c in complaints]
 
 
 @dataclass
@@ -400,14 +424,28 @@ class ComplaintPanel:
 
 
 def complaint_panel(scope: Scope, months: list[Bucket], *, now: dt.datetime) -> ComplaintPanel:
+    """Two aggregate queries: per unit, each month's counts of every figure; per working-days
+    value, how many answers of each month waited that long (the median's histogram)."""
     code = scope.unit.code
-    answers = answers_received(scope.unit_ids, months[0].start, months[-1].end, now)
+    rows = complaints_received(scope.unit_ids, months[0].start, months[-1].end)
+    counts: dict[str, Any] = {}
+    waited: dict[str, Any] = {}
+    for i, b in enumerate(months):
+        inside = Q(received_at__gte=b.start, received_at__lt=b.end)
+        for pick in COMPLAINT_PICKS:
+            counts[f"{pick}{i}"] = Count("pk", filter=inside & complaint_pick_q(pick, now))
+        waited[f"n{i}"] = Count("pk", filter=inside)
+    by_unit = list(rows.values("unit_id").annotate(**counts).order_by())
+    histogram = list(
+        rows.filter(complaint_pick_q("told", now), answer_days__isnull=False)
+        .values("answer_days")
+        .annotate(**waited)
+        .order_by()
+    )
     out = []
-    for b in months:
-        inside = [a for a in answers if b.start <= a.received_at < b.end]
-        on_time = sum(a.on_time for a in inside)
-        late = sum(a.late for a in inside)
-        days = [a.days for a in inside if a.days is not None]
+    for i, b in enumerate(months):
+        got = {pick: sum(r[f"{pick}{i}"] for r in by_unit) for pick in COMPLAINT_PICKS}
+        on_time, late = got["on_time"], got["late"]
         period = Period("month", int(b.code[:4]), int(b.code[5:7]))
 
         def link(figure: str, period: Period = period) -> str:
@@ -416,10 +454,8 @@ def complaint_panel(scope: Scope, months: list[Bucket], *, now: dt.datetime) -> 
         out.append(
             ComplaintRow(
                 bucket=b,
-                received=Figure(_("Diterima"), len(inside), link("pengaduan_diterima")),
-                told=Figure(
-                    _("Pelapor diberi tahu"), sum(a.told for a in inside), link("pengaduan_dijawab")
-                ),
+                received=Figure(_("Diterima"), got["received"], link("pengaduan_diterima")),
+                told=Figure(_("Pelapor diberi tahu"), got["told"], link("pengaduan_dijawab")),
                 on_time=Figure(_("Tepat waktu"), on_time, link("pengaduan_tepat")),
                 late=Figure(_("Terlambat"), late, link("pengaduan_terlambat")),
                 share=Figure(
@@ -430,20 +466,17 @@ def complaint_panel(scope: Scope, months: list[Bucket], *, now: dt.datetime) -> 
                 ),
                 median=Figure(
                     _("Median hari kerja"),
-                    float(statistics.median(days)) if days else None,
+                    histogram_median({r["answer_days"]: r[f"n{i}"] for r in histogram}),
                     link("pengaduan_dijawab"),
                     _("hari kerja"),
                 ),
             )
         )
-    current = [a for a in answers if months[-1].start <= a.received_at < months[-1].end]
+    m = len(months) - 1
     per_child: dict[int, dict[str, int]] = {}
-    for key, pick in (
-        ("received", lambda a: 1),
-        ("on_time", lambda a: int(a.on_time)),
-        ("late", lambda a: int(a.late)),
-    ):
-        for child_id, n in sum_by_child(scope, ((a.unit_id, pick(a)) for a in current)).items():
+    for key, pick in (("received", "received"), ("on_time", "on_time"), ("late", "late")):
+        pairs = ((r["unit_id"], r[f"{pick}{m}"]) for r in by_unit)
+        for child_id, n in sum_by_child(scope, pairs).items():
             per_child.setdefault(child_id, {})[key] = n
     return ComplaintPanel(rows=out, per_child=per_child)
 
@@ -460,10 +493,11 @@ class LadderPanel:
 
 
 def ladder_panel(user: UserLike, scope: Scope, *, now: dt.datetime) -> LadderPanel:
-    """The board's rows for the scope's unit and below, counted as the board counts them."""
+    """The board's rows for the scope's unit and below, counted as the board counts them
+    (``board_standings``: the board's own rung and deadline, without the row's details)."""
     code = scope.unit.code
-    rows: list[BoardRow] = board_rows(user, BoardFilters(unit=scope.unit.pk), now=now)
-    rows = [r for r in rows if r.enforcement.unit_id in scope.unit_ids]
+    rows = board_standings(user, BoardFilters(unit=scope.unit.pk), now=now)
+    rows = [r for r in rows if r.unit_id in scope.unit_ids]
     counts = board_counts(rows)
     by_rung = [
         (rung, Figure(label, n, board_link(code, tingkat=rung or TEMUAN)))
@@ -471,8 +505,8 @@ def ladder_panel(user: UserLike, scope: Scope, *, now: dt.datetime) -> LadderPan
     ]
     per_child: dict[int, dict[str, int]] = {}
     for key, pairs in (
-        ("open", ((r.enforcement.unit_id, 1) for r in rows)),
-        ("overdue", ((r.enforcement.unit_id, int(r.overdue)) for r in rows)),
+        ("open", ((r.unit_id, 1) for r in rows)),
+        ("overdue", ((r.unit_id, int(r.overdue)) for r in rows)),
     ):
         for child_id, n in sum_by_child(scope, pairs).items():
             per_child.setdefault(child_id, {})[key] = n

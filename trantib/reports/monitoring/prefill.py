@@ -90,6 +90,7 @@ class VersionRows:
     version: int
     published: bool
     rows: tuple[tuple[str, tuple[str, ...]], ...]  # (no, step ids) in document order
+    steps: tuple[str, ...] = ()  # every step id of the version, in a row or not
 
 
 @lru_cache(maxsize=256)
@@ -129,6 +130,7 @@ def sop_versions(code: str) -> list[tuple[SopVersion, VersionRows]]:
                     version=row.version,
                     published=row.status == SopVersion.Status.PUBLISHED,
                     rows=rows,
+                    steps=tuple(step.id for step in spec.steps),
                 ),
             )
         )
@@ -196,12 +198,26 @@ def task_bounds(period: Period, zone: dt.tzinfo) -> tuple[dt.datetime, dt.dateti
     return start, min(end, timezone.now() + dt.timedelta(microseconds=1))
 
 
-def period_tasks(unit_id: int, code: str, period: Period, zone: dt.tzinfo) -> QuerySet[Task]:
+def period_tasks(
+    unit_id: int,
+    code: str,
+    period: Period,
+    zone: dt.tzinfo,
+    versions: Iterable[VersionRows] | None = None,
+) -> QuerySet[Task]:
     """The tasks a form over ``period`` reads: the unit's own cases of the SOP, created in it
-    (and begun)."""
+    (and begun). Narrowed first to the step ids of the SOP's versions (``versions``, read when
+    not given): a kecamatan's period holds tens of thousands of tasks of other SOPs, each of
+    which would otherwise be joined to its case to be told apart."""
     start, end = task_bounds(period, zone)
+    listed = list(versions) if versions is not None else [v for _r, v in sop_versions(code)]
+    steps = sorted({step for v in listed for step in v.steps})
     return Task.objects.filter(
-        unit_id=unit_id, case__sop_code=code, created_at__gte=start, created_at__lt=end
+        unit_id=unit_id,
+        step_id__in=steps,
+        case__sop_code=code,
+        created_at__gte=start,
+        created_at__lt=end,
     )
 
 
@@ -330,8 +346,9 @@ def monitoring_prefill(
     versions = sop_versions(code)
     by_pk = {row.pk: (row, rows) for row, rows in versions}
     expression = _row_expression([v for _r, v in versions])
-    tasks = period_tasks(unit.pk, code, period, zone).annotate(row_no=expression)
-    counted = {name: figure_q(name) for name in ("ran", "timed", "within", "returned")}
+    listed = [v for _r, v in versions]
+    tasks = period_tasks(unit.pk, code, period, zone, listed).annotate(row_no=expression)
+    counted = {name: figure_q(name) for name in ("ran", "timed", "within")}
     counted |= {name: figure_q(name) for name in ("cancelled", "overdue", "live")}
     aggregates: dict[str, Any] = {"tasks": Count("pk")}
     for name, q in counted.items():
@@ -347,6 +364,15 @@ def monitoring_prefill(
         for key, value in entry.items():
             if key not in ("case__sop_version_id", "row_no"):
                 target[key] += value  # cases are partitioned by version: distinct counts add
+    # The returns, in a query of their own: the subquery runs once per task, not per figure.
+    for entry in (
+        tasks.filter(figure_q("returned"))
+        .values("row_no")
+        .annotate(n=Count("pk"), cases=Count("case_id", distinct=True))
+        .order_by()
+    ):
+        per_row[entry["row_no"]]["returned"] += entry["n"]
+        per_row[entry["row_no"]]["returned_cases"] += entry["cases"]
     # The durations of the done work tasks (medians need the values).
     durations: dict[str, list[int]] = defaultdict(list)
     for no, seconds in (
@@ -356,15 +382,13 @@ def monitoring_prefill(
     ):
         if seconds is not None:
             durations[no].append(seconds)
-    # The corrections of the period's tasks.
-    start, end = task_bounds(period, zone)
+    # The corrections of the period's tasks (made after the task began: in or after it).
     corrections = (
         Event.objects.filter(
             type=EventType.FIELD_CORRECTED,
-            task__unit_id=unit.pk,
-            task__case__sop_code=code,
-            task__created_at__gte=start,
-            task__created_at__lt=end,
+            unit_id=unit.pk,
+            at__gte=task_bounds(period, zone)[0],
+            task__in=period_tasks(unit.pk, code, period, zone, listed),
         )
         .annotate(row_no=_row_expression([v for _r, v in versions], prefix="task__"))
         .values("row_no")
@@ -548,15 +572,13 @@ def figure_cases(
     """The cases behind figure ``figure`` of row ``no``: exactly those the figure's
     ``cases`` count counts."""
     versions = [v for _r, v in sop_versions(code)]
-    tasks = period_tasks(unit_id, code, period, zone).filter(row_q(versions, no))
+    tasks = period_tasks(unit_id, code, period, zone, versions).filter(row_q(versions, no))
     if figure == "corrected":
-        start, end = task_bounds(period, zone)
         corrected = Event.objects.filter(
             type=EventType.FIELD_CORRECTED,
-            task__unit_id=unit_id,
-            task__case__sop_code=code,
-            task__created_at__gte=start,
-            task__created_at__lt=end,
+            unit_id=unit_id,
+            at__gte=task_bounds(period, zone)[0],
+            task__in=period_tasks(unit_id, code, period, zone, versions),
         ).filter(row_q(versions, no, prefix="task__"))
         return Case.objects.filter(pk__in=corrected.values("case_id"))
     return Case.objects.filter(pk__in=tasks.filter(figure_q(figure)).values("case_id"))

@@ -23,20 +23,20 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from trantib.accounts.models import OrgUnit
 from trantib.core.dates import MONTHS, date_id
 from trantib.core.errors import Invalid
+from trantib.core.links import path_to
 from trantib.core.xlsx import Sheet, xlsx_book, xlsx_response
 
 from ..figures import Figure
 from ..periods import Period, period_parse
 from ..printing import report_pdf
 from ..scope import Scope
-from ..templatetags.reports import report_cell
+from ..templatetags.reports import esc, report_cell
 from ..views import report_frame
 
 # Indonesian day names, Monday first (``date.weekday()``): dates for people are Indonesian in
@@ -93,11 +93,13 @@ class Table:
     widths: list[int] | None = None  # the sheet's column widths (characters)
     print_widths: list[int] | None = None  # the printed columns' shares of the page (%)
 
-    def page_rows(self) -> list[list[SafeString]]:
-        return [[cell_html(c, header=i == 0) for i, c in enumerate(row)] for row in self.rows]
+    def page_rows(self) -> list[SafeString]:
+        """Each row's cells as one piece of HTML (a province's month has hundreds of rows of
+        a dozen cells: the template writes a row, not each cell)."""
+        return [_cells_html(row) for row in self.rows]
 
-    def page_total(self) -> list[SafeString]:
-        return [cell_html(c, header=i == 0) for i, c in enumerate(self.total or [])]
+    def page_total(self) -> SafeString:
+        return _cells_html(self.total or [])
 
     def print_rows(self) -> list[list[tuple[str, bool]]]:
         return [[cell_print(c) for c in row] for row in self.rows]
@@ -147,26 +149,26 @@ def cell_html(cell: Cell, *, header: bool = False) -> SafeString:
         return report_cell(cell)
     if isinstance(cell, (Link, Day)):
         tag = "th" if header else "td"
-        attrs = SafeString(' scope="row"') if header else SafeString("")
-        text: Any = cell.text
+        attrs = ' scope="row"' if header else ""
+        text = esc(cell.text)
         if isinstance(cell, Day):
-            text = format_html(
-                '<time datetime="{}" title="{}">{}</time>',
-                cell.day.isoformat(),
-                cell.text,
-                cell.short,
+            text = (
+                f'<time datetime="{cell.day.isoformat()}" title="{text}">{esc(cell.short)}</time>'
             )
-        main = format_html('<a href="{}">{}</a>', cell.href, text) if cell.href else text
-        extra = SafeString("").join(
-            format_html(' <a class="tag" href="{}">{}</a>', href, label)
-            for label, href in cell.more
+        main = f'<a href="{esc(cell.href)}">{text}</a>' if cell.href else text
+        extra = "".join(
+            f' <a class="tag" href="{esc(href)}">{esc(label)}</a>' for label, href in cell.more
         )
-        return format_html("<{}{}>{}{}</{}>", tag, attrs, main, extra, tag)
+        return SafeString(f"<{tag}{attrs}>{main}{extra}</{tag}>")
     if isinstance(cell, dt.date):
-        return format_html("<td>{}</td>", date_id(cell))
+        return SafeString(f"<td>{esc(date_id(cell))}</td>")
     if header and isinstance(cell, str):
-        return format_html('<th scope="row">{}</th>', cell)
+        return SafeString(f'<th scope="row">{esc(cell)}</th>')
     return report_cell(cell)
+
+
+def _cells_html(cells: list[Cell]) -> SafeString:
+    return SafeString("".join(cell_html(c, header=i == 0) for i, c in enumerate(cells)))
 
 
 def cell_print(cell: Cell) -> tuple[str, bool]:
@@ -219,7 +221,7 @@ def address(name: str, *args: Any, **query: Any) -> str:
     """``reverse(name)`` with a query string of the non-empty ``query`` values."""
     params = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in query.items()}
     kept = {k: v for k, v in params.items() if v not in ("", None)}
-    base = reverse(name, args=args)
+    base = path_to(name, *args)
     return f"{base}?{urlencode(kept)}" if kept else base
 
 

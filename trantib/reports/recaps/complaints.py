@@ -10,16 +10,17 @@ What is counted, exactly (``docs/reports.md``):
 - **answered**: the complaints app's own notion, ``Complaint.answered_at`` — set when the
   reporter is told (the SOP's last step, an answer sent outside a step, a duplicate told its
   original's outcome, "bukan kewenangan");
-- **in time / late**: the app's own clock, :func:`complaints.selectors.working_days_left_at`
-  at the moment of the answer: 0 or more working days left (due that day included) is in
-  time, as the case page counts it; the limit is ``TRANTIB_COMPLAINT_ANSWER_DAYS`` working
-  days on the complaint SOP's calendar (national holidays, the SOP's days off);
+- **in time / late**: the app's own clock, stamped on the complaint at receipt
+  (``complaints.clock``): an answer before ``answer_late_from`` is in time — 0 or more working
+  days left at the moment of the answer (due that day included), as the case page counts it;
+  the limit is ``TRANTIB_COMPLAINT_ANSWER_DAYS`` working days on the complaint SOP's calendar
+  (national holidays, the SOP's days off), as it stood when the complaint was received;
 - **not answered**, and of those **past due**: the same clock at the moment the report is
-  made — below 0 working days left;
+  made — an answer given after that moment is not counted yet;
 - **share in time**: in time ÷ (in time + late + past due): a complaint still within its time
   is not judged yet;
-- **working days to the answer**: :func:`complaints.selectors.answer_working_days`, their
-  median over the answered ones.
+- **working days to the answer**: ``answer_days``, stamped at the answer
+  (:func:`complaints.clock.waited_days`), their median over the answered ones.
 
 The standing is read when the report is made (the page, PDF and XLSX say when). Every figure
 is the count of the complaint cases its drill lists (``drill_register`` below), so a number
@@ -30,15 +31,14 @@ channel, category, desa and the case only.
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
+from django.db.models import Case as Choose
+from django.db.models import CharField, Count, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -46,12 +46,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from trantib.cases.models import Case
-from trantib.complaints import selectors as complaint_selectors
 from trantib.complaints.models import Category, Channel, Complaint
+from trantib.complaints.selectors import AnswerState, answer_state_q
 from trantib.core.dates import datetime_id
 from trantib.core.errors import Invalid
 from trantib.core.xlsx import Sheet, xlsx_book, xlsx_response
-from trantib.reports.figures import Figure, drill_href, drill_register
+from trantib.reports.figures import Figure, drill_href, drill_register, histogram_median
 from trantib.reports.periods import Period, period_parse
 from trantib.reports.printing import report_pdf
 from trantib.reports.scope import Scope
@@ -61,13 +61,9 @@ REPORT = "rekap_pengaduan"
 NO_DESA = "-"  # the desa parameter of complaints that name none
 
 
-class State(StrEnum):
-    """Where a complaint's answer stands at the moment the report is made."""
-
-    WITHIN = "tepat"  # answered with 0 or more working days left (due that day included)
-    LATE = "terlambat"  # answered after its due day
-    WAITING = "menunggu"  # not answered, and its due day has not passed
-    OVERDUE = "lewat"  # not answered, and its due day has passed
+# Where a complaint's answer stands when the report is made: the complaints app's own rule,
+# read from the clock stamped on the complaint (``complaints.clock``).
+State = AnswerState
 
 
 # The figures' drill names. "belum" = waiting + overdue; "dijawab" = in time + late (the rows
@@ -103,6 +99,7 @@ class Standing:
     desa_name: str
     state: State
     days: int | None  # working days to the answer; None while not answered
+    n: int = 1  # how many complaints alike (the recap reads them grouped; a drill one by one)
 
 
 def desa_key(text: str) -> str:
@@ -111,45 +108,58 @@ def desa_key(text: str) -> str:
     return key if key and key != NO_DESA else NO_DESA
 
 
-def _state(complaint: Complaint, now: dt.datetime) -> State:
-    """The complaints app's own clock: working days left until the answer is due, counted at
-    the moment of the answer (or at ``now`` while there is none); below 0 is past it."""
-    moment = complaint.answered_at or now
-    left = complaint_selectors.working_days_left_at(complaint, moment)
-    past = left is not None and left < 0
-    if complaint.answered_at is None:
-        return State.OVERDUE if past else State.WAITING
-    return State.LATE if past else State.WITHIN
+def _state_at(now: dt.datetime) -> Choose:
+    """:func:`complaints.clock.answer_state` in SQL (its four conditions exclude each other)."""
+    whens = [When(answer_state_q(state, now), then=Value(state.value)) for state in State]
+    return Choose(*whens, default=Value(""), output_field=CharField())
 
 
 def complaint_standings(
-    unit_ids: Iterable[int], period: Period, zone: dt.tzinfo, *, now: dt.datetime | None = None
+    unit_ids: Iterable[int],
+    period: Period,
+    zone: dt.tzinfo,
+    *,
+    now: dt.datetime | None = None,
+    grouped: bool = False,
 ) -> list[Standing]:
     """The complaints of ``unit_ids`` received in ``period`` (on ``zone``'s clock), each with
-    its answer's standing at ``now`` (one query; the calendar work is in Python)."""
+    its answer's standing at ``now`` read in SQL from the clock stamped on it. ``grouped``:
+    one standing per set of alike complaints with their number (``n``, ``case_id`` 0) — what
+    the recap's tables count; a drill lists them one by one."""
     now = now or timezone.now()
     start, end = period.bounds(zone)
-    rows = (
-        Complaint.objects.filter(
-            unit_id__in=list(unit_ids), received_at__gte=start, received_at__lt=end
+    found = Complaint.objects.filter(
+        unit_id__in=list(unit_ids), received_at__gte=start, received_at__lt=end
+    ).annotate(state=_state_at(now))
+    fields = ("unit_id", "channel", "category__code", "category__name", "kelurahan", "state")
+    rows: Any
+    if grouped:
+        rows = (
+            found.values(*fields, "answer_days")
+            .annotate(n=Count("pk"))
+            .order_by()
+            .values_list("n", *fields, "answer_days")
         )
-        .select_related("unit", "category", "case__sop_version")
-        .order_by("received_at", "pk")
-    )
-    return [
-        Standing(
-            case_id=complaint.case_id,
-            unit_id=complaint.unit_id,
-            channel=complaint.channel,
-            category=complaint.category.code,
-            category_name=complaint.category.name,
-            desa=desa_key(complaint.kelurahan),
-            desa_name=" ".join(complaint.kelurahan.split()),
-            state=_state(complaint, now),
-            days=complaint_selectors.answer_working_days(complaint),
+    else:
+        rows = found.order_by("received_at", "pk").values_list("case_id", *fields, "answer_days")
+    out = []
+    for first, unit_id, channel, code, name, desa, state_value, days in rows:
+        state = State(state_value)
+        out.append(
+            Standing(
+                case_id=0 if grouped else first,
+                unit_id=unit_id,
+                channel=channel,
+                category=code,
+                category_name=name,
+                desa=desa_key(desa),
+                desa_name=" ".join(desa.split()),
+                state=state,
+                days=days if state in (State.WITHIN, State.LATE) else None,
+                n=first if grouped else 1,
+            )
         )
-        for complaint in rows
-    ]
+    return out
 
 
 @dataclass
@@ -159,20 +169,21 @@ class Tally:
     late: int = 0
     waiting: int = 0
     overdue: int = 0
-    days: list[int] = field(default_factory=list)
+    days: dict[int, int] = field(default_factory=dict)  # working days → how many answers
 
     def add(self, standing: Standing) -> None:
-        self.received += 1
+        n = standing.n
+        self.received += n
         if standing.state is State.WITHIN:
-            self.within += 1
+            self.within += n
         elif standing.state is State.LATE:
-            self.late += 1
+            self.late += n
         elif standing.state is State.WAITING:
-            self.waiting += 1
+            self.waiting += n
         else:
-            self.overdue += 1
+            self.overdue += n
         if standing.days is not None:
-            self.days.append(standing.days)
+            self.days[standing.days] = self.days.get(standing.days, 0) + n
 
     @property
     def open(self) -> int:
@@ -181,7 +192,7 @@ class Tally:
     @property
     def median(self) -> float | None:
         """The median working days to the answer of the answered ones (None: none answered)."""
-        return float(statistics.median(self.days)) if self.days else None
+        return histogram_median(self.days)
 
     @property
     def share(self) -> float | None:
@@ -318,18 +329,34 @@ def _table(
     scope: Scope,
     period: Period,
 ) -> Table:
-    lines = []
-    for label, params in groups:
-        matches = _matcher(scope, params)
-        tally = Tally()
-        for s in standings:
-            if matches(s):
-                tally.add(s)
-        lines.append(_line(label, tally, scope, period, **params))
+    """One table: each group's row holds the standings whose ``key`` value is the group's (the
+    drill's ``_matcher`` with that one parameter), tallied in one pass over the standings."""
+    child_code = {uid: child.code for child, ids in scope.groups for uid in ids}
+    value_of: Callable[[Standing], str] = {
+        "saluran": lambda s: s.channel,
+        "kategori": lambda s: s.category,
+        "desa": lambda s: s.desa,
+        "sub": lambda s: child_code.get(s.unit_id, ""),
+    }[_PARAM[key]]
+    tallies: dict[str, Tally] = {}
     total = Tally()
     for s in standings:
+        value = value_of(s)
+        tally = tallies.get(value)
+        if tally is None:
+            tally = tallies[value] = Tally()
+        tally.add(s)
         total.add(s)
+    lines = []
+    for label, params in groups:
+        wanted = params[_PARAM[key]]
+        tally = tallies.get(desa_key(wanted) if key == "desa" else wanted, Tally())
+        lines.append(_line(label, tally, scope, period, **params))
     return Table(key, title, head, lines, _line(_("Jumlah"), total, scope, period))
+
+
+# The table's key → the drill parameter its rows are told apart by.
+_PARAM = {"saluran": "saluran", "kategori": "kategori", "desa": "desa", "unit": "sub"}
 
 
 def complaint_recap(
@@ -337,7 +364,7 @@ def complaint_recap(
 ) -> ComplaintRecap:
     """The recap of ``period`` with each answer's standing at ``now`` (default: this moment)."""
     now = now or timezone.now()
-    standings = complaint_standings(scope.unit_ids, period, scope.zone, now=now)
+    standings = complaint_standings(scope.unit_ids, period, scope.zone, now=now, grouped=True)
     channels = [(str(c.label), {"saluran": c.value}) for c in Channel]
     # The categories the scope's units manage (a fixed form: zero rows too), and any other
     # category a complaint here was filed under (routing brings them in).
@@ -353,7 +380,7 @@ def complaint_recap(
     spelled: dict[str, dict[str, int]] = {}
     for s in standings:
         counts = spelled.setdefault(s.desa, {})
-        counts[s.desa_name] = counts.get(s.desa_name, 0) + 1
+        counts[s.desa_name] = counts.get(s.desa_name, 0) + s.n
     desas = []
     for key, counts in spelled.items():
         if key == NO_DESA:

@@ -27,11 +27,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from trantib.cases.models import Case
+from trantib.core.links import path_to
 from trantib.enforcement.models import (
     Article,
     CourtRecord,
@@ -114,6 +114,7 @@ class Counted:
     unit: dict[int, int] = field(default_factory=dict)
     case: dict[int, int] = field(default_factory=dict)
     articles: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    by_article: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
 
     def enforcements(
         self,
@@ -124,12 +125,11 @@ class Counted:
         sanction: str = "",
     ) -> set[int]:
         found = self.sanctions[sanction] if sanction else self.columns[column]
-        return {
-            e
-            for e in found
-            if (article is None or article in self.articles[e])
-            and (units is None or self.unit[e] in units)
-        }
+        if article is not None:
+            found = found & self.by_article.get(article, set())
+        if units is None:
+            return set(found)
+        return {e for e in found if self.unit[e] in units}
 
     def cases(self, enforcements: set[int]) -> set[int]:
         return {self.case[e] for e in enforcements}
@@ -155,7 +155,7 @@ def enforcement_counted(scope: Scope, period: Period) -> Counted:
         dated__gte=period.start,
         dated__lt=period.end,
     )
-    for pk, unit_id, case_id, kind, tingkat in letters.values_list(
+    for pk, unit_id, case_id, kind, tingkat in letters.order_by().values_list(
         "case__enforcement__id", "case__enforcement__unit_id", "case_id", "kind", "data__tingkat"
     ):
         column = letter_column(kind, tingkat)
@@ -169,6 +169,7 @@ def enforcement_counted(scope: Scope, period: Period) -> Counted:
     for case_id, kind, tingkat in (
         Letter.objects.filter(case__enforcement__in=complied, kind__in=RUNG_LETTER_KINDS)
         .exclude(state=LetterState.CANCELLED)
+        .order_by()
         .values_list("case_id", "kind", "data__tingkat")
     ):
         rank[case_id] = max(rank[case_id], RANK.get(letter_column(kind, tingkat), 0))
@@ -193,6 +194,7 @@ def enforcement_counted(scope: Scope, period: Period) -> Counted:
         enforcement_id__in=list(counted.unit)
     ).values_list("enforcement_id", "article_id"):
         counted.articles[enforcement_id].add(article_id)
+        counted.by_article[article_id].add(enforcement_id)
     return counted
 
 
@@ -275,7 +277,7 @@ def enforcement_recap(scope: Scope, period: Period) -> Recap:
     headers, groups = _headers()
     rows: list[list[Cell]] = [
         [
-            Link(str(a), reverse("enforcement:perda_detail", args=[a.perda_id])),
+            Link(str(a), path_to("enforcement:perda_detail", a.perda_id)),
             *_figures(counted, scope, period, article=a.pk),
         ]
         for a in articles

@@ -18,15 +18,29 @@ The totals count the operations (the list of their cases) and add up the columns
 
 from __future__ import annotations
 
-from collections import Counter
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
-from django.urls import reverse
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from trantib.cases.models import Case
-from trantib.operations.models import Operation, ResultAction, Team
+from trantib.cases.models import Case, CaseStatus
+from trantib.core.links import path_to
+from trantib.operations.models import (
+    Escalation,
+    EscalationLevel,
+    Operation,
+    Partner,
+    Place,
+    Result,
+    ResultAction,
+    SeizedItem,
+    Team,
+)
 
 from ..figures import Figure, drill_href, drill_register
 from ..periods import Period
@@ -63,59 +77,205 @@ drill_register(
 )
 
 
-def _loaded(scope: Scope, period: Period) -> list[Operation]:
-    return list(
-        operations_held(scope, period)
-        .select_related("unit", "case__sop_version", "case__unit")
-        .defer("case__sop_version__content", "case__state")
-        .prefetch_related(
-            "places",
-            "partners",
-            "results",
-            "items",
-            "escalations",
-            Prefetch("teams", queryset=Team.objects.prefetch_related("members")),
-        )
-    )
+@dataclass(frozen=True, slots=True)
+class OpRow:
+    """What the recap reads of an operation, its unit and its case: plain values (a
+    province's month holds hundreds of operations; model instances cost a third of the page)."""
+
+    pk: int
+    unit_id: int
+    unit_code: str
+    unit_path: str
+    case_id: int
+    case_number: str
+    case_status: str
+    sop_code: str
+    sop_name: str
+    opened_at: dt.datetime
+    day: dt.date | None
+    crowd_estimate: int | None
+    commander_id: int | None
 
 
-def held_on(op: Operation, scope: Scope) -> tuple[object, bool]:
+_OP_FIELDS = (
+    "pk",
+    "unit_id",
+    "unit__code",
+    "unit__path",
+    "case_id",
+    "case__number",
+    "case__status",
+    "case__sop_code",
+    "case__sop_version__name",
+    "case__opened_at",
+    "day",
+    "crowd_estimate",
+    "commander_id",
+)
+
+
+def _loaded(scope: Scope, period: Period) -> list[OpRow]:
+    return [OpRow(*row) for row in operations_held(scope, period).values_list(*_OP_FIELDS)]
+
+
+def _by_operation(rows: Iterable[tuple[int, Any]]) -> dict[int, list[Any]]:
+    out: dict[int, list[Any]] = defaultdict(list)
+    for operation_id, value in rows:
+        out[operation_id].append(value)
+    return out
+
+
+def held_on(op: OpRow, scope: Scope) -> tuple[object, bool]:
     """The day the operation was held, and whether its file records it."""
     if op.day is not None:
         return op.day, True
-    return op.case.opened_at.astimezone(scope.zone).date(), False
+    return op.opened_at.astimezone(scope.zone).date(), False
 
 
-def personnel(op: Operation) -> int:
-    people = {op.commander_id} if op.commander_id else set()
-    for team in op.teams.all():
-        if team.leader_id:
-            people.add(team.leader_id)
-        people.update(m.pk for m in team.members.all())
+@dataclass(frozen=True)
+class FileFacts:
+    """What the recap reads of the operation files' lists, in one plain query each (a
+    province's month holds hundreds of files: model instances per line cost seconds)."""
+
+    places: dict[int, list[str]]
+    partners: dict[int, list[int | None]]
+    actions: dict[int, list[str]]
+    items: dict[int, int]
+    levels: dict[int, list[str]]
+    people: dict[int, set[int]]  # the team leaders and members of each operation
+
+
+def file_facts(ops: list[OpRow]) -> FileFacts:
+    ids = [op.pk for op in ops]
+    people: dict[int, set[int]] = defaultdict(set)
+    team_of: dict[int, int] = {}
+    for team_id, operation_id, leader_id in Team.objects.filter(operation_id__in=ids).values_list(
+        "pk", "operation_id", "leader_id"
+    ):
+        team_of[team_id] = operation_id
+        if leader_id:
+            people[operation_id].add(leader_id)
+    for team_id, person_id in Team.members.through.objects.filter(
+        team_id__in=list(team_of)
+    ).values_list("team_id", "person_id"):
+        people[team_of[team_id]].add(person_id)
+    return FileFacts(
+        places=_by_operation(
+            Place.objects.filter(operation_id__in=ids).values_list("operation_id", "name")
+        ),
+        partners=_by_operation(
+            Partner.objects.filter(operation_id__in=ids).values_list("operation_id", "personnel")
+        ),
+        actions=_by_operation(
+            Result.objects.filter(operation_id__in=ids).values_list("operation_id", "action")
+        ),
+        items=dict(
+            SeizedItem.objects.filter(operation_id__in=ids)
+            .values("operation_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+            .values_list("operation_id", "n")
+        ),
+        levels=_by_operation(
+            Escalation.objects.filter(operation_id__in=ids).values_list("operation_id", "level")
+        ),
+        people=people,
+    )
+
+
+def personnel(op: OpRow, facts: FileFacts) -> int:
+    """The different people on it: the team leaders and members and the field commander."""
+    people = set(facts.people.get(op.pk, ()))
+    if op.commander_id:
+        people.add(op.commander_id)
     return len(people)
 
 
-def partner_personnel(op: Operation) -> int:
-    return sum(p.personnel or 0 for p in op.partners.all())
+def partner_personnel(op: OpRow, facts: FileFacts) -> int:
+    return sum(n or 0 for n in facts.partners.get(op.pk, ()))
 
 
-def result_text(op: Operation) -> str:
-    actions = Counter(r.action for r in op.results.all())
-    parts = [f"{a.label} {actions[a.value]}" for a in ResultAction if actions[a.value]]
+@dataclass(frozen=True)
+class Words:
+    """The words of the results column, translated once per recap (not once per operation)."""
+
+    actions: list[tuple[str, str]]  # (value, label) in the order of ``ResultAction``
+    levels: dict[str, str]
+    statuses: dict[str, str]
+    undated: str
+    crowd: str
+    last: str
+    case: str
+
+    @classmethod
+    def now(cls) -> Words:
+        return cls(
+            actions=[(a.value, str(a.label)) for a in ResultAction],
+            levels={level.value: str(level.label) for level in EscalationLevel},
+            statuses={s.value: str(s.label).lower() for s in CaseStatus},
+            undated=_("tanggal operasi belum dicatat"),
+            crowd=_("massa ±%(n)s"),
+            last=_("akhir: %(level)s"),
+            case=_("kasus %(status)s"),
+        )
+
+
+def result_text(op: OpRow, facts: FileFacts, words: Words | None = None) -> str:
+    words = words or Words.now()
+    actions = Counter(facts.actions.get(op.pk, ()))
+    parts = [f"{label} {actions[value]}" for value, label in words.actions if actions[value]]
     if op.day is None:
-        parts.insert(0, _("tanggal operasi belum dicatat"))
+        parts.insert(0, words.undated)
     if op.crowd_estimate:
-        parts.append(_("massa ±%(n)s") % {"n": op.crowd_estimate})
-    levels = list(op.escalations.all())
+        parts.append(words.crowd % {"n": op.crowd_estimate})
+    levels = facts.levels.get(op.pk, [])
     if levels:
-        parts.append(_("akhir: %(level)s") % {"level": levels[-1].get_level_display()})
-    parts.append(_("kasus %(status)s") % {"status": op.case.get_status_display().lower()})
+        parts.append(words.last % {"level": words.levels[levels[-1]]})
+    parts.append(words.case % {"status": words.statuses.get(op.case_status, op.case_status)})
     return "; ".join(parts)
 
 
+@dataclass(frozen=True)
+class Held:
+    """One operation's figures, read once from its prefetched file: every table and total
+    adds these up (a province's month holds hundreds of operations)."""
+
+    op: OpRow
+    day: dt.date
+    recorded: bool  # the file records the day (else: the case's opening)
+    places: str
+    personnel: int
+    partners: int
+    violators: int
+    items: int
+    result: str
+
+
+def _held(ops: list[OpRow], scope: Scope) -> list[Held]:
+    facts = file_facts(ops)
+    words = Words.now()
+    out = []
+    for op in ops:
+        day, recorded = held_on(op, scope)
+        out.append(
+            Held(
+                op=op,
+                day=day,  # type: ignore[arg-type]
+                recorded=recorded,
+                places=", ".join(facts.places.get(op.pk, ())) or "—",
+                personnel=personnel(op, facts),
+                partners=partner_personnel(op, facts),
+                violators=len(facts.actions.get(op.pk, ())),
+                items=facts.items.get(op.pk, 0),
+                result=result_text(op, facts, words),
+            )
+        )
+    return out
+
+
 def operation_recap(scope: Scope, period: Period) -> Recap:
-    ops = _loaded(scope, period)
-    dated = sorted(ops, key=lambda o: (held_on(o, scope)[0], o.unit.path, o.pk))
+    held = _held(_loaded(scope, period), scope)
+    dated = sorted(held, key=lambda h: (h.day, h.op.unit_path, h.op.pk))
     parent = scope.is_parent
     headers = [_("Tanggal")]
     if parent:
@@ -132,29 +292,32 @@ def operation_recap(scope: Scope, period: Period) -> Recap:
     ]
     rows: list[list[Cell]] = []
     undated = False
-    for op in dated:
-        day, recorded = held_on(op, scope)
-        undated |= not recorded
-        file = reverse("operations:file", args=[op.pk])
-        row: list[Cell] = [Day(day, href=file, suffix="" if recorded else UNDATED)]  # type: ignore[arg-type]
+    # The column labels once, not once per operation (a province's month: hundreds).
+    personnel, partners, violators, items = (
+        _("Personel"),
+        _("Personel mitra"),
+        _("Pelanggar ditindak"),
+        _("Barang bukti"),
+    )
+    for h in dated:
+        op = h.op
+        undated |= not h.recorded
+        file = path_to("operations:file", op.pk)
+        row: list[Cell] = [Day(h.day, href=file, suffix="" if h.recorded else UNDATED)]
         if parent:
-            row.append(op.unit.code)
+            row.append(op.unit_code)
         row += [
-            Link(op.case.number, reverse("cases:detail", args=[op.case_id])),
-            op.case.sop_version.name,
-            ", ".join(p.name for p in op.places.all()) or "—",
-            figure(_("Personel"), personnel(op), f"{file}#team"),
-            figure(_("Personel mitra"), partner_personnel(op), f"{file}#partner"),
-            figure(_("Pelanggar ditindak"), len(op.results.all()), f"{file}#result"),
-            figure(
-                _("Barang bukti"),
-                len(op.items.all()),
-                address("operations:items", operasi=str(op.pk)),
-            ),
-            result_text(op),
+            Link(op.case_number, path_to("cases:detail", op.case_id)),
+            op.sop_name,
+            h.places,
+            figure(personnel, h.personnel, f"{file}#team"),
+            figure(partners, h.partners, f"{file}#partner"),
+            figure(violators, h.violators, f"{file}#result"),
+            figure(items, h.items, address("operations:items", operasi=str(op.pk))),
+            h.result,
         ]
         rows.append(row)
-    total = _totals(ops, scope, period, with_unit=parent)
+    total = _totals(held, scope, period, with_unit=parent)
     widths = [24, *([10] if parent else []), 22, 28, 28, 10, 10, 10, 10, 40]
     shares = [14, 6, 13, 12, 14, 6, 6, 7, 6, 16] if parent else [15, 14, 13, 15, 6, 6, 7, 6, 18]
     tables = [
@@ -172,14 +335,14 @@ def operation_recap(scope: Scope, period: Period) -> Recap:
             else "",
         )
     ]
-    by_sop: dict[str, list[Operation]] = {}
-    for op in dated:
-        by_sop.setdefault(op.case.sop_code, []).append(op)
+    by_sop: dict[str, list[Held]] = {}
+    for h in dated:
+        by_sop.setdefault(h.op.sop_code, []).append(h)
     if by_sop:
         kind_rows: list[list[Cell]] = []
         for code, group in sorted(by_sop.items()):
             href = drill_href(REPORT, "operasi", scope, period, sop=code)
-            name = group[0].case.sop_version.name
+            name = group[0].op.sop_name
             kind_rows.append([f"{code} — {name}", figure(_("Operasi"), len(group), href)])
         tables.append(
             Table(
@@ -187,7 +350,7 @@ def operation_recap(scope: Scope, period: Period) -> Recap:
                 title=_("Per jenis operasi"),
                 headers=[_("SOP"), _("Operasi")],
                 rows=kind_rows,
-                total=[_("Jumlah"), _count(ops, scope, period)],
+                total=[_("Jumlah"), _count(held, scope, period)],
                 widths=[50, 10],
             )
         )
@@ -196,14 +359,14 @@ def operation_recap(scope: Scope, period: Period) -> Recap:
         for child, ids in scope.groups:
             wanted = set(ids)
             sums = _totals(
-                [o for o in ops if o.unit_id in wanted],
+                [h for h in held if h.op.unit_id in wanted],
                 child_scope(scope, child, ids),
                 period,
                 with_unit=False,
             )
             link = Link(child.name, address(URL_NAME, unit=child.code, periode=period.code))
             child_rows.append([link, sums[1], *sums[4:8]])
-        full = _totals(ops, scope, period, with_unit=False)
+        full = _totals(held, scope, period, with_unit=False)
         tables.append(
             Table(
                 key="per-unit",
@@ -231,26 +394,26 @@ def operation_recap(scope: Scope, period: Period) -> Recap:
     )
 
 
-def _count(ops: list[Operation], scope: Scope, period: Period) -> Figure:
-    return figure(_("Operasi"), len(ops), drill_href(REPORT, "operasi", scope, period))
+def _count(held: list[Held], scope: Scope, period: Period) -> Figure:
+    return figure(_("Operasi"), len(held), drill_href(REPORT, "operasi", scope, period))
 
 
-def _totals(ops: list[Operation], scope: Scope, period: Period, *, with_unit: bool) -> list[Cell]:
+def _totals(held: list[Held], scope: Scope, period: Period, *, with_unit: bool) -> list[Cell]:
     """The totals row: the number of operations (their cases) under "Nomor kasus", the sums
     of the figures; the items lead to the register of these operations' items."""
     cases = drill_href(REPORT, "operasi", scope, period)
-    items = address("operations:items", operasi=",".join(str(o.pk) for o in ops))
+    items = address("operations:items", operasi=",".join(str(h.op.pk) for h in held))
     row: list[Cell] = [_("Jumlah")]
     if with_unit:
         row.append("")
     row += [
-        _count(ops, scope, period),
+        _count(held, scope, period),
         "",
         "",
-        figure(_("Personel"), sum(personnel(o) for o in ops), cases),
-        figure(_("Personel mitra"), sum(partner_personnel(o) for o in ops), cases),
-        figure(_("Pelanggar ditindak"), sum(len(o.results.all()) for o in ops), cases),
-        figure(_("Barang bukti"), sum(len(o.items.all()) for o in ops), items),
+        figure(_("Personel"), sum(h.personnel for h in held), cases),
+        figure(_("Personel mitra"), sum(h.partners for h in held), cases),
+        figure(_("Pelanggar ditindak"), sum(h.violators for h in held), cases),
+        figure(_("Barang bukti"), sum(h.items for h in held), items),
         "",
     ]
     return row

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from trantib.cases.models import Case
+from trantib.core.links import path_to
 from trantib.enforcement.models import Enforcement, FindingSource
 from trantib.letters.models import Letter, LetterState
 from trantib.patrols.models import PlanDay, Report
@@ -219,9 +220,7 @@ def _day_cell(counted: Counted, day: dt.date) -> Day:
     planned = counted.plan_days.get(day, [])
     if len(planned) == 1:
         return Day(day, href=reverse("patrols:day", args=[planned[0][0]]))
-    return Day(
-        day, more=tuple((code, reverse("patrols:day", args=[pk])) for pk, _u, code in planned)
-    )
+    return Day(day, more=tuple((code, path_to("patrols:day", pk)) for pk, _u, code in planned))
 
 
 def patrol_recap(scope: Scope, period: Period) -> Recap:

@@ -30,7 +30,6 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -41,6 +40,7 @@ from trantib.community import selectors as polmas_selectors
 from trantib.community.models import Activity, ActivityStatus, Issue, Pos
 from trantib.community.services import OFFICER_ROLE
 from trantib.core.dates import datetime_id
+from trantib.core.links import path_to
 from trantib.core.xlsx import Sheet, xlsx_book, xlsx_response
 from trantib.reports.figures import Figure, drill_href, drill_register
 from trantib.reports.periods import Period
@@ -207,14 +207,14 @@ class _Links:
             query.pop("sub", None)
             if STATUS_OF[figure]:
                 query["status"] = STATUS_OF[figure]
-            return f"{reverse('community:activities')}?{urlencode(query)}"
+            return f"{path_to('community:activities')}?{urlencode(query)}"
         return drill_href(REPORT, figure, self.scope, self.period, **params)
 
     def issues(self, complaints: bool, **params: str) -> str:
         query = {**self.scope.query(), "periode": self.period.code, **params}
         if complaints:
             query["pengaduan"] = "1"
-        return f"{reverse('reports:recap_polmas_issues')}?{urlencode(query)}"
+        return f"{path_to('reports:recap_polmas_issues')}?{urlencode(query)}"
 
 
 def _figures(
@@ -443,7 +443,7 @@ def _issue_rows(issues: Iterable[Issue], units: Iterable[OrgUnit]) -> list[Issue
                 desa=issue.desa or issue.activity.desa,
                 text=issue.text,
                 complaint=f"{complaint.case.number} ({complaint.unit.code})" if complaint else "",
-                href=reverse("community:activity", args=[issue.activity_id]),
+                href=path_to("community:activity", issue.activity_id),
             )
         )
     return rows
@@ -545,7 +545,7 @@ def polmas_issues_response(
             if t
         ),
         "made_text": _made(recap),
-        "recap_href": f"{reverse('reports:recap_polmas')}?"
+        "recap_href": f"{path_to('reports:recap_polmas')}?"
         + urlencode({**scope.query(), "periode": period.code}),
     }
     return render(request, "reports/recap_polmas_issues.html", context)

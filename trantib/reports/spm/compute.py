@@ -34,9 +34,11 @@ an *operasi* (a result of its operation file) that has no ladder case of its own
 is served to standard when the case behind them is done within standard.
 
 **Complaints answered in time**: a complaint runs in the quarter when received before ``T``
-and not answered before the quarter began; it counts when answered before ``T`` or when its
-answer is due before ``T`` (``TRANTIB_COMPLAINT_ANSWER_DAYS`` working days on the complaint
-SOP's calendar); it is in time when answered by then.
+and not answered before the quarter began; it counts when answered before ``T`` or when it is
+late at ``T`` (``TRANTIB_COMPLAINT_ANSWER_DAYS`` working days on the complaint SOP's calendar,
+"due today" not late: the clock stamped on the complaint, ``complaints.clock``, the same the
+case page, the dashboard and the monthly recap read); it is in time when answered before its
+late moment.
 """
 
 from __future__ import annotations
@@ -53,19 +55,22 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
-    F,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
+    Sum,
     Value,
     When,
 )
 from django.db.models import Case as Choose
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from trantib.cases.models import Case, CaseStatus, Task, TaskKind, TaskStatus
+from trantib.cases.models import Case, CaseStatus, Task
 from trantib.complaints.models import Complaint
-from trantib.complaints.selectors import answer_due
+from trantib.complaints.selectors import AnswerState, answer_state_q
 from trantib.engine.bindings import ContractName
 from trantib.engine.library import Library
 from trantib.operations.models import Result
@@ -98,8 +103,6 @@ ANSWER_MEASURES = (ANSWER_DUE, ANSWER_OK, ANSWER_LATE, ANSWER_WAITING)
 # 121/2018 sets 100 % for the penerima of the trantibum service; the quality indicators here
 # take the same, since a standard met "mostly" is not met).
 TARGET_PERCENT = 100
-
-LIVE_OR_DONE = (TaskStatus.OPEN, TaskStatus.CLAIMED, TaskStatus.DONE)
 
 
 # -- which SOPs ---------------------------------------------------------------------------------
@@ -199,26 +202,25 @@ def _units(scope: Scope, part: str) -> tuple[int, ...] | None:
     return ()
 
 
-def cases_annotated(scope: Scope, win: Window, *, part: str = "") -> QuerySet[Any]:
+def cases_annotated(
+    scope: Scope, win: Window, *, part: str = "", unkinded: bool = False
+) -> QuerySet[Any]:
     """Every counted case of the scope that runs in the quarter, with ``spm_kind``,
-    ``spm_closed`` (closed before the cut-off) and ``spm_late`` (late at the cut-off)."""
+    ``spm_closed`` (closed before the cut-off) and ``spm_late`` (late at the cut-off).
+    ``unkinded``: also the cases of the counted SOPs whose kind is ``""`` (a ladder case that
+    never ran its entry step), for a caller that skips them itself — the test in SQL would
+    repeat the kind's ``CASE`` for every row."""
     kinds = sop_kinds()
     units = _units(scope, part)
     ids = scope.unit_ids if units is None else tuple(i for i in units if i in scope.unit_ids)
     ran_entry = Task.objects.filter(case=OuterRef("pk"), step_id__in=kinds.enforcement_steps)
-    late = Task.objects.filter(
-        case=OuterRef("pk"),
-        kind=TaskKind.WORK,
-        status__in=LIVE_OR_DONE,
-        due_at__lt=win.cut,
-    ).filter(Q(completed_at__isnull=True) | Q(completed_at__gt=F("due_at")))
     kind = Choose(
         When(Q(sop_code__in=kinds.enforcement) & Exists(ran_entry), then=Value(ENFORCEMENT)),
         When(sop_code__in=kinds.operation, then=Value(OPERATION)),
         When(sop_code__in=kinds.complaint, then=Value(COMPLAINT)),
         default=Value(""),
     )
-    return (
+    counted = (
         Case.objects.filter(unit_id__in=ids, opened_at__lt=win.cut)
         .exclude(status=CaseStatus.CANCELLED)
         .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=win.start))
@@ -227,10 +229,17 @@ def cases_annotated(scope: Scope, win: Window, *, part: str = "") -> QuerySet[An
             spm_closed=ExpressionWrapper(
                 Q(status=CaseStatus.CLOSED, closed_at__lt=win.cut), output_field=BooleanField()
             ),
-            spm_late=Exists(late),
+            # ``Case.late_from``: the first due time of a work step open or done late
+            # (kept by the cases services), so "late at the cut-off" is one comparison; the
+            # null test keeps it false, not unknown, for a case never late (``spm_late=False``).
+            spm_late=ExpressionWrapper(
+                Q(late_from__isnull=False, late_from__lt=win.cut), output_field=BooleanField()
+            ),
         )
-        .exclude(spm_kind="")
     )
+    if unkinded:
+        return counted.filter(sop_code__in=kinds.enforcement | kinds.operation | kinds.complaint)
+    return counted.exclude(spm_kind="")
 
 
 def measure_filter(measure: str) -> Q | None:
@@ -357,45 +366,41 @@ def answer_days() -> int:
     return int(getattr(settings, "TRANTIB_COMPLAINT_ANSWER_DAYS", 5))
 
 
-@dataclass(frozen=True)
-class Answer:
-    case_id: int
-    unit_id: int
-    measure: str  # ANSWER_OK, ANSWER_LATE or ANSWER_WAITING
-
-
-def answers(scope: Scope, win: Window, *, part: str = "") -> list[Answer]:
-    """Each complaint that runs in the quarter and where its answer stands at the cut-off."""
+def complaints_running(scope: Scope, win: Window, *, part: str = "") -> QuerySet[Complaint]:
+    """The complaints that run in the quarter: received before the cut-off and not answered
+    before the quarter began (their case not cancelled)."""
     units = _units(scope, part)
     ids = scope.unit_ids if units is None else tuple(i for i in units if i in scope.unit_ids)
-    complaints = (
-        Complaint.objects.filter(unit_id__in=ids, case__unit_id__in=ids, received_at__lt=win.cut)
-        .exclude(case__status=CaseStatus.CANCELLED)
-        .filter(Q(answered_at__isnull=True) | Q(answered_at__gte=win.start))
-        .select_related("unit", "case__sop_version")
-        .defer("case__sop_version__content", "case__state")
-        .order_by("received_at", "pk")
+    running = Complaint.objects.filter(
+        Q(answered_at__isnull=True) | Q(answered_at__gte=win.start),
+        unit_id__in=ids,
+        received_at__lt=win.cut,
     )
-    found: list[Answer] = []
-    for complaint in complaints:
-        due = answer_due(complaint)
-        answered = complaint.answered_at if complaint.answered_at is not None else None
-        if answered is not None and answered < win.cut:
-            measure = ANSWER_OK if due is None or answered <= due else ANSWER_LATE
-        elif due is not None and due < win.cut:
-            measure = ANSWER_LATE
-        else:
-            measure = ANSWER_WAITING
-        found.append(Answer(case_id=complaint.case_id, unit_id=complaint.unit_id, measure=measure))
-    return found
+    # ``Complaint.unit`` is its case's unit (a hand-over moves both). The few cancelled cases
+    # are left out by their ids, not by joining every complaint to its case.
+    cancelled = Case.objects.filter(unit_id__in=ids, status=CaseStatus.CANCELLED)
+    return running.exclude(case_id__in=cancelled.values("pk"))
+
+
+def answer_q(measure: str, cut: dt.datetime) -> Q | None:
+    """Where a complaint's answer stands at the cut-off (the complaints app's clock, stamped on
+    the complaint: ``complaints.clock``); None for an unknown measure."""
+    ok = answer_state_q(AnswerState.WITHIN, cut)
+    late = answer_state_q(AnswerState.LATE, cut) | answer_state_q(AnswerState.OVERDUE, cut)
+    return {
+        ANSWER_DUE: ok | late,
+        ANSWER_OK: ok,
+        ANSWER_LATE: late,
+        ANSWER_WAITING: answer_state_q(AnswerState.WAITING, cut),
+    }.get(measure)
 
 
 def answer_cases(scope: Scope, win: Window, *, measure: str, part: str = "") -> QuerySet[Case]:
-    if measure not in ANSWER_MEASURES:
+    condition = answer_q(measure, win.cut)
+    if condition is None:
         return Case.objects.none()
-    wanted = {ANSWER_DUE: {ANSWER_OK, ANSWER_LATE}}.get(measure, {measure})
-    ids = [a.case_id for a in answers(scope, win, part=part) if a.measure in wanted]
-    return Case.objects.filter(pk__in=ids)
+    chosen = complaints_running(scope, win, part=part).filter(condition)
+    return Case.objects.filter(pk__in=chosen.values("case_id"))
 
 
 # -- the figures in one pass ------------------------------------------------------------------
@@ -468,28 +473,46 @@ class Figures:
 
 
 def figures(scope: Scope, period: Period, now: dt.datetime | None = None) -> Figures:
-    """All counts in a few queries: the cases grouped by unit, kind and state; the recipients
-    of the operations; the complaints one by one (their due time needs the calendar)."""
+    """All counts in two queries: the cases grouped by unit, kind and state, with the people
+    of their operations (a count per operation case) and how many of them have any (the cases
+    behind the recipients); the complaints grouped by unit and where their answer stands."""
     win = window(scope, period, now)
-    qs = cases_annotated(scope, win)
-    grouped = (
-        qs.values("unit_id", "spm_kind", "spm_closed", "spm_late")
+    # The people of an operation case: its results not counted through a ladder case of their
+    # own (a subquery, not a join: a join would multiply the cases).
+    people_of = (
+        Result.objects.filter(operation__case=OuterRef("pk"), enforcement__isnull=True)
         .order_by()
-        .annotate(n=Count("pk"))
+        .values("operation__case")
+        .annotate(c=Count("pk"))
+        .values("c")
     )
-    # The people of the operations, in a query of their own (a join would multiply the cases).
-    people = {
-        (row["unit_id"], row["spm_closed"], row["spm_late"]): int(row["people"])
-        for row in qs.filter(Q(spm_kind=OPERATION))
-        .values("unit_id", "spm_closed", "spm_late")
+    counted = cases_annotated(scope, win, unkinded=True).alias(
+        spm_people=Choose(
+            # By the SOP, as ``spm_kind`` tells an operation: written out on ``spm_kind``
+            # the kind's whole CASE (with its EXISTS) would be repeated in each aggregate.
+            When(
+                Q(sop_code__in=sop_kinds().operation),
+                then=Coalesce(Subquery(people_of, output_field=IntegerField()), 0),
+            ),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    )
+    # Two reads that add up, the cases still open and those closed since the quarter began:
+    # each is a range of one index (``case_unit_closed``, which carries every column counted),
+    # where their OR would make PostgreSQL visit the rows themselves.
+    grouped = [
+        row
+        for part in (Q(closed_at__isnull=True), Q(closed_at__gte=win.start))
+        for row in counted.filter(part)
+        .values("unit_id", "spm_kind", "spm_closed", "spm_late")
         .order_by()
         .annotate(
-            people=Count(
-                "operation_file__results",
-                filter=Q(operation_file__results__enforcement__isnull=True),
-            )
+            n=Count("pk"),
+            people=Coalesce(Sum("spm_people"), 0),
+            with_people=Count("pk", filter=Q(spm_people__gt=0)),
         )
-    }
+    ]
     slices: dict[int | None, Slice] = {}
 
     def slice_of(unit_id: int) -> Slice:
@@ -499,6 +522,8 @@ def figures(scope: Scope, period: Period, now: dt.datetime | None = None) -> Fig
 
     total = Slice()
     for row in grouped:
+        if not row["spm_kind"]:
+            continue  # a ladder case that never ran its entry step: not counted
         closed, late, n = bool(row["spm_closed"]), bool(row["spm_late"]), int(row["n"])
         tally = Tally(
             handled=n if (closed or late) else 0,
@@ -507,12 +532,14 @@ def figures(scope: Scope, period: Period, now: dt.datetime | None = None) -> Fig
             running=n if not (closed or late) else 0,
         )
         kind = row["spm_kind"]
+        # Recipients: a ladder case's violator, or an operation's people; the cases behind
+        # them: the ladder cases, and the operation cases with anyone (``recipient_cases``).
         if kind == ENFORCEMENT:
-            served = n
+            served, behind = n, n
         elif kind == OPERATION:
-            served = people.get((row["unit_id"], row["spm_closed"], row["spm_late"]), 0)
+            served, behind = int(row["people"]), int(row["with_people"])
         else:
-            served = 0
+            served, behind = 0, 0
         for target in (total, slice_of(row["unit_id"])):
             target.cases.add(tally)
             target.by_kind[kind].add(tally)
@@ -522,19 +549,25 @@ def figures(scope: Scope, period: Period, now: dt.datetime | None = None) -> Fig
                     done_ok=served if (closed and not late) else 0,
                 )
             )
-    # The cases behind the recipients: an operation case counts once, whatever its people.
-    behind_cases: QuerySet[Any] = recipient_cases(scope, win, measure=HANDLED)
-    behind = (
-        behind_cases.values("unit_id", "spm_closed", "spm_late").order_by().annotate(n=Count("pk"))
-    )
-    for row in behind:
-        closed, late, n = bool(row["spm_closed"]), bool(row["spm_late"]), int(row["n"])
-        tally = Tally(handled=n, done_ok=n if (closed and not late) else 0)
+            if closed or late:
+                target.recipient_cases.add(
+                    Tally(handled=behind, done_ok=behind if (closed and not late) else 0)
+                )
+    measures = (ANSWER_OK, ANSWER_LATE, ANSWER_WAITING)
+    # Again two reads that add up (not answered; answered since the quarter began), each a
+    # range of ``complaint_unit_answered``, which carries the columns counted.
+    answered = [
+        row
+        for part in (Q(answered_at__isnull=True), Q(answered_at__gte=win.start))
+        for row in complaints_running(scope, win)
+        .filter(part)
+        .values("unit_id")
+        .annotate(**{m: Count("pk", filter=answer_q(m, win.cut)) for m in measures})
+        .order_by()
+    ]
+    for row in answered:
         for target in (total, slice_of(row["unit_id"])):
-            target.recipient_cases.add(tally)
-    for answer in answers(scope, win):
-        for target in (total, slice_of(answer.unit_id)):
-            _count_answer(target.answers, answer.measure)
+            _count_answers(target.answers, row[ANSWER_OK], row[ANSWER_LATE], row[ANSWER_WAITING])
     parts: list[tuple[str, str, Slice]] = []
     if scope.is_parent:
         if None in slices:  # cases of the chosen unit itself, above its children
@@ -544,15 +577,11 @@ def figures(scope: Scope, period: Period, now: dt.datetime | None = None) -> Fig
     return Figures(window=win, total=total, parts=parts)
 
 
-def _count_answer(tally: AnswerTally, measure: str) -> None:
-    if measure == ANSWER_OK:
-        tally.due += 1
-        tally.ok += 1
-    elif measure == ANSWER_LATE:
-        tally.due += 1
-        tally.late += 1
-    else:
-        tally.waiting += 1
+def _count_answers(tally: AnswerTally, ok: int, late: int, waiting: int) -> None:
+    tally.due += ok + late
+    tally.ok += ok
+    tally.late += late
+    tally.waiting += waiting
 
 
 def kinds_present(figs: Figures) -> Iterable[str]:

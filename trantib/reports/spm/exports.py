@@ -4,10 +4,10 @@ Every count links to the rows behind it."""
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from trantib.core.links import path_to
 from trantib.core.xlsx import Sheet, xlsx_book
 
 from ..figures import Figure
@@ -192,8 +192,7 @@ def spm_workbook(report: SpmReport, *, site: str = "") -> bytes:
                 for n, p in enumerate(people, start=1)
             ],
             links=[
-                ["", "", "", "", reverse("cases:detail", args=[p.case.pk]), "", "", ""]
-                for p in people
+                ["", "", "", "", path_to("cases:detail", p.case.pk), "", "", ""] for p in people
             ],
             widths=[5, 36, 30, 24, 26, 30, 17, 14],
             zone=zone,

@@ -12,11 +12,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from trantib.core.links import path_to
 
 from ..figures import Figure, drill_href
 from ..periods import Period
@@ -132,7 +133,7 @@ def recipients_href(scope: Scope, period: Period, measure: str, part: str = "") 
     query = {"unit": scope.unit.code, "periode": period.code, "ukuran": measure}
     if part:
         query["bagian"] = part
-    return f"{reverse('reports:spm_recipients')}?{urlencode(query)}"
+    return f"{path_to('reports:spm_recipients')}?{urlencode(query)}"
 
 
 def _percent_figure(label: str, value: float | None) -> Figure:

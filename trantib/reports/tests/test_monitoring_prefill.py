@@ -231,7 +231,8 @@ def test_the_prefill_reads_a_few_aggregates_whatever_the_number_of_tasks(
 ):
     support.build(demo_org)
     unit = demo_org.unit("PPTNG")
-    with django_assert_max_num_queries(4):
+    # The versions, the figures, the returns, the durations, the corrections.
+    with django_assert_max_num_queries(5):
         prefill = monitoring_prefill(unit=unit, code="PPW", period=S1)
     assert prefill.rows
 

@@ -110,8 +110,9 @@ def _whole_sop(complaint: Complaint, demo_org: DemoOrg, answered: dt.datetime) -
 
 
 @pytest.fixture
-def august(demo_org: DemoOrg, settings) -> dict[str, Complaint]:
-    settings.TRANTIB_COMPLAINT_ANSWER_DAYS = 5
+def august(demo_org: DemoOrg, settings, request) -> dict[str, Complaint]:
+    # The standard in force when each complaint is received is the one it is held to.
+    settings.TRANTIB_COMPLAINT_ANSWER_DAYS = getattr(request, "param", 5)
     complaint_setup_load()
     cpd, krw = demo_org.unit("CPD"), demo_org.unit("KRW")
     pkl = Category.objects.get(code="cpd-pkl")
@@ -220,8 +221,8 @@ def test_an_unanswered_complaint_is_judged_only_once_its_due_day_has_passed(
     assert _row(sms, "SMS") == [1, 0, 0, 1, 0, None, None]  # nothing to judge yet
 
 
-def test_the_standard_is_the_complaints_apps_setting(demo_org: DemoOrg, august, settings) -> None:
-    settings.TRANTIB_COMPLAINT_ANSWER_DAYS = 3
+@pytest.mark.parametrize("august", [3], indirect=True)
+def test_the_standard_is_the_complaints_apps_setting(demo_org: DemoOrg, august) -> None:
     scope = _scope(demo_org, "camat.cpd", "CPD")
     data = recap.complaint_recap(scope, period_parse("2026-08"), now=wib(10, 1))
     # Three working days: only C (3) is in time; A (5), D (4), E (6) are late.
