@@ -37,7 +37,7 @@ class _ReadOnly(admin.ModelAdmin):
 @admin.register(Complaint)
 class ComplaintAdmin(_ReadOnly):
     list_display = ["tracking", "received_at", "channel", "category", "unit", "anonymous"]
-    list_filter = ["channel", "unit", "category", "anonymous", "confidential"]
+    list_filter = ["channel", "unit", "category", "anonymous", "confidential", "public"]
     search_fields = ["tracking", "case__number"]
     # Administrators see the row, not the reporter of a confidential complaint.
     exclude = ["reporter_name", "reporter_phone", "reporter_email"]

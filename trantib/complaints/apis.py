@@ -1,9 +1,12 @@
-"""/api/v1/complaints: complaints taken at the counter or on the phone, and the unit's list.
+"""/api/v1/complaints: complaints taken at the counter or on the phone, the unit's list, and
+whether a complaint is public.
 
 Filing is ``complaints.services.complaint_file`` acting as the token's Person (it checks the
 intake role and routes the complaint; the case it opens belongs to the unit the routing
-chose). Reads go through ``complaint_list_for_user``; the reporter is shown only as
-``selectors.reporter_for`` allows it, with the reader's intake units computed once per request.
+chose). Making a complaint public (or not) is ``complaint_public_set`` acting as the token's
+Person, on a complaint the token's user sees. Reads go through ``complaint_list_for_user``;
+the reporter is shown only as ``selectors.reporter_for`` allows it, with the reader's intake
+units computed once per request.
 """
 
 from __future__ import annotations
@@ -23,8 +26,8 @@ from trantib.core.errors import Invalid, NotFound
 
 from . import selectors
 from .models import Complaint
-from .schemas import ComplaintIn, ComplaintListOut, ComplaintOut, complaint_out
-from .services import complaint_file, tracking_normalise
+from .schemas import ComplaintIn, ComplaintListOut, ComplaintOut, ComplaintPublicIn, complaint_out
+from .services import complaint_file, complaint_public_set, tracking_normalise
 
 complaints_router = Router(tags=["complaints"])
 
@@ -107,17 +110,40 @@ def complaint_list(
     return ComplaintListOut(count=qs.count(), items=[_out(c, intake_units, now) for c in page])
 
 
-@complaints_router.get(
-    "/{tracking}", response={200: ComplaintOut, **E401, **E404, **E422}, summary="Pengaduan"
-)
-def complaint_detail(request: PersonRequest, tracking: Tracking) -> ComplaintOut:
-    user = api_user(request)
+def _visible(request: PersonRequest, tracking: str) -> Complaint:
     normal = tracking_normalise(tracking)
     complaint = (
-        _loaded(selectors.complaint_list_for_user(user)).filter(tracking=normal).first()
+        _loaded(selectors.complaint_list_for_user(api_user(request)))
+        .filter(tracking=normal)
+        .first()
         if normal
         else None
     )
     if complaint is None:
         raise NotFound(_("Pengaduan tidak ditemukan."), field="tracking")
-    return _out(complaint, selectors.intake_unit_ids(request.person))
+    return complaint
+
+
+@complaints_router.get(
+    "/{tracking}", response={200: ComplaintOut, **E401, **E404, **E422}, summary="Pengaduan"
+)
+def complaint_detail(request: PersonRequest, tracking: Tracking) -> ComplaintOut:
+    return _out(_visible(request, tracking), selectors.intake_unit_ids(request.person))
+
+
+@complaints_router.post(
+    "/{tracking}/public",
+    response={200: ComplaintOut, **E401, **E403, **E404, **E422},
+    summary="Tampilkan pengaduan untuk umum, atau tarik",
+)
+def complaint_public(
+    request: PersonRequest, tracking: Tracking, payload: ComplaintPublicIn
+) -> ComplaintOut:
+    """Let the complaint into the public Open311 feed (``public: true``) or take it out. Only
+    Staf, Kasi Trantib and Camat of the handling unit decide (403 for anyone else who sees
+    it); a confidential complaint cannot be made public (422). Setting what already holds
+    changes nothing."""
+    actor = api_actor(request)
+    complaint = _visible(request, tracking)
+    complaint_public_set(complaint=complaint, actor=actor, public=payload.public)
+    return _out(_visible(request, tracking), selectors.intake_unit_ids(actor))

@@ -9,7 +9,9 @@ guessed from another one.
 
 Privacy: an **anonymous** complaint stores no name and no contact at all. A **confidential**
 complaint keeps the identity, but only the intake roles (Staf, Kasi Trantib, Camat of the
-handling unit) see it; every other reader gets the masked view (``selectors``).
+handling unit) see it; every other reader gets the masked view (``selectors``). A **public**
+complaint appears in the public Open311 feed (``public.py`` has the rule and the rounding);
+a confidential one never does.
 """
 
 from __future__ import annotations
@@ -29,6 +31,15 @@ class Channel(models.TextChoices):
     SMS = "sms", _("SMS")
     WEB = "web", _("Formulir web")
     OPEN311 = "open311", _("Open311")
+
+
+class ComplaintEvent(models.TextChoices):
+    """The events of a complaint's own audit chain (``core.audit``); its case keeps its own."""
+
+    # An intake role let the complaint into the public feed, or took it out (data: before,
+    # after, channel, case number).
+    MADE_PUBLIC = "complaint.made_public", _("Ditampilkan untuk umum")
+    MADE_PRIVATE = "complaint.made_private", _("Ditarik dari tampilan umum")
 
 
 class Category(models.Model):
@@ -177,6 +188,9 @@ class Complaint(models.Model):
     # The reporter: all blank when anonymous (the constraint below holds it).
     anonymous = models.BooleanField(_("anonim"), default=False)
     confidential = models.BooleanField(_("rahasia"), default=False)
+    # In the public Open311 feed (rounded point, street and desa only). Set at intake from the
+    # channel (``public.public_by_default``); changed by ``services.complaint_public_set``.
+    public = models.BooleanField(_("tampil untuk umum"), default=False)
     reporter_name = models.CharField(_("nama pelapor"), max_length=120, blank=True)
     reporter_phone = models.CharField(_("telepon pelapor"), max_length=20, blank=True)
     reporter_email = models.EmailField(_("e-mail pelapor"), blank=True)
@@ -224,6 +238,10 @@ class Complaint(models.Model):
                 | Q(latitude__isnull=False, longitude__isnull=False),
                 name="complaint_point_complete",
             ),
+            models.CheckConstraint(
+                condition=Q(confidential=False) | Q(public=False),
+                name="complaint_confidential_never_public",
+            ),
         ]
         indexes = [
             # A unit's complaints received in a period (the recap, the dashboard's months),
@@ -241,6 +259,12 @@ class Complaint(models.Model):
                 fields=["unit", "answered_at"],
                 include=["received_at", "answer_late_from", "case_id", "id"],
                 name="complaint_unit_answered",
+            ),
+            # The public feed: the public complaints of a period, newest first.
+            models.Index(
+                fields=["-received_at", "-id"],
+                condition=Q(public=True),
+                name="complaint_public_received",
             ),
         ]
 

@@ -1,5 +1,6 @@
 """The complaint panel of the case page: the complaint a case handles, its reporter (masked
-for whoever may not see them) and the working days left to answer."""
+for whoever may not see them), whether it is public (with the switch for the intake roles)
+and the working days left to answer."""
 
 from __future__ import annotations
 
@@ -22,9 +23,12 @@ def complaint_panel_context(case: Case, person: Person | None) -> dict[str, Any]
     complaint = selectors.complaint_for_case(case.pk)
     if complaint is None:
         return None
+    intake = selectors.intake_unit_ids(person)
     return {
         "complaint": complaint,
-        "reporter": selectors.reporter_for(complaint, selectors.intake_unit_ids(person)),
+        "reporter": selectors.reporter_for(complaint, intake),
+        # The intake roles of the unit decide whether the complaint is public.
+        "may_publish": complaint.unit_id in intake,
         "days_left": selectors.working_days_left(complaint),
         "answer_due": selectors.answer_due(complaint),
     }

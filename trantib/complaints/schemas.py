@@ -65,6 +65,13 @@ class ComplaintIn(InSchema):
     confidential: bool = False
 
 
+class ComplaintPublicIn(InSchema):
+    """Whether the complaint appears in the public Open311 feed (decided by the intake roles
+    of the handling unit; a confidential complaint never does)."""
+
+    public: bool = Field(description="true: in the public feed; false: out of it")
+
+
 class CategoryRefOut(Schema):
     code: str
     name: str
@@ -91,6 +98,9 @@ class ComplaintOut(Schema):
     kelurahan: str
     anonymous: bool
     confidential: bool
+    public: bool = Field(
+        description="In the public Open311 feed (rounded point, street and desa, no reporter)"
+    )
     reporter: ReporterOut
     case: CaseRefOut
     working_days_left: int | None = Field(description="Until the answer is due; None: answered")
@@ -122,6 +132,7 @@ def complaint_out(
         kelurahan=complaint.kelurahan,
         anonymous=complaint.anonymous,
         confidential=complaint.confidential,
+        public=complaint.public,
         reporter=ReporterOut(
             shown=reporter.shown,
             label=reporter.label,

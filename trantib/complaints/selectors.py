@@ -3,7 +3,8 @@
 Identity is never read straight off a complaint in a page, an export or an API: callers ask
 :func:`reporter_for`, which masks a confidential reporter for everyone but the intake roles of
 the handling unit, and has nothing to show for an anonymous one. The public status
-(:func:`complaint_public_status`) carries no name, contact, officer or internal note at all.
+(:func:`complaint_public_status`) carries no name, contact, officer or internal note at all,
+and no more of the place than the kelurahan/desa.
 """
 
 from __future__ import annotations
@@ -26,14 +27,17 @@ from trantib.accounts.selectors import (
 )
 from trantib.cases.models import CaseStatus, Event, EventType, Task, TaskStatus
 from trantib.cases.services import case_spec
+from trantib.core.audit import audit_events
 from trantib.core.errors import NotFound
+from trantib.core.models import AuditEvent
 from trantib.engine.spec import Step
 from trantib.engine.timing import CalendarKind, TimeStandard
 
 # The answer clock, as the reports read it (``clock.py``).
 from .clock import AnswerState as AnswerState
 from .clock import answer_state_q as answer_state_q
-from .models import Category, Complaint
+from .models import Category, Complaint, ComplaintEvent
+from .public import public_address, public_coordinate
 from .services import INTAKE_ROLES, distance_metres, tracking_normalise
 
 
@@ -241,7 +245,10 @@ class PublicUpdate:
 
 @dataclass(frozen=True)
 class PublicStatus:
-    """What anyone holding the tracking number may read: no name, contact, officer or note."""
+    """What anyone holding the tracking number may read: no name, contact, officer or note,
+    no description, address or point — the place is the kelurahan/desa alone. The answer is
+    this complaint's own (written to its reporter, who holds the number), or for a duplicate
+    not yet answered, the original's when the original is public."""
 
     tracking: str
     category: str
@@ -303,6 +310,11 @@ def complaint_public_status(tracking: str) -> PublicStatus:
         text = step_public_label(spec.step(task.step_id))
         if text != updates[-1].text:  # one line for a run of unlabelled steps
             updates.append(PublicUpdate(at=task.completed_at, text=text))
+    # A duplicate's reporter reads the original's answer (until their own is written) only
+    # when the original is public: another one was written to that reporter alone.
+    shared_answer = (
+        followed is not complaint and followed.answered_at is not None and followed.public
+    )
     if complaint.duplicate_of_id is not None:
         # The original's case number, never its tracking number (another reporter's key).
         status, label = (
@@ -327,8 +339,8 @@ def complaint_public_status(tracking: str) -> PublicStatus:
         status=status,
         status_label=label,
         updates=updates,
-        answer=complaint.answer_text or (followed.answer_text if followed.answered_at else ""),
-        answered_at=complaint.answered_at or followed.answered_at,
+        answer=complaint.answer_text or (followed.answer_text if shared_answer else ""),
+        answered_at=complaint.answered_at or (followed.answered_at if shared_answer else None),
         duplicate_of=followed.case.number if followed is not complaint else "",
         working_days_left=working_days_left(followed),
         kelurahan=complaint.kelurahan,
@@ -357,3 +369,30 @@ def complaint_map_points_for_user(
         }
         for c in qs[:2000]
     ]
+
+
+# -- what the public sees (for the staff who decide it) -----------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicView:
+    """What the public feed shows, or would show, of a complaint's place; and the decisions
+    taken on it (the complaint's audit events, oldest first)."""
+
+    public: bool
+    address: str
+    point: tuple[float, float] | None
+    decisions: list[AuditEvent]
+
+
+def complaint_public_view(complaint: Complaint) -> PublicView:
+    lat, lon = public_coordinate(complaint.latitude), public_coordinate(complaint.longitude)
+    decisions = (
+        audit_events(complaint).filter(type__in=ComplaintEvent.values).select_related("actor")
+    )
+    return PublicView(
+        public=complaint.public,
+        address=public_address(complaint.address, complaint.kelurahan),
+        point=(lat, lon) if lat is not None and lon is not None else None,
+        decisions=list(decisions),
+    )

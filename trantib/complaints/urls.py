@@ -16,6 +16,7 @@ urlpatterns = [
     path("pengaduan/peta.geojson", views.complaint_map_geojson, name="map_geojson"),
     path("pengaduan/<int:complaint_id>/", views.complaint_detail, name="detail"),
     path("pengaduan/<int:complaint_id>/duplikat/", views.complaint_duplicate, name="duplicate"),
+    path("pengaduan/<int:complaint_id>/publik/", views.complaint_public, name="public"),
     path(
         "pengaduan/<int:complaint_id>/bukan-kewenangan/",
         views.complaint_not_authority,

@@ -2,10 +2,13 @@
 counter/phone form, complaint page and map.
 
 The public pages need no login and show only what ``complaint_public_status`` carries (no
-name, contact, officer or note). Staff pages read through the ``*_for_user`` selectors, so a
-complaint of another unit is a 404; every reporter shown — list, CSV, page — goes through
-``reporter_for``, which masks a confidential one for all but the unit's intake roles. Changes
-are POST under CSRF, through one service each, errors beside the input the service named.
+name, contact, officer or note; the place as the kelurahan/desa). Each status page counts
+against the client's limit of lookups by tracking number (``services.lookup_rate_take``).
+
+Staff pages read through the ``*_for_user`` selectors, so a complaint of another unit is a
+404; every reporter shown — list, CSV, page — goes through ``reporter_for``, which masks a
+confidential one for all but the unit's intake roles. Changes are POST under CSRF, through one
+service each, errors beside the input the service named.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from trantib.accounts.middleware import PersonRequest
 from trantib.accounts.models import OrgUnit
 from trantib.accounts.selectors import units_for_user
 from trantib.cases import selectors as case_selectors
-from trantib.core.errors import NotAllowed, NotFound, ServiceError, TooMany
+from trantib.core.errors import Invalid, NotAllowed, NotFound, ServiceError, TooMany
 from trantib.core.ratelimit import client_address
 from trantib.core.text import has_control_characters
 
@@ -172,6 +175,13 @@ def complaint_status(request: PersonRequest, tracking: str) -> HttpResponse:
     normal = services.tracking_normalise(tracking)
     if normal is not None and normal != tracking:
         return redirect("complaints:status", tracking=normal)
+    try:
+        services.lookup_rate_take(client=client_address(request))
+    except TooMany as exc:
+        context = {"form": TrackForm(), "error": exc.message}
+        response = render(request, "complaints/complaint_track.html", context, status=exc.status)
+        response["Retry-After"] = str(services.lookup_rate_window())
+        return response
     try:
         public = selectors.complaint_public_status(tracking)
     except NotFound as exc:
@@ -370,6 +380,7 @@ def _render_detail(
         "candidates": selectors.complaint_duplicate_candidates(complaint),
         "duplicates": list(complaint.duplicates.select_related("case")),
         "may_mark": complaint.unit_id in intake,
+        "public_view": selectors.complaint_public_view(complaint),
         "status_url": services.status_url(complaint.tracking, request=request),
         "error": error,
         **_map_context(point, units=[complaint.unit]),
@@ -426,6 +437,34 @@ def complaint_not_authority(request: PersonRequest, complaint_id: int) -> HttpRe
         _("Pengaduan %(tracking)s ditutup: bukan kewenangan unit ini; pelapor diberi tahu.")
         % {"tracking": complaint.tracking},
     )
+    return redirect("complaints:detail", complaint_id=complaint.pk)
+
+
+@login_required
+@require_POST
+def complaint_public(request: PersonRequest, complaint_id: int) -> HttpResponse:
+    """Let the complaint into the public feed (``public=1``) or take it out (``public=0``);
+    back to the case page when the form was there (``back=case``)."""
+    complaint = _complaint_or_404(request, complaint_id)
+    raw = request.POST.get("public", "")
+    try:
+        if raw not in ("0", "1"):
+            raise Invalid(_("Pilih: tampilkan untuk umum, atau tarik."), field="public")
+        person = request.person
+        if person is None:
+            raise NotAllowed(_("Akun ini tidak terhubung dengan data pegawai."), field="complaint")
+        complaint = services.complaint_public_set(
+            complaint=complaint, actor=person, public=raw == "1"
+        )
+    except ServiceError as exc:
+        return _render_detail(request, complaint.pk, error=exc.message, status=exc.status)
+    if complaint.public:
+        text = _("Pengaduan %(tracking)s kini tampil untuk umum (tanpa identitas pelapor).")
+    else:
+        text = _("Pengaduan %(tracking)s tidak tampil untuk umum.")
+    messages.success(request, text % {"tracking": complaint.tracking})
+    if request.POST.get("back") == "case":
+        return redirect("cases:detail", complaint.case_id)
     return redirect("complaints:detail", complaint_id=complaint.pk)
 
 

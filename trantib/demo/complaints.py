@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from trantib.accounts.models import OrgUnit
 from trantib.complaints.models import Category, Complaint, RoutingRule
-from trantib.complaints.services import complaint_file
+from trantib.complaints.services import complaint_file, complaint_public_set
 
 from .steps import Step, person_get, step_parse, step_run
 from .when import Anchors, When, default_zone, when_parse
@@ -172,6 +172,7 @@ class DemoComplaint:
     by: str  # the officer who takes it at the counter or on the phone; "" for sms and web
     category: str
     advance: int  # how many of the shared steps its case goes through
+    public: bool  # the officer who took it marks it public (counter and phone)
     fields: dict[str, Any]
 
 
@@ -181,7 +182,7 @@ def _complaints() -> tuple[list[DemoComplaint], list[Step]]:
     top = Entry(raw, shown, keys={"steps", "complaints"})
     steps = [step_parse(item, f"{shown}: step {n}") for n, item in enumerate(top.items("steps"), 1)]
     complaints = []
-    keys = FIELDS | {"key", "at", "by", "advance", "category"}
+    keys = FIELDS | {"key", "at", "by", "advance", "category", "public"}
     for n, item in enumerate(top.items("complaints"), start=1):
         entry = Entry(item, f"{shown}: complaint {n}", keys=keys)
         key = entry.text("key")
@@ -191,6 +192,9 @@ def _complaints() -> tuple[list[DemoComplaint], list[Step]]:
         advance = entry.number("advance", 0)
         if not 0 <= advance <= len(steps):
             raise entry.error(f"'advance' must be 0 to {len(steps)}")
+        public = entry.flag("public")
+        if public and not entry.text("by", ""):
+            raise entry.error("'public' needs 'by': the officer who marks it public")
         complaints.append(
             DemoComplaint(
                 where=entry.where,
@@ -199,6 +203,7 @@ def _complaints() -> tuple[list[DemoComplaint], list[Step]]:
                 by=entry.text("by", ""),
                 category=entry.text("category"),
                 advance=advance,
+                public=public,
                 fields={k: v for k, v in item.items() if k in FIELDS},
             )
         )
@@ -234,6 +239,10 @@ def demo_complaints_load(*, now: dt.datetime | None = None) -> list[Complaint]:
                 **story.fields,
                 **extra,
             )
+            if story.public:
+                complaint = complaint_public_set(
+                    complaint=complaint, actor=extra["actor"], public=True, now=at
+                )
             anchors = replace(anchors, zone=complaint.case.unit.zone(), start=at, prev=at)
             for step in steps[: story.advance]:
                 done = step_run(step, complaint.case, anchors)

@@ -50,12 +50,13 @@ _ARGUMENT = {
 
 
 class Open311Error(Exception):
-    """An answer in the spec's error format."""
+    """An answer in the spec's error format (``retry_after``: seconds, sent with a 429)."""
 
-    def __init__(self, status: int, description: str):
+    def __init__(self, status: int, description: str, *, retry_after: int | None = None):
         super().__init__(description)
         self.status = status
         self.description = description
+        self.retry_after = retry_after
 
 
 def _xml_text(value: Any) -> str | None:

@@ -1,14 +1,21 @@
 """What Open311 shows of complaints: the records of service requests and what GET requests
 lists.
 
+Only public complaints are listed or found (``Complaint.public``; see ``complaints.public``):
+never a confidential one, and one taken at the counter or on the phone only once an intake
+role marked it public. A record's place is coarse: the point rounded to about 100 m
+(``public_coordinate``) and the address cut to the street and the kelurahan/desa
+(``public_address``).
+
 Privacy: a request carries what the citizen wrote (description, place) and public status text
 only — never a reporter's name or contact, an officer or an internal note. Status and notes
 are the labels of the public status page (``complaints.selectors.complaint_public_status``),
 computed here for a whole list with one query more; the answer to the reporter joins the notes
-only when neither the complaint nor, for a duplicate, its original is confidential (a
-confidential reporter reads the outcome on the status page, behind the tracking number). Free
-text that leaves (answer, description) has any tracking number in it replaced. No record or
-notice carries a tracking number — not even a duplicate's, which names its original by id.
+only when the complaint and, for a duplicate, its original are both public (an answer to a
+reporter whose complaint is not public stays on the status page, behind the tracking number).
+A duplicate names its original by id only when the original is public. Free text that leaves
+(answer, description) has any tracking number in it replaced. No record or notice carries a
+tracking number — not even a duplicate's.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from trantib.core.dates import date_id
 
 from .. import services
 from ..models import Category, Complaint
+from ..public import public_address, public_coordinate
 from ..selectors import answer_due, categories_active
 from .params import REQUESTS_MAX, REQUESTS_SPAN, comma_list, moment, request_pk, span
 from .render import Open311Error, blank, w3
@@ -91,14 +99,19 @@ def _public_states(complaints: list[Complaint]) -> dict[int, _Public]:
         start = case_spec(c.case).start.id
         steps = [(s, at) for s, at in done.get(c.case_id, []) if s != start and at is not None]
         original = c.duplicate_of
-        # An answer written to a confidential reporter stays on the status page, behind the
-        # tracking number; so does a duplicate's of a confidential original, which repeats it.
-        private = c.confidential or (original is not None and original.confidential)
+        # An answer written to a reporter whose complaint is not public stays on the status
+        # page, behind the tracking number; so does a duplicate's of such an original, which
+        # repeats it.
+        private = not c.public or (original is not None and not original.public)
         answer = "" if private else c.answer_text
         if original is not None:
             status = "closed"
-            # The original's id: its tracking number is the other reporter's secret.
-            label = _("Digabung dengan permintaan %(id)s") % {"id": original.pk}
+            # The original's id, when it is public (its tracking number never: that is the
+            # other reporter's secret).
+            if original.public:
+                label = _("Digabung dengan permintaan %(id)s") % {"id": original.pk}
+            else:
+                label = _("Digabung dengan pengaduan lain tentang masalah yang sama")
             if not answer and not private and original.answered_at is not None:
                 answer = original.answer_text
         elif c.case.status == CaseStatus.CLOSED:
@@ -132,7 +145,6 @@ def request_notice(complaint: Complaint, due: dt.datetime | None) -> str:
 def _request_record(complaint: Complaint, state: _Public) -> dict[str, Any]:
     zone = complaint.unit.zone()
     due = answer_due(complaint)
-    address = ", ".join(p for p in (complaint.address, complaint.kelurahan) if p)
     # The order of the spec's response table (REQUEST_FIELDS).
     return {
         "service_request_id": str(complaint.pk),
@@ -146,19 +158,22 @@ def _request_record(complaint: Complaint, state: _Public) -> dict[str, Any]:
         "requested_datetime": w3(complaint.received_at, zone),
         "updated_datetime": w3(state.updated, zone),
         "expected_datetime": w3(due, zone),
-        "address": blank(address),
+        "address": blank(public_address(complaint.address, complaint.kelurahan)),
         "address_id": None,
         "zipcode": None,
-        "lat": float(complaint.latitude) if complaint.latitude is not None else None,
-        "long": float(complaint.longitude) if complaint.longitude is not None else None,
+        "lat": public_coordinate(complaint.latitude),
+        "long": public_coordinate(complaint.longitude),
         "media_url": None,
     }
 
 
 def request_complaints() -> QuerySet[Complaint]:
-    return Complaint.objects.select_related(
-        "unit", "category", "case__sop_version", "duplicate_of"
-    ).order_by("-received_at", "-pk")
+    """The public complaints, newest first: everything any Open311 GET may show."""
+    return (
+        Complaint.objects.filter(public=True)
+        .select_related("unit", "category", "case__sop_version", "duplicate_of")
+        .order_by("-received_at", "-pk")
+    )
 
 
 def request_records(complaints: Iterable[Complaint]) -> list[dict[str, Any]]:

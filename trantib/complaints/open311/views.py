@@ -6,6 +6,12 @@ control character in any parameter, every refusal in the spec's error format. Se
 ``realtime``: the POST answers with the ``service_request_id`` and, as the spec asks, no
 ``token``. The POST's ``service_notice`` is the one answer that names the tracking number: the
 app has just created the request and hands it to the citizen.
+
+Only public complaints are read back (``selectors.request_complaints``), ``tokens/`` included.
+Reads of service requests count against a per-client limit
+(``services.open311_read_rate_take``), ``tokens/`` against the limit of lookups by tracking
+number that the status page shares (``services.lookup_rate_take``); past either, a 429 with
+``Retry-After``.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from trantib.core.errors import ServiceError
+from trantib.core.errors import ServiceError, TooMany
 from trantib.core.links import absolute_url
 from trantib.core.ratelimit import client_address
 
@@ -41,7 +47,6 @@ from .params import (
 from .render import CONTENT_TYPES, Open311Error, described, render, render_error, status_of
 from .selectors import (
     category_for_code,
-    request_complaints,
     request_notice,
     request_one,
     request_records,
@@ -88,7 +93,10 @@ def _endpoint(*methods: str) -> Callable[[View], View]:
             except (SuspiciousOperation, MultiPartParserError):
                 return render_error(fmt, 400, _("Permintaan tidak dapat dibaca."))
             except Open311Error as exc:
-                return render_error(fmt, exc.status, exc.description)
+                response = render_error(fmt, exc.status, exc.description)
+                if exc.retry_after is not None:
+                    response["Retry-After"] = str(exc.retry_after)
+                return response
             except ServiceError as exc:
                 return render_error(fmt, status_of(exc), described(exc))
 
@@ -157,10 +165,20 @@ def service_definition(
     )
 
 
+def _read_counted(request: HttpRequest) -> None:
+    try:
+        services.open311_read_rate_take(client=client_address(request))
+    except TooMany as exc:
+        raise Open311Error(
+            429, exc.message, retry_after=services.open311_read_rate_window()
+        ) from None
+
+
 @_endpoint("GET", "POST")
 def request_list(request: HttpRequest, fmt: str, params: QueryDict) -> HttpResponse:
     if request.method == "POST":
         return _request_post(request, fmt, params)
+    _read_counted(request)
     return render(fmt, "service_requests", requests_query(params))
 
 
@@ -168,17 +186,25 @@ def request_list(request: HttpRequest, fmt: str, params: QueryDict) -> HttpRespo
 def request_detail(
     request: HttpRequest, fmt: str, params: QueryDict, *, tracking: str
 ) -> HttpResponse:
+    _read_counted(request)
     # The URL keyword is named ``tracking`` (urls.py); it holds the service_request_id.
     return render(fmt, "service_requests", request_records([request_one(tracking)]))
 
 
 @_endpoint("GET")
 def token_detail(request: HttpRequest, fmt: str, params: QueryDict, *, token: str) -> HttpResponse:
+    try:
+        services.lookup_rate_take(client=client_address(request))
+    except TooMany as exc:
+        raise Open311Error(429, exc.message, retry_after=services.lookup_rate_window()) from None
     # Requests are realtime: the token of a request is its tracking number. Whoever sends it
-    # knows the secret already, so it may be echoed beside the id.
+    # knows the secret already, so it may be echoed beside the id. A request that is not
+    # public has no public id to give: the same 404 as an unknown token.
     normal = services.tracking_normalise(token)
     complaint = (
-        Complaint.objects.filter(tracking=normal).only("pk", "tracking").first() if normal else None
+        Complaint.objects.filter(tracking=normal, public=True).only("pk", "tracking").first()
+        if normal
+        else None
     )
     if complaint is None:
         raise Open311Error(404, _("token “%(token)s” tidak ditemukan.") % {"token": token[:20]})
@@ -241,7 +267,8 @@ def _request_post(request: HttpRequest, fmt: str, params: QueryDict) -> HttpResp
             client=f"open311|{client.pk}|{device or client_address(request)}",
             source_ref=f"{client.name}|{device}" if device else client.name,
         )
-    complaint = request_complaints().get(pk=complaint.pk)
+    # Re-read with the unit and the SOP version the notice needs.
+    complaint = Complaint.objects.select_related("unit", "case__sop_version").get(pk=complaint.pk)
     account = (params.get("account_id") or "").strip()[:100]
     # The one answer that names the tracking number: the app has just created the request
     # and must hand the number to the citizen, who follows the complaint with it.

@@ -15,7 +15,8 @@ The modules: ``intake`` (``complaint_file``, input checks, routing, the rate lim
 reporter), ``tracking`` (tracking numbers, kept out of text that travels), ``messages`` (the
 receipt and every message to the reporter), ``duplicates`` (linking two complaints about one
 problem), ``answer`` (the closing condition, and the answer passed on to duplicates),
-``authority`` (a complaint outside the unit's authority; the complaint follows a hand-over).
+``authority`` (a complaint outside the unit's authority; the complaint follows a hand-over),
+``publicity`` (who lets a complaint into the public feed; the public lookups' rate limits).
 
 This package is the complaints app's public surface for changes: other apps import from here,
 never from the modules inside.
@@ -33,6 +34,14 @@ from .intake import (
     may_see_identity,
     rate_limit_take,
 )
+from .publicity import (
+    complaint_public_set,
+    lookup_rate_take,
+    lookup_rate_window,
+    may_decide_public,
+    open311_read_rate_take,
+    open311_read_rate_window,
+)
 from .tracking import TRACKING_ALPHABET, status_url, tracking_new, tracking_normalise, untracked
 
 __all__ = [
@@ -46,10 +55,16 @@ __all__ = [
     "complaint_follows_case",
     "complaint_mark_duplicate",
     "complaint_not_authority",
+    "complaint_public_set",
     "complaint_route",
     "complaint_sop_guard",
     "distance_metres",
+    "lookup_rate_take",
+    "lookup_rate_window",
+    "may_decide_public",
     "may_see_identity",
+    "open311_read_rate_take",
+    "open311_read_rate_window",
     "rate_limit_take",
     "status_url",
     "tracking_new",

@@ -33,6 +33,7 @@ from trantib.engine.bindings import ContractName, IntakeChannel
 
 from ..clock import complaint_clock_stamp
 from ..models import Category, Channel, Complaint, RoutingRule
+from ..public import public_by_default
 from .messages import receipt_send, receipt_send_to
 from .tracking import tracking_new
 
@@ -175,6 +176,10 @@ def complaint_file(
     ``actor``: the officer at the counter or on the phone (required for those channels; must
     hold an intake role somewhere). ``client``: the public form's client address, for the rate
     limit. ``anonymous``: no name and no contact is kept — whatever was given is dropped;
+    ``confidential``: the identity is kept for the intake roles only, and the complaint never
+    appears in the public feed. A complaint from a public channel (web, SMS, Open311) that is
+    not confidential is public at once; one taken at the counter or on the phone is not until
+    an intake role marks it public (:func:`.public.complaint_public_set`).
     ``reply_to``: a number the receipt may still go to once (an anonymous SMS), blanked in the
     outbox after sending. ``photos``: ``[(name, file), …]``, kept as evidence of the report.
     """
@@ -278,6 +283,7 @@ def complaint_file(
         kelurahan=kelurahan,
         anonymous=anonymous,
         confidential=confidential,
+        public=public_by_default(channel, confidential),
         reporter_name=name,
         reporter_phone=phone,
         reporter_email=email,

@@ -13,7 +13,8 @@ reply, blanked after sending); neither the complaint nor the kept SMS holds it, 
 report was filed or refused. A ``CEK`` of an anonymous complaint is not kept with the asker's
 number either: whoever asks is probably the reporter. Anonymous reports are rate limited per
 number like the others, through the intake counter, which keeps a salted hash of the number
-and points to no complaint.
+and points to no complaint; a ``CEK`` counts against the limit of lookups by tracking number
+per number (past it, the help reply says so and nothing is looked up).
 """
 
 from __future__ import annotations
@@ -297,6 +298,12 @@ def _status(
     *,
     sender: str,
 ) -> None:
+    try:
+        # A CEK is a lookup by tracking number, limited per number like the status page.
+        services.lookup_rate_take(client=f"sms|{sender}")
+    except TooMany as exc:
+        _help(inbound, categories, at, sender=sender, reason=exc.message)
+        return
     tracking = services.tracking_normalise(parsed.rest)
     complaint = (
         Complaint.objects.select_related("unit").filter(tracking=tracking).first()
