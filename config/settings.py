@@ -5,7 +5,9 @@ under ``var/`` in the checkout, the in-process (database-backed) task worker, Ba
 Set ``DATABASE_URL`` (e.g. ``postgres://postgres@127.0.0.1:5432/trantib``) for PostgreSQL.
 """
 
+import ipaddress
 from pathlib import Path
+from typing import NoReturn
 
 import environ
 
@@ -17,10 +19,55 @@ VAR_DIR = Path(env.str("TRANTIB_VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-# The embedded default is a local single-machine install; production must set its own key.
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="trantib-embedded-default-not-for-production")
+# Production mode, one switch: HTTPS only (redirect, HSTS, secure cookies), a key of its own,
+# no debug pages. Without it the embedded default runs as a local single-machine install.
+PRODUCTION = env.bool("TRANTIB_PRODUCTION", default=False)
+_EMBEDDED_KEY = "trantib-embedded-default-not-for-production"
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or _EMBEDDED_KEY
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+
+def _refuse(line: str) -> NoReturn:
+    # One clear line on stderr and exit status 1, before anything else starts: a traceback
+    # would bury the one thing the operator must fix.
+    raise SystemExit(f"Trantib: {line}")
+
+
+if PRODUCTION:
+    if SECRET_KEY == _EMBEDDED_KEY:
+        _refuse(
+            "TRANTIB_PRODUCTION=1 needs a secret key of its own: set DJANGO_SECRET_KEY "
+            "(e.g. the output of: python3 -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
+    if DEBUG:
+        _refuse("TRANTIB_PRODUCTION=1 and DJANGO_DEBUG=1 cannot go together: unset DJANGO_DEBUG.")
+
+# Our own reverse proxies (addresses or networks, e.g. "127.0.0.1,10.0.0.0/24"). Only a request
+# from one of them is believed about the client's address (X-Forwarded-For, read from the right
+# by trantib.core.ratelimit.client_address) and about HTTPS (X-Forwarded-Proto); from anyone
+# else both headers are ignored, so a client cannot pick its own rate-limit budget.
+TRANTIB_TRUSTED_PROXIES = [
+    entry.strip() for entry in env.list("TRANTIB_TRUSTED_PROXIES", default=[]) if entry.strip()
+]
+for _proxy in TRANTIB_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError:
+        _refuse(f"TRANTIB_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network.")
+if TRANTIB_TRUSTED_PROXIES:
+    # trantib.web.middleware.TrustedProxyMiddleware drops this header from anyone else first.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env.bool("TRANTIB_SSL_REDIRECT", default=True)
+    # A year, as the HSTS preload list asks; TRANTIB_HSTS_SECONDS=300 while trying HTTPS out.
+    SECURE_HSTS_SECONDS = env.int("TRANTIB_HSTS_SECONDS", default=31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("TRANTIB_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("TRANTIB_HSTS_PRELOAD", default=True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -55,7 +102,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "trantib.web.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "trantib.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "trantib.web.middleware.LanguageMiddleware",
@@ -213,10 +262,6 @@ TRANTIB_VERIFY_RATE_WINDOW = env.int("TRANTIB_VERIFY_RATE_WINDOW", default=60)
 # Trantib's own CA per unit signs (TRANTIB_SIGNING_EMBEDDED=false refuses instead).
 TRANTIB_SIGNING_PKCS12 = env.str("TRANTIB_SIGNING_PKCS12", default="")
 TRANTIB_SIGNING_EMBEDDED = env.bool("TRANTIB_SIGNING_EMBEDDED", default=True)
-# Reverse proxies in front of the server whose X-Forwarded-For is trusted (0: none, the client
-# is REMOTE_ADDR). Rate limits count the address the outermost trusted proxy saw; with hops
-# set, the server must be reachable only through those proxies.
-TRANTIB_TRUSTED_PROXY_HOPS = env.int("TRANTIB_TRUSTED_PROXY_HOPS", default=0)
 # Salt of the rate-limit client digests (default: the SECRET_KEY).
 TRANTIB_CLIENT_SALT = env.str("TRANTIB_CLIENT_SALT", default="")
 # Duplicates: an open complaint of the same category this near, from the last so many days.
@@ -233,6 +278,25 @@ TRANTIB_MAP_TILE_URL = env.str(
 TRANTIB_MAP_ATTRIBUTION = env.str(
     "TRANTIB_MAP_ATTRIBUTION", default="&copy; OpenStreetMap contributors"
 )
+
+# Content-Security-Policy of every page (trantib.web.middleware): scripts and styles only from
+# our own files — no inline script, no inline handler, no eval — so an injected <script> or
+# onerror= cannot run even if some text ever escaped unescaped. The map tile server's origin is
+# added to img-src from TRANTIB_MAP_TILE_URL. A page served to be framed by our own pages (a
+# PDF preview, X-Frame-Options: SAMEORIGIN) gets frame-ancestors 'self' instead of 'none'.
+TRANTIB_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "frame-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
 
 LOGGING = {
     "version": 1,

@@ -9,16 +9,19 @@ The key is a salted digest (``TRANTIB_CLIENT_SALT``, else the ``SECRET_KEY``) of
 and the client; an IPv6 address counts by its /64, as one household's network hands out
 many addresses.
 
-``client_address(request)`` is the address of the client behind ``TRANTIB_TRUSTED_PROXY_HOPS``
-reverse proxies (0, the default: ``REMOTE_ADDR``; 1: the last address a proxy appended to
-``X-Forwarded-For``). A client can write anything into that header, so only the hops that
-really are our proxies are trusted — and the server must then be reachable only through them
-(bind it to the loopback or a private network), or a client could name any address it likes.
+``client_address(request)`` is the address of the client. A request that comes straight from
+the client counts as ``REMOTE_ADDR``; ``X-Forwarded-For`` is read only when ``REMOTE_ADDR`` is
+one of ``TRANTIB_TRUSTED_PROXIES`` (addresses or networks of our own reverse proxies), and then
+from the right: each trusted proxy appended the address it saw, so the first address that is
+not a trusted proxy is the client. A client can write anything into that header; what it wrote
+is to the left of what our proxies appended, and is never read. ``proxy_trusted(request)``
+tells the middleware whether to believe the proxy's ``X-Forwarded-Proto`` as well.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import ipaddress
 
@@ -32,23 +35,46 @@ from .models import RateWindow
 
 def client_address(request: HttpRequest) -> str:
     remote = str(request.META.get("REMOTE_ADDR", ""))
-    hops = int(settings.TRANTIB_TRUSTED_PROXY_HOPS)
-    if hops <= 0:
+    if not _trusted(remote):
         return remote
     forwarded = [
         part.strip()
         for part in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")
         if part.strip()
     ]
-    # Each trusted proxy appended the address it saw; the one the outermost proxy saw is
-    # ``hops`` from the end. Fewer addresses than hops: the request skipped a proxy.
-    if len(forwarded) < hops:
-        return remote
-    candidate = _without_port(forwarded[-hops])
+    client = remote
+    for part in reversed(forwarded):
+        try:
+            address = ipaddress.ip_address(_without_port(part))
+        except ValueError:
+            break  # junk in the chain: the last hop we could read stands
+        client = str(address)
+        if not _trusted(client):
+            break
+    return client
+
+
+def proxy_trusted(request: HttpRequest) -> bool:
+    """The request came from one of our own reverse proxies (``TRANTIB_TRUSTED_PROXIES``)."""
+    return _trusted(str(request.META.get("REMOTE_ADDR", "")))
+
+
+def _trusted(address: str) -> bool:
+    networks = _networks(tuple(settings.TRANTIB_TRUSTED_PROXIES))
+    if not networks:
+        return False
     try:
-        return str(ipaddress.ip_address(candidate))
+        ip = ipaddress.ip_address(_without_port(address))
     except ValueError:
-        return remote
+        return False
+    return any(ip in network for network in networks)
+
+
+@functools.cache
+def _networks(
+    entries: tuple[str, ...],
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(entry.strip(), strict=False) for entry in entries)
 
 
 def _without_port(text: str) -> str:

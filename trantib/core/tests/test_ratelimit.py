@@ -22,28 +22,58 @@ def request(remote: str = "10.0.0.2", forwarded: str | None = None):
 
 
 def test_without_trusted_proxies_the_forwarded_header_is_ignored(settings):
-    settings.TRANTIB_TRUSTED_PROXY_HOPS = 0
+    settings.TRANTIB_TRUSTED_PROXIES = []
     assert client_address(request("203.0.113.9", "198.51.100.1")) == "203.0.113.9"
 
 
-def test_behind_one_proxy_the_address_it_appended_counts(settings):
-    settings.TRANTIB_TRUSTED_PROXY_HOPS = 1
+def test_behind_a_trusted_proxy_the_address_it_appended_counts(settings):
+    settings.TRANTIB_TRUSTED_PROXIES = ["10.0.0.2"]
     # The client wrote 1.2.3.4 itself; the proxy appended what it saw, 198.51.100.7.
     got = client_address(request("10.0.0.2", "1.2.3.4, 198.51.100.7"))
     assert got == "198.51.100.7"
 
 
-def test_behind_two_proxies_the_outer_ones_view_counts(settings):
-    settings.TRANTIB_TRUSTED_PROXY_HOPS = 2
+def test_a_client_that_is_not_a_trusted_proxy_cannot_name_its_own_address(settings):
+    settings.TRANTIB_TRUSTED_PROXIES = ["10.0.0.0/24"]
+    # Straight to the server, forging the header: its own address counts, whatever it wrote.
+    assert client_address(request("203.0.113.9", "198.51.100.1")) == "203.0.113.9"
+    assert client_address(request("203.0.113.9", "10.0.0.7")) == "203.0.113.9"
+
+
+def test_behind_two_trusted_proxies_the_outer_ones_view_counts(settings):
+    settings.TRANTIB_TRUSTED_PROXIES = ["10.0.0.0/24"]
     assert client_address(request("10.0.0.2", "1.2.3.4, 198.51.100.7, 10.0.0.9")) == (
         "198.51.100.7"
     )
 
 
-def test_a_request_that_skipped_the_proxy_or_forged_junk_counts_as_its_peer(settings):
-    settings.TRANTIB_TRUSTED_PROXY_HOPS = 1
-    assert client_address(request("203.0.113.9")) == "203.0.113.9"
-    assert client_address(request("203.0.113.9", "not-an-address")) == "203.0.113.9"
+def test_a_request_from_the_proxy_without_a_header_or_with_junk_counts_as_what_it_can_read(
+    settings,
+):
+    settings.TRANTIB_TRUSTED_PROXIES = ["10.0.0.2"]
+    assert client_address(request("10.0.0.2")) == "10.0.0.2"
+    assert client_address(request("10.0.0.2", "not-an-address")) == "10.0.0.2"
+    settings.TRANTIB_TRUSTED_PROXIES = ["10.0.0.0/24"]
+    assert client_address(request("10.0.0.2", "junk, 10.0.0.9")) == "10.0.0.9"
+
+
+def test_behind_a_proxy_every_client_has_its_own_budget(settings, db):
+    settings.TRANTIB_TRUSTED_PROXIES = ["127.0.0.1"]
+
+    def take(client: str) -> None:
+        rate_limit_take(
+            scope="lapor",
+            client=client_address(request("127.0.0.1", client)),
+            limit=1,
+            window=60,
+            message="Tunggu.",
+            now=T0,
+        )
+
+    take("198.51.100.1")
+    take("198.51.100.2")  # another citizen behind the same proxy: not refused
+    with pytest.raises(TooMany):
+        take("198.51.100.1")
 
 
 def test_an_ipv6_client_counts_by_its_64_and_scopes_count_apart():
@@ -68,7 +98,7 @@ def test_the_limit_refuses_past_its_count_and_opens_again_after_the_window():
 
 
 def test_a_proxy_that_writes_the_port_too_still_names_the_client(settings):
-    settings.TRANTIB_TRUSTED_PROXY_HOPS = 1
+    settings.TRANTIB_TRUSTED_PROXIES = ["10.0.0.2"]
     assert client_address(request("10.0.0.2", "198.51.100.7:53211")) == "198.51.100.7"
     assert client_address(request("10.0.0.2", "[2001:db8::7]:443")) == "2001:db8::7"
     assert client_address(request("10.0.0.2", "2001:db8::7")) == "2001:db8::7"

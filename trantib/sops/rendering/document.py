@@ -3,12 +3,13 @@
 Page 1 is the identity table (HTML, so long legal bases wrap and flow); every following page
 is one SVG of the flowchart table (see :mod:`svg`). The standalone document carries the
 ``@page`` rules (A4 or F4 landscape, footer with the SOP's name, number and page count); the
-fragment carries only CSS scoped to ``.sop-document``.
+fragment carries no CSS: its page links the stylesheets, scoped to ``.sop-document``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
@@ -18,6 +19,8 @@ from trantib.engine.spec import SOPSpec
 
 from .layout import MARGIN_BOTTOM_MM, MARGIN_SIDE_MM, MARGIN_TOP_MM, ChartLayout, layout_chart
 from .svg import page_svg
+
+_STYLESHEETS = Path(__file__).resolve().parent.parent / "static" / "sops" / "document"
 
 
 @dataclass(frozen=True)
@@ -81,16 +84,28 @@ def _page_css(spec: SOPSpec, chart: ChartLayout) -> SafeString:
     return mark_safe(css)  # noqa: S308 — built from css_string() and numbers only
 
 
+def _stylesheet(name: str) -> SafeString:
+    """One of the document's stylesheets. They are static files, linked by the web page (the
+    Content-Security-Policy allows no inline style there) and inlined in the standalone one."""
+    return mark_safe((_STYLESHEETS / name).read_text(encoding="utf-8"))  # noqa: S308 — our file
+
+
 def render_fragment(spec: SOPSpec) -> str:
-    """The document as an ``<article class="sop-document">`` for a web page."""
+    """The document as an ``<article class="sop-document">`` for a web page, which links the
+    stylesheets ``sops/document/article.css`` and ``article-narrow.css`` (static files)."""
     chart = layout_chart(spec)
     return render_to_string("sops/document/article.html", _context(spec, chart))
 
 
 def render_html(spec: SOPSpec, *, paper: str | None = None) -> str:
-    """The document as a standalone, print-ready HTML page."""
+    """The document as a standalone, print-ready HTML page (its stylesheets inline: a file
+    that travels alone, and WeasyPrint's input)."""
     chart = layout_chart(spec, paper)
-    context = _context(spec, chart) | {"page_css": _page_css(spec, chart)}
+    context = _context(spec, chart) | {
+        "page_css": _page_css(spec, chart),
+        "article_css": _stylesheet("article.css"),
+        "article_narrow_css": _stylesheet("article-narrow.css"),
+    }
     return render_to_string("sops/document/document.html", context)
 
 

@@ -22,6 +22,7 @@ from trantib.sops.rendering.layout import CELL_PAD_X, CELL_PAD_Y, PAPERS, Shape,
 from trantib.sops.rendering.text import text_width
 
 LIBRARY = Path(__file__).resolve().parents[1] / "library"
+STYLESHEETS = Path(__file__).resolve().parents[1] / "static" / "sops" / "document"
 FILES = library_files(LIBRARY)
 SVG_NS = "{http://www.w3.org/2000/svg}"
 POPPLER = shutil.which("pdftotext") is not None and shutil.which("pdfinfo") is not None
@@ -491,21 +492,23 @@ def test_a_police_approver_is_shown_with_an_nrp_and_a_civil_servant_with_a_nip()
     assert "NIP. 197001012000031001" in render_fragment(civil)
 
 
-def test_the_fragment_is_an_article_with_its_own_scoped_css_and_no_page_rules():
+def test_the_fragment_is_an_article_without_inline_css_and_its_stylesheets_are_scoped():
     spec = spec_of(LIBRARY / "pengaduan" / "PGD.v1.yaml")
     fragment = render_fragment(spec).strip()
 
     assert fragment.startswith('<article class="sop-document"')
     assert fragment.endswith("</article>")
     assert "@page" not in fragment and "<html" not in fragment
-    css = " ".join(re.findall(r"<style[^>]*>(.*?)</style>", fragment, re.DOTALL))
+    assert "<style" not in fragment  # the page links them (CSP: no inline style)
+    css = (STYLESHEETS / "article.css").read_text() + (
+        STYLESHEETS / "article-narrow.css"
+    ).read_text()
     selectors = [
         s.strip() for block in re.findall(r"([^{}]+)\{[^{}]*\}", css) for s in block.split(",")
     ]
     assert selectors and all(
         s.startswith(".sop-document") for s in selectors if s and "/*" not in s
     )
-    assert 'media="screen and (max-width: 640px)"' in fragment  # the phone layout
     assert len(svgs(fragment)) == len(layout_chart(spec).pages)
 
 
@@ -515,6 +518,8 @@ def test_the_standalone_html_is_print_ready():
 
     assert html.startswith("<!DOCTYPE html>")
     assert "size: 330.0mm 215.0mm" in html
+    assert ".sop-document" in html  # the stylesheets travel inside the file
+    assert 'media="screen and (max-width: 640px)"' in html  # the phone layout
     assert 'counter(page) " dari " counter(pages)' in html
 
 

@@ -8,6 +8,7 @@ unsafe, starting one with ``exec`` is not. With ``--no-worker`` this process bec
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import signal
 import subprocess
@@ -73,6 +74,12 @@ class Command(BaseCommand):
             str(workers),
             "--access-logfile",
             "-",
+            # gunicorn believes X-Forwarded-Proto from the same proxies Django does, no others.
+            "--forwarded-allow-ips",
+            ",".join(
+                str(ipaddress.ip_network(entry, strict=False))
+                for entry in settings.TRANTIB_TRUSTED_PROXIES
+            ),
         ]
         if no_worker:
             self.stdout.write(f"Trantib: http://{host}:{port}/  (Ctrl-C to stop)")

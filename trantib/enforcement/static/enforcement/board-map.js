@@ -4,6 +4,10 @@
 (function () {
   "use strict";
   function start() {
+    // The legend's colours come from the same data as the circles' (no inline style: CSP).
+    document.querySelectorAll(".legend .dot[data-colour]").forEach(function (dot) {
+      dot.style.background = dot.dataset.colour;
+    });
     var el = document.getElementById("ladder-map");
     if (!el || typeof L === "undefined") { return; }
     var data = JSON.parse(document.getElementById(el.dataset.points).textContent);
