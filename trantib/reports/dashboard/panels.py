@@ -37,7 +37,6 @@ from django.db.models import (
     When,
 )
 from django.db.models import Case as Choose
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -571,7 +570,7 @@ def map_panel(scope: Scope, month: Bucket, period: Period, received: Figure) -> 
                 "kind": "pengaduan",
                 "label": c["category__name"],
                 "number": c["case__number"],
-                "url": reverse("complaints:detail", args=[c["pk"]]),
+                "url": path_to("complaints:detail", c["pk"]),
             },
         )
         for c in complaints
@@ -593,7 +592,7 @@ def map_panel(scope: Scope, month: Bucket, period: Period, received: Figure) -> 
                     "kind": "temuan",
                     "label": f["place"],
                     "number": f["case__number"],
-                    "url": reverse("cases:detail", args=[f["case_id"]]),
+                    "url": path_to("cases:detail", f["case_id"]),
                 },
             )
         )

@@ -121,15 +121,12 @@ class Counted:
         column: str,
         *,
         article: int | None = None,
-        units: set[int] | None = None,
         sanction: str = "",
     ) -> set[int]:
         found = self.sanctions[sanction] if sanction else self.columns[column]
         if article is not None:
-            found = found & self.by_article.get(article, set())
-        if units is None:
-            return set(found)
-        return {e for e in found if self.unit[e] in units}
+            return found & self.by_article.get(article, set())
+        return set(found)
 
     def cases(self, enforcements: set[int]) -> set[int]:
         return {self.case[e] for e in enforcements}
@@ -242,17 +239,31 @@ def _figures(
     period: Period,
     *,
     article: int | None = None,
-    units: set[int] | None = None,
 ) -> list[Cell]:
     extra = {"pasal": str(article)} if article is not None else {}
     return [
         figure(
             str(LABELS[c]),
-            len(counted.enforcements(c, article=article, units=units)),
+            len(counted.enforcements(c, article=article)),
             drill_href(REPORT, c, scope, period, **extra),
         )
         for c in COLUMNS
     ]
+
+
+def _per_child(counted: Counted, scope: Scope) -> dict[str, dict[int, int]]:
+    """Each column's count per child unit (its index in ``scope.groups``), in one pass over the
+    column's enforcements: the child's figure, whose drill is the child's own scope."""
+    child_of = {uid: index for index, (_child, ids) in enumerate(scope.groups) for uid in ids}
+    out: dict[str, dict[int, int]] = {}
+    for column in COLUMNS:
+        counts: dict[int, int] = defaultdict(int)
+        for e in counted.columns[column]:
+            index = child_of.get(counted.unit[e])
+            if index is not None:
+                counts[index] += 1
+        out[column] = counts
+    return out
 
 
 def _headers() -> tuple[list[str], list[tuple[str, int]]]:
@@ -321,13 +332,21 @@ def enforcement_recap(scope: Scope, period: Period) -> Recap:
             )
         )
     if scope.is_parent:
+        per_child = _per_child(counted, scope)
         child_rows: list[list[Cell]] = []
-        for child, ids in scope.groups:
+        for index, (child, ids) in enumerate(scope.groups):
             sub = child_scope(scope, child, ids)
             child_rows.append(
                 [
                     Link(child.name, address(URL_NAME, unit=child.code, periode=period.code)),
-                    *_figures(counted, sub, period, units=set(ids)),
+                    *(
+                        figure(
+                            str(LABELS[c]),
+                            per_child[c].get(index, 0),
+                            drill_href(REPORT, c, sub, period),
+                        )
+                        for c in COLUMNS
+                    ),
                 ]
             )
         tables.append(
