@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import Case, CharField, F, Q, Value, When
 
 from trantib.engine.timing import Calendar, CalendarKind, TimeStandard
 
@@ -204,3 +204,10 @@ def answer_state_q(state: AnswerState, moment: dt.datetime) -> Q:
     if state is AnswerState.OVERDUE:
         return unanswered & Q(answer_late_from__lte=moment)
     return unanswered & (Q(answer_late_from__isnull=True) | Q(answer_late_from__gt=moment))
+
+
+def answer_state_case(moment: dt.datetime) -> Case:
+    """:func:`answer_state` in SQL, as the state's value (its four conditions exclude each
+    other): one comparison chain a row, for a report that groups by the state."""
+    whens = [When(answer_state_q(state, moment), then=Value(state.value)) for state in AnswerState]
+    return Case(*whens, default=Value(""), output_field=CharField())

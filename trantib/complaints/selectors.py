@@ -35,6 +35,7 @@ from trantib.engine.timing import CalendarKind, TimeStandard
 
 # The answer clock, as the reports read it (``clock.py``).
 from .clock import AnswerState as AnswerState
+from .clock import answer_state_case as answer_state_case
 from .clock import answer_state_q as answer_state_q
 from .models import Category, Complaint, ComplaintEvent
 from .public import public_address, public_coordinate

@@ -37,8 +37,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db.models import Case as Choose
-from django.db.models import CharField, Count, QuerySet, Value, When
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -48,7 +47,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from trantib.cases.models import Case
 from trantib.complaints.models import Category, Channel, Complaint
-from trantib.complaints.selectors import AnswerState, answer_state_q
+from trantib.complaints.selectors import AnswerState, answer_state_case
 from trantib.core.dates import datetime_id
 from trantib.core.errors import Invalid
 from trantib.core.xlsx import Sheet, xlsx_book, xlsx_response
@@ -110,12 +109,6 @@ def desa_key(text: str) -> str:
     return key if key and key != NO_DESA else NO_DESA
 
 
-def _state_at(now: dt.datetime) -> Choose:
-    """:func:`complaints.clock.answer_state` in SQL (its four conditions exclude each other)."""
-    whens = [When(answer_state_q(state, now), then=Value(state.value)) for state in State]
-    return Choose(*whens, default=Value(""), output_field=CharField())
-
-
 def complaint_standings(
     unit_ids: Iterable[int],
     period: Period,
@@ -132,7 +125,7 @@ def complaint_standings(
     start, end = period.bounds(zone)
     found = Complaint.objects.filter(
         unit_id__in=list(unit_ids), received_at__gte=start, received_at__lt=end
-    ).annotate(state=_state_at(now))
+    ).annotate(state=answer_state_case(now))
     fields = ("unit_id", "channel", "category__code", "category__name", "kelurahan", "state")
     rows: Any
     if grouped:
