@@ -406,6 +406,14 @@ class Enforcement(models.Model):
             # enforcement recap), without reading every enforcement of the province.
             models.Index(fields=["unit", "found_at"], name="enforcement_unit_found"),
             models.Index(fields=["unit", "closed_at"], name="enforcement_unit_closed"),
+            # The enforcements still on the ladder (the board, the dashboard's ladder): a few
+            # thousand of a province's hundreds of thousands, read without the others.
+            models.Index(
+                fields=["unit"],
+                include=["case"],
+                condition=Q(status=EnforcementStatus.OPEN),
+                name="enforcement_open",
+            ),
         ]
 
     def __str__(self) -> str:
