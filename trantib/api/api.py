@@ -4,8 +4,8 @@ router mounted. Operation ids are the operations' own names, ``<entity>_<action>
 
 from __future__ import annotations
 
-import json
 import math
+from decimal import Decimal
 from typing import Any, cast
 
 from django.http import HttpRequest
@@ -16,6 +16,7 @@ from ninja.parser import Parser
 from trantib.cases.apis import attachments_router, cases_router, tasks_router
 from trantib.community.apis import community_router
 from trantib.complaints.apis import complaints_router
+from trantib.core.jsoninput import json_loads
 from trantib.enforcement.apis import enforcement_router
 from trantib.letters.apis import letters_router
 from trantib.operations.apis import operations_router
@@ -26,17 +27,29 @@ from trantib.web.apis import search_router
 from .apis import auth_router, fallback_router
 from .auth import TokenAuth
 from .errors import errors_install
+from .types import MAX_ID
 
 
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+def _json_number(text: str) -> int | float:
+    """A JSON number written with a fraction or an exponent. JSON (and JSON Schema's
+    "integer") has one kind of number: ``7.0`` and ``7e0`` are the integer 7, so an id or a
+    count sent so is taken as the document says; any other stays a float."""
+    exact = Decimal(text)
+    if exact.is_finite() and abs(exact) <= MAX_ID and exact == exact.to_integral_value():
+        return int(exact)
+    return float(text)
+
+
 class StrictJsonParser(Parser):
-    """JSON as the RFC has it: NaN and Infinity are not numbers a database can store."""
+    """JSON as the RFC has it: NaN and Infinity are not numbers a database can store; and
+    nested no deeper than ``core.jsoninput`` allows (the multipart ``payload`` part too)."""
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
-        data = json.loads(request.body, parse_constant=_refuse_constant)
+        data = json_loads(request.body, parse_constant=_refuse_constant, parse_float=_json_number)
         if any(isinstance(v, float) and not math.isfinite(v) for v in _numbers(data)):
             raise ValueError("number out of range")
         return cast(dict[str, Any], data)

@@ -43,7 +43,7 @@ fallback_router = Router()
 
 @fallback_router.api_operation(
     ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-    "/{path:rest}",
+    "/{anypath:rest}",  # a newline included: never the site's HTML 404
     auth=None,
     include_in_schema=False,
 )

@@ -20,6 +20,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from trantib.core.errors import ServiceError
+from trantib.core.jsoninput import JsonTooDeep
 
 Handler = Callable[[HttpRequest, Any], HttpResponse]
 
@@ -103,6 +104,8 @@ def errors_install(api: NinjaAPI) -> None:
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         # ninja's 400 is a body it could not parse; its other HttpErrors carry their text.
         message = _("Isi permintaan bukan JSON yang sah.") if exc.status_code == 400 else str(exc)
+        if isinstance(exc.__cause__, JsonTooDeep):
+            message = exc.__cause__.message
         return api.create_response(request, error_body(message), status=exc.status_code)
 
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:

@@ -4,29 +4,38 @@ each operation declares, and who is behind a request.
 Input types are strict and bounded so that bad input is refused here with 422, before a
 database sees it: ids stay within a 64-bit integer, text holds no NUL character (PostgreSQL
 refuses it) and no lone surrogate, JSON values hold no NaN or infinity.
+
+An id in a path is written ``{posint:id}`` (``trantib.core.converters``): the route itself
+matches only a plain positive integer (``1``, never ``01``, ``1.0``, `` 1``, ``1_0`` or ``+1``)
+up to :data:`MAX_ID`, so any other spelling is the API's JSON 404, as for an id that does not
+exist.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from typing import Annotated, Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
+from django.urls import register_converter
 from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
 
 from trantib.accounts.middleware import PersonRequest
 from trantib.accounts.models import Person
+from trantib.core.converters import MAX_ID, AnyPathConverter, PositiveIdConverter
 from trantib.core.errors import NotAllowed
 from trantib.core.text import NO_NUL_PATTERN, has_control_characters
+from trantib.engine.values import date_read
 
-MAX_ID = 2**63 - 1  # the largest BigAutoField value on SQLite and PostgreSQL
 NO_NUL = NO_NUL_PATTERN
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+# Registered where every app's API takes its shared types, before any of its routes is built.
+register_converter(PositiveIdConverter, "posint")
+register_converter(AnyPathConverter, "anypath")
 
 
 def text_check(value: str) -> str:
@@ -52,12 +61,14 @@ def _json_check(value: Any) -> Any:
 
 
 def _iso_date_only(value: Any) -> Any:
-    # Lax pydantic would read 0 as 1970-01-01 (a timestamp): a date is written YYYY-MM-DD.
-    if isinstance(value, str) and not ISO_DATE.fullmatch(value):
-        raise ValueError(_("Tanggal ditulis TTTT-BB-HH."))
-    if not isinstance(value, str | dt.date):
-        raise ValueError(_("Tanggal ditulis TTTT-BB-HH."))
-    return value
+    # Lax pydantic would read 0 as 1970-01-01 (a timestamp): a date is written YYYY-MM-DD,
+    # read by the engine's reader, as a date field of a step is.
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return date_read(value)
+    except ValueError:
+        raise ValueError(_("Tanggal ditulis TTTT-BB-HH.")) from None
 
 
 Text = Annotated[str, Field(pattern=NO_NUL), AfterValidator(text_check)]

@@ -8,13 +8,14 @@ are mapped to ``{"message", "field"}`` in :mod:`trantib.api.errors`.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import IO, Annotated
 
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Path, Query, Router, Status, UploadedFile
+from pydantic import Field, WithJsonSchema
 
 from trantib.accounts.middleware import PersonRequest
 from trantib.accounts.models import OrgUnit
@@ -73,6 +74,7 @@ from .selectors import (
 CaseId = Annotated[int, Path(ge=1, le=MAX_ID, description="Case id")]
 TaskId = Annotated[int, Path(ge=1, le=MAX_ID, description="Task id")]
 AttachmentId = Annotated[int, Path(ge=1, le=MAX_ID, description="Attachment id")]
+FileFieldName = Annotated[str, Field(max_length=64, pattern=r"^[a-z][a-z0-9_]*$")]
 
 
 # -- cases --------------------------------------------------------------------------------
@@ -109,12 +111,11 @@ def _case_detail(case: Case, user: UserLike) -> CaseDetailOut:
     return CaseDetailOut(**out.model_dump(), file=case_file_out(casefile))
 
 
-@cases_router.post(
-    "",
-    response={201: CaseDetailOut, **E400, **E401, **E403, **E404, **E422},
-    summary="Mulai kasus",
-)
-def case_start(request: PersonRequest, payload: CaseStartIn) -> Status[CaseDetailOut]:
+def _case_started(
+    request: PersonRequest,
+    payload: CaseStartIn,
+    uploads: dict[str, list[tuple[str, IO[bytes]]]] | None = None,
+) -> Status[CaseDetailOut]:
     user = api_user(request)
     unit: OrgUnit | None = units_for_user(user).filter(code=payload.unit).first()
     if unit is None:
@@ -127,8 +128,58 @@ def case_start(request: PersonRequest, payload: CaseStartIn) -> Status[CaseDetai
         data=payload.data,
         requirements=payload.requirements,
         entry=payload.entry,
+        uploads=uploads,
     )
     return Status(201, _case_detail(case_get_for_user(user, case.pk), user))
+
+
+@cases_router.post(
+    "",
+    response={201: CaseDetailOut, **E400, **E401, **E403, **E404, **E422},
+    summary="Mulai kasus",
+)
+def case_start(request: PersonRequest, payload: CaseStartIn) -> Status[CaseDetailOut]:
+    """Start a case; a first step that needs a file starts with ``POST /cases/with-files``."""
+    return _case_started(request, payload)
+
+
+@cases_router.post(
+    "/with-files",
+    response={201: CaseDetailOut, **E400, **E401, **E403, **E404, **E422},
+    summary="Mulai kasus dengan berkas",
+)
+def case_start_with_files(
+    request: PersonRequest,
+    payload: CaseStartIn,
+    file: Annotated[
+        list[UploadedFile],
+        File(min_length=1, description="The first step's files: JPEG, PNG, WebP, GIF or PDF"),
+    ],
+    field: Annotated[
+        list[FileFieldName],
+        Form(
+            min_length=1,
+            description=(
+                "The first step's file field each file fills (e.g. draft): one for all the "
+                "files, or one per file in their order"
+            ),
+        ),
+    ],
+) -> Status[CaseDetailOut]:
+    """Start a case as ``POST /cases`` does, as multipart/form-data: the same object as the
+    ``payload`` part (JSON), and the first step's files (an SOP whose first step requires one,
+    such as RTHM's draft SPT, starts only so). Stored in the start's transaction: a refused
+    start keeps no file."""
+    if len(field) not in (1, len(file)):
+        raise Invalid(
+            _("Sebutkan satu isian berkas untuk semua berkas, atau satu untuk setiap berkas."),
+            field="field",
+        )
+    names = field * len(file) if len(field) == 1 else field
+    uploads: dict[str, list[tuple[str, IO[bytes]]]] = {}
+    for name, upload in zip(names, file, strict=True):
+        uploads.setdefault(name, []).append((upload.name or "", upload))
+    return _case_started(request, payload, uploads)
 
 
 @cases_router.get("", response={200: CaseListOut, **E401, **E422}, summary="Daftar kasus")
@@ -171,14 +222,16 @@ def case_list(
     return CaseListOut(count=qs.count(), items=items)
 
 
-@cases_router.get("/{id}", response={200: CaseDetailOut, **E401, **E404, **E422}, summary="Kasus")
+@cases_router.get(
+    "/{posint:id}", response={200: CaseDetailOut, **E401, **E404, **E422}, summary="Kasus"
+)
 def case_detail(request: HttpRequest, id: CaseId) -> CaseDetailOut:
     user = api_user(request)
     return _case_detail(case_get_for_user(user, id), user)
 
 
 @cases_router.get(
-    "/{id}/events", response={200: list[EventOut], **E401, **E404, **E422}, summary="Jejak"
+    "/{posint:id}/events", response={200: list[EventOut], **E401, **E404, **E422}, summary="Jejak"
 )
 def case_event_list(request: HttpRequest, id: CaseId) -> list[EventOut]:
     user = api_user(request)
@@ -188,7 +241,7 @@ def case_event_list(request: HttpRequest, id: CaseId) -> list[EventOut]:
 
 
 @cases_router.post(
-    "/{id}/attachments",
+    "/{posint:id}/attachments",
     response={201: AttachmentOut, **E400, **E401, **E403, **E404, **E409, **E422},
     summary="Unggah lampiran",
 )
@@ -196,7 +249,12 @@ def attachment_upload(
     request: PersonRequest,
     id: CaseId,
     file: Annotated[UploadedFile, File(description="JPEG, PNG, WebP, GIF or PDF")],
-    task: Annotated[int | None, Form(ge=1, le=MAX_ID, description="Task id on the case")] = None,
+    task: Annotated[
+        int | None,
+        # A form cannot send null: the document says what may be sent, an id or nothing.
+        WithJsonSchema({"type": "integer", "minimum": 1, "maximum": MAX_ID}),
+        Form(None, ge=1, le=MAX_ID, description="Task id on the case"),
+    ] = None,
 ) -> Status[AttachmentOut]:
     user = api_user(request)
     case = case_get_for_user(user, id)
@@ -233,14 +291,14 @@ def task_mine(request: HttpRequest) -> list[TaskOut]:
     ]
 
 
-@tasks_router.get("/{id}", response={200: TaskOut, **E401, **E404, **E422}, summary="Tugas")
+@tasks_router.get("/{posint:id}", response={200: TaskOut, **E401, **E404, **E422}, summary="Tugas")
 def task_detail(request: HttpRequest, id: TaskId) -> TaskOut:
     user = api_user(request)
     return _task_detail(task_get_for_user(user, id), user)
 
 
 @tasks_router.post(
-    "/{id}/claim",
+    "/{posint:id}/claim",
     response={200: TaskOut, **E401, **E403, **E404, **E409, **E422},
     summary="Ambil tugas",
 )
@@ -250,7 +308,7 @@ def task_claim(request: PersonRequest, id: TaskId) -> TaskOut:
 
 
 @tasks_router.post(
-    "/{id}/complete",
+    "/{posint:id}/complete",
     response={200: TaskOut, **E400, **E401, **E403, **E404, **E409, **E422},
     summary="Selesaikan tugas",
 )
@@ -268,7 +326,7 @@ def task_complete(request: PersonRequest, payload: TaskCompleteIn, id: TaskId) -
 
 
 @tasks_router.post(
-    "/{id}/reassign",
+    "/{posint:id}/reassign",
     response={200: TaskOut, **E400, **E401, **E403, **E404, **E409, **E422},
     summary="Alihkan tugas",
 )
@@ -292,7 +350,7 @@ attachments_router = Router(tags=["attachments"])
 
 
 @attachments_router.get(
-    "/{id}",
+    "/{posint:id}",
     response={**E401, **E404, **E422},
     summary="Unduh lampiran",
     openapi_extra={
@@ -325,7 +383,7 @@ def attachment_download(request: HttpRequest, id: AttachmentId) -> FileResponse:
 
 
 @cases_router.post(
-    "/{id}/cancel",
+    "/{posint:id}/cancel",
     response={200: CaseDetailOut, **E400, **E401, **E403, **E404, **E409, **E422},
     summary="Batalkan kasus",
 )
@@ -338,7 +396,7 @@ def case_cancel(request: PersonRequest, payload: CaseCancelIn, id: CaseId) -> Ca
 
 
 @cases_router.post(
-    "/{id}/handover",
+    "/{posint:id}/handover",
     response={200: CaseDetailOut, **E400, **E401, **E403, **E404, **E409, **E422},
     summary="Serahkan kasus ke unit lain",
 )
@@ -357,7 +415,7 @@ def case_handover(request: PersonRequest, payload: CaseHandoverIn, id: CaseId) -
 
 
 @tasks_router.post(
-    "/{id}/correct",
+    "/{posint:id}/correct",
     response={200: TaskOut, **E400, **E401, **E403, **E404, **E409, **E422},
     summary="Koreksi isian langkah",
 )
@@ -374,7 +432,7 @@ def task_correct(request: PersonRequest, payload: TaskCorrectIn, id: TaskId) -> 
 
 
 @tasks_router.post(
-    "/{id}/end-wait",
+    "/{posint:id}/end-wait",
     response={200: TaskOut, **E400, **E401, **E403, **E404, **E409, **E422},
     summary="Akhiri tenggat lebih awal",
 )

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from trantib.core.dateinput import date_parse, datetime_parse
 from trantib.engine.spec import Capture, FieldType, RecordField, SOPSpec, Step, StepKind
+from trantib.engine.values import date_write, datetime_write
 
 from .models import CaseStatus
 from .services import Taken
@@ -314,7 +315,8 @@ class StepForm:
             return _number(text, f)
         if f.type is FieldType.DATE:
             try:
-                return date_parse(text).isoformat()
+                # Written as the engine reads it, from whichever form the officer typed.
+                return date_write(date_parse(text))
             except ValueError as exc:
                 raise forms.ValidationError(
                     _("“%(label)s” harus berupa tanggal: %(error)s")
@@ -322,7 +324,7 @@ class StepForm:
                 ) from None
         if f.type is FieldType.DATETIME:
             try:
-                return datetime_parse(text).isoformat(timespec="minutes")
+                return datetime_write(datetime_parse(text))
             except ValueError as exc:
                 raise forms.ValidationError(
                     _("“%(label)s” harus berupa tanggal dan jam: %(error)s")
@@ -346,7 +348,7 @@ class StepForm:
             if not line.strip():
                 continue
             try:
-                days.append(date_parse(line).isoformat())
+                days.append(date_write(date_parse(line)))
             except ValueError as exc:
                 raise forms.ValidationError(
                     _("“%(label)s” baris %(n)s harus berupa tanggal: %(error)s")

@@ -186,14 +186,16 @@ def activities(request: HttpRequest, unit: UnitCode, month: Month) -> list[Activ
 
 
 @community_router.get(
-    "/activities/{id}", response={200: ActivityOut, **E401, **E404, **E422}, summary="Kegiatan"
+    "/activities/{posint:id}",
+    response={200: ActivityOut, **E401, **E404, **E422},
+    summary="Kegiatan",
 )
 def activity(request: HttpRequest, id: ActivityId) -> ActivityOut:
     return _activity_out(selectors.activity_get_for_user(api_user(request), id), issues=True)
 
 
 @community_router.post(
-    "/activities/{id}/record",
+    "/activities/{posint:id}/record",
     response={200: ActivityOut, **E400, **E401, **E403, **E404, **E409, **E422},
     summary="Catat kegiatan",
 )
@@ -205,7 +207,7 @@ def activity_record(request: PersonRequest, id: ActivityId, payload: RecordIn) -
 
 
 @community_router.post(
-    "/activities/{id}/issues",
+    "/activities/{posint:id}/issues",
     response={201: IssueOut, **E400, **E401, **E403, **E404, **E409, **E422},
     summary="Catat permasalahan warga",
 )

@@ -133,7 +133,7 @@ def complaint_detail(request: PersonRequest, tracking: Tracking) -> ComplaintOut
 
 @complaints_router.post(
     "/{tracking}/public",
-    response={200: ComplaintOut, **E401, **E403, **E404, **E422},
+    response={200: ComplaintOut, **E400, **E401, **E403, **E404, **E422},
     summary="Tampilkan pengaduan untuk umum, atau tarik",
 )
 def complaint_public(

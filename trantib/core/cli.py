@@ -17,6 +17,7 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 
 from .errors import ServiceError
+from .jsoninput import JsonTooDeep, json_loads
 
 BAD_INPUT = 2
 _ATTACH = re.compile(r"^(?P<field>[A-Za-z_][A-Za-z0-9_]*)=(?P<path>.+)$")
@@ -47,7 +48,9 @@ def add_as(parser: CommandParser, *, required: bool = False) -> None:
 
 def json_object(text: str, option: str) -> dict[str, Any]:
     try:
-        value = json.loads(text)
+        value = json_loads(text)
+    except JsonTooDeep as exc:
+        raise fail(option, str(exc)) from None
     except json.JSONDecodeError as exc:
         raise fail(option, f"not valid JSON: {exc}") from None
     if not isinstance(value, dict):

@@ -47,7 +47,7 @@ def perda_list(
     )
 
 
-@perda_router.get("/{id}", response={200: PerdaOut, **E401, **E404, **E422}, summary="Perda")
+@perda_router.get("/{posint:id}", response={200: PerdaOut, **E401, **E404, **E422}, summary="Perda")
 def perda_detail(request: HttpRequest, id: PerdaId) -> PerdaOut:
     perda = _perda_for(request).filter(pk=id).first()
     if perda is None:

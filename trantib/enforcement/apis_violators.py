@@ -67,7 +67,7 @@ def violator_list(
 
 
 @violators_router.get(
-    "/{id}", response={200: ViolatorOut, **E401, **E404, **E422}, summary="Pelanggar"
+    "/{posint:id}", response={200: ViolatorOut, **E401, **E404, **E422}, summary="Pelanggar"
 )
 def violator_detail(request: HttpRequest, id: ViolatorId) -> ViolatorOut:
     user = api_user(request)

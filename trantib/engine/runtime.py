@@ -36,6 +36,7 @@ from .spec import (
     StepKind,
 )
 from .timing import TimeStandard
+from .values import DATE_EXAMPLE, DATETIME_EXAMPLE, date_read, datetime_read
 
 
 class CaseStatus(StrEnum):
@@ -450,9 +451,9 @@ def step_start(spec: SOPSpec, state: CaseState, step: Step, tz: str | ZoneInfo) 
     text = value.strip()
     try:
         if len(text) == 10:
-            day = date.fromisoformat(text)
+            day = date_read(text)
             return datetime.combine(day, spec.calendar.opens, tzinfo=zone)
-        moment = datetime.fromisoformat(text)
+        moment = datetime_read(text)
     except ValueError:
         return None
     return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
@@ -520,9 +521,9 @@ def _check_value(f: RecordField, value: Any) -> Any:
         return value
     if t is FieldType.DATE:
         try:
-            day = date.fromisoformat(str(value)[:10])
+            day = date_read(value.strip() if isinstance(value, str) else value)
         except ValueError:
-            raise refuse("a date like 2026-11-22") from None
+            raise refuse(f"a date like {DATE_EXAMPLE}") from None
         if not YEAR_MIN <= day.year <= YEAR_MAX:
             raise ActionRefused(
                 f"'{f.label}' must fall between the years {YEAR_MIN} and {YEAR_MAX}",
@@ -531,11 +532,11 @@ def _check_value(f: RecordField, value: Any) -> Any:
             )
         return day.isoformat()
     if t is FieldType.DATETIME:
-        text = str(value).strip()
+        text = value.strip() if isinstance(value, str) else value
         try:
-            moment = datetime.fromisoformat(text)  # the whole value, as step_start reads it
+            moment = datetime_read(text)  # the whole value, as step_start reads it
         except ValueError:
-            raise refuse("a date and time like 2026-11-22T09:30") from None
+            raise refuse(f"a date and time like {DATETIME_EXAMPLE}") from None
         if not YEAR_MIN <= moment.year <= YEAR_MAX:
             raise ActionRefused(
                 f"'{f.label}' must fall between the years {YEAR_MIN} and {YEAR_MAX}",

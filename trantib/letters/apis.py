@@ -170,14 +170,16 @@ def _incoming(user: UserLike, incoming_id: int) -> Any:
 
 
 @letters_router.get(
-    "/incoming/{id}", response={200: IncomingOut, **E401, **E404, **E422}, summary="Surat masuk"
+    "/incoming/{posint:id}",
+    response={200: IncomingOut, **E401, **E404, **E422},
+    summary="Surat masuk",
 )
 def incoming_detail(request: HttpRequest, id: IncomingId) -> IncomingOut:
     return incoming_out(_incoming(api_user(request), id))
 
 
 @letters_router.post(
-    "/incoming/{id}/dispositions",
+    "/incoming/{posint:id}/dispositions",
     response={201: DispositionOut, **E400, **E401, **E403, **E404, **E409, **E422},
     summary="Disposisi surat masuk",
 )
@@ -212,7 +214,7 @@ def disposition_create(
 
 
 @letters_router.post(
-    "/incoming/dispositions/{id}/done",
+    "/incoming/dispositions/{posint:id}/done",
     response={200: DispositionOut, **E400, **E401, **E403, **E404, **E409, **E422},
     summary="Laporkan disposisi selesai",
 )
@@ -271,14 +273,14 @@ def letter_list(
 
 
 @letters_router.get(
-    "/{id}", response={200: LetterDetailOut, **E401, **E404, **E422}, summary="Surat"
+    "/{posint:id}", response={200: LetterDetailOut, **E401, **E404, **E422}, summary="Surat"
 )
 def letter_detail(request: HttpRequest, id: LetterId) -> LetterDetailOut:
     return _detail(request, id)
 
 
 @letters_router.get(
-    "/{id}/pdf",
+    "/{posint:id}/pdf",
     response={**E401, **E404, **E422},
     summary="PDF surat",
     openapi_extra={"responses": PDF_RESPONSE},
@@ -301,7 +303,7 @@ def letter_pdf(request: HttpRequest, id: LetterId) -> HttpResponse | FileRespons
 
 
 @letters_router.get(
-    "/{id}/docx",
+    "/{posint:id}/docx",
     response={**E401, **E404, **E422},
     summary="Word (DOCX) surat",
     openapi_extra={"responses": DOCX_RESPONSE},
@@ -316,21 +318,21 @@ def letter_docx(request: HttpRequest, id: LetterId) -> HttpResponse:
 _CHANGE = {200: LetterDetailOut, **E400, **E401, **E403, **E404, **E409, **E422}
 
 
-@letters_router.post("/{id}/submit", response=_CHANGE, summary="Ajukan untuk paraf")
+@letters_router.post("/{posint:id}/submit", response=_CHANGE, summary="Ajukan untuk paraf")
 def letter_submit(request: PersonRequest, id: LetterId) -> LetterDetailOut:
     letter = _letter(api_user(request), id)
     services.letter_submit(letter=letter, actor=api_actor(request))
     return _detail(request, id)
 
 
-@letters_router.post("/{id}/initial", response=_CHANGE, summary="Paraf")
+@letters_router.post("/{posint:id}/initial", response=_CHANGE, summary="Paraf")
 def letter_initial(request: PersonRequest, payload: NoteIn, id: LetterId) -> LetterDetailOut:
     letter = _letter(api_user(request), id)
     services.letter_initial(letter=letter, actor=api_actor(request), note=payload.note)
     return _detail(request, id)
 
 
-@letters_router.post("/{id}/return", response=_CHANGE, summary="Kembalikan dengan catatan")
+@letters_router.post("/{posint:id}/return", response=_CHANGE, summary="Kembalikan dengan catatan")
 def letter_return(request: PersonRequest, payload: ReturnIn, id: LetterId) -> LetterDetailOut:
     letter = _letter(api_user(request), id)
     services.letter_return(letter=letter, actor=api_actor(request), note=payload.note)
@@ -338,7 +340,7 @@ def letter_return(request: PersonRequest, payload: ReturnIn, id: LetterId) -> Le
 
 
 @letters_router.post(
-    "/{id}/number", response=_CHANGE, summary="Beri nomor (tanda tangan basah/TTE luar)"
+    "/{posint:id}/number", response=_CHANGE, summary="Beri nomor (tanda tangan basah/TTE luar)"
 )
 def letter_number(request: PersonRequest, id: LetterId) -> LetterDetailOut:
     letter = _letter(api_user(request), id)
@@ -347,7 +349,7 @@ def letter_number(request: PersonRequest, id: LetterId) -> LetterDetailOut:
 
 
 @letters_router.post(
-    "/{id}/signed-copy", response=_CHANGE, summary="Unggah salinan bertanda tangan"
+    "/{posint:id}/signed-copy", response=_CHANGE, summary="Unggah salinan bertanda tangan"
 )
 def letter_signed_copy(
     request: PersonRequest,
@@ -367,7 +369,9 @@ def letter_signed_copy(
     return _detail(request, id)
 
 
-@letters_router.post("/{id}/sign", response=_CHANGE, summary="Tandatangani secara elektronik")
+@letters_router.post(
+    "/{posint:id}/sign", response=_CHANGE, summary="Tandatangani secara elektronik"
+)
 def letter_sign(request: PersonRequest, payload: SignIn, id: LetterId) -> LetterDetailOut:
     letter = _letter(api_user(request), id)
     services.letter_sign_electronic(
@@ -376,7 +380,7 @@ def letter_sign(request: PersonRequest, payload: SignIn, id: LetterId) -> Letter
     return _detail(request, id)
 
 
-@letters_router.post("/{id}/deliver", response=_CHANGE, summary="Catat tanda terima")
+@letters_router.post("/{posint:id}/deliver", response=_CHANGE, summary="Catat tanda terima")
 def letter_deliver(
     request: PersonRequest,
     id: LetterId,
@@ -413,7 +417,7 @@ def letter_deliver(
     return _detail(request, id)
 
 
-@letters_router.post("/{id}/cancel", response=_CHANGE, summary="Batalkan surat")
+@letters_router.post("/{posint:id}/cancel", response=_CHANGE, summary="Batalkan surat")
 def letter_cancel(request: PersonRequest, payload: ReasonIn, id: LetterId) -> LetterDetailOut:
     letter = _letter(api_user(request), id)
     services.letter_cancel(letter=letter, actor=api_actor(request), reason=payload.reason)

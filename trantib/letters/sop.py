@@ -38,6 +38,7 @@ from trantib.engine.spec import (
     StepKind,
     StepLetter,
 )
+from trantib.engine.values import date_write, datetime_write
 
 from .models import Letter, LetterState
 from .services import case_letter, letter_reached, letter_return
@@ -94,7 +95,7 @@ class LetterGuard:
             _refuse_unless_reached(letter, block.needs, step.role, title)
         if letter is None or letter.state == LetterState.CANCELLED:
             return data
-        return _fill_into(block, letter, case, task, data, actor, now)
+        return _fill_into(block, step, letter, case, task, data, actor, now)
 
 
 def _branch_named(step: Step, decision: str) -> bool:
@@ -168,6 +169,7 @@ def _refuse_unless_reached(letter: Letter | None, need: LetterNeed, role: str, t
 
 def _fill_into(
     block: StepLetter,
+    step: Step,
     letter: Letter,
     case: Case,
     task: Task,
@@ -176,16 +178,26 @@ def _fill_into(
     now: dt.datetime,
 ) -> dict[str, Any]:
     zone = case.unit.zone()
+    types = {f.name: f.type for f in step.records}
+
+    def when(moment: dt.date | dt.datetime, name: str) -> str:
+        """A day or a moment written as the target field's type is read (engine.values)."""
+        if types.get(name) is FieldType.DATE:
+            return date_write(moment.date() if isinstance(moment, dt.datetime) else moment)
+        if not isinstance(moment, dt.datetime):
+            moment = dt.datetime.combine(moment, dt.time())  # a date alone: its midnight
+        return datetime_write(moment.replace(second=0, microsecond=0))
+
     for what, name in block.into:
         if what is LetterInto.NUMBER and letter.number:
             data[name] = letter.number
         elif what is LetterInto.DATED and letter.dated:
-            data[name] = letter.dated.isoformat()
+            data[name] = when(letter.dated, name)
         elif what is LetterInto.DELIVERED:
             first = min(letter.deliveries.all(), key=lambda d: d.received_at, default=None)
             if first is not None:
                 local = timezone.localtime(first.received_at, zone)
-                data[name] = local.strftime("%Y-%m-%dT%H:%M")
+                data[name] = when(local.replace(tzinfo=None), name)
         elif what is LetterInto.PDF:
             data[name] = [_pdf_attach(letter, case, task, actor, now)]
     return data

@@ -59,14 +59,14 @@ def operation_list(
 
 
 @operations_router.get(
-    "/{id}", response={200: OperationOut, **E401, **E404, **E422}, summary="Berkas operasi"
+    "/{posint:id}", response={200: OperationOut, **E401, **E404, **E422}, summary="Berkas operasi"
 )
 def operation_get(request: PersonRequest, id: OperationId) -> OperationOut:
     return operation_out(selectors.operation_get_for_user(api_user(request), id))
 
 
 @operations_router.post(
-    "/{id}/incidents",
+    "/{posint:id}/incidents",
     response={201: IncidentOut, **E400, **E401, **E403, **E404, **E409, **E422},
     summary="Catat kejadian",
 )
@@ -101,7 +101,7 @@ def incident_create(
 
 
 @operations_router.post(
-    "/{id}/results",
+    "/{posint:id}/results",
     response={201: ResultOut, **E400, **E401, **E403, **E404, **E409, **E422},
     summary="Catat hasil (pelanggar yang ditangani)",
 )

@@ -39,6 +39,8 @@ from django.core.mail import EmailMessage
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from trantib.core.jsoninput import json_loads
+
 from .models import OutboxMessage
 
 logger = logging.getLogger("trantib.outbox")
@@ -231,8 +233,8 @@ class HttpSmsGateway(BaseGateway):
     def _reference(answer: bytes) -> str:
         """The gateway's own id for the message, if its answer is JSON that names one."""
         try:
-            data = json.loads(answer)
-        except ValueError:
+            data = json_loads(answer)
+        except ValueError:  # not JSON, or nested past any sane depth (JsonTooDeep)
             return ""
         if isinstance(data, dict):
             for name in ("id", "message_id", "messageId", "ref", "reference"):

@@ -171,7 +171,7 @@ def plan_list(request: HttpRequest) -> list[PlanOut]:
 
 
 @patrols_router.get(
-    "/plans/{id}", response={200: PlanDetailOut, **E401, **E404, **E422}, summary="Rencana"
+    "/plans/{posint:id}", response={200: PlanDetailOut, **E401, **E404, **E422}, summary="Rencana"
 )
 def plan_detail(request: HttpRequest, id: PlanId) -> PlanDetailOut:
     plan = selectors.plan_get_for_user(api_user(request), id)
@@ -180,14 +180,14 @@ def plan_detail(request: HttpRequest, id: PlanId) -> PlanDetailOut:
 
 
 @patrols_router.get(
-    "/days/{id}", response={200: DayOut, **E401, **E404, **E422}, summary="Hari patroli"
+    "/days/{posint:id}", response={200: DayOut, **E401, **E404, **E422}, summary="Hari patroli"
 )
 def day_detail(request: HttpRequest, id: DayId) -> DayOut:
     return _day_out(selectors.day_get_for_user(api_user(request), id))
 
 
 @patrols_router.get(
-    "/plans/{id}/reports",
+    "/plans/{posint:id}/reports",
     response={200: list[ReportOut], **E401, **E404, **E422},
     summary="Laporan harian sebulan",
 )
@@ -197,7 +197,7 @@ def report_list(request: HttpRequest, id: PlanId) -> list[ReportOut]:
 
 
 @patrols_router.post(
-    "/days/{id}/report",
+    "/days/{posint:id}/report",
     response={201: ReportOut, **E400, **E401, **E403, **E404, **E409, **E422},
     summary="Laporkan patroli hari ini",
 )

@@ -35,6 +35,7 @@ from trantib.cases.selectors import unit_members
 from trantib.cases.services import case_spec
 from trantib.core.dates import datetime_id
 from trantib.core.errors import NotFound, ServiceError
+from trantib.core.jsoninput import json_loads
 from trantib.core.printing import pdf_from_html
 from trantib.core.text import CONTROL
 
@@ -537,8 +538,8 @@ def _outline_from(text: str) -> Any:
     if not text:
         return None
     try:
-        return json.loads(text)
-    except ValueError:
+        return json_loads(text)
+    except ValueError:  # JsonTooDeep too
         return {"invalid": True}
 
 

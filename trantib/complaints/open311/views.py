@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from trantib.core.errors import ServiceError, TooMany
+from trantib.core.jsoninput import JsonTooDeep, json_depth_exceeds
 from trantib.core.links import absolute_url
 from trantib.core.ratelimit import client_address
 
@@ -84,6 +85,9 @@ def _endpoint(*methods: str) -> Callable[[View], View]:
                 response["Allow"] = ", ".join(methods)
                 return response
             try:
+                # No resource reads JSON, but no JSON body may be deeper than any door allows.
+                if "json" in (request.content_type or "") and json_depth_exceeds(request.body):
+                    raise Open311Error(400, JsonTooDeep().message)
                 params = request.POST if request.method == "POST" else request.GET
                 control_check(params, request.GET, kwargs)
                 jurisdiction_check(

@@ -11,7 +11,6 @@ the sender through the outbox, never from inside the request (:func:`.services.s
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 from typing import Any
 
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from trantib.core.errors import ServiceError
+from trantib.core.jsoninput import JsonTooDeep, json_loads
 from trantib.core.phones import phone_normalise
 from trantib.core.text import has_control_characters
 
@@ -52,7 +52,9 @@ def _body(request: HttpRequest) -> dict[str, Any]:
     try:
         if request.content_type == "application/json":
             try:
-                data = json.loads(request.body or b"null")
+                data = json_loads(request.body or b"null")
+            except JsonTooDeep as exc:
+                raise BadField(exc.message, "body") from None
             except ValueError:
                 raise BadField(_("Isi permintaan bukan JSON yang sah."), "body") from None
             if not isinstance(data, dict):

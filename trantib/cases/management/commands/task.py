@@ -8,7 +8,6 @@ leaves no attachment behind.
 
 from __future__ import annotations
 
-import json
 from contextlib import ExitStack
 from typing import IO, Any
 
@@ -18,6 +17,7 @@ from trantib.accounts import cli as org_cli
 from trantib.cases import selectors, services
 from trantib.cases.models import CaseStatus
 from trantib.core import cli
+from trantib.core.jsoninput import JsonTooDeep, json_loads
 
 from .case import task_line
 
@@ -137,7 +137,9 @@ class Command(BaseCommand):
     ) -> None:
         user, person = org_cli.actor_get(username)
         try:
-            parsed = json.loads(value)
+            parsed = json_loads(value)
+        except JsonTooDeep as exc:
+            raise cli.fail("--value", str(exc)) from None
         except ValueError:
             parsed = value  # plain text needs no quotes
         with cli.service_errors():
