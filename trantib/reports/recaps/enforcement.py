@@ -23,7 +23,7 @@ once (so it is not the sum of the rows).
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
@@ -280,15 +280,21 @@ def _headers() -> tuple[list[str], list[tuple[str, int]]]:
 def enforcement_recap(scope: Scope, period: Period) -> Recap:
     counted = enforcement_counted(scope, period)
     used = {a for e in counted.unit for a in counted.articles[e]}
-    articles = (
+    articles = list(
         Article.objects.filter(pk__in=used)
-        .select_related("perda")
+        .select_related("perda__unit")
         .order_by("-perda__year", "perda__number", "perda_id", "pk")
     )
+    # Two kabupaten/kota may each have a Perda 11/2020 with a Pasal 6: a province's recap
+    # names the unit whose Perda it is wherever two rows would read the same.
+    said = Counter(str(a) for a in articles)
     headers, groups = _headers()
     rows: list[list[Cell]] = [
         [
-            Link(str(a), path_to("enforcement:perda_detail", a.perda_id)),
+            Link(
+                f"{a} ({a.perda.unit.name})" if said[str(a)] > 1 else str(a),
+                path_to("enforcement:perda_detail", a.perda_id),
+            ),
             *_figures(counted, scope, period, article=a.pk),
         ]
         for a in articles

@@ -36,9 +36,11 @@ from django.urls import reverse
 
 from trantib.enforcement.models import Enforcement
 from trantib.enforcement.services import (
+    article_save,
     compliance_check_record,
     court_record,
     finding_open,
+    perda_create,
     sanction_record,
 )
 from trantib.enforcement.tests import ladder_support as ladder
@@ -62,7 +64,7 @@ KARAWACI = [1] + [0] * 12
 CITY = [3, *MONTH[1:]]
 
 
-NAMES = ("Satu", "Dua", "Tiga", "Empat", "Lima", "Enam")
+NAMES = ("Satu", "Dua", "Tiga", "Empat", "Lima", "Enam", "Tujuh")
 
 
 def at(month: int, day: int, hour: int = 9, minute: int = 0) -> dt.datetime:
@@ -365,3 +367,35 @@ def test_the_page_reads_in_a_fixed_number_of_queries_whatever_the_scope(demo_org
         assert page.status_code == 200
         counts.append(len(read.captured_queries))
     assert counts[1] <= counts[0] + 2 and max(counts) <= 20, counts
+
+
+def test_two_units_perda_that_read_the_same_are_told_apart_by_their_unit(demo_org, october):
+    """Karawaci's own Perda 8/2018 with its own Pasal 14, found in October: the city's recap
+    names each article's unit (the two rows would otherwise read the same); each unit's own
+    recap keeps the article's plain name."""
+    camat = demo_org.person("camat.krw")
+    perda = perda_create(
+        unit=demo_org.unit("KRW"),
+        actor=camat,
+        number="8",
+        year=2018,
+        title="Ketertiban",
+        now=at(8, 1),
+    )
+    own_p14 = article_save(
+        perda=perda, actor=camat, label="Pasal 14", text="Dilarang.", now=at(8, 1)
+    )
+    _found(demo_org, Desk(demo_org, at(10, 12)), "Tujuh", [own_p14], at(10, 12), unit="KRW")
+
+    city = enforcement_recap(scope_for(demo_org.user("sekda.tng"), "PEMKOT-TNG"), OCTOBER)
+    labels = [row[0].text for row in city.tables[0].rows]
+    satpol, karawaci = demo_org.unit("PPTNG").name, demo_org.unit("KRW").name
+    assert f"Pasal 14 Perda 8/2018 ({satpol})" in labels
+    assert f"Pasal 14 Perda 8/2018 ({karawaci})" in labels
+    assert "Pasal 14 Perda 8/2018" not in labels
+    assert "Pasal 3 Perda 5/2019" in labels  # read by one unit only: as it is
+    own = enforcement_recap(scope_for(demo_org.user("camat.krw"), "KRW"), OCTOBER)
+    assert {row[0].text for row in own.tables[0].rows} == {
+        "Pasal 3 Perda 5/2019",
+        "Pasal 14 Perda 8/2018",
+    }
