@@ -70,7 +70,7 @@ if PRODUCTION:
     LANGUAGE_COOKIE_SECURE = True
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "trantib.web.admin_config.TrantibAdminConfig",  # django.contrib.admin, logging in at /login/
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "ninja",  # serves the Swagger UI of /api/v1/docs from static files, not a CDN
     "template_partials",
     "pgtrigger",
@@ -111,8 +113,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "trantib.accounts.middleware.PersonMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "trantib.accounts.middleware.TwoFactorEnrolMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -162,9 +166,37 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Every password a person sets (the admin, `trantib changepassword`, /akun/sandi/) is checked
+# by Django's validators; the demo loader writes its fixed password as a hash and is not.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("TRANTIB_PASSWORD_MIN_LENGTH", default=10)},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Logins (the page /login/ and POST /api/v1/auth/token share one throttle): an account is
+# locked for TRANTIB_LOGIN_LOCKOUT seconds after TRANTIB_LOGIN_ACCOUNT_FAILURES failures within
+# TRANTIB_LOGIN_WINDOW seconds, whoever sent them; a client (its address) after
+# TRANTIB_LOGIN_CLIENT_FAILURES, whichever accounts it tried. A wrong second-factor code
+# counts as a failure of the account.
+TRANTIB_LOGIN_ACCOUNT_FAILURES = env.int("TRANTIB_LOGIN_ACCOUNT_FAILURES", default=5)
+TRANTIB_LOGIN_CLIENT_FAILURES = env.int("TRANTIB_LOGIN_CLIENT_FAILURES", default=20)
+TRANTIB_LOGIN_WINDOW = env.int("TRANTIB_LOGIN_WINDOW", default=15 * 60)
+TRANTIB_LOGIN_LOCKOUT = env.int("TRANTIB_LOGIN_LOCKOUT", default=15 * 60)
+# API tokens live this many days unless their owner asks for fewer (or more, up to the max).
+TRANTIB_API_TOKEN_DAYS = env.int("TRANTIB_API_TOKEN_DAYS", default=30)
+TRANTIB_API_TOKEN_MAX_DAYS = env.int("TRANTIB_API_TOKEN_MAX_DAYS", default=365)
+# Two-factor login (TOTP, django-otp): a unit may require it of its heads (the holders of its
+# supervising positions) and of the administrators (staff logins) who hold a position in it;
+# TRANTIB_TWO_FACTOR_STAFF=1 requires it of every staff login. The second step must follow
+# the password within TRANTIB_TWO_FACTOR_SECONDS.
+TRANTIB_TWO_FACTOR_STAFF = env.bool("TRANTIB_TWO_FACTOR_STAFF", default=False)
+TRANTIB_TWO_FACTOR_SECONDS = env.int("TRANTIB_TWO_FACTOR_SECONDS", default=300)
+OTP_TOTP_ISSUER = env.str("TRANTIB_TWO_FACTOR_ISSUER", default="Trantib")
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]

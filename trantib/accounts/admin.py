@@ -1,19 +1,30 @@
 """Admin pages to manage the organisation: units with their positions, people with their
-assignments (definitive or acting)."""
+assignments (definitive or acting); and the access log, the login locks (lifted here) and the
+second-factor devices (removed here when a phone is lost)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .middleware import request_person
-from .models import Assignment, OrgUnit, Person, Position
-from .services import assignment_delete, assignment_save
+from .models import (
+    AccessDoor,
+    AccessEvent,
+    Assignment,
+    LoginThrottle,
+    OrgUnit,
+    Person,
+    Position,
+)
+from .services import assignment_delete, assignment_save, login_unlock, two_factor_disable
 
 
 class PositionInline(admin.TabularInline):
@@ -44,6 +55,7 @@ class OrgUnitAdmin(admin.ModelAdmin):
         (None, {"fields": ["code", "name", "kind", "parent", "active"]}),
         (_("Alamat dan kop surat"), {"fields": ["timezone", "address", "kop_lines"]}),
         (_("Peta"), {"fields": ["outline"]}),
+        (_("Keamanan"), {"fields": ["two_factor_required"]}),
     ]
     inlines = [PositionInline, ChildUnitInline]
 
@@ -137,3 +149,75 @@ class AssignmentAdmin(admin.ModelAdmin):
         actor = request_person(request)
         for assignment in queryset.select_related("position"):
             assignment_delete(assignment=assignment, actor=actor)
+
+
+# -- logins --------------------------------------------------------------------------------
+
+
+class _ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(AccessEvent)
+class AccessEventAdmin(_ReadOnly):
+    list_display = ["at", "type", "door", "username", "client", "data"]
+    list_filter = ["type", "door", "at"]
+    search_fields = ["username", "client"]
+    date_hierarchy = "at"
+
+
+@admin.register(LoginThrottle)
+class LoginThrottleAdmin(_ReadOnly):
+    list_display = ["kind", "subject", "failures", "window_start", "locked_until", "is_locked"]
+    list_filter = ["kind", "locked_until"]
+    search_fields = ["subject"]
+    actions = ["unlock"]
+
+    @admin.display(description=_("terkunci"), boolean=True)
+    def is_locked(self, obj: LoginThrottle) -> bool:
+        return obj.locked_until is not None and obj.locked_until > timezone.now()
+
+    def has_unlock_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm("accounts.change_loginthrottle"))
+
+    @admin.action(description=_("Buka kunci masuk"), permissions=["unlock"])
+    def unlock(self, request: HttpRequest, queryset: QuerySet[LoginThrottle]) -> None:
+        for throttle in queryset:
+            login_unlock(throttle=throttle, actor=request.user)  # type: ignore[arg-type]
+        self.message_user(request, _("Kunci dibuka."), messages.SUCCESS)
+
+
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(_ReadOnly):
+    """Who has a second factor; "remove" is for a lost phone (the user enrols again)."""
+
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    list_filter = ["confirmed"]
+    search_fields = ["user__username"]
+    list_select_related = ["user"]
+    exclude = ["key"]
+    actions = ["remove"]
+
+    def has_remove_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm("otp_totp.delete_totpdevice"))
+
+    @admin.action(description=_("Hapus perangkat (ponsel hilang)"), permissions=["remove"])
+    def remove(self, request: HttpRequest, queryset: QuerySet[TOTPDevice]) -> None:
+        for device in queryset.select_related("user"):
+            two_factor_disable(
+                user=device.user,
+                actor=request.user,  # type: ignore[arg-type]
+                client="",
+                door=AccessDoor.ADMIN,
+            )
+        self.message_user(request, _("Perangkat dihapus."), messages.SUCCESS)

@@ -1,4 +1,5 @@
-"""``request.person``: the one place that finds the person behind a request."""
+"""``request.person``: the one place that finds the person behind a request; and the
+second-factor enrolment a unit may require before anything else."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from functools import cached_property
 from typing import Any, cast
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from .models import Person
 from .selectors import person_for_user
@@ -59,3 +61,30 @@ def person_forget(request: HttpRequest) -> None:
 def request_person(request: HttpRequest) -> Person | None:
     """``request.person`` where the type says only ``HttpRequest`` (the admin's overrides)."""
     return cast(PersonRequest, request).person
+
+
+# Set at login (trantib.accounts.views): the user must enrol a second factor before anything
+# else. Kept in the session so that a page costs no query to know it.
+TWO_FACTOR_ENROL = "trantib_two_factor_enrol"
+# Where a user who must enrol may still go: the enrol page, logging in or out, the language
+# switch, static files; and the API, which takes no session (its token endpoint asks for the
+# second factor itself).
+_ENROL_OPEN = ("/akun/dua-langkah/", "/login/", "/logout/", "/i18n/", "/static/", "/api/")
+
+
+class TwoFactorEnrolMiddleware:
+    """Sends a user whose unit requires a second factor, and who has none yet, to the enrol
+    page until they have one (the password alone got them only this far)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if (
+            session is not None
+            and session.get(TWO_FACTOR_ENROL)
+            and not request.path_info.startswith(_ENROL_OPEN)
+        ):
+            return redirect("account_two_factor")
+        return self.get_response(request)

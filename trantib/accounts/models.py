@@ -218,6 +218,16 @@ class OrgUnit(models.Model):
         validators=[outline_validate],
         help_text=_("Geometri GeoJSON (Polygon atau MultiPolygon), koordinat [bujur, lintang]."),
     )
+    # The unit's heads (its supervising positions) and the administrators who hold a position
+    # in it must log in with a second factor (TOTP) as well as their password.
+    two_factor_required = models.BooleanField(
+        _("wajib verifikasi dua langkah"),
+        default=False,
+        help_text=_(
+            "Pimpinan unit (jabatan pengawas) dan admin yang berjabatan di unit ini harus "
+            "masuk dengan kode dari aplikasi autentikator selain kata sandi."
+        ),
+    )
     # "/<root id>/…/<own id>/", maintained by save(); never edited by hand.
     path = models.CharField(_("jalur"), max_length=255, editable=False, db_index=True)
 
@@ -559,3 +569,95 @@ class Assignment(models.Model):
 
     def is_active_on(self, day: dt.date) -> bool:
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+
+
+# --- logins and the access log ----------------------------------------------------------------
+
+
+class LoginThrottleKind(models.TextChoices):
+    ACCOUNT = "account", _("Akun")  # a username as typed (case-folded), known or not
+    CLIENT = "client", _("Klien")  # the client's address (an IPv6 client: its /64)
+
+
+class LoginThrottle(models.Model):
+    """Recent failed logins of one account or one client, and the lock they led to.
+
+    Written only by :mod:`trantib.accounts.services.logins`; an administrator lifts a lock in
+    the admin.
+    """
+
+    Kind = LoginThrottleKind
+
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
+    subject = models.CharField(_("akun atau alamat"), max_length=150)
+    failures = models.PositiveIntegerField(_("gagal"), default=0)
+    window_start = models.DateTimeField(_("dihitung sejak"))
+    locked_until = models.DateTimeField(_("terkunci sampai"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-locked_until", "-window_start"]
+        verbose_name = _("pembatasan masuk")
+        verbose_name_plural = _("pembatasan masuk")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "subject"], name="login_throttle_subject"),
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in LoginThrottleKind]),
+                name="login_throttle_kind_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.subject}"
+
+
+class AccessEventType(models.TextChoices):
+    LOGIN_SUCCEEDED = "login_succeeded", _("Masuk berhasil")
+    LOGIN_FAILED = "login_failed", _("Masuk gagal")  # wrong password, or a wrong TOTP code
+    LOGIN_LOCKED = "login_locked", _("Dikunci")  # a lockout began (account or client)
+    LOGIN_REFUSED = "login_refused", _("Ditolak karena terkunci")  # an attempt while locked
+    LOGIN_UNLOCKED = "login_unlocked", _("Kunci dibuka admin")
+    TWO_FACTOR_ENABLED = "two_factor_enabled", _("Verifikasi dua langkah diaktifkan")
+    TWO_FACTOR_DISABLED = "two_factor_disabled", _("Verifikasi dua langkah dimatikan")
+    PASSWORD_CHANGED = "password_changed", _("Kata sandi diganti")
+    TOKEN_CREATED = "token_created", _("Token API dibuat")
+    TOKEN_REVOKED = "token_revoked", _("Token API dicabut")
+
+
+class AccessDoor(models.TextChoices):
+    PAGE = "page", _("Halaman")  # /login/ and the account pages
+    API = "api", _("API")  # POST /api/v1/auth/token and /api/v1/auth/tokens
+    ADMIN = "admin", _("Admin")  # an administrator in /admin/
+    CLI = "cli", _("Konsol")  # trantib apitoken …
+
+
+class AccessEvent(models.Model):
+    """The access log administrators read: every login, failure, lockout, second-factor change
+    and API token, with the username as typed and the client's address. Written by the
+    service that makes the change, in its transaction; never changed afterwards."""
+
+    Type = AccessEventType
+    Door = AccessDoor
+
+    at = models.DateTimeField(_("waktu"), db_index=True)
+    type = models.CharField(_("peristiwa"), max_length=30, choices=Type.choices)
+    door = models.CharField(_("lewat"), max_length=10, choices=Door.choices)
+    username = models.CharField(_("nama pengguna"), max_length=150, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pengguna"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    client = models.CharField(_("alamat klien"), max_length=64, blank=True)
+    data = models.JSONField(_("rincian"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("peristiwa akses")
+        verbose_name_plural = _("peristiwa akses")
+        indexes = [models.Index(fields=["username", "at"], name="access_event_username_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_type_display()} {self.username}"

@@ -1,4 +1,5 @@
-"""``Authorization: Bearer <token>``: the token's digest names the user."""
+"""``Authorization: Bearer <token>``: the token's digest names the user, while the token has
+not expired nor been revoked."""
 
 from __future__ import annotations
 
@@ -21,5 +22,6 @@ class TokenAuth(HttpBearer):
         api_token_used(token=found)
         # The selectors and services read the user from here, as for a logged-in page.
         request.user = found.user
+        request.api_token = found  # type: ignore[attr-defined]  # "current" in the token list
         person_forget(request)
         return found.user

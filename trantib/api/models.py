@@ -2,7 +2,9 @@
 
 Only the SHA-256 digest of a token is stored: a copy of the database gives no working keys. The
 token itself is shown once, when it is created (``POST /api/v1/auth/token`` or
-``trantib apitoken create``).
+``trantib apitoken create``). Every token expires (``TRANTIB_API_TOKEN_DAYS`` by default) and
+can be revoked by its owner (``/akun/``, ``DELETE /api/v1/auth/tokens/{id}``) or an
+administrator.
 """
 
 from __future__ import annotations
@@ -23,6 +25,18 @@ class ApiToken(models.Model):
     digest = models.CharField(_("sidik SHA-256"), max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("dibuat"))
     last_used_at = models.DateTimeField(_("terakhir dipakai"), null=True, blank=True)
+    # A token stops working at its expiry or when its owner or an administrator revokes it;
+    # the row stays, for the access log and the admin's list.
+    expires_at = models.DateTimeField(_("berlaku sampai"))
+    revoked_at = models.DateTimeField(_("dicabut"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dicabut oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

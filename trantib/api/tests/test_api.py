@@ -499,9 +499,9 @@ def test_the_openapi_document_declares_every_error_and_the_docs_page_loads(demo_
     patrols = [p for p, _method, _op in operations if p.startswith("/api/v1/patrols")]
     polmas = [p for p, _method, _op in operations if p.startswith("/api/v1/polmas")]
     registers = len(letters) + len(enforcement) + len(ops) + len(patrols) + len(polmas)
-    # 17, and cancel, hand over, correct, end wait; search; a complaint made public; a start
-    # with files (multipart)
-    assert len(operations) - registers == 24
+    # 17, and cancel, hand over, correct, end wait; search; a start with files (multipart);
+    # a complaint made public; the caller's tokens and revoking one
+    assert len(operations) - registers == 26
     assert len(patrols) == 5  # plans, a plan, a day, a plan's reports, report a day
     assert len(polmas) == 5  # the programme, activities, an activity, record it, raise an issue
     assert len(ops) == 4  # the list, a file, add an incident, add a result

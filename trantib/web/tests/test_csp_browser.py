@@ -66,6 +66,10 @@ def test_every_main_page_works_under_the_policy_with_no_violation(
     for path in ("/", "/tugas/", "/kasus/", f"/kasus/{case.pk}/"):
         visit(path)
     expect(page.get_by_role("heading", level=1)).to_contain_text(case.number)
+    # The account page and the second factor's QR code (an image from a data: URI).
+    visit("/akun/")
+    visit("/akun/dua-langkah/")
+    expect(page.get_by_role("img", name="Kode QR untuk aplikasi autentikator")).to_be_visible()
 
     page.get_by_role("button", name="Keluar").click()
     page.wait_for_url(f"{base}/login/")

@@ -5,6 +5,9 @@ writes, so a bad input comes back as a ``ValidationError`` keyed by field name, 
 database error. Who holds which position decides who may act on a case, so every change to an
 assignment (definitive or Plt./Plh.) is an audit event on the assignment's own chain, in the
 same transaction (:func:`trantib.core.audit.audit_record`).
+
+Logins — the password and its throttle, the second factor, the access log — are in
+:mod:`.logins`, re-exported here.
 """
 
 from __future__ import annotations
@@ -21,7 +24,49 @@ from trantib.core.audit import audit_record
 from trantib.core.errors import Invalid
 from trantib.core.phones import mobile_number
 
-from .models import ActingStatus, Assignment, Person, Position
+from ..models import ActingStatus, Assignment, Person, Position
+from .logins import (
+    CodeThrottled,
+    LockedOut,
+    access_event_record,
+    login_failed,
+    login_lock_until,
+    login_password_check,
+    login_succeeded,
+    login_unlock,
+    password_set,
+    two_factor_device,
+    two_factor_disable,
+    two_factor_enrol_begin,
+    two_factor_enrol_confirm,
+    two_factor_required,
+    two_factor_verify,
+    wait_text,
+)
+
+__all__ = [
+    "CodeThrottled",
+    "LockedOut",
+    "access_event_record",
+    "assignment_create",
+    "assignment_delete",
+    "assignment_end",
+    "assignment_save",
+    "login_failed",
+    "login_lock_until",
+    "login_password_check",
+    "login_succeeded",
+    "login_unlock",
+    "password_set",
+    "person_notify_channels_set",
+    "two_factor_device",
+    "two_factor_disable",
+    "two_factor_enrol_begin",
+    "two_factor_enrol_confirm",
+    "two_factor_required",
+    "two_factor_verify",
+    "wait_text",
+]
 
 _AUDITED = ("person_id", "position_id", "acting", "valid_from", "valid_until")
 
