@@ -288,6 +288,13 @@ TRANTIB_OPEN311_RATE_LIMIT = env.int("TRANTIB_OPEN311_RATE_LIMIT", default=600)
 # The public letter verification page (/verifikasi/<code>/): views and uploads per client.
 TRANTIB_VERIFY_RATE_LIMIT = env.int("TRANTIB_VERIFY_RATE_LIMIT", default=30)
 TRANTIB_VERIFY_RATE_WINDOW = env.int("TRANTIB_VERIFY_RATE_WINDOW", default=60)
+# Lookups by tracking number (/lacak/<nomor>/, Open311 tokens/, SMS CEK): per client (an SMS:
+# per number), hits and misses alike, in the window (seconds). docs/PRIVACY.md.
+TRANTIB_LOOKUP_RATE_LIMIT = env.int("TRANTIB_LOOKUP_RATE_LIMIT", default=30)
+TRANTIB_LOOKUP_RATE_WINDOW = env.int("TRANTIB_LOOKUP_RATE_WINDOW", default=600)
+# Open311 reads (requests, requests/<id>) per client in the window (seconds).
+TRANTIB_OPEN311_READ_RATE_LIMIT = env.int("TRANTIB_OPEN311_READ_RATE_LIMIT", default=120)
+TRANTIB_OPEN311_READ_RATE_WINDOW = env.int("TRANTIB_OPEN311_READ_RATE_WINDOW", default=600)
 # Electronic signatures (PAdES): a directory of the institution's PKCS#12 files
 # (<UNIT>/<NIP|NRP|username>.p12 per person, <UNIT>.p12 per unit, trust/*.pem|crt|cer CAs to
 # trust); the passphrase is typed at signing. Without a file or an imported certificate,
