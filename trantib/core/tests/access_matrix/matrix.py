@@ -1,0 +1,550 @@
+"""The access matrix: every route of the product, who may see it, and how to reach the planted
+objects through it. ``test_access_matrix.py`` requests each one as anonymous, as officers of
+other units, as the lowest role of the owning unit and as its head; a route of the URL
+configuration or of the OpenAPI document that is missing here fails the suite.
+
+Adding a route: add its key (a page's URL name, ``"namespace:name"``; an API operation's
+``"METHOD /api/v1/path/{param}"``) with who may see it and, when it shows or changes one object,
+a ``Probe`` naming the planted object (``planted.py``) and how its path and query are filled:
+
+- an argument or query value is a planted object's name (its id: ``{"case_id": "case"}``), an
+  attribute of one (``"complaint.tracking"``), ``"{unit}"`` or ``"{unit_id}"`` (the owning
+  unit's code or id), ``"{month}"`` (the planted Polmas month) or a literal after ``=``
+  (``"=PPL"``); ``P(q__unit="{unit}")`` puts ``unit`` in the query;
+- ``Probe(of=…)`` without arguments: a list or a form of the reader's own units, in which the
+  owning unit's head finds the object (``shows``) and everybody else must not;
+  ``scope=True``: the query's unit is the unit the page is about (a report), not a filter of
+  the reader's own list, so others are refused outright;
+- ``body``: for an API operation, what goes over the smallest body its schema accepts (it must
+  get past the schema: a 400/422 to an outsider fails the row, the access check was never
+  reached); for a page, the form sent with POST (every page is also sent POST by the
+  outsiders and anonymously: nothing may change).
+
+Who may see it (``Who``) decides what every reader must get (the unit's head must get ``ok``):
+
+- PUBLIC: anyone may read; no private marker, no personal data.
+- SIGNED_IN: anonymous is refused (login page, 401); others read their own units' things.
+- UNIT: anonymous and other units are refused (403/404); the unit's lowest role reads.
+- HEADS: as UNIT (or SIGNED_IN, for a form of the reader's own unit), and the unit's lowest
+  role is refused too.
+- OWN, STAFF: everyone but the owner (the administrators) is refused.
+
+"Refused" for a change means no 2xx, no redirect but to the login page, and no row changed
+anywhere (``reading.fingerprint``). In every 2xx answer to anyone there is no marker of an
+object of a unit the reader may not see, and no personal data (``secrets``) the reader's role
+does not need.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Who(StrEnum):
+    PUBLIC = "public"  # anyone, signed in or not
+    SIGNED_IN = "signed_in"  # any signed-in user: the page holds the reader's own units' things
+    UNIT = "unit"  # the people of the object's unit (and the supervisors above it)
+    HEADS = "heads"  # some roles of the unit only: its lowest role is refused too
+    OWN = "own"  # the one user whose thing it is (a token, a notification)
+    STAFF = "staff"  # the administrators
+
+
+@dataclass(frozen=True)
+class Probe:
+    of: str = ""  # a planted object or an owning unit's code: whose markers, whose circle
+    args: Mapping[str, str] = field(default_factory=dict)
+    query: Mapping[str, str] = field(default_factory=dict)
+    shows: bool = True  # the head's answer shows one of the object's markers
+    scope: bool = False  # ``?unit=`` chooses whose figures the page shows: others are refused
+
+
+@dataclass(frozen=True)
+class Entry:
+    who: Who
+    probes: tuple[Probe, ...] = (Probe(),)
+    owner: str = ""  # the positive control's login, when not the owning unit's head
+    ok: tuple[int, ...] = (200,)  # the positive control's statuses
+    body: Mapping[str, Any] = field(default_factory=dict)
+    passes: bool = False  # an outsider's change may succeed (a complaint passed on)
+    bounce: bool = False  # refuses a reader of the unit by a redirect back, with a message
+    why: str = ""
+    leak: str = ""  # a known leak: the route is marked xfail with this text until fixed
+
+
+def P(of: str = "", shows: bool = True, scope: bool = False, **args: str) -> Probe:
+    """A probe whose query is given as ``q__unit="{unit}"`` beside the path arguments."""
+    query = {k[3:]: v for k, v in args.items() if k.startswith("q__")}
+    path = {k: v for k, v in args.items() if not k.startswith("q__")}
+    return Probe(of=of, args=path, query=query, shows=shows, scope=scope)
+
+
+def E(who: Who, *probes: Probe, **kw: Any) -> Entry:
+    return Entry(who, probes or (Probe(),), **kw)
+
+
+PUBLIC, SIGNED_IN, UNIT, HEADS, OWN, STAFF = (
+    Who.PUBLIC,
+    Who.SIGNED_IN,
+    Who.UNIT,
+    Who.HEADS,
+    Who.OWN,
+    Who.STAFF,
+)
+POST_ONLY = (405,)  # a POST-only page asked with GET: the positive control gets 405
+
+# Routes treated alike by key prefix: Django's admin (every model's pages, generated from the
+# admin registry) is for staff only; a new model in the admin is covered without a new row.
+FAMILIES: dict[str, Entry] = {
+    "admin:": E(STAFF, P(object_id="=1", id="=1", app_label="=cases", url="=x/")),
+    "admin/": E(STAFF, P(object_id="=1", url="=cases/case/x/")),
+}
+
+MATRIX: dict[str, Entry] = {
+    # -- admin pages that are not staff-only -------------------------------------------------
+    "admin:login": E(PUBLIC, ok=(200, 302)),
+    "admin:logout": E(PUBLIC, ok=(302, 405)),
+    "admin:view_on_site": E(
+        PUBLIC,
+        P(content_type_id="=1", object_id="=1"),
+        ok=(302, 404),
+        why="Django's shortcut: a redirect to the object's own page, never its content",
+    ),
+    # -- web, accounts ---------------------------------------------------------------------
+    "set_language": E(PUBLIC, ok=(302,)),
+    "home": E(SIGNED_IN, P(of="case", shows=False)),
+    "search": E(
+        SIGNED_IN,
+        P(of="case", q__q="=Qorvan"),
+        P(of="complaint", q__q="=Wendras"),
+        P(of="complaint", q__q="=Pulomara", shows=False),
+        P(of="violator", q__q="=Krempel"),
+        P(of="incoming", q__q="=Halvors", shows=False),
+        P(of="letter", q__q="=Zephyr"),
+    ),
+    "login": E(PUBLIC),
+    "login_code": E(PUBLIC, ok=(302,), why="no login pending: back to the login page"),
+    "logout": E(PUBLIC, ok=POST_ONLY),
+    "account": E(SIGNED_IN, P(of="token")),
+    "account_password": E(SIGNED_IN),
+    "account_two_factor": E(SIGNED_IN),
+    "account_two_factor_remove": E(SIGNED_IN, ok=POST_ONLY),
+    "account_token_revoke": E(OWN, P(of="token", token_id="token"), ok=POST_ONLY),
+    # -- SOPs: the official documents, public ---------------------------------------------
+    "sops:list": E(PUBLIC),
+    "sops:list_xlsx": E(PUBLIC),
+    "sops:detail": E(PUBLIC, P(code="=PPL")),
+    "sops:pdf": E(PUBLIC, P(code="=PPL")),
+    "sops:bpmn": E(PUBLIC, P(code="=PPL")),
+    # -- cases and tasks ---------------------------------------------------------------
+    "cases:my_tasks": E(SIGNED_IN, P(of="task")),
+    "cases:my_tasks_xlsx": E(SIGNED_IN, P(of="task")),
+    "cases:today": E(SIGNED_IN, P(of="task", shows=False), why="today's due tasks only"),
+    "cases:notifications": E(SIGNED_IN, P(of="task")),
+    "cases:notification_settings": E(SIGNED_IN),
+    "cases:notification_open": E(OWN, P(of="notice", notice_id="notice"), ok=(302,)),
+    "cases:list": E(SIGNED_IN, P(of="case"), P(of="case", q__unit="{unit}")),
+    "cases:list_xlsx": E(SIGNED_IN, P(of="case"), P(of="case", q__unit="{unit}")),
+    "cases:start": E(
+        HEADS,
+        P(of="CPD", q__sop="=PPL", q__unit="{unit}", scope=True),
+        body={"sop": "PPL", "unit": "CPD", "subject": "Uji", "sumber": "x", "uraian": "Uji"},
+        owner="kasi.cpd",
+    ),
+    "cases:detail": E(UNIT, P(of="case", case_id="case")),
+    "cases:file_pdf": E(UNIT, P(of="case", case_id="case")),
+    "cases:attachment": E(UNIT, P(of="attachment", attachment_id="attachment", shows=False)),
+    "cases:case_cancel": E(UNIT, P(of="case", case_id="case"), ok=POST_ONLY),
+    "cases:case_handover": E(UNIT, P(of="case", case_id="case"), ok=POST_ONLY),
+    "cases:task_claim": E(UNIT, P(of="task", task_id="task"), ok=POST_ONLY),
+    "cases:task_complete": E(UNIT, P(of="task", task_id="task"), ok=POST_ONLY),
+    "cases:task_reassign": E(UNIT, P(of="task", task_id="task"), ok=POST_ONLY),
+    "cases:task_end_wait": E(UNIT, P(of="task", task_id="task"), ok=POST_ONLY),
+    "cases:task_correct": E(UNIT, P(of="task", task_id="task", shows=False), ok=(200, 404)),
+    # -- complaints ----------------------------------------------------------------------
+    "complaints:report": E(PUBLIC),
+    "complaints:filed": E(PUBLIC, ok=(200, 302)),
+    "complaints:track": E(PUBLIC),
+    "complaints:status": E(
+        PUBLIC,
+        P(of="complaint_public", tracking="complaint_public.tracking", shows=False),
+        P(of="complaint", tracking="complaint.tracking", shows=False),
+        why="whoever holds the tracking number may follow its status: never the reporter",
+    ),
+    "complaints:list": E(SIGNED_IN, P(of="complaint")),
+    "complaints:export": E(SIGNED_IN, P(of="complaint")),
+    "complaints:export_xlsx": E(SIGNED_IN, P(of="complaint")),
+    "complaints:new": E(HEADS, why="the intake roles (Staf, Kasi Trantib, Camat) take complaints"),
+    "complaints:map": E(SIGNED_IN),
+    "complaints:map_geojson": E(SIGNED_IN, P(of="complaint_public")),
+    "complaints:detail": E(UNIT, P(of="complaint", complaint_id="complaint")),
+    "complaints:duplicate": E(UNIT, P(of="complaint", complaint_id="complaint"), ok=POST_ONLY),
+    "complaints:public": E(UNIT, P(of="complaint", complaint_id="complaint"), ok=POST_ONLY),
+    "complaints:not_authority": E(UNIT, P(of="complaint", complaint_id="complaint"), ok=POST_ONLY),
+    # -- letters -------------------------------------------------------------------------
+    "letters:register": E(SIGNED_IN, P(of="letter"), P(of="letter", q__unit="{unit}")),
+    "letters:register_export": E(
+        SIGNED_IN, P(of="letter", fmt="=csv"), P(of="letter", fmt="=xlsx", q__unit="{unit}")
+    ),
+    "letters:new": E(SIGNED_IN, P(of="CPD", q__unit="{unit}", shows=False)),
+    "letters:settings": E(
+        HEADS, P(of="CPD", q__unit="{unit}", shows=False, scope=True), body={"unit": "CPD"}
+    ),
+    "letters:register_save": E(HEADS, ok=POST_ONLY, body={"unit": "CPD"}),
+    "letters:number_preview": E(HEADS, P(of="CPD", q__unit="{unit}", shows=False, scope=True)),
+    "letters:letter": E(UNIT, P(of="letter", letter_id="letter")),
+    "letters:edit": E(
+        HEADS,
+        P(of="letter", letter_id="letter"),
+        owner="kasi.cpd",
+        bounce=True,
+        why="only the drafter edits: anyone else of the unit is sent back to the letter",
+    ),
+    "letters:pdf": E(UNIT, P(of="letter", letter_id="letter")),
+    "letters:docx": E(UNIT, P(of="letter", letter_id="letter")),
+    "letters:submit": E(UNIT, P(of="letter", letter_id="letter"), ok=POST_ONLY),
+    "letters:initial": E(UNIT, P(of="letter", letter_id="letter"), ok=POST_ONLY),
+    "letters:return": E(UNIT, P(of="letter", letter_id="letter"), ok=POST_ONLY),
+    "letters:number": E(UNIT, P(of="letter", letter_id="letter"), ok=POST_ONLY),
+    "letters:signed_copy": E(UNIT, P(of="letter", letter_id="letter"), ok=POST_ONLY),
+    "letters:sign": E(UNIT, P(of="letter", letter_id="letter"), ok=POST_ONLY),
+    "letters:deliver": E(UNIT, P(of="letter", letter_id="letter"), ok=POST_ONLY),
+    "letters:email": E(UNIT, P(of="letter", letter_id="letter"), ok=POST_ONLY),
+    "letters:cancel": E(UNIT, P(of="letter", letter_id="letter"), ok=POST_ONLY),
+    "letters:delivery_photo": E(
+        UNIT,
+        P(of="letter", letter_id="letter", delivery_id="=1", shows=False),
+        ok=(404,),
+        why="the planted draft has no delivery: the letter's check is what refuses others",
+    ),
+    "letters:incoming": E(SIGNED_IN, P(of="incoming"), P(of="incoming", q__unit="{unit}")),
+    "letters:incoming_new": E(SIGNED_IN, P(of="CPD", q__unit="{unit}", shows=False)),
+    "letters:incoming_csv": E(SIGNED_IN, P(of="incoming")),
+    "letters:incoming_xlsx": E(SIGNED_IN, P(of="incoming")),
+    "letters:incoming_detail": E(UNIT, P(of="incoming", incoming_id="incoming")),
+    "letters:incoming_scan": E(UNIT, P(of="incoming", incoming_id="incoming", shows=False)),
+    "letters:incoming_disposition_pdf": E(UNIT, P(of="incoming", incoming_id="incoming")),
+    "letters:disposition_done": E(
+        UNIT, P(of="disposition", disposition_id="disposition"), ok=POST_ONLY
+    ),
+    "letters:verify": E(
+        PUBLIC,
+        P(code="=ZZZZZZZZZZZZ"),
+        ok=(404,),
+        why="the verification of a signed letter's QR: a code that is no letter's",
+    ),
+    "letters:draft_for_task": E(UNIT, P(of="task", task_id="task"), ok=POST_ONLY),
+    # -- enforcement -----------------------------------------------------------------------
+    "enforcement:board": E(SIGNED_IN, P(of="enforcement")),
+    "enforcement:board_xlsx": E(SIGNED_IN, P(of="enforcement")),
+    "enforcement:board_map": E(SIGNED_IN, P(of="enforcement", shows=False)),
+    "enforcement:finding_new": E(
+        SIGNED_IN, P(of="PPTNG", q__unit="{unit}", shows=False, scope=True)
+    ),
+    "enforcement:check_new": E(UNIT, P(of="enforcement", enforcement_id="enforcement")),
+    "enforcement:perda_list": E(SIGNED_IN, P(of="perda")),
+    "enforcement:perda_xlsx": E(SIGNED_IN, P(of="perda")),
+    "enforcement:perda_detail": E(UNIT, P(of="perda", perda_id="perda")),
+    "enforcement:perda_ladder_default": E(UNIT, P(of="perda", perda_id="perda"), ok=POST_ONLY),
+    "enforcement:violators": E(SIGNED_IN, P(of="violator")),
+    "enforcement:violator_export": E(SIGNED_IN, P(of="violator")),
+    "enforcement:violator_export_xlsx": E(SIGNED_IN, P(of="violator")),
+    "enforcement:violator_new": E(SIGNED_IN),
+    "enforcement:violator_pick_search": E(
+        SIGNED_IN,
+        P(of="violator", q__unit="{unit_id}", q__prefix="=f0", q__q="=Krempel", scope=True),
+    ),
+    "enforcement:violator_pick_duplicates": E(
+        SIGNED_IN,
+        P(
+            of="violator",
+            q__unit="{unit_id}",
+            q__prefix="=f0",
+            shows=False,
+            scope=True,
+            **{"q__f0-name": "=Yosvaldi Krempelu"},
+        ),
+    ),
+    "enforcement:violator_detail": E(UNIT, P(of="violator", violator_id="violator")),
+    "enforcement:violator_edit": E(UNIT, P(of="violator", violator_id="violator")),
+    "enforcement:violator_photo": E(
+        UNIT, P(of="violator_photo", violator_id="violator", photo_id="violator_photo")
+    ),
+    "enforcement:violator_photo_upload": E(
+        UNIT, P(of="violator", violator_id="violator"), ok=POST_ONLY
+    ),
+    "enforcement:violator_sanction": E(
+        UNIT, P(of="violator", violator_id="violator"), ok=POST_ONLY
+    ),
+    "enforcement:violator_court": E(UNIT, P(of="violator", violator_id="violator"), ok=POST_ONLY),
+    # -- patrols -----------------------------------------------------------------------------
+    "patrols:list": E(SIGNED_IN, P(of="plan")),
+    "patrols:reports": E(SIGNED_IN, P(of="plan", shows=False)),
+    "patrols:areas": E(SIGNED_IN, P(of="area")),
+    "patrols:area_edit": E(UNIT, P(of="area", area_id="area")),
+    "patrols:plan_create": E(UNIT, P(of="plan", case_id="plan.case_id"), ok=POST_ONLY),
+    "patrols:plan": E(UNIT, P(of="plan", plan_id="plan")),
+    "patrols:month_report": E(UNIT, P(of="plan", plan_id="plan")),
+    "patrols:month_pdf": E(UNIT, P(of="plan", plan_id="plan")),
+    "patrols:month_xlsx": E(UNIT, P(of="plan", plan_id="plan")),
+    "patrols:day": E(UNIT, P(of="day", day_id="day")),
+    "patrols:day_report": E(UNIT, P(of="day", day_id="day")),
+    # -- operations -------------------------------------------------------------------------
+    "operations:list": E(SIGNED_IN, P(of="operation")),
+    "operations:list_xlsx": E(SIGNED_IN, P(of="operation")),
+    "operations:items": E(SIGNED_IN, P(of="item")),
+    "operations:items_xlsx": E(SIGNED_IN, P(of="item")),
+    "operations:item_photo": E(UNIT, P(of="item", item_id="item")),
+    "operations:for_case": E(UNIT, P(of="case", case_id="case", shows=False), ok=(302,)),
+    "operations:file": E(UNIT, P(of="operation", operation_id="operation")),
+    "operations:seize": E(UNIT, P(of="operation", operation_id="operation"), ok=POST_ONLY),
+    "operations:items_end": E(UNIT, P(of="operation", operation_id="operation"), ok=POST_ONLY),
+    "operations:change": E(
+        UNIT, P(of="operation", operation_id="operation", form="=place"), ok=POST_ONLY
+    ),
+    # -- Polmas --------------------------------------------------------------------------------
+    "community:programme": E(SIGNED_IN, P(of="rule"), P(of="rule", q__unit="{unit}", scope=True)),
+    "community:rule_new": E(HEADS, P(of="BINMAS", q__unit="{unit}", shows=False, scope=True)),
+    "community:rule_edit": E(HEADS, P(of="rule", rule_id="rule")),
+    "community:activities": E(
+        SIGNED_IN, P(of="activity"), P(of="activity", q__unit="{unit}", scope=True)
+    ),
+    "community:activities_xlsx": E(
+        SIGNED_IN, P(of="activity"), P(of="activity", q__unit="{unit}", scope=True)
+    ),
+    "community:activity": E(UNIT, P(of="activity", activity_id="activity")),
+    "community:record": E(UNIT, P(of="activity", activity_id="activity"), ok=POST_ONLY),
+    "community:issue": E(UNIT, P(of="activity", activity_id="activity"), ok=POST_ONLY),
+    "community:recap": E(SIGNED_IN, P(of="BINMAS", q__unit="{unit}", shows=False, scope=True)),
+    "community:recap_xlsx": E(SIGNED_IN, P(of="BINMAS", q__unit="{unit}", shows=False, scope=True)),
+    # -- reports: a unit's figures, chosen with ?unit= -------------------------------------------
+    "reports:index": E(SIGNED_IN, why="links to every report; the reports check the unit"),
+    "reports:drill": E(
+        SIGNED_IN,
+        P(
+            of="case",
+            q__unit="{unit}",
+            q__laporan="=recap_operations",
+            q__angka="=operasi",
+            shows=False,
+            scope=True,
+        ),
+    ),
+    "reports:dashboard": E(SIGNED_IN, P(of="CPD", q__unit="{unit}", shows=False, scope=True)),
+    "reports:dashboard_tasks": E(
+        SIGNED_IN, P(of="case", q__unit="{unit}", shows=False, scope=True)
+    ),
+    "reports:recap_patrols": E(SIGNED_IN, P(of="PPTNG", q__unit="{unit}", shows=False, scope=True)),
+    "reports:recap_enforcement": E(
+        SIGNED_IN, P(of="PPTNG", q__unit="{unit}", shows=False, scope=True)
+    ),
+    "reports:recap_operations": E(
+        SIGNED_IN, P(of="CPD", q__unit="{unit}", shows=False, scope=True)
+    ),
+    "reports:recap_complaints": E(
+        SIGNED_IN, P(of="CPD", q__unit="{unit}", shows=False, scope=True)
+    ),
+    "reports:recap_polmas": E(SIGNED_IN, P(of="BINMAS", q__unit="{unit}", shows=False, scope=True)),
+    "reports:recap_polmas_issues": E(
+        SIGNED_IN, P(of="BINMAS", q__unit="{unit}", shows=False, scope=True)
+    ),
+    "reports:spm": E(SIGNED_IN, P(of="CPD", q__unit="{unit}", shows=False, scope=True)),
+    "reports:spm_recipients": E(SIGNED_IN, P(of="CPD", q__unit="{unit}", shows=False, scope=True)),
+    "reports:monitoring": E(SIGNED_IN, P(of="CPD", q__unit="{unit}", shows=False, scope=True)),
+    "reports:monitoring_new": E(
+        SIGNED_IN, P(of="CPD", q__unit="{unit}", q__sop="=PPL", shows=False, scope=True)
+    ),
+    "reports:monitoring_new_pdf": E(
+        SIGNED_IN, P(of="CPD", q__unit="{unit}", q__sop="=PPL", shows=False, scope=True)
+    ),
+    "reports:monitoring_new_xlsx": E(
+        SIGNED_IN, P(of="CPD", q__unit="{unit}", q__sop="=PPL", shows=False, scope=True)
+    ),
+    "reports:monitoring_settings": E(
+        SIGNED_IN, P(of="CPD", q__unit="{unit}", shows=False, scope=True)
+    ),
+    "reports:monitoring_form": E(UNIT, P(of="monitoring", pk="monitoring")),
+    "reports:monitoring_form_pdf": E(UNIT, P(of="monitoring", pk="monitoring")),
+    "reports:monitoring_form_xlsx": E(UNIT, P(of="monitoring", pk="monitoring")),
+    "reports:evaluation": E(SIGNED_IN, P(of="CPD", q__unit="{unit}", shows=False, scope=True)),
+    "reports:evaluation_new": E(
+        SIGNED_IN, P(of="CPD", q__unit="{unit}", q__sop="=PPL", shows=False, scope=True)
+    ),
+    "reports:evaluation_detail": E(UNIT, P(of="evaluation", pk="evaluation")),
+    "reports:evaluation_pdf": E(UNIT, P(of="evaluation", pk="evaluation")),
+    "reports:evaluation_xlsx": E(UNIT, P(of="evaluation", pk="evaluation")),
+    "reports:evaluation_draft_yaml": E(
+        UNIT,
+        P(of="evaluation", pk="evaluation", shows=False),
+        ok=(404,),
+        why="the planted evaluation opens no draft version: 404 to all alike",
+    ),
+    # -- public doors: SMS gateway, Open311 -----------------------------------------------------
+    "sms-webhook": E(PUBLIC, ok=POST_ONLY, why="the gateway's POST needs the shared secret"),
+    "open311-discovery": E(PUBLIC, P(fmt="=json")),
+    "open311-services": E(PUBLIC, P(fmt="=json")),
+    "open311-service": E(PUBLIC, P(code="=cpd-pkl", fmt="=json")),
+    "open311-requests": E(PUBLIC, P(of="complaint_public", fmt="=json")),
+    "open311-request": E(
+        PUBLIC,
+        P(of="complaint_public", tracking="complaint_public.tracking", fmt="=json"),
+        P(of="complaint", tracking="complaint.tracking", fmt="=json", shows=False),
+        ok=(200, 404),
+    ),
+    "open311-token": E(
+        PUBLIC,
+        P(of="complaint_public", token="complaint_public.tracking", fmt="=json", shows=False),
+        P(of="complaint", token="complaint.tracking", fmt="=json", shows=False),
+        ok=(200, 404),
+    ),
+    "open311/v2/^(?P<path>.*)$": E(PUBLIC, P(path="=nothing.json"), ok=(404,)),
+    # -- the API's own pages -------------------------------------------------------------------
+    "api:api-root": E(PUBLIC, ok=(200, 404)),
+    "api:openapi-json": E(PUBLIC),
+    "api:openapi-view": E(PUBLIC),
+    "api:unknown_path": E(PUBLIC, P(rest="=nothing/here"), ok=(404,)),
+    # -- API: auth ------------------------------------------------------------------------------
+    "POST /api/v1/auth/token": E(
+        PUBLIC,
+        ok=(401,),
+        body={"username": "camat.cpd", "password": "not-the-password"},
+        why="a wrong password: refused, whoever asks",
+    ),
+    "GET /api/v1/auth/tokens": E(SIGNED_IN, P(of="token")),
+    "DELETE /api/v1/auth/tokens/{id}": E(OWN, P(of="token", id="token")),
+    # -- API: SOPs, cases, tasks, attachments -------------------------------------------------
+    "GET /api/v1/sops": E(SIGNED_IN),
+    "GET /api/v1/sops/{code}": E(SIGNED_IN, P(code="=PPL")),
+    "GET /api/v1/cases": E(SIGNED_IN, P(of="case"), P(of="case", q__unit="{unit}")),
+    "POST /api/v1/cases": E(
+        SIGNED_IN,
+        P(of="CPD"),
+        body={"sop": "PPL", "unit": "CPD", "subject": "Kasus uji matriks"},
+    ),
+    "POST /api/v1/cases/with-files": E(
+        SIGNED_IN,
+        P(of="CPD"),
+        body={"field": "x", "payload": '{"sop": "RTHM", "unit": "CPD", "subject": "Uji"}'},
+    ),
+    "GET /api/v1/cases/{id}": E(UNIT, P(of="case", id="case")),
+    "GET /api/v1/cases/{id}/events": E(UNIT, P(of="case", id="case", shows=False)),
+    "POST /api/v1/cases/{id}/attachments": E(UNIT, P(of="case", id="case")),
+    "POST /api/v1/cases/{id}/cancel": E(UNIT, P(of="case", id="case")),
+    "POST /api/v1/cases/{id}/handover": E(UNIT, P(of="case", id="case"), body={"to_unit": "KRW"}),
+    "GET /api/v1/tasks/mine": E(SIGNED_IN, P(of="task")),
+    "GET /api/v1/tasks/{id}": E(UNIT, P(of="task", id="task")),
+    "POST /api/v1/tasks/{id}/claim": E(UNIT, P(of="task", id="task")),
+    "POST /api/v1/tasks/{id}/complete": E(UNIT, P(of="task", id="task")),
+    "POST /api/v1/tasks/{id}/reassign": E(UNIT, P(of="task", id="task")),
+    "POST /api/v1/tasks/{id}/correct": E(UNIT, P(of="task", id="task")),
+    "POST /api/v1/tasks/{id}/end-wait": E(UNIT, P(of="task", id="task")),
+    "GET /api/v1/attachments/{id}": E(UNIT, P(of="attachment", id="attachment", shows=False)),
+    # -- API: complaints --------------------------------------------------------------------------
+    "GET /api/v1/complaints": E(SIGNED_IN, P(of="complaint"), P(of="complaint", q__unit="{unit}")),
+    "POST /api/v1/complaints": E(
+        SIGNED_IN,
+        P(of="CPD"),
+        body={
+            "channel": "phone",
+            "category": "cpd-pkl",
+            "description": "Uji matriks akses: lapak di trotoar",
+        },
+        passes=True,
+        why=(
+            "an officer may pass a complaint on to the unit it belongs to (complaint_file): "
+            "filed, it shows no other complaint"
+        ),
+    ),
+    "GET /api/v1/complaints/{tracking}": E(UNIT, P(of="complaint", tracking="complaint.tracking")),
+    "POST /api/v1/complaints/{tracking}/public": E(
+        UNIT, P(of="complaint", tracking="complaint.tracking"), body={"public": True}
+    ),
+    # -- API: letters ---------------------------------------------------------------------------
+    "GET /api/v1/letters": E(SIGNED_IN, P(of="letter")),
+    "GET /api/v1/letters/incoming": E(SIGNED_IN, P(of="incoming")),
+    "POST /api/v1/letters/incoming": E(
+        SIGNED_IN,
+        P(of="CPD"),
+        body={
+            "unit": "CPD",
+            "received_on": "2026-01-05",
+            "dated": "2026-01-05",
+            "sender": "Uji",
+            "number": "1/UJI",
+            "subject": "Uji matriks",
+        },
+    ),
+    "GET /api/v1/letters/incoming/{id}": E(UNIT, P(of="incoming", id="incoming")),
+    "POST /api/v1/letters/incoming/{id}/dispositions": E(
+        UNIT, P(of="incoming", id="incoming"), body={"to_role": "kasi_trantib"}
+    ),
+    "POST /api/v1/letters/incoming/dispositions/{id}/done": E(
+        UNIT, P(of="disposition", id="disposition")
+    ),
+    "POST /api/v1/letters/verify": E(SIGNED_IN, body={"code": "ZZZZZZZZZZZZ"}),
+    "GET /api/v1/letters/{id}": E(UNIT, P(of="letter", id="letter")),
+    "GET /api/v1/letters/{id}/pdf": E(UNIT, P(of="letter", id="letter")),
+    "GET /api/v1/letters/{id}/docx": E(UNIT, P(of="letter", id="letter")),
+    "POST /api/v1/letters/{id}/submit": E(UNIT, P(of="letter", id="letter")),
+    "POST /api/v1/letters/{id}/initial": E(UNIT, P(of="letter", id="letter")),
+    "POST /api/v1/letters/{id}/return": E(UNIT, P(of="letter", id="letter")),
+    "POST /api/v1/letters/{id}/number": E(UNIT, P(of="letter", id="letter")),
+    "POST /api/v1/letters/{id}/signed-copy": E(UNIT, P(of="letter", id="letter")),
+    "POST /api/v1/letters/{id}/sign": E(UNIT, P(of="letter", id="letter")),
+    "POST /api/v1/letters/{id}/deliver": E(
+        UNIT, P(of="letter", id="letter"), body={"received_at": "2026-01-05T10:00:00+07:00"}
+    ),
+    "POST /api/v1/letters/{id}/cancel": E(UNIT, P(of="letter", id="letter")),
+    # -- API: enforcement ---------------------------------------------------------------------
+    "GET /api/v1/enforcement/violators": E(SIGNED_IN, P(of="violator")),
+    "POST /api/v1/enforcement/violators": E(
+        SIGNED_IN,
+        P(of="PPTNG"),
+        body={"unit": "PPTNG", "kind": "orang", "name": "Uji Matriks"},
+    ),
+    "GET /api/v1/enforcement/violators/{id}": E(UNIT, P(of="violator", id="violator")),
+    "GET /api/v1/enforcement/perda": E(SIGNED_IN, P(of="perda")),
+    "GET /api/v1/enforcement/perda/{id}": E(UNIT, P(of="perda", id="perda")),
+    # -- API: patrols ------------------------------------------------------------------------------
+    "GET /api/v1/patrols/plans": E(SIGNED_IN, P(of="plan")),
+    "GET /api/v1/patrols/plans/{id}": E(UNIT, P(of="plan", id="plan")),
+    "GET /api/v1/patrols/days/{id}": E(UNIT, P(of="day", id="day")),
+    "GET /api/v1/patrols/plans/{id}/reports": E(UNIT, P(of="plan", id="plan", shows=False)),
+    "POST /api/v1/patrols/days/{id}/report": E(
+        UNIT,
+        P(of="day", id="day"),
+        body={"started": "08:00", "ended": "11:00", "nihil": True},
+    ),
+    # -- API: operations --------------------------------------------------------------------------
+    "GET /api/v1/operations": E(SIGNED_IN, P(of="operation")),
+    "GET /api/v1/operations/{id}": E(UNIT, P(of="operation", id="operation")),
+    "POST /api/v1/operations/{id}/incidents": E(
+        UNIT, P(of="operation", id="operation"), body={"at": "2026-01-05T10:00:00+07:00"}
+    ),
+    "POST /api/v1/operations/{id}/results": E(
+        UNIT, P(of="operation", id="operation"), body={"violator": 1, "action": "teguran"}
+    ),
+    # -- API: Polmas ----------------------------------------------------------------------------
+    "GET /api/v1/polmas/programme": E(SIGNED_IN, P(of="rule", q__unit="{unit}", scope=True)),
+    "GET /api/v1/polmas/activities": E(
+        SIGNED_IN, P(of="activity", q__unit="{unit}", q__month="{month}", scope=True)
+    ),
+    "GET /api/v1/polmas/activities/{id}": E(UNIT, P(of="activity", id="activity")),
+    "POST /api/v1/polmas/activities/{id}/record": E(
+        UNIT,
+        P(of="activity", id="activity"),
+        body={"held_at": "2026-01-05T10:00:00+08:00", "attendance": 3, "topics": ["x"]},
+    ),
+    "POST /api/v1/polmas/activities/{id}/issues": E(UNIT, P(of="activity", id="activity")),
+    # -- API: search ---------------------------------------------------------------------------
+    "GET /api/v1/search": E(
+        SIGNED_IN,
+        P(of="case", q__q="=Qorvan"),
+        P(of="complaint", q__q="=Wendras"),
+        P(of="complaint", q__q="=Pulomara", shows=False),
+        P(of="violator", q__q="=Krempel"),
+        P(of="letter", q__q="=Zephyr"),
+    ),
+}
