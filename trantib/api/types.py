@@ -19,23 +19,19 @@ from typing import Annotated, Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
-from django.urls import register_converter
 from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
 
 from trantib.accounts.middleware import PersonRequest
 from trantib.accounts.models import Person
-from trantib.core.converters import MAX_ID, AnyPathConverter, PositiveIdConverter
+from trantib.core.converters import MAX_ID
 from trantib.core.errors import NotAllowed
 from trantib.core.text import NO_NUL_PATTERN, has_control_characters
 from trantib.engine.values import date_read
 
 NO_NUL = NO_NUL_PATTERN
 
-# Registered where every app's API takes its shared types, before any of its routes is built.
-register_converter(PositiveIdConverter, "posint")
-register_converter(AnyPathConverter, "anypath")
 
 
 def text_check(value: str) -> str:

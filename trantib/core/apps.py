@@ -7,6 +7,9 @@ class CoreConfig(AppConfig):
     name = "trantib.core"
     verbose_name = "Trantib"
 
+    def ready(self) -> None:
+        from . import converters  # noqa: F401 — registers <posint:…> before any URL is read
+
 
 # The background-job results' fields, named for the admin.
 TASK_RESULT_LABELS = {

@@ -1,5 +1,6 @@
-"""Path converters (registered by ``trantib.api.types`` for the API's routes; ready for the
-pages' too).
+"""Path converters, registered when this module is first imported (``CoreConfig.ready``,
+before any URL configuration is read): ``<posint:pk>`` in the pages' routes, ``{posint:id}``
+in the API's.
 
 ``posint`` is an id: a plain positive integer only, digits without a leading zero, at most
 2**63 - 1 (the largest BigAutoField value). ``01``, ``1.0``, `` 1``, ``1_0``, ``+1`` and ``0``
@@ -12,6 +13,8 @@ site's HTML 404.
 """
 
 from __future__ import annotations
+
+from django.urls import register_converter
 
 MAX_ID = 2**63 - 1  # the largest BigAutoField value on SQLite and PostgreSQL
 
@@ -37,3 +40,7 @@ class AnyPathConverter:
 
     def to_url(self, value: str) -> str:
         return value
+
+
+register_converter(PositiveIdConverter, "posint")
+register_converter(AnyPathConverter, "anypath")

@@ -20,25 +20,29 @@ urlpatterns = [
         views.violator_pick_duplicates,
         name="violator_pick_duplicates",
     ),
-    path("penegakan/pelanggar/<int:violator_id>/", views.violator_detail, name="violator_detail"),
-    path("penegakan/pelanggar/<int:violator_id>/ubah/", views.violator_edit, name="violator_edit"),
     path(
-        "penegakan/pelanggar/<int:violator_id>/foto/",
+        "penegakan/pelanggar/<posint:violator_id>/", views.violator_detail, name="violator_detail"
+    ),
+    path(
+        "penegakan/pelanggar/<posint:violator_id>/ubah/", views.violator_edit, name="violator_edit"
+    ),
+    path(
+        "penegakan/pelanggar/<posint:violator_id>/foto/",
         views.violator_photo_upload,
         name="violator_photo_upload",
     ),
     path(
-        "penegakan/pelanggar/<int:violator_id>/foto/<int:photo_id>/",
+        "penegakan/pelanggar/<posint:violator_id>/foto/<posint:photo_id>/",
         views.violator_photo,
         name="violator_photo",
     ),
     path(
-        "penegakan/pelanggar/<int:violator_id>/sanksi/",
+        "penegakan/pelanggar/<posint:violator_id>/sanksi/",
         views.violator_sanction,
         name="violator_sanction",
     ),
     path(
-        "penegakan/pelanggar/<int:violator_id>/sidang/",
+        "penegakan/pelanggar/<posint:violator_id>/sidang/",
         views.violator_court,
         name="violator_court",
     ),

@@ -5,5 +5,5 @@ from django.urls import URLPattern, path
 from . import views_sop
 
 urlpatterns: list[URLPattern] = [
-    path("tugas/<int:task_id>/surat/", views_sop.draft_for_task, name="draft_for_task"),
+    path("tugas/<posint:task_id>/surat/", views_sop.draft_for_task, name="draft_for_task"),
 ]

@@ -184,6 +184,40 @@ def test_the_plain_id_finds_the_case_and_its_other_spellings_do_not(demo_org, ap
         _error(client.get(f"/cases/{written}/events"), 404)
 
 
+def _page_patterns() -> list[str]:
+    """Every route of the site (pages, admin, API) as written, with its converters."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found: list[str] = []
+
+    def walk(patterns: list[Any], prefix: str) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern):
+                found.append(prefix + str(p.pattern))
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+def test_no_page_route_reads_an_id_with_djangos_int_converter():
+    """``<int:pk>`` reads ``01`` as 1; every id of a page is ``<posint:…>`` (Django's own
+    admin keeps its routes: it reads ids as text and looks them up exactly)."""
+    ours = [p for p in _page_patterns() if not p.startswith("admin/")]
+    assert any("<posint:" in p for p in ours)
+    assert [p for p in ours if "<int:" in p] == []
+
+
+def test_a_page_id_that_is_not_a_plain_positive_integer_is_a_404(demo_org):
+    case = pur_start(demo_org)
+    client = Client()
+    client.force_login(demo_org.user("camat.cpd"))
+    assert client.get(f"/kasus/{case.pk}/").status_code == 200
+    for written in (f"0{case.pk}", f"{case.pk}.0", f"%2B{case.pk}", TOO_LARGE, "0"):
+        assert client.get(f"/kasus/{written}/").status_code == 404, written
+
+
 # -- dates and datetimes: one reader on the page, the API and the CLI -----------------------
 
 BAD_DATETIMES = [
