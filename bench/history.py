@@ -400,6 +400,10 @@ def _measure(
 
 # Rows that break a rule the services keep; each query counts them (0 when consistent).
 CONSISTENCY = {
+    "complaints public against the intake's rule": (
+        "SELECT count(*) FROM complaints_complaint WHERE public <> "
+        "(channel IN ('web', 'sms', 'open311') AND NOT confidential)"
+    ),
     "tasks whose case is in another unit": (
         "SELECT count(*) FROM cases_task t JOIN cases_case c ON c.id = t.case_id "
         "WHERE t.unit_id <> c.unit_id"

@@ -99,6 +99,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "kelurahan",
         "anonymous",
         "confidential",
+        "public",
         "reporter_name",
         "reporter_phone",
         "reporter_email",
@@ -746,6 +747,10 @@ class Gen:
         if len(earlier) > 64:
             del earlier[:32]
         anonymous = rng.random() < 0.12
+        confidential = (not anonymous) and rng.random() < 0.1
+        # The product's rule when a complaint is taken in (``complaints.public``): one the
+        # citizen sent in is public unless confidential; counter and phone ones are not.
+        public = channel in ("web", "sms", "open311") and not confidential
         self.sink.add(
             "complaints_complaint",
             (
@@ -759,7 +764,8 @@ class Gen:
                 place["address"],
                 desa,
                 anonymous,
-                (not anonymous) and rng.random() < 0.1,
+                confidential,
+                public,
                 "" if anonymous else "Warga Pelapor",
                 "" if anonymous else f"0812{cid % 100000000:08d}",
                 "",
