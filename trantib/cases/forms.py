@@ -10,6 +10,7 @@ the authority and their errors are shown beside the same inputs (``add_error``).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -457,7 +458,21 @@ def _photo_time(raw: str) -> dt.datetime | None:
     return at if _PHOTO_TIME_FROM <= at <= latest else None
 
 
+# "1.000" or "2,500": in Indonesian a thousand, or one, or two and a half — the reader cannot
+# tell which the officer meant, so the page asks rather than guess (a number input sends 1000
+# or 1.5; a typed field or an older browser sends what was typed).
+_GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}([.,]\d{3})+")
+
+
 def _number(text: str, f: RecordField) -> int | float:
+    if _GROUPED.fullmatch(text.replace(" ", "")):
+        raise forms.ValidationError(
+            _(
+                "“%(label)s”: %(typed)s dapat dibaca sebagai ribuan atau pecahan. Tulis angka "
+                "tanpa pemisah ribuan (1000), dengan koma atau titik hanya untuk pecahan (2,5)."
+            )
+            % {"label": f.label, "typed": text}
+        )
     cleaned = text.replace(" ", "").replace(",", ".")
     try:
         return int(cleaned)

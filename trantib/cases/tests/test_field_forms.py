@@ -88,6 +88,33 @@ def patrols_from_today(demo_org, days=(0, 1, 2)) -> tuple[Case, list[Task]]:
     return case, sorted(live(case, "patroli"), key=lambda t: t.occurrence)
 
 
+# -- numbers ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [("1000", 1000), ("2,5", 2.5), ("2.5", 2.5), ("-3", -3), ("12 500", 12500), ("0,125", 0.125)],
+)
+def test_a_step_form_reads_a_number_as_written(typed, read) -> None:
+    step = a_step(RecordField("jumlah", "Jumlah barang", FieldType.NUMBER))
+    form = StepForm(step, {"data.jumlah": typed})
+    assert form.is_valid(), form.errors
+    assert form.data == {"jumlah": read}
+    assert type(form.data["jumlah"]) is type(read)
+
+
+@pytest.mark.parametrize("typed", ["1.000", "2,500", "1.000.000", "-12.500"])
+def test_a_number_that_reads_as_thousands_or_a_fraction_is_refused_naming_the_field(typed) -> None:
+    """ "1.000" is a thousand to an Indonesian reader and one to the browser's canonical form:
+    the page asks instead of guessing."""
+    step = a_step(RecordField("jumlah", "Jumlah barang", FieldType.NUMBER, required=True))
+    form = StepForm(step, {"data.jumlah": typed})
+    assert not form.is_valid()
+    message = form.error_for("data.jumlah")
+    assert "Jumlah barang" in message and typed in message and "1000" in message
+    assert "jumlah" not in form.data
+
+
 # -- dates --------------------------------------------------------------------------------
 
 
