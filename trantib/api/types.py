@@ -33,7 +33,6 @@ from trantib.engine.values import date_read
 NO_NUL = NO_NUL_PATTERN
 
 
-
 def text_check(value: str) -> str:
     if has_control_characters(value, unstorable_only=True):
         raise ValueError(_("Teks tidak boleh berisi karakter NUL atau bukan UTF-8 yang sah."))
