@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from django.http import HttpRequest
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 from ninja.parser import Parser
 
@@ -27,7 +28,7 @@ from trantib.web.apis import search_router
 from .apis import auth_router, fallback_router
 from .auth import TokenAuth
 from .errors import errors_install
-from .types import MAX_ID
+from .types import JSON_VALUE_SCHEMA, MAX_ID, json_object_schemas_place
 
 
 def _refuse_constant(name: str) -> Any:
@@ -67,6 +68,15 @@ class TrantibApi(NinjaAPI):
     def get_openapi_operation_id(self, operation: Operation) -> str:
         return operation.view_func.__name__
 
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> OpenAPISchema:
+        # The free JSON of a step's fields refers to this recursive schema (types.JsonObject).
+        schema = super().get_openapi_schema(*args, **kwargs)
+        json_object_schemas_place(schema)
+        schema.setdefault("components", {}).setdefault("schemas", {})["JsonValue"] = (
+            JSON_VALUE_SCHEMA
+        )
+        return schema
+
 
 api = TrantibApi(
     title="Trantib API",
@@ -74,7 +84,7 @@ api = TrantibApi(
     description=(
         "SOPs, cases, tasks, attachments and complaints of Trantib. Every operation but "
         "`POST /auth/token` needs `Authorization: Bearer <token>`. Errors are "
-        '`{"message", "field"}`.'
+        '`{"message", "field", "kind"}`.'
     ),
     urls_namespace="api",
     auth=TokenAuth(),

@@ -40,10 +40,11 @@ class WrongLogin(ServiceError):
     """The username, password or second-factor code is wrong (or the user is inactive)."""
 
     status = 401
+    kind = "auth"
 
 
 def _locked(refusal: LockedOut) -> HttpResponse:
-    response = JsonResponse(error_body(refusal.message, refusal.field), status=429)
+    response = JsonResponse(error_body(refusal.message, refusal.field, refusal.kind), status=429)
     response["Retry-After"] = str(refusal.seconds)
     return response
 

@@ -1,4 +1,11 @@
-"""Every error the API answers, in one shape: ``{"message": …, "field": …}``.
+"""Every error the API answers, in one shape: ``{"message": …, "field": …, "kind": …}``.
+
+``kind`` is ``input`` when the request does not fit what the operation's OpenAPI document
+says (a body that is not JSON, a field of the wrong type or form, an unknown field): only
+this module's reading of a request gives it, so a request the document allows never gets it
+(schemathesis checks this). A request that fits the document may still be refused by the
+rules (``refused``: a step the SOP does not allow, an unknown category, a closed task),
+``not_found``, ``auth`` (no valid token) or ``throttled``.
 
 ``ServiceError`` keeps its status (Invalid 422, NotAllowed 403, NotFound 404, Conflict 409,
 TooMany 429);
@@ -28,8 +35,8 @@ Handler = Callable[[HttpRequest, Any], HttpResponse]
 _SOURCES = {"body", "query", "path", "form", "file", "header", "cookie"}
 
 
-def error_body(message: str, field: str = "") -> dict[str, str]:
-    return {"message": message, "field": field}
+def error_body(message: str, field: str = "", kind: str = "input") -> dict[str, str]:
+    return {"message": message, "field": field, "kind": kind}
 
 
 def _field_of(loc: list[Any] | tuple[Any, ...], body_params: set[str]) -> str:
@@ -87,7 +94,9 @@ def validation_error_body(errors: list[dict[str, Any]]) -> dict[str, str]:
 
 def errors_install(api: NinjaAPI) -> None:
     def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-        return api.create_response(request, error_body(exc.message, exc.field), status=exc.status)
+        return api.create_response(
+            request, error_body(exc.message, exc.field, exc.kind), status=exc.status
+        )
 
     def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         return api.create_response(request, validation_error_body(exc.errors), status=422)
@@ -95,7 +104,7 @@ def errors_install(api: NinjaAPI) -> None:
     def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         response = api.create_response(
             request,
-            error_body(_("Token API tidak ada atau tidak berlaku."), "Authorization"),
+            error_body(_("Token API tidak ada atau tidak berlaku."), "Authorization", "auth"),
             status=401,
         )
         response["WWW-Authenticate"] = 'Bearer realm="trantib"'
@@ -106,10 +115,13 @@ def errors_install(api: NinjaAPI) -> None:
         message = _("Isi permintaan bukan JSON yang sah.") if exc.status_code == 400 else str(exc)
         if isinstance(exc.__cause__, JsonTooDeep):
             message = exc.__cause__.message
-        return api.create_response(request, error_body(message), status=exc.status_code)
+        kind = "input" if exc.status_code == 400 else "refused"
+        return api.create_response(request, error_body(message, "", kind), status=exc.status_code)
 
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-        return api.create_response(request, error_body(_("Tidak ditemukan.")), status=404)
+        return api.create_response(
+            request, error_body(_("Tidak ditemukan."), "", "not_found"), status=404
+        )
 
     def bad_upload(request: HttpRequest, exc: Exception) -> HttpResponse:
         return api.create_response(

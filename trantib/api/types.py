@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Annotated, Any
+import re
+from typing import Annotated, Any, Literal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from trantib.accounts.middleware import PersonRequest
 from trantib.accounts.models import Person
@@ -66,11 +67,65 @@ def _iso_date_only(value: Any) -> Any:
         raise ValueError(_("Tanggal ditulis TTTT-BB-HH.")) from None
 
 
+_PLAIN_INT = re.compile(r"0|[1-9][0-9]{0,18}")
+
+
+def _query_int(value: Any) -> Any:
+    # Lax pydantic would read "1_0" as 10 and " +1" as 1: a count in a query string is
+    # written in digits only, as a path id is (core.converters).
+    if isinstance(value, str) and not _PLAIN_INT.fullmatch(value):
+        raise ValueError(_("Bilangan bulat ditulis dengan angka saja, mis. 50."))
+    return value
+
+
 Text = Annotated[str, Field(pattern=NO_NUL), AfterValidator(text_check)]
 Code = Annotated[str, Field(max_length=40, pattern=NO_NUL), AfterValidator(text_check)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_only)]
-JsonObject = Annotated[dict[str, Any], AfterValidator(_json_check)]
+# A whole number in a query string (``limit``, ``offset``), placed after its ``Query(...)``:
+# ``Annotated[int, Query(ge=1, le=100), QUERY_INT] = 50``. (Nested inside the type instead,
+# ``Annotated[Annotated[int, …], Query(…)]``, ninja loses the parameter's default.)
+QUERY_INT = BeforeValidator(_query_int)
+# JSON values as the document states them: any JSON, but no string (nor key) holding NUL, at
+# any depth. Recursive, so it lives in the document's components (``TrantibApi``).
+JSON_VALUE_REF = "#/components/schemas/JsonValue"
+_JSON_OBJECT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "propertyNames": {"pattern": NO_NUL},
+    "additionalProperties": {"$ref": JSON_VALUE_REF},
+}
+JSON_VALUE_SCHEMA: dict[str, Any] = {
+    "description": "Any JSON value; no string or key holds the NUL character.",
+    "anyOf": [
+        {"type": "string", "pattern": NO_NUL},
+        {"type": "number"},
+        {"type": "boolean"},
+        {"type": "null"},
+        {"type": "array", "items": {"$ref": JSON_VALUE_REF}},
+        _JSON_OBJECT_SCHEMA,
+    ],
+}
+# pydantic cannot point at a schema it did not make: it marks the place, and the document
+# is given the reference (``json_object_schemas_place``).
+_JSON_OBJECT_MARK = "x-trantib-json-object"
+JsonObject = Annotated[
+    dict[str, Any],
+    AfterValidator(_json_check),
+    WithJsonSchema({"type": "object", _JSON_OBJECT_MARK: True}),
+]
+
+
+def json_object_schemas_place(node: Any) -> None:
+    """Put the JSON object's schema where ``JsonObject`` left its mark in an OpenAPI
+    document, and the recursive ``JsonValue`` among its components."""
+    if isinstance(node, dict):
+        if node.pop(_JSON_OBJECT_MARK, False):
+            node.update(_JSON_OBJECT_SCHEMA)
+        for value in node.values():
+            json_object_schemas_place(value)
+    elif isinstance(node, list):
+        for value in node:
+            json_object_schemas_place(value)
 
 
 class InSchema(Schema):
@@ -82,9 +137,19 @@ class InSchema(Schema):
 # -- errors --------------------------------------------------------------------
 
 
+ErrorKind = Literal["input", "refused", "not_found", "auth", "throttled"]
+
+
 class ErrorOut(Schema):
     message: str
     field: str = Field(description="The input at fault (e.g. data.uraian, decision) or empty.")
+    kind: ErrorKind = Field(
+        description=(
+            "input: the request does not fit this document (wrong type, form or field); "
+            "refused: it fits, and the rules refuse it (the SOP's step, an unknown category, "
+            "a task already done); not_found; auth: no valid token; throttled: wait and retry."
+        )
+    )
 
 
 # The limits of the complaint's columns: longer text is a 422 here, never a database error.

@@ -30,6 +30,7 @@ from trantib.api.types import (
     MAX_ID,
     MAX_OFFSET,
     NO_NUL,
+    QUERY_INT,
     IsoDate,
     api_actor,
     api_user,
@@ -192,8 +193,8 @@ def case_list(
     opened_to: Annotated[IsoDate | None, Query()] = None,
     unit: Annotated[str, Query(max_length=40, pattern=NO_NUL)] = "",
     q: Annotated[str, Query(max_length=200, pattern=NO_NUL, description="Number, subject")] = "",
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    limit: Annotated[int, Query(ge=1, le=100), QUERY_INT] = 50,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET), QUERY_INT] = 0,
 ) -> CaseListOut:
     qs = case_list_for_user(
         api_user(request),

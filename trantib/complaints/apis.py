@@ -20,7 +20,18 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
 from trantib.accounts.middleware import PersonRequest
-from trantib.api.types import E400, E401, E403, E404, E422, MAX_OFFSET, NO_NUL, api_actor, api_user
+from trantib.api.types import (
+    E400,
+    E401,
+    E403,
+    E404,
+    E422,
+    MAX_OFFSET,
+    NO_NUL,
+    QUERY_INT,
+    api_actor,
+    api_user,
+)
 from trantib.cases.schemas import CASE_STATUS_PATTERN, CASE_STATUS_VALUES
 from trantib.core.errors import Invalid, NotFound
 
@@ -97,8 +108,8 @@ def complaint_list(
     q: Annotated[
         str, Query(max_length=200, pattern=NO_NUL, description="Tracking, case number, text")
     ] = "",
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    limit: Annotated[int, Query(ge=1, le=100), QUERY_INT] = 50,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET), QUERY_INT] = 0,
 ) -> ComplaintListOut:
     user = api_user(request)
     qs = selectors.complaint_list_for_user(

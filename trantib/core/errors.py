@@ -2,7 +2,10 @@
 
 Pages, the API and the CLI map them in one place each: ``NotAllowed`` → 403, ``NotFound`` →
 404, ``Conflict`` → 409, ``Invalid`` → 422. ``field`` names the input at fault (``data.arahan``,
-``decision``, ``assignee``) so that a form can put the message beside it.
+``decision``, ``assignee``) so that a form can put the message beside it. ``kind`` tells an
+API client what sort of refusal it is (``refused``: the request was well formed, the rules
+said no; ``not_found``; ``auth``; ``throttled``), beside ``input``, which only the API's own
+reading of a request gives (it does not fit what the operation's document says).
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 
 class ServiceError(Exception):
     status = 400
+    kind = "refused"
 
     def __init__(self, message: str, *, field: str = ""):
         super().__init__(message)
@@ -33,6 +37,7 @@ class NotFound(ServiceError):
     """No such thing, or not one the person may see (the two look the same on purpose)."""
 
     status = 404
+    kind = "not_found"
 
 
 class Conflict(ServiceError):
@@ -45,3 +50,4 @@ class TooMany(ServiceError):
     """The client sent too much too fast (the public complaint form's limit per client)."""
 
     status = 429
+    kind = "throttled"

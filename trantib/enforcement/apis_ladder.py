@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router
 
 from trantib.accounts.selectors import units_for_user
-from trantib.api.types import E401, E404, E422, MAX_ID, MAX_OFFSET, api_user
+from trantib.api.types import E401, E404, E422, MAX_ID, MAX_OFFSET, QUERY_INT, api_user
 from trantib.core.errors import NotFound
 
 from .models import Perda
@@ -36,8 +36,8 @@ def _perda_for(request: HttpRequest) -> QuerySet[Perda]:
 def perda_list(
     request: HttpRequest,
     active: bool | None = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    limit: Annotated[int, Query(ge=1, le=100), QUERY_INT] = 50,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET), QUERY_INT] = 0,
 ) -> PerdaListOut:
     rows = _perda_for(request)
     if active is not None:

@@ -21,6 +21,7 @@ from trantib.api.types import (
     MAX_ID,
     MAX_OFFSET,
     NO_NUL,
+    QUERY_INT,
     api_actor,
     api_user,
 )
@@ -50,8 +51,8 @@ def violator_list(
     kind: Annotated[str, Query(pattern="^(|orang|usaha)$")] = "",
     desa: Annotated[str, Query(max_length=100, pattern=NO_NUL)] = "",
     repeat: bool = False,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    limit: Annotated[int, Query(ge=1, le=100), QUERY_INT] = 50,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET), QUERY_INT] = 0,
 ) -> ViolatorListOut:
     user = api_user(request)
     rows = selectors.violator_list_for_user(user, query=q, kind=kind, desa=desa, repeat=repeat)

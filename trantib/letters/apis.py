@@ -28,6 +28,7 @@ from trantib.api.types import (
     MAX_ID,
     MAX_OFFSET,
     NO_NUL,
+    QUERY_INT,
     ErrorOut,
     IsoDate,
     api_actor,
@@ -115,8 +116,8 @@ def incoming_list(
     received_from: Annotated[IsoDate | None, Query()] = None,
     received_to: Annotated[IsoDate | None, Query()] = None,
     q: SearchText = "",
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    limit: Annotated[int, Query(ge=1, le=100), QUERY_INT] = 50,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET), QUERY_INT] = 0,
 ) -> IncomingListOut:
     qs = selectors.incoming_list_for_user(
         api_user(request), since=received_from, until=received_to, query=q
@@ -132,12 +133,14 @@ def incoming_list(
 )
 def incoming_create(
     request: PersonRequest,
-    unit: Annotated[str, Form(max_length=40, pattern=NO_NUL, description="Unit code")],
+    unit: Annotated[
+        str, Form(min_length=1, max_length=40, pattern=NO_NUL, description="Unit code")
+    ],
     received_on: Annotated[IsoDate, Form()],
     dated: Annotated[IsoDate, Form(description="The letter's own date")],
-    sender: Annotated[str, Form(max_length=300, pattern=NO_NUL)],
-    number: Annotated[str, Form(max_length=120, pattern=NO_NUL)],
-    subject: Annotated[str, Form(max_length=500, pattern=NO_NUL)],
+    sender: Annotated[str, Form(min_length=1, max_length=300, pattern=NO_NUL)],
+    number: Annotated[str, Form(min_length=1, max_length=120, pattern=NO_NUL)],
+    subject: Annotated[str, Form(min_length=1, max_length=500, pattern=NO_NUL)],
     note: Annotated[str, Form(max_length=2000, pattern=NO_NUL)] = "",
     scan: Annotated[UploadedFile | None, File(description="PDF, JPEG or PNG, ≤ 10 MB")] = None,
 ) -> Status[IncomingOut]:
@@ -240,7 +243,9 @@ def disposition_done(request: PersonRequest, payload: DoneIn, id: DispositionId)
 )
 def letter_verify(
     request: HttpRequest,
-    code: Annotated[str, Form(max_length=32, pattern=NO_NUL, description="The QR's code")],
+    code: Annotated[
+        str, Form(min_length=1, max_length=32, pattern=NO_NUL, description="The QR's code")
+    ],
     file: Annotated[UploadedFile, File(description="The PDF to check")],
 ) -> VerifyOut:
     """Whether a PDF is the official copy of the letter behind a verification code (as the
@@ -263,8 +268,8 @@ def letter_list(
     kind: Annotated[str, Query(pattern=KIND_PATTERN, description=KIND_VALUES)] = "",
     state: Annotated[str, Query(pattern=STATE_PATTERN, description=STATE_VALUES)] = "",
     q: Annotated[str, Query(max_length=200, pattern=NO_NUL, description="Number, hal")] = "",
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    limit: Annotated[int, Query(ge=1, le=100), QUERY_INT] = 50,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET), QUERY_INT] = 0,
 ) -> LetterListOut:
     qs = selectors.letter_list_for_user(api_user(request), kind=kind, state=state, query=q)
     return LetterListOut(
@@ -384,9 +389,10 @@ def letter_sign(request: PersonRequest, payload: SignIn, id: LetterId) -> Letter
 def letter_deliver(
     request: PersonRequest,
     id: LetterId,
-    received_by: Annotated[str, Form(max_length=200, pattern=NO_NUL)],
+    received_by: Annotated[str, Form(min_length=1, max_length=200, pattern=NO_NUL)],
     received_at: Annotated[
-        str, Form(max_length=40, pattern=NO_NUL, description="ISO 8601 with its offset")
+        str,
+        Form(min_length=1, max_length=40, pattern=NO_NUL, description="ISO 8601 with its offset"),
     ],
     place: Annotated[str, Form(max_length=300, pattern=NO_NUL)] = "",
     method: Annotated[

@@ -23,6 +23,7 @@ from trantib.api.types import (
     E422,
     MAX_ID,
     NO_NUL,
+    QUERY_INT,
     api_actor,
     api_user,
 )
@@ -52,7 +53,7 @@ OperationId = Annotated[int, Path(ge=1, le=MAX_ID, description="Operation file i
 def operation_list(
     request: PersonRequest,
     q: Annotated[str, Query(max_length=100, pattern=NO_NUL)] = "",
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    limit: Annotated[int, Query(ge=1, le=200), QUERY_INT] = 50,
 ) -> list[OperationListOut]:
     ops = selectors.operation_list_for_user(api_user(request), query=q)[:limit]
     return [operation_list_out(op) for op in ops]

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
-from trantib.api.types import E401, E422, NO_NUL, api_user
+from trantib.api.types import E401, E422, NO_NUL, QUERY_INT, api_user
 from trantib.core.errors import Invalid
 from trantib.core.search import MAX_QUERY, MIN_QUERY, search_query_clean, search_run
 
@@ -28,7 +28,9 @@ SearchQuery = Annotated[
         ),
     ),
 ]
-Limit = Annotated[int, Query(ge=1, le=50, description="At most this many hits per group")]
+Limit = Annotated[
+    int, Query(ge=1, le=50, description="At most this many hits per group"), QUERY_INT
+]
 
 
 @search_router.get("", response={200: SearchOut, **E401, **E422}, summary="Cari")

@@ -26,7 +26,7 @@ def _error(response, status: int) -> dict:
     assert response.status_code == status, response.content
     assert response["Content-Type"].startswith("application/json")
     body = response.json()
-    assert set(body) == {"message", "field"} and body["message"]
+    assert set(body) == {"message", "field", "kind"} and body["message"]
     return body
 
 

@@ -39,7 +39,7 @@ def _error(response: Any, status: int) -> dict[str, str]:
     assert response.status_code == status, response.content
     assert response["Content-Type"].startswith("application/json")
     body = response.json()
-    assert set(body) == {"message", "field"} and body["message"]
+    assert set(body) == {"message", "field", "kind"} and body["message"]
     return body
 
 
@@ -52,6 +52,7 @@ def test_the_api_refuses_json_nested_past_the_limit_with_400_and_says_why(demo_o
     assert body == {
         "message": f"JSON bersarang terlalu dalam: paling banyak {MAX_DEPTH} tingkat.",
         "field": "",
+        "kind": "input",
     }
     # The body's own object is one level: its data may nest one level less than the limit.
     start = {"sop": "PUR", "unit": "CPD", "subject": "Uji"}
@@ -172,7 +173,36 @@ def test_an_id_in_a_path_that_is_not_a_plain_positive_integer_is_a_404(
         url = re.sub(r"\{[a-z_]+\}", written, path)
         response = getattr(client, method)(url, headers=headers)
         body = _error(response, 404)
-        assert body == {"message": "Alamat API ini tidak ada.", "field": ""}, url
+        assert body == {"message": "Alamat API ini tidak ada.", "field": "", "kind": "not_found"}, (
+            url
+        )
+
+
+def _int_query_parameters() -> list[tuple[str, str]]:
+    """Every integer query parameter of the document's reads, as (path, name)."""
+    return [
+        (path.removeprefix("/api/v1"), param["name"])
+        for path, methods in api.get_openapi_schema()["paths"].items()
+        for param in methods.get("get", {}).get("parameters", [])
+        if param["in"] == "query" and param["schema"].get("type") == "integer"
+    ]
+
+
+def test_every_integer_query_parameter_of_the_document_is_found():
+    found = _int_query_parameters()
+    assert ("/cases", "limit") in found and ("/complaints", "offset") in found
+    assert len(found) >= 12
+
+
+@pytest.mark.parametrize(("path", "name"), _int_query_parameters())
+def test_a_count_in_a_query_is_written_in_digits_or_refused_naming_it(demo_org, api_as, path, name):
+    client = api_as("camat.cpd")
+    for written in ("1_0", "+1", " 1", "1 ", "01", "1.0", "1e1", "５", "0x1"):
+        body = _error(client.get(path, q="Demo", **{name: written}), 422)
+        assert body["field"] == name and body["kind"] == "input", (written, body)
+    # Written plainly, or left out for its default, it is read.
+    assert client.get(path, q="Demo", **{name: "5"}).status_code == 200
+    assert client.get(path, q="Demo").status_code == 200
 
 
 def test_the_plain_id_finds_the_case_and_its_other_spellings_do_not(demo_org, api_as):

@@ -38,6 +38,7 @@ def test_the_token_endpoint_locks_after_five_failures_and_names_the_wait(demo_or
         "message": "Terlalu banyak percobaan masuk yang gagal untuk akun ini atau dari "
         "perangkat ini. Demi keamanan, coba lagi dalam 15 menit.",
         "field": "username",
+        "kind": "throttled",
     }
     assert locked["Retry-After"] == "900"
     # The right password is refused too while the lock holds, and works after it.
@@ -97,7 +98,11 @@ def test_a_token_lives_thirty_days_by_default_and_at_most_the_servers_maximum(de
     assert row.expires_at - row.created_at == dt.timedelta(days=30)
     refused = token_for("staf.krj", DEMO_PASSWORD, days=91)
     assert refused.status_code == 422
-    assert refused.json() == {"message": "Masa berlaku token 1 sampai 90 hari.", "field": "days"}
+    assert refused.json() == {
+        "message": "Masa berlaku token 1 sampai 90 hari.",
+        "field": "days",
+        "kind": "refused",
+    }
     assert token_for("staf.krj", DEMO_PASSWORD, days=0).status_code == 422
 
 

@@ -32,9 +32,6 @@ from .intake import INTAKE_ROLES
 
 LOOKUP_SCOPE = "complaint-lookup"
 OPEN311_READ_SCOPE = "open311-read"
-# Defaults of the settings read below (config/settings.py may set them from the environment).
-LOOKUP_RATE_LIMIT, LOOKUP_RATE_WINDOW = 30, 600
-OPEN311_READ_RATE_LIMIT, OPEN311_READ_RATE_WINDOW = 120, 600
 
 
 def may_decide_public(person: Person | None, complaint: Complaint) -> bool:
@@ -91,18 +88,19 @@ def complaint_public_set(
     return complaint
 
 
-def _limit(name: str, default: int) -> int:
-    return int(getattr(settings, name, default))
+def _limit(name: str) -> int:
+    # The defaults live once, in config/settings.py (and can be set from the environment).
+    return int(getattr(settings, name))
 
 
 def lookup_rate_window() -> int:
     """The lookups' window in seconds (``TRANTIB_LOOKUP_RATE_WINDOW``): a ``Retry-After``."""
-    return _limit("TRANTIB_LOOKUP_RATE_WINDOW", LOOKUP_RATE_WINDOW)
+    return _limit("TRANTIB_LOOKUP_RATE_WINDOW")
 
 
 def open311_read_rate_window() -> int:
     """The Open311 reads' window in seconds (``TRANTIB_OPEN311_READ_RATE_WINDOW``)."""
-    return _limit("TRANTIB_OPEN311_READ_RATE_WINDOW", OPEN311_READ_RATE_WINDOW)
+    return _limit("TRANTIB_OPEN311_READ_RATE_WINDOW")
 
 
 def _take(
@@ -123,7 +121,7 @@ def lookup_rate_take(*, client: str, now: dt.datetime | None = None) -> None:
     _take(
         scope=LOOKUP_SCOPE,
         client=client,
-        limit=_limit("TRANTIB_LOOKUP_RATE_LIMIT", LOOKUP_RATE_LIMIT),
+        limit=_limit("TRANTIB_LOOKUP_RATE_LIMIT"),
         window=window,
         now=now,
         message=_(
@@ -141,7 +139,7 @@ def open311_read_rate_take(*, client: str, now: dt.datetime | None = None) -> No
     _take(
         scope=OPEN311_READ_SCOPE,
         client=client,
-        limit=_limit("TRANTIB_OPEN311_READ_RATE_LIMIT", OPEN311_READ_RATE_LIMIT),
+        limit=_limit("TRANTIB_OPEN311_READ_RATE_LIMIT"),
         window=window,
         now=now,
         message=_(

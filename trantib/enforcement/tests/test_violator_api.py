@@ -44,6 +44,7 @@ def test_a_bad_nik_through_the_api_names_its_field(demo_org: DemoOrg):
     assert response.json() == {
         "message": "Tanggal lahir pada NIK tidak ada: 31-02-85.",
         "field": "nik",
+        "kind": "refused",
     }
 
 

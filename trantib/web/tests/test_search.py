@@ -132,6 +132,7 @@ def test_the_api_refuses_a_short_query_names_the_field_and_needs_a_token(demo_or
     assert response.json() == {
         "message": "Kata pencarian paling sedikit 3 karakter.",
         "field": "q",
+        "kind": "refused",
     }
     assert ApiClient(None).get("/search", q="Cipondoh").status_code == 401
 
