@@ -219,13 +219,19 @@ TRANTIB_SOP_LIBRARY = Path(
     env.str("TRANTIB_SOP_LIBRARY", default=str(BASE_DIR / "trantib" / "sops" / "library"))
 )
 
-# Background jobs: the database backend by default (``trantib worker`` runs them); set
-# TRANTIB_TASKS_BACKEND=django_tasks_rq.RQBackend to run them on Redis instead.
-TASKS = {
-    "default": {
-        "BACKEND": env.str("TRANTIB_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
-    }
-}
+# Background jobs: the database backend by default (``trantib worker`` runs them);
+# TRANTIB_TASKS=rq runs them on Redis (config/jobs.py).
+from config.jobs import (  # noqa: E402
+    JOB_APPS,
+    RQ_QUEUES,  # noqa: F401
+    TASKS,  # noqa: F401
+    TRANTIB_REDIS_URL,  # noqa: F401
+    jobs_problem,
+)
+
+if jobs_problem():
+    _refuse(jobs_problem())
+INSTALLED_APPS += JOB_APPS
 # ``trantib backup`` writes its archives here unless --output names a file or folder.
 TRANTIB_BACKUP_DIR = Path(env.str("TRANTIB_BACKUP_DIR", default=str(VAR_DIR / "backups")))
 # Attachments (photos, scans): the largest file accepted.
