@@ -18,6 +18,12 @@ from django.db.models import Model
 from django.http import HttpResponseBase
 
 PNG_NAME = "bukti.png"
+# The smallest PNG: what a request uploads in place of ``PNG_NAME``, and a planted photo.
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81"
+    b"\x84\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 
 # Rows a refused request may add or change without doing anything: sessions, rate-limit and
 # login-throttle counters, the access log of logins and tokens (a failure is logged by
@@ -32,12 +38,13 @@ BOOKKEEPING = {
 
 
 def answer_text(response: HttpResponseBase) -> str:
-    """The text a reader of the answer sees, whatever its format ("" for an image)."""
-    body = (
-        b"".join(response.streaming_content)  # type: ignore[attr-defined]
-        if getattr(response, "streaming", False)
-        else response.content  # type: ignore[attr-defined]
-    )
+    """The text a reader of the answer sees, whatever its format ("" for an image). A streamed
+    answer (a file) is read once and put back, for the next check to read it too."""
+    if getattr(response, "streaming", False):
+        body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+        response.streaming_content = [body]  # type: ignore[attr-defined]
+    else:
+        body = response.content  # type: ignore[attr-defined]
     kind = response.get("Content-Type", "").split(";")[0].strip().lower()
     if kind.startswith("image/"):
         return ""
