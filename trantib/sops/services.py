@@ -135,7 +135,8 @@ def sop_draft_open(*, code: str, actor: Person | None, reason: str) -> SopVersio
     """Open the next version of SOP ``code`` as a draft, for its revision (the yearly
     evaluation found that it needs one): a database row only, version = the highest recorded
     + 1, its content the published version in force with ``version``, ``supersedes`` and
-    ``status: draft`` changed and a comment naming the reason.
+    ``status: draft`` changed and a comment saying so. ``reason`` is audited, not written
+    into the text: the draft is shared by every unit that asks for the revision.
 
     A draft is never startable: cases start from the library's files (``registry``), which do
     not hold it, and ``spec_in_force`` refuses drafts anyway. ``sop_library_sync`` leaves rows
@@ -168,7 +169,7 @@ def sop_draft_open(*, code: str, actor: Person | None, reason: str) -> SopVersio
     if newest.status == SopVersion.Status.DRAFT and newest.version > base.version:
         return newest
     version = newest.version + 1
-    content = _as_draft(base, version=version, reason=reason)
+    content = _as_draft(base, version=version)
     try:
         spec, _warnings = load_text(content, f"{code}.v{version}.yaml")
     except SOPValidationError:
@@ -199,7 +200,7 @@ def sop_draft_open(*, code: str, actor: Person | None, reason: str) -> SopVersio
     return row
 
 
-def _as_draft(base: SopVersion, *, version: int, reason: str) -> str:
+def _as_draft(base: SopVersion, *, version: int) -> str:
     """The published text with its top-level ``version``, ``supersedes`` and ``status`` lines
     changed (comments and layout kept); "" when the file does not write them plainly."""
     text = base.content
@@ -213,9 +214,7 @@ def _as_draft(base: SopVersion, *, version: int, reason: str) -> str:
         text = text.replace(
             f"version: {version}", f"version: {version}\nsupersedes: {base.version}", 1
         )
-    note = " ".join(reason.split())
-    header = (
-        f"# DRAF versi {version}, dibuka dari versi {base.version} untuk revisi.\n"
-        f"# Alasan: {note}\n#\n"
-    )
+    # No reason here: the draft is the province's, shared by every unit whose evaluation asks
+    # for the revision; each reason stays with its evaluation (and in the audit event).
+    header = f"# DRAF versi {version}, dibuka dari versi {base.version} untuk revisi.\n#\n"
     return header + text

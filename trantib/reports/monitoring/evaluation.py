@@ -330,11 +330,19 @@ def evaluation_xlsx(request: PersonRequest, pk: int) -> HttpResponse:
 
 @login_required
 def evaluation_draft_yaml(request: PersonRequest, pk: int) -> HttpResponse:
-    """The text of the draft version the evaluation opened, to start the revised file from."""
-    evaluation, _scope = _evaluation(request, pk)
+    """The text of the draft version the evaluation opened, to start the revised file from,
+    headed by this evaluation's own reason (the draft itself is shared by every unit that
+    asked for the revision, and names none of them)."""
+    evaluation, scope = _evaluation(request, pk)
     draft = evaluation.draft_version
     if draft is None:
         raise Http404(_("Evaluasi ini tidak membuka draf versi."))
-    response = HttpResponse(draft.content, content_type="text/yaml; charset=utf-8")
+    reason = " ".join(evaluation.revision_reason.split())
+    head = _("# Alasan revisi (evaluasi %(unit)s tahun %(year)s): %(reason)s\n") % {
+        "unit": scope.unit.name,
+        "year": evaluation.year,
+        "reason": reason,
+    }
+    response = HttpResponse(head + draft.content, content_type="text/yaml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{draft.code}.v{draft.version}.yaml"'
     return response

@@ -61,7 +61,8 @@ def test_a_revision_opens_exactly_one_draft_version_that_no_case_can_start_on(de
     final = services.evaluation_finalise(evaluation=evaluation, actor=kasat)
     draft = final.draft_version
     assert (draft.code, draft.version, draft.status) == ("PPW", 4, SopVersion.Status.DRAFT)
-    assert "Waktu patroli tidak realistis" in draft.content
+    # The draft is shared by every unit that asks for the revision: no unit's reason in it.
+    assert "Waktu patroli tidak realistis" not in draft.content
     assert SopVersion.objects.filter(code="PPW", status="draft").count() == 1
     # A second unit's evaluation asking for a revision finds the same open draft.
     sop_library_sync()
@@ -150,6 +151,12 @@ def test_the_pages_save_finalise_print_and_export_the_evaluation(demo_org):
     assert "Revisi dibuka: draf versi 4 SOP PPW" in page and 'name="c1-answer"' not in page
     yaml = client.get(reverse("reports:evaluation_draft_yaml", args=[evaluation.pk]))
     assert yaml.status_code == 200 and b"version: 4" in yaml.content
+    assert (
+        yaml.content.decode().startswith(
+            "# Alasan revisi (evaluasi Satuan Polisi Pamong Praja Kota Tangerang tahun "
+        )
+        and "Tambahkan format laporan harian" in yaml.content.decode()
+    )
     pdf = client.get(reverse("reports:evaluation_pdf", args=[evaluation.pk])).content
     text = re.sub(
         r"\s+",

@@ -442,20 +442,10 @@ MATRIX: dict[str, Entry] = {
         UNIT,
         P(of="evaluation_final", pk="evaluation_final"),
         P(of="evaluation", pk="evaluation", shows=False, ok=(404,)),
-        P(
-            of="evaluation_krw",
-            pk="evaluation_krw",
-            shows=False,
-            leak=(
-                "a second unit's evaluation asking for a revision gets the open draft as it is "
-                "(sops.services.sop_draft_open), whose header names the first unit's reason: "
-                "Karawaci (even its Anggota) reads 'Evaluasi Kecamatan Cipondoh tahun …: "
-                "<reason>', though Cipondoh's evaluation itself is a 404 to them"
-            ),
-        ),
+        P(of="evaluation_krw", pk="evaluation_krw"),
         why=(
             "the draft version last year's evaluation opened; this year's, a draft, opened none; "
-            "Karawaci's found the draft Cipondoh's opened"
+            "Karawaci's found the draft Cipondoh's opened, and reads its own reason, not theirs"
         ),
     ),
     # -- public doors: SMS gateway, Open311 -----------------------------------------------------
