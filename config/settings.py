@@ -85,7 +85,8 @@ INSTALLED_APPS = [
     "pgtrigger",
     "django_tasks",
     "trantib.core.apps.TasksDatabaseConfig",  # django_tasks_db, named in Indonesian
-    "trantib.core",
+    # Named: apps.py holds two configurations, so a bare "trantib.core" got neither's ready().
+    "trantib.core.apps.CoreConfig",
     "trantib.accounts",
     "trantib.sops",
     "trantib.cases",
@@ -108,8 +109,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "trantib.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
     "trantib.web.middleware.LanguageMiddleware",
+    # While the database cannot be reached: 503 with a clear message (trantib.core.dbdown),
+    # also when the session below fails; inside the language, so the page is in the reader's.
+    "trantib.core.dbdown.DatabaseDownMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -158,11 +162,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Persistent connections: each process keeps its connection for TRANTIB_DB_CONN_MAX_AGE
+    # seconds (0: a new one per request) instead of paying the connect and login every request;
+    # the health check replaces one that broke while idle (the database restarted) before a
+    # request uses it, so the request does not fail. SQLite opens a file: it keeps 0.
+    _conn_max_age = env.str("TRANTIB_DB_CONN_MAX_AGE", default="60").strip()
+    if not (_conn_max_age.isascii() and _conn_max_age.isdigit()):
+        _refuse(
+            f"TRANTIB_DB_CONN_MAX_AGE: {_conn_max_age!r} is not a number of seconds (0 or more)."
+        )
+    DATABASES["default"]["CONN_MAX_AGE"] = int(_conn_max_age)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # PostgreSQL's JIT compiler spent up to 1.4 s compiling a report's aggregate that runs in
     # 0.2 s (docs/decisions/0005-postgresql-jit-off.md); TRANTIB_PG_JIT=on gives it back.
     options = DATABASES["default"].setdefault("OPTIONS", {})
     jit = "on" if env.bool("TRANTIB_PG_JIT", default=False) else "off"
     options["options"] = f"{options.get('options', '')} -c jit={jit}".strip()
+    # A database host that does not answer at all (a cut network, not a refusal): give up
+    # connecting after this many seconds, so the request gets its 503 (trantib.core.dbdown)
+    # well before gunicorn's 30 s timeout kills the worker.
+    options.setdefault("connect_timeout", env.int("TRANTIB_DB_CONNECT_TIMEOUT", default=10))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

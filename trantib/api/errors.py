@@ -5,7 +5,9 @@ says (a body that is not JSON, a field of the wrong type or form, an unknown fie
 this module's reading of a request gives it, so a request the document allows never gets it
 (schemathesis checks this). A request that fits the document may still be refused by the
 rules (``refused``: a step the SOP does not allow, an unknown category, a closed task),
-``not_found``, ``auth`` (no valid token) or ``throttled``.
+``not_found``, ``auth`` (no valid token) or ``throttled``; ``unavailable`` (503 with
+``Retry-After``) when the database cannot be reached, whatever the request
+(:mod:`trantib.core.dbdown`).
 
 ``ServiceError`` keeps its status (Invalid 422, NotAllowed 403, NotFound 404, Conflict 409,
 TooMany 429);
@@ -19,13 +21,15 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import SuspiciousOperation
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from trantib.core.dbdown import unavailable
 from trantib.core.errors import ServiceError
 from trantib.core.jsoninput import JsonTooDeep
 
@@ -37,6 +41,13 @@ _SOURCES = {"body", "query", "path", "form", "file", "header", "cookie"}
 
 def error_body(message: str, field: str = "", kind: str = "input") -> dict[str, str]:
     return {"message": message, "field": field, "kind": kind}
+
+
+def unavailable_answer(request: HttpRequest, message: str) -> HttpResponse:
+    """The API's 503 while the database cannot be reached (status and ``Retry-After`` are
+    set by :func:`trantib.core.dbdown.unavailable`, which also answers for a failure before
+    the API's view, e.g. in a middleware)."""
+    return JsonResponse(error_body(message, "", "unavailable"), status=503)
 
 
 def _field_of(loc: list[Any] | tuple[Any, ...], body_params: set[str]) -> str:
@@ -137,6 +148,9 @@ def errors_install(api: NinjaAPI) -> None:
         (MultiPartParserError, bad_upload),
         # RequestDataTooBig, TooManyFieldsSent …: Django would answer them with an HTML 400.
         (SuspiciousOperation, bad_upload),
+        # The database cannot be reached: 503, kind "unavailable" (unavailable_answer).
+        (OperationalError, unavailable),
+        (InterfaceError, unavailable),
     ]
     for exc_class, handler in handlers:
         api.add_exception_handler(exc_class, handler)

@@ -137,7 +137,7 @@ class InSchema(Schema):
 # -- errors --------------------------------------------------------------------
 
 
-ErrorKind = Literal["input", "refused", "not_found", "auth", "throttled"]
+ErrorKind = Literal["input", "refused", "not_found", "auth", "throttled", "unavailable"]
 
 
 class ErrorOut(Schema):
@@ -147,7 +147,9 @@ class ErrorOut(Schema):
         description=(
             "input: the request does not fit this document (wrong type, form or field); "
             "refused: it fits, and the rules refuse it (the SOP's step, an unknown category, "
-            "a task already done); not_found; auth: no valid token; throttled: wait and retry."
+            "a task already done); not_found; auth: no valid token; throttled: wait and retry; "
+            "unavailable: the database cannot be reached just now (503): retry after "
+            "Retry-After seconds."
         )
     )
 

@@ -17,12 +17,15 @@ class ComplaintsConfig(AppConfig):
             start_guard_register,
             step_hook_register,
         )
+        from trantib.core.dbdown import unavailable_door_register
         from trantib.core.search import search_provider_register
         from trantib.engine.bindings import ContractName
 
+        from .open311.views import open311_unavailable
         from .panels import complaint_case_clocks, complaint_case_links, complaint_panel_context
         from .search import complaints_search, places_search
         from .services import ReporterAnswerHook, complaint_follows_case, complaint_sop_guard
+        from .sms.views import sms_unavailable
 
         case_panel_register(
             "complaint", template="complaints/case_panel.html", context=complaint_panel_context
@@ -36,3 +39,7 @@ class ComplaintsConfig(AppConfig):
             "complaints", label=_("Pengaduan"), search=complaints_search, order=40
         )
         search_provider_register("places", label=_("Tempat"), search=places_search, order=90)
+        # While the database cannot be reached, the gateway and Open311 clients get a 503 in
+        # their own shapes (trantib.core.dbdown).
+        unavailable_door_register("/sms/", sms_unavailable)
+        unavailable_door_register("/open311/", open311_unavailable)

@@ -9,6 +9,9 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import converters  # noqa: F401 — registers <posint:…> before any URL is read
+        from .dbdown import database_check_register
+
+        database_check_register()
 
 
 # The background-job results' fields, named for the admin.

@@ -96,7 +96,7 @@ def test_worker_once_sweeps_and_runs_the_due_jobs(demo_org, settings):
     assert task.overdue_at is not None
     # The sweep marked it; its job (and the first step's) then had nothing left to do.
     assert out.getvalue().strip() == (
-        "deadline sweep: 1 task(s) marked overdue, 0 wait(s) fired; "
+        "database connected; deadline sweep: 1 task(s) marked overdue, 0 wait(s) fired; "
         "deadline warnings: 0 task(s) warned; morning digest: 0 person(s) told; "
         "0 polmas activity(ies) opened, 0 missed; 2 job(s) run; 0 message(s) sent"
     )

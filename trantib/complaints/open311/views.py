@@ -116,6 +116,13 @@ def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
     return render_error(fmt if fmt in CONTENT_TYPES else "xml", 404, _("Sumber tidak ditemukan."))
 
 
+def open311_unavailable(request: HttpRequest, message: str) -> HttpResponse:
+    """The database cannot be reached: the spec's error format, in the format asked for, with
+    503 (trantib.core.dbdown)."""
+    fmt = request.path.rsplit(".", 1)[-1] if "." in request.path else "xml"
+    return render_error(fmt if fmt in CONTENT_TYPES else "xml", 503, message)
+
+
 @_endpoint("GET")
 def discovery(request: HttpRequest, fmt: str, params: QueryDict) -> HttpResponse:
     root = reverse("open311-discovery", kwargs={"fmt": fmt}).rsplit("/", 1)[0]

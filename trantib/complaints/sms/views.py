@@ -48,6 +48,11 @@ def _error(status: int, message: str, field: str = "") -> JsonResponse:
     return JsonResponse(body, status=status)
 
 
+def sms_unavailable(request: HttpRequest, message: str) -> JsonResponse:
+    """The database cannot be reached: a 503 the gateway retries (trantib.core.dbdown)."""
+    return _error(503, message)
+
+
 def _body(request: HttpRequest) -> dict[str, Any]:
     try:
         if request.content_type == "application/json":
