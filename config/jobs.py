@@ -3,7 +3,10 @@ the environment by ``config/settings.py``.
 
 ``TRANTIB_TASKS=db`` (the default, the embedded install): django-tasks' database backend; the
 ``trantib worker`` loop (or the thread of ``trantib serve``) runs the due jobs.
-``TRANTIB_TASKS=rq``: django-tasks' RQ backend on the Redis at ``TRANTIB_REDIS_URL``.
+``TRANTIB_TASKS=rq``: django-tasks' RQ backend on the Redis at ``TRANTIB_REDIS_URL``
+(``trantib.core.jobs_rq``: django-tasks-rq's backend, failing in one line when Redis does not
+answer); ``trantib worker`` then runs an RQ worker beside the periodic jobs, and ``trantib
+serve``'s thread runs the periodic jobs only. docs/decisions/0010-background-jobs-on-redis.md.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import environ
 
 env = environ.Env()
 
-BACKENDS = {"db": "django_tasks_db.DatabaseBackend", "rq": "django_tasks_rq.RQBackend"}
+BACKENDS = {"db": "django_tasks_db.DatabaseBackend", "rq": "trantib.core.jobs_rq.RQBackend"}
 
 TRANTIB_TASKS = env.str("TRANTIB_TASKS", default="db")
 TRANTIB_REDIS_URL = env.str("TRANTIB_REDIS_URL", default="redis://127.0.0.1:6379/0")

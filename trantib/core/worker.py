@@ -4,7 +4,14 @@ Each app declares its periodic work in its ``AppConfig.ready()`` with
 :func:`periodic_job_register` — the cases app its deadline sweep (every
 ``TRANTIB_SWEEP_SECONDS``), the outbox its delivery (every cycle) — and the loop runs them in
 their ``order``, next to the jobs django-tasks-db holds (a deadline job is due at its task's
-due time; with another backend, such as RQ, that backend's own worker runs them).
+due time). With the RQ backend (``TRANTIB_TASKS=rq``) ``trantib worker`` gives the loop another
+``jobs`` step — moving the jobs whose time has come onto their Redis queue — and runs the RQ
+worker beside it (:mod:`trantib.core.jobs_rq`); ``trantib serve``'s thread then runs the
+periodic jobs only.
+
+Every periodic job is safe to run in several workers at once (two ``trantib worker``, or one
+beside ``serve``'s thread): each takes its rows under a lock or a unique constraint
+(docs/decisions/0010-background-jobs-on-redis.md lists how).
 
 ``trantib worker`` runs the loop until stopped; ``trantib serve`` runs it in a daemon thread,
 so the embedded default needs no second process. ``stop()`` may be called from a signal
@@ -82,13 +89,23 @@ class _QuietBatches(logging.Filter):
 _quiet = _QuietBatches()
 
 
+JobsStep = Callable[[threading.Event], JobResult]
+
+
 class Worker:
     """Every ``interval`` seconds: the periodic jobs that are due, in order, then the due
-    django-tasks jobs (named ``jobs`` here). ``every`` overrides a job's period by name."""
+    django-tasks jobs (named ``jobs`` here). ``every`` overrides a job's period by name;
+    ``jobs`` replaces the database backend's step (:meth:`drain`) with another backend's."""
 
     JOBS = "jobs"
 
-    def __init__(self, *, interval: float = 1.0, every: Mapping[str, float] | None = None):
+    def __init__(
+        self,
+        *,
+        interval: float = 1.0,
+        every: Mapping[str, float] | None = None,
+        jobs: JobsStep | None = None,
+    ):
         self.interval = max(0.05, interval)
         self.every = {name: max(0.05, seconds) for name, seconds in (every or {}).items()}
         self.stopping = threading.Event()
@@ -99,6 +116,7 @@ class Worker:
         self._db_worker: DbWorker | None = None
         self._worker_id = f"trantib-{os.getpid()}-{get_random_string(8)}"
         self._next: dict[str, float] = {}
+        self.jobs: JobsStep = jobs or self.drain
         db_worker_log = logging.getLogger("django_tasks_db")
         if _quiet not in db_worker_log.filters:
             db_worker_log.addFilter(_quiet)
@@ -141,7 +159,7 @@ class Worker:
     def run_once(self) -> list[JobResult]:
         """Every periodic job once, and the due jobs: one line each, in order."""
         results = [self._run(job.name, job.run) for job in periodic_jobs() if job.order < 50]
-        results.append(self._run(self.JOBS, self.drain))
+        results.append(self._run(self.JOBS, self.jobs))
         results += [self._run(job.name, job.run) for job in periodic_jobs() if job.order >= 50]
         return results
 
@@ -152,7 +170,7 @@ class Worker:
         jobs = periodic_jobs()
         steps: list[tuple[str, Callable[[threading.Event], JobResult], float | None, str]] = [
             *((j.name, j.run, self.period(j), j.doing) for j in jobs if j.order < 50),
-            (self.JOBS, self.drain, None, "running background jobs"),
+            (self.JOBS, self.jobs, None, "running background jobs"),
             *((j.name, j.run, self.period(j), j.doing) for j in jobs if j.order >= 50),
         ]
         for name, run, period, doing in steps:
@@ -187,10 +205,14 @@ class Worker:
 
 
 def worker_thread_start(
-    *, interval: float = 1.0, every: Mapping[str, float] | None = None
+    *,
+    interval: float = 1.0,
+    every: Mapping[str, float] | None = None,
+    jobs: JobsStep | None = None,
 ) -> Worker:
-    """Start the loop in a daemon thread (``trantib serve``); returns the running worker."""
-    loop = Worker(interval=interval, every=every)
+    """Start the loop in a daemon thread (``trantib serve``; ``trantib worker`` on RQ, whose
+    main thread runs the RQ worker); returns the running worker."""
+    loop = Worker(interval=interval, every=every, jobs=jobs)
     loop.thread = threading.Thread(target=loop._run_in_thread, name="trantib-worker", daemon=True)
     loop.thread.start()
     return loop

@@ -33,7 +33,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -111,8 +111,9 @@ def notify(
 ) -> list[Notification]:
     """One notice of ``kind`` per recipient (each person once), and its outbox messages for
     the people who chose e-mail or SMS. ``once``: skip people who already have this notice for
-    this task (or, for a digest, this day) — the worker may run twice. Two queries whatever
-    the number of recipients (one more with ``once``), plus one insert per outbox message."""
+    this task (or, for a digest, this day) — the worker may run twice, and two workers at the
+    same moment (:func:`_create_once`). Two queries whatever the number of recipients (with
+    ``once``: one more, and each insert in a savepoint), plus one insert per outbox message."""
     people = {p.pk: p for p in recipients}
     if once and people:
         seen = Notification.objects.filter(recipient_id__in=people, kind=kind)
@@ -121,24 +122,44 @@ def notify(
             people.pop(pk, None)
     if not people:
         return []
-    notices = Notification.objects.bulk_create(
-        [
-            Notification(
-                unit=unit,
-                recipient=p,
-                kind=kind,
-                case=case,
-                task=task,
-                day=day,
-                message=message[:500],
-                created_at=now,
-            )
-            for p in people.values()
-        ]
-    )
+    made = [
+        Notification(
+            unit=unit,
+            recipient=p,
+            kind=kind,
+            case=case,
+            task=task,
+            day=day,
+            message=message[:500],
+            created_at=now,
+        )
+        for p in people.values()
+    ]
+    if once:
+        notices = [n for n in made if _create_once(n)]
+    else:
+        notices = Notification.objects.bulk_create(made)
     for notice in notices:
         _deliver(notice, now=now)
     return notices
+
+
+def _create_once(notice: Notification) -> bool:
+    """Insert a once-only notice unless another worker's transaction inserted it since we
+    looked: its unique constraint (``notification_once_per_task`` / ``_per_day``) makes ours
+    wait for that transaction and then fail, in a savepoint, so the caller's work goes on.
+    False when the other one won."""
+    try:
+        with transaction.atomic():
+            notice.save(force_insert=True)
+    except IntegrityError:
+        twin = Notification.objects.filter(recipient=notice.recipient, kind=notice.kind)
+        twin = twin.filter(task=notice.task) if notice.task is not None else twin
+        twin = twin.filter(day=notice.day) if notice.day is not None else twin
+        if (notice.task is None and notice.day is None) or not twin.exists():
+            raise  # not a lost race: another integrity problem
+        return False
+    return True
 
 
 def _deliver(notice: Notification, *, now: dt.datetime) -> None:
