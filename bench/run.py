@@ -231,7 +231,7 @@ class Server:
     on the benchmark database, with the SMS webhook switched on. No background worker: the
     receipts stay queued in the outbox, as they are until the worker's next round."""
 
-    def __init__(self, url: str, var_dir: str, workers: int) -> None:
+    def __init__(self, url: str, var_dir: str, workers: int, extra: Sequence[str] = ()) -> None:
         self.port = _free_port()
         self.log_path = Path(var_dir) / "gunicorn.log"
         env = {
@@ -252,6 +252,7 @@ class Server:
             str(workers),
             "--log-level",
             "warning",
+            *extra,
         ]
         self.log_file = self.log_path.open("wb")
         self.proc = subprocess.Popen(  # noqa: S603 — our own venv's gunicorn, fixed arguments

@@ -56,6 +56,8 @@ from .models import Attachment, Case, Task, TaskKind, TaskStatus
 from .panels import CaseClock, case_clocks_for, case_panels_render, task_panels_render
 
 PAGE_SIZE = 25
+# Tugas Saya: an officer with hundreds of live tasks gets them a page at a time.
+MY_TASKS_PAGE = 50
 
 
 # -- helpers ------------------------------------------------------------------------------
@@ -182,8 +184,20 @@ def my_tasks(request: PersonRequest) -> HttpResponse:
     # step's Mutu Baku is shown beside it, labelled (cases/task_clocks.html).
     clocks = case_clocks_for([task.case for task in tasks], now)
     sections = task_sections(tasks, clocks, now)
-    rows = [row for _key, _title, group in sections for row in group]
-    context = {"sections": sections, "rows": rows, "now": now, "case_clocks": clocks}
+    rows = [(key, row) for key, _title, group in sections for row in group]
+    # A page of MY_TASKS_PAGE in the groups' order; each group's heading counts all of it.
+    page = Paginator(rows, MY_TASKS_PAGE).get_page(request.GET.get("halaman"))
+    on_page = {key: [row for k, row in page.object_list if k == key] for key, _t, _g in sections}
+    shown = [
+        (key, title, on_page[key], len(group)) for key, title, group in sections if on_page[key]
+    ]
+    context = {
+        "sections": shown,
+        "total": len(rows),
+        "page": page,
+        "now": now,
+        "case_clocks": clocks,  # the task_clocks tag reads them instead of asking again
+    }
     return render(request, "cases/task_mine.html", context)
 
 

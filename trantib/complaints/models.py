@@ -260,6 +260,9 @@ class Complaint(models.Model):
                 include=["received_at", "answer_late_from", "case_id", "id"],
                 name="complaint_unit_answered",
             ),
+            # The complaint list, newest first (the model's order): read in order and stopped at
+            # the page, not every complaint sorted (0.7 s on a province's 650,000).
+            models.Index(fields=["-received_at", "-id"], name="complaint_received_desc"),
             # The public feed: the public complaints of a period, newest first.
             models.Index(
                 fields=["-received_at", "-id"],

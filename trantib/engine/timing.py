@@ -200,11 +200,16 @@ class Calendar:
         """Working days after ``start`` up to and including ``end`` (negative if end < start)."""
         if end < start:
             return -self.working_days_between(end, start)
-        count, day = 0, start
-        while day < end:
-            day += timedelta(days=1)
-            count += self.is_working_day(day)
-        return count
+        # Counted, not walked: a complaint open for years is shown on every list it is on.
+        workdays = frozenset(self.workdays)
+        weeks, rest = divmod((end - start).days, 7)
+        first = start.weekday()
+        count = weeks * len(workdays)
+        count += sum((first + i) % 7 in workdays for i in range(1, rest + 1))
+        off = set(self.extra_days_off)
+        for year in range(start.year, end.year + 1):
+            off |= _public_holidays(year)
+        return count - sum(start < day <= end and day.weekday() in workdays for day in off)
 
 
 AROUND_THE_CLOCK = Calendar()

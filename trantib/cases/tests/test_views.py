@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from trantib.cases import services
+from trantib.cases import services, views
 from trantib.cases.models import Attachment, Case, Task, TaskKind, TaskStatus
 from trantib.demo.letters import case_start_written, task_complete_written
 
@@ -166,6 +166,26 @@ def test_tugas_saya_runs_the_same_queries_for_one_task_or_many(
     with django_assert_max_num_queries(8):
         html = html_of(client.get(reverse("cases:my_tasks")))
     assert html.count('class="task-card') == 9
+
+
+def test_tugas_saya_shows_a_long_list_a_page_at_a_time_counting_each_group_whole(
+    demo_org,
+) -> None:
+    size = views.MY_TASKS_PAGE
+    late = [start_pgd(demo_org, subject=f"Lama {i}", now=LONG_AGO) for i in range(2)]
+    fresh = [start_pgd(demo_org, subject=f"Baru {i}") for i in range(size)]
+    client = client_for(demo_org, "staf.krj")
+    first = html_of(client.get(reverse("cases:my_tasks")))
+    assert first.count('class="task-card') == size
+    assert f"{size + 2} tugas menunggu" in first and "Halaman 1 dari 2" in first
+    # The late ones first, then the rest; each group's badge counts all of it, on every page.
+    assert all(c.number in first for c in late)
+    assert re.findall(r'group-count">(\d+)<', first) == ["2", str(size)]
+    second = html_of(client.get(reverse("cases:my_tasks"), {"halaman": 2}))
+    assert second.count('class="task-card') == 2 and "Halaman 2 dari 2" in second
+    assert re.findall(r'group-count">(\d+)<', second) == [str(size)]
+    on_both = [c.number for c in [*late, *fresh] if c.number in first and c.number in second]
+    assert on_both == []
 
 
 def test_the_home_page_counts_tasks_and_unread_notifications(demo_org) -> None:

@@ -2,6 +2,8 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from trantib.engine.timing import (
     AROUND_THE_CLOCK,
@@ -117,3 +119,27 @@ def test_it_counts_working_days_between_two_dates():
     # Mon 21 Dec 2026 → Mon 28 Dec 2026: 22, 23, 24, (25 holiday), (26, 27 weekend), 28
     assert WORKING_DAYS.working_days_between(date(2026, 12, 21), date(2026, 12, 28)) == 4
     assert WORKING_DAYS.working_days_between(date(2026, 12, 28), date(2026, 12, 21)) == -4
+
+
+def _walked(calendar: Calendar, start: date, end: date) -> int:
+    """The count as the definition reads: each day after ``start`` up to ``end``, one by one."""
+    if end < start:
+        return -_walked(calendar, end, start)
+    return sum(
+        calendar.is_working_day(start + timedelta(days=i)) for i in range(1, (end - start).days + 1)
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    start=st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)),
+    days=st.integers(min_value=-1200, max_value=1200),
+    workdays=st.sets(st.integers(min_value=0, max_value=6)),
+    extra=st.sets(st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)), max_size=8),
+)
+def test_working_days_between_counts_what_walking_the_days_counts(start, days, workdays, extra):
+    end = start + timedelta(days=days)
+    calendar = Calendar(
+        kind=CalendarKind.WORKING, workdays=tuple(sorted(workdays)), extra_days_off=frozenset(extra)
+    )
+    assert calendar.working_days_between(start, end) == _walked(calendar, start, end)
