@@ -52,6 +52,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     default_url = urlunsplit(urlsplit(PG_URL)._replace(path="/trantib_history"))
     p.add_argument("--url", default=default_url, help="the history database")
     p.add_argument("--size", type=int, default=history.FULL_SIZE, help="cases in the history (1M)")
+    p.add_argument("--first-day", default="2022-01-01", help="the history's first day")
     p.add_argument("--users", type=int, default=20, help="simultaneous officers (20)")
     p.add_argument("--spawn-rate", type=float, default=5.0, help="users started per second (5)")
     p.add_argument("--run-time", type=int, default=60, help="seconds of load after start (60)")
@@ -85,61 +86,78 @@ def _plan(url: str, users: int) -> dict[str, Any]:
     unit's most used SOP for the filtered list."""
     from django.db.models import Count
 
-    from trantib.accounts.models import Assignment
-    from trantib.cases.models import Case, Task
+    from trantib.cases.models import Case
 
-    units = list(
-        Case.objects.values("unit_id").annotate(n=Count("id")).order_by("-n")[: max(users, 1)]
-    )
-    officers = []
-    for row in _in_turn(units, users):
-        unit_id = row["unit_id"]
-        roles = (
-            Task.objects.filter(unit_id=unit_id, status__in=("open", "claimed"))
-            .values("role")
-            .annotate(n=Count("id"))
-            .order_by("-n")
-        )
-        taken = {o["username"] for o in officers}
-        holder = None
-        for role in roles:
-            holder = (
-                Assignment.objects.filter(position__unit_id=unit_id, position__code=role["role"])
-                .exclude(person__user__username__in=taken)
-                .select_related("person__user")
-                .order_by("pk")
-                .first()
-            )
-            if holder is not None:
+    units = [
+        row["unit_id"]
+        for row in Case.objects.values("unit_id").annotate(n=Count("id")).order_by("-n")
+    ]
+    officers: list[dict[str, Any]] = []
+    # The busiest units first; round again (a second officer of a unit) while some are found.
+    while len(officers) < users:
+        found_before = len(officers)
+        for unit_id in units:
+            if len(officers) >= users:
                 break
-        if holder is None:
-            continue
-        cases = list(
-            Case.objects.filter(unit_id=unit_id).order_by("?").values_list("pk", flat=True)[:60]
-        )
-        sop = (
-            Case.objects.filter(unit_id=unit_id)
-            .values("sop_code")
-            .annotate(n=Count("id"))
-            .order_by("-n")
-            .values_list("sop_code", flat=True)
-            .first()
-        )
-        officers.append(
-            {
-                "username": holder.person.user.username,
-                "role": holder.position.code,
-                "unit": holder.position.unit.code,
-                "cases": cases,
-                "sop": sop,
-            }
-        )
+            holder = _holder(unit_id, {o["username"] for o in officers})
+            if holder is not None:
+                officers.append(_officer(unit_id, holder))
+        if len(officers) == found_before:
+            break
     return {"officers": officers}
 
 
-def _in_turn(rows: list[dict[str, Any]], count: int) -> list[dict[str, Any]]:
-    """``count`` rows taken in turn from ``rows`` (more users than units: a unit twice)."""
-    return [rows[i % len(rows)] for i in range(count)] if rows else []
+def _holder(unit_id: int, taken: set[str]) -> Any:
+    """A person of the unit not yet taken: the holder of the position with the most live
+    tasks, or else of any position."""
+    from django.db.models import Count
+
+    from trantib.accounts.models import Assignment
+    from trantib.cases.models import Task
+
+    roles = [
+        r["role"]
+        for r in Task.objects.filter(unit_id=unit_id, status__in=("open", "claimed"))
+        .values("role")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    ]
+    people = (
+        Assignment.objects.filter(position__unit_id=unit_id)
+        .exclude(person__user__username__in=taken)
+        .select_related("person__user", "position__unit")
+        .order_by("pk")
+    )
+    for role in roles:
+        holder = people.filter(position__code=role).first()
+        if holder is not None:
+            return holder
+    return people.first()
+
+
+def _officer(unit_id: int, holder: Any) -> dict[str, Any]:
+    from django.db.models import Count
+
+    from trantib.cases.models import Case
+
+    cases = list(
+        Case.objects.filter(unit_id=unit_id).order_by("?").values_list("pk", flat=True)[:60]
+    )
+    sop = (
+        Case.objects.filter(unit_id=unit_id)
+        .values("sop_code")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .values_list("sop_code", flat=True)
+        .first()
+    )
+    return {
+        "username": holder.person.user.username,
+        "role": holder.position.code,
+        "unit": holder.position.unit.code,
+        "cases": cases,
+        "sop": sop,
+    }
 
 
 # -- the run ----------------------------------------------------------------------------------
@@ -207,7 +225,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         raise SystemExit(f"bench/load_pages.py: {problem}")
     var_dir = tempfile.mkdtemp(prefix="trantib-load-")
     # Made if missing, migrated if reused (a new index is in before the pages are timed).
-    history.ensure(url=args.url, size=args.size, var_dir=var_dir)
+    history.ensure(url=args.url, size=args.size, first_day=args.first_day, var_dir=var_dir)
     plan = history._spawn(_plan_child, args.url, var_dir, args.users)
     if len(plan["officers"]) < args.users:
         raise SystemExit(

@@ -58,4 +58,19 @@ def test_the_generator_writes_a_consistent_history_and_reuses_it(history_url, tm
         url=history_url, size=size, first_day="2026-09-01", var_dir=var, log=lambda _: None
     )
     assert again["reused"] is True
+
+    # The load run (bench/load_pages.py) works on it end to end: officers sign in and read
+    # the pages through gunicorn under locust; no timing is asserted, only that it ran.
+    from bench import load_pages
+
+    out = tmp_path / "PERFORMANCE.md"
+    argv = ["--url", history_url, "--size", str(size), "--first-day", "2026-09-01"]
+    argv += ["--users", "2", "--spawn-rate", "2", "--run-time", "6", "--pause", "0.05,0.1"]
+    assert load_pages.main([*argv, "--output", str(out)]) == 0
+    text = out.read_text()
+    assert load_pages.TITLE in text
+    rows = {line.split(" | ")[0].strip("| "): line for line in text.splitlines() if " | " in line}
+    for page in load_pages.PAGES:
+        requests, failed = rows[page].split(" | ")[1:3]
+        assert int(requests) > 0 and int(failed) == 0, rows[page]
     assert again["rows"] == made["rows"]
