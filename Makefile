@@ -45,3 +45,4 @@ lint: $(VENV)/.installed
 
 bench: system-run $(VENV)/.installed
 	$(PY) bench/run.py
+	$(PY) bench/load_pages.py
