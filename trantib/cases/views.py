@@ -188,8 +188,11 @@ def my_tasks(request: PersonRequest) -> HttpResponse:
     # A page of MY_TASKS_PAGE in the groups' order; each group's heading counts all of it.
     page = Paginator(rows, MY_TASKS_PAGE).get_page(request.GET.get("halaman"))
     on_page = {key: [row for k, row in page.object_list if k == key] for key, _t, _g in sections}
+    before = [k for k, _row in rows[: page.start_index() - 1]]  # earlier pages, by group
     shown = [
-        (key, title, on_page[key], len(group)) for key, title, group in sections if on_page[key]
+        (key, title, on_page[key], len(group), before.count(key) + 1)
+        for key, title, group in sections
+        if on_page[key]
     ]
     context = {
         "sections": shown,

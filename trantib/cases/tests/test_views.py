@@ -184,6 +184,8 @@ def test_tugas_saya_shows_a_long_list_a_page_at_a_time_counting_each_group_whole
     second = html_of(client.get(reverse("cases:my_tasks"), {"halaman": 2}))
     assert second.count('class="task-card') == 2 and "Halaman 2 dari 2" in second
     assert re.findall(r'group-count">(\d+)<', second) == [str(size)]
+    # Numbered on within the group: the second page's rows go on from the first page's.
+    assert f'<ol class="task-list" start="{size - 1}">' in second
     on_both = [c.number for c in [*late, *fresh] if c.number in first and c.number in second]
     assert on_both == []
 
