@@ -131,6 +131,33 @@ def events(kind: str, tasks: list[int]) -> Counter[int]:
     )
 
 
+def assert_each_effect_once(late: list[Task], waits: list[int], rules: list[Any]) -> None:
+    """Each late task marked once, each wait fired once (and no task anything twice: a first
+    step still live and late for a moment, between the start and its completion, may be
+    marked too), each activity opened once, every notice once per person."""
+    assert events(EventType.TASK_OVERDUE, [t.pk for t in late]) == {1: len(late)}
+    assert events(EventType.DEADLINE_PASSED, waits) == {1: len(waits)}
+    for kind in (EventType.TASK_OVERDUE, EventType.DEADLINE_PASSED):
+        marked = Counter(Event.objects.filter(type=kind).values_list("task_id", flat=True))
+        assert set(marked.values()) == {1}, marked
+    activities = Activity.objects.filter(rule__in=rules)
+    assert Counter(activities.values_list("rule_id", flat=True)) == {r.pk: 1 for r in rules}
+    assert AuditEvent.objects.filter(
+        type="polmas.activity_opened", subject_id__in=activities.values("pk")
+    ).count() == len(rules)
+    for kind in (Notification.Kind.TASK_OVERDUE, Notification.Kind.TASK_DUE_SOON):
+        made = Counter(
+            Notification.objects.filter(kind=kind).values_list("task_id", "recipient_id")
+        )
+        assert made and set(made.values()) == {1}
+    digests = Counter(
+        Notification.objects.filter(kind=Notification.Kind.DIGEST).values_list(
+            "recipient_id", flat=True
+        )
+    )
+    assert digests and set(digests.values()) == {1}
+
+
 # -- each backend runs each kind of job -------------------------------------------------------
 
 
@@ -502,31 +529,8 @@ def test_two_workers_sharing_the_jobs_run_each_exactly_once(
         assert "Trantib worker stopped" in out
         assert "Traceback" not in out and " failed" not in out, out
 
-    # Each late task marked once, each wait fired once (and no task anything twice: a first
-    # step still live and late for a moment, between the start and its completion, may be
-    # marked too), each activity opened once.
-    assert events(EventType.TASK_OVERDUE, [t.pk for t in late]) == {1: len(late)}
-    assert events(EventType.DEADLINE_PASSED, waits) == {1: len(waits)}
-    for kind in (EventType.TASK_OVERDUE, EventType.DEADLINE_PASSED):
-        marked = Counter(Event.objects.filter(type=kind).values_list("task_id", flat=True))
-        assert set(marked.values()) == {1}, marked
-    activities = Activity.objects.filter(rule__in=rules)
-    assert Counter(activities.values_list("rule_id", flat=True)) == {r.pk: 1 for r in rules}
-    assert AuditEvent.objects.filter(
-        type="polmas.activity_opened", subject_id__in=activities.values("pk")
-    ).count() == len(rules)
-    # Every notice once per person, every message sent once: one call at the gateway each.
-    for kind in (Notification.Kind.TASK_OVERDUE, Notification.Kind.TASK_DUE_SOON):
-        made = Counter(
-            Notification.objects.filter(kind=kind).values_list("task_id", "recipient_id")
-        )
-        assert made and set(made.values()) == {1}
-    digests = Counter(
-        Notification.objects.filter(kind=Notification.Kind.DIGEST).values_list(
-            "recipient_id", flat=True
-        )
-    )
-    assert digests and set(digests.values()) == {1}
+    assert_each_effect_once(late, waits, rules)
+    # Every message sent once: one call at the gateway each.
     keys = list(OutboxMessage.objects.values_list("idempotency_key", flat=True))
     assert len(keys) > 10  # the ten messages and the notices by SMS
     assert gateway_calls(outbox) == dict.fromkeys(keys, 1)
