@@ -345,11 +345,12 @@ def _misses(measure: dict[str, Any]) -> list[str]:
     return [*out, ""]
 
 
-def splice(document: str, lines: list[str]) -> str:
-    """``document`` with its history section replaced by ``lines`` (or them appended)."""
+def splice(document: str, lines: list[str], title: str = TITLE) -> str:
+    """``document`` with its section headed ``title`` (the history's by default) replaced by
+    ``lines``, or them appended."""
     text = "\n".join(lines)
-    if TITLE in document:
-        head, rest = document.split(TITLE, 1)
+    if title in document:
+        head, rest = document.split(title, 1)
         nxt = rest.find("\n## ")
         tail = rest[nxt + 1 :] if nxt >= 0 else ""
         return head + text + ("\n" + tail if tail else "\n")

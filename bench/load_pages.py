@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bench import history  # noqa: E402
+from bench import history, history_report  # noqa: E402
 from bench.history_org import PASSWORD  # noqa: E402
 from bench.run import PG_URL, Server  # noqa: E402
 
@@ -329,17 +329,6 @@ def section(found: dict[str, Any]) -> list[str]:
     return lines
 
 
-def splice(document: str, lines: list[str]) -> str:
-    """``document`` with this section replaced by ``lines`` (or them appended)."""
-    text = "\n".join(lines)
-    if TITLE in document:
-        head, rest = document.split(TITLE, 1)
-        nxt = rest.find("\n## ")
-        tail = rest[nxt + 1 :] if nxt >= 0 else ""
-        return head + text + ("\n" + tail if tail else "\n")
-    return document.rstrip("\n") + "\n\n" + text + "\n"
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse(argv)
     found = run(args)
@@ -348,7 +337,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     output = Path(args.output)
     document = output.read_text() if output.exists() else ""
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(splice(document, lines))
+    output.write_text(history_report.splice(document, lines, TITLE))
     print(f"wrote {output}")
     return 0
 
