@@ -228,6 +228,11 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploaded files: the folder above, or an S3-compatible bucket (config/storage.py).
+from config.storage import STORAGES, storage_problem  # noqa: E402, F401
+
+if storage_problem():
+    _refuse(storage_problem())
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -149,9 +149,20 @@ def backup_create(
     using: str = "default",
     progress: Progress = _quiet,
     now: dt.datetime | None = None,
+    database_only: bool = False,
 ) -> BackupResult:
     """Write one archive of the database and the uploaded files; nothing is left behind but
-    the finished archive (readable by its owner only: it holds personal data)."""
+    the finished archive (readable by its owner only: it holds personal data). Files in object
+    storage (``TRANTIB_STORAGE=s3``) are not copied: it refuses, rather than write an archive
+    that silently lacks them, unless ``database_only`` says the bucket is backed up apart."""
+    root = None if database_only else media_root()
+    if root is None and not database_only:
+        raise Invalid(
+            "the uploaded files are in object storage (TRANTIB_STORAGE=s3), which this backup "
+            "cannot copy: back the bucket up by itself (versioning or replication) and pass "
+            "--database-only (docs/BACKUP.md)",
+            field="media",
+        )
     connection = _connection(using)
     vendor = connection.vendor
     if vendor not in vendors.SUPPORTED:
@@ -178,14 +189,16 @@ def backup_create(
             f"{sum(facts.row_counts.values())} rows"
         )
         files = {member: {"sha256": _sha256(dump), "size": dump.stat().st_size}}
-        root = media_root()
         media: list[tuple[str, Path]] = []
         media_bytes = 0
         for name, path in _media_files(root):
             files[name] = {"sha256": _sha256(path), "size": path.stat().st_size}
             media.append((name, path))
             media_bytes += path.stat().st_size
-        progress(f"media: {len(media)} files, {_megabytes(media_bytes)} from {root}")
+        if database_only:
+            progress("media: left out (--database-only)")
+        else:
+            progress(f"media: {len(media)} files, {_megabytes(media_bytes)} from {root}")
         manifest = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
@@ -201,7 +214,12 @@ def backup_create(
             "migrations": facts.migrations,
             "row_counts": facts.row_counts,
             "audit": facts.audit,
-            "media": {"files": len(media), "bytes": media_bytes, "root": str(root or "")},
+            "media": {
+                "files": len(media),
+                "bytes": media_bytes,
+                "root": str(root or ""),
+                **({"left_out": True} if database_only else {}),
+            },
             "files": files,
         }
         progress(f"writing {target} ...")

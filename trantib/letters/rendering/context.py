@@ -13,6 +13,7 @@ empty Paraf and Tanggal cells to be initialled by hand on the archive copy.
 
 from __future__ import annotations
 
+import base64
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -142,6 +143,15 @@ def _logo(settings: LetterSettings) -> dict[str, Any] | None:
     if not mime or not height:
         return None
     return {"data": data, "mime": mime, "ratio": width / height}
+
+
+def logo_data_uri(settings: LetterSettings) -> str:
+    """The logo as a data URI for a printed page, read through the storage (which may be a
+    bucket: there is no local path to give WeasyPrint), or empty."""
+    logo = _logo(settings)
+    if not logo:
+        return ""
+    return f"data:{logo['mime']};base64,{base64.b64encode(logo['data']).decode('ascii')}"
 
 
 def _title(letter: Letter) -> str:

@@ -18,6 +18,7 @@ from trantib.accounts.selectors import assignments_active
 from trantib.core.dates import date_id, datetime_id
 from trantib.core.printing import css_string, pdf_from_html
 
+from ..rendering.context import logo_data_uri
 from ..services import incoming as services
 from ..services import settings_for
 from .common import (
@@ -80,12 +81,7 @@ def incoming_disposition_pdf(request: PersonRequest, incoming_id: int) -> HttpRe
     heads: dict[int, str] = {}
     for d in dispositions:
         heads.setdefault(d.from_person_id, _head_title(d.from_person, unit))
-    logo = ""
-    if settings.logo:
-        try:
-            logo = Path(settings.logo.path).as_uri()
-        except (NotImplementedError, ValueError):
-            logo = ""
+    logo = logo_data_uri(settings)
     html = render_to_string(
         "letters/incoming_disposition.html",
         {

@@ -1,5 +1,6 @@
 """``trantib backup [--output DIR_OR_FILE]`` — the database and the uploaded files in one
 ``.tar.gz`` with a manifest (default ``var/backups/trantib-YYYYMMDD-HHMMSS.tar.gz``).
+With the files in object storage (``TRANTIB_STORAGE=s3``) it refuses unless ``--database-only``.
 
 Progress goes to stdout line by line; a refusal is one line on stderr, exit status 2. See
 docs/BACKUP.md for restoring and scheduling.
@@ -28,6 +29,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--database", default="default", help="the database alias (default: default)"
         )
+        parser.add_argument(
+            "--database-only",
+            action="store_true",
+            help="leave the uploaded files out (needed with TRANTIB_STORAGE=s3: back the "
+            "bucket up by itself)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         with service_errors():
@@ -35,4 +42,5 @@ class Command(BaseCommand):
                 output=options["output"] or None,
                 using=options["database"],
                 progress=self.stdout.write,
+                database_only=options["database_only"],
             )
