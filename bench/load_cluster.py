@@ -448,6 +448,8 @@ def _answers(port: int) -> bool:
 
 
 def serve(n: int, env: dict[str, str], logs: Path, workers: int) -> tuple[Proc, int]:
+    """``trantib serve --no-worker`` on a free port; returned once it has collected the static
+    files (two collecting into one folder at once could trip on each other's files)."""
     port = _free_port()
     proc = Proc(
         f"serve-{n}",
@@ -455,14 +457,19 @@ def serve(n: int, env: dict[str, str], logs: Path, workers: int) -> tuple[Proc, 
         {**env, "PORT": str(port)},
         logs,
     )
-    proc.wait_for(lambda: _answers(port), "no answer")
+    proc.wait_for(lambda: "Trantib: http" in proc.output(), "static files not collected")
     return proc, port
 
 
-def worker(name: str, env: dict[str, str], logs: Path) -> Proc:
+def worker(name: str, env: dict[str, str], logs: Path, wait: bool = True) -> Proc:
     proc = Proc(name, ["worker", *WORKER_ARGS], env, logs)
-    proc.wait_for(lambda: "Trantib worker:" in proc.output(), "did not start")
+    if wait:
+        worker_ready(proc)
     return proc
+
+
+def worker_ready(proc: Proc) -> None:
+    proc.wait_for(lambda: "Trantib worker:" in proc.output(), "did not start")
 
 
 def _locust(args: argparse.Namespace, plan_path: Path, out: Path, on_half: Any) -> dict[str, Any]:
@@ -588,10 +595,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             prepared = helper.submit(setup, api_citizens).result()
             _log(t0, "starting 2 trantib serve and 2 trantib worker")
             found["database"] = prepared["info"]
-            servers = [serve(n, env, logs, args.server_workers) for n in range(2)]
-            procs += [s for s, _port in servers]
-            workers = [worker(f"worker-{n}", env, logs) for n in range(2)]
+            # Started side by side; the second server once the first has its static files.
+            workers = [worker(f"worker-{n}", env, logs, wait=False) for n in range(2)]
             procs += workers
+            servers = []
+            for n in range(2):
+                servers.append(serve(n, env, logs, args.server_workers))
+                procs.append(servers[-1][0])
+            for proc, port in servers:
+                proc.wait_for(lambda port=port: _answers(port), "no answer")
+            for w in workers:
+                worker_ready(w)
             found["startup_seconds"] = time.monotonic() - t0
             # Due times from 10 s into the load to 10 s before its end.
             seeded = helper.submit(
@@ -613,9 +627,18 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 if not args.kill:
                     return
                 victim = workers[0]
+                # In the middle of something if it can be seen within 10 s: a deadline job
+                # taken, or messages being sent (by it or the other worker).
+                give_up = time.monotonic() + 10
+                while time.monotonic() < give_up:
+                    busy = helper.submit(held, victim.pid).result()
+                    if busy["running"] or busy["sending"]:
+                        break
+                    time.sleep(0.05)
                 victim.proc.send_signal(signal.SIGKILL)
                 victim.proc.wait(timeout=10)
                 at = time.monotonic()
+                killed["into_load"] = at - load_started
                 killed.update(helper.submit(held, victim.pid).result())
                 killed["pid"] = victim.pid
                 replacement = worker("worker-2", env, logs)
@@ -624,6 +647,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 _log(t0, f"worker-0 killed -9 (held {killed}); worker-2 started")
 
             began = dt.datetime.now(dt.UTC).isoformat()
+            load_started = time.monotonic()
             found["load"] = _locust(args, plan_path, var_dir, kill)
             ended = dt.datetime.now(dt.UTC).isoformat()
             found["killed"] = killed
@@ -884,7 +908,8 @@ def section(found: dict[str, Any], previous: str = "") -> list[str]:
         k = found["killed"]
         lines += [
             "",
-            f"Worker 0 (pid {k.get('pid')}) got SIGKILL {a['duration'] / 2:.0f} s into the load, "
+            f"Worker 0 (pid {k.get('pid')}) got SIGKILL {k.get('into_load', 0):.0f} s into the "
+            "load (halfway, then at the first moment it was seen busy, within 10 s), "
             f"holding {k.get('running', 0)} deadline job(s), the scheduler lock: "
             f"{'yes' if k.get('scheduler_lock') else 'no'}, and {len(k.get('sending', []))} "
             f"message(s) being sent; its replacement was working "
