@@ -46,3 +46,4 @@ lint: $(VENV)/.installed
 bench: system-run $(VENV)/.installed
 	$(PY) bench/run.py
 	$(PY) bench/load_pages.py
+	$(PY) bench/load_cluster.py
