@@ -183,6 +183,11 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # well before gunicorn's 30 s timeout kills the worker.
     options.setdefault("connect_timeout", env.int("TRANTIB_DB_CONNECT_TIMEOUT", default=10))
 
+# The report pages' reads on a read replica: TRANTIB_DB_REPLICA_URL (config/dbrouter.py).
+from config.dbrouter import DATABASE_ROUTERS, replica_databases  # noqa: E402, F401
+
+DATABASES.update(replica_databases(DATABASES["default"], _refuse))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Every password a person sets (the admin, `trantib changepassword`, /akun/sandi/) is checked

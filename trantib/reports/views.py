@@ -20,6 +20,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.dbrouter import report_page
 from trantib.accounts.middleware import PersonRequest
 from trantib.core.errors import Invalid, NotFound
 from trantib.core.xlsx import Sheet, xlsx_book, xlsx_response
@@ -107,6 +108,7 @@ def index(request: PersonRequest) -> HttpResponse:
     return render(request, "reports/index.html", {"groups": groups})
 
 
+@report_page
 @login_required
 def drill(request: PersonRequest) -> HttpResponse:
     """``/laporan/rincian/?laporan=…&angka=…&unit=…&periode=…``: the cases behind a figure."""

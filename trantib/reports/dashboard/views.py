@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.dbrouter import report_page
 from trantib.accounts.middleware import PersonRequest
 from trantib.accounts.models import Position
 from trantib.core.errors import Invalid, NotFound
@@ -118,6 +119,7 @@ def _charts(d: Dashboard) -> dict[str, Any]:
     }
 
 
+@report_page
 @login_required
 def dashboard(request: PersonRequest) -> HttpResponse:
     scope = _scope(request)
@@ -153,6 +155,7 @@ def _setting(name: str) -> str:
     return str(getattr(settings, name, "") or "")
 
 
+@report_page
 @login_required
 def dashboard_tasks(request: PersonRequest) -> HttpResponse:
     """The work steps behind a dashboard figure, one row each, oldest due first."""

@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from config.dbrouter import report_page
 from trantib.accounts.middleware import PersonRequest
 from trantib.accounts.models import Position
 from trantib.core.errors import Invalid, NotAllowed, NotFound, ServiceError
@@ -156,6 +157,7 @@ def _new_sheet(request: PersonRequest) -> tuple[Frame, FormSheet, MonitoringForm
     return frame, sheet_from_prefill(prefill, frame.scope), existing
 
 
+@report_page
 @login_required
 def monitoring_new(request: PersonRequest) -> HttpResponse:
     frame, sheet, existing = _new_sheet(request)
@@ -192,11 +194,13 @@ def monitoring_new(request: PersonRequest) -> HttpResponse:
     return render(request, "reports/monitoring_form.html", context, status=status)
 
 
+@report_page
 @login_required
 def monitoring_new_pdf(request: PersonRequest) -> HttpResponse:
     return _pdf_response(_new_sheet(request)[1])
 
 
+@report_page
 @login_required
 def monitoring_new_xlsx(request: PersonRequest) -> HttpResponse:
     return _xlsx_response(request, _new_sheet(request)[1])

@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from config.dbrouter import report_page
 from trantib.accounts.models import OrgUnit
 from trantib.core.dates import MONTHS, date_id
 from trantib.core.errors import Invalid
@@ -276,6 +277,7 @@ def recap_view(
     cannot be read shows the page of the default month with the message (never a file of
     another month than the one asked for); a unit the reader may not see is a 404."""
 
+    @report_page
     @login_required
     def view(request: HttpRequest) -> HttpResponse:
         frame = report_frame(request, kinds=("month",))

@@ -45,6 +45,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from config.dbrouter import report_page
 from trantib.cases.models import Case
 from trantib.complaints.models import Category, Channel, Complaint
 from trantib.complaints.selectors import AnswerState, answer_state_case
@@ -431,6 +432,7 @@ def month_frame(request: HttpRequest) -> Frame:
     return frame
 
 
+@report_page
 @login_required
 def recap_complaints(request: HttpRequest) -> HttpResponse:
     """``/laporan/rekap/pengaduan/?unit=…&periode=YYYY-MM`` (``&format=pdf|xlsx``)."""

@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from config.dbrouter import report_page
 from trantib.accounts.models import OrgUnit, Person, Position
 from trantib.cases.models import Case
 from trantib.community import selectors as polmas_selectors
@@ -373,6 +374,7 @@ def _made(recap: PolmasRecap) -> str:
     return datetime_id(recap.made_at, recap.scope.zone)
 
 
+@report_page
 @login_required
 def recap_polmas(request: HttpRequest) -> HttpResponse:
     """``/laporan/rekap/polmas/?unit=…&periode=YYYY-MM`` (``&format=pdf|xlsx``)."""
@@ -385,6 +387,7 @@ def recap_polmas(request: HttpRequest) -> HttpResponse:
     return recap_polmas_response(request, frame.scope, frame.period, context)
 
 
+@report_page
 @login_required
 def recap_polmas_issues(request: HttpRequest) -> HttpResponse:
     """``/laporan/rekap/polmas/permasalahan/``: the residents' issues behind a figure."""

@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from config.dbrouter import report_page
 from trantib.accounts.middleware import PersonRequest
 from trantib.core.dates import date_id, datetime_id
 from trantib.core.errors import Invalid
@@ -84,6 +85,7 @@ def _tables(report: SpmReport) -> dict[str, object]:
     }
 
 
+@report_page
 @login_required
 def spm(request: PersonRequest) -> HttpResponse:
     frame, readable = _frame(request)
@@ -119,6 +121,7 @@ def spm(request: PersonRequest) -> HttpResponse:
     return render(request, "reports/spm.html", context)
 
 
+@report_page
 @login_required
 def recipients(request: PersonRequest) -> HttpResponse:
     """The citizens behind a recipient figure: each ladder case's violator and each person or
