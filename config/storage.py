@@ -52,11 +52,12 @@ def storage_problem() -> str:
     return ""
 
 
-def _s3_options() -> dict[str, Any]:
+def s3_options(*, bucket: str, endpoint_url: str = "", region: str = "") -> dict[str, Any]:
+    """django-storages' S3Storage options for the bucket."""
     return {
-        "bucket_name": TRANTIB_S3_BUCKET,
-        "endpoint_url": TRANTIB_S3_ENDPOINT_URL or None,
-        "region_name": TRANTIB_S3_REGION or None,
+        "bucket_name": bucket,
+        "endpoint_url": endpoint_url or None,
+        "region_name": region or None,
         # The filesystem gives a second file of the same name a name of its own; so does the
         # bucket (django-storages' default would overwrite the first one).
         "file_overwrite": False,
@@ -69,7 +70,14 @@ def _s3_options() -> dict[str, Any]:
 
 STORAGES: dict[str, Any] = {
     "default": (
-        {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3_options()}
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": s3_options(
+                bucket=TRANTIB_S3_BUCKET,
+                endpoint_url=TRANTIB_S3_ENDPOINT_URL,
+                region=TRANTIB_S3_REGION,
+            ),
+        }
         if TRANTIB_STORAGE == "s3"
         else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     ),

@@ -7,7 +7,8 @@ NotImplementedError there, which code could catch and quietly print without a lo
 attachment is uploaded through the page and the API and read back through both, printed in the
 case file; a letter is signed, its official PDF kept and downloaded through the page and the
 API; the unit's logo prints on the letter and on a lembar disposisi; an incoming letter's scan
-is kept and served. ``MEDIA_ROOT`` stays untouched throughout.
+is kept and served. ``MEDIA_ROOT`` stays untouched throughout. The same runs again on
+django-storages' S3Storage with Trantib's options against a bucket moto emulates in-process.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils._os import safe_join
 
+from config.storage import s3_options
 from trantib.api.services import api_token_create
 from trantib.cases.models import Attachment
 from trantib.cases.tests.test_views import complete, live, pgd_at_camat
@@ -70,16 +72,49 @@ PHOTO = png((120, 80))
 LOGO = png((60, 60))
 
 
-@pytest.fixture(autouse=True)
-def in_memory(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"  # must never appear
-    with override_settings(STORAGES=MEMORY):
-        from django.core.files.storage import default_storage
+BUCKET, REGION = "trantib-berkas", "ap-southeast-3"
 
-        assert isinstance(Attachment.file.field.storage, NoLocalPathStorage)
-        assert default_storage.listdir("") == ([], [])
-        yield
+
+@pytest.fixture(params=["memory", "s3"])
+def storage(request, settings, tmp_path, monkeypatch):
+    """The default storage: an in-memory one without paths, or django-storages' S3Storage
+    with Trantib's options (config/storage.py) on a bucket that moto emulates in-process (the
+    S3 service is the outside world: nothing leaves the machine)."""
+    settings.MEDIA_ROOT = tmp_path / "media"  # must never appear
+    if request.param == "memory":
+        with override_settings(STORAGES=MEMORY):
+            assert isinstance(Attachment.file.field.storage, NoLocalPathStorage)
+            yield request.param
+    else:
+        moto = pytest.importorskip("moto")
+        import boto3
+
+        for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+            monkeypatch.setenv(name, "testing")
+        monkeypatch.delenv("AWS_PROFILE", raising=False)
+        monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+        stores = {
+            **MEMORY,
+            "default": {
+                "BACKEND": "storages.backends.s3.S3Storage",
+                "OPTIONS": s3_options(bucket=BUCKET, region=REGION),
+            },
+        }
+        with moto.mock_aws():
+            boto3.client("s3", region_name=REGION).create_bucket(
+                Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION}
+            )
+            with override_settings(STORAGES=stores):
+                yield request.param
     assert not (tmp_path / "media").exists()
+
+
+def _keys() -> set[str]:
+    """The objects in the emulated bucket."""
+    import boto3
+
+    listed = boto3.client("s3", region_name=REGION).list_objects_v2(Bucket=BUCKET)
+    return {o["Key"] for o in listed.get("Contents", [])}
 
 
 def _client(demo_org, username: str) -> Client:
@@ -113,7 +148,9 @@ def _images(pdf: bytes, tmp_path: Path) -> list[tuple[int, int]]:
     return [(int(line.split()[3]), int(line.split()[4])) for line in listed]
 
 
-def test_attachments_are_uploaded_served_and_printed_without_a_local_path(demo_org, tmp_path):
+def test_attachments_are_uploaded_served_and_printed_without_a_local_path(
+    demo_org, tmp_path, storage
+):
     case = pgd_at_camat(demo_org)
     complete(demo_org, case, "camat.krj", data={"arahan": "Tertibkan"})
     complete(demo_org, case, "kasi.krj", data={"tindakan": "Teguran lisan"})
@@ -149,9 +186,13 @@ def test_attachments_are_uploaded_served_and_printed_without_a_local_path(demo_o
     # the printed case file carries the photo, read from the storage
     printed = _body(kasi.get(reverse("cases:file_pdf", args=[case.pk])))
     assert (120, 80) in _images(printed, tmp_path)
+    if storage == "s3":  # the keys are the rows' names, as in the folder
+        assert {on_page.file.name, by_api.file.name} <= _keys()
 
 
-def test_a_signed_letter_its_logo_and_an_incoming_scan_need_no_local_path(demo_org, tmp_path):
+def test_a_signed_letter_its_logo_and_an_incoming_scan_need_no_local_path(
+    demo_org, tmp_path, storage
+):
     unit = demo_org.unit("CPD")
     camat = demo_org.person("camat.cpd")
     letter_settings_save(
@@ -212,6 +253,28 @@ def test_a_signed_letter_its_logo_and_an_incoming_scan_need_no_local_path(demo_o
     assert _body(client.get(reverse("letters:incoming_scan", args=[incoming.pk]))) == SCAN
     sheet = _body(client.get(reverse("letters:incoming_disposition_pdf", args=[incoming.pk])))
     assert (60, 60) in _images(sheet, tmp_path)  # its kop's logo too
+    if storage == "s3":
+        import boto3
+
+        names = {letter.official_pdf.name, incoming.scan.name, settings_for(unit).logo.name}
+        assert names <= _keys()
+        # private: only the owner has a grant, nobody else may read an object by its URL
+        grants = boto3.client("s3", region_name=REGION).get_object_acl(
+            Bucket=BUCKET, Key=letter.official_pdf.name
+        )["Grants"]
+        assert [g["Permission"] for g in grants] == ["FULL_CONTROL"]
+        assert all("URI" not in g["Grantee"] for g in grants)
+
+
+def test_a_second_file_of_the_same_name_keeps_the_first_on_either_storage(storage):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    first = default_storage.save("letters/surat.pdf", ContentFile(b"first"))
+    second = default_storage.save("letters/surat.pdf", ContentFile(b"second"))
+    assert first != second
+    with default_storage.open(first) as f:
+        assert f.read() == b"first"
 
 
 # -- the settings (config/storage.py) --------------------------------------------------------
