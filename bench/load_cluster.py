@@ -626,7 +626,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             def kill() -> None:
                 if not args.kill:
                     return
-                victim = workers[0]
+                # The holder of RQ's scheduler lock, when one holds it: its death leaves the
+                # due jobs unmoved until the lock lapses (61 s), the hardest case for the
+                # 60 s target (the deadline sweep must do their work).
+                victim = next(
+                    (w for w in workers if helper.submit(held, w.pid).result()["scheduler_lock"]),
+                    workers[0],
+                )
                 # In the middle of something if it can be seen within 10 s: a deadline job
                 # taken, or messages being sent (by it or the other worker).
                 give_up = time.monotonic() + 10
@@ -640,11 +646,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 at = time.monotonic()
                 killed["into_load"] = at - load_started
                 killed.update(helper.submit(held, victim.pid).result())
-                killed["pid"] = victim.pid
+                killed["pid"], killed["name"] = victim.pid, victim.name
                 replacement = worker("worker-2", env, logs)
                 procs.append(replacement)
                 killed["replaced_after"] = time.monotonic() - at
-                _log(t0, f"worker-0 killed -9 (held {killed}); worker-2 started")
+                _log(t0, f"{victim.name} killed -9 (held {killed}); worker-2 started")
 
             began = dt.datetime.now(dt.UTC).isoformat()
             load_started = time.monotonic()
@@ -772,7 +778,7 @@ def checks(found: dict[str, Any]) -> dict[str, str]:
     o, box = v["overdue"], v["outbox"]
     complaints_ok = _ok_count(found, API_DOOR) + _ok_count(found, SMS_DOOR)
     expected_codes = {
-        name: (-signal.SIGKILL if name == "worker-0" and found["killed"] else 0)
+        name: (-signal.SIGKILL if name == found["killed"].get("name") else 0)
         for name in found["exit_codes"]
     }
     out = {
@@ -860,7 +866,11 @@ def section(found: dict[str, Any], previous: str = "") -> list[str]:
         "",
         f"Throughput over the {seconds:.0f} s of load: **{completions / seconds:.1f} task "
         f"completions/s** ({completions}) and **{complaints / seconds:.1f} complaints/s** "
-        f"({complaints}), each a full intake (routed, case opened, receipt queued).",
+        f"({complaints}), each a full intake (routed, case opened, receipt queued). These are "
+        "what the paced users asked for, on a machine shared with everything else (the load "
+        "average above), not the capacity: that is the completions and intake sections. This "
+        "run is the proof that several processes share the work without losing or doubling "
+        "any of it:",
         "",
         f"Result {variant}:",
         "",
@@ -908,8 +918,10 @@ def section(found: dict[str, Any], previous: str = "") -> list[str]:
         k = found["killed"]
         lines += [
             "",
-            f"Worker 0 (pid {k.get('pid')}) got SIGKILL {k.get('into_load', 0):.0f} s into the "
-            "load (halfway, then at the first moment it was seen busy, within 10 s), "
+            f"{k.get('name', '?').capitalize()} (pid {k.get('pid')}; the holder of RQ's "
+            "scheduler lock when one held it) got SIGKILL "
+            f"{k.get('into_load', 0):.0f} s into the load (halfway, then at the first moment "
+            "work was seen in progress, within 10 s), "
             f"holding {k.get('running', 0)} deadline job(s), the scheduler lock: "
             f"{'yes' if k.get('scheduler_lock') else 'no'}, and {len(k.get('sending', []))} "
             f"message(s) being sent; its replacement was working "
@@ -926,8 +938,11 @@ def _kinds(by_kind: dict[str, int]) -> str:
     return ", ".join(f"{k} {n}" for k, n in sorted(by_kind.items()))
 
 
-VARIANT_HEAD = "| Variant | Date | Requests | Failed | Completions/s | Complaints/s | "
-VARIANT_HEAD += "Overdue delay max | Messages / files / twice | All checks |"
+VARIANT_HEAD = (
+    "| Variant | Date | Requests | Failed | Completions/s | Complaints/s | Overdue delay max | "
+    "Messages / files / called twice | The killed worker held | All checks |"
+)
+VARIANT_TARGET = "| *target* | | | 0 | | | ≤ 60 s | one file each, none twice | | met |"
 
 
 def _summary(found: dict[str, Any]) -> str:
@@ -937,12 +952,20 @@ def _summary(found: dict[str, Any]) -> str:
     complaints = _ok_count(found, API_DOOR) + _ok_count(found, SMS_DOOR)
     box = v["outbox"]
     passed = not any(found["checks"].values())
+    k = found["killed"]
+    held = (
+        f"{k.get('running', 0)} deadline job(s), scheduler lock "
+        f"{'yes' if k.get('scheduler_lock') else 'no'}, {len(k.get('sending', []))} message(s) "
+        "being sent"
+        if a["kill"]
+        else ""
+    )
     return (
         f"| {'worker killed -9 halfway' if a['kill'] else 'no kill'} | {found['date']} | "
         f"{total.get('Request Count', 0)} | {total.get('Failure Count', '?')} | "
         f"{_ok_count(found, COMPLETE) / seconds:.1f} | {complaints / seconds:.1f} | "
         f"{v['overdue']['max']:.1f} s | {box['messages']} / {box['files']} / "
-        f"{box['called_twice']} | {'met' if passed else '**not met**'} |"
+        f"{box['called_twice']} | {held} | {'met' if passed else '**not met**'} |"
     )
 
 
@@ -953,11 +976,13 @@ def _variants(previous: str, kill: bool, summary: str) -> list[str]:
     rows = [summary, *kept[:1]]
     rows.sort(key=lambda ln: not ln.startswith("| no kill |"))
     return [
-        f"The two variants (each line from its own `{Path(__file__).name}` run):",
+        f"The two variants (each line from its own `{Path(__file__).name}` run; "
+        "`make bench` runs the first, `--kill` the second):",
         "",
         VARIANT_HEAD,
-        "|---|---|---:|---:|---:|---:|---:|---|---|",
+        "|---|---|---:|---:|---:|---:|---:|---|---|---|",
         *rows,
+        VARIANT_TARGET,
     ]
 
 
