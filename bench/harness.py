@@ -6,11 +6,14 @@ The workload is the correction loop of SOP PPL (Pelarangan Pelacuran) in Kecamat
 (CPD) of the demo organisation: the Kasi Trantib drafts the Surat Perintah
 (``draft_surat_perintah``, with the draft attached), the Sekcam checks it and sends it back
 ("ada koreksi", ``verifikasi_surat_perintah``), and so on. Each completion writes the same
-rows as any plain step: the task update, one event, the case update and the next task, so
-one case can run to any length and the raw-SQL floor writes exactly those rows. Since issue 11
-the Surat Perintah is a letter in Trantib (PPL's ``letter:`` blocks): the case is prepared with
-it drafted and sent for paraf; each "ada koreksi" returns it and each draft completion sends it
-again and keeps its PDF (rendered) among the step's files, inside the timed call.
+rows as any plain step: the task update, the next task, its deadline job, the notice to the
+next officer, one event and the case update, so one case can run to any length and the
+raw-SQL floor writes exactly those rows. The cases run PPL v1, pinned to it as a case opened
+before v2 was published is: its loop steps are plain steps. Since issue 11 (PPL v2) the Surat
+Perintah is a letter in Trantib: the ``letter`` path prepares its cases on v2 with the letter
+drafted and sent for paraf; each "ada koreksi" returns it and each draft completion sends it
+again and keeps its PDF (rendered) among the step's files, inside the timed call — what a
+letter step costs beside a plain one.
 """
 
 from __future__ import annotations
@@ -118,11 +121,16 @@ def _live_task(case_id: int) -> Any:
     return Task.objects.get(case_id=case_id, status__in=LIVE)
 
 
-def case_open(people: dict[str, Any], label: str) -> tuple[int, float, float]:
+def case_open(people: dict[str, Any], label: str, letter: bool = False) -> tuple[int, float, float]:
     """One PPL case brought to the start of its correction loop (the draft, attached).
-    Returns the case id and the seconds of its first two completions (steps 1 and 2)."""
+    Returns the case id and the seconds of its first two completions (steps 1 and 2).
+    ``letter``: the case runs PPL as in force (v2: the draft step sends the Surat Perintah
+    letter and keeps its PDF); otherwise it is pinned to PPL v1, whose loop steps are plain
+    steps (as a case opened before v2 was published still runs v1)."""
     from trantib.accounts.models import OrgUnit
     from trantib.cases import services
+    from trantib.cases.models import Case
+    from trantib.sops.models import SopVersion
 
     unit = OrgUnit.objects.get(code=UNIT)
     t0 = time.perf_counter()
@@ -145,7 +153,11 @@ def case_open(people: dict[str, Any], label: str) -> tuple[int, float, float]:
     services.attachment_add(
         case=case, actor=people["kasi_trantib"], name="draft-sprint.pdf", content=io.BytesIO(PDF)
     )
-    _letter_drafted(case.pk, people)
+    if letter:
+        _letter_drafted(case.pk, people)
+    else:
+        v1 = SopVersion.objects.get(code=SOP, version=1)
+        Case.objects.filter(pk=case.pk).update(sop_version=v1)
     return case.pk, t1 - t0, t2 - t1
 
 
@@ -159,9 +171,9 @@ def _letter_drafted(case_id: int, people: dict[str, Any]) -> None:
     letter_submit(letter=letter, actor=kasi)
 
 
-def cases_prepare(count: int, label: str) -> list[int]:
+def cases_prepare(count: int, label: str, letter: bool = False) -> list[int]:
     people = _people()
-    return [case_open(people, f"{label} {i + 1}")[0] for i in range(count)]
+    return [case_open(people, f"{label} {i + 1}", letter)[0] for i in range(count)]
 
 
 # -- one completion through the services ----------------------------------------------------
@@ -172,8 +184,10 @@ class Loop:
 
     def __init__(self, case_ids: Sequence[int]) -> None:
         from trantib.cases.models import Attachment
+        from trantib.letters.models import Letter
 
         self.case_ids = list(case_ids)
+        self.letter = Letter.objects.filter(case_id__in=self.case_ids).exists()
         self.people = _people()
         self.attachment = dict(
             Attachment.objects.filter(case_id__in=self.case_ids).values_list("case_id", "pk")
@@ -190,7 +204,7 @@ class Loop:
     def complete(self, task: Any) -> None:
         from trantib.cases import services
 
-        if task.step_id == DRAFT:
+        if task.step_id == DRAFT and self.letter:
             from trantib.letters.models import Letter
             from trantib.letters.services import letter_submit
 
@@ -198,6 +212,7 @@ class Loop:
             letter = Letter.objects.get(case_id=task.case_id, key="surat_perintah")
             if letter.state == "returned":
                 letter_submit(letter=letter, actor=self.people["kasi_trantib"])
+        if task.step_id == DRAFT:
             services.task_complete(
                 task=task,
                 actor=self.people["kasi_trantib"],
@@ -238,13 +253,17 @@ _JOB_NEW = (
     " 'default', 'default', %s, NULL, '', '')"
 )
 _CASE_SAVE = "UPDATE cases_case SET state = %s, event_seq = %s, event_hash = %s WHERE id = %s"
+_NOTICE_NEW = (
+    "INSERT INTO cases_notification (unit_id, recipient_id, kind, case_id, task_id, message,"
+    " created_at, read_at, day) VALUES (%s, %s, 'task_offered', %s, %s, %s, %s, NULL, NULL)"
+)
 
 
 class RawLoop:
     """The floor: the rows one completion writes (the task, the next task, its deadline job
-    for the worker, the event, the case), as five statements in one transaction, with no
-    ORM, no engine, no reads and no checks. The event hash is the real one (the chains of
-    these cases verify)."""
+    for the worker, the notice to the next step's officer, the event, the case), as six
+    statements in one transaction, with no ORM, no engine, no reads and no checks. The event
+    hash is the real one (the chains of these cases verify)."""
 
     def __init__(self, case_ids: Sequence[int]) -> None:
         from django.db import connection
@@ -398,6 +417,10 @@ class RawLoop:
                     digest,
                 ],
             )
+            cur.execute(
+                _NOTICE_NEW,
+                [c["unit"], self.actor[nxt], case_id, new_task, f"Tugas baru: {title}", at],
+            )
             cur.execute(_CASE_SAVE, [json.dumps(state), seq, digest, case_id])
         c.update(seq=seq, head=digest, task=new_task, step=nxt, created=now)
 
@@ -421,7 +444,7 @@ def worker(
         boot(db_url, var_dir)
         latencies: list[float] = []
         warm_up = case_ids[:WARM_UP]
-        if path == "service":
+        if path in ("service", "letter"):
             loop = Loop(case_ids)
             tasks = loop.live()
             for cid in warm_up:
@@ -604,13 +627,34 @@ _PARTS = [
     ("commit", "connection", "commit"),
 ]
 
+# On PostgreSQL a plain completion takes the fast path (trantib/cases/services/fastpath.py).
+_FAST_PARTS = [
+    (
+        "lock and read: one SELECT … FOR NO KEY UPDATE OF the case (the case, its unit, the "
+        "task, the position check, the free attachments, the next task's id)",
+        "fastpath",
+        "_locked_read",
+    ),
+    ("engine: check the fields (runtime.check_data)", "runtime", "check_data"),
+    ("engine: the outcome (runtime.apply)", "runtime", "apply"),
+    ("the event: its data hashed (event_next)", "fastpath", "event_next"),
+    (
+        "write the rows: one pipelined batch (the task, the next task, its job, the notices, "
+        "the event, the case)",
+        "_Batch",
+        "run",
+    ),
+    ("commit", "connection", "commit"),
+]
+
 
 def parts(completions: int, cases: int) -> dict[str, Any]:
-    """Wall-clock ms per completion spent in each part of ``task_complete``."""
+    """Wall-clock ms per completion spent in each part of ``task_complete``: the ORM path's
+    parts on SQLite, the fast path's on PostgreSQL (``fast``)."""
     from django.db import connections
 
     from trantib.cases.models import Case, Task
-    from trantib.cases.services import flow, steps
+    from trantib.cases.services import fastpath, flow, steps
     from trantib.engine import runtime
 
     # Each function is timed where its caller looks it up.
@@ -618,12 +662,16 @@ def parts(completions: int, cases: int) -> dict[str, Any]:
         "flow": flow,
         "steps": steps,
         "runtime": runtime,
+        "fastpath": fastpath,
+        "_Batch": fastpath._Batch,
         "Task": Task,
         "Case": Case,
         "Task.objects": Task.objects,
         "connection": connections["default"],
     }
-    spent: dict[str, float] = {label: 0.0 for label, _, _ in _PARTS}
+    fast = connections["default"].vendor == "postgresql"
+    table = _FAST_PARTS if fast else _PARTS
+    spent: dict[str, float] = {label: 0.0 for label, _, _ in table}
     saved: list[tuple[Any, str, Any, bool]] = []
 
     def timed(label: str, fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -637,7 +685,7 @@ def parts(completions: int, cases: int) -> dict[str, Any]:
         return wrapper
 
     loop = Loop(cases_prepare(cases, "bagian"))
-    for label, owner_name, attr in _PARTS:
+    for label, owner_name, attr in table:
         owner = owners[owner_name]
         own = attr in vars(owner) if hasattr(owner, "__dict__") else False
         original = getattr(owner, attr)
@@ -659,9 +707,10 @@ def parts(completions: int, cases: int) -> dict[str, Any]:
                 setattr(owner, attr, original)
             else:
                 delattr(owner, attr)
-    # task_lock calls case_lock: keep only its own part, the task's re-read.
-    spent[_PARTS[1][0]] -= spent[_PARTS[0][0]]
+    if not fast:  # task_lock calls case_lock: keep only its own part, the task's re-read.
+        spent[_PARTS[1][0]] -= spent[_PARTS[0][0]]
     return {
+        "fast": fast,
         "completions": completions,
         "total_ms": total / completions * 1000,
         "parts": {label: t / completions * 1000 for label, t in spent.items()},

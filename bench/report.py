@@ -14,11 +14,16 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-TARGET_RATE = 400  # completions/s on PostgreSQL with 2 processes
-TARGET_FLOOR_RATIO = 3.0  # the services within 3x of the raw-SQL floor
+TARGET_RATE = 550  # completions/s on PostgreSQL with 2 processes (issue 15)
+TARGET_FLOOR_RATIO = 2.0  # the services within 2x of the raw-SQL floor (issue 15)
+TARGET_P95_MS = 20.0  # one completion's p95 on PostgreSQL with 2 processes (issue 15)
 NOISE = 1.10  # "no slower": step N within 10% of step 1, the run-to-run noise here
 LABEL = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
-PATH = {"service": "services (`task_complete`)", "raw": "raw SQL floor"}
+PATH = {
+    "service": "services (`task_complete`)",
+    "raw": "raw SQL floor",
+    "letter": "services, a letter step (PPL v2)",
+}
 DOOR = {"api": "REST API (`POST /api/v1/complaints`)", "sms": "SMS webhook (`POST /sms/masuk/`)"}
 
 
@@ -400,6 +405,18 @@ def _reading(backends: dict[str, Any], steps: int, m: dict[str, str]) -> list[st
             continue
         items = list(parts["parts"].items())
         total = parts["total_ms"]
+        if parts.get("fast"):
+            read, engine = items[0][1], items[1][1] + items[2][1]
+            out.append(
+                f"- **Where the time goes ({LABEL[name]}, {total:.2f} ms a completion, no "
+                f"profiler, the fast path)**: the one locking read {read:.2f} ms "
+                f"({read / total:.0%}); the engine {engine:.2f} ms; the event's hash "
+                f"{items[3][1]:.2f} ms; the writes, one pipelined batch, {items[4][1]:.2f} ms "
+                f"({items[4][1] / total:.0%}); the commit {items[5][1]:.2f} ms "
+                f"({items[5][1] / total:.0%}). The floor writes the same rows and commits in "
+                f"{_floor_p50(b):.2f} ms (p50, one process)."
+            )
+            continue
         reads = sum(ms for _, ms in items[:4])
         writes = sum(ms for _, ms in items[6:11])
         out.append(
@@ -489,6 +506,20 @@ def _reading_postgres(pg: dict[str, Any] | None) -> list[str]:
             f"- **≥ {TARGET_RATE} completions/s on PostgreSQL with 2 processes: {verdict}** "
             f"— {s2['rate']:.0f}/s (p50 {s2['p50']:.2f} ms, p95 {s2['p95']:.2f} ms)."
         )
+        verdict = "met" if s2["p95"] < TARGET_P95_MS else "not met"
+        out.append(
+            f"- **p95 < {TARGET_P95_MS:.0f} ms a completion (PostgreSQL, 2 processes): "
+            f"{verdict}** — {s2['p95']:.2f} ms."
+        )
+    letter = _find(pg["runs"], "letter", 2) or _find(pg["runs"], "letter", 1)
+    if letter and s2 and letter["procs"] == 2:
+        out.append(
+            f"- **A letter step** (PPL v2's draft step: it sends the Surat Perintah for paraf "
+            f"again and renders its PDF with WeasyPrint inside the completion) runs at "
+            f"{letter['rate']:.0f}/s with 2 processes (p50 {letter['p50']:.2f} ms) against "
+            f"{s2['rate']:.0f}/s for plain steps: the PDF, not the database, is its cost. "
+            "It is reported beside the target, not in it: the target is about the engine."
+        )
     if s2 and f2:
         ratio = f2["rate"] / s2["rate"]
         verdict = "met" if ratio <= TARGET_FLOOR_RATIO else "not met"
@@ -523,11 +554,20 @@ METHOD = """\
 - **The workload**: the correction loop of SOP PPL (Pelarangan Pelacuran) in Kecamatan
   Cipondoh of the demo organisation (`trantib/demo/data/organisation.yaml`): the Kasi
   Trantib completes `draft_surat_perintah` (the draft attached), the Sekcam completes
-  `verifikasi_surat_perintah` with "ada koreksi", which loops back. Each completion does
-  what any plain step does: lock the case, re-read the task, check the position, check the
-  attachment, run the engine, then write the task, the next task, its deadline job for the
-  worker, the event (hash-chained) and the case. The cases are prepared beforehand; only the
-  completions are timed.
+  `verifikasi_surat_perintah` with "ada koreksi", which loops back. The cases run PPL v1,
+  pinned to it as a case opened before v2 was published is, so both loop steps are plain
+  steps. Each completion does what any plain step does: lock the case, re-read the task,
+  check the position, check the attachment, run the engine, then write the task, the next
+  task, its deadline job for the worker, the notice to the next officer, the event
+  (hash-chained) and the case with its `late_from`. The cases are prepared beforehand; only
+  the completions are timed.
+- **The paths**: on PostgreSQL a plain completion takes the fast path
+  (`trantib/cases/services/fastpath.py`): one locking read, the engine, and every row written
+  in one pipelined batch, the same rows as the ORM path (a test compares them row for row);
+  anything else (a refusal, a step with a letter or a hook, a wait, a linked case, the
+  case's end) goes through the ORM path. SQLite always takes the ORM path. The row "a letter
+  step" runs the same loop on PPL v2, whose draft step sends the Surat Perintah letter again
+  and renders its PDF inside the completion (ORM path, as every step with a letter).
 - **A completion** is one call of `trantib.cases.services.task_complete`, its own
   transaction, committed. PostgreSQL commits with `synchronous_commit` as shown above;
   SQLite runs in WAL mode with `synchronous=NORMAL` (the product's settings: a commit
@@ -536,9 +576,10 @@ METHOD = """\
   the workers start together at a barrier. Completions/s = all completions ÷ the wall time
   from the first worker's start to the last one's end (it includes one query per round over
   the worker's cases that fetches their next tasks). p50/p95: one `task_complete` call.
-- **The floor**: the same rows (task update, next task insert, deadline job insert, event
-  insert, case update, with the real event hash) written with raw SQL through the same
-  connection, one transaction per completion, same process counts, no reads.
+- **The floor**: the same rows (task update, next task insert, deadline job insert, notice
+  insert, event insert, case update, with the real event hash) written with raw SQL through
+  the same connection, one statement at a time, one transaction per completion, same process
+  counts, no reads.
 - **The benchmark databases** are its own: a SQLite file in a temporary folder and the
   PostgreSQL database `trantib_bench`, created, migrated, loaded with the demo organisation
   and dropped by the run.
@@ -557,10 +598,10 @@ def render(
         "# Performance: completing a task, taking complaints in",
         "",
         "Written by `make bench` (`bench/run.py`); rerun it to refresh this page rather than "
-        "editing it. Targets (issue 3): at least 400 durable completions/s on PostgreSQL with "
-        "2 processes on a 2-core machine, within 3x of the raw-SQL floor, and step 200 of a "
-        "long case no slower than step 1. Issue 4 adds the intake of complaints through the "
-        "REST API and the SMS webhook (measured, no target).",
+        "editing it. Targets (issue 15): at least 550 durable completions/s on PostgreSQL "
+        "with 2 processes on a 2-core machine, within 2x of the raw-SQL floor, p95 under "
+        "20 ms, and step 200 of a long case no slower than step 1; at least 150 complaints/s "
+        "through the REST API and through the SMS webhook with 2 client processes.",
         "",
         *_machine_section(machine_info, backends),
         "",

@@ -396,29 +396,33 @@ def backend_measure(name: str, url: str, var_dir: str, args: argparse.Namespace,
     ) as helper:
         log(f"{label}: migrating and loading the demo organisation")
         out["info"] = helper.submit(harness.database_setup).result()
-        for procs in args.procs:
-            for path in ("service", "raw"):
-                cases = max(1, min(args.cases_per_worker, args.completions // procs))
-                case_lists = [
-                    helper.submit(harness.cases_prepare, cases, f"{path} {procs}p w{i}").result()
-                    for i in range(procs)
-                ]
-                log(
-                    f"{label}: {procs} process(es), {report.PATH[path]}: "
-                    f"{args.completions} completions over {cases * procs} cases"
-                )
-                r = throughput(
-                    url=url,
-                    var_dir=var_dir,
-                    path=path,
-                    case_lists=case_lists,
-                    completions=args.completions,
-                )
-                out["runs"].append(r)
-                log(
-                    f"{label}:   {r['rate']:.0f} completions/s "
-                    f"(p50 {r['p50']:.2f} ms, p95 {r['p95']:.2f} ms, {r['seconds']:.1f} s)"
-                )
+        runs = [(procs, path) for procs in args.procs for path in ("service", "raw")]
+        runs.append((max(args.procs), "letter"))  # what the draft step's letter adds
+        for procs, path in runs:
+            cases = max(1, min(args.cases_per_worker, args.completions // procs))
+            letter = path == "letter"
+            case_lists = [
+                helper.submit(
+                    harness.cases_prepare, cases, f"{path} {procs}p w{i}", letter
+                ).result()
+                for i in range(procs)
+            ]
+            log(
+                f"{label}: {procs} process(es), {report.PATH[path]}: "
+                f"{args.completions} completions over {cases * procs} cases"
+            )
+            r = throughput(
+                url=url,
+                var_dir=var_dir,
+                path=path,
+                case_lists=case_lists,
+                completions=args.completions,
+            )
+            out["runs"].append(r)
+            log(
+                f"{label}:   {r['rate']:.0f} completions/s "
+                f"(p50 {r['p50']:.2f} ms, p95 {r['p95']:.2f} ms, {r['seconds']:.1f} s)"
+            )
         log(f"{label}: {args.long_cases} long case(s) to step {args.long_steps}")
         width = len(report.windows(args.long_steps)[0])
         out["long"] = helper.submit(

@@ -66,6 +66,24 @@ def audit_record(
     """Append one event to ``case``'s chain and save the case row: the new chain head together
     with the fields in ``save`` that the service changed, in one write. Call inside the
     transaction that made the change, with the case row locked."""
+    event = event_next(case=case, type=type, actor=actor, data=data, task=task, at=at)
+    event.save(force_insert=True)
+    case.event_seq, case.event_hash = event.seq, event.hash
+    case.save(update_fields=[*dict.fromkeys(save), "event_seq", "event_hash"])
+    return event
+
+
+def event_next(
+    *,
+    case: Case,
+    type: EventType,
+    actor: Person | None,
+    data: dict[str, Any],
+    task: Task | None = None,
+    at: dt.datetime | None = None,
+) -> Event:
+    """The next event of ``case``'s chain, hashed, not saved (the case's head unchanged):
+    :func:`audit_record` saves it; the completion's fast path writes it in its batch."""
     at = at or timezone.now()
     payload = canonical(data)
     seq = case.event_seq + 1
@@ -80,7 +98,7 @@ def audit_record(
         data=payload,
         prev_hash=case.event_hash,
     )
-    event = Event.objects.create(
+    return Event(
         unit_id=case.unit_id,
         case=case,
         seq=seq,
@@ -92,9 +110,6 @@ def audit_record(
         prev_hash=case.event_hash,
         hash=digest,
     )
-    case.event_seq, case.event_hash = seq, digest
-    case.save(update_fields=[*dict.fromkeys(save), "event_seq", "event_hash"])
-    return event
 
 
 @dataclass(frozen=True)

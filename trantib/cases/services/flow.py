@@ -72,6 +72,39 @@ def outcome_persist(
     the case lock and saves the case row afterwards. ``offered_to``: tell only this holder of
     the new tasks' positions (a scheduled activity opened for its own officer)."""
     case.state = outcome.state.to_dict()
+    new_tasks, closed, requests = outcome_tasks(spec=spec, case=case, outcome=outcome, now=now)
+    if new_tasks:
+        Task.objects.bulk_create(new_tasks)
+        _schedule_deadlines(new_tasks)
+        tasks_offered_notify(
+            spec=spec,
+            case=case,
+            outcome=outcome,
+            tasks=new_tasks,
+            actor=actor,
+            now=now,
+            only=offered_to,
+        )
+    children: list[Case] = []
+    for request in requests:
+        children.extend(_open_linked(spec=spec, case=case, request=request, actor=actor, now=now))
+    if closed:
+        case.status = CaseStatus.CLOSED
+        case.closed_at = now
+        # Sequential flows leave nothing behind; cancel defensively all the same.
+        Task.objects.filter(case=case, status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED]).update(
+            status=TaskStatus.CANCELLED
+        )
+    case_late_refresh(case.pk)  # a step done (late or not), new steps, or the rest cancelled
+    return _Applied(offered=new_tasks, closed=closed, children=children)
+
+
+def outcome_tasks(
+    *, spec: SOPSpec, case: Case, outcome: runtime.Outcome, now: dt.datetime
+) -> tuple[list[Task], bool, list[runtime.LinkedCasesRequested]]:
+    """The task rows an outcome offers (not saved), whether it closes the case, and the linked
+    cases it asks for. Shared by :func:`outcome_persist` and the completion's fast path
+    (``fastpath``), so both write the same rows."""
     new_tasks: list[Task] = []
     closed = False
     requests: list[runtime.LinkedCasesRequested] = []
@@ -133,30 +166,7 @@ def outcome_persist(
                 )
         elif isinstance(effect, runtime.CaseClosed):
             closed = True
-    if new_tasks:
-        Task.objects.bulk_create(new_tasks)
-        _schedule_deadlines(new_tasks)
-        tasks_offered_notify(
-            spec=spec,
-            case=case,
-            outcome=outcome,
-            tasks=new_tasks,
-            actor=actor,
-            now=now,
-            only=offered_to,
-        )
-    children: list[Case] = []
-    for request in requests:
-        children.extend(_open_linked(spec=spec, case=case, request=request, actor=actor, now=now))
-    if closed:
-        case.status = CaseStatus.CLOSED
-        case.closed_at = now
-        # Sequential flows leave nothing behind; cancel defensively all the same.
-        Task.objects.filter(case=case, status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED]).update(
-            status=TaskStatus.CANCELLED
-        )
-    case_late_refresh(case.pk)  # a step done (late or not), new steps, or the rest cancelled
-    return _Applied(offered=new_tasks, closed=closed, children=children)
+    return new_tasks, closed, requests
 
 
 def _occurrence_start(
@@ -181,28 +191,41 @@ def _task_title(step: Step, occurrence: str) -> str:
     return title
 
 
+def deadlines_due(tasks: Sequence[Task]) -> list[tuple[int, dt.datetime]]:
+    """(task id, due time) of the tasks the worker must look at when they fall due."""
+    return [(t.pk, t.due_at) for t in tasks if t.due_at is not None and t.kind != TaskKind.LINKED]
+
+
+def deadline_jobs_in_database() -> bool:
+    """Whether the deadline jobs go to the database backend (a row in the transaction)."""
+    from django_tasks import task_backends
+    from django_tasks_db.backend import DatabaseBackend
+
+    from trantib.cases import tasks as jobs
+
+    return isinstance(task_backends[jobs.task_deadline_check.backend], DatabaseBackend)
+
+
+def deadlines_enqueue(due: Sequence[tuple[int, dt.datetime]]) -> None:
+    from trantib.cases import tasks as jobs
+
+    for task_id, at in due:
+        jobs.task_deadline_check.using(run_after=at).enqueue(task_id)
+
+
 def _schedule_deadlines(tasks: Sequence[Task]) -> None:
     """Ask the worker to look at each task when it falls due.
 
     The database backend's job row is written in this transaction: it exists exactly when the
     task does, and costs no commit of its own. Other backends (RQ) are told after commit.
     """
-    due = [(t.pk, t.due_at) for t in tasks if t.due_at is not None and t.kind != TaskKind.LINKED]
+    due = deadlines_due(tasks)
     if not due:
         return
-    from django_tasks import task_backends
-    from django_tasks_db.backend import DatabaseBackend
-
-    from trantib.cases import tasks as jobs
-
-    def enqueue() -> None:
-        for task_id, at in due:
-            jobs.task_deadline_check.using(run_after=at).enqueue(task_id)
-
-    if isinstance(task_backends[jobs.task_deadline_check.backend], DatabaseBackend):
-        enqueue()
+    if deadline_jobs_in_database():
+        deadlines_enqueue(due)
     else:
-        transaction.on_commit(enqueue)
+        transaction.on_commit(lambda: deadlines_enqueue(due))
 
 
 def _open_linked(

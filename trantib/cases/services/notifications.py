@@ -215,18 +215,17 @@ def _returned_by(spec: SOPSpec, outcome: runtime.Outcome) -> tuple[str, str] | N
     return None
 
 
-def tasks_offered_notify(
+def offered_notices(
     *,
     spec: SOPSpec,
     case: Case,
     outcome: runtime.Outcome,
     tasks: Sequence[Task],
-    actor: Person | None,
     now: dt.datetime,
-    only: Person | None = None,
-) -> None:
-    """Tell the holders of each new work task's position that it is waiting for them (``only``:
-    just that one of them, the person the task is meant for)."""
+) -> list[tuple[Task, str, str]]:
+    """(task, kind, message) of the notice each new work task gets: the ones that start today
+    or earlier (a scheduled occurrence waits for its day's digest). Shared by
+    :func:`tasks_offered_notify` and the completion's fast path (``fastpath``)."""
     today = now.astimezone(case.unit.zone()).date()
     work = [
         t
@@ -234,15 +233,10 @@ def tasks_offered_notify(
         if t.kind == TaskKind.WORK and t.created_at.astimezone(case.unit.zone()).date() <= today
     ]
     if not work:
-        return
+        return []
     returned = _returned_by(spec, outcome)
-    holders: dict[str, list[Person]] = {}
+    out = []
     for task in work:
-        if task.role not in holders:
-            holders[task.role] = list(holders_to_notify(case.unit, task.role, on=today))
-        recipients = [p for p in holders[task.role] if actor is None or p.pk != actor.pk]
-        if only is not None:
-            recipients = [p for p in recipients if p.pk == only.pk]
         due = case.unit.time_text(task.due_at) if task.due_at else ""
         if returned is not None and returned[0] == task.step_id:
             kind = Kind.TASK_RETURNED
@@ -260,6 +254,32 @@ def tasks_offered_notify(
             }
         if due:
             message += " " + _("Batas waktu %(due)s.") % {"due": due}
+        out.append((task, str(kind), message[:500]))
+    return out
+
+
+def tasks_offered_notify(
+    *,
+    spec: SOPSpec,
+    case: Case,
+    outcome: runtime.Outcome,
+    tasks: Sequence[Task],
+    actor: Person | None,
+    now: dt.datetime,
+    only: Person | None = None,
+) -> None:
+    """Tell the holders of each new work task's position that it is waiting for them (``only``:
+    just that one of them, the person the task is meant for)."""
+    today = now.astimezone(case.unit.zone()).date()
+    holders: dict[str, list[Person]] = {}
+    for task, kind, message in offered_notices(
+        spec=spec, case=case, outcome=outcome, tasks=tasks, now=now
+    ):
+        if task.role not in holders:
+            holders[task.role] = list(holders_to_notify(case.unit, task.role, on=today))
+        recipients = [p for p in holders[task.role] if actor is None or p.pk != actor.pk]
+        if only is not None:
+            recipients = [p for p in recipients if p.pk == only.pk]
         notify(
             kind=kind,
             recipients=recipients,

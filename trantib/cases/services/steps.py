@@ -30,6 +30,7 @@ from ..models import (
 )
 from ..selectors import unit_members
 from .attachments import Uploads, files_kept_on_success, uploads_store
+from .fastpath import task_complete_fast
 from .flow import (
     case_closed_record,
     changed_fields,
@@ -162,6 +163,18 @@ def task_complete(
     fields (``{field: [(name, file), …]}``, "" for evidence that fills no field), kept in the
     same transaction, so a refused completion keeps none of them."""
     now = now or timezone.now()
+    if not uploads:
+        done = task_complete_fast(
+            task=task,
+            actor=actor,
+            data=data or {},
+            decision=decision,
+            requirements=requirements,
+            attachments=attachments,
+            now=now,
+        )
+        if done is not None:
+            return done
     case, task = task_lock(task)
     _refuse_if_not_live(task)
     _refuse_if_not_work(task)
@@ -220,6 +233,20 @@ def _check_files(
 ) -> None:
     """FILES fields and the attachment list must name attachments of this case that belong to
     no other task: one officer's upload is never another step's evidence."""
+    wanted = files_wanted(step, data, attachments)
+    if not wanted:
+        return
+    found = set(
+        Attachment.objects.filter(case=case, pk__in=wanted)
+        .filter(Q(task__isnull=True) | Q(task=task))
+        .values_list("pk", flat=True)
+    )
+    files_refuse_missing(wanted, found)
+
+
+def files_wanted(step: Step, data: dict[str, Any], attachments: Sequence[int]) -> set[int]:
+    """The attachment ids a completion names (its FILES fields, made lists of ints in ``data``,
+    and its attachment list); Invalid when one is not an attachment number."""
     wanted: set[int] = set()
     for f in step.records:
         if f.type is FieldType.FILES and f.name in data:
@@ -236,13 +263,10 @@ def _check_files(
     if not all(isinstance(v, int) and 0 < v <= _MAX_ID for v in attachments):
         raise Invalid(_("Nomor lampiran tidak sah."), field="attachments")
     wanted.update(attachments)
-    if not wanted:
-        return
-    found = set(
-        Attachment.objects.filter(case=case, pk__in=wanted)
-        .filter(Q(task__isnull=True) | Q(task=task))
-        .values_list("pk", flat=True)
-    )
+    return wanted
+
+
+def files_refuse_missing(wanted: set[int], found: set[int]) -> None:
     missing = sorted(wanted - found)
     if missing:
         raise Invalid(
@@ -397,6 +421,64 @@ def start_values_check(step: Step, data: Mapping[str, Any]) -> dict[str, Any]:
         raise _refusal(exc, step, data) from None
 
 
+TASK_DONE_FIELDS = [
+    "status",
+    "assignee",
+    "claimed_at",
+    "completed_at",
+    "completed_by",
+    "duration_seconds",
+    "decision",
+    "requirements_checked",
+    "data",
+]
+
+
+def task_done(
+    task: Task,
+    *,
+    actor: Person | None,
+    now: dt.datetime,
+    step: Step,
+    outcome: runtime.Outcome,
+    decision: str,
+) -> None:
+    """Mark ``task`` done by ``actor`` (its fields, not saved; the caller sets what was
+    recorded and saves ``TASK_DONE_FIELDS``). Shared with the fast path (``fastpath``)."""
+    task.status = TaskStatus.DONE
+    if task.assignee_id is None:
+        task.assignee = actor
+    task.claimed_at = task.claimed_at or now
+    task.completed_at, task.completed_by = now, actor
+    task.duration_seconds = max(0, int((now - task.created_at).total_seconds()))
+    branch = outcome.state.data.get(step.id, {}).get("_branch", "") if decision else ""
+    task.decision = str(branch)
+
+
+def completed_data(
+    *,
+    task: Task,
+    attachments: Sequence[int],
+    before: list[str],
+    outcome: runtime.Outcome,
+    offered: Sequence[Task],
+) -> dict[str, Any]:
+    """The data of a completion's ``task_completed`` event (``task`` marked done)."""
+    return {
+        "step": task.step_id,
+        "occurrence": task.occurrence,
+        "decision": task.decision,
+        "data": task.data,
+        "requirements": task.requirements_checked,
+        "attachments": sorted(attachments),
+        "duration_seconds": task.duration_seconds,
+        "standard": task.standard,
+        "before": {"active": before},
+        "after": {"active": list(outcome.state.active)},
+        "offered": offered_summary(offered),
+    }
+
+
 def complete_locked(
     *,
     spec: SOPSpec,
@@ -462,29 +544,10 @@ def complete_locked(
     except runtime.ActionRefused as exc:
         raise _refusal(exc, step, data, decision, task.occurrence) from None
     before_active = list(state.active)
-    task.status = TaskStatus.DONE
-    if task.assignee_id is None:
-        task.assignee = actor
-    task.claimed_at = task.claimed_at or now
-    task.completed_at, task.completed_by = now, actor
-    task.duration_seconds = max(0, int((now - task.created_at).total_seconds()))
-    branch = outcome.state.data.get(step.id, {}).get("_branch", "") if decision else ""
-    task.decision = str(branch)
+    task_done(task, actor=actor, now=now, step=step, outcome=outcome, decision=decision)
     task.requirements_checked = ticked
     task.data = recorded
-    task.save(
-        update_fields=[
-            "status",
-            "assignee",
-            "claimed_at",
-            "completed_at",
-            "completed_by",
-            "duration_seconds",
-            "decision",
-            "requirements_checked",
-            "data",
-        ]
-    )
+    task.save(update_fields=TASK_DONE_FIELDS)
     if attachments:
         Attachment.objects.filter(case=case, pk__in=attachments, task__isnull=True).update(
             task=task
@@ -496,19 +559,13 @@ def complete_locked(
         actor=actor,
         task=task,
         at=now,
-        data={
-            "step": step.id,
-            "occurrence": task.occurrence,
-            "decision": task.decision,
-            "data": recorded,
-            "requirements": ticked,
-            "attachments": sorted(attachments),
-            "duration_seconds": task.duration_seconds,
-            "standard": task.standard,
-            "before": {"active": before_active},
-            "after": {"active": list(outcome.state.active)},
-            "offered": offered_summary(applied.offered),
-        },
+        data=completed_data(
+            task=task,
+            attachments=attachments,
+            before=before_active,
+            outcome=outcome,
+            offered=applied.offered,
+        ),
         save=changed_fields(applied),
     )
     case_closed_record(case=case, applied=applied, actor=actor, now=now)
