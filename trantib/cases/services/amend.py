@@ -58,7 +58,7 @@ from ..models import (
 )
 from .attachments import attachment_add, files_kept_on_success
 from .cases import case_cancel
-from .flow import case_lock, system_step, task_lock, unit_day
+from .flow import _schedule_deadlines, case_lock, system_step, task_lock, unit_day
 from .hooks import step_filled, wait_period
 from .lateness import case_late_refresh
 from .notifications import notify, tasks_handed_over_notify
@@ -306,7 +306,7 @@ def _retime_from(spec: SOPSpec, case: Case, source: str, now: dt.datetime) -> li
         return []
     state = runtime.CaseState.from_dict(case.state)
     zone = case.unit.zone()
-    moved = []
+    moved, retimed = [], []
     live = Task.objects.filter(
         case_id=case.pk, step_id__in=steps, status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED]
     )
@@ -324,8 +324,12 @@ def _retime_from(spec: SOPSpec, case: Case, source: str, now: dt.datetime) -> li
         if live_task.overdue_at is not None and (due is None or due > now):
             live_task.overdue_at = None
         live_task.save(update_fields=["due_at", "overdue_at"])
+        retimed.append(live_task)
     if moved:
         case_late_refresh(case.pk)
+        # The worker looks at each task at its new due time (the old job finds it not yet due,
+        # or runs late: only the sweep would catch it then).
+        _schedule_deadlines(retimed)
     return moved
 
 

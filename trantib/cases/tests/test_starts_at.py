@@ -8,6 +8,7 @@ import io
 from zoneinfo import ZoneInfo
 
 import pytest
+from django_tasks_db.models import DBTaskResult
 
 from trantib.cases import services
 from trantib.cases.models import Task
@@ -181,3 +182,6 @@ def test_correcting_the_field_a_live_task_counts_from_re_times_it(demo_org, pur_
     assert moved["task"] == briefing.pk
     assert dt.datetime.fromisoformat(moved["after"]) == briefing.due_at
     assert dt.datetime.fromisoformat(moved["before"]) == before
+    # The worker is asked to look at the task at its new due time (database backend: a row).
+    jobs = DBTaskResult.objects.filter(args_kwargs__args=[briefing.pk])
+    assert sorted(j.run_after for j in jobs) == [before, briefing.due_at]
