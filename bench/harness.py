@@ -639,8 +639,8 @@ _FAST_PARTS = [
     ("engine: the outcome (runtime.apply)", "runtime", "apply"),
     ("the event: its data hashed (event_next)", "fastpath", "event_next"),
     (
-        "write the rows: one pipelined batch (the task, the next task, its job, the notices, "
-        "the event, the case)",
+        "write the rows: one statement (the task, the next task, its job, the notices, the "
+        "event, the case)",
         "_Batch",
         "run",
     ),

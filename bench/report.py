@@ -411,7 +411,7 @@ def _reading(backends: dict[str, Any], steps: int, m: dict[str, str]) -> list[st
                 f"- **Where the time goes ({LABEL[name]}, {total:.2f} ms a completion, no "
                 f"profiler, the fast path)**: the one locking read {read:.2f} ms "
                 f"({read / total:.0%}); the engine {engine:.2f} ms; the event's hash "
-                f"{items[3][1]:.2f} ms; the writes, one pipelined batch, {items[4][1]:.2f} ms "
+                f"{items[3][1]:.2f} ms; the writes, one statement, {items[4][1]:.2f} ms "
                 f"({items[4][1] / total:.0%}); the commit {items[5][1]:.2f} ms "
                 f"({items[5][1] / total:.0%}). The floor writes the same rows and commits in "
                 f"{_floor_p50(b):.2f} ms (p50, one process)."
@@ -563,7 +563,7 @@ METHOD = """\
   the completions are timed.
 - **The paths**: on PostgreSQL a plain completion takes the fast path
   (`trantib/cases/services/fastpath.py`): one locking read, the engine, and every row written
-  in one pipelined batch, the same rows as the ORM path (a test compares them row for row);
+  by one statement, the same rows as the ORM path (a test compares them row for row);
   anything else (a refusal, a step with a letter or a hook, a wait, a linked case, the
   case's end) goes through the ORM path. SQLite always takes the ORM path. The row "a letter
   step" runs the same loop on PPL v2, whose draft step sends the Surat Perintah letter again
