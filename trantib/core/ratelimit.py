@@ -26,6 +26,7 @@ import hashlib
 import ipaddress
 
 from django.conf import settings
+from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -113,6 +114,35 @@ def rate_limit_take(
     ``limit`` in the last ``window`` seconds (``field="client"``)."""
     now = now or timezone.now()
     key = client_key(scope, client)
+    if limit < 1:
+        _take_orm(key=key, limit=limit, window=window, message=message, now=now)
+        return
+    # One statement (it runs on every complaint): a new client's row is inserted with 1; an
+    # existing one starts a new window or counts one more, unless it is at the limit — then
+    # nothing is written, and the row is locked all the same (ON CONFLICT DO UPDATE locks the
+    # row it conflicts with, updated or not), so a refusal is counted as the ORM path counts it.
+    ops = connection.ops
+    q = ops.quote_name
+    table = q(RateWindow._meta.db_table)
+    key_col, start, count = q("key"), q("window_start"), q("count")
+    now_value = ops.adapt_datetimefield_value(now)
+    cutoff = ops.adapt_datetimefield_value(now - dt.timedelta(seconds=window))
+    sql = (
+        f"INSERT INTO {table} ({key_col}, {start}, {count}) VALUES (%s, %s, 1) "  # noqa: S608
+        f"ON CONFLICT ({key_col}) DO UPDATE SET "
+        f"{start} = CASE WHEN {table}.{start} <= %s THEN %s ELSE {table}.{start} END, "
+        f"{count} = CASE WHEN {table}.{start} <= %s THEN 1 ELSE {table}.{count} + 1 END "
+        f"WHERE {table}.{start} <= %s OR {table}.{count} < %s "
+        f"RETURNING {count}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key, now_value, cutoff, now_value, cutoff, cutoff, limit])
+        if cursor.fetchone() is None:
+            raise TooMany(message, field="client")
+
+
+def _take_orm(*, key: str, limit: int, window: int, message: str, now: dt.datetime) -> None:
+    """A limit below one refuses everything; its row is kept as it always was."""
     RateWindow.objects.bulk_create(
         [RateWindow(key=key, window_start=now, count=0)], ignore_conflicts=True
     )

@@ -102,3 +102,31 @@ def test_a_proxy_that_writes_the_port_too_still_names_the_client(settings):
     assert client_address(request("10.0.0.2", "198.51.100.7:53211")) == "198.51.100.7"
     assert client_address(request("10.0.0.2", "[2001:db8::7]:443")) == "2001:db8::7"
     assert client_address(request("10.0.0.2", "2001:db8::7")) == "2001:db8::7"
+
+
+@pytest.mark.django_db
+def test_a_window_counts_to_its_limit_at_the_edges_and_a_refusal_writes_nothing():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def take(at: dt.datetime, limit: int = 3) -> None:
+        rate_limit_take(scope="e", client="c", limit=limit, window=60, message="Tunggu.", now=at)
+
+    with CaptureQueriesContext(connection) as queries:
+        take(T0)
+    assert len(queries.captured_queries) == 1  # one statement on every complaint
+    take(T0 + dt.timedelta(seconds=59, microseconds=999_999))
+    take(T0 + dt.timedelta(seconds=30))
+    with pytest.raises(TooMany):
+        take(T0 + dt.timedelta(seconds=59))
+    row = RateWindow.objects.get()
+    assert (row.window_start, row.count) == (T0, 3)
+    # Exactly one window later a new one starts, counted from that moment.
+    take(T0 + dt.timedelta(seconds=60))
+    row = RateWindow.objects.get()
+    assert (row.window_start, row.count) == (T0 + dt.timedelta(seconds=60), 1)
+    with pytest.raises(TooMany):
+        take(T0 + dt.timedelta(seconds=61), limit=1)
+    with pytest.raises(TooMany):
+        take(T0 + dt.timedelta(seconds=200), limit=0)  # a limit of none refuses everything
+    assert RateWindow.objects.get().count == 1  # refused: nothing written
