@@ -188,6 +188,14 @@ class Task(models.Model):
         indexes = [
             models.Index(fields=["unit", "role", "status"], name="task_unit_role_status"),
             models.Index(fields=["assignee", "status"], name="task_assignee_status"),
+            # Tugas Saya's work offered to a position: open, nobody's yet, by unit and role. A
+            # few thousand rows of millions; without it PostgreSQL reads every open task of
+            # every unit (it misjudges how many open tasks have no assignee).
+            models.Index(
+                fields=["unit", "role"],
+                condition=Q(status="open", assignee__isnull=True),
+                name="task_offered",
+            ),
             models.Index(fields=["status", "due_at"], name="task_status_due"),
             # The reports read a unit's steps by when they began (SOP monitoring) or were done
             # (Mutu Baku compliance per week), and whether a case ran a given step (an

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
@@ -115,13 +116,36 @@ class CaseClock:
 
 CaseClocks = Callable[[Sequence["Case"], dt.datetime], Mapping[int, CaseClock]]
 
+
+@dataclass(frozen=True)
+class CaseClockSql:
+    """The same clock in SQL, for Tugas Saya's groups counted in the database: ``rows``, a
+    query of the clock's row for the case ``OuterRef("case_id")`` of a task (none where the
+    case has no such clock now); ``due_at``, its field of ``CaseClock.due_at``; ``late_from``,
+    its field of the first moment ``CaseClock.late`` is true (``late`` ⟺ ``late_from <= now``).
+    """
+
+    rows: QuerySet[Any]
+    due_at: str
+    late_from: str
+
+
 _CLOCKS: dict[str, CaseClocks] = {}
+_CLOCKS_SQL: dict[str, Callable[[], CaseClockSql]] = {}
 
 
-def case_clock_register(name: str, *, clocks: CaseClocks) -> None:
+def case_clock_register(name: str, *, clocks: CaseClocks, sql: Callable[[], CaseClockSql]) -> None:
     """``clocks(cases, now)`` returns the clock of each of ``cases`` it keeps, by case id, in
-    a fixed number of queries (Tugas Saya asks for every card at once)."""
+    a fixed number of queries (the cards Tugas Saya shows); ``sql()`` says the same of every
+    task's case at once in SQL (which of its tasks are late or due today, counted without
+    loading them)."""
     _CLOCKS[name] = clocks
+    _CLOCKS_SQL[name] = sql
+
+
+def case_clocks_sql() -> list[CaseClockSql]:
+    """Every registered clock as SQL, in the order of their names."""
+    return [_CLOCKS_SQL[name]() for name in sorted(_CLOCKS_SQL)]
 
 
 def case_clocks_for(cases: Sequence[Case], now: dt.datetime) -> dict[int, list[CaseClock]]:

@@ -8,16 +8,35 @@ rows they return.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case as SqlCase
+from django.db.models import (
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, Least, RowNumber
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trantib.accounts.models import Assignment, OrgUnit, Person
+from trantib.accounts.models import Assignment, OrgUnit, Person, UnitTimeZone
 from trantib.accounts.selectors import UserLike, person_for_user, positions_for_user, units_for_user
 from trantib.core.errors import NotFound
 
 from .models import Attachment, Case, Event, Notification, Task, TaskKind, TaskStatus
+from .panels import case_clocks_sql
 
 LIVE = [TaskStatus.OPEN, TaskStatus.CLAIMED]
 
@@ -117,6 +136,81 @@ def task_list_mine(user: UserLike, *, person: Person | None = None) -> QuerySet[
         Task.objects.filter(mine, status__in=LIVE, kind=TaskKind.WORK)
         .select_related("case__unit", "case__sop_version", "assignee")
         .order_by(F("due_at").asc(nulls_last=True), "created_at", "pk")
+    )
+
+
+# Tugas Saya's groups, in their order on the page.
+GROUP_LATE, GROUP_TODAY, GROUP_LATER = 0, 1, 2
+
+
+def day_end(zone: dt.tzinfo, now: dt.datetime) -> dt.datetime:
+    """Midnight at the end of ``now``'s day on the clock of ``zone``."""
+    day = timezone.localtime(now, zone).date() + dt.timedelta(days=1)
+    return dt.datetime.combine(day, dt.time(), tzinfo=zone)
+
+
+def task_list_mine_grouped(
+    user: UserLike, *, now: dt.datetime, person: Person | None = None
+) -> QuerySet[Task]:
+    """:func:`task_list_mine` with Tugas Saya's groups worked out in the database, so that a
+    page of it loads only its own rows: ``group`` (``GROUP_LATE``: late; ``GROUP_TODAY``: due
+    before the end of the unit's today; ``GROUP_LATER``: the rest), ``group_count`` (the rows
+    of that group), ``group_row`` (the row's number within it) and ``total``; ordered by group,
+    then as :func:`task_list_mine`.
+
+    The rule is ``views.task_sections``': a case clock (``panels.case_clock_register``), where
+    the case has one, decides both "late" and the due time; else the task's own due time does.
+    """
+    # The end of today on the clock of the task's unit (a unit is in one of these zones: a
+    # database constraint).
+    ends = [
+        When(case__unit__timezone=name, then=Value(day_end(ZoneInfo(name), now)))
+        for name in UnitTimeZone.values
+    ]
+    qs = task_list_mine(user, person=person).annotate(
+        unit_day_end=SqlCase(*ends, output_field=DateTimeField())
+    )
+
+    def group_of(late: Q, today: Q) -> SqlCase:
+        return SqlCase(
+            When(late, then=Value(GROUP_LATE)),
+            When(today, then=Value(GROUP_TODAY)),
+            default=Value(GROUP_LATER),
+            output_field=IntegerField(),
+        )
+
+    # A case clock decides where the case has one: its group is worked out inside its
+    # subquery, so that each row asks each clock once. Else the task's own due time decides.
+    clocks = [
+        Subquery(
+            clock.rows.annotate(
+                clock_group=group_of(
+                    Q(**{f"{clock.late_from}__lte": now}),
+                    Q(**{f"{clock.due_at}__lt": OuterRef("unit_day_end")}),
+                )
+            ).values("clock_group")[:1]
+        )
+        for clock in case_clocks_sql()
+    ]
+    own = group_of(Q(due_at__lt=now), Q(due_at__lt=F("unit_day_end")))
+    group: Any = own
+    if len(clocks) == 1:
+        group = Coalesce(clocks[0], own)
+    elif clocks:
+        # Late if one clock is, else due today if one is (the earliest due), else the rest:
+        # the least group of those the case has (``none`` for a clock it has not).
+        none = GROUP_LATER + 1
+        least = Least(*(Coalesce(c, Value(none)) for c in clocks))
+        group = SqlCase(When(GreaterThan(Value(none), least), then=least), default=own)
+    order = [F("due_at").asc(nulls_last=True), F("created_at").asc(), F("pk").asc()]
+    return (
+        qs.annotate(group=group)
+        .annotate(
+            group_count=Window(Count("pk"), partition_by=[F("group")]),
+            group_row=Window(RowNumber(), partition_by=[F("group")], order_by=order),
+            total=Window(Count("pk")),
+        )
+        .order_by("group", *order)
     )
 
 

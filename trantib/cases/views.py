@@ -22,6 +22,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -177,26 +178,38 @@ def _step_form(
 @login_required
 def my_tasks(request: PersonRequest) -> HttpResponse:
     """Tugas Saya in three groups: late, due before the end of the unit's today, the rest;
-    each by due time (the selector's order), empty groups left out."""
+    each by due time (the selector's order), empty groups left out. The groups are worked out
+    and counted in the database (``task_list_mine_grouped``); only the page's rows are loaded."""
     now = timezone.now()
-    tasks = list(selectors.task_list_mine(request.user))
+    grouped = selectors.task_list_mine_grouped(request.user, now=now, person=request.person)
+    # What a card does not show: the SOP file, the case's recorded data, the task's own.
+    grouped = grouped.defer("data", "case__state", "case__sop_version__content")
+    raw = request.GET.get("halaman")
+    try:
+        number = int(raw) if raw is not None else 1
+    except ValueError:
+        number = 1  # as Paginator.get_page: not a number, the first page
+    tasks = _my_tasks_page(grouped, number) if number >= 1 else []
+    total = tasks[0].total if tasks else 0  # type: ignore[attr-defined]
+    if not tasks and number != 1:
+        # Past either end: the last page, as Paginator.get_page does.
+        total = selectors.task_list_mine(request.user, person=request.person).count()
+        number = max(1, -(-total // MY_TASKS_PAGE))
+        tasks = _my_tasks_page(grouped, number)
+    page = Paginator(range(total), MY_TASKS_PAGE).get_page(number)
     # A case's own deadline (a complaint's answer), where it has one, decides "late"; the
     # step's Mutu Baku is shown beside it, labelled (cases/task_clocks.html).
     clocks = case_clocks_for([task.case for task in tasks], now)
-    sections = task_sections(tasks, clocks, now)
-    rows = [(key, row) for key, _title, group in sections for row in group]
-    # A page of MY_TASKS_PAGE in the groups' order; each group's heading counts all of it.
-    page = Paginator(rows, MY_TASKS_PAGE).get_page(request.GET.get("halaman"))
-    on_page = {key: [row for k, row in page.object_list if k == key] for key, _t, _g in sections}
-    before = [k for k, _row in rows[: page.start_index() - 1]]  # earlier pages, by group
-    shown = [
-        (key, title, on_page[key], len(group), before.count(key) + 1)
-        for key, title, group in sections
-        if on_page[key]
-    ]
+    shown = []
+    for group, (key, title) in GROUPS.items():
+        rows = [(task, group == selectors.GROUP_LATE) for task in tasks if task.group == group]  # type: ignore[attr-defined]
+        if rows:
+            first = rows[0][0]
+            # Each group's heading counts all of it; its rows are numbered on across pages.
+            shown.append((key, title, rows, first.group_count, first.group_row))  # type: ignore[attr-defined]
     context = {
         "sections": shown,
-        "total": len(rows),
+        "total": total,
         "page": page,
         "now": now,
         "case_clocks": clocks,  # the task_clocks tag reads them instead of asking again
@@ -204,11 +217,23 @@ def my_tasks(request: PersonRequest) -> HttpResponse:
     return render(request, "cases/task_mine.html", context)
 
 
+def _my_tasks_page(grouped: QuerySet[Task], number: int) -> list[Task]:
+    return list(grouped[(number - 1) * MY_TASKS_PAGE : number * MY_TASKS_PAGE])
+
+
+GROUPS = {
+    selectors.GROUP_LATE: ("late", gettext_lazy("Terlambat")),
+    selectors.GROUP_TODAY: ("today", gettext_lazy("Jatuh tempo hari ini")),
+    selectors.GROUP_LATER: ("later", gettext_lazy("Lainnya")),
+}
+
+
 def task_sections(
     tasks: list[Task], clocks: dict[int, list[CaseClock]], now: dt.datetime
 ) -> list[tuple[str, str, list[tuple[Task, bool]]]]:
     """Tugas Saya's groups ``(key, title, [(task, late), …])``: late, due before the end of the
-    unit's today, the rest; empty groups left out (the page and its XLSX)."""
+    unit's today, the rest; empty groups left out (the XLSX; the page works the same rule out
+    in SQL, ``selectors.task_list_mine_grouped``)."""
     groups: dict[str, list[tuple[Task, bool]]] = {"late": [], "today": [], "later": []}
     for task in tasks:
         due = task.due_at
@@ -225,18 +250,13 @@ def task_sections(
             groups["today"].append((task, False))
         else:
             groups["later"].append((task, False))
-    titles = {
-        "late": _("Terlambat"),
-        "today": _("Jatuh tempo hari ini"),
-        "later": _("Lainnya"),
-    }
+    titles = {key: str(title) for key, title in GROUPS.values()}
     return [(key, titles[key], rows) for key, rows in groups.items() if rows]
 
 
 def _day_end(unit: OrgUnit, now: dt.datetime) -> dt.datetime:
     """Midnight at the end of ``now``'s day on the unit's clock."""
-    day = timezone.localtime(now, unit.zone()).date() + dt.timedelta(days=1)
-    return dt.datetime.combine(day, dt.time(), tzinfo=unit.zone())
+    return selectors.day_end(unit.zone(), now)
 
 
 # -- notifications ------------------------------------------------------------------------

@@ -22,7 +22,12 @@ class ComplaintsConfig(AppConfig):
         from trantib.engine.bindings import ContractName
 
         from .open311.views import open311_unavailable
-        from .panels import complaint_case_clocks, complaint_case_links, complaint_panel_context
+        from .panels import (
+            complaint_case_clock_sql,
+            complaint_case_clocks,
+            complaint_case_links,
+            complaint_panel_context,
+        )
         from .search import complaints_search, places_search
         from .services import ReporterAnswerHook, complaint_follows_case, complaint_sop_guard
         from .sms.views import sms_unavailable
@@ -30,7 +35,9 @@ class ComplaintsConfig(AppConfig):
         case_panel_register(
             "complaint", template="complaints/case_panel.html", context=complaint_panel_context
         )
-        case_clock_register("complaint_answer", clocks=complaint_case_clocks)
+        case_clock_register(
+            "complaint_answer", clocks=complaint_case_clocks, sql=complaint_case_clock_sql
+        )
         case_links_register("complaint", complaint_case_links)
         step_hook_register(ContractName.REPORTER_ANSWER, ReporterAnswerHook())
         start_guard_register(complaint_sop_guard)

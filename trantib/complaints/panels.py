@@ -8,11 +8,12 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from django.db.models import OuterRef
 from django.utils.translation import gettext as _
 
 from trantib.accounts.models import Person
-from trantib.cases.models import Case
-from trantib.cases.panels import CaseClock
+from trantib.cases.models import Case, CaseStatus
+from trantib.cases.panels import CaseClock, CaseClockSql
 
 from . import selectors
 from .models import Complaint
@@ -53,6 +54,19 @@ def complaint_case_clocks(cases: Sequence[Case], now: dt.datetime) -> dict[int, 
             soon=0 <= days <= 1,
         )
     return clocks
+
+
+def complaint_case_clock_sql() -> CaseClockSql:
+    """:func:`complaint_case_clocks` in SQL, from the clock stamped on the complaint at receipt
+    (``clock.py``): a clock while the complaint is unanswered and its case open; late from
+    ``answer_late_from`` on (where ``working_days_left`` turns negative)."""
+    waiting = Complaint.objects.filter(
+        case_id=OuterRef("case_id"),
+        answered_at__isnull=True,
+        answer_due_at__isnull=False,
+        case__status=CaseStatus.OPEN,
+    ).order_by()
+    return CaseClockSql(rows=waiting, due_at="answer_due_at", late_from="answer_late_from")
 
 
 def complaint_case_links(case: Case) -> list[tuple[str, Case]]:
