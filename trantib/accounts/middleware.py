@@ -42,8 +42,9 @@ def _with_person(cls: type[HttpRequest]) -> type[HttpRequest]:
 
 class PersonMiddleware:
     """Gives every request ``request.person``: the one place that finds the person behind a
-    login, for pages and the API alike (the API's token auth sets ``request.user`` first and
-    calls :func:`person_forget`). Lazy, so a page that never asks costs no query."""
+    login, for pages and the API alike (the API's token auth sets ``request.user`` and the
+    person it read with it, :func:`person_known`). Lazy, so a page that never asks costs no
+    query."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -56,6 +57,13 @@ class PersonMiddleware:
 def person_forget(request: HttpRequest) -> None:
     """Read ``request.person`` again on next use (after ``request.user`` changed)."""
     request.__dict__.pop("person", None)
+
+
+def person_known(request: HttpRequest, person: Person | None) -> None:
+    """``request.person`` is ``person`` (after ``request.user`` changed to its login, read
+    together with it: the API's token auth loads both in one query)."""
+    request.__class__ = _with_person(request.__class__)
+    request.__dict__["person"] = person
 
 
 def request_person(request: HttpRequest) -> Person | None:

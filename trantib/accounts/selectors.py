@@ -163,6 +163,17 @@ def person_holds_role(
     )
 
 
+def positions_held(person: Person) -> frozenset[tuple[int, str]]:
+    """The ``(unit id, position code)`` pairs ``person`` holds today, each in its unit's own
+    zone, definitive or acting: one query, for a service that asks :func:`person_holds_role`
+    about several roles and units (taking a complaint asks two questions of the same rows)."""
+    return frozenset(
+        _assignments_on(None)
+        .filter(person_id=person.pk)
+        .values_list("position__unit_id", "position__code")
+    )
+
+
 def person_for_username(username: str) -> Person | None:
     """The person behind a login name, or None. Whether they may be given a task is the
     service's question, not this one's."""

@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
-from trantib.accounts.middleware import person_forget
+from trantib.accounts.middleware import person_known
 
 from .selectors import api_token_find
 from .services import api_token_used
@@ -23,5 +23,6 @@ class TokenAuth(HttpBearer):
         # The selectors and services read the user from here, as for a logged-in page.
         request.user = found.user
         request.api_token = found  # type: ignore[attr-defined]  # "current" in the token list
-        person_forget(request)
+        # Read with the token (select_related): None when the login has no person.
+        person_known(request, getattr(found.user, "person", None))
         return found.user

@@ -15,7 +15,8 @@ from .models import ApiToken
 
 def api_token_find(token: str, *, now: dt.datetime | None = None) -> ApiToken | None:
     """The token with this value, if it still works: not expired, not revoked, and its user
-    active; else None."""
+    active; else None. The user's person comes in the same query (``token.user.person``,
+    missing when the login has none): every API request asks for it."""
     if not token:
         return None
     return (
@@ -25,7 +26,7 @@ def api_token_find(token: str, *, now: dt.datetime | None = None) -> ApiToken | 
             revoked_at__isnull=True,
             expires_at__gt=now or timezone.now(),
         )
-        .select_related("user")
+        .select_related("user", "user__person")
         .first()
     )
 

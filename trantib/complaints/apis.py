@@ -93,8 +93,10 @@ def complaint_create(request: PersonRequest, payload: ComplaintIn) -> Status[Com
         actor=actor,
     )
     # Built from the new row, not re-read: the routing may have sent it to a unit the officer
-    # does not see. The reporter is still shown only as reporter_for allows it.
-    return Status(201, _out(complaint, selectors.intake_unit_ids(actor)))
+    # does not see. The reporter is still shown only as reporter_for allows it; it asks for
+    # the officer's intake units only of a confidential complaint.
+    intake_units = selectors.intake_unit_ids(actor) if complaint.confidential else frozenset()
+    return Status(201, _out(complaint, intake_units))
 
 
 @complaints_router.get(

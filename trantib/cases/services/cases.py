@@ -27,7 +27,7 @@ from ..models import (
 from .attachments import Uploads, files_kept_on_success, uploads_store
 from .flow import _parent_check, case_create, case_lock
 from .hooks import case_ended, start_refusal, step_guards
-from .lateness import case_late_refresh
+from .lateness import case_late_refresh, case_late_refresh_deferred
 from .roles import acting_role, entry_step, spec_in_force
 from .steps import complete_locked, start_values_check
 
@@ -107,7 +107,9 @@ def case_start_held(
     )
 
 
-@transaction.atomic
+# No savepoint of its own: its only caller, the complaint service, runs it inside its own
+# transaction and lets every refusal through, so nothing is left to roll back to.
+@transaction.atomic(savepoint=False)
 def case_start_for_intake(
     *,
     sop_code: str,
@@ -120,8 +122,9 @@ def case_start_for_intake(
 ) -> Case:
     """Start a case of an SOP that only its intake service starts (the complaint SOP: see
     ``hooks.start_guard_register``). ``actor`` None: a citizen did the first step through a
-    public channel (the web form, an SMS, Open311), so no position is checked and the step
-    and its events have no actor. Only the complaint service calls this, after its checks."""
+    public channel (the web form, an SMS, Open311), so the step and its events have no actor.
+    Only the complaint service calls this, after its checks: an ``actor`` given has been found
+    to hold the first step's position in ``unit``, so it is not asked again."""
     return _start(
         sop_code=sop_code,
         unit=unit,
@@ -133,6 +136,7 @@ def case_start_for_intake(
         uploads=uploads,
         now=now or timezone.now(),
         guarded=False,
+        performer_checked=False,
     )
 
 
@@ -181,6 +185,8 @@ def case_open_scheduled(
 
 
 @files_kept_on_success()
+# late_from is written once, after the first step, not also when the case opens.
+@case_late_refresh_deferred()
 def _start(
     *,
     sop_code: str,

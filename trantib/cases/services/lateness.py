@@ -14,6 +14,9 @@ case's cancellation); :func:`cases_late_backfill` sets it on rows made before it
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, Subquery
@@ -40,9 +43,34 @@ def late_from_of_case(task_model: Any = Task) -> Subquery:
     )
 
 
+# The cases whose refresh waits for the end of a ``case_late_refresh_deferred`` block.
+_deferred: ContextVar[set[int] | None] = ContextVar("trantib_late_deferred", default=None)
+
+
 def case_late_refresh(*case_ids: int) -> None:
     """Set ``late_from`` of these cases from their tasks as they stand (one UPDATE)."""
+    pending = _deferred.get()
+    if pending is not None:
+        pending.update(case_ids)
+        return
     Case.objects.filter(pk__in=case_ids).update(late_from=late_from_of_case())
+
+
+@contextmanager
+def case_late_refresh_deferred() -> Iterator[None]:
+    """Refresh ``late_from`` once, at the end of the block, for every case the block asked
+    to refresh: a case's start opens it (its tasks offered) and does its first step (the
+    task done, the next offered), and each would write the row; the value after the last
+    change is the one that stands. Only for a block inside one transaction that reads no
+    ``late_from`` of its own cases. Nothing is written when the block raises."""
+    pending: set[int] = set()
+    token = _deferred.set(pending)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    if pending:
+        case_late_refresh(*sorted(pending))
 
 
 def cases_late_backfill(case_model: Any = Case, task_model: Any = Task) -> int:

@@ -56,14 +56,17 @@ def case_spec(case: Case) -> SOPSpec:
 
 
 def sop_version_for(spec: SOPSpec) -> SopVersion:
-    """The database row of a library spec, recorded on first use (idempotent)."""
-    row = SopVersion.objects.filter(code=spec.code, version=spec.version).first()
+    """The database row of a library spec, recorded on first use (idempotent). Without the
+    SOP file's text (read on first access): every case start asks for the row, and its key
+    and hash are all a case needs of it (``case_spec``)."""
+    rows = SopVersion.objects.defer("content")
+    row = rows.filter(code=spec.code, version=spec.version).first()
     if row is not None:
         return row
     from trantib.sops.services import sop_library_sync
 
     sop_library_sync()
-    return SopVersion.objects.get(code=spec.code, version=spec.version)
+    return rows.get(code=spec.code, version=spec.version)
 
 
 def acting_role(spec: SOPSpec, step: Step, _seen: frozenset[str] = frozenset()) -> str:

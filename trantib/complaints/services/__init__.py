@@ -33,6 +33,7 @@ from .intake import (
     complaint_route,
     may_see_identity,
     rate_limit_take,
+    routing_rules,
 )
 from .publicity import (
     complaint_public_set,
@@ -66,6 +67,7 @@ __all__ = [
     "open311_read_rate_take",
     "open311_read_rate_window",
     "rate_limit_take",
+    "routing_rules",
     "status_url",
     "tracking_new",
     "tracking_normalise",

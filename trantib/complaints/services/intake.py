@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trantib.accounts.models import OrgUnit, Person
-from trantib.accounts.selectors import person_holds_role
+from trantib.accounts.selectors import person_holds_role, positions_held
 from trantib.cases import services as case_services
 from trantib.core import ratelimit
 from trantib.core.errors import Invalid, NotAllowed
@@ -86,11 +86,13 @@ def complaint_route(
     kelurahan: str = "",
     latitude: Decimal | None = None,
     longitude: Decimal | None = None,
+    rules: Sequence[RoutingRule] | None = None,
 ) -> OrgUnit:
     """The unit that handles a complaint: the first routing rule that fits, else the unit that
-    manages the category."""
+    manages the category. ``rules``: :func:`routing_rules` when the caller read them already
+    (the SMS door looks for a desa name among them first)."""
     wanted = kelurahan.strip().casefold()
-    for rule in RoutingRule.objects.select_related("unit").order_by("priority", "pk"):
+    for rule in routing_rules() if rules is None else rules:
         if rule.category_id is not None and rule.category_id != category.pk:
             continue
         if rule.kelurahan and rule.kelurahan.strip().casefold() != wanted:
@@ -101,6 +103,11 @@ def complaint_route(
             continue
         return rule.unit
     return category.unit
+
+
+def routing_rules() -> list[RoutingRule]:
+    """Every routing rule with its unit, in the order :func:`complaint_route` tries them."""
+    return list(RoutingRule.objects.select_related("unit").order_by("priority", "pk"))
 
 
 def _inside(value: Decimal | None, low: Decimal | None, high: Decimal | None) -> bool:
@@ -169,6 +176,7 @@ def complaint_file(
     client: str = "",
     source_ref: str = "",
     reply_to: str = "",
+    routing: Sequence[RoutingRule] | None = None,
     now: dt.datetime | None = None,
 ) -> Complaint:
     """Take a complaint in and open its case; returns the complaint (tracking number set).
@@ -182,14 +190,17 @@ def complaint_file(
     an intake role marks it public (:func:`.public.complaint_public_set`).
     ``reply_to``: a number the receipt may still go to once (an anonymous SMS), blanked in the
     outbox after sending. ``photos``: ``[(name, file), …]``, kept as evidence of the report.
+    ``routing``: the routing rules (:func:`routing_rules`) when the caller read them already.
     """
     now = now or timezone.now()
+    # What the officer holds, read once: the intake check and the start role ask it both.
+    held: frozenset[tuple[int, str]] = positions_held(actor) if actor is not None else frozenset()
     if channel not in Channel.values:
         raise Invalid(
             _("Saluran “%(channel)s” tidak dikenal.") % {"channel": channel}, field="channel"
         )
     if channel in (Channel.COUNTER, Channel.PHONE) and (
-        actor is None or not _holds_intake_role_anywhere(actor)
+        actor is None or not _holds_intake_role_anywhere(held)
     ):
         raise NotAllowed(
             _(
@@ -248,7 +259,9 @@ def complaint_file(
             ) from None
     if client:
         rate_limit_take(client=client, now=now)
-    unit = complaint_route(category=category, kelurahan=kelurahan, latitude=lat, longitude=lon)
+    unit = complaint_route(
+        category=category, kelurahan=kelurahan, latitude=lat, longitude=lon, rules=routing
+    )
     location: dict[str, Any] = {}
     if address or kelurahan:
         location["address"] = ", ".join(p for p in (address, kelurahan) if p)
@@ -259,7 +272,7 @@ def complaint_file(
     uploads = {"": list(photos)} if photos else None
     # An officer of the handling unit did the report step; a public channel, or an officer of
     # another unit passing a complaint on: nobody in the handling unit did.
-    performer = actor if actor is not None and _holds_start_role(actor, unit, category) else None
+    performer = actor if actor is not None and _holds_start_role(held, unit, category) else None
     case = case_services.case_start_for_intake(
         sop_code=category.sop_code,
         unit=unit,
@@ -299,11 +312,9 @@ def complaint_file(
     return complaint
 
 
-def _holds_intake_role_anywhere(person: Person) -> bool:
-    from trantib.accounts.selectors import assignments_active
-
+def _holds_intake_role_anywhere(held: frozenset[tuple[int, str]]) -> bool:
     roles = (*INTAKE_ROLES, *FIELD_INTAKE_ROLES)
-    return assignments_active(person).filter(position__code__in=roles).exists()
+    return any(code in roles for _unit, code in held)
 
 
 def _intake_data(
@@ -329,10 +340,11 @@ def _intake_data(
     return data
 
 
-def _holds_start_role(person: Person, unit: OrgUnit, category: Category) -> bool:
+def _holds_start_role(held: frozenset[tuple[int, str]], unit: OrgUnit, category: Category) -> bool:
+    """As ``person_holds_role(person, unit, <the start step's role>)``, from ``held``."""
     spec = case_services.spec_in_force(category.sop_code)
     role = case_services.acting_role(spec, spec.start)
-    return person_holds_role(person, unit, role)
+    return (unit.pk, role) in held
 
 
 def may_see_identity(person: Person | None, complaint: Complaint) -> bool:

@@ -55,9 +55,8 @@ REPORT_MIN = 10
 RECEIVED_EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
-def _routing_kelurahan() -> list[str]:
-    names = RoutingRule.objects.exclude(kelurahan="").values_list("kelurahan", flat=True)
-    return sorted({n.strip() for n in names if n.strip()})
+def _routing_kelurahan(rules: list[RoutingRule]) -> list[str]:
+    return sorted({r.kelurahan.strip() for r in rules if r.kelurahan.strip()})
 
 
 @dataclass(frozen=True)
@@ -138,14 +137,14 @@ def sms_receive(
     """
     now = now or timezone.now()
     at = _received(received_at, now)
-    found = _inbound(gateway_id)
-    if found is not None:
-        return _outcome(found, duplicate=True)
     try:
         with transaction.atomic():
             inbound = _handle(gateway_id=gateway_id, sender=sender, text=text, at=at)
     except IntegrityError:
-        # A concurrent delivery of the same message committed first: its answer is ours.
+        # Delivered before (the row with its id is the first thing written, so nothing else
+        # was), or a concurrent delivery of the same message committed first: its answer is
+        # ours. Not looked up beforehand: nearly every message is new, and the unique index
+        # answers the question in the same statement that writes the row.
         found = _inbound(gateway_id)
         if found is None:
             raise
@@ -241,7 +240,8 @@ def _report(
             _help(inbound, categories, at, sender=sender, reason=reason, redact=parsed.anonymous)
             return
     address = place_find(description)
-    desa = _routing_kelurahan()
+    rules = services.routing_rules()  # the desa names, and then the routing itself
+    desa = _routing_kelurahan(rules)
     # The desa named in the place first ("di depan balai Desa Kuto"), else anywhere.
     kelurahan = (kelurahan_find(address, desa) if address else "") or kelurahan_find(
         description, desa
@@ -257,6 +257,7 @@ def _report(
             anonymous=parsed.anonymous,
             reply_to=sender if parsed.anonymous else "",
             source_ref=inbound.gateway_id,
+            routing=rules,
             # A flood from one number is limited like the web form, anonymous or not. The
             # counter keeps only a salted hash of its client and no complaint points to it, so
             # counting an anonymous number does not tie the report to it.

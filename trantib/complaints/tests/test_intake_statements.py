@@ -1,0 +1,89 @@
+"""What one intake costs the database: the statements of a complaint filed through the API
+and through the SMS webhook, counted, and the rows they leave as the slower path left them
+(``late_from`` written once, and right)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from trantib.api.services import api_token_create
+from trantib.api.tests.support import ApiClient
+from trantib.cases.models import Case, Task, TaskStatus
+from trantib.cases.services import late_from_of_case
+from trantib.complaints.models import Complaint
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "test-sms-secret"  # config/settings_test.py
+KARAOKE = "Warung karaoke di Dusun Ngasem buka sampai pukul 02.00 setiap malam Minggu"
+
+
+def _statements(queries: CaptureQueriesContext) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries]
+
+
+def _case_row_right(complaint: Complaint) -> None:
+    case = Case.objects.get(pk=complaint.case_id)
+    expected = Case.objects.filter(pk=case.pk).values_list(late_from_of_case(), flat=True).get()
+    assert case.late_from == expected is not None
+    live = Task.objects.get(case=case, status=TaskStatus.OPEN)
+    assert case.late_from == live.due_at  # the Staf's next step, the only one not done
+
+
+def _counted(sqls: list[str], head: str) -> int:
+    return sum(1 for s in sqls if s.lstrip().upper().startswith(head))
+
+
+def test_a_complaint_through_the_api_takes_one_statement_per_row_it_needs(
+    demo_org: Any, complaint_categories: Any
+) -> None:
+    _row, token = api_token_create(user=demo_org.user("staf.krj"), name="test")
+    client = ApiClient(token)
+    body = {"channel": "phone", "category": "hiburan", "description": KARAOKE}
+    client.post("/complaints", {**body, "kelurahan": "Kuto"})  # the first of the year's count
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/complaints", {**body, "reporter_phone": "0812 3456 7890"})
+    assert response.status_code == 201, response.content
+    sqls = _statements(queries)
+    # The token and its person in one read; the officer's positions read once (not three
+    # times); the case number in one statement; late_from written once; no savepoint but
+    # the transaction's own (a savepoint here: the test runs inside a transaction).
+    assert _counted(sqls, "SAVEPOINT") == 1
+    position_reads = ('SELECT 1 AS "a" FROM "accounts_assignment"', 'SELECT "accounts_position"')
+    # Once for both checks; the answer reads the intake units only for a confidential one.
+    assert sum(s.startswith(position_reads) for s in sqls) == 1
+    assert sum("core_counter" in s for s in sqls) == 1
+    assert sum('SET "late_from"' in s for s in sqls) == 1
+    assert sum('FROM "accounts_person"' in s and "api_apitoken" not in s for s in sqls) <= 2
+    assert len(sqls) <= 25, "\n".join(sqls)
+    _case_row_right(Complaint.objects.get(tracking=response.json()["tracking"]))
+
+
+def test_a_complaint_by_sms_takes_one_statement_per_row_it_needs(complaint_categories: Any) -> None:
+    def sms(n: int) -> Any:
+        text = f"LAPOR pkl Lapak nomor {n} menutup trotoar di depan Pasar Kerjo, Desa Kuto"
+        return Client().post(
+            "/sms/masuk/",
+            {"id": f"gw-{n}", "from": f"0812-2900-44{n:02d}", "text": text},
+            headers={"X-Trantib-Secret": SECRET},
+        )
+
+    sms(1)
+    with CaptureQueriesContext(connection) as queries:
+        response = sms(2)
+    assert response.status_code == 200 and response.json()["status"] == "complaint"
+    sqls = _statements(queries)
+    # The transaction's own (a savepoint in a test) and complaint_file's: a refused report
+    # still gets its help reply.
+    assert _counted(sqls, "SAVEPOINT") == 2
+    assert sum("complaints_routingrule" in s for s in sqls) == 1
+    assert sum("core_ratewindow" in s for s in sqls) == 1
+    assert sum("core_counter" in s for s in sqls) == 1
+    assert sum('SET "late_from"' in s for s in sqls) == 1
+    assert len(sqls) <= 31, "\n".join(sqls)
+    _case_row_right(Complaint.objects.get(tracking=response.json()["tracking"]))
