@@ -491,6 +491,8 @@ def _render_case(
     reassign_errors = reassign_errors or {}
     spec = services.case_spec(case)
     tasks = list(selectors.case_tasks(case))
+    for task in tasks:
+        task.case = case  # read once: the panels and clocks of each task ask for it
     person = request.person
     supervising = person is not None and services.supervises(person, case.unit)
     panels: list[TaskPanel] = []

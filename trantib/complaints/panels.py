@@ -24,6 +24,7 @@ def complaint_panel_context(case: Case, person: Person | None) -> dict[str, Any]
     complaint = selectors.complaint_for_case(case.pk)
     if complaint is None:
         return None
+    complaint.case = case  # the page has it: its SOP's calendar counts the days left
     intake = selectors.intake_unit_ids(person)
     return {
         "complaint": complaint,
@@ -38,8 +39,10 @@ def complaint_panel_context(case: Case, person: Person | None) -> dict[str, Any]
 def complaint_case_clocks(cases: Sequence[Case], now: dt.datetime) -> dict[int, CaseClock]:
     """The answer deadline of each complaint among ``cases`` still to be answered, as the
     second clock of its tasks (the first is the step's own Mutu Baku). One query."""
-    complaints = Complaint.objects.filter(case_id__in=[c.pk for c in cases]).select_related(
-        "unit", "case__sop_version"
+    complaints = (
+        Complaint.objects.filter(case_id__in=[c.pk for c in cases])
+        .select_related("unit", "case__sop_version")
+        .defer("case__sop_version__content")  # the SOP file: its key and hash are enough
     )
     clocks = {}
     for complaint in complaints:

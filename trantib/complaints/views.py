@@ -206,8 +206,10 @@ def _filtered(request: PersonRequest) -> tuple[ComplaintFilterForm, Any]:
     categories = [(c.code, c.name) for c in selectors.categories_active()]
     form = ComplaintFilterForm(_filter_params(request), categories=categories)
     # The working days need the case's SOP version: fetched with the row, not once per row.
-    complaints = selectors.complaint_list_for_user(request.user, **form.filters()).select_related(
-        "case__sop_version"
+    complaints = (
+        selectors.complaint_list_for_user(request.user, **form.filters())
+        .select_related("case__sop_version")
+        .defer("case__sop_version__content")  # the SOP file: its key and hash are enough
     )
     return form, complaints
 

@@ -121,3 +121,28 @@ def test_a_complaint_whose_step_passed_yesterday_is_grouped_by_its_answer_deadli
     html = _tugas_saya(demo_org)
     assert 'id="grup-today"' not in html and 'id="grup-late"' not in html
     assert html.index('id="grup-later"') < html.index(complaint.case.number)
+
+
+def test_the_case_page_reads_the_case_once_and_never_the_sop_file(demo_org, hiburan) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    complaint = _file(hiburan, "Karaoke sampai subuh", days_ago=2)
+    client = Client()
+    client.force_login(demo_org.user("staf.krj"))
+    path = reverse("cases:detail", args=[complaint.case_id])
+    client.get(path)
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(path).content.decode()
+    assert "Jawaban kepada pelapor" in html and complaint.tracking in html
+    sql = [q["sql"] for q in ctx.captured_queries]
+    # The case and its SOP version come with the page's first read; the live task's panels,
+    # its clocks and the complaint's panel use that one (the SOP file stays in the library).
+    assert not [q for q in sql if '"sops_sopversion"."content"' in q]
+    reads = [
+        q
+        for q in sql
+        if q.startswith('SELECT "cases_case"."id"')
+        and not re.search(r'WHERE \(?"cases_case"."parent_id" =', q)
+    ]
+    assert len(reads) == 1, reads  # (its linked cases are read apart, by their parent)
