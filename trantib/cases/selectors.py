@@ -8,6 +8,7 @@ rows they return.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -51,10 +52,13 @@ def case_list_for_user(
     opened_to: dt.date | None = None,
     unit: str = "",
     query: str = "",
+    units: Sequence[int] | None = None,
 ) -> QuerySet[Case]:
-    """The cases of the user's units, newest first, filtered."""
+    """The cases of the user's units, newest first, filtered. ``units``: the ids of
+    ``units_for_user(user)`` when the caller has read them already (a page that asks several
+    queries of the list gives PostgreSQL the units as values, not as a subquery each time)."""
     qs = (
-        Case.objects.filter(unit__in=units_for_user(user))
+        Case.objects.filter(unit__in=units_for_user(user) if units is None else units)
         .select_related("unit", "sop_version", "opened_by")
         .defer("sop_version__content")  # the whole YAML file: not for lists
     )
@@ -76,6 +80,16 @@ def case_list_for_user(
         ).values("case_id")
         qs = qs.filter(pk__in=late) if overdue else qs.exclude(pk__in=late)
     return qs
+
+
+def case_is_late() -> Exists:
+    """Whether a case (``OuterRef("pk")``) has a live work task past its due time now: the
+    list's "Terlambat" badge, as ``case_list_for_user(overdue=True)`` filters."""
+    return Exists(
+        Task.objects.filter(
+            case_id=OuterRef("pk"), status__in=LIVE, kind=TaskKind.WORK, due_at__lt=timezone.now()
+        )
+    )
 
 
 def case_get_for_user(user: UserLike, case_id: int) -> Case:

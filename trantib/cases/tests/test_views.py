@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from trantib.cases import services, views
+from trantib.cases import selectors, services, views
 from trantib.cases.models import Attachment, Case, Task, TaskKind, TaskStatus
 from trantib.demo.letters import case_start_written, task_complete_written
 
@@ -233,6 +233,27 @@ def test_the_case_list_shows_the_cases_of_the_users_units(demo_org, krj_cases) -
         assert reverse("cases:detail", args=[case.pk]) in html
     assert "3 kasus" in html
     assert html.count("badge danger") == 1  # the late one
+
+
+def test_the_case_lists_terlambat_badges_are_the_cases_the_overdue_filter_finds(
+    demo_org,
+) -> None:
+    # Late and fresh cases, one late case moved on to its next step, one late task claimed: each
+    # row's badge (read with the row) against the filter "Terlambat: ya" of the same list.
+    now = timezone.now()
+    cases = [
+        start_pgd(demo_org, subject=f"Laporan {i}", now=now - dt.timedelta(days=days))
+        for i, days in enumerate((0, 0, 1, 2, 5, 30, 30, 60))
+    ]
+    complete(demo_org, cases[5], "staf.krj")
+    services.task_claim(task=live(cases[6]), actor=demo_org.person("staf.krj"))
+    html = html_of(client_for(demo_org, "camat.krj").get(reverse("cases:list")))
+    rows = re.findall(r"<tr>(.*?)</tr>", html, re.DOTALL)
+    badged = {c.number for c in cases for row in rows if c.number in row and "badge danger" in row}
+    user = demo_org.user("camat.krj")
+    late = {c.number for c in selectors.case_list_for_user(user, overdue=True)}
+    assert badged == late
+    assert 0 < len(late) < len(cases)
 
 
 @pytest.mark.parametrize(
