@@ -25,6 +25,7 @@ from ..models import (
     TaskStatus,
 )
 from .attachments import Uploads, files_kept_on_success, uploads_store
+from .fastpath import task_complete_fast
 from .flow import _parent_check, case_create, case_lock
 from .hooks import case_ended, start_refusal, step_guards
 from .lateness import case_late_refresh, case_late_refresh_deferred
@@ -252,6 +253,23 @@ def _start(
             case.state = {**case.state, "data": {**case.state["data"], "_start": start}}
             case.save(update_fields=["state"])
     if held:
+        return case
+    # A plain first step done by an officer takes the fast path on PostgreSQL (see
+    # ``fastpath``); it then holds the case as it now stands.
+    done = None
+    if actor is not None:
+        done = task_complete_fast(
+            task=first,
+            actor=actor,
+            data=data,
+            decision="",
+            requirements=requirements,
+            attachments=uploaded,
+            now=now,
+        )
+    if done is not None:
+        for name in ("state", "event_seq", "event_hash"):
+            setattr(case, name, getattr(done.case, name))
         return case
     complete_locked(
         spec=spec,
