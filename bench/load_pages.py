@@ -297,7 +297,15 @@ def section(found: dict[str, Any]) -> list[str]:
         f"province history at once (one login each, in the {a['users']} busiest units), each "
         "opening every page once after signing in, then a page at random, waiting "
         f"{a['pause'][0]:g}–{a['pause'][1]:g} s before the next: Tugas Saya and a case page "
-        "twice as often as the lists. locust "
+        "twice as often as the lists"
+        + (
+            ""
+            if a.get("each")
+            else "; the figures count from the moment every officer has signed in and opened "
+            "every page once (twenty sign-ins at once are seconds of password hashing on these "
+            "cores, not the pages' time)"
+        )
+        + ". locust "
         f"(headless, {a['spawn_rate']:g} users started a second, then {bound}) "
         f"against gunicorn ({a['server_workers']} workers, {model}) on 127.0.0.1, on the "
         f"same {found['cores']} cores as PostgreSQL and locust itself; highest load average "
