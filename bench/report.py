@@ -16,6 +16,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 TARGET_RATE = 550  # completions/s on PostgreSQL with 2 processes (issue 15)
 TARGET_FLOOR_RATIO = 2.0  # the services within 2x of the raw-SQL floor (issue 15)
+TARGET_INTAKE = 150  # complaints/s through each door on PostgreSQL, 2 clients (issue 15)
 TARGET_P95_MS = 20.0  # one completion's p95 on PostgreSQL with 2 processes (issue 15)
 NOISE = 1.10  # "no slower": step N within 10% of step 1, the run-to-run noise here
 LABEL = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
@@ -279,6 +280,9 @@ def _intake_reading(backends: dict[str, Any]) -> list[str]:
             )
             if 1 in runs and 2 in runs and runs[1]["rate"]:
                 text += f", {runs[2]['rate'] / runs[1]['rate']:.2f}x from a second client"
+            if name == "postgres" and 2 in runs:
+                met = "met" if runs[2]["rate"] >= TARGET_INTAKE else "not met"
+                text += f"; ≥ {TARGET_INTAKE}/s with 2 clients (issue 15): **{met}**"
             parts.append(text)
         complete = all(
             r["verified"]["complaints"] == r["expected"]
