@@ -65,7 +65,6 @@ from .flow import (
     deadlines_due,
     deadlines_enqueue,
     outcome_tasks,
-    unit_day,
 )
 from .hooks import step_guards, step_hooks
 from .notifications import offered_notices
@@ -115,6 +114,7 @@ def task_complete_fast(
         TASK_DONE_FIELDS,
         _check_requirements,
         completed_data,
+        completion_apply,
         files_wanted,
         task_done,
     )
@@ -130,15 +130,8 @@ def task_complete_fast(
     if not wanted <= free:
         return None
     state = runtime.CaseState.from_dict(case.state)
-    action = runtime.Complete(
-        step=step.id,
-        data=recorded,
-        branch=decision,
-        occurrence=task.occurrence,
-        on=unit_day(case.unit, now),
-    )
     try:
-        outcome = runtime.apply(spec, state, action)
+        outcome = completion_apply(spec, state, step, case, task, recorded, decision, now)
     except runtime.ActionRefused:
         return None
     if not all(isinstance(e, runtime.TaskOffered | runtime.TaskDone) for e in outcome.effects):

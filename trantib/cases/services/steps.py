@@ -421,6 +421,28 @@ def start_values_check(step: Step, data: Mapping[str, Any]) -> dict[str, Any]:
         raise _refusal(exc, step, data) from None
 
 
+def completion_apply(
+    spec: SOPSpec,
+    state: runtime.CaseState,
+    step: Step,
+    case: Case,
+    task: Task,
+    recorded: dict[str, Any],
+    decision: str,
+    now: dt.datetime,
+) -> runtime.Outcome:
+    """The engine's outcome of completing ``task`` with ``recorded`` (ActionRefused when the
+    engine refuses). Shared with the fast path (``fastpath``)."""
+    action = runtime.Complete(
+        step=step.id,
+        data=recorded,
+        branch=decision,
+        occurrence=task.occurrence,
+        on=unit_day(case.unit, now),
+    )
+    return runtime.apply(spec, state, action)
+
+
 TASK_DONE_FIELDS = [
     "status",
     "assignee",
@@ -532,15 +554,8 @@ def complete_locked(
     _check_files(step, case, task, recorded, attachments)
     _check_members(step, case, recorded)
     ticked = _check_requirements(step, requirements)
-    action = runtime.Complete(
-        step=step.id,
-        data=recorded,
-        branch=decision,
-        occurrence=task.occurrence,
-        on=unit_day(case.unit, now),
-    )
     try:
-        outcome = runtime.apply(spec, state, action)
+        outcome = completion_apply(spec, state, step, case, task, recorded, decision, now)
     except runtime.ActionRefused as exc:
         raise _refusal(exc, step, data, decision, task.occurrence) from None
     before_active = list(state.active)
