@@ -641,7 +641,7 @@ _FAST_PARTS = [
     (
         "write the rows: one statement (the task, the next task, its job, the notices, the "
         "event, the case)",
-        "_Batch",
+        "Batch",
         "run",
     ),
     ("commit", "connection", "commit"),
@@ -663,7 +663,7 @@ def parts(completions: int, cases: int) -> dict[str, Any]:
         "steps": steps,
         "runtime": runtime,
         "fastpath": fastpath,
-        "_Batch": fastpath._Batch,
+        "Batch": fastpath.Batch,
         "Task": Task,
         "Case": Case,
         "Task.objects": Task.objects,

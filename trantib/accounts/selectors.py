@@ -167,11 +167,33 @@ def positions_held(person: Person) -> frozenset[tuple[int, str]]:
     """The ``(unit id, position code)`` pairs ``person`` holds today, each in its unit's own
     zone, definitive or acting: one query, for a service that asks :func:`person_holds_role`
     about several roles and units (taking a complaint asks two questions of the same rows)."""
-    return frozenset(
-        _assignments_on(None)
-        .filter(person_id=person.pk)
-        .values_list("position__unit_id", "position__code")
+    # Every assignment the person ever had (a handful), told apart here rather than by
+    # ``_unit_today``'s CASE: this runs on every complaint taken in.
+    rows = Assignment.objects.filter(person_id=person.pk).values_list(
+        "position__unit_id",
+        "position__code",
+        "position__unit__timezone",
+        "valid_from",
+        "valid_until",
     )
+    now = timezone.now()
+    days: dict[str, dt.date] = {}
+    held = set()
+    for unit_id, code, zone, start, end in rows:
+        if zone not in days:
+            days[zone] = _today_in(zone, now)
+        day = days[zone]
+        if start <= day and (end is None or end >= day):
+            held.add((unit_id, code))
+    return frozenset(held)
+
+
+def _today_in(zone: str, now: dt.datetime) -> dt.date:
+    """The date at ``now`` in a unit's zone, as ``_unit_today`` takes it (a zone outside the
+    four known ones: the server's)."""
+    if zone in OrgUnit.TimeZone.values:
+        return timezone.localdate(now, zoneinfo.ZoneInfo(zone))
+    return timezone.localdate(now)
 
 
 def person_for_username(username: str) -> Person | None:

@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from .models import Counter
 
 
-def _upsert_sql() -> str:
+def counter_upsert_sql() -> str:
     q = connection.ops.quote_name
     table, key, last = q(Counter._meta.db_table), q("key"), q("last")
     return (
@@ -34,7 +34,7 @@ def counter_next(key: str) -> int:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("counter_next() must run inside the transaction that uses the number")
     with connection.cursor() as cursor:
-        cursor.execute(_upsert_sql(), [key])
+        cursor.execute(counter_upsert_sql(), [key])
         return int(cursor.fetchone()[0])
 
 

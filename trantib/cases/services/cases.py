@@ -26,6 +26,7 @@ from ..models import (
 )
 from .attachments import Uploads, files_kept_on_success, uploads_store
 from .fastpath import task_complete_fast
+from .faststart import case_start_fast
 from .flow import _parent_check, case_create, case_lock
 from .hooks import case_ended, start_refusal, step_guards
 from .lateness import case_late_refresh, case_late_refresh_deferred
@@ -229,6 +230,21 @@ def _start(
     held = bool(step_guards(first_step))
     if held:
         data = start_values_check(first_step, data)
+    elif not uploads and parent is None:
+        # A plain start takes the fast path on PostgreSQL (see ``faststart``).
+        fast = case_start_fast(
+            spec=spec,
+            unit=unit,
+            first_step=first_step,
+            entry=entry,
+            actor=actor,
+            subject=subject,
+            data=data,
+            requirements=requirements,
+            now=now,
+        )
+        if fast is not None:
+            return fast
     case = case_create(
         spec=spec,
         unit=unit,
@@ -238,6 +254,7 @@ def _start(
         start_data=data if held else None,
         parent=parent,
         now=now,
+        done_at_once="" if held else first_step.id,
     )
     first = Task.objects.get(case=case, step_id=first_step.id)
     uploaded: list[int] = []

@@ -70,18 +70,18 @@ from .hooks import step_guards, step_hooks
 from .notifications import offered_notices
 from .roles import case_spec
 
-_ORM_ONLY: contextvars.ContextVar[bool] = contextvars.ContextVar("orm_only", default=False)
+ORM_ONLY: contextvars.ContextVar[bool] = contextvars.ContextVar("orm_only", default=False)
 _LIVE = (TaskStatus.OPEN, TaskStatus.CLAIMED)
 
 
 @contextlib.contextmanager
 def orm_only() -> Iterator[None]:
     """Complete through the ORM path only while inside (the tests that compare the paths)."""
-    token = _ORM_ONLY.set(True)
+    token = ORM_ONLY.set(True)
     try:
         yield
     finally:
-        _ORM_ONLY.reset(token)
+        ORM_ONLY.reset(token)
 
 
 def task_complete_fast(
@@ -96,7 +96,7 @@ def task_complete_fast(
 ) -> Task | None:
     """Complete ``task`` as :func:`~.steps.task_complete` would, or None: not plain (the ORM
     path must do it). Call inside the completion's transaction."""
-    if connection.vendor != "postgresql" or _ORM_ONLY.get() or not isinstance(data, Mapping):
+    if connection.vendor != "postgresql" or ORM_ONLY.get() or not isinstance(data, Mapping):
         return None
     read = _locked_read(task, actor)
     if read is None:
@@ -165,7 +165,7 @@ def task_complete_fast(
     event.pk = event_id
     case.event_seq, case.event_hash = event.seq, event.hash
     try:
-        batch = _Batch()
+        batch = Batch()
         batch.update(task, TASK_DONE_FIELDS)
         if attachments:
             batch.add(
@@ -177,7 +177,7 @@ def task_complete_fast(
             batch.insert(new)
         due = deadlines_due(new_tasks)
         if due and deadline_jobs_in_database():
-            for job in _deadline_jobs(due):
+            for job in deadline_job_rows(due):
                 batch.insert(job)
         today = now.astimezone(case.unit.zone()).date()
         for new, kind, message in offered_notices(
@@ -185,7 +185,7 @@ def task_complete_fast(
         ):
             made = [case.unit_id, kind, case.pk, new.pk, message, now]
             recipients = [case.unit_id, new.role, today, today, actor.pk]
-            batch.add(_notices_sql(), [*made, *recipients], returns=True)
+            batch.add(notices_sql(), [*made, *recipients], returns=True)
         batch.insert(event)
         # late_from: the statement sees the tasks as they were before it, so the task done and
         # the new ones count from here, the case's other tasks from the subquery.
@@ -196,7 +196,7 @@ def task_complete_fast(
             f"UPDATE {_t(Case)} SET state = %s, event_seq = %s, event_hash = %s,"
             f" late_from = LEAST(%s::timestamptz, ({_late_from_sql()})) WHERE id = %s",
             [
-                _prep(Case, "state", case.state),
+                db_value(Case, "state", case.state),
                 case.event_seq,
                 case.event_hash,
                 min(late, default=None),
@@ -205,20 +205,26 @@ def task_complete_fast(
                 case.pk,
             ],
         )
-    except _NotPlain:
+    except NotPlain:
         return None
     if due and not deadline_jobs_in_database():
         transaction.on_commit(lambda: deadlines_enqueue(due))
-    to_deliver = batch.run()
-    if to_deliver:
-        from .notifications import _deliver
-
-        for notice in Notification.objects.filter(pk__in=to_deliver).select_related(
-            "recipient", "unit", "case"
-        ):
-            _deliver(notice, now=now)
+    notices_deliver(batch.run(), now)
     task.case = case
     return task
+
+
+def notices_deliver(ids: Sequence[int], now: dt.datetime) -> None:
+    """Send by e-mail or SMS the notices a batch made whose person chose so, as ``notify``
+    does (their messages go to the outbox in this transaction)."""
+    if not ids:
+        return
+    from .notifications import _deliver
+
+    for notice in Notification.objects.filter(pk__in=ids).select_related(
+        "recipient", "unit", "case"
+    ):
+        _deliver(notice, now=now)
 
 
 # -- the read --------------------------------------------------------------------------------
@@ -294,7 +300,7 @@ def _task_ids(first: int, count: int) -> list[int]:
 # -- the writes ------------------------------------------------------------------------------
 
 
-class _Batch:
+class Batch:
     """The writes as one statement: each a data-modifying CTE, then a SELECT of the notices
     to deliver by e-mail or SMS. One round trip, and one statement for the server to run
     (every part sees the rows as they were before it: the caller counts ``late_from``
@@ -311,13 +317,13 @@ class _Batch:
         """Insert ``obj`` (its id set) from one JSON parameter: PostgreSQL reads each column
         from it as the column's type (``jsonb_populate_record``)."""
         row = {f.column: _json_value(f, f.pre_save(obj, True)) for f in _fields(type(obj))}
-        self.add(_insert_sql(type(obj)), [_dumps(row)])
+        self.add(_insert_sql(type(obj)), [json_row(row)])
 
     def update(self, obj: Model, names: Sequence[str]) -> None:
         fields: list[Any] = [type(obj)._meta.get_field(n) for n in names]
         row = {f.column: _json_value(f, f.pre_save(obj, False)) for f in fields}
         columns = tuple(f.column for f in fields)
-        self.add(_update_sql(type(obj), columns), [_dumps(row), obj.pk])
+        self.add(_update_sql(type(obj), columns), [json_row(row), obj.pk])
 
     def run(self) -> list[int]:
         parts: list[str] = []
@@ -368,20 +374,20 @@ def _json_value(field: Any, value: Any) -> Any:
     return value
 
 
-def _dumps(row: dict[str, Any]) -> str:
+def json_row(row: dict[str, Any]) -> str:
     """A row as JSON; values JSON cannot hold (which the ORM path would store through its own
-    encoder) refuse the fast path (``_NotPlain``)."""
+    encoder) refuse the fast path (``NotPlain``)."""
     try:
         return json.dumps(row, allow_nan=False)
     except (TypeError, ValueError) as exc:
-        raise _NotPlain from exc
+        raise NotPlain from exc
 
 
-class _NotPlain(Exception):
+class NotPlain(Exception):
     """A value the fast path does not write: the ORM path does the completion."""
 
 
-def _deadline_jobs(due: Sequence[tuple[int, dt.datetime]]) -> list[Model]:
+def deadline_job_rows(due: Sequence[tuple[int, dt.datetime]]) -> list[Model]:
     """The database backend's job rows for the deadline checks, as ``enqueue`` makes them."""
     from django_tasks import task_backends
     from django_tasks.utils import normalize_json
@@ -409,7 +415,7 @@ def _deadline_jobs(due: Sequence[tuple[int, dt.datetime]]) -> list[Model]:
 
 
 @functools.cache
-def _notices_sql() -> str:
+def notices_sql() -> str:
     """One notice per holder of the new task's position on the day (``holders_to_notify``),
     the actor excepted, as ``notify`` makes them; returns their ids and recipients."""
     n, a, p = _meta(Notification), _meta(Assignment), _meta(Position)
@@ -492,5 +498,5 @@ def _instance(model: type[Model], values: Sequence[Any]) -> Any:
     return model.from_db(DEFAULT_DB_ALIAS, [f.attname for f in fields], converted)
 
 
-def _prep(model: type[Model], name: str, value: Any) -> Any:
+def db_value(model: type[Model], name: str, value: Any) -> Any:
     return model._meta.get_field(name).get_db_prep_save(value, connection)  # type: ignore[union-attr]

@@ -67,20 +67,25 @@ def outcome_persist(
     actor: Person | None,
     now: dt.datetime,
     offered_to: Person | None = None,
+    done_at_once: str = "",
 ) -> _Applied:
     """Persist an outcome's effects (tasks, timers, linked cases, closing). The caller holds
     the case lock and saves the case row afterwards. ``offered_to``: tell only this holder of
-    the new tasks' positions (a scheduled activity opened for its own officer)."""
+    the new tasks' positions (a scheduled activity opened for its own officer).
+    ``done_at_once``: the step a case's start does in the same transaction (its first step):
+    nobody is told of it and no deadline is set for it, since it is done before anyone could
+    see it."""
     case.state = outcome.state.to_dict()
     new_tasks, closed, requests = outcome_tasks(spec=spec, case=case, outcome=outcome, now=now)
     if new_tasks:
         Task.objects.bulk_create(new_tasks)
-        _schedule_deadlines(new_tasks)
+        waiting = [t for t in new_tasks if t.step_id != done_at_once]
+        _schedule_deadlines(waiting)
         tasks_offered_notify(
             spec=spec,
             case=case,
             outcome=outcome,
-            tasks=new_tasks,
+            tasks=waiting,
             actor=actor,
             now=now,
             only=offered_to,
@@ -325,7 +330,10 @@ def case_create(
     parent_step: str = "",
     now: dt.datetime,
     offered_to: Person | None = None,
+    done_at_once: str = "",
 ) -> Case:
+    """Open a case of ``spec`` in ``unit``: its number, its row, the tasks its start offers
+    and the ``case_opened`` event. ``done_at_once``: see :func:`outcome_persist`."""
     try:
         outcome = runtime.start(spec, entry=entry, data=start_data, on=unit_day(unit, now))
     except runtime.ActionRefused as exc:
@@ -347,7 +355,13 @@ def case_create(
         parent_step=parent_step,
     )
     applied = outcome_persist(
-        spec=spec, case=case, outcome=outcome, actor=actor, now=now, offered_to=offered_to
+        spec=spec,
+        case=case,
+        outcome=outcome,
+        actor=actor,
+        now=now,
+        offered_to=offered_to,
+        done_at_once=done_at_once,
     )
     audit_record(
         case=case,

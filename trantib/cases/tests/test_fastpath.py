@@ -336,35 +336,3 @@ def test_refusals_are_the_orm_paths_own(demo_org) -> None:
         )
     assert refused.value.field == "decision"
     assert chain_verify().ok
-
-
-def test_a_start_whose_first_step_is_plain_writes_the_same_rows_on_both_paths(demo_org) -> None:
-    """A complaint taken at the counter (PGD): the case opens and its first step (the
-    Pelapor's report, recorded by the Staf) is done through the fast path; the rows are the
-    ORM path's."""
-    at = MONDAY + dt.timedelta(minutes=5)
-
-    def start() -> Case:
-        return services.case_start(
-            sop_code="PGD",
-            unit=demo_org.unit("KRJ"),
-            actor=demo_org.person("staf.krj"),
-            subject="Warung buka melewati jam malam",
-            data={"saluran": "SMS", "uraian": "Warung karaoke buka sampai pukul 02.00"},
-            now=at,
-        )
-
-    with orm_only(), CaptureQueriesContext(connection) as queries:
-        slow = start()
-    assert not _fast_queries(queries.captured_queries)
-    with CaptureQueriesContext(connection) as queries:
-        fast = start()
-    assert _fast_queries(queries.captured_queries)
-    stored = Case.objects.get(pk=fast.pk)  # the start returns the case as it now stands
-    assert (fast.state, fast.event_seq, fast.event_hash) == (
-        stored.state,
-        stored.event_seq,
-        stored.event_hash,
-    )
-    assert fast.event_seq == 2  # opened, the first step done
-    _assert_same_rows(slow, fast)

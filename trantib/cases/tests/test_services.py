@@ -306,12 +306,16 @@ def test_each_task_with_a_due_time_gets_a_deadline_job_in_the_same_transaction(d
     case = _start_pgd(demo_org)
     task = _live(case)
     jobs = DBTaskResult.objects.filter(task_path__endswith="task_deadline_check")
-    # The first step (done at once by the starter) and the step now offered.
-    first = Task.objects.get(case=case, step_id="lapor")
-    assert sorted((j.args_kwargs["args"], j.run_after) for j in jobs) == [
-        ([first.pk], first.due_at),
-        ([task.pk], task.due_at),
-    ]
+    # The step now offered; not the first step, done at once by the starter before anyone
+    # could have been late with it.
+    assert sorted((j.args_kwargs["args"], j.run_after) for j in jobs) == [([task.pk], task.due_at)]
+    for actor in ("staf.krj", "kasi.krj"):  # then each step offered with a due time
+        task_complete_written(task=_live(case), actor=demo_org.person(actor))
+    timed = Task.objects.filter(case=case, due_at__isnull=False).exclude(step_id="lapor")
+    assert timed.count() == 2  # the Staf's step and the Camat's
+    assert sorted((j.args_kwargs["args"], j.run_after) for j in jobs.all()) == sorted(
+        ([t.pk], t.due_at) for t in timed
+    )
 
 
 def test_refusals_reach_the_officer_in_indonesian_naming_the_field(demo_org):
