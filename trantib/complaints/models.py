@@ -165,6 +165,9 @@ class RoutingRule(models.Model):
 
 class Complaint(models.Model):
     Channel = Channel
+    # Not a column: the receipt ``complaint_file`` queued for the reporter ("" when none could
+    # be), which the SMS door repeats as its reply.
+    receipt_text: str = ""
 
     unit = models.ForeignKey(
         OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="complaints"

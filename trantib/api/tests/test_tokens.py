@@ -9,10 +9,13 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from trantib.accounts.models import AccessEvent
+from trantib.accounts.models import AccessDoor, AccessEvent
 from trantib.accounts.tests.test_logins import code_for, later, log_in
 from trantib.api.models import ApiToken
 from trantib.api.services import api_token_create
@@ -213,3 +216,55 @@ def test_the_console_creates_a_token_for_some_days_and_revokes_it(demo_org):
     assert (event.door, event.data["by"]) == ("cli", "operator")
     with pytest.raises(CommandError, match=r"--days: Masa berlaku token 1 sampai 365 hari\."):
         call_command("apitoken", "create", "kasi.krj", "--days", "400", stdout=io.StringIO())
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the written-out lookup runs on PostgreSQL only"
+)
+def test_the_written_out_token_lookup_finds_what_the_orm_query_finds(demo_org):
+    """``api_token_find`` on PostgreSQL runs its query written out: for a working token, one
+    past its expiry, a revoked one, one of a deactivated login and one of a login without a
+    person, it finds what the ORM query finds, with the user and the person (or none) loaded
+    alike, and reads nothing more for them."""
+    from django.contrib.auth import get_user_model
+
+    from trantib.api.selectors import _token_find_orm, _token_find_sql
+    from trantib.api.services import api_token_revoke
+    from trantib.core.keys import key_digest
+
+    now = timezone.now()
+    staf = demo_org.user("staf.krj")
+    working = api_token_create(user=staf, name="a")[1]
+    expired = api_token_create(user=staf, name="b")[1]
+    ApiToken.objects.filter(digest=key_digest(expired)).update(expires_at=now)
+    revoked_row, revoked = api_token_create(user=staf, name="c")
+    api_token_revoke(token=revoked_row, actor=staf, door=AccessDoor.API)
+    idle = get_user_model().objects.create_user("idle", password="x-unused-9")
+    idle_token = api_token_create(user=idle, name="d")[1]
+    gone = get_user_model().objects.create_user("gone", password="x-unused-9")
+    gone_token = api_token_create(user=gone, name="e")[1]
+    get_user_model().objects.filter(pk=gone.pk).update(is_active=False)
+
+    def seen(found: ApiToken | None) -> object:
+        if found is None:
+            return None
+        person = getattr(found.user, "person", None)
+        return (
+            {f.attname: getattr(found, f.attname) for f in found._meta.concrete_fields},
+            {f.attname: getattr(found.user, f.attname) for f in found.user._meta.concrete_fields},
+            person
+            and {f.attname: getattr(person, f.attname) for f in person._meta.concrete_fields},
+        )
+
+    for token in (working, expired, revoked, idle_token, gone_token, "no-such-token"):
+        orm = _token_find_orm(key_digest(token), now)
+        with CaptureQueriesContext(connection) as queries:
+            sql = _token_find_sql(key_digest(token), now)
+            written = seen(sql)
+        assert len(queries) == 1  # the user and the person came with the token
+        assert written == seen(orm), token
+    assert seen(_token_find_orm(key_digest(working), now)) is not None
+    assert _token_find_sql(key_digest(idle_token), now).user.username == "idle"
+    assert (
+        _token_find_sql(key_digest(working), now).user.person.pk == demo_org.person("staf.krj").pk
+    )

@@ -45,6 +45,8 @@ from django.utils import timezone
 
 from trantib.accounts.models import Assignment, OrgUnit, Person, Position
 from trantib.core.errors import Invalid
+from trantib.core.rows import model_fields as _fields
+from trantib.core.rows import model_instance as _instance
 from trantib.engine import runtime
 from trantib.engine.spec import FieldType
 from trantib.sops.models import SopVersion
@@ -481,21 +483,6 @@ def _t(model: type[Model]) -> str:
 def _meta(model: type[Model]) -> dict[str, str]:
     """Field name → quoted column."""
     return {f.name: _q(f.column) for f in _fields(model)}
-
-
-@functools.cache
-def _fields(model: type[Model]) -> tuple[Any, ...]:
-    return tuple(model._meta.concrete_fields)
-
-
-def _instance(model: type[Model], values: Sequence[Any]) -> Any:
-    """A model instance from a row of its concrete columns, converted as the ORM would."""
-    fields = _fields(model)
-    converted = [
-        f.from_db_value(v, None, connection) if v is not None and hasattr(f, "from_db_value") else v
-        for f, v in zip(fields, values, strict=True)
-    ]
-    return model.from_db(DEFAULT_DB_ALIAS, [f.attname for f in fields], converted)
 
 
 def db_value(model: type[Model], name: str, value: Any) -> Any:

@@ -32,7 +32,7 @@ import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 
 from trantib.accounts.models import OrgUnit, Person
 from trantib.core.counters import counter_upsert_sql
@@ -92,10 +92,11 @@ def case_start_fast(
         return None
     case, first, offered, start_outcome, outcome, before = plan
 
-    serial, case_id, task_ids, event_ids, version_id = _numbers(spec, unit, case, len(offered))
+    serial, case_id, task_ids, event_ids, version = _numbers(spec, unit, case, len(offered))
     case.pk, case.serial = case_id, serial
     case.number = case_number(unit, spec.code, case.year, serial)
-    case.sop_version_id = version_id if version_id is not None else sop_version_for(spec).pk
+    # The row's key and hash are all a case needs of it (``case_spec``), not the SOP's text.
+    case.sop_version = version or sop_version_for(spec)
     for task, pk in zip([first, *offered], task_ids, strict=True):
         task.pk, task.case = pk, case
 
@@ -232,9 +233,9 @@ def _plan(
 
 def _numbers(
     spec: SOPSpec, unit: OrgUnit, case: Case, offered: int
-) -> tuple[int, int, list[int], list[int], int | None]:
+) -> tuple[int, int, list[int], list[int], SopVersion | None]:
     """(the case's serial, its id, ids for its tasks, ids for its two events, the SOP
-    version's row id or None when the library was never synced)."""
+    version's row without its text, or None when the library was never synced)."""
     with connection.cursor() as cur:
         cur.execute(
             _numbers_sql(),
@@ -245,8 +246,15 @@ def _numbers(
                 spec.version,
             ],
         )
-        serial, case_id, task_ids, event_ids, version_id = cur.fetchone()
-    return int(serial), case_id, list(task_ids), list(event_ids), version_id
+        serial, case_id, task_ids, event_ids, version_id, sha256 = cur.fetchone()
+    version = None
+    if version_id is not None:
+        version = SopVersion.from_db(
+            DEFAULT_DB_ALIAS,
+            ["id", "code", "version", "sha256"],
+            [version_id, spec.code, spec.version, sha256],
+        )
+    return int(serial), case_id, list(task_ids), list(event_ids), version
 
 
 @functools.cache
@@ -260,9 +268,9 @@ def _numbers_sql() -> str:
         f" SELECT n.{q('last')}, {seq(Case)},"
         f" ARRAY(SELECT {seq(Task)} FROM generate_series(1, %s)),"
         f" ARRAY(SELECT {seq(Event)} FROM generate_series(1, 2)),"
-        f" (SELECT v.id FROM {q(SopVersion._meta.db_table)} v"
-        f" WHERE v.{q('code')} = %s AND v.{q('version')} = %s)"
-        " FROM n"
+        f" v.id, v.{q('sha256')}"
+        f" FROM n LEFT JOIN {q(SopVersion._meta.db_table)} v"
+        f" ON v.{q('code')} = %s AND v.{q('version')} = %s"
     )
 
 

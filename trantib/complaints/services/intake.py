@@ -179,7 +179,8 @@ def complaint_file(
     routing: Sequence[RoutingRule] | None = None,
     now: dt.datetime | None = None,
 ) -> Complaint:
-    """Take a complaint in and open its case; returns the complaint (tracking number set).
+    """Take a complaint in and open its case; returns the complaint (tracking number set,
+    and ``receipt_text``: the receipt queued for the reporter, "" when none could be).
 
     ``actor``: the officer at the counter or on the phone (required for those channels; must
     hold an intake role somewhere). ``client``: the public form's client address, for the rate
@@ -306,9 +307,9 @@ def complaint_file(
     complaint_clock_stamp(complaint)
     complaint.save(force_insert=True)
     if reply_to and not phone:
-        receipt_send_to(complaint, reply_to, now)
+        complaint.receipt_text = receipt_send_to(complaint, reply_to, now)
     else:
-        receipt_send(complaint, now)
+        complaint.receipt_text = receipt_send(complaint, now)
     return complaint
 
 

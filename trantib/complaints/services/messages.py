@@ -15,8 +15,9 @@ from ..models import Complaint
 from .tracking import status_url
 
 
-def receipt_send(complaint: Complaint, now: dt.datetime) -> None:
-    """Tell a reporter who left a contact that the complaint arrived, with its number."""
+def receipt_send(complaint: Complaint, now: dt.datetime) -> str:
+    """Tell a reporter who left a contact that the complaint arrived, with its number; the
+    text queued, or "" when the reporter left no contact."""
     body = _(
         "Pengaduan Anda diterima %(unit)s dengan nomor %(tracking)s. "
         "Ikuti perkembangannya di %(url)s atau SMS: CEK %(tracking)s"
@@ -25,7 +26,8 @@ def receipt_send(complaint: Complaint, now: dt.datetime) -> None:
         "tracking": complaint.tracking,
         "url": status_url(complaint.tracking),
     }
-    reporter_send(complaint, body=body, kind="complaint_received", now=now)
+    queued = reporter_send(complaint, body=body, kind="complaint_received", now=now)
+    return body if queued is not None else ""
 
 
 def reporter_send(
@@ -62,7 +64,8 @@ def reporter_send(
     return message.pk
 
 
-def receipt_send_to(complaint: Complaint, number: str, now: dt.datetime) -> None:
+def receipt_send_to(complaint: Complaint, number: str, now: dt.datetime) -> str:
+    """:func:`receipt_send` to a number that is not kept (an anonymous SMS)."""
     body = _(
         "Pengaduan Anda diterima %(unit)s dengan nomor %(tracking)s. Nomor Anda tidak disimpan; "
         "ikuti perkembangannya di %(url)s atau SMS: CEK %(tracking)s"
@@ -71,6 +74,7 @@ def receipt_send_to(complaint: Complaint, number: str, now: dt.datetime) -> None
         "tracking": complaint.tracking,
         "url": status_url(complaint.tracking),
     }
-    reporter_send(
+    queued = reporter_send(
         complaint, body=body, kind="complaint_received", now=now, phone=number, redact=True
     )
+    return body if queued is not None else ""

@@ -278,17 +278,9 @@ def _report(
         return
     inbound.result = SmsInbound.Result.COMPLAINT
     inbound.complaint = complaint
-    receipt = (
-        OutboxMessage.objects.filter(ref=f"complaint:{complaint.pk}", kind="complaint_received")
-        .order_by("pk")
-        .first()
-    )
-    inbound.reply = (
-        receipt.body
-        if receipt is not None
-        else _("Pengaduan Anda diterima dengan nomor %(tracking)s.")
-        % {"tracking": complaint.tracking}
-    )
+    inbound.reply = complaint.receipt_text or _(
+        "Pengaduan Anda diterima dengan nomor %(tracking)s."
+    ) % {"tracking": complaint.tracking}
 
 
 def _status(

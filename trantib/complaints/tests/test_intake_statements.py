@@ -73,7 +73,11 @@ def test_a_complaint_through_the_api_takes_one_statement_per_row_it_needs(
     # times); the case number in one statement; late_from written once; no savepoint but
     # the transaction's own (a savepoint here: the test runs inside a transaction).
     assert _counted(sqls, "SAVEPOINT") == 1
-    position_reads = ('SELECT 1 AS "a" FROM "accounts_assignment"', 'SELECT "accounts_position"')
+    position_reads = (
+        'SELECT 1 AS "a" FROM "accounts_assignment"',
+        'SELECT "accounts_position"',
+        'SELECT p."unit_id", p."code"',  # positions_held
+    )
     # Once for both checks; the answer reads the intake units only for a confidential one.
     assert sum(s.startswith(position_reads) for s in sqls) == 1
     assert sum("core_counter" in s for s in sqls) == 1
