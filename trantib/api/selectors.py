@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from trantib.accounts.models import Person
 from trantib.core.keys import key_digest
-from trantib.core.rows import model_fields, model_instance, select_list
+from trantib.core.rows import joined_instances, select_list
 
 from .models import ApiToken
 
@@ -49,11 +49,7 @@ def _token_find_sql(digest: str, now: dt.datetime) -> ApiToken | None:
     if row is None:
         return None
     user_model = get_user_model()
-    n_token, n_user = len(model_fields(ApiToken)), len(model_fields(user_model))
-    found = model_instance(ApiToken, row[:n_token])
-    user = model_instance(user_model, row[n_token : n_token + n_user])
-    rest = row[n_token + n_user :]
-    person = model_instance(Person, rest) if rest[0] is not None else None
+    found, user, person = joined_instances([ApiToken, user_model, Person], row)
     # As select_related leaves them: no query for the user, nor for a missing person.
     found.user = user
     user_model.person.related.set_cached_value(user, person)  # type: ignore[attr-defined]

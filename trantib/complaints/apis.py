@@ -71,7 +71,7 @@ def complaint_create(request: PersonRequest, payload: ComplaintIn) -> Status[Com
     """A complaint heard by the officer behind the token: it is routed, its PGD case opened
     (the first step recorded with the channel) and the receipt queued for the reporter."""
     actor = api_actor(request)
-    category = selectors.categories_active().filter(code=payload.category).first()
+    category = selectors.category_active(payload.category)
     if category is None:
         raise Invalid(
             _("Kategori %(code)s tidak dikenal.") % {"code": payload.category[:40]},

@@ -10,11 +10,13 @@ and no more of the place than the kelurahan/desa.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +32,7 @@ from trantib.cases.services import case_spec
 from trantib.core.audit import audit_events
 from trantib.core.errors import NotFound
 from trantib.core.models import AuditEvent
+from trantib.core.rows import joined_instances, select_list
 from trantib.engine.spec import Step
 from trantib.engine.timing import CalendarKind, TimeStandard
 
@@ -86,7 +89,53 @@ def complaint_for_case(case_id: int) -> Complaint | None:
 
 def categories_active() -> QuerySet[Category]:
     return (
-        Category.objects.filter(active=True).select_related("unit").order_by("name", "unit__code")
+        Category.objects.filter(active=True)
+        .select_related("unit")
+        .order_by("name", "unit__code", "pk")
+    )
+
+
+def category_active(code: str) -> Category | None:
+    """The active category with this code (and its unit), or None: the API's and Open311's
+    intake name it on every complaint."""
+    if connection.vendor == "postgresql":
+        found = categories_active_sql(code)
+        return found[0] if found else None
+    return categories_active().filter(code=code).first()
+
+
+def categories_active_list() -> list[Category]:
+    """Every active category with its unit, as :func:`categories_active` orders them: the SMS
+    door reads them on every message."""
+    if connection.vendor == "postgresql":
+        return categories_active_sql()
+    return list(categories_active())
+
+
+def categories_active_sql(code: str | None = None) -> list[Category]:
+    """:func:`categories_active` (only ``code``'s, when given) written out (PostgreSQL):
+    compiling the query cost more than running it. ``test_intake_statements`` compares the
+    two."""
+    with connection.cursor() as cursor:
+        cursor.execute(_categories_sql(code is not None), [] if code is None else [code])
+        rows = cursor.fetchall()
+    found = []
+    for row in rows:
+        category, unit = joined_instances([Category, OrgUnit], row)
+        category.unit = unit
+        found.append(category)
+    return found
+
+
+@functools.cache
+def _categories_sql(by_code: bool) -> str:
+    q = connection.ops.quote_name
+    c, u = q(Category._meta.db_table), q(OrgUnit._meta.db_table)
+    code = f" AND c.{q('code')} = %s" if by_code else ""
+    return (
+        f"SELECT {select_list(Category, 'c')}, {select_list(OrgUnit, 'u')}"  # noqa: S608 — quoted names
+        f" FROM {c} c JOIN {u} u ON u.{q('id')} = c.{q('unit_id')}"
+        f" WHERE c.{q('active')}{code} ORDER BY c.{q('name')}, u.{q('code')}, c.{q('id')}"
     )
 
 

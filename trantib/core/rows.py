@@ -39,3 +39,16 @@ def model_instance(model: type[Model], values: Sequence[Any]) -> Any:
         for f, v in zip(fields, values, strict=True)
     ]
     return model.from_db(DEFAULT_DB_ALIAS, [f.attname for f in fields], converted)
+
+
+def joined_instances(models: Sequence[type[Model]], row: Sequence[Any]) -> list[Any]:
+    """One instance per model from a row that selects each model's :func:`select_list` in
+    turn (a LEFT JOIN's missing row: None, when its first column, the id, is NULL)."""
+    out: list[Any] = []
+    at = 0
+    for model in models:
+        width = len(model_fields(model))
+        values = row[at : at + width]
+        out.append(model_instance(model, values) if values[0] is not None else None)
+        at += width
+    return out

@@ -37,7 +37,7 @@ from trantib.core.dates import date_id
 from .. import services
 from ..models import Category, Complaint
 from ..public import public_address, public_coordinate
-from ..selectors import answer_due, categories_active
+from ..selectors import answer_due, category_active
 from .params import REQUESTS_MAX, REQUESTS_SPAN, comma_list, moment, request_pk, span
 from .render import Open311Error, blank, w3
 
@@ -70,7 +70,7 @@ def _untracked(text: str, *known: Complaint | None) -> str:
 
 
 def category_for_code(code: str) -> Category:
-    category = categories_active().filter(code=(code or "").strip()).first()
+    category = category_active((code or "").strip())
     if category is None:
         raise Open311Error(
             404, _("service_code “%(code)s” tidak dikenal.") % {"code": (code or "")[:40]}

@@ -185,7 +185,7 @@ def _handle(*, gateway_id: str, sender: str, text: str, at: dt.datetime) -> SmsI
         received_at=at,
         result=SmsInbound.Result.HELP,
     )
-    categories = list(selectors.categories_active())
+    categories = selectors.categories_active_list()
     if parsed.kind == "report":
         _report(inbound, parsed, categories, at, sender=sender)
     elif parsed.kind == "status":

@@ -110,3 +110,52 @@ def test_a_complaint_by_sms_takes_one_statement_per_row_it_needs(complaint_categ
     _late_from_written_once(sqls)
     assert len(sqls) <= (STATEMENTS_FAST["sms"] if _fast() else 31), "\n".join(sqls)
     _case_row_right(Complaint.objects.get(tracking=response.json()["tracking"]))
+
+
+def _values(obj: Any) -> dict[str, Any]:
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the written-out reads run on PostgreSQL only"
+)
+def test_the_written_out_reads_of_categories_and_rules_find_what_the_orm_finds(
+    complaint_categories: Any,
+) -> None:
+    """Every complaint reads the routing rules and its category; on PostgreSQL those reads are
+    written out (``routing_rules_sql``, ``categories_active_sql``). With a category switched
+    off and a rule by coordinates beside the demo's rules by desa, they return the ORM's rows,
+    in its order, each with its unit loaded (no query for it)."""
+    from trantib.complaints import selectors
+    from trantib.complaints.models import Category, RoutingRule
+    from trantib.complaints.services.intake import routing_rules_orm, routing_rules_sql
+
+    reklame = complaint_categories["reklame"]
+    Category.objects.filter(pk=reklame.pk).update(active=False)
+    RoutingRule.objects.create(
+        unit=complaint_categories["cpd-pkl"].unit,
+        priority=5,
+        category=complaint_categories["cpd-pkl"],
+        min_lat="-6.250000",
+        max_lat="-6.100000",
+        min_lon="106.600000",
+        max_lon="106.750000",
+    )
+
+    def rows(objs: list[Any]) -> list[Any]:
+        return [(_values(o), _values(o.unit)) for o in objs]
+
+    orm_rules = routing_rules_orm()
+    assert len(orm_rules) > 5 and any(r.min_lat is not None for r in orm_rules)
+    with CaptureQueriesContext(connection) as queries:
+        written = routing_rules_sql()
+        assert rows(written) == rows(orm_rules)
+    assert len(queries) == 1
+    orm_categories = list(selectors.categories_active())
+    assert reklame.pk not in [c.pk for c in orm_categories]
+    assert rows(selectors.categories_active_sql()) == rows(orm_categories)
+    for code in [*complaint_categories, "tidak-ada"]:
+        orm = selectors.categories_active().filter(code=code).first()
+        found = selectors.category_active(code)
+        assert (found and rows([found])) == (orm and rows([orm])), code
+    assert selectors.category_active("reklame") is None
