@@ -37,7 +37,7 @@ def _case_row_right(complaint: Complaint) -> None:
 
 # On PostgreSQL the case opens through the start's fast path (``cases/services/faststart.py``):
 # its number, ids and the SOP version in one statement, every row in a second.
-STATEMENTS_FAST = {"api": 14, "sms": 20}
+STATEMENTS_FAST = {"api": 11, "sms": 14}
 
 
 def _fast() -> bool:
