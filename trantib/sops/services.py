@@ -20,7 +20,20 @@ from . import registry
 from .models import SopVersion
 
 
-class PublishedVersionChanged(Exception):
+class LibraryRefused(Exception):
+    """The library can not be recorded as it is; nothing was written. ``lines``: one line per
+    problem, ``FILE:LINE: …``, for the administrator (``trantib sop sync`` prints them)."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        super().__init__("\n".join(lines))
+
+
+class LibraryInvalid(LibraryRefused):
+    """A library file does not load (invalid YAML, a validation error)."""
+
+
+class PublishedVersionChanged(LibraryRefused):
     """A published SOP file was edited in place instead of getting a new version."""
 
 
@@ -35,18 +48,22 @@ class SyncResult:
 def sop_library_sync(*, actor_id: int | None = None) -> SyncResult:
     """Record every valid library file in the database; idempotent.
 
-    Raises PublishedVersionChanged (and writes nothing) when a published version's file no
-    longer matches what was recorded: published versions are immutable. Their bindings are not:
-    a file that differs only in them is recorded again and counted as updated (see
-    ``_only_bindings_changed``).
+    Raises LibraryInvalid (and writes nothing) when a library file does not load: one line per
+    error, ``FILE:LINE: field: message``. Raises PublishedVersionChanged (and writes nothing)
+    when a published version's file no longer matches what was recorded: published versions
+    are immutable. Their bindings are not: a file that differs only in them is recorded again
+    and counted as updated (see ``_only_bindings_changed``).
 
     Each version recorded, published (draft → published) or re-recorded is an audit event on
     the version's own chain (:func:`trantib.core.audit.audit_record`), with the file's SHA-256:
     which text was in force when is provable. ``actor`` is who ran the sync (None: the system).
     """
     lib = registry.reload()
+    if lib.errors:
+        raise LibraryInvalid([str(p) for p in lib.errors])
     created = updated = unchanged = 0
     existing = {(v.code, v.version): v for v in SopVersion.objects.all()}
+    newest = _newest_versions(lib.specs, existing)
     changed: list[str] = []
     for spec in lib.specs:
         content = Path(spec.path).read_text(encoding="utf-8")
@@ -69,10 +86,7 @@ def sop_library_sync(*, actor_id: int | None = None) -> SyncResult:
         elif row.sha256 == digest:
             unchanged += 1
         elif row.status == SopVersion.Status.PUBLISHED and not _only_bindings_changed(row, spec):
-            changed.append(
-                f"{spec.path}: {spec.code} v{spec.version} is published and was "
-                "edited; save the change as a new version"
-            )
+            changed.append(published_edited_line(spec, content, newest[spec.code] + 1))
         else:
             before = _state(row)
             row.content, row.sha256, row.name, row.status, row.path = (
@@ -95,8 +109,33 @@ def sop_library_sync(*, actor_id: int | None = None) -> SyncResult:
                 _audit(row, "sop_version_published", actor_id, after={"status": row.status})
             updated += 1
     if changed:
-        raise PublishedVersionChanged("\n".join(changed))
+        raise PublishedVersionChanged(changed)
     return SyncResult(created=created, updated=updated, unchanged=unchanged)
+
+
+_STATUS_LINE = re.compile(r"^status:", re.MULTILINE)
+
+
+def published_edited_line(spec: SOPSpec, content: str, next_version: int) -> str:
+    """The one line that says a published file was edited in place, and what to do: the file,
+    the line of its ``status``, and the name the change is saved under."""
+    found = _STATUS_LINE.search(content)
+    line = content.count("\n", 0, found.start()) + 1 if found else 1
+    return (
+        f"{spec.path}:{line}: {spec.code} v{spec.version} is published and was edited; "
+        f"save the change as a new version: {spec.code}.v{next_version}.yaml with "
+        f"version: {next_version}, supersedes: {spec.version}, status: draft "
+        f"(and put back v{spec.version} as it was recorded)"
+    )
+
+
+def _newest_versions(
+    specs: list[SOPSpec], existing: dict[tuple[str, int], SopVersion]
+) -> dict[str, int]:
+    newest: dict[str, int] = {}
+    for code, version in [*((s.code, s.version) for s in specs), *existing]:
+        newest[code] = max(newest.get(code, 0), version)
+    return newest
 
 
 def _state(row: SopVersion) -> dict[str, str]:

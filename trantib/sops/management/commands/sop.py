@@ -117,7 +117,20 @@ class Command(BaseCommand):
         self.stdout.write(f"{spec.key}: wrote {out}")
 
     def do_sync(self, **opts: Any) -> None:
-        from ...services import sop_library_sync
+        from ...services import LibraryRefused, sop_library_sync
 
-        result = sop_library_sync()
-        self.stdout.write(f"SOP library: {result.created} new, {result.unchanged} unchanged")
+        try:
+            result = sop_library_sync()
+        except LibraryRefused as exc:
+            # One line per problem, nothing recorded: the operator fixes the files and syncs
+            # again.
+            for line in exc.lines:
+                self.stderr.write(line)
+            self.stderr.write(
+                f"SOP library not recorded: {len(exc.lines)} problem(s); nothing was changed"
+            )
+            sys.exit(1)
+        self.stdout.write(
+            f"SOP library: {result.created} new, {result.updated} updated, "
+            f"{result.unchanged} unchanged"
+        )
