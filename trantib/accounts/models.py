@@ -15,6 +15,7 @@ import re
 import zoneinfo
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -85,6 +86,54 @@ def nrp_validate(value: str) -> None:
             code="nrp_birth_month",
             params={"month": value[2:4]},
         )
+
+
+def digits_normalise(value: Any) -> Any:
+    """A NIP or NRP as typed or printed (``19760214 199903 1 004``, with spaces, tabs or
+    no-break spaces) → its digits only; anything that is not text is returned as is. Every entry
+    point (the admin, the pages, the import, a service's ``full_clean``) goes through it before
+    validation, and the stored form stays the bare digits."""
+    if not isinstance(value, str):
+        return value
+    return re.sub(r"\s+", "", value)
+
+
+class DigitsField(models.CharField):  # type: ignore[type-arg]
+    """A CharField for an identity number typed with spaces (NIP, NRP): whitespace is dropped
+    when a form or ``full_clean`` reads the value and when it is saved or looked up, so that
+    "19760214 199903 1 004" is accepted and stored as the 18 digits the validator and the
+    database constraint require.
+
+    Migrations see a plain CharField (``deconstruct``): the database column is the same, only
+    the reading of input differs."""
+
+    def deconstruct(self) -> Any:
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.CharField", args, kwargs
+
+    def to_python(self, value: Any) -> Any:
+        return digits_normalise(super().to_python(value))
+
+    def get_prep_value(self, value: Any) -> Any:
+        return digits_normalise(super().get_prep_value(value))
+
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
+        return super().formfield(**{"form_class": DigitsFormField, **kwargs})
+
+
+class DigitsFormField(forms.CharField):
+    """The form side of :class:`DigitsField`: the input takes the number as printed (room for
+    the spaces), the length is checked on the digits."""
+
+    def to_python(self, value: Any) -> Any:
+        return digits_normalise(super().to_python(value))
+
+    def widget_attrs(self, widget: Any) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        if "maxlength" in attrs:
+            attrs["maxlength"] = str(int(attrs["maxlength"]) + 8)
+        attrs.setdefault("inputmode", "numeric")
+        return attrs
 
 
 def nip_format(value: str) -> str:
@@ -417,8 +466,14 @@ class Person(models.Model):
         help_text=_("Dengan gelar, seperti di blok tanda tangan: Drs. H. Ahmad Suryadi, M.Si."),
     )
     kind = models.CharField(_("jenis pegawai"), max_length=10, choices=Kind.choices)
-    nip = models.CharField(_("NIP"), max_length=18, blank=True, validators=[nip_validate])
-    nrp = models.CharField(_("NRP"), max_length=8, blank=True, validators=[nrp_validate])
+    nip = DigitsField(
+        _("NIP"),
+        max_length=18,
+        blank=True,
+        validators=[nip_validate],
+        help_text=_("18 digit; boleh diketik seperti tercetak, mis. 19760214 199903 1 004."),
+    )
+    nrp = DigitsField(_("NRP"), max_length=8, blank=True, validators=[nrp_validate])
     pangkat = models.CharField(
         _("pangkat/golongan"),
         max_length=100,

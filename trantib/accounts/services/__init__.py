@@ -6,6 +6,9 @@ database error. Who holds which position decides who may act on a case, so every
 assignment (definitive or Plt./Plh.) is an audit event on the assignment's own chain, in the
 same transaction (:func:`trantib.core.audit.audit_record`).
 
+Units, positions and people (and a login made with a person) are in :mod:`.org`, the import
+of a whole organisation from CSV/XLSX in :mod:`.org_import`; both re-exported here.
+
 Logins — the password and its throttle, the second factor, the access log — are in
 :mod:`.logins`, re-exported here.
 """
@@ -51,6 +54,7 @@ __all__ = [
     "assignment_create",
     "assignment_delete",
     "assignment_end",
+    "assignment_period_set",
     "assignment_save",
     "login_failed",
     "login_lock_until",
@@ -59,12 +63,17 @@ __all__ = [
     "login_unlock",
     "password_set",
     "person_notify_channels_set",
+    "person_register",
+    "person_save",
+    "position_delete",
+    "position_save",
     "two_factor_device",
     "two_factor_disable",
     "two_factor_enrol_begin",
     "two_factor_enrol_confirm",
     "two_factor_required",
     "two_factor_verify",
+    "unit_save",
     "wait_text",
 ]
 
@@ -193,3 +202,16 @@ def person_notify_channels_set(
             data={"before": before, "after": after},
         )
     return person
+
+
+from .org import (  # noqa: E402 — they use the assignment services above
+    Saved,
+    assignment_period_set,
+    person_register,
+    person_save,
+    position_delete,
+    position_save,
+    unit_save,
+)
+
+__all__ += ["Saved"]
