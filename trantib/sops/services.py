@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from trantib.accounts.models import Person
@@ -66,51 +66,90 @@ def sop_library_sync(*, actor_id: int | None = None) -> SyncResult:
     newest = _newest_versions(lib.specs, existing)
     changed: list[str] = []
     for spec in lib.specs:
-        content = Path(spec.path).read_text(encoding="utf-8")
-        digest = hashlib.sha256(content.encode()).hexdigest()
-        row = existing.get((spec.code, spec.version))
-        if row is None:
-            row = SopVersion.objects.create(
-                code=spec.code,
-                version=spec.version,
-                name=spec.name,
-                status=spec.status,
-                content=content,
-                sha256=digest,
-                path=spec.path,
+        outcome = _record(spec, existing.get((spec.code, spec.version)), actor_id)
+        if isinstance(outcome, _Edited):
+            changed.append(
+                published_edited_line(spec, registry.text_of(spec), newest[spec.code] + 1)
             )
-            _audit(row, "sop_version_recorded", actor_id, after=_state(row))
-            if row.status == SopVersion.Status.PUBLISHED:
-                _audit(row, "sop_version_published", actor_id, after={"status": row.status})
+        elif outcome[1] == "created":
             created += 1
-        elif row.sha256 == digest:
-            unchanged += 1
-        elif row.status == SopVersion.Status.PUBLISHED and not _only_bindings_changed(row, spec):
-            changed.append(published_edited_line(spec, content, newest[spec.code] + 1))
-        else:
-            before = _state(row)
-            row.content, row.sha256, row.name, row.status, row.path = (
-                content,
-                digest,
-                spec.name,
-                spec.status,
-                spec.path,
-            )
-            row.save(update_fields=["content", "sha256", "name", "status", "path"])
-            after = _state(row)
-            _audit(
-                row,
-                "sop_version_updated",
-                actor_id,
-                before={k: v for k, v in before.items() if after[k] != v},
-                after={k: v for k, v in after.items() if before[k] != v},
-            )
-            if before["status"] != after["status"] == SopVersion.Status.PUBLISHED:
-                _audit(row, "sop_version_published", actor_id, after={"status": row.status})
+        elif outcome[1] == "updated":
             updated += 1
+        else:
+            unchanged += 1
     if changed:
         raise PublishedVersionChanged(changed)
     return SyncResult(created=created, updated=updated, unchanged=unchanged)
+
+
+@dataclass(frozen=True)
+class _Edited:
+    """A published version's file was edited beyond what may change in place."""
+
+    row: SopVersion
+
+
+def _record(
+    spec: SOPSpec, row: SopVersion | None, actor_id: int | None
+) -> tuple[SopVersion, str] | _Edited:
+    """Record one library spec over its row (None: not recorded yet), by the library's rules:
+    (the row, "created" | "updated" | "unchanged"), or _Edited (nothing written)."""
+    content = registry.text_of(spec) or Path(spec.path).read_text(encoding="utf-8")
+    digest = hashlib.sha256(content.encode()).hexdigest()
+    if row is None:
+        row = SopVersion.objects.create(
+            code=spec.code,
+            version=spec.version,
+            name=spec.name,
+            status=spec.status,
+            content=content,
+            sha256=digest,
+            path=spec.path,
+        )
+        _audit(row, "sop_version_recorded", actor_id, after=_state(row))
+        if row.status == SopVersion.Status.PUBLISHED:
+            _audit(row, "sop_version_published", actor_id, after={"status": row.status})
+        return row, "created"
+    if row.sha256 == digest:
+        return row, "unchanged"
+    if row.status == SopVersion.Status.PUBLISHED and not _only_bindings_changed(row, spec):
+        return _Edited(row)
+    before = _state(row)
+    row.content, row.sha256, row.name, row.status, row.path = (
+        content,
+        digest,
+        spec.name,
+        spec.status,
+        spec.path,
+    )
+    row.save(update_fields=["content", "sha256", "name", "status", "path"])
+    after = _state(row)
+    _audit(
+        row,
+        "sop_version_updated",
+        actor_id,
+        before={k: v for k, v in before.items() if after[k] != v},
+        after={k: v for k, v in after.items() if before[k] != v},
+    )
+    if before["status"] != after["status"] == SopVersion.Status.PUBLISHED:
+        _audit(row, "sop_version_published", actor_id, after={"status": row.status})
+    return row, "updated"
+
+
+def sop_version_record(*, spec: SOPSpec, actor_id: int | None = None) -> SopVersion:
+    """The row of one library spec, recorded now when the library holds a text the database
+    does not (a new file, or a draft edited since the last sync: a case must never pin a row
+    whose text is not the one its spec came from). By ``sop_library_sync``'s rules, for this
+    file only: a published row whose file was edited beyond the product keys is returned as
+    it was recorded (the version as published runs; ``sop sync`` tells the administrator)."""
+    rows = SopVersion.objects.defer("content")
+    row = rows.filter(code=spec.code, version=spec.version).first()
+    try:
+        with transaction.atomic():
+            outcome = _record(spec, row, actor_id)
+    except IntegrityError:  # recorded at the same moment by another start
+        return rows.get(code=spec.code, version=spec.version)
+    return outcome.row if isinstance(outcome, _Edited) else outcome[0]
 
 
 _STATUS_LINE = re.compile(r"^status:", re.MULTILINE)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -25,11 +23,13 @@ from ..models import (
 
 @lru_cache(maxsize=256)
 def spec_of_version_row(version_id: int, code: str, version: int, sha256: str) -> SOPSpec:
+    """The spec a version row (its key and hash) runs: the library's when the library loaded
+    exactly the recorded text, else the recorded text itself."""
     try:
         spec = registry.get(code, version)
     except KeyError:
         spec = None
-    if spec is not None and _file_sha256(spec.path) == sha256:
+    if spec is not None and registry.sha256_of(spec) == sha256:
         return spec
     # The file left the library, or was edited in place: the pinned content runs the case —
     # unless only what is not the signed document changed (bindings, comments): then the
@@ -41,14 +41,6 @@ def spec_of_version_row(version_id: int, code: str, version: int, sha256: str) -
     return pinned
 
 
-def _file_sha256(path: str) -> str:
-    try:
-        # As sop_library_sync hashes it: the text read as UTF-8, newlines normalised.
-        return hashlib.sha256(Path(path).read_text(encoding="utf-8").encode()).hexdigest()
-    except (OSError, UnicodeDecodeError):
-        return ""
-
-
 def case_spec(case: Case) -> SOPSpec:
     """The SOP version the case was started on (never a later one)."""
     v = case.sop_version
@@ -56,17 +48,38 @@ def case_spec(case: Case) -> SOPSpec:
 
 
 def sop_version_for(spec: SOPSpec) -> SopVersion:
-    """The database row of a library spec, recorded on first use (idempotent). Without the
-    SOP file's text (read on first access): every case start asks for the row, and its key
-    and hash are all a case needs of it (``case_spec``)."""
+    """The database row of a library spec, recorded on first use (idempotent), and recorded
+    again when it does not hold the text the spec was loaded from (a draft edited since the
+    last sync): a case never pins a row whose text is not its spec's. Without the SOP file's
+    text (read on first access): every case start asks for the row, and its key and hash are
+    all a case needs of it (``case_spec``)."""
     rows = SopVersion.objects.defer("content")
     row = rows.filter(code=spec.code, version=spec.version).first()
-    if row is not None:
+    digest = registry.sha256_of(spec)
+    if row is not None and (row.sha256 == digest or not digest):
         return row
-    from trantib.sops.services import sop_library_sync
+    from trantib.sops.services import sop_version_record
 
-    sop_library_sync()
-    return rows.get(code=spec.code, version=spec.version)
+    return sop_version_record(spec=spec)
+
+
+# (code, version, SHA-256) of the library texts this process found recorded as they are: the
+# start asks the database once per text, not once per case.
+_recorded: set[tuple[str, int, str]] = set()
+
+
+def _as_recorded(spec: SOPSpec) -> SOPSpec:
+    """``spec`` once its row holds its text (recorded now if not), or — a published file
+    edited in place beyond the product keys — the version as it was recorded and published."""
+    digest = registry.sha256_of(spec)
+    key = (spec.code, spec.version, digest)
+    if not digest or key in _recorded:
+        return spec
+    row = sop_version_for(spec)
+    if row.sha256 != digest:
+        return spec_of_version_row(row.pk, row.code, row.version, row.sha256)
+    _recorded.add(key)
+    return spec
 
 
 def acting_role(spec: SOPSpec, step: Step, _seen: frozenset[str] = frozenset()) -> str:
@@ -95,15 +108,20 @@ def assignments_holding_person(person: Person, unit: OrgUnit) -> Any:
 
 
 def spec_in_force(code: str) -> SOPSpec:
+    """The version new cases of ``code`` start on: the newest published one, as its file now
+    reads (the library is reloaded when a file changed on disk) and recorded in the database
+    before any case pins it. A draft never runs: a case takes a number from the unit's
+    register, counts in its reports and its audit trail, so only a published version starts
+    one (a draft is previewed as a document: ``trantib sop render``)."""
     try:
-        spec = registry.get(code)
+        spec = registry.fresh().get(code)
     except KeyError:
         raise Invalid(
             _("SOP %(code)s tidak ada di pustaka.") % {"code": code}, field="sop"
         ) from None
     if spec.status != SopStatus.PUBLISHED:
         raise Invalid(_("SOP %(code)s belum berlaku (masih draf).") % {"code": code}, field="sop")
-    return spec
+    return _as_recorded(spec)
 
 
 def entry_step(spec: SOPSpec, entry: str) -> Step:
@@ -128,7 +146,7 @@ def entries_startable(person: Person, unit: OrgUnit) -> list[tuple[SOPSpec, Step
 
     return [
         (spec, step)
-        for spec in registry.current()
+        for spec in registry.fresh().current()
         if spec.status == SopStatus.PUBLISHED
         and sop_internal_roles(spec) <= codes
         and not start_refusal(spec)
