@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import zoneinfo
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -214,3 +215,77 @@ def person_for_username(username: str) -> Person | None:
     if not username:
         return None
     return Person.objects.filter(user__username=username).select_related("user").first()
+
+
+def unit_get_for_user(user: UserLike, code: str) -> OrgUnit | None:
+    """The unit ``code`` when the user may see it (:func:`units_for_user`), else None: the
+    page answers 404 alike for a unit that does not exist and one the user may not see."""
+    return units_for_user(user).filter(code=code).select_related("parent").first()
+
+
+def unit_manageable(user: UserLike, unit: OrgUnit) -> bool:
+    """Whether the user may change ``unit``'s positions and who holds them: a superuser, an
+    administrator with the right to change assignments, or a holder today (definitive or
+    Plt./Plh.) of a supervising position (the unit's head) of this unit or a unit above it."""
+    if not user.is_authenticated:
+        return False
+    if getattr(user, "is_superuser", False) or user.has_perm("accounts.change_assignment"):  # type: ignore[union-attr,attr-defined]
+        return True
+    return (
+        _assignments_on(None)
+        .filter(
+            person__user_id=user.pk,
+            position__supervises=True,
+            position__unit_id__in=[*unit.ancestor_ids(), unit.pk],
+        )
+        .exists()
+    )
+
+
+def unit_positions(unit: OrgUnit) -> list[Position]:
+    """The unit's positions, each with ``holders`` (assignments active today or later, definitive
+    first) and ``past`` (ended ones, latest first): two queries."""
+    positions = list(Position.objects.filter(unit=unit).order_by("-supervises", "name", "pk"))
+    today = unit.today()
+    by_position: dict[int, list[Assignment]] = {p.pk: [] for p in positions}
+    for assignment in (
+        Assignment.objects.filter(position__unit=unit)
+        .select_related("person__user")
+        .order_by("acting", "valid_from", "pk")
+    ):
+        by_position[assignment.position_id].append(assignment)
+    for position in positions:
+        rows = by_position[position.pk]
+        for a in rows:
+            a.position = position  # no query for the title
+        position.holders = [  # type: ignore[attr-defined]
+            a for a in rows if a.valid_until is None or a.valid_until >= today
+        ]
+        position.past = sorted(  # type: ignore[attr-defined]
+            (a for a in rows if a.valid_until is not None and a.valid_until < today),
+            key=lambda a: a.valid_until,  # type: ignore[arg-type,return-value]
+            reverse=True,
+        )
+    return positions
+
+
+def unit_people(unit: OrgUnit) -> QuerySet[Person]:
+    """The people who hold or held a position in ``unit`` or a unit below it: the choices when
+    a holder is added (anyone else is found by NIP, NRP or login)."""
+    held = Assignment.objects.filter(
+        person_id=OuterRef("pk"), position__unit__path__startswith=unit.path
+    )
+    return Person.objects.filter(Exists(held)).order_by("full_name", "pk")
+
+
+def person_find(identity: str) -> Person | None:
+    """The person with this NIP (spaces allowed), NRP or login name, or None."""
+    text = identity.strip()
+    digits = re.sub(r"\s+", "", text)
+    if not text:
+        return None
+    return (
+        Person.objects.filter(Q(nip=digits) | Q(nrp=digits) | Q(user__username=text))
+        .order_by("pk")
+        .first()
+    )
