@@ -453,6 +453,7 @@ class _Importer:
         self.units: dict[str, OrgUnit | None] = {}  # None: its row was refused
         self.positions: dict[tuple[str, str], Position | None] = {}
         self.people: dict[str, Person | None] = {}  # by NIP, NRP and login
+        self.people_refused = 0  # person rows refused before their key could be read
 
     def problems(self) -> list[Problem]:
         return [p for k in KINDS for r in self.rows[k] for p in r.problems]
@@ -614,6 +615,9 @@ class _Importer:
             nrp = digits_normalise(row.text("nrp", digits=True))
             login = row.text("login")
             keys = [k for k in (nip, nrp, login) if k]
+            if row.problems:
+                self.people_refused += 1
+                continue
             if not keys:
                 row.refuse(
                     "nip", _("isi NIP, NRP atau login, agar baris ini dikenali saat impor ulang.")
@@ -628,12 +632,15 @@ class _Importer:
                 continue
             for k in keys:
                 lines[k] = row.line
-            person = (
-                (nip and Person.objects.filter(nip=nip).first())
-                or (nrp and Person.objects.filter(nrp=nrp).first())
-                or (login and Person.objects.filter(user__username=login).first())
-                or Person()
-            )
+            # The first identifier given is the key (NIP, else NRP, else login): a NIP not on
+            # file is a new person, even when the NRP is someone's (the model then refuses it).
+            if nip:
+                found = Person.objects.filter(nip=nip).first()
+            elif nrp:
+                found = Person.objects.filter(nrp=nrp).first()
+            else:
+                found = Person.objects.filter(user__username=login).first()
+            person = found or Person()
             if row.has("nama") or person.pk is None:
                 person.full_name = row.text("nama")
             if row.has("jenis") or person.pk is None:
@@ -658,6 +665,15 @@ class _Importer:
                         "login",
                         _("login %(login)s sudah dipakai %(name)s.")
                         % {"login": login, "name": holder.full_name},
+                    )
+                elif person.user_id is not None and person.user_id != getattr(user, "pk", None):
+                    row.refuse(
+                        "login",
+                        _(
+                            "pegawai ini sudah punya login %(login)s; login diganti lewat "
+                            "admin, bukan lewat impor."
+                        )
+                        % {"login": person.user.username},  # type: ignore[union-attr]
                     )
                 elif user is None:
                     new_login = login
@@ -699,14 +715,12 @@ class _Importer:
             or Person.objects.filter(user__username=row.text("pegawai")).first()
         )
         if person is None:
-            row.refuse(
-                "pegawai",
-                _(
-                    "pegawai %(key)s tidak dikenal: tidak ada di lembar pegawai "
-                    "maupun di basis data."
-                )
-                % {"key": row.text("pegawai")},
+            message = _(
+                "pegawai %(key)s tidak dikenal: tidak ada di lembar pegawai maupun di basis data."
             )
+            if self.people_refused:
+                message += " " + _("(Atau barisnya di lembar pegawai ditolak: lihat di atas.)")
+            row.refuse("pegawai", message % {"key": row.text("pegawai")})
             return None, False
         self.people[key] = person
         return person, True
