@@ -6,7 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -24,7 +28,37 @@ from .models import (
     Person,
     Position,
 )
-from .services import assignment_delete, assignment_save, login_unlock, two_factor_disable
+from .services import (
+    assignment_delete,
+    assignment_save,
+    login_unlock,
+    person_register,
+    person_save,
+    position_delete,
+    position_save,
+    two_factor_disable,
+    unit_save,
+)
+
+
+class _AuditedUnitSaves(admin.ModelAdmin):
+    """Units and positions saved through the services, so that each change is audited (the
+    positions and sub-units of the unit page's inlines too)."""
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        actor = request_person(request)
+        if formset.model is Position:
+            for position in formset.save(commit=False):
+                position_save(position=position, actor=actor)
+            for position in formset.deleted_objects:
+                position_delete(position=position, actor=actor)
+        elif formset.model is OrgUnit:
+            for unit in formset.save(commit=False):
+                unit_save(unit=unit, actor=actor)
+            for unit in formset.deleted_objects:
+                unit.delete()
+        else:
+            super().save_formset(request, form, formset, change)
 
 
 class PositionInline(admin.TabularInline):
@@ -45,7 +79,7 @@ class ChildUnitInline(admin.TabularInline):
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(admin.ModelAdmin):
+class OrgUnitAdmin(_AuditedUnitSaves):
     list_display = ["code", "indented_name", "kind", "parent", "timezone", "active"]
     list_display_links = ["code", "indented_name"]
     list_filter = ["kind", "timezone", "active"]
@@ -63,6 +97,9 @@ class OrgUnitAdmin(admin.ModelAdmin):
     def indented_name(self, obj: OrgUnit) -> str:
         return "— " * obj.depth + obj.name
 
+    def save_model(self, request: HttpRequest, obj: OrgUnit, form: Any, change: bool) -> None:
+        unit_save(unit=obj, actor=request_person(request))
+
 
 @admin.register(Position)
 class PositionAdmin(admin.ModelAdmin):
@@ -71,6 +108,12 @@ class PositionAdmin(admin.ModelAdmin):
     search_fields = ["name", "code", "unit__code", "unit__name"]
     autocomplete_fields = ["unit"]
     list_select_related = ["unit"]
+
+    def save_model(self, request: HttpRequest, obj: Position, form: Any, change: bool) -> None:
+        position_save(position=obj, actor=request_person(request))
+
+    def delete_model(self, request: HttpRequest, obj: Position) -> None:
+        position_delete(position=obj, actor=request_person(request))
 
 
 class AssignmentInline(admin.TabularInline):
@@ -83,6 +126,45 @@ class AssignmentInline(admin.TabularInline):
         return super().get_queryset(request).select_related("position__unit")
 
 
+class PersonAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The person; on the add page also a new login for them, in the same form."""
+
+    new_username = forms.CharField(
+        label=_("Nama login baru"),
+        max_length=150,
+        required=False,
+        help_text=_("Buat akun login untuk pegawai ini sekaligus (atau pilih akun yang ada)."),
+    )
+    new_password = forms.CharField(
+        label=_("Kata sandi awal"), required=False, strip=False, widget=forms.PasswordInput()
+    )
+
+    class Meta:
+        model = Person
+        fields = "__all__"  # noqa: DJ007 — the admin's fieldsets choose what is shown
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        username = (data.get("new_username") or "").strip()
+        if not username:
+            return data
+        if data.get("user"):
+            self.add_error(
+                "new_username", _("Pilih akun yang ada atau buat yang baru, bukan keduanya.")
+            )
+        elif get_user_model().objects.filter(username=username).exists():
+            self.add_error("new_username", _("Nama login ini sudah dipakai."))
+        password = data.get("new_password") or ""
+        if not password:
+            self.add_error("new_password", _("Isi kata sandi untuk akun login baru."))
+        else:
+            try:
+                validate_password(password, get_user_model()(username=username))
+            except ValidationError as exc:
+                self.add_error("new_password", exc)
+        return data
+
+
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
     list_display = ["full_name", "kind", "nip_display", "nrp", "pangkat", "user"]
@@ -90,11 +172,40 @@ class PersonAdmin(admin.ModelAdmin):
     search_fields = ["full_name", "nip", "nrp", "user__username"]
     autocomplete_fields = ["user"]
     list_select_related = ["user"]
+    form = PersonAdminForm
     fieldsets = [
         (None, {"fields": ["full_name", "kind", "nip", "nrp", "pangkat"]}),
         (_("Kontak dan akun"), {"fields": ["phone", "email", "user"]}),
     ]
+    add_fieldsets = [
+        *fieldsets,
+        (_("Akun login baru"), {"fields": ["new_username", "new_password"]}),
+    ]
     inlines = [AssignmentInline]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.add_fieldsets if obj is None else self.fieldsets
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Person], search_term: str
+    ) -> tuple[QuerySet[Person], bool]:
+        """A NIP typed as printed ("19760214 199903 1 004") finds the person too."""
+        if search_term.replace(" ", "").isdigit():
+            search_term = search_term.replace(" ", "")
+        return super().get_search_results(request, queryset, search_term)
+
+    # Through the services, so that each change is audited; a new login made with the person.
+    def save_model(self, request: HttpRequest, obj: Person, form: Any, change: bool) -> None:
+        username = (form.cleaned_data.get("new_username") or "").strip()
+        if not change and username:
+            person_register(
+                person=obj,
+                username=username,
+                password=form.cleaned_data["new_password"],
+                actor=request_person(request),
+            )
+        else:
+            person_save(person=obj, actor=request_person(request))
 
     # A person's assignments go with them, each through the service (audited), not by cascade.
     def delete_model(self, request: HttpRequest, obj: Person) -> None:

@@ -82,3 +82,55 @@ def test_the_database_still_holds_only_18_digits():
         person.full_clean()
     with pytest.raises(IntegrityError), transaction.atomic():
         person.save()
+
+
+def test_the_admin_add_form_makes_the_person_and_their_login_together_audited(client, demo_org):
+    client.force_login(demo_org.user("admin"))
+    response = client.post(
+        reverse("admin:accounts_person_add"),
+        {
+            "full_name": "Rini Astuti",
+            "kind": "asn",
+            "nip": "19810505 200604 2 007",
+            "new_username": "rini.cpd",
+            "new_password": "Trantib-uji-2027!",
+            "assignments-TOTAL_FORMS": "0",
+            "assignments-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.text
+    person = Person.objects.get(nip="198105052006042007")
+    assert person.user.username == "rini.cpd"
+    assert person.user.check_password("Trantib-uji-2027!")
+    event = audit_events(person).get()
+    assert (event.type, event.actor_id) == ("person_created", None)  # the admin has no person
+
+
+def test_the_admin_refuses_a_weak_password_for_the_new_login_beside_its_field(client, demo_org):
+    client.force_login(demo_org.user("admin"))
+    response = client.post(
+        reverse("admin:accounts_person_add"),
+        {
+            "full_name": "Rini Astuti",
+            "kind": "asn",
+            "nip": "19810505 200604 2 007",
+            "new_username": "rini.cpd",
+            "new_password": "123",
+            "assignments-TOTAL_FORMS": "0",
+            "assignments-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == ["new_password"]
+    assert not Person.objects.filter(full_name="Rini Astuti").exists()
+
+
+def test_a_position_changed_in_the_admin_is_audited(client, demo_org):
+    client.force_login(demo_org.user("admin"))
+    position = demo_org.position("CPD", "danru")
+    response = client.post(
+        reverse("admin:accounts_position_change", args=[position.pk]),
+        {"unit": position.unit_id, "code": "danru", "name": "Komandan Regu Satu"},
+    )
+    assert response.status_code == 302, response.text
+    assert [e.type for e in audit_events(position)][-1] == "position_changed"
