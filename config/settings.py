@@ -183,6 +183,11 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # well before gunicorn's 30 s timeout kills the worker.
     options.setdefault("connect_timeout", env.int("TRANTIB_DB_CONNECT_TIMEOUT", default=10))
 
+# The fast paths' few statements (a completion, a case's start) are prepared on PostgreSQL:
+# planned once per connection (trantib/core/rows.py, run_prepared). 0 for a connection pooler
+# in transaction mode that cannot keep prepared statements.
+TRANTIB_DB_PREPARE = env.bool("TRANTIB_DB_PREPARE", default=True)
+
 # The report pages' reads on a read replica: TRANTIB_DB_REPLICA_URL (config/dbrouter.py).
 from config.dbrouter import DATABASE_ROUTERS, replica_databases  # noqa: E402, F401
 

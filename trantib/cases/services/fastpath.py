@@ -47,6 +47,7 @@ from trantib.accounts.models import Assignment, OrgUnit, Person, Position
 from trantib.core.errors import Invalid
 from trantib.core.rows import model_fields as _fields
 from trantib.core.rows import model_instance as _instance
+from trantib.core.rows import run_prepared
 from trantib.engine import runtime
 from trantib.engine.spec import FieldType
 from trantib.sops.models import SopVersion
@@ -236,11 +237,10 @@ def _locked_read(task: Task, actor: Person) -> tuple[Case, Task, bool, set[int],
     """(the case locked, the task as it stands, whether the actor holds its position, the
     case's attachments free for it, an id for the next task and one for the event), or None:
     not this case's task."""
-    with connection.cursor() as cur:
-        cur.execute(_read_sql(), [actor.pk, task.pk, timezone.now(), task.case_id])
-        row = cur.fetchone()
-    if row is None:
+    found = run_prepared(_read_sql(), [actor.pk, task.pk, timezone.now(), task.case_id])
+    if not found:
         return None
+    row = found[0]
     n_case, n_unit, n_task = (len(_fields(m)) for m in (Case, OrgUnit, Task))
     case = _instance(Case, row[:n_case])
     unit = _instance(OrgUnit, row[n_case : n_case + n_unit])
@@ -341,9 +341,7 @@ class Batch:
             if made
             else " SELECT NULL WHERE false"
         )
-        with connection.cursor() as cur:
-            cur.execute("WITH " + ", ".join(parts) + final, params)
-            return [r[0] for r in cur.fetchall()]
+        return [r[0] for r in run_prepared("WITH " + ", ".join(parts) + final, params)]
 
 
 @functools.cache

@@ -37,8 +37,10 @@ from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from trantib.accounts.models import OrgUnit, Person
 from trantib.core.counters import counter_upsert_sql
 from trantib.core.errors import Invalid
+from trantib.core.rows import run_prepared
 from trantib.engine import runtime
 from trantib.engine.spec import FieldType, SOPSpec, Step
+from trantib.sops import registry
 from trantib.sops.models import SopVersion
 
 from ..audit import event_next
@@ -95,8 +97,13 @@ def case_start_fast(
     serial, case_id, task_ids, event_ids, version = _numbers(spec, unit, case, len(offered))
     case.pk, case.serial = case_id, serial
     case.number = case_number(unit, spec.code, case.year, serial)
-    # The row's key and hash are all a case needs of it (``case_spec``), not the SOP's text.
-    case.sop_version = version or sop_version_for(spec)
+    # The row's key and hash are all a case needs of it (``case_spec``), not the SOP's text;
+    # a row that does not hold the text the spec was loaded from is recorded again, as the
+    # ORM path's ``sop_version_for`` does.
+    digest = registry.sha256_of(spec)
+    if version is None or (digest and version.sha256 != digest):
+        version = sop_version_for(spec)
+    case.sop_version = version
     for task, pk in zip([first, *offered], task_ids, strict=True):
         task.pk, task.case = pk, case
 
@@ -236,17 +243,9 @@ def _numbers(
 ) -> tuple[int, int, list[int], list[int], SopVersion | None]:
     """(the case's serial, its id, ids for its tasks, ids for its two events, the SOP
     version's row without its text, or None when the library was never synced)."""
-    with connection.cursor() as cur:
-        cur.execute(
-            _numbers_sql(),
-            [
-                case_counter_key(unit.pk, spec.code, case.year),
-                1 + offered,
-                spec.code,
-                spec.version,
-            ],
-        )
-        serial, case_id, task_ids, event_ids, version_id, sha256 = cur.fetchone()
+    key = case_counter_key(unit.pk, spec.code, case.year)
+    row = run_prepared(_numbers_sql(), [key, 1 + offered, spec.code, spec.version])[0]
+    serial, case_id, task_ids, event_ids, version_id, sha256 = row
     version = None
     if version_id is not None:
         version = SopVersion.from_db(

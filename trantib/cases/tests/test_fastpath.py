@@ -22,9 +22,10 @@ from trantib.cases import services
 from trantib.cases.audit import chain_verify
 from trantib.cases.models import Attachment, Case, Event, Notification, Task, TaskStatus
 from trantib.cases.services.fastpath import orm_only
+from trantib.cases.services.roles import sop_version_for
 from trantib.core.errors import Conflict, Invalid, NotAllowed
 from trantib.outbox.models import OutboxMessage
-from trantib.sops.models import SopVersion
+from trantib.sops import registry
 
 pytestmark = [
     pytest.mark.django_db,
@@ -54,7 +55,7 @@ def _ppl_v1(demo_org: Any, label: str) -> Case:
         now=MONDAY,
     )
     Case.objects.filter(pk=case.pk).update(
-        sop_version=SopVersion.objects.get(code="PPL", version=1)
+        sop_version=sop_version_for(registry.get("PPL", 1))  # recorded on first use
     )
     return Case.objects.get(pk=case.pk)
 

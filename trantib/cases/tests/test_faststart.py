@@ -159,3 +159,32 @@ def test_what_is_not_plain_is_the_orm_paths_own(demo_org) -> None:
     after, _sql = _started(_counter_start(demo_org))
     assert after.serial == with_photo.serial + 1
     assert OutboxMessage.objects.filter(case=after).count() == 0  # nobody chose SMS here
+
+
+def _live_task(case: Case) -> Task:
+    return Task.objects.get(case=case, status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED])
+
+
+def _prepared() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_the_fast_paths_statements_are_prepared_unless_switched_off(demo_org, settings) -> None:
+    """The start's and the completion's statements are planned once per connection
+    (``run_prepared``); ``TRANTIB_DB_PREPARE=0`` (a pooler in transaction mode) runs them as
+    any other statement, with the same result."""
+    settings.TRANTIB_DB_PREPARE = False
+    before = _prepared()
+    off, sql = _started(_counter_start(demo_org))
+    assert _fast(sql) and off.event_seq == 2
+    assert _prepared() == before
+    settings.TRANTIB_DB_PREPARE = True
+    on, sql = _started(_counter_start(demo_org))
+    assert _fast(sql) and on.event_seq == 2 and on.serial == off.serial + 1
+    prepared = _prepared()
+    assert any(s.startswith("WITH n AS (INSERT INTO") for s in prepared), prepared
+    assert any(s.startswith('WITH w0 AS (INSERT INTO "cases_case"') for s in prepared)
+    services.task_complete(task=_live_task(on), actor=demo_org.person("staf.krj"), now=AT)
+    assert any("FOR NO KEY UPDATE OF c" in s for s in _prepared())
