@@ -93,9 +93,18 @@ class HolderForm(PeriodForm):
     )
     field_order = ["person", "identity", "acting", "valid_from", "valid_until"]
 
-    def __init__(self, *args: Any, people: QuerySet[Person], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        people: QuerySet[Person],
+        choices: list[tuple[Any, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people  # type: ignore[attr-defined]
+        if choices is not None:
+            # The same list for every position's form on the page: read once, not per form.
+            self.fields["person"].choices = choices  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -144,7 +153,8 @@ class PersonRegisterForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, unit: OrgUnit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["position"].queryset = Position.objects.filter(unit=unit)  # type: ignore[attr-defined]
+        positions = Position.objects.filter(unit=unit).select_related("unit")
+        self.fields["position"].queryset = positions  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

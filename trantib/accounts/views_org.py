@@ -81,7 +81,9 @@ def _page(
     can_manage = unit_manageable(request.user, unit)
     positions = unit_positions(unit)
     people = unit_people(unit)
+    choices: list[tuple[Any, str]] = []
     if can_manage:
+        choices = [("", "---------"), *((p.pk, p.full_name) for p in people)]
         for position in positions:
             key = f"position-{position.pk}"
             position.edit_form = bound.get(key) or PositionEditForm(  # type: ignore[attr-defined]
@@ -89,7 +91,7 @@ def _page(
             )
             key = f"holder-{position.pk}"
             position.holder_form = bound.get(key) or HolderForm(  # type: ignore[attr-defined]
-                prefix=key, people=people, initial={"valid_from": unit.today()}
+                prefix=key, people=people, choices=choices, initial={"valid_from": unit.today()}
             )
             for a in [*position.holders, *position.past]:  # type: ignore[attr-defined]
                 key = f"period-{a.pk}"

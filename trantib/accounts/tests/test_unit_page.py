@@ -7,6 +7,8 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from trantib.accounts.models import Assignment, Person, Position
@@ -279,3 +281,18 @@ def test_a_plh_of_a_camat_manages_that_unit_while_acting_and_not_after(client, d
         valid_from=today - dt.timedelta(days=9), valid_until=today - dt.timedelta(days=1)
     )
     assert client.get(_url("unit_page", "KRW")).status_code == 404
+
+
+def test_the_unit_page_reads_the_same_number_of_queries_however_many_positions(
+    camat, demo_org, django_assert_max_num_queries
+):
+    with CaptureQueriesContext(connection) as few:
+        assert camat.get(_url("unit_page", "CPD")).status_code == 200
+    unit = demo_org.unit("CPD")
+    kasi = demo_org.person("kasi.cpd")
+    for n in range(5):
+        position = Position.objects.create(unit=unit, code=f"seksi_{n}", name=f"Seksi {n}")
+        Assignment.objects.create(person=kasi, position=position, valid_from=dt.date(2025, 1, 2))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = camat.get(_url("unit_page", "CPD"))
+    assert "Seksi 4" in response.text
