@@ -130,7 +130,8 @@ def case_open(people: dict[str, Any], label: str, letter: bool = False) -> tuple
     from trantib.accounts.models import OrgUnit
     from trantib.cases import services
     from trantib.cases.models import Case
-    from trantib.sops.models import SopVersion
+    from trantib.cases.services.roles import sop_version_for
+    from trantib.sops import registry
 
     unit = OrgUnit.objects.get(code=UNIT)
     t0 = time.perf_counter()
@@ -156,7 +157,8 @@ def case_open(people: dict[str, Any], label: str, letter: bool = False) -> tuple
     if letter:
         _letter_drafted(case.pk, people)
     else:
-        v1 = SopVersion.objects.get(code=SOP, version=1)
+        # v1's row, recorded on first use (a start records only the version it pins).
+        v1 = sop_version_for(registry.get(SOP, 1))
         Case.objects.filter(pk=case.pk).update(sop_version=v1)
     return case.pk, t1 - t0, t2 - t1
 
