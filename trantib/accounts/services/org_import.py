@@ -456,7 +456,15 @@ class _Importer:
         self.people_refused = 0  # person rows refused before their key could be read
 
     def problems(self) -> list[Problem]:
-        return [p for k in KINDS for r in self.rows[k] for p in r.problems]
+        """Every problem: units first, then positions, people, assignments (the order they
+        are written in), each kind by file and line."""
+        return [
+            p
+            for k in KINDS
+            for p in sorted(
+                (p for r in self.rows[k] for p in r.problems), key=lambda p: (p.where, p.line)
+            )
+        ]
 
     def run(self) -> ImportResult:
         self._units()
@@ -822,7 +830,7 @@ def org_import(
         result = importer.run()
         problems = importer.problems()
         if problems:
-            raise ImportRefused(sorted(problems, key=lambda p: (p.where, p.line)))
+            raise ImportRefused(problems)
         if dry_run:
             transaction.set_rollback(True)
     return result

@@ -207,12 +207,12 @@ def test_every_problem_of_bad_csv_files_is_listed_by_file_line_and_column_and_no
     assert code == 1
     d = tmp_path
     assert lines == [
+        f"{d}/unit.csv:4: induk: unit induk TIDAK-ADA tidak dikenal: tidak ada di berkas maupun "
+        "di basis data.",
         f"{d}/jabatan.csv:4: kode: jabatan camat di unit UJI sudah ada di baris 2.",
         f"{d}/pegawai.csv:5: nip: NIP: digit 13-14 (13) bukan bulan yang sah (01-12).",
         f"{d}/penugasan.csv:6: jabatan: jabatan lurah tidak ada di unit UJI: tambahkan di "
         "lembar jabatan.",
-        f"{d}/unit.csv:4: induk: unit induk TIDAK-ADA tidak dikenal: tidak ada di berkas maupun "
-        "di basis data.",
         "Impor ditolak: 4 masalah; tidak ada yang disimpan.",
     ]
     assert _snapshot() == before
@@ -257,6 +257,8 @@ def test_every_problem_of_a_bad_workbook_names_its_sheet_line_and_column(tmp_pat
     code, lines = _run(path)
     assert code == 1
     assert lines == [
+        f"{path}[Unit]:3: induk: unit induk PEMKAB-ENTAH tidak dikenal: tidak ada di berkas "
+        "maupun di basis data.",
         f"{path}[Jabatan]:4: kode: jabatan sekcam di unit UJI sudah ada di baris 3.",
         f"{path}[Pegawai]:3: nip: tertulis sebagai angka, sehingga digit terakhirnya hilang; "
         "format kolom ini sebagai Teks lalu ketik ulang nomornya.",
@@ -268,8 +270,6 @@ def test_every_problem_of_a_bad_workbook_names_its_sheet_line_and_column(tmp_pat
         f"{path}[Penugasan]:4: pegawai: pegawai 19810505 200604 2 007 tidak dikenal: tidak ada "
         "di lembar pegawai maupun di basis data. (Atau barisnya di lembar pegawai ditolak: "
         "lihat di atas.)",
-        f"{path}[Unit]:3: induk: unit induk PEMKAB-ENTAH tidak dikenal: tidak ada di berkas "
-        "maupun di basis data.",
         "Impor ditolak: 6 masalah; tidak ada yang disimpan.",
     ]
     assert not OrgUnit.objects.exists()
