@@ -505,7 +505,7 @@ def _render_case(
         panel = TaskPanel(
             task=task,
             step=step,
-            role=spec.role(task.role).name if task.role else "",
+            role=services.task_role_name(spec, task) if task.role else "",
             reassign_error=reassign_errors.get(task.pk, ""),
         )
         panel.occurrences = [

@@ -166,7 +166,8 @@ def may_edit(person: Person | None, operation: Operation) -> bool:
     if person is None:
         return False
     unit = operation.unit
-    roles = case_services.sop_internal_roles(case_services.case_spec(operation.case))
+    # The positions of the unit that fill the SOP's roles (its adoption of the SOP).
+    roles = set(case_services.role_map(case_services.case_spec(operation.case), unit).values())
     return assignments_active(person, on=unit.today()).filter(
         position__unit=unit, position__code__in=roles
     ).exists() or case_services.supervises(person, unit)

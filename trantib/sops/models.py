@@ -38,3 +38,68 @@ class SopVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} v{self.version} — {self.name}"
+
+
+class SopAdoption(models.Model):
+    """An SOP version adopted by a unit: each of the SOP's roles (its Pelaksana columns) mapped
+    to a position of the unit (``SopRoleMapping``), so that "Kasi" can mean the Kasi Trantib in
+    one kecamatan and the Kasi Pemerintahan in another.
+
+    Its mapping serves the version it names and the later versions the unit has not adopted
+    (a revision keeps its columns as a rule); a role it does not map is filled by the position
+    whose code is the role's id, as it is when the unit adopted nothing. Changing the mapping
+    applies to the tasks offered from then on (decision 0015)."""
+
+    unit = models.ForeignKey(
+        "accounts.OrgUnit",
+        verbose_name=_("unit"),
+        on_delete=models.CASCADE,
+        related_name="sop_adoptions",
+    )
+    sop_version = models.ForeignKey(
+        SopVersion, verbose_name=_("versi SOP"), on_delete=models.PROTECT, related_name="adoptions"
+    )
+    adopted_by = models.ForeignKey(
+        "accounts.Person",
+        verbose_name=_("ditetapkan oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    adopted_at = models.DateTimeField(_("ditetapkan"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "sop_version"], name="sop_adoption_unique"),
+        ]
+        verbose_name = _("penetapan SOP di unit")
+        verbose_name_plural = _("penetapan SOP di unit")
+
+    def __str__(self) -> str:
+        return f"{self.sop_version.code} v{self.sop_version.version} @ {self.unit_id}"
+
+
+class SopRoleMapping(models.Model):
+    """One role of an adopted SOP version and the position of the unit that fills it."""
+
+    adoption = models.ForeignKey(
+        SopAdoption, verbose_name=_("penetapan"), on_delete=models.CASCADE, related_name="roles"
+    )
+    role = models.CharField(_("peran SOP"), max_length=64)
+    position = models.ForeignKey(
+        "accounts.Position",
+        verbose_name=_("jabatan"),
+        on_delete=models.PROTECT,
+        related_name="sop_roles",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["adoption", "role"], name="sop_role_mapping_unique"),
+        ]
+        verbose_name = _("pemetaan peran SOP")
+        verbose_name_plural = _("pemetaan peran SOP")
+
+    def __str__(self) -> str:
+        return f"{self.role} → {self.position_id}"

@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trantib.accounts.models import Person
+from trantib.accounts.models import OrgUnit, Person, Position
 from trantib.core.audit import audit_record
 from trantib.core.errors import Conflict, Invalid, NotFound
 from trantib.core.text import has_control_characters
@@ -17,7 +20,7 @@ from trantib.engine.loader import load_text
 from trantib.engine.spec import SOPSpec
 
 from . import registry
-from .models import SopVersion
+from .models import SopAdoption, SopRoleMapping, SopVersion
 
 
 class LibraryRefused(Exception):
@@ -296,3 +299,103 @@ def _as_draft(base: SopVersion, *, version: int) -> str:
     # for the revision; each reason stays with its evaluation (and in the audit event).
     header = f"# DRAF versi {version}, dibuka dari versi {base.version} untuk revisi.\n#\n"
     return header + text
+
+
+# -- adopting an SOP version in a unit -------------------------------------------------------
+
+
+@transaction.atomic
+def sop_adopt(
+    *,
+    unit: OrgUnit,
+    code: str,
+    version: int,
+    positions: Mapping[str, int | None],
+    actor: Person | None,
+    now: dt.datetime | None = None,
+) -> SopAdoption:
+    """Adopt SOP ``code`` v``version`` in ``unit``, or change its adoption: ``positions`` maps
+    each role id of the SOP to the id of a position of the unit (None or absent: the role is
+    left to the position whose code is its id, as without an adoption). Roles outside the unit
+    (``external``) are filled by nobody and refused here. Callers check who may do this
+    (:func:`trantib.sops.selectors.units_adoptable_by`).
+
+    Audited on the adoption's own chain (``sop_adopted`` with the mapping; ``sop_adoption_
+    changed`` with the roles before and after). Tasks already offered stay with the position
+    they were offered to; those offered afterwards follow the new mapping."""
+    now = now or timezone.now()
+    try:
+        spec = registry.fresh().get(code, version)
+    except KeyError:
+        raise NotFound(
+            _("SOP %(code)s versi %(v)s tidak ada di pustaka.") % {"code": code, "v": version},
+            field="sop",
+        ) from None
+    roles = {r.id: r for r in spec.roles}
+    unknown = sorted(set(positions) - set(roles))
+    if unknown:
+        raise Invalid(
+            _("Peran %(roles)s tidak ada di SOP %(code)s.")
+            % {"roles": ", ".join(unknown), "code": code},
+            field="roles",
+        )
+    chosen = {role: pk for role, pk in positions.items() if pk is not None}
+    outside = sorted(r for r in chosen if roles[r].external)
+    if outside:
+        raise Invalid(
+            _("Peran %(roles)s berada di luar unit; tidak ada jabatan yang mengisinya.")
+            % {"roles": ", ".join(roles[r].name for r in outside)},
+            field="roles",
+        )
+    found = {p.pk: p for p in Position.objects.filter(pk__in=set(chosen.values()), unit=unit)}
+    foreign = sorted(r for r, pk in chosen.items() if pk not in found)
+    if foreign:
+        raise Invalid(
+            _("Pilih jabatan %(unit)s untuk peran %(roles)s.")
+            % {"unit": unit.name, "roles": ", ".join(roles[r].name for r in foreign)},
+            field="roles",
+        )
+    row = sop_version_record(spec=spec)
+    adoption = SopAdoption.objects.select_for_update().filter(unit=unit, sop_version=row).first()
+    after = {role: found[pk].code for role, pk in sorted(chosen.items())}
+    actor_id = actor.pk if actor is not None else None
+    if adoption is None:
+        adoption = SopAdoption.objects.create(
+            unit=unit, sop_version=row, adopted_by=actor, adopted_at=now
+        )
+        SopRoleMapping.objects.bulk_create(
+            SopRoleMapping(adoption=adoption, role=role, position=found[pk])
+            for role, pk in chosen.items()
+        )
+        audit_record(
+            subject=adoption,
+            type="sop_adopted",
+            actor_id=actor_id,
+            unit_id=unit.pk,
+            at=now,
+            data={"sop": spec.key, "after": {"roles": after}},
+        )
+        return adoption
+    before = dict(
+        sorted(
+            SopRoleMapping.objects.filter(adoption=adoption).values_list("role", "position__code")
+        )
+    )
+    if before == after:
+        return adoption
+    SopRoleMapping.objects.filter(adoption=adoption).delete()
+    SopRoleMapping.objects.bulk_create(
+        SopRoleMapping(adoption=adoption, role=role, position=found[pk])
+        for role, pk in chosen.items()
+    )
+    adoption.adopted_by, adoption.adopted_at = actor, now
+    adoption.save(update_fields=["adopted_by", "adopted_at"])
+    audit_record(
+        subject=adoption,
+        type="sop_adoption_changed",
+        actor_id=actor_id,
+        unit_id=unit.pk,
+        at=now,
+        data={"sop": spec.key, "before": {"roles": before}, "after": {"roles": after}},
+    )
+    return adoption

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<str:code>/", views.sop_detail, name="detail"),
     path("<str:code>/pdf/", views.sop_pdf, name="pdf"),
     path("<str:code>/bpmn/", views.sop_bpmn, name="bpmn"),
+    path("<str:code>/pelaksana/", views.sop_adoption_save, name="adopt"),
 ]

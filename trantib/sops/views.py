@@ -1,5 +1,8 @@
 """The public SOP library: SOPs are public documents, so these pages need no login.
 
+A signed-in officer also sees, on an SOP's page, who fills each of its columns in their units,
+and a unit's head sets it there (``sop_adoption_save``: the unit adopts the version).
+
 Every page takes an optional ``?versi=N`` to show an earlier (or draft) version; without it the
 version in force is shown. An unknown code or version is a 404, a ``versi`` that is not a
 number a 400 — never a 500.
@@ -9,16 +12,23 @@ from __future__ import annotations
 
 import re
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from trantib.accounts.models import OrgUnit
+from trantib.core.errors import ServiceError
 from trantib.engine.spec import SOPSpec
 
 from . import registry
 from .bpmn import export_bpmn
 from .rendering import render_fragment, render_pdf
+from .selectors import sop_units_for_user, units_adoptable_by
+from .services import sop_adopt
 
 
 class _BadVersion(ValueError):
@@ -71,8 +81,50 @@ def sop_detail(request: HttpRequest, code: str) -> HttpResponse:
         "row_count": len(spec.rows),
         # Our own renderer: every text it draws is escaped (HTML template and SVG writer).
         "document": mark_safe(render_fragment(spec)),  # noqa: S308
+        # Who fills each column in the visitor's units (nothing without a login).
+        "units": sop_units_for_user(request.user, getattr(request, "person", None), spec),
     }
     return render(request, "sops/sop_detail.html", context)
+
+
+@login_required
+def sop_adoption_save(request: HttpRequest, code: str) -> HttpResponse:
+    """The unit's head maps the SOP version's columns to the unit's positions (POST only)."""
+    if request.method != "POST":
+        return HttpResponse(status=405, headers={"Allow": "POST"})
+    raw = request.POST.get("versi", "").strip()
+    if not re.fullmatch(r"[0-9]{1,6}", raw):
+        return _bad_version(request, raw)
+    try:
+        spec = registry.get(code, int(raw))
+    except KeyError:
+        raise Http404(code) from None
+    user = request.user
+    person = getattr(request, "person", None)
+    units = units_adoptable_by(person, superuser=bool(getattr(user, "is_superuser", False)))
+    unit: OrgUnit | None = next((u for u in units if u.code == request.POST.get("unit", "")), None)
+    if unit is None:
+        raise Http404("unit")
+    positions: dict[str, int | None] = {}
+    for role in spec.roles:
+        value = request.POST.get(f"role.{role.id}", "").strip()
+        if role.external:
+            continue
+        positions[role.id] = int(value) if value.isdigit() else None
+    back = reverse("sops:detail", args=[spec.code]) + f"?versi={spec.version}#pelaksana"
+    try:
+        sop_adopt(
+            unit=unit, code=spec.code, version=spec.version, positions=positions, actor=person
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    messages.success(
+        request,
+        _("Pelaksana SOP %(code)s di %(unit)s disimpan; tugas berikutnya mengikuti pemetaan ini.")
+        % {"code": spec.code, "unit": unit.name},
+    )
+    return redirect(back)
 
 
 def sop_pdf(request: HttpRequest, code: str) -> HttpResponse:

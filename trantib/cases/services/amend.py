@@ -39,7 +39,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trantib.accounts.models import OrgUnit, Person
-from trantib.accounts.selectors import holders_of, person_holds_role
 from trantib.core.errors import Conflict, Invalid, NotAllowed
 from trantib.core.text import has_control_characters
 from trantib.engine import runtime
@@ -62,7 +61,16 @@ from .flow import _schedule_deadlines, case_lock, system_step, task_lock, unit_d
 from .hooks import step_filled, wait_period
 from .lateness import case_late_refresh
 from .notifications import notify, tasks_handed_over_notify
-from .roles import acting_role, case_spec, sop_internal_roles, supervises, supervisors_of
+from .roles import (
+    acting_role,
+    case_spec,
+    holds_sop_role,
+    role_map,
+    roles_unfilled,
+    step_position,
+    supervises,
+    supervisors_of,
+)
 from .steps import _check_members, _refusal
 
 REASON_MAX = 500
@@ -99,8 +107,8 @@ def may_direct(person: Person, case: Case) -> bool:
     """The unit head or the holder of the SOP's responsible role in the case's unit."""
     if supervises(person, case.unit):
         return True
-    role = responsible_role(case_spec(case))
-    return bool(role) and person_holds_role(person, case.unit, role)
+    spec = case_spec(case)
+    return holds_sop_role(person, case.unit, spec, responsible_role(spec))
 
 
 def _refuse_unless_directs(person: Person, case: Case, what: str) -> None:
@@ -391,8 +399,8 @@ def may_end_wait(person: Person, task: Task) -> bool:
     case = task.case
     if supervises(person, case.unit):
         return True
-    role = wait_follower_role(case_spec(case), task)
-    return bool(role) and person_holds_role(person, case.unit, role)
+    spec = case_spec(case)
+    return holds_sop_role(person, case.unit, spec, wait_follower_role(spec, task))
 
 
 @transaction.atomic
@@ -465,14 +473,15 @@ def case_handover_listener_register(listener: HandoverListener) -> None:
 
 
 def handover_refusal(spec: SOPSpec, unit: OrgUnit) -> str | None:
-    """Why ``unit`` cannot take a case of ``spec``: the roles nobody holds there."""
-    missing = [r for r in sorted(sop_internal_roles(spec)) if not holders_of(unit, r).exists()]
+    """Why ``unit`` cannot take a case of ``spec``: the roles nobody holds there (through the
+    unit's adoption of the SOP)."""
+    missing = roles_unfilled(spec, unit)
     if not missing:
         return None
     return _("%(unit)s tidak menjalankan SOP %(code)s: tidak ada pemegang jabatan %(roles)s.") % {
         "unit": unit.name,
         "code": spec.code,
-        "roles": ", ".join(spec.role(r).name for r in missing),
+        "roles": ", ".join(name for name, _code in missing),
     }
 
 
@@ -504,10 +513,13 @@ def case_handover(
         raise Invalid(refusal, field="to_unit")
     live = list(Task.objects.filter(case=case, status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED]))
     Task.objects.filter(case=case).update(unit=to_unit)
-    # Offered again to the same position in the new unit: the old assignee works elsewhere.
-    Task.objects.filter(pk__in=[t.pk for t in live]).update(
-        status=TaskStatus.OPEN, assignee=None, claimed_at=None
-    )
+    # Offered again to the position of the new unit that fills the step's role (its adoption
+    # of the SOP): the old assignee works elsewhere.
+    positions = role_map(spec, to_unit)
+    for task in live:
+        task.role = step_position(spec, spec.step(task.step_id), positions) or task.role
+        task.status, task.assignee, task.claimed_at = TaskStatus.OPEN, None, None
+    Task.objects.bulk_update(live, ["role", "status", "assignee", "claimed_at"])
     Attachment.objects.filter(case=case).update(unit=to_unit)
     case.unit = to_unit
     audit_record(

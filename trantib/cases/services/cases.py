@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from trantib.accounts.models import OrgUnit, Person
-from trantib.accounts.selectors import person_holds_role
 from trantib.core.errors import Conflict, Invalid, NotAllowed
 from trantib.core.text import has_control_characters
 
@@ -30,7 +29,13 @@ from .faststart import case_start_fast
 from .flow import _parent_check, case_create, case_lock
 from .hooks import case_ended, start_refusal, step_guards
 from .lateness import case_late_refresh, case_late_refresh_deferred
-from .roles import acting_role, entry_step, spec_in_force
+from .roles import (
+    acting_role,
+    entry_step,
+    holds_sop_role,
+    spec_in_force,
+    start_unfilled_refusal,
+)
 from .steps import complete_locked, start_values_check
 
 
@@ -163,7 +168,7 @@ def case_open_scheduled(
     spec = spec_in_force(sop_code)
     first_step = entry_step(spec, entry)
     role = acting_role(spec, first_step)
-    if not person_holds_role(assignee, unit, role):
+    if not holds_sop_role(assignee, unit, spec, role):
         raise Invalid(
             _("%(who)s tidak memegang jabatan %(role)s di %(unit)s.")
             % {"who": assignee.full_name, "role": spec.role(role).name, "unit": unit.code},
@@ -217,12 +222,18 @@ def _start(
         raise Invalid(refusal, field="sop")
     first_step = entry_step(spec, entry)
     role = acting_role(spec, first_step)
-    if performer_checked and actor is not None and not person_holds_role(actor, unit, role):
+    if performer_checked and actor is not None and not holds_sop_role(actor, unit, spec, role):
         raise NotAllowed(
             _("Anda tidak memegang jabatan %(role)s di %(unit)s, yang memulai SOP %(code)s.")
             % {"role": spec.role(role).name, "unit": unit.code, "code": spec.code},
             field="sop",
         )
+    # Every role of the SOP needs someone in the unit: a task for a role nobody fills would
+    # wait for no one (decision 0015). The complaint intake is not refused: a citizen's report
+    # is received whatever the unit's staffing, and its head sees the case.
+    unfilled = start_unfilled_refusal(spec, unit) if guarded else None
+    if unfilled:
+        raise Invalid(unfilled, field="sop")
     data = dict(data or {})
     # A first step a guard holds (it waits for a letter, which can only be written once the
     # case exists) is not done now: the case opens with it as a live task, and the start

@@ -30,7 +30,7 @@ from ..models import (
 from .hooks import case_ended, wait_period
 from .lateness import case_late_refresh
 from .notifications import tasks_offered_notify
-from .roles import acting_role, case_spec, sop_version_for, spec_in_force
+from .roles import case_spec, role_map, sop_version_for, spec_in_force, step_position
 
 
 def case_counter_key(unit_id: int, sop_code: str, year: int) -> str:
@@ -113,6 +113,15 @@ def outcome_tasks(
     new_tasks: list[Task] = []
     closed = False
     requests: list[runtime.LinkedCasesRequested] = []
+    mapped: dict[str, str] | None = None
+
+    def position(step: Step) -> str:
+        # The unit's position that fills the step's role (its adoption of the SOP), read once.
+        nonlocal mapped
+        if mapped is None:
+            mapped = role_map(spec, case.unit_id)
+        return step_position(spec, step, mapped)
+
     for effect in outcome.effects:
         if isinstance(effect, runtime.TaskOffered):
             step = spec.step(effect.step)
@@ -127,7 +136,7 @@ def outcome_tasks(
                     step_id=step.id,
                     occurrence=effect.occurrence,
                     kind=TaskKind.WORK,
-                    role=acting_role(spec, step),
+                    role=position(step),
                     title=_task_title(step, effect.occurrence),
                     created_at=start,
                     due_at=spec.calendar.due(counts_from, effect.time, case.unit.zone()),
@@ -146,7 +155,7 @@ def outcome_tasks(
                     case=case,
                     step_id=step.id,
                     kind=TaskKind.WAIT,
-                    role=acting_role(spec, step),
+                    role=position(step),
                     title=step.display_title,
                     created_at=now,
                     due_at=spec.calendar.due(counts_from, period, case.unit.zone()),
@@ -164,7 +173,7 @@ def outcome_tasks(
                         case=case,
                         step_id=step.id,
                         kind=TaskKind.LINKED,
-                        role=acting_role(spec, step),
+                        role=position(step),
                         title=step.display_title,
                         created_at=now,
                     )

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from functools import lru_cache
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from trantib.accounts.models import OrgUnit, Person, Position
-from trantib.accounts.selectors import holders_of
+from trantib.accounts.selectors import holders_of, person_holds_role
 from trantib.core.errors import Invalid
 from trantib.engine import runtime
 from trantib.engine.loader import load_text
@@ -58,8 +59,16 @@ def sop_version_for(spec: SOPSpec) -> SopVersion:
     digest = registry.sha256_of(spec)
     if row is not None and (row.sha256 == digest or not digest):
         return row
-    from trantib.sops.services import sop_version_record
+    from trantib.sops.services import LibraryRefused, sop_library_sync, sop_version_record
 
+    if row is None:
+        # The first start records the whole library (every version, as ``sop sync``) ...
+        with contextlib.suppress(LibraryRefused):
+            sop_library_sync()
+        row = rows.filter(code=spec.code, version=spec.version).first()
+        if row is not None and (row.sha256 == digest or not digest):
+            return row
+    # ... and a library another file of which is refused, or a file edited since, this one.
     return sop_version_record(spec=spec)
 
 
@@ -101,6 +110,78 @@ def sop_internal_roles(spec: SOPSpec) -> set[str]:
     return {r.id for r in spec.roles if not r.external}
 
 
+# -- roles to positions (decision 0015) --------------------------------------------------------
+#
+# A role is a column of the SOP; the unit that adopted the SOP says which of its positions
+# fills it (trantib.sops: SopAdoption). Without an adoption a role is filled by the position
+# whose code is the role's id. A task stores the position code it was offered to (Task.role),
+# resolved when it is offered: everything that asks who holds a task's position (Tugas Saya,
+# notices, the fast paths' SQL) reads it as before.
+
+
+def role_map(spec: SOPSpec, unit: OrgUnit | int) -> dict[str, str]:
+    """``{role id: position code}`` for every role of ``spec`` inside the unit. One query."""
+    from trantib.sops.selectors import role_positions
+
+    unit_id = unit if isinstance(unit, int) else unit.pk
+    mapped = role_positions(unit_id, spec.code, spec.version)
+    return {r.id: mapped.get(r.id, r.id) for r in spec.roles if not r.external}
+
+
+def step_position(spec: SOPSpec, step: Step, positions: dict[str, str]) -> str:
+    """The position code of the unit that performs ``step`` (``positions``: :func:`role_map`),
+    "" when no role inside the unit acts for it."""
+    role = acting_role(spec, step)
+    return positions.get(role, role) if role else ""
+
+
+def role_position(spec: SOPSpec, unit: OrgUnit, role: str) -> str:
+    """The position code of ``unit`` that fills ``role`` of ``spec``."""
+    return role_map(spec, unit).get(role, role) if role else ""
+
+
+def holds_sop_role(person: Person, unit: OrgUnit, spec: SOPSpec, role: str) -> bool:
+    """Whether ``person`` holds today the position of ``unit`` that fills ``role``."""
+    return bool(role) and person_holds_role(person, unit, role_position(spec, unit, role))
+
+
+def task_role_name(spec: SOPSpec, task: Any) -> str:
+    """The SOP's heading for the role a task was offered to (its step's performer): Task.role
+    is the unit's position code, which need not be a role id of the SOP."""
+    try:
+        role = acting_role(spec, spec.step(task.step_id))
+        return spec.role(role).name if role else ""
+    except KeyError:
+        return str(task.role)
+
+
+def roles_unfilled(spec: SOPSpec, unit: OrgUnit) -> list[tuple[str, str]]:
+    """(role heading, position code) of each role of ``spec`` inside ``unit`` whose position
+    nobody holds today, in the SOP's column order. Two queries."""
+    from trantib.sops.selectors import positions_filled
+
+    positions = role_map(spec, unit)
+    filled = positions_filled(unit, set(positions.values()))
+    return [(spec.role(role).name, code) for role, code in positions.items() if code not in filled]
+
+
+def start_unfilled_refusal(spec: SOPSpec, unit: OrgUnit) -> str | None:
+    """Why a case of ``spec`` can not start in ``unit``: the roles nobody there fills (a task
+    for them would wait for no one), or None."""
+    missing = roles_unfilled(spec, unit)
+    if not missing:
+        return None
+    return _(
+        "SOP %(code)s belum dapat dimulai di %(unit)s: tidak ada pemegang jabatan untuk "
+        "peran %(roles)s. Isi jabatannya, atau petakan peran itu ke jabatan lain pada "
+        "halaman SOP."
+    ) % {
+        "code": spec.code,
+        "unit": unit.name,
+        "roles": ", ".join(f"{name} ({code})" for name, code in missing),
+    }
+
+
 def assignments_holding_person(person: Person, unit: OrgUnit) -> Any:
     from trantib.accounts.selectors import assignments_active
 
@@ -139,20 +220,28 @@ def entry_step(spec: SOPSpec, entry: str) -> Step:
 
 def entries_startable(person: Person, unit: OrgUnit) -> list[tuple[SOPSpec, Step]]:
     """Every (SOP, entry step) ``person`` may start in ``unit``: the unit has a position for
-    every role of the SOP and the person holds the position that performs the entry step."""
+    every role of the SOP (through its adoption: :func:`role_map`) and the person holds the
+    position that performs the entry step."""
+    from trantib.sops.selectors import unit_role_maps
+
     codes = set(Position.objects.filter(unit=unit).values_list("code", flat=True))
     held = set(assignments_holding_person(person, unit).values_list("position__code", flat=True))
     from .hooks import start_refusal
 
-    return [
-        (spec, step)
-        for spec in registry.fresh().current()
-        if spec.status == SopStatus.PUBLISHED
-        and sop_internal_roles(spec) <= codes
-        and not start_refusal(spec)
-        for step in runtime.entries(spec)
-        if acting_role(spec, step) in held
-    ]
+    specs = [s for s in registry.fresh().current() if s.status == SopStatus.PUBLISHED]
+    adopted = unit_role_maps(unit.pk, {(s.code, s.version) for s in specs})
+    found: list[tuple[SOPSpec, Step]] = []
+    for spec in specs:
+        mapped = adopted.get((spec.code, spec.version), {})
+        positions = {r.id: mapped.get(r.id, r.id) for r in spec.roles if not r.external}
+        if not set(positions.values()) <= codes or start_refusal(spec):
+            continue
+        found.extend(
+            (spec, step)
+            for step in runtime.entries(spec)
+            if step_position(spec, step, positions) in held
+        )
+    return found
 
 
 def supervises(person: Person, unit: OrgUnit) -> bool:
@@ -182,6 +271,6 @@ def supervisors_of(unit: OrgUnit) -> list[Person]:
 
 def may_work_on(person: Person, case: Case) -> bool:
     """Anyone holding a position of the case's SOP in its unit (or supervising it)."""
-    roles = sop_internal_roles(case_spec(case))
-    held = assignments_holding_person(person, case.unit).filter(position__code__in=roles)
+    positions = set(role_map(case_spec(case), case.unit).values())
+    held = assignments_holding_person(person, case.unit).filter(position__code__in=positions)
     return held.exists() or supervises(person, case.unit)

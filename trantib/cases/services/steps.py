@@ -41,7 +41,7 @@ from .flow import (
 )
 from .hooks import step_guards, step_hooks
 from .notifications import task_reassigned_notify
-from .roles import case_spec, supervises
+from .roles import case_spec, supervises, task_role_name
 
 
 def _refuse_if_not_live(task: Task) -> None:
@@ -74,7 +74,7 @@ def _refuse_if_not_holder(task: Task, actor: Person, case: Case) -> None:
         spec = case_spec(case)
         raise NotAllowed(
             _("Tugas ini untuk %(role)s di %(unit)s; Anda tidak memegang jabatan itu.")
-            % {"role": spec.role(task.role).name, "unit": case.unit.code},
+            % {"role": task_role_name(spec, task), "unit": case.unit.code},
             field="task",
         )
 

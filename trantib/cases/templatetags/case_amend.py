@@ -10,6 +10,7 @@ from django import template
 
 from trantib.accounts.models import OrgUnit, Position
 from trantib.engine.spec import FieldType
+from trantib.sops.selectors import role_maps_by_unit
 
 from ..models import Case, CaseStatus, Task, TaskKind, TaskStatus
 from ..services import (
@@ -60,10 +61,15 @@ def case_amend_actions(context: dict[str, Any]) -> AmendActions:
         actions.children, elsewhere = open_children(case, person)
         actions.children_elsewhere = children_elsewhere_text(elsewhere) if elsewhere else ""
         roles = sop_internal_roles(spec)
+        adopted = role_maps_by_unit(spec.code, spec.version)  # a unit's own positions for them
         by_unit: dict[int, set[str]] = {}
         for unit_id, code in Position.objects.values_list("unit_id", "code"):
             by_unit.setdefault(unit_id, set()).add(code)
-        ids = [u for u, codes in by_unit.items() if roles <= codes and u != case.unit_id]
+        ids = [
+            u
+            for u, codes in by_unit.items()
+            if {adopted.get(u, {}).get(r, r) for r in roles} <= codes and u != case.unit_id
+        ]
         actions.units = list(OrgUnit.objects.filter(pk__in=ids).order_by("name"))
     live_waits = Task.objects.filter(
         case=case, kind=TaskKind.WAIT, status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED]

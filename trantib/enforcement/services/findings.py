@@ -74,7 +74,7 @@ def finding_entry(unit: OrgUnit) -> tuple[SOPSpec, Step, Binding]:
         found = spec.binding(ContractName.VIOLATION_FINDING)
         if found is None or not found[0].entry:
             continue
-        if case_services.sop_internal_roles(spec) <= codes:
+        if set(case_services.role_map(spec, unit).values()) <= codes:
             return spec, found[0], found[1]
     raise Conflict(
         _("Unit %(unit)s tidak menjalankan SOP penegakan Perda (langkah temuan pelanggaran).")

@@ -90,7 +90,7 @@ def letter_draft_for_task(
     ):
         raise NotAllowed(
             _("Konsep surat pada langkah ini dibuat oleh pemegang jabatan %(role)s.")
-            % {"role": spec.role(task.role).name},
+            % {"role": case_services.task_role_name(spec, task)},
             field="task",
         )
     existing = Letter.objects.filter(case=case, key=block.key).first()
