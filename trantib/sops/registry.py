@@ -11,6 +11,7 @@ exactly the one its spec came from.
 from __future__ import annotations
 
 import hashlib
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,9 +32,9 @@ def library_root() -> Path:
     return Path(settings.TRANTIB_SOP_LIBRARY)
 
 
-def _stamp(path: Path) -> Stamp:
+def _stamp(path: Path | str) -> Stamp:
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return (-1, -1)
     return (st.st_mtime_ns, st.st_size)
@@ -76,7 +77,10 @@ def reload() -> Library:
 def fresh() -> Library:
     """The library, reloaded first when anything in its folder changed since it was loaded."""
     lib = library()
-    if _stamps_of(library_root()) != _stamps:
+    # A stat of each file and folder seen at load (no walk of the tree): a file added,
+    # removed or renamed changes its folder's stamp, a new folder the root's.
+    root = str(library_root())
+    if root not in _stamps or any(_stamp(p) != st for p, st in _stamps.items()):
         lib = reload()
     return lib
 
