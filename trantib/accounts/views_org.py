@@ -3,10 +3,11 @@ head — the holder of a supervising position of the unit or a unit above it —
 administrator manages the unit's positions, who holds them and the Plt./Plh. periods, and
 registers a new person with a login, without ``/admin/``.
 
-Every page fetches the unit through :func:`unit_get_for_user` (404 for a unit one may not see)
-and every change asks :func:`unit_manageable` (403 otherwise), then goes through one service,
-audited in its transaction. A refused input comes back as the page with the form's errors beside
-their fields (status 200, so that htmx swaps it in), never a 500.
+Every page fetches the unit through :func:`unit_get_for_user` (404 for a unit one may not see;
+an administrator with the right to change assignments reaches every unit) and every change asks
+:func:`unit_manageable` (403 otherwise), then goes through one service, audited in its
+transaction. A refused input comes back as the page with the form's errors beside their fields
+(status 200, so that htmx swaps it in), never a 500.
 """
 
 from __future__ import annotations
@@ -44,8 +45,16 @@ from .services import (
 )
 
 
+def _administers(request: HttpRequest) -> bool:
+    """An administrator who may change any unit's assignments (in ``/admin/`` too) reaches any
+    unit's page, holding a position there or not (a superuser sees every unit anyway)."""
+    return request.user.has_perm("accounts.change_assignment")
+
+
 def _unit(request: HttpRequest, code: str, *, manage: bool = False) -> OrgUnit:
     unit = unit_get_for_user(request.user, code)
+    if unit is None and _administers(request):
+        unit = OrgUnit.objects.filter(code=code).select_related("parent").first()
     if unit is None:
         raise Http404
     if manage and not unit_manageable(request.user, unit):
@@ -65,9 +74,9 @@ def _errors_to_form(form: BaseForm, exc: ValidationError, *, fallback: str | Non
 @login_required
 def org_index(request: HttpRequest) -> HttpResponse:
     """``/organisasi/``: the units the user may see, as a tree, with their positions counted."""
+    visible = OrgUnit.objects.all() if _administers(request) else units_for_user(request.user)
     units = list(
-        units_for_user(request.user)
-        .select_related("parent")
+        visible.select_related("parent")
         .annotate(positions_count=Count("positions", distinct=True))
         .order_by("path")
     )

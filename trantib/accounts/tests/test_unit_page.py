@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -269,6 +270,22 @@ def test_the_sekda_above_the_kecamatan_manages_it_too(client, demo_org):
     client.force_login(demo_org.user("sekda.tng"))
     response = client.get(_url("unit_page", "CPD"))
     assert "Tambah pemegang" in response.text
+
+
+def test_an_administrator_with_the_right_to_change_assignments_manages_any_unit(client, demo_org):
+    # A staff login holding no position, given the right the admin's assignment pages need.
+    admin = get_user_model().objects.create_user(username="operator", password="x", is_staff=True)
+    admin.user_permissions.add(Permission.objects.get(codename="change_assignment"))
+    client.force_login(admin)
+    assert "Kecamatan Cipondoh" in client.get(_url("org_index")).text
+    assert "Tambah pemegang" in client.get(_url("unit_page", "CPD")).text
+    response = client.post(
+        _url("unit_position_add", "CPD"),
+        {"position-new-code": "kasi_pem", "position-new-name": "Kasi Pemerintahan"},
+    )
+    assert response.status_code == 302
+    assert demo_org.position("CPD", "kasi_pem").name == "Kasi Pemerintahan"
+    assert client.get(_url("unit_page", "NOSUCHUNIT")).status_code == 404
 
 
 def test_a_plh_of_a_camat_manages_that_unit_while_acting_and_not_after(client, demo_org):

@@ -22,7 +22,9 @@ a ``Probe`` naming the planted object (``planted.py``) and how its path and quer
 - ``body``: for an API operation, what goes over the smallest body its schema accepts (it must
   get past the schema: a 400/422 to an outsider fails the row, the access check was never
   reached); for a page, the form sent with POST (every page is also sent POST by the
-  outsiders and anonymously: nothing may change).
+  outsiders and anonymously: nothing may change), where ``{name}`` in a field's name or value
+  is the probe's path argument ``name`` as filled (``"position-{pk}-name"``): a form that would
+  succeed, so that a missing check shows as a change.
 
 Who may see it (``Who``) decides what every reader must get (the unit's head must get ``ok``):
 
@@ -121,6 +123,11 @@ SETTINGS = (
     "(letters.views.settings.manageable_units): the head, and a supervisor above"
 )
 ENFORCERS_ONLY = "a form for the enforcement roles of the unit; a supervisor above holds none"
+ORG_HEADS = (
+    "a unit's head changes its positions and holders: whoever holds today (definitive, Plt. or "
+    "Plh.) a supervising position of the unit or of a unit above it "
+    "(accounts.selectors.unit_manageable): the head, and a supervisor above"
+)
 
 # Routes treated alike by key prefix: Django's admin (every model's pages, generated from the
 # admin registry) is for staff only; a new model in the admin is covered without a new row.
@@ -160,6 +167,101 @@ MATRIX: dict[str, Entry] = {
     "account_two_factor": E(SIGNED_IN),
     "account_two_factor_remove": E(SIGNED_IN, ok=POST_ONLY),
     "account_token_revoke": E(OWN, P(of="token", token_id="token"), ok=POST_ONLY),
+    # -- the organisation: a unit's positions and who holds them ---------------------------
+    # Each change is probed in Cipondoh and in Karawaci (whose Plh. Camat manages it), and with
+    # Karawaci's object under Cipondoh's address: Cipondoh's head may not reach it that way.
+    "org_index": E(
+        SIGNED_IN,
+        P(of="CPD", shows=False),
+        why="the units the reader sees, their positions counted",
+    ),
+    "unit_page": E(
+        UNIT,
+        P(of="position", code="{unit}"),
+        P(of="assignment", code="{unit}"),
+        P(of="position_vacant", code="{unit}"),
+        P(of="position_krw", code="{unit}"),
+        P(of="assignment_krw", code="{unit}"),
+    ),
+    "unit_position_add": E(
+        HEADS,
+        P(of="CPD", code="{unit}"),
+        P(of="KRW", code="{unit}"),
+        ok=POST_ONLY,
+        body={
+            "position-new-code": "matriks_baru",
+            "position-new-name": "Jabatan Baru Matriks",
+            "position-new-supervises": "on",
+        },
+        above=True,
+        why=ORG_HEADS,
+    ),
+    "unit_position_edit": E(
+        HEADS,
+        P(of="position", code="{unit}", pk="position"),
+        P(of="position_krw", code="{unit}", pk="position_krw"),
+        P(of="position_krw", code="=CPD", pk="position_krw"),
+        ok=POST_ONLY,
+        body={"position-{pk}-name": "Jabatan Diubah Matriks", "position-{pk}-supervises": "on"},
+        above=True,
+        why=ORG_HEADS,
+    ),
+    "unit_position_remove": E(
+        HEADS,
+        P(of="position_vacant", code="{unit}", pk="position_vacant"),
+        P(of="position_vacant_krw", code="{unit}", pk="position_vacant_krw"),
+        P(of="position_vacant_krw", code="=CPD", pk="position_vacant_krw"),
+        ok=POST_ONLY,
+        above=True,
+        why=ORG_HEADS,
+    ),
+    "unit_holder_add": E(
+        HEADS,
+        P(of="position", code="{unit}", pk="position"),
+        P(of="position_krw", code="{unit}", pk="position_krw"),
+        P(of="position_krw", code="=CPD", pk="position_krw"),
+        ok=POST_ONLY,
+        body={
+            "holder-{pk}-identity": "anggota1.cpd",
+            "holder-{pk}-acting": "plt",
+            "holder-{pk}-valid_from": "2026-01-05",
+        },
+        above=True,
+        why=ORG_HEADS,
+    ),
+    "unit_assignment_edit": E(
+        HEADS,
+        P(of="assignment", code="{unit}", pk="assignment"),
+        P(of="assignment_krw", code="{unit}", pk="assignment_krw"),
+        P(of="assignment_krw", code="=CPD", pk="assignment_krw"),
+        ok=POST_ONLY,
+        body={"period-{pk}-acting": "plt", "period-{pk}-valid_from": "2020-01-06"},
+        above=True,
+        why=ORG_HEADS,
+    ),
+    "unit_assignment_remove": E(
+        HEADS,
+        P(of="assignment", code="{unit}", pk="assignment"),
+        P(of="assignment_krw", code="{unit}", pk="assignment_krw"),
+        P(of="assignment_krw", code="=CPD", pk="assignment_krw"),
+        ok=POST_ONLY,
+        above=True,
+        why=ORG_HEADS,
+    ),
+    "unit_person_add": E(
+        HEADS,
+        P(of="CPD", code="{unit}"),
+        P(of="KRW", code="{unit}"),
+        ok=POST_ONLY,
+        body={
+            "person-new-full_name": "Pegawai Baru Matriks",
+            "person-new-kind": "other",
+            "person-new-username": "matriks.baru",
+            "person-new-password": "Trantib-uji-2027!",
+        },
+        above=True,
+        why=ORG_HEADS,
+    ),
     # -- SOPs: the official documents, public ---------------------------------------------
     "sops:list": E(PUBLIC),
     "sops:list_xlsx": E(PUBLIC),

@@ -13,6 +13,8 @@ Four owning units, as the work is spread in the product (``plant_cpd``, ``plant_
 - Satbinmas Gorontalo (BINMAS): the Polmas programme.
 - Kecamatan Karawaci (KRW): a case and a letter, for its Plh. Camat to find, and last year's
   evaluation, which asked for a revision after Cipondoh's.
+- In Cipondoh and in Karawaci alike (``plant_org``): a position, its holder's assignment, and a
+  position nobody held, for the unit pages.
 
 ``secrets`` are personal data (a reporter's name and phone, a violator's NIK): shown only to the
 roles that need them, never publicly. ``readers.py`` says who may see which unit.
@@ -29,6 +31,7 @@ from django.utils import timezone
 from trantib.conftest import DemoOrg
 
 from .plant_cpd import plant_cpd
+from .plant_org import plant_org
 from .plant_units import acting_plant, plant_binmas, plant_krw, plant_pptng
 
 
@@ -87,4 +90,5 @@ def plant(demo_org: DemoOrg) -> Planted:
     plant_pptng(p, demo_org, now)
     plant_binmas(p, demo_org, now)
     plant_krw(p, demo_org, now)
+    plant_org(p, demo_org, now)
     return p

@@ -199,10 +199,11 @@ def _client(world: World, login: str | None, route: Route) -> Client:
     return client
 
 
-def _body(route: Route, entry: Entry) -> tuple[Any, str | None]:
-    """The API operation's body (data, content type) or the page's form."""
+def _body(route: Route, entry: Entry, values: dict[str, str]) -> tuple[Any, str | None]:
+    """The API operation's body (data, content type) or the page's form, in whose field names
+    and values ``{name}`` is the probe's path argument ``name`` as filled (``values``)."""
     if route.kind == "page":
-        return dict(entry.body), None
+        return {_put(k, values): _put(v, values) for k, v in entry.body.items()}, None
     request = (route.operation or {}).get("requestBody")
     if not request:
         return None, None
@@ -222,6 +223,14 @@ def _body(route: Route, entry: Entry) -> tuple[Any, str | None]:
                 for v in value
             ]
     return form, None
+
+
+def _put(text: Any, values: dict[str, str]) -> Any:
+    if not isinstance(text, str):
+        return text
+    for name, value in values.items():
+        text = text.replace("{" + name + "}", value)
+    return text
 
 
 SENT: list[tuple[str, str, str, int]] = []  # (method, url, login, status): the run's log
@@ -357,11 +366,12 @@ class Run:
             senders += circle.above
         if who in (Who.OWN, Who.STAFF):
             senders += circle.acting
+        values = {k: _value(v, probe, self.world.planted) for k, v in probe.args.items()}
         before = fingerprint(self.world.planted.objects)
         for login in senders:
             # Its own savepoint, as a request is its own transaction in production: a
             # database error in it cannot spoil the ones after.
-            body, kind = _body(self.route, self.entry)  # fresh files each time
+            body, kind = _body(self.route, self.entry, values)  # fresh files each time
             with transaction.atomic():
                 response = _send(
                     _client(self.world, login, self.route), method, url, query, body, kind
