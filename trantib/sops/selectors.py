@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,12 +14,34 @@ from trantib.engine.spec import SOPSpec
 
 from .models import SopAdoption, SopRoleMapping
 
+# (unit id, code, version) found without an adoption, and when: every start and completion
+# that offers a task asks, and most units adopt nothing, so the hot paths (decisions 0013,
+# 0014) read nothing more for them. Forgotten by ``sop_adopt`` in its own process at once, in
+# the others after NO_ADOPTION_SECONDS (decision 0015). A unit with an adoption is read each time.
+NO_ADOPTION_SECONDS = 10.0
+_no_adoption: dict[tuple[int, str, int], float] = {}
+
+
+def role_positions_forget() -> None:
+    _no_adoption.clear()
+
 
 def role_positions(unit_id: int, code: str, version: int) -> dict[str, str]:
     """``{role id: position code}`` for the roles the unit's adoption of SOP ``code`` maps,
     for a case of ``version``: the adoption of that version, else of the newest earlier
     version the unit adopted (its columns carry over). Roles not in it: none (the caller
-    falls back to the role's own id). One query."""
+    falls back to the role's own id). One query, none for a unit recently found without."""
+    key = (unit_id, code, version)
+    seen = _no_adoption.get(key)
+    if seen is not None and time.monotonic() - seen < NO_ADOPTION_SECONDS:
+        return {}
+    found = _role_positions_read(unit_id, code, version)
+    if not found:
+        _no_adoption[key] = time.monotonic()
+    return found
+
+
+def _role_positions_read(unit_id: int, code: str, version: int) -> dict[str, str]:
     rows = (
         SopRoleMapping.objects.filter(
             adoption__unit_id=unit_id,

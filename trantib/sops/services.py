@@ -21,6 +21,7 @@ from trantib.engine.spec import SOPSpec
 
 from . import registry
 from .models import SopAdoption, SopRoleMapping, SopVersion
+from .selectors import role_positions_forget
 
 
 class LibraryRefused(Exception):
@@ -324,6 +325,10 @@ def sop_adopt(
     changed`` with the roles before and after). Tasks already offered stay with the position
     they were offered to; those offered afterwards follow the new mapping."""
     now = now or timezone.now()
+    # Every process remembers a unit without an adoption for a few seconds: this one forgets
+    # at once, and again once the change is committed (decision 0015).
+    role_positions_forget()
+    transaction.on_commit(role_positions_forget)
     try:
         spec = registry.fresh().get(code, version)
     except KeyError:
