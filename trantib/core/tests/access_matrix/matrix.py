@@ -268,6 +268,20 @@ MATRIX: dict[str, Entry] = {
     "sops:detail": E(PUBLIC, P(code="=PPL")),
     "sops:pdf": E(PUBLIC, P(code="=PPL")),
     "sops:bpmn": E(PUBLIC, P(code="=PPL")),
+    # A unit's head maps the SOP's columns to the unit's positions (sops.views, POST only):
+    # the unit is named in the form; the camat column left to its default position.
+    "sops:adopt": E(
+        HEADS,
+        P(of="position", code="=PPL"),
+        P(of="position_krw", code="=PPL"),
+        ok=POST_ONLY,
+        body={"versi": "2", "unit": "{unit}", "role.camat": ""},
+        above=True,
+        why=(
+            "a unit's head sets its SOP columns: whoever holds today a supervising position of "
+            "the unit or of a unit above it (sops.selectors.units_adoptable_by)"
+        ),
+    ),
     # -- cases and tasks ---------------------------------------------------------------
     "cases:my_tasks": E(SIGNED_IN, P(of="task")),
     "cases:my_tasks_xlsx": E(SIGNED_IN, P(of="task")),

@@ -201,7 +201,8 @@ def _client(world: World, login: str | None, route: Route) -> Client:
 
 def _body(route: Route, entry: Entry, values: dict[str, str]) -> tuple[Any, str | None]:
     """The API operation's body (data, content type) or the page's form, in whose field names
-    and values ``{name}`` is the probe's path argument ``name`` as filled (``values``)."""
+    and values ``{name}`` is the probe's path argument ``name`` as filled (``values``), and
+    ``{unit}`` the owning unit's code."""
     if route.kind == "page":
         return {_put(k, values): _put(v, values) for k, v in entry.body.items()}, None
     request = (route.operation or {}).get("requestBody")
@@ -367,6 +368,7 @@ class Run:
         if who in (Who.OWN, Who.STAFF):
             senders += circle.acting
         values = {k: _value(v, probe, self.world.planted) for k, v in probe.args.items()}
+        values.setdefault("unit", _unit(probe, self.world.planted))  # a form naming its unit
         before = fingerprint(self.world.planted.objects)
         for login in senders:
             # Its own savepoint, as a request is its own transaction in production: a

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from trantib.complaints.models import Complaint
 from trantib.core import cli
-from trantib.sops.services import PublishedVersionChanged, sop_library_sync
+from trantib.sops.services import LibraryRefused, sop_library_sync
 
 from ...cases import demo_cases_load
 from ...complaints import demo_complaints_load
@@ -60,7 +60,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         try:
             sync = sop_library_sync()
-        except PublishedVersionChanged as exc:
+        except LibraryRefused as exc:  # an edited published file, or an invalid one
             raise CommandError(str(exc)) from exc
         self.stdout.write(
             f"SOP library: {sync.created} new, {sync.updated} updated, "
