@@ -23,14 +23,17 @@ import yaml
 
 from .errors import Problem, Severity, SOPValidationError
 from .spec import (
+    HEADING_KEYS,
     IDENTITY_FIELDS,
     IDENTITY_LIST_FIELDS,
     Approval,
     Binding,
     Branch,
     Capture,
+    DrawnArrow,
     FieldType,
     Frequency,
+    Headings,
     Identity,
     LetterInto,
     LetterNeed,
@@ -38,6 +41,7 @@ from .spec import (
     RecordField,
     Repeat,
     Role,
+    Shape,
     SOPSpec,
     SopStatus,
     Step,
@@ -69,6 +73,9 @@ TOP_KEYS = {
     "roles",
     "steps",
     "case_noun",
+    "headings",
+    "column_numbers",
+    "short_name",
 }
 STEP_KEYS = {
     "id",
@@ -96,6 +103,11 @@ STEP_KEYS = {
     "public",
     "case_noun",
     "letter",
+    "drawn",
+    "drawn_as",
+    "drawn_next",
+    "row",
+    "time_scope",
 }
 LETTER_KEYS = {
     "key",
@@ -114,7 +126,9 @@ LETTER_KEYS = {
 LETTER_DRAFT_KEYS = ("paraf", "signer", "hal", "data", "fill", "previous", "wait")
 ROLE_KEYS = {"id", "name", "external", "description"}
 RECORD_KEYS = {"name", "label", "type", "required", "choices", "help", "capture"}
-BRANCH_KEYS = {"label", "to", "loop"}
+BRANCH_KEYS = {"label", "to", "loop", "drawn", "label_drawn"}
+DRAWN_ARROW_KEYS = {"to", "label"}
+TIME_SCOPES = ("row",)
 CALENDAR_KEYS = {"kind", "workdays", "opens", "closes", "days_off"}
 BINDING_KEYS = {"fields", "choices"}
 STATUSES = tuple(s.value for s in SopStatus)
@@ -467,7 +481,19 @@ def _build(c: _Checker, data: Any, path: str) -> SOPSpec | None:
         source=c.text(top.get("source"), ("source",)),
         path=path,
         case_noun=c.text(top.get("case_noun"), ("case_noun",)) or "kasus",
+        headings=_headings(c, top.get("headings")),
+        column_numbers=c.boolean(top.get("column_numbers"), ("column_numbers",)),
+        short_name=c.text(top.get("short_name"), ("short_name",)),
     )
+
+
+def _headings(c: _Checker, value: Any) -> Headings:
+    """The table's headings as printed; each one not written keeps the Permenpan default."""
+    if value is None:
+        return Headings()
+    raw = c.mapping(value, ("headings",), set(HEADING_KEYS))
+    given = {k: c.text(v, ("headings", k), required=True) for k, v in raw.items()}
+    return Headings(**{k: v for k, v in given.items() if v})
 
 
 def _calendar(c: _Checker, value: Any) -> Calendar:
@@ -658,8 +684,47 @@ def _step(c: _Checker, value: Any, sp: Path_, role_ids: set[str]) -> Step | None
         public=c.text(raw.get("public"), (*sp, "public")),
         case_noun=_entry_noun(c, raw, sp),
         letter=_letter(c, raw.get("letter"), (*sp, "letter"), step_id),
+        drawn=c.boolean(raw.get("drawn", True), (*sp, "drawn")),
+        drawn_as=_drawn_as(c, raw.get("drawn_as"), (*sp, "drawn_as")),
+        drawn_next=_drawn_next(c, raw.get("drawn_next"), (*sp, "drawn_next")),
+        row=c.text(raw.get("row"), (*sp, "row")),
+        time_scope=(
+            c.choice(raw["time_scope"], (*sp, "time_scope"), TIME_SCOPES) or ""
+            if raw.get("time_scope") is not None
+            else ""
+        ),
         line=c.source.line(*sp),
     )
+
+
+def _drawn_as(c: _Checker, value: Any, path: Path_) -> Shape | None:
+    if value is None:
+        return None
+    shape = c.choice(value, path, tuple(s.value for s in Shape))
+    return Shape(shape) if shape else None
+
+
+def _drawn_next(c: _Checker, value: Any, path: Path_) -> tuple[DrawnArrow, ...]:
+    """The arrows drawn out of a symbol: a list of step ids or of {to, label}."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not value:
+        c.error(path, f"must be a list of step ids or of {{to, label}}, not {_kind(value)}")
+        return ()
+    out = []
+    for i, item in enumerate(value):
+        if isinstance(item, str):
+            out.append(DrawnArrow(to=c.text(item, (*path, i), required=True)))
+            continue
+        raw = c.mapping(item, (*path, i), DRAWN_ARROW_KEYS)
+        if raw:
+            out.append(
+                DrawnArrow(
+                    to=c.text(raw.get("to"), (*path, i, "to"), required=True),
+                    label=c.text(raw.get("label"), (*path, i, "label")),
+                )
+            )
+    return tuple(out)
 
 
 def _entry_noun(c: _Checker, raw: dict[str, Any], sp: Path_) -> str:
@@ -691,6 +756,8 @@ def _branches(c: _Checker, value: Any, path: Path_) -> tuple[Branch, ...]:
                 label=label,
                 to=c.text(raw.get("to"), (*path, i, "to"), required=True),
                 loop=c.boolean(raw.get("loop"), (*path, i, "loop")),
+                drawn=c.boolean(raw.get("drawn", True), (*path, i, "drawn")),
+                label_drawn=c.boolean(raw.get("label_drawn", True), (*path, i, "label_drawn")),
             )
         )
     return tuple(out)

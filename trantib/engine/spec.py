@@ -118,6 +118,57 @@ class Approval:
     pangkat: str = ""
 
 
+class Shape(StrEnum):
+    """The Permenpan RB 35/2012 flowchart symbols a document draws."""
+
+    TERMINATOR = "terminator"  # rounded capsule: start or end
+    PROCESS = "process"  # box: an activity
+    DECISION = "decision"  # diamond: a choice
+
+
+SHAPE_OF_KIND: Mapping[StepKind, Shape] = MappingProxyType(
+    {
+        StepKind.START: Shape.TERMINATOR,
+        StepKind.END: Shape.TERMINATOR,
+        StepKind.DECISION: Shape.DECISION,
+        StepKind.PROCESS: Shape.PROCESS,
+        StepKind.WAIT: Shape.PROCESS,
+        StepKind.REPEAT: Shape.PROCESS,
+        StepKind.SUBPROCEDURE: Shape.PROCESS,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Headings:
+    """The flowchart table's column headings, as the document prints them (``headings:``).
+
+    The defaults are the Permenpan RB 35/2012 model's. The Pelaksana columns are headed by the
+    roles' names.
+    """
+
+    no: str = "No"
+    kegiatan: str = "Kegiatan"
+    pelaksana: str = "Pelaksana"
+    mutu_baku: str = "Mutu Baku"
+    kelengkapan: str = "Kelengkapan"
+    waktu: str = "Waktu"
+    output: str = "Output"
+    keterangan: str = "Ket"
+
+
+HEADING_KEYS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Headings))
+
+
+@dataclass(frozen=True)
+class DrawnArrow:
+    """An arrow the document draws out of a symbol (``drawn_next:``), when it is not the one
+    the process runs (a tick table's row-to-row order; a box with two arrows out)."""
+
+    to: str
+    label: str = ""
+
+
 @dataclass(frozen=True)
 class Identity:
     """The thirteen identity items of Permenpan RB 35/2012, kept as the document writes them."""
@@ -191,11 +242,18 @@ class RecordField:
 
 @dataclass(frozen=True)
 class Branch:
-    """One labelled way out of a decision. ``loop`` marks a return for correction."""
+    """One labelled way out of a decision. ``loop`` marks a return for correction.
+
+    ``drawn`` is False for a way out the document does not draw (the product added it so the
+    process can run): the official document never prints it. ``label_drawn`` is False for an
+    arrow the document draws without a label: the performer still chooses ``label``.
+    """
 
     label: str
     to: str
     loop: bool = False
+    drawn: bool = True
+    label_drawn: bool = True
 
 
 @dataclass(frozen=True)
@@ -317,6 +375,20 @@ class Step:
     public: str = ""  # plain words for citizens ("Pengaduan diteruskan ke Camat"); not signed
     case_noun: str = ""  # an entry step's own word for its case ("penegakan"); not signed
     letter: StepLetter | None = None  # the letter it writes or waits for; not signed
+    # The two layers (docs/sop-format.md, "The document and the process"): ``drawn`` False
+    # for a step the document does not draw (the product's, to run it: a wait, an extra
+    # end); ``drawn_as`` the symbol the document draws when it is not the kind's own (a
+    # decision a tick table draws as a box); ``drawn_next`` the arrows the document draws
+    # out of this symbol when they are not the process's own.
+    drawn: bool = True
+    drawn_as: Shape | None = None
+    drawn_next: tuple[DrawnArrow, ...] = ()
+    # The printed row this step belongs to when ``no`` repeats (a document that numbers two
+    # rows "3"): steps with the same ``row`` form one row; "" = the row is ``no``.
+    row: str = ""
+    # "row": the step's ``time`` is the whole row's (one Waktu cell for a row that passes
+    # through several roles): every step of the row is due that long after the row began.
+    time_scope: str = ""
     line: int = 0  # line in the source file, for messages
 
     @property
@@ -335,6 +407,15 @@ class Step:
     def display_title(self) -> str:
         return self.title or self.activity
 
+    @property
+    def shape(self) -> Shape:
+        """The symbol the document draws for this step."""
+        return self.drawn_as or SHAPE_OF_KIND[self.kind]
+
+    @property
+    def row_key(self) -> str:
+        return self.row or self.no
+
 
 @dataclass(frozen=True)
 class Row:
@@ -342,10 +423,16 @@ class Row:
 
     no: str
     steps: tuple[Step, ...]
+    key: str = ""  # the row key (``row``, else ``no``)
 
     @property
     def lead(self) -> Step:
-        return self.steps[0]
+        """The row's first drawn step: its activity and Mutu Baku fill the printed row."""
+        return next((s for s in self.steps if s.drawn), self.steps[0])
+
+    @property
+    def drawn_steps(self) -> tuple[Step, ...]:
+        return tuple(s for s in self.steps if s.drawn)
 
 
 @dataclass(frozen=True)
@@ -366,6 +453,11 @@ class SOPSpec:
     source: str = ""  # where the document came from, free text
     path: str = ""  # the file it was loaded from
     case_noun: str = "kasus"  # what one case is called ("kegiatan", "pengaduan"); not signed
+    headings: Headings = field(default_factory=Headings)  # the table's headings as printed
+    column_numbers: bool = False  # the document prints a row "1 2 3 …" under the headings
+    # What the pages call this SOP when the document's Nama SOP is not a name to read in a
+    # list ("SOP PATROLI PENGAWASAN WILAYAH"); "" = the Nama SOP. Not printed.
+    short_name: str = ""
 
     def __hash__(self) -> int:
         # A spec is a cache key (``ladder_of``, the bindings): hashing every step deeply cost
@@ -375,7 +467,7 @@ class SOPSpec:
 
     @property
     def name(self) -> str:
-        return self.identity.nama
+        return self.short_name or self.identity.nama
 
     @property
     def start(self) -> Step:
@@ -395,15 +487,22 @@ class SOPSpec:
 
     @property
     def rows(self) -> tuple[Row, ...]:
-        """The document's rows in order: consecutive steps sharing ``no`` form one row."""
+        """The document's rows in order: the steps sharing a row key (``row``, else ``no``)
+        form one row, placed where its first step is."""
         rows: list[Row] = []
         order: dict[str, list[Step]] = {}
         for step in self.steps:
-            if step.no not in order:
-                order[step.no] = []
-                rows.append(Row(no=step.no, steps=()))
-            order[step.no].append(step)
-        return tuple(Row(no=r.no, steps=tuple(order[r.no])) for r in rows)
+            key = step.row_key
+            if key not in order:
+                order[key] = []
+                rows.append(Row(no=step.no, steps=(), key=key))
+            order[key].append(step)
+        return tuple(Row(no=r.no, steps=tuple(order[r.key]), key=r.key) for r in rows)
+
+    def row_of(self, step_id: str) -> Row:
+        """The row that holds ``step_id``."""
+        key = self.step(step_id).row_key
+        return next(r for r in self.rows if r.key == key)
 
     @property
     def key(self) -> str:
