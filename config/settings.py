@@ -252,6 +252,9 @@ LOGOUT_REDIRECT_URL = "login"
 TRANTIB_SOP_LIBRARY = Path(
     env.str("TRANTIB_SOP_LIBRARY", default=str(BASE_DIR / "trantib" / "sops" / "library"))
 )
+# SOP files written through the web (uploads, drafts, their published versions): loaded with the
+# library above, one folder per unit (docs/sop-lifecycle.md). The library above is never written.
+TRANTIB_SOP_UPLOADS = Path(env.str("TRANTIB_SOP_UPLOADS", default=str(VAR_DIR / "sop")))
 
 # Background jobs: the database backend by default (``trantib worker`` runs them);
 # TRANTIB_TASKS=rq runs them on Redis (config/jobs.py).
