@@ -40,9 +40,11 @@ def import_document(
     (``.txt``, ``.md``). Raises :class:`ImportRefused` with one line naming the file when it
     cannot be read as an SOP.
     """
-    name = PurePath(filename).name or filename
+    name = filename
     draft = _read(name, data)
-    text, review = write_draft(draft, filename=name, code=code, domain=domain)
+    text, review = write_draft(
+        draft, filename=PurePath(filename).name or filename, code=code, domain=domain
+    )
     try:
         load_text(text, name)
     except SOPValidationError as exc:  # a reader's bug, not the user's: say so in one line

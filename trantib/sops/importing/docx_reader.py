@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -122,7 +123,7 @@ def read_docx(filename: str, data: bytes) -> Draft:
         )
     try:
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise ImportRefused(f"{filename}: not a Word document (.docx): {exc}") from None
     except Exception as exc:  # a damaged package: lxml, zipfile and others
         raise ImportRefused(f"{filename}: not a readable Word document (.docx): {exc}") from None

@@ -1,4 +1,5 @@
-"""``trantib sop list|validate|render|export-bpmn|sync`` — the SOP tools for administrators."""
+"""``trantib sop list|validate|render|export-bpmn|export-docx|import|sync`` — the SOP tools for
+administrators."""
 
 from __future__ import annotations
 
@@ -42,6 +43,16 @@ class Command(BaseCommand):
         bpmn.add_argument("--version", dest="sop_version", type=int, default=None)
         bpmn.add_argument("-o", "--output", required=True, metavar="FILE")
         sub.add_parser("sync", help="record the library's versions in the database")
+        docx_out = sub.add_parser("export-docx", help="write the SOP document as a Word file")
+        docx_out.add_argument("code")
+        docx_out.add_argument("--version", dest="sop_version", type=int, default=None)
+        docx_out.add_argument("-o", "--output", required=True, metavar="FILE")
+        imp = sub.add_parser("import", help="read a Word, PDF or text SOP into a draft SOP file")
+        imp.add_argument("file", metavar="FILE")
+        imp.add_argument("-o", "--output", default=None, metavar="OUT.yaml")
+        imp.add_argument("--code", default="", help="the SOP's code (default: Nama SOP's initials)")
+        imp.add_argument("--domain", default="", help="the library folder (pengaduan, patroli …)")
+        imp.add_argument("--force", action="store_true", help="overwrite OUT.yaml if it exists")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         action = opts["action"].replace("-", "_")
@@ -134,3 +145,38 @@ class Command(BaseCommand):
             f"SOP library: {result.created} new, {result.updated} updated, "
             f"{result.unchanged} unchanged"
         )
+
+    def do_export_docx(
+        self, *, code: str, sop_version: int | None, output: str, **opts: Any
+    ) -> None:
+        from ...importing.docx_export import document_docx
+
+        spec = self._spec(code, sop_version)
+        out = Path(output)
+        out.write_bytes(document_docx(spec))
+        self.stdout.write(f"{spec.key}: wrote {out} ({out.stat().st_size} bytes)")
+
+    def do_import(
+        self, *, file: str, output: str | None, code: str, domain: str, force: bool, **opts: Any
+    ) -> None:
+        from ...importing import ImportRefused
+        from ...importing.files import import_to_file
+
+        try:
+            done = import_to_file(
+                Path(file),
+                Path(output) if output else None,
+                code=code,
+                domain=domain,
+                force=force,
+            )
+        except ImportRefused as exc:
+            self.stderr.write(str(exc))
+            sys.exit(1)
+        review = done.result.review
+        self.stdout.write(
+            f"{file}: wrote draft {done.path} ({done.result.source_kind}, "
+            f"{len(review)} reading(s) to review)"
+        )
+        for note in review:
+            self.stdout.write(f"{done.path}:{note.line}: REVIEW: {note.message}")
