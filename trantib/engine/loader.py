@@ -396,7 +396,13 @@ def load_text(
 
     ``check_name``: the file name at ``path`` must be ``<CODE>.v<VERSION>.yaml``.
     """
-    from .validate import check_bindings, check_graph, check_layout, check_letters
+    from .validate import (
+        check_bindings,
+        check_document,
+        check_graph,
+        check_layout,
+        check_letters,
+    )
 
     source = read_source(text, path)
     c = _Checker(source)
@@ -405,6 +411,7 @@ def load_text(
         check_graph(spec, c)
         check_bindings(spec, c)
         check_letters(spec, c)
+        check_document(spec, c)
         check_layout(spec, c)
         if check_name:
             _check_filename(spec, path, c)

@@ -499,6 +499,12 @@ class SOPSpec:
             order[key].append(step)
         return tuple(Row(no=r.no, steps=tuple(order[r.key]), key=r.key) for r in rows)
 
+    def row_timed(self, step_id: str) -> Step | None:
+        """The lead of the row whose time (``time_scope: row``) ``step_id`` is due by, when
+        ``step_id`` is another step of such a row; None otherwise."""
+        lead = self.row_of(step_id).lead
+        return lead if lead.time_scope == "row" and lead.id != step_id else None
+
     def row_of(self, step_id: str) -> Row:
         """The row that holds ``step_id``."""
         key = self.step(step_id).row_key

@@ -151,11 +151,8 @@ def _field_ref(ref: str) -> tuple[str, str] | None:
 def _check_kind(step: Step, sp: tuple[str | int, ...], r: _Reporter) -> None:
     kind = step.kind
     if kind is StepKind.DECISION:
-        if len(step.branches) < 2:
-            r.error(
-                (*sp, "branches"),
-                f"decision '{step.id}' needs at least two branches, has {len(step.branches)}",
-            )
+        if not step.branches:
+            r.error((*sp, "branches"), f"decision '{step.id}' needs at least one branch")
         if step.next:
             r.error((*sp, "next"), "a decision leaves through its branches, not next")
     else:
@@ -464,6 +461,47 @@ def _check_letter_into(
                 f"the letter's {what} exists only once it is {' or '.join(needed)}: "
                 f"write needs: {needed[0]}",
             )
+
+
+def check_document(spec: SOPSpec, r: _Reporter) -> None:
+    """The document layer holds together: every printed row draws a symbol, the arrows drawn
+    land on drawn symbols, and a row's time is written once, on the row's lead."""
+    ids = {s.id: s for s in spec.steps}
+    for row in spec.rows:
+        first = spec.steps.index(row.steps[0])
+        if not row.drawn_steps:
+            r.error(
+                ("steps", first, "drawn"),
+                f"row {row.no} draws no symbol: at least one of its steps is drawn",
+            )
+    for step in spec.steps:
+        sp: tuple[str | int, ...] = ("steps", _index(spec, step))
+        for i, arrow in enumerate(step.drawn_next):
+            target = ids.get(arrow.to)
+            if target is None:
+                r.error((*sp, "drawn_next", i), f"'{arrow.to}' is not a step")
+            elif not target.drawn:
+                r.error((*sp, "drawn_next", i), f"'{arrow.to}' is not drawn (drawn: false)")
+        if step.drawn_next and not step.drawn:
+            r.error((*sp, "drawn_next"), "a step the document does not draw has no arrows drawn")
+        if step.drawn_as and not step.drawn:
+            r.error((*sp, "drawn_as"), "a step the document does not draw has no symbol")
+        if step.time_scope == "row":
+            row = spec.row_of(step.id)
+            if step is not row.lead:
+                r.error(
+                    (*sp, "time_scope"),
+                    f"only the row's first drawn step ('{row.lead.id}') holds the row's time",
+                )
+            elif not step.time.has_deadline:
+                r.error((*sp, "time"), "a row's time needs an amount such as '1 hari'")
+            for other in row.steps:
+                if other is not step and other.time.text:
+                    r.error(
+                        ("steps", _index(spec, other), "time"),
+                        f"row {row.no}'s time is '{step.time.text}' for all its steps "
+                        f"(time_scope: row on '{step.id}'): remove this one",
+                    )
 
 
 def check_layout(spec: SOPSpec, r: _Reporter) -> None:

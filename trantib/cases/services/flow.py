@@ -104,6 +104,19 @@ def outcome_persist(
     return _Applied(offered=new_tasks, closed=closed, children=children)
 
 
+def _row_began(case: Case, lead_id: str) -> dt.datetime | None:
+    """When the row led by ``lead_id`` was last offered in ``case``: its time counts from
+    there. None when the case entered the row after its lead (an entry step)."""
+    if case.pk is None:
+        return None
+    return (
+        Task.objects.filter(case=case, step_id=lead_id)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+
+
 def outcome_tasks(
     *, spec: SOPSpec, case: Case, outcome: runtime.Outcome, now: dt.datetime
 ) -> tuple[list[Task], bool, list[runtime.LinkedCasesRequested]]:
@@ -129,6 +142,11 @@ def outcome_tasks(
             start = _occurrence_start(spec, case.unit, effect.occurrence, now)
             # An operation's field task counts from the operation's recorded hour (starts_at).
             counts_from = runtime.step_start(spec, outcome.state, step, case.unit.zone()) or start
+            time = effect.time
+            if (lead := spec.row_timed(step.id)) is not None:
+                # One Waktu for a row through several roles: due when the row's time is up.
+                time = lead.time
+                counts_from = _row_began(case, lead.id) or counts_from
             new_tasks.append(
                 Task(
                     unit_id=case.unit_id,
@@ -139,9 +157,9 @@ def outcome_tasks(
                     role=position(step),
                     title=_task_title(step, effect.occurrence),
                     created_at=start,
-                    due_at=spec.calendar.due(counts_from, effect.time, case.unit.zone()),
-                    standard=effect.time.text,
-                    standard_minutes=effect.time.upper_minutes or None,
+                    due_at=spec.calendar.due(counts_from, time, case.unit.zone()),
+                    standard=time.text,
+                    standard_minutes=time.upper_minutes or None,
                 )
             )
         elif isinstance(effect, runtime.TimerStarted):

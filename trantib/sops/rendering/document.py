@@ -17,8 +17,18 @@ from django.utils.safestring import SafeString, mark_safe
 from trantib.core.printing import css_string, nomor_induk, pdf_from_html
 from trantib.engine.spec import SOPSpec
 
-from .layout import MARGIN_BOTTOM_MM, MARGIN_SIDE_MM, MARGIN_TOP_MM, ChartLayout, layout_chart
+from .layout import (
+    MARGIN_BOTTOM_MM,
+    MARGIN_SIDE_MM,
+    MARGIN_TOP_MM,
+    ChartLayout,
+    View,
+    layout_chart,
+)
 from .svg import page_svg
+
+# Printed on every page of the annotated view, in the footer and above each page.
+ANNOTATED_MARK = "TAMPILAN BERANOTASI \u2014 BUKAN UNTUK DITANDATANGANI"
 
 _STYLESHEETS = Path(__file__).resolve().parent.parent / "static" / "sops" / "document"
 
@@ -31,13 +41,16 @@ class Approver:
     pangkat: str
 
 
-def _context(spec: SOPSpec, chart: ChartLayout) -> dict[str, object]:
+def _context(spec: SOPSpec, chart: ChartLayout, logo: str) -> dict[str, object]:
     ident = spec.identity
     approval = ident.disahkan_oleh
     return {
         "spec": spec,
         "ident": ident,
         "paper": chart.paper,
+        "annotated": chart.view is View.ANNOTATED,
+        "annotated_mark": ANNOTATED_MARK,
+        "logo": logo,
         "approver": Approver(
             jabatan=approval.jabatan,
             nama=approval.nama,
@@ -69,6 +82,8 @@ def _page_css(spec: SOPSpec, chart: ChartLayout) -> SafeString:
     footer = name if name.upper().startswith("SOP") else f"SOP {name}"
     if spec.identity.nomor.strip():
         footer += f" \u2014 Nomor {spec.identity.nomor.strip()}"
+    if chart.view is View.ANNOTATED:
+        footer += f" \u2014 {ANNOTATED_MARK}"
     css = (
         f"@page {{ size: {paper.width_mm}mm {paper.height_mm}mm; "
         f"margin: {MARGIN_TOP_MM}mm {MARGIN_SIDE_MM}mm {MARGIN_BOTTOM_MM}mm {MARGIN_SIDE_MM}mm; "
@@ -90,18 +105,28 @@ def _stylesheet(name: str) -> SafeString:
     return mark_safe((_STYLESHEETS / name).read_text(encoding="utf-8"))  # noqa: S308 — our file
 
 
-def render_fragment(spec: SOPSpec) -> str:
+def render_fragment(spec: SOPSpec, *, view: View | str = View.OFFICIAL, logo: str = "") -> str:
     """The document as an ``<article class="sop-document">`` for a web page, which links the
-    stylesheets ``sops/document/article.css`` and ``article-narrow.css`` (static files)."""
-    chart = layout_chart(spec)
-    return render_to_string("sops/document/article.html", _context(spec, chart))
+    stylesheets ``sops/document/article.css`` and ``article-narrow.css`` (static files).
+
+    ``view``: ``official`` prints the document layer only; ``annotated`` the process over it,
+    marked as not for signing (:class:`~.layout.View`). ``logo``: the unit's logo as a
+    ``data:`` URI; none prints no logo (never a placeholder)."""
+    chart = layout_chart(spec, view=view)
+    return render_to_string("sops/document/article.html", _context(spec, chart, logo))
 
 
-def render_html(spec: SOPSpec, *, paper: str | None = None) -> str:
+def render_html(
+    spec: SOPSpec,
+    *,
+    paper: str | None = None,
+    view: View | str = View.OFFICIAL,
+    logo: str = "",
+) -> str:
     """The document as a standalone, print-ready HTML page (its stylesheets inline: a file
     that travels alone, and WeasyPrint's input)."""
-    chart = layout_chart(spec, paper)
-    context = _context(spec, chart) | {
+    chart = layout_chart(spec, paper, view)
+    context = _context(spec, chart, logo) | {
         "page_css": _page_css(spec, chart),
         "article_css": _stylesheet("article.css"),
         "article_narrow_css": _stylesheet("article-narrow.css"),
@@ -109,6 +134,12 @@ def render_html(spec: SOPSpec, *, paper: str | None = None) -> str:
     return render_to_string("sops/document/document.html", context)
 
 
-def render_pdf(spec: SOPSpec, *, paper: str | None = None) -> bytes:
+def render_pdf(
+    spec: SOPSpec,
+    *,
+    paper: str | None = None,
+    view: View | str = View.OFFICIAL,
+    logo: str = "",
+) -> bytes:
     """The document as PDF (WeasyPrint)."""
-    return pdf_from_html(render_html(spec, paper=paper))
+    return pdf_from_html(render_html(spec, paper=paper, view=view, logo=logo))

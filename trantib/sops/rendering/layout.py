@@ -15,10 +15,12 @@ Limits: a row is never split over pages; a row taller than a page is drawn small
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from trantib.engine.document import drawn_arrows, drawn_steps
 from trantib.engine.spec import Row, SOPSpec, Step, StepKind
 
 from .text import TextStyle, wrap
@@ -47,6 +49,19 @@ LEVEL_GAP = 20.0  # between two levels of one row: room for arrows and branch la
 ROW_PAD = 12.0  # between a row's border and its first/last level
 MIN_ROW_H = 30.0
 GROUP_HEAD_H = 13.0  # the "Pelaksana" / "Mutu Baku" header band
+NUMBERS_H = 11.0  # the column-number row "1 2 3 …" some documents print under the headings
+
+
+class View(StrEnum):
+    """What a chart shows.
+
+    ``official``: the document layer only (``trantib.engine.document``), exactly as signed.
+    ``annotated``: the process that runs, drawn over the document: steps, arrows and labels
+    the document does not draw, and the task titles, in their own style with a legend.
+    """
+
+    OFFICIAL = "official"
+    ANNOTATED = "annotated"
 
 
 class Shape(StrEnum):
@@ -124,6 +139,9 @@ class Grid:
     symbol_width: float
     header_height: float
     header_lines: dict[str, tuple[str, ...]]
+    pelaksana: str = "Pelaksana"  # the group headings as the document prints them
+    mutu_baku: str = "Mutu Baku"
+    column_numbers: bool = False
 
     def column(self, key: str) -> Column:
         for col in self.columns:
@@ -144,21 +162,23 @@ def build_grid(spec: SOPSpec, paper: Paper) -> Grid:
     width = paper.content_width - 1.5  # the outer border's stroke stays on the page
     n = len(spec.roles)
     no_w, waktu_w = 20.0, 44.0
+    head = spec.headings
     ket_w = 48.0 if any(s.notes for s in spec.steps) else 30.0
+    ket_w = max(ket_w, HEAD.width(head.keterangan) + 2 * CELL_PAD_X + 1.0)
     rest = width - no_w - waktu_w - ket_w
     role_w = min(max(rest * 0.46 / n, 54.0), 92.0)
     role_w = min(role_w, rest * 0.62 / n)  # many roles: the text columns keep 38 %
     text_w = rest - role_w * n
     widths: list[tuple[str, str, float]] = [
-        ("no", "No", no_w),
-        ("kegiatan", "Kegiatan", text_w * 0.44),
+        ("no", head.no, no_w),
+        ("kegiatan", head.kegiatan, text_w * 0.44),
     ]
     widths += [(f"role:{r.id}", r.name, role_w) for r in spec.roles]
     widths += [
-        ("kelengkapan", "Kelengkapan", text_w * 0.28),
-        ("waktu", "Waktu", waktu_w),
-        ("output", "Output", text_w * 0.28),
-        ("ket", "Ket.", ket_w),
+        ("kelengkapan", head.kelengkapan, text_w * 0.28),
+        ("waktu", head.waktu, waktu_w),
+        ("output", head.output, text_w * 0.28),
+        ("ket", head.keterangan, ket_w),
     ]
     columns: list[Column] = []
     x = 0.0
@@ -169,6 +189,8 @@ def build_grid(spec: SOPSpec, paper: Paper) -> Grid:
     lines = {c.key: tuple(wrap(c.title, c.width - 2 * CELL_PAD_X, HEAD)) for c in columns}
     second = max(len(lines[c.key]) for c in columns if c.key not in ("no", "kegiatan", "ket"))
     header_h = GROUP_HEAD_H + second * HEAD.leading + 2 * CELL_PAD_Y
+    if spec.column_numbers:
+        header_h += NUMBERS_H
     return Grid(
         width=width,
         columns=tuple(columns),
@@ -177,6 +199,9 @@ def build_grid(spec: SOPSpec, paper: Paper) -> Grid:
         symbol_width=min(max(role_w * 0.58, 30.0), 50.0),
         header_height=header_h,
         header_lines=lines,
+        pelaksana=head.pelaksana,
+        mutu_baku=head.mutu_baku,
+        column_numbers=spec.column_numbers,
     )
 
 
@@ -235,8 +260,9 @@ def _substeps(row: Row) -> tuple[dict[str, str], list[tuple[str, str]]]:
     return letters, [(letters[sid], title) for sid, title in listed if sid in letters]
 
 
-def _levels(row: Row) -> tuple[dict[str, int], int]:
-    """Place the steps of one row on levels (see the module docstring)."""
+def _levels(row: Row, leads: set[tuple[str, str]]) -> tuple[dict[str, int], int]:
+    """Place the steps of one row on levels (see the module docstring); ``leads`` holds the
+    (from, to) pairs of the forward arrows drawn."""
     levels: dict[str, int] = {}
     next_free: dict[str, int] = {}
     in_row = {s.id: s for s in row.steps}
@@ -244,18 +270,12 @@ def _levels(row: Row) -> tuple[dict[str, int], int]:
         level = next_free.get(step.role, 0)
         for prev_id, prev_level in levels.items():
             prev = in_row[prev_id]
-            if not _leads_to(prev, step.id):
+            if (prev_id, step.id) not in leads:
                 continue
             level = max(level, prev_level + (1 if prev.role == step.role else 0))
         levels[step.id] = level
         next_free[step.role] = level + 1
     return levels, max(levels.values()) + 1
-
-
-def _leads_to(step: Step, target: str) -> bool:
-    if step.kind is StepKind.DECISION:
-        return any(b.to == target and not b.loop for b in step.branches)
-    return step.next == target
 
 
 def _text_cell(text: str, width: float, style: TextStyle = BODY) -> tuple[Line, ...]:
@@ -265,22 +285,33 @@ def _text_cell(text: str, width: float, style: TextStyle = BODY) -> tuple[Line, 
 
 
 def _list_cell(items: tuple[str, ...], width: float) -> tuple[Line, ...]:
+    """A list cell (Kelengkapan): each item on its own lines, as written; no number or bullet
+    is added (the document's own, if any, is part of the item's text). Continuation lines are
+    indented so the items stay apart."""
     items = tuple(i for i in items if i.strip())
     if len(items) <= 1:
         return _text_cell(items[0] if items else "", width)
     out: list[Line] = []
-    for n, item in enumerate(items, 1):
-        marker = f"{n}. "
-        indent = BODY.width(marker)
+    indent = 5.0
+    for item in items:
         body = wrap(item, width - 2 * CELL_PAD_X - indent, BODY)
-        out.append(Line(marker + body[0], BODY))
+        out.append(Line(body[0], BODY))
         out.extend(Line(t, BODY, indent=indent) for t in body[1:])
     return tuple(out)
 
 
-def plan_row(row: Row, index: int, grid: Grid) -> RowPlan:
+def plan_row(
+    row: Row,
+    index: int,
+    grid: Grid,
+    view: View = View.ANNOTATED,
+    leads: set[tuple[str, str]] | None = None,
+) -> RowPlan:
+    """One row's cells and levels. The official view prints the row's texts only; the
+    annotated one lists the steps' task titles under the activity, lettered like their
+    symbols."""
     lead = row.lead
-    letters, substeps = _substeps(row)
+    letters, substeps = _substeps(row) if view is View.ANNOTATED else ({}, [])
     keg = grid.column("kegiatan").width
     kegiatan = list(_text_cell(lead.activity, keg))
     for letter, title in substeps:
@@ -301,8 +332,18 @@ def plan_row(row: Row, index: int, grid: Grid) -> RowPlan:
         (sum(line.style.leading for line in lines) + 2 * CELL_PAD_Y for lines in cells.values()),
         default=0.0,
     )
-    levels, count = _levels(row)
+    levels, count = _levels(row, leads if leads is not None else _process_leads(row.steps))
     return RowPlan(row, index, cells, levels, letters, count, text_h)
+
+
+def _process_leads(steps: tuple[Step, ...]) -> set[tuple[str, str]]:
+    out: set[tuple[str, str]] = set()
+    for step in steps:
+        if step.kind is StepKind.DECISION:
+            out |= {(step.id, b.to) for b in step.branches if not b.loop}
+        elif step.next:
+            out.add((step.id, step.next))
+    return out
 
 
 # --- flow edges ------------------------------------------------------------------------------
@@ -317,20 +358,47 @@ class Link:
     label: str = ""
     loop: bool = False
     dashed: bool = False  # a sub-procedure opening a case at another entry of this SOP
+    drawn: bool = True  # the document draws this arrow (annotated view: else the process's)
+    label_drawn: bool = True  # the document writes its label
 
 
-def flow_links(spec: SOPSpec) -> list[Link]:
-    ids = {s.id for s in spec.steps}
+def flow_links(spec: SOPSpec, view: View = View.ANNOTATED) -> list[Link]:
+    """The arrows a view draws: the document's as drawn (official), or the process's with
+    what the document draws marked (annotated)."""
+    if view is View.OFFICIAL:
+        order = {s.id: i for i, s in enumerate(drawn_steps(spec))}
+        return [
+            Link(src, dst, label, loop=order[dst] <= order[src])
+            for src, dst, label in drawn_arrows(spec)
+            if dst in order
+        ]
+    steps = {s.id: s for s in spec.steps}
     links: list[Link] = []
     for step in spec.steps:
         if step.kind is StepKind.DECISION:
-            links += [Link(step.id, b.to, b.label, b.loop) for b in step.branches]
+            links += [
+                Link(step.id, b.to, b.label, b.loop, drawn=b.drawn, label_drawn=b.label_drawn)
+                for b in step.branches
+            ]
         elif step.next:
             links.append(Link(step.id, step.next))
         sub = step.subprocedure
-        if sub and sub.entry and sub.sop in ("", spec.code) and sub.entry in ids:
-            links.append(Link(step.id, sub.entry, dashed=True))
-    return [link for link in links if link.dst in ids]
+        if sub and sub.entry and sub.sop in ("", spec.code) and sub.entry in steps:
+            links.append(Link(step.id, sub.entry, dashed=True, drawn=False))
+    return [
+        dataclasses.replace(
+            link, drawn=link.drawn and steps[link.src].drawn and steps[link.dst].drawn
+        )
+        for link in links
+        if link.dst in steps
+    ]
+
+
+def view_rows(spec: SOPSpec, view: View) -> tuple[Row, ...]:
+    """The rows a view prints: in the official one, only the steps the document draws."""
+    if view is View.ANNOTATED:
+        return spec.rows
+    return tuple(Row(r.no, r.drawn_steps, r.key) for r in spec.rows if r.drawn_steps)
 
 
 # --- pages -----------------------------------------------------------------------------------
@@ -384,6 +452,7 @@ class Node:
     step: Step | None = None
     letter: str = ""
     ref: str = ""  # connector: the number of the row the flow continues at
+    view: View = View.OFFICIAL
 
     def port(self, side: str) -> tuple[float, float]:
         if side == "top":
@@ -411,6 +480,8 @@ class Edge:
     label: str = ""
     loop: bool = False
     dashed: bool = False
+    drawn: bool = True
+    label_drawn: bool = True
     points: list[tuple[float, float]] = field(default_factory=list)
     label_at: tuple[float, float, str] | None = None  # x, first baseline y, text-anchor
     label_lines: tuple[str, ...] = ()
@@ -450,6 +521,7 @@ class ChartLayout:
     paper: Paper
     grid: Grid
     pages: list[PageLayout]
+    view: View = View.OFFICIAL
 
 
 def connector_spots(grid: Grid, others: list[Node]) -> list[tuple[int, float, float]]:
@@ -504,13 +576,17 @@ def _paginate(
     return pages
 
 
-def layout_chart(spec: SOPSpec, paper: str | None = None) -> ChartLayout:
+def layout_chart(
+    spec: SOPSpec, paper: str | None = None, view: View | str = View.OFFICIAL
+) -> ChartLayout:
+    view = View(view)
     pp = paper_for(spec, paper)
     grid = build_grid(spec, pp)
-    rows = spec.rows
-    plans = [plan_row(row, i, grid) for i, row in enumerate(rows)]
+    rows = view_rows(spec, view)
+    links = flow_links(spec, view)
+    leads = {(link.src, link.dst) for link in links if not link.loop and not link.dashed}
+    plans = [plan_row(row, i, grid, view, leads) for i, row in enumerate(rows)]
     step_row = {s.id: i for i, row in enumerate(rows) for s in row.steps}
-    links = flow_links(spec)
     room = pp.content_height - grid.header_height - 2.0
     spans = _paginate(plans, links, step_row, room)
     page_of = {i: p for p, (a, b) in enumerate(spans) for i in range(a, b + 1)}
@@ -519,14 +595,14 @@ def layout_chart(spec: SOPSpec, paper: str | None = None) -> ChartLayout:
         extra = _connector_levels(links, step_row, first, last)
         pages.append(
             _build_page(
-                number, grid, plans[first : last + 1], extra, links, step_row, page_of, spec
+                number, grid, plans[first : last + 1], extra, links, step_row, page_of, spec, view
             )
         )
     from .routing import route_page
 
     for page in pages:
         route_page(page)
-    return ChartLayout(spec, pp, grid, pages)
+    return ChartLayout(spec, pp, grid, pages, view)
 
 
 def _build_page(
@@ -538,6 +614,7 @@ def _build_page(
     step_row: dict[str, int],
     page_of: dict[int, int],
     spec: SOPSpec,
+    view: View,
 ) -> PageLayout:
     this_page = page_of[plans[0].index]
     placed: list[PlacedRow] = []
@@ -573,7 +650,7 @@ def _build_page(
         for step in plan.row.steps:
             col = grid.role_index[step.role]
             level = offset + plan.levels[step.id]
-            shape = SHAPE_OF_KIND[step.kind]
+            shape = Shape(step.shape.value) if view is View.OFFICIAL else SHAPE_OF_KIND[step.kind]
             height = {
                 Shape.TERMINATOR: TERMINATOR_H,
                 Shape.DECISION: DIAMOND_H,
@@ -590,6 +667,7 @@ def _build_page(
                 h=height,
                 step=step,
                 letter=plan.letters.get(step.id, ""),
+                view=view,
             )
         y += h
 
@@ -623,9 +701,9 @@ def _build_page(
         dst_page = page_of[step_row[link.dst]]
         if src_page != this_page and dst_page != this_page:
             continue
-        ref = _global_ref(spec, link.dst)
+        ref = _global_ref(spec, link.dst, view)
         if src_page == dst_page:
-            edges.append(Edge(nodes[link.src], nodes[link.dst], link.label, link.loop, link.dashed))
+            edges.append(_edge_of(link, nodes[link.src], nodes[link.dst]))
         elif src_page == this_page:
             out = conn_out.get(link.dst)
             if out is None:
@@ -633,21 +711,34 @@ def _build_page(
                 dst_col = grid.role_index[spec.step(link.dst).role]
                 out = connector(bottom_level[link.src], [src.col, dst_col], ref, f"out:{link.dst}")
                 conn_out[link.dst] = out
-            edges.append(Edge(nodes[link.src], out, link.label, link.loop, link.dashed))
+            edges.append(_edge_of(link, nodes[link.src], out))
         else:
             inc = conn_in.get(link.dst)
             if inc is None:
                 dst = nodes[link.dst]
                 inc = connector(top_level[link.dst], [dst.col], ref, f"in:{link.dst}")
                 conn_in[link.dst] = inc
-                edges.append(Edge(inc, dst, dashed=link.dashed))
+                edges.append(Edge(inc, dst, dashed=link.dashed, drawn=link.drawn))
     return PageLayout(number, grid, placed, levels, list(nodes.values()), edges)
 
 
-def _global_ref(spec: SOPSpec, step_id: str) -> str:
-    """How the document names a step: its row number, plus its letter in a multi-step row."""
-    for row in spec.rows:
-        if any(s.id == step_id for s in row.steps):
-            letters, _ = _substeps(row)
-            return row.no + letters.get(step_id, "")
-    return step_id
+def _edge_of(link: Link, src: Node, dst: Node) -> Edge:
+    return Edge(
+        src,
+        dst,
+        link.label,
+        link.loop,
+        link.dashed,
+        drawn=link.drawn,
+        label_drawn=link.label_drawn,
+    )
+
+
+def _global_ref(spec: SOPSpec, step_id: str, view: View) -> str:
+    """How a connector names a step: its row number; in the annotated view, plus its letter
+    in a multi-step row (the official document letters no symbol)."""
+    row = spec.row_of(step_id)
+    if view is View.OFFICIAL:
+        return row.no
+    letters, _ = _substeps(row)
+    return row.no + letters.get(step_id, "")

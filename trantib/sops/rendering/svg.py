@@ -21,12 +21,14 @@ from .layout import (
     LABEL,
     MARK,
     MARK_BOLD,
+    NUMBERS_H,
     ChartLayout,
     Edge,
     Line,
     Node,
     PageLayout,
     Shape,
+    View,
 )
 from .text import FONT_FAMILY, TextStyle
 
@@ -34,6 +36,9 @@ STROKE = "#000"
 THIN = 0.5
 LINE_W = 0.7
 HEAD_FILL = "#ececec"
+# The annotated view: what the product adds to run the SOP, never part of the document.
+PROCESS_INK = "#1d5fa6"
+PROCESS_DASH = ' stroke-dasharray="2.4 1.6"'
 
 
 def esc(text: str) -> str:
@@ -65,7 +70,8 @@ def _lines_block(
     for line in lines:
         baseline = cursor + line.style.size * 0.82
         cls = f' class="{line.css}"' if line.css else ""
-        fill = ' fill="#333"' if line.css == "substep" else ""
+        # a task title the annotated view lists: the product's, in its own ink
+        fill = f' fill="{PROCESS_INK}" font-style="italic"' if line.css == "substep" else ""
         weight = ' font-weight="bold"' if line.style.bold else ""
         anchor_attr = f' text-anchor="{anchor}"' if anchor != "start" else ""
         parts.append(
@@ -85,7 +91,9 @@ def _header(page: PageLayout) -> list[str]:
     role_l, role_r = grid.role_left, grid.role_right
     mutu_l, mutu_r = grid.column("kelengkapan").x, grid.column("output").right
     # group titles and the line under them
-    for left, right, title in ((role_l, role_r, "Pelaksana"), (mutu_l, mutu_r, "Mutu Baku")):
+    groups = ((role_l, role_r, grid.pelaksana), (mutu_l, mutu_r, grid.mutu_baku))
+    numbers_h = NUMBERS_H if grid.column_numbers else 0.0
+    for left, right, title in groups:
         out.append(_line(left, GROUP_HEAD_H, right, GROUP_HEAD_H, THIN))
         out.append(
             _text((left + right) / 2, GROUP_HEAD_H / 2 + HEAD.size * 0.35, title, HEAD,
@@ -96,7 +104,7 @@ def _header(page: PageLayout) -> list[str]:
         spans = col.key in ("no", "kegiatan", "ket")
         top = 0.0 if spans else GROUP_HEAD_H
         block = len(lines) * HEAD.leading
-        y = top + (h - top - block) / 2
+        y = top + (h - numbers_h - top - block) / 2
         out.append(
             _lines_block(
                 col.center,
@@ -111,6 +119,11 @@ def _header(page: PageLayout) -> list[str]:
                 mutu_r - 0.01
             )
             out.append(_line(col.x, GROUP_HEAD_H if grouped_inner else 0, col.x, h, THIN))
+    if numbers_h:  # the column-number row the document prints under its headings
+        out.append(_line(0, h - numbers_h, grid.width, h - numbers_h, THIN))
+        for n, col in enumerate(grid.columns, 1):
+            baseline = h - numbers_h / 2 + HEAD.size * 0.35
+            out.append(_text(col.center, baseline, str(n), HEAD, anchor="middle", css="col-no"))
     return out
 
 
@@ -174,6 +187,11 @@ def _symbol(node: Node) -> str:
     step = node.step
     assert step is not None  # noqa: S101 — every non-connector node draws a step
     data = f'data-step="{esc(step.id)}" data-kind="{step.kind.value}"'
+    annotated = node.view is View.ANNOTATED
+    if annotated and not step.drawn:
+        # A step the document does not draw: the product's, in its own ink.
+        style = f'fill="#fff" stroke="{PROCESS_INK}" stroke-width="0.8"{PROCESS_DASH}'
+        data += ' data-drawn="false"'
     if node.shape is Shape.TERMINATOR:
         parts.append(
             f'<rect class="terminator" {data} x="{_n(x0)}" y="{_n(y0)}" width="{_n(w)}" '
@@ -190,9 +208,10 @@ def _symbol(node: Node) -> str:
             f'<rect class="process" {data} x="{_n(x0)}" y="{_n(y0)}" width="{_n(w)}" '
             f'height="{_n(h)}" {style}/>'
         )
-        if step.kind is StepKind.SUBPROCEDURE:
+        if annotated and step.kind is StepKind.SUBPROCEDURE:
             parts += [_line(bx, y0, bx, y1, 0.6, "subprocedure-bar") for bx in (x0 + 3.5, x1 - 3.5)]
-    parts.append(_marks(node))
+    if annotated:
+        parts.append(_marks(node))
     return "".join(parts)
 
 
@@ -248,10 +267,14 @@ def _edge(edge: Edge) -> tuple[str, str]:
         return "", ""
     css = "link" if edge.dashed else ("loop" if edge.loop else "flow")
     dash = ' stroke-dasharray="3 2"' if edge.dashed else ""
+    ink = STROKE
+    if not edge.drawn:  # annotated view only: an arrow the document does not draw
+        css += " process-only"
+        ink, dash = PROCESS_INK, PROCESS_DASH
     line = (
         f'<polyline class="arrow {css}" data-from="{esc(edge.src.key)}" '
         f'data-to="{esc(edge.dst.key)}" points="{" ".join(f"{_n(x)},{_n(y)}" for x, y in pts)}" '
-        f'fill="none" stroke="{STROKE}" stroke-width="{_n(LINE_W)}"{dash}/>'
+        f'fill="none" stroke="{ink}" stroke-width="{_n(LINE_W)}"{dash}/>'
     )
     (px, py), (ex, ey) = pts[-2], pts[-1]
     length = max(abs(ex - px) + abs(ey - py), 0.001)
@@ -260,7 +283,7 @@ def _edge(edge: Edge) -> tuple[str, str]:
     head = (
         f'<polygon class="arrowhead" points="{_n(ex)},{_n(ey)} '
         f"{_n(back_x - dy * 2.2)},{_n(back_y + dx * 2.2)} "
-        f'{_n(back_x + dy * 2.2)},{_n(back_y - dx * 2.2)}" fill="{STROKE}"/>'
+        f'{_n(back_x + dy * 2.2)},{_n(back_y - dx * 2.2)}" fill="{ink}"/>'
     )
     return line, head
 
@@ -270,7 +293,13 @@ def _label(edge: Edge) -> str:
         return ""
     x, y, anchor = edge.label_at
     lines = tuple(Line(t, LABEL) for t in edge.label_lines)
-    return _lines_block(x, y - LABEL.size * 0.82, lines, css="branch-label", anchor=anchor)
+    if edge.drawn and edge.label_drawn:
+        return _lines_block(x, y - LABEL.size * 0.82, lines, css="branch-label", anchor=anchor)
+    # annotated view: a label the document does not write
+    block = _lines_block(
+        x, y - LABEL.size * 0.82, lines, css="branch-label process-only", anchor=anchor
+    )
+    return f'<g fill="{PROCESS_INK}" font-style="italic">{block}</g>'
 
 
 def page_svg(chart: ChartLayout, page: PageLayout) -> str:

@@ -21,7 +21,7 @@ PUR = "unjuk-rasa/PUR.v1.yaml"
 POLMAS = "polmas/POLMAS.v1.yaml"
 OPP = "penegakan/OPP.v1.yaml"
 RTHM = "penegakan/RTHM.v1.yaml"
-KECAMATAN_ROLES = ["Camat", "Sekcam", "Kasi Trantib", "Komandan Regu (Danru)", "Anggota Trantib"]
+KECAMATAN_ROLES = ["Camat", "Sekcam", "Kasi Trantib", "Komandan", "Anggota Trantib"]
 
 
 @cache
