@@ -78,7 +78,11 @@ def one_line(text: str) -> str:
 def slug(text: str, prefix: str = "peran") -> str:
     """A lower-case id from a heading: ``Kasi Trantib`` → ``kasi_trantib``."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    out = re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")[:40].rstrip("_")
+    out = ""
+    for word in re.findall(r"[a-z0-9]+", ascii_text.lower()):
+        if out and len(out) + 1 + len(word) > 48:
+            break  # whole words only: kabid_ketertiban_dan_ketentraman_masyarakat
+        out = f"{out}_{word}" if out else word[:48]
     if not out or not out[0].isalpha():
         out = f"{prefix}_{out}".rstrip("_")
     return out
