@@ -5,7 +5,9 @@ and a unit's head sets it there (``sop_adoption_save``: the unit adopts the vers
 
 Every page takes an optional ``?versi=N`` to show an earlier (or draft) version; without it the
 version in force is shown. An unknown code or version is a 404, a ``versi`` that is not a
-number a 400 — never a 500.
+number a 400 — never a 500. The page and the PDF show the official document (the document
+layer, as signed); ``?tampilan=anotasi`` shows the annotated view instead: the process the
+product runs drawn over it, marked on every page as not for signing.
 """
 
 from __future__ import annotations
@@ -55,6 +57,29 @@ def _bad_version(request: HttpRequest, raw: str) -> HttpResponse:
     return render(request, "400.html", {"message": message}, status=400)
 
 
+ANNOTATED = "anotasi"
+
+
+def _view(request: HttpRequest) -> str:
+    return "annotated" if request.GET.get("tampilan") == ANNOTATED else "official"
+
+
+def _logo(request: HttpRequest) -> str:
+    """The signed-in officer's unit logo (its letters' lambang daerah) as a data URI, for the
+    identity page; none for a visitor or a unit without one (no placeholder is printed)."""
+    user = request.user
+    if not user.is_authenticated:
+        return ""
+    from trantib.accounts.selectors import units_for_user
+    from trantib.letters.models import LetterSettings
+    from trantib.letters.rendering.context import logo_data_uri
+
+    units = [u.pk for u in units_for_user(user)]
+    found = LetterSettings.objects.filter(unit_id__in=units).exclude(logo="").order_by("unit_id")
+    settings = found.first()
+    return logo_data_uri(settings) if settings is not None else ""
+
+
 def _versions(code: str) -> list[SOPSpec]:
     return sorted((s for s in registry.library().specs if s.code == code), key=lambda s: s.version)
 
@@ -70,6 +95,7 @@ def sop_detail(request: HttpRequest, code: str) -> HttpResponse:
         return _bad_version(request, str(exc))
     in_force = registry.get(code)
     is_in_force = spec.key == in_force.key
+    view = _view(request)
     context = {
         "spec": spec,
         "in_force": in_force,
@@ -80,7 +106,11 @@ def sop_detail(request: HttpRequest, code: str) -> HttpResponse:
         "roles": [role.name for role in spec.roles],
         "row_count": len(spec.rows),
         # Our own renderer: every text it draws is escaped (HTML template and SVG writer).
-        "document": mark_safe(render_fragment(spec)),  # noqa: S308
+        "document": mark_safe(  # noqa: S308
+            render_fragment(spec, view=view, logo=_logo(request))
+        ),
+        "annotated": view == "annotated",
+        "version_param": "" if is_in_force else f"versi={spec.version}&",
         # Who fills each column in the visitor's units (nothing without a login).
         "units": sop_units_for_user(request.user, getattr(request, "person", None), spec),
     }
@@ -132,8 +162,13 @@ def sop_pdf(request: HttpRequest, code: str) -> HttpResponse:
         spec = _spec_for(request, code)
     except _BadVersion as exc:
         return _bad_version(request, str(exc))
-    response = HttpResponse(render_pdf(spec), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{spec.code}-v{spec.version}.pdf"'
+    view = _view(request)
+    pdf = render_pdf(spec, view=view, logo=_logo(request))
+    suffix = "-anotasi" if view == "annotated" else ""
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{spec.code}-v{spec.version}{suffix}.pdf"'
+    )
     return response
 
 
