@@ -98,12 +98,10 @@ def read_text(filename: str, text: str, *, kind: str = "text") -> Draft:
     lines = [_clean(line) for line in text.splitlines()]
     draft = Draft(source_kind=kind)
     header = next((i for i, line in enumerate(lines) if _is_header(_fields(line))), None)
-    _identity(draft, lines[: header if header is not None else len(lines)])
+    labelled = _identity(draft, lines[: header if header is not None else len(lines)])
     if header is not None:
         _table(draft, lines, header)
-    if not draft.rows and not any(
-        [draft.identity.nama, draft.identity.nomor, draft.identity.dasar_hukum]
-    ):
+    if not draft.rows and labelled < 2:
         raise ImportRefused(
             f"{filename}: no SOP found in the text (no identity labels and no flowchart table "
             "with the headings No and Kegiatan)"
@@ -120,14 +118,18 @@ def _label_prefix(field: str) -> tuple[str, str] | None:
     if hit:
         return hit
     words = field.split()
-    for k in range(min(5, len(words)), 0, -1):
+    best = None
+    for k in range(1, min(5, len(words)) + 1):
+        if not re.search(r"[A-Za-z]", words[k - 1]):
+            break  # the value begins: "NOMOR SOP 188 / 07 TAHUN 2023"
         name = labels.LABELS.get(labels.letters(" ".join(words[:k])))
         if name:
-            return name, " ".join(words[k:]).lstrip(": ").strip()
-    return None
+            best = name, " ".join(words[k:]).lstrip(": ").strip()
+    return best
 
 
-def _identity(draft: Draft, lines: list[str]) -> None:
+def _identity(draft: Draft, lines: list[str]) -> int:
+    """Read the identity items; returns how many labels were found."""
     ident = draft.identity
     values: dict[str, list[str]] = {}
     order: list[str] = []
@@ -191,6 +193,7 @@ def _identity(draft: Draft, lines: list[str]) -> None:
         if ident.instansi
         else "nama instansi tidak ditemukan",
     )
+    return len(order)
 
 
 def _items(content: list[str]) -> list[str]:

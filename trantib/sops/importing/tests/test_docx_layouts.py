@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - rows of real documents, verbatim, one per line
 """Word SOPs in the three layouts seen in real documents, built here with python-docx from the
 texts of the seeds and reference SOPs, read back field by field."""
 
