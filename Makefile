@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= auto
 VENV := .venv
 PY := $(VENV)/bin/python
-RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2
+RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2 poppler-utils
 TEST_PACKAGES := chromium poppler-utils
 
 .PHONY: run test lint bench system-run system-test

@@ -38,9 +38,10 @@ def _numbered_activities(text: str) -> list[str]:
     out = []
     for line in text.splitlines():
         cells = line.split("\t")
-        if len(cells) > 2 and re.fullmatch(r"\d+\.?", cells[0].strip()) and cells[1].strip():
-            if not all(re.fullmatch(r"\d+", c.strip()) for c in cells if c.strip()):
-                out.append(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cells[1])).strip())
+        numbered = re.fullmatch(r"\d+\.?", cells[0].strip()) if len(cells) > 2 else None
+        column_numbers = all(re.fullmatch(r"\d+", c.strip()) for c in cells if c.strip())
+        if numbered and cells[1].strip() and not column_numbers:
+            out.append(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cells[1])).strip())
     return out
 
 
@@ -66,7 +67,7 @@ def test_seed_000_as_text_reads_its_ticks_times_and_mutu_baku():
     path = _seed("000")
     spec, _ = load_text(import_document(path.name, path.read_bytes()).yaml_text)
     rows = document_of(spec).rows
-    assert [r.name for r in spec.roles][0] == "KASAT POL PP"
+    assert spec.roles[0].name == "KASAT POL PP"
     assert spec.headings.kelengkapan == "PERSYARATAN KELENGKAPAN"
     assert [r.symbols[0].column for r in rows] == [0, 1, 2, 3, 2, 1, 0, 0, 0, 1, 2, 3]
     assert rows[3].time == "3-4 jam"
