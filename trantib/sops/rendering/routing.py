@@ -29,6 +29,7 @@ LAST = 6.0  # shortest last run: room for the arrowhead (5 pt)
 CLEAR = 2.0  # symbols count this much larger
 NEAR = 2.6  # parallel runs closer than this overlap
 LANE_STEP = 3.6
+READS_AS_ONE = 40.0  # two collinear runs closer than this, with nothing between, look joined
 
 DEPART = {"bottom": (0, 1), "left": (-1, 0), "right": (1, 0)}
 ARRIVE = {"top": (0, 1), "bottom": (0, -1), "left": (1, 0), "right": (-1, 0)}
@@ -281,6 +282,8 @@ class _Router:
                         if strict:
                             return None
                         extra += 40.0
+                    elif not same_target and self._reads_as_one(seg, other):
+                        extra += 30.0
                     continue
                 h, v = (seg, other) if seg.horizontal else (other, seg)
                 inside_h = h.lo - 0.01 <= v.fixed <= h.hi + 0.01
@@ -295,6 +298,22 @@ class _Router:
                 # A touch (one run ending on another) reads as a join: worse than a crossing.
                 extra += 6.0 if strictly else 25.0
         return extra
+
+    def _reads_as_one(self, seg: _Seg, other: _Seg) -> bool:
+        """Two runs on one line with only a short empty gap between them read as one arrow
+        (the audit's "rows 2 → 3 → 4"): a gap a symbol fills is a chain through the symbol."""
+        if abs(seg.fixed - other.fixed) >= NEAR:
+            return False
+        gap_lo, gap_hi = min(seg.hi, other.hi), max(seg.lo, other.lo)
+        if not -0.3 <= gap_hi - gap_lo < READS_AS_ONE:
+            return False
+        mid = (gap_lo + gap_hi) / 2
+        for _node, (x0, y0, x1, y1) in self.boxes:
+            if seg.horizontal and y0 <= seg.fixed <= y1 and x0 <= mid <= x1:
+                return False
+            if not seg.horizontal and x0 <= seg.fixed <= x1 and y0 <= mid <= y1:
+                return False
+        return True
 
     def _best(self, edge: Edge) -> tuple[float, list[Pt], str, str] | None:
         found = self._best_with(edge, share=False)
