@@ -37,6 +37,13 @@ class Command(BaseCommand):
             default=None,
             help="paper size (default: the SOP's own)",
         )
+        render.add_argument(
+            "--view",
+            choices=["official", "annotated"],
+            default="official",
+            help="official: the document as signed (default); annotated: the process drawn "
+            "over it, marked as not for signing",
+        )
         render.add_argument("-o", "--output", required=True, metavar="FILE")
         bpmn = sub.add_parser("export-bpmn", help="write BPMN 2.0 XML")
         bpmn.add_argument("code")
@@ -105,6 +112,7 @@ class Command(BaseCommand):
         format: str,
         paper: str | None,
         output: str,
+        view: str = "official",
         **opts: Any,
     ) -> None:
         from ...rendering import render_html, render_pdf
@@ -112,9 +120,9 @@ class Command(BaseCommand):
         spec = self._spec(code, sop_version)
         out = Path(output)
         if format == "pdf":
-            out.write_bytes(render_pdf(spec, paper=paper))
+            out.write_bytes(render_pdf(spec, paper=paper, view=view))
         else:
-            out.write_text(render_html(spec, paper=paper), encoding="utf-8")
+            out.write_text(render_html(spec, paper=paper, view=view), encoding="utf-8")
         self.stdout.write(f"{spec.key}: wrote {out} ({out.stat().st_size} bytes)")
 
     def do_export_bpmn(
