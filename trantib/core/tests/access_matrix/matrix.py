@@ -128,6 +128,10 @@ ORG_HEADS = (
     "Plh.) a supervising position of the unit or of a unit above it "
     "(accounts.selectors.unit_manageable): the head, and a supervisor above"
 )
+SOP_ADMINS = (
+    "a unit's SOP administrator, as for its SOP columns: whoever holds today a supervising "
+    "position of the unit or of a unit above it (sops.lifecycle.admin_units, decision 0016)"
+)
 
 # Routes treated alike by key prefix: Django's admin (every model's pages, generated from the
 # admin registry) is for staff only; a new model in the admin is covered without a new row.
@@ -281,6 +285,57 @@ MATRIX: dict[str, Entry] = {
             "a unit's head sets its SOP columns: whoever holds today a supervising position of "
             "the unit or of a unit above it (sops.selectors.units_adoptable_by)"
         ),
+    ),
+    # The unit's SOP administrator (sops.views_lifecycle, decision 0016): the list and the
+    # upload form are a unit head's (403 to others); a file of the uploads folder (planted by
+    # conftest.py: drafts MTX.v1 in Cipondoh, MTK.v1 in Karawaci) is 404 to all but its unit's.
+    "sops:manage": E(HEADS, P(of="position", shows=False), above=True, why=SOP_ADMINS),
+    "sops:upload": E(
+        HEADS,
+        P(of="position", shows=False),
+        P(of="position_krw", shows=False),
+        ok=POST_ONLY,
+        body={"unit": "{unit}"},
+        above=True,
+        why=SOP_ADMINS,
+    ),
+    "sops:new_version": E(
+        HEADS,
+        P(of="position", shows=False),
+        P(of="position_krw", shows=False),
+        ok=POST_ONLY,
+        body={"unit": "{unit}", "code": "PPL", "versi": "2"},
+        above=True,
+        why=SOP_ADMINS,
+    ),
+    "sops:file": E(
+        HEADS,
+        P(of="position", unit="{unit}", name="=MTX.v1", shows=False),
+        P(of="position_krw", unit="{unit}", name="=MTK.v1", shows=False),
+        body={"text": "code: MTX\nversion: 1\n", "base": ""},
+        above=True,
+        why=SOP_ADMINS,
+    ),
+    "sops:file_preview": E(
+        HEADS,
+        P(of="position", unit="{unit}", name="=MTX.v1", shows=False),
+        P(of="position_krw", unit="{unit}", name="=MTK.v1", shows=False),
+        above=True,
+        why=SOP_ADMINS,
+    ),
+    "sops:file_pdf": E(
+        HEADS,
+        P(of="position", unit="{unit}", name="=MTX.v1", shows=False),
+        P(of="position_krw", unit="{unit}", name="=MTK.v1", shows=False),
+        above=True,
+        why=SOP_ADMINS,
+    ),
+    "sops:publish": E(
+        HEADS,
+        P(of="position", unit="{unit}", name="=MTX.v1", shows=False),
+        P(of="position_krw", unit="{unit}", name="=MTK.v1", shows=False),
+        above=True,
+        why=SOP_ADMINS,
     ),
     # -- cases and tasks ---------------------------------------------------------------
     "cases:my_tasks": E(SIGNED_IN, P(of="task")),
