@@ -499,7 +499,9 @@ def _headings(c: _Checker, value: Any) -> Headings:
     if value is None:
         return Headings()
     raw = c.mapping(value, ("headings",), set(HEADING_KEYS))
-    given = {k: c.text(v, ("headings", k), required=True) for k, v in raw.items()}
+    given = {
+        k: c.text(v, ("headings", k), required=True) for k, v in raw.items() if k in HEADING_KEYS
+    }
     return Headings(**{k: v for k, v in given.items() if v})
 
 

@@ -86,12 +86,26 @@ def test_a_step_that_cannot_be_reached_is_refused():
     ]
 
 
-def test_a_decision_needs_two_branches():
-    text = VALID.replace("      - {label: ada koreksi, to: draft, loop: true}\n", "")
-    text = text.replace("to: arsip}", "to: arsip}")
-    assert any(
-        "decision 'periksa' needs at least two branches, has 1" in e for e in errors_of(text)
+def test_a_decision_with_no_branch_is_refused():
+    text = VALID.replace(
+        "    branches:\n"
+        "      - {label: tidak ada koreksi, to: arsip}\n"
+        "      - {label: ada koreksi, to: draft, loop: true}\n",
+        "    branches: []\n",
     )
+    errors = errors_of(text)
+    assert (
+        f"x.yaml:{line_of(text, 'branches: []')}: steps[2].branches: decision 'periksa' "
+        "needs at least one branch" in errors
+    )
+
+
+def test_a_decision_drawn_with_one_exit_loads():
+    text = VALID.replace("      - {label: ada koreksi, to: draft, loop: true}\n", "")
+    spec, warnings = load_text(text, "x.yaml")
+    (branch,) = spec.step("periksa").branches
+    assert (branch.label, branch.to) == ("tidak ada koreksi", "arsip")
+    assert warnings == []
 
 
 def test_a_loop_with_no_way_out_never_reaches_an_end():
@@ -111,6 +125,12 @@ def test_an_unknown_key_is_refused_with_a_suggestion():
     text = VALID.replace("    question: Ada koreksi?", "    questoin: Ada koreksi?")
     (error,) = errors_of(text)
     assert "steps[2].questoin: unknown key; did you mean 'question'?" in error
+
+
+def test_an_unknown_heading_is_refused_with_a_suggestion():
+    text = VALID.replace("calendar: working\n", "calendar: working\nheadings: {waktuu: Waktu}\n")
+    (error,) = errors_of(text)
+    assert "headings.waktuu: unknown key; did you mean 'waktu'?" in error
 
 
 def test_a_key_written_twice_is_refused():
