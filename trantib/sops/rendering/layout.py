@@ -453,6 +453,7 @@ class Node:
     letter: str = ""
     ref: str = ""  # connector: the number of the row the flow continues at
     view: View = View.OFFICIAL
+    columns: frozenset[int] = frozenset()  # connector: the columns of its row's roles
 
     def port(self, side: str) -> tuple[float, float]:
         if side == "top":
@@ -675,9 +676,19 @@ def _build_page(
     conn_in: dict[str, Node] = {}
     conn_out: dict[str, Node] = {}
 
-    def connector(level: int, preferred: list[int], ref: str, key: str) -> Node:
+    # The columns of each row's own roles: a connector sits in one of them, never under a
+    # role the row does not involve.
+    row_columns = {
+        s.id: {grid.role_index[t.role] for t in plan.row.steps}
+        for plan in plans
+        for s in plan.row.steps
+    }
+
+    def connector(level: int, preferred: list[int], ref: str, key: str, step: str) -> Node:
         others = [n for n in nodes.values() if n.level == level]
         spots = connector_spots(grid, others)
+        own = [spot for spot in spots if spot[0] in row_columns[step]]
+        spots = own or spots
         # Nearest free spot to the first preference, ties broken towards the second.
         home, toward = preferred[0], preferred[-1]
         spots.sort(key=lambda s: (abs(s[0] - home), abs(s[0] - toward), s[2]))
@@ -692,6 +703,7 @@ def _build_page(
             w=CONNECTOR_W,
             h=CONNECTOR_H,
             ref=ref,
+            columns=frozenset(row_columns[step]),
         )
         nodes[key] = node
         return node
@@ -709,14 +721,16 @@ def _build_page(
             if out is None:
                 src = nodes[link.src]
                 dst_col = grid.role_index[spec.step(link.dst).role]
-                out = connector(bottom_level[link.src], [src.col, dst_col], ref, f"out:{link.dst}")
+                out = connector(
+                    bottom_level[link.src], [src.col, dst_col], ref, f"out:{link.dst}", link.src
+                )
                 conn_out[link.dst] = out
             edges.append(_edge_of(link, nodes[link.src], out))
         else:
             inc = conn_in.get(link.dst)
             if inc is None:
                 dst = nodes[link.dst]
-                inc = connector(top_level[link.dst], [dst.col], ref, f"in:{link.dst}")
+                inc = connector(top_level[link.dst], [dst.col], ref, f"in:{link.dst}", link.dst)
                 conn_in[link.dst] = inc
                 edges.append(Edge(inc, dst, dashed=link.dashed, drawn=link.drawn))
     return PageLayout(number, grid, placed, levels, list(nodes.values()), edges)

@@ -338,7 +338,7 @@ class _Router:
 
     def _movable(self, edge: Edge) -> Node | None:
         """An off-page connector not yet tied down by an arrow: it may take any free column
-        of its level, so that its arrow need not cross others."""
+        of its level among its row's roles, so that its arrow need not cross others."""
         for node in (edge.dst, edge.src):
             if node.shape is Shape.CONNECTOR and node.key not in self.fixed:
                 return node
@@ -352,7 +352,10 @@ class _Router:
             home = (node.col, node.cx)
             others = [n for n in self.page.nodes if n.level == node.level and n is not node]
             options: list[tuple[float, float, tuple[float, list[Pt], str, str]]] = []
-            spots = connector_spots(self.page.grid, others) or [(home[0], home[1], 0.0)]
+            spots = connector_spots(self.page.grid, others)
+            # only in a column of its own row's roles (when one is free)
+            spots = [s for s in spots if s[0] in node.columns] or spots if node.columns else spots
+            spots = spots or [(home[0], home[1], 0.0)]
             for col, cx, shift in spots:
                 self._place(node, col, cx)
                 box = _inflate(node.bbox, CLEAR)
@@ -443,7 +446,7 @@ class _Router:
                 cost += 40.0
         for seg in self.segs:
             if _hits_box(seg, box):
-                cost += 12.0
+                cost += 100.0  # a label crossed by an arrow is unreadable: never, if avoidable
         for seg in lines:
             if _hits_box(seg, box):
                 cost += 6.0
