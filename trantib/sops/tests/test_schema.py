@@ -26,6 +26,7 @@ from trantib.engine.loader import (
     BRANCH_KEYS,
     CALENDAR_KEYS,
     CODE_PATTERN,
+    DRAWN_ARROW_KEYS,
     FORMAT,
     ID_PATTERN,
     PAPERS,
@@ -33,11 +34,20 @@ from trantib.engine.loader import (
     ROLE_KEYS,
     STATUSES,
     STEP_KEYS,
+    TIME_SCOPES,
     TOP_KEYS,
     load_file,
     load_text,
 )
-from trantib.engine.spec import IDENTITY_FIELDS, FieldType, Frequency, Period, StepKind
+from trantib.engine.spec import (
+    HEADING_KEYS,
+    IDENTITY_FIELDS,
+    FieldType,
+    Frequency,
+    Period,
+    Shape,
+    StepKind,
+)
 from trantib.engine.timing import CalendarKind, TimeStandard, TimeStandardError
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -180,6 +190,8 @@ def test_the_schema_names_exactly_the_keys_the_loader_accepts():
     assert keys(SCHEMA["properties"]["roles"]["items"]) == ROLE_KEYS
     assert keys(DEFS["record"]) == RECORD_KEYS
     assert keys(DEFS["branch"]) == BRANCH_KEYS
+    assert keys(SCHEMA["properties"]["headings"]) == set(HEADING_KEYS)
+    assert keys(drawn_arrow()) == DRAWN_ARROW_KEYS
     assert keys(calendar_map) == CALENDAR_KEYS
     assert keys(approval) == {"jabatan", "nama", "nip", "pangkat"}
     assert keys(step["properties"]["repeat"]) == {"frequency", "period", "schedule"}
@@ -187,10 +199,17 @@ def test_the_schema_names_exactly_the_keys_the_loader_accepts():
     assert list(SCHEMA["properties"]["identity"]["properties"]) == list(IDENTITY_FIELDS)
 
 
+def drawn_arrow() -> dict[str, Any]:
+    """The {to, label} form of an arrow in a step's drawn_next."""
+    return DEFS["step"]["properties"]["drawn_next"]["items"]["anyOf"][1]
+
+
 def test_unknown_keys_are_refused_wherever_the_loader_refuses_them():
     step = DEFS["step"]
     closed = [
         SCHEMA,
+        SCHEMA["properties"]["headings"],
+        drawn_arrow(),
         SCHEMA["properties"]["identity"],
         SCHEMA["properties"]["roles"]["items"],
         step,
@@ -245,6 +264,8 @@ def test_the_enums_and_patterns_are_the_loaders():
     assert SCHEMA["properties"]["paper"]["enum"] == list(PAPERS)
     assert step["repeat"]["properties"]["frequency"]["enum"] == [f.value for f in Frequency]
     assert step["repeat"]["properties"]["period"]["enum"] == [p.value for p in Period]
+    assert step["drawn_as"]["enum"] == [*(s.value for s in Shape), None]
+    assert step["time_scope"]["enum"] == [*TIME_SCOPES, None]
     assert SCHEMA["properties"]["format"]["const"] == FORMAT
     assert DEFS["id"]["pattern"] == ID_PATTERN.pattern
     assert SCHEMA["properties"]["code"]["pattern"] == CODE_PATTERN.pattern
@@ -311,7 +332,11 @@ REFUSED = {
         "calendar: {kind: working, closes: 16:00}\n",
     ),
     "an unreadable time standard": ("    time: 2 jam\n", "    time: sebentar\n"),
-    "a decision with one branch": ("      - {label: tidak lengkap, to: terima, loop: true}\n", ""),
+    "a decision with no branch": (
+        "    branches:\n      - {label: lengkap, to: tunggu}\n"
+        "      - {label: tidak lengkap, to: terima, loop: true}\n",
+        "    branches: []\n",
+    ),
     "a wait without deadline": ("    deadline: 7 hari\n", ""),
     "a wait with a tentative deadline": ("    deadline: 7 hari\n", "    deadline: Tentatif\n"),
     "a deadline on a process step": (
@@ -340,6 +365,45 @@ REFUSED = {
         "    time: 15 menit\n",
         "    time: 15 menit\n    binds: {complaint_intake: {fields: {description: uraian}}}\n",
     ),
+    "an unknown heading": ("domain: test\n", "domain: test\nheadings: {ket: Keterangan}\n"),
+    "an empty heading": ("domain: test\n", "domain: test\nheadings: {waktu: ''}\n"),
+    "column numbers that are not true/false": (
+        "domain: test\n",
+        "domain: test\ncolumn_numbers: ya\n",
+    ),
+    "a step drawn flag that is not true/false": (
+        "  - id: arsip\n",
+        '  - id: arsip\n    drawn: "no"\n',
+    ),
+    "a branch drawn flag that is not true/false": (
+        "{label: lengkap, to: tunggu}",
+        "{label: lengkap, to: tunggu, drawn: ya}",
+    ),
+    "a label_drawn flag that is not true/false": (
+        "{label: lengkap, to: tunggu}",
+        "{label: lengkap, to: tunggu, label_drawn: tidak}",
+    ),
+    "a symbol the document has not": (
+        "    kind: decision\n",
+        "    kind: decision\n    drawn_as: diamond\n",
+    ),
+    "arrows drawn written as one id": (
+        "    kind: decision\n",
+        "    kind: decision\n    drawn_next: tunggu\n",
+    ),
+    "no arrow drawn written as an empty list": (
+        "    kind: decision\n",
+        "    kind: decision\n    drawn_next: []\n",
+    ),
+    "a drawn arrow without a target": (
+        "    kind: decision\n",
+        "    kind: decision\n    drawn_next: [{label: lengkap}]\n",
+    ),
+    "a drawn arrow with an unknown key": (
+        "    kind: decision\n",
+        "    kind: decision\n    drawn_next: [{to: tunggu, text: lengkap}]\n",
+    ),
+    "an unknown time scope": ("    time: 15 menit\n", "    time: 15 menit\n    time_scope: case\n"),
     "a binding to an unknown role": (
         "    time: 10 Menit\n",
         "    time: 10 Menit\n    binds: {reporter_answer: {fields: {sender: uraian}}}\n",
@@ -396,6 +460,29 @@ ACCEPTED = {
         "    kind: repeat\n    role: kasi\n    activity: Patroli harian\n"
         "    repeat: {frequency: scheduled, period: month, schedule: terima.jadwal}\n",
     ),
+    "a decision with one branch": ("      - {label: tidak lengkap, to: terima, loop: true}\n", ""),
+    "the document's headings, column numbers and short name": (
+        "domain: test\n",
+        "domain: test\nheadings: {kelengkapan: Persyaratan, keterangan: Keterangan}\n"
+        "column_numbers: true\nshort_name: Contoh\n",
+    ),
+    "a step the document does not draw": (
+        '  - id: tunggu\n    no: "3"\n',
+        '  - id: tunggu\n    no: "2"\n    drawn: false\n',
+    ),
+    "a branch drawn without its label and one not drawn": (
+        "      - {label: lengkap, to: tunggu}\n"
+        "      - {label: tidak lengkap, to: terima, loop: true}\n",
+        "      - {label: lengkap, to: tunggu, label_drawn: false, drawn: true}\n"
+        "      - {label: tidak lengkap, to: terima, loop: true, drawn: false}\n",
+    ),
+    "a decision drawn as a box with its arrows as drawn": (
+        "    kind: decision\n",
+        "    kind: decision\n    drawn_as: process\n"
+        "    drawn_next: [tunggu, {to: terima, label: tidak lengkap}]\n",
+    ),
+    "a row's time": ("    time: 15 menit\n", "    time: 15 menit\n    time_scope: row\n"),
+    "a row number printed twice": ('    no: "4"\n', '    no: "3"\n    row: 3b\n'),
     "a sub-procedure for each finding": (
         "    kind: wait\n    role: kasi\n    activity: Menunggu pelanggar mentaati teguran\n"
         "    deadline: 7 hari\n",
