@@ -69,6 +69,7 @@ class SopDocument:
     identity: Identity
     headings: Headings
     column_numbers: bool
+    list_marks: str  # how a Kelengkapan list marks its items: "numbered", "dash" or ""
     columns: tuple[DocColumn, ...]
     rows: tuple[DocRow, ...]
     arrows: tuple[DocArrow, ...]
@@ -163,6 +164,7 @@ def document_of(spec: SOPSpec) -> SopDocument:
         identity=spec.identity,
         headings=spec.headings,
         column_numbers=spec.column_numbers,
+        list_marks=spec.list_marks,
         columns=tuple(DocColumn(r.name, r.external) for r in spec.roles),
         rows=tuple(rows),
         arrows=arrows,

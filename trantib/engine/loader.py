@@ -76,6 +76,7 @@ TOP_KEYS = {
     "headings",
     "column_numbers",
     "short_name",
+    "list_marks",
 }
 STEP_KEYS = {
     "id",
@@ -129,6 +130,7 @@ RECORD_KEYS = {"name", "label", "type", "required", "choices", "help", "capture"
 BRANCH_KEYS = {"label", "to", "loop", "drawn", "label_drawn"}
 DRAWN_ARROW_KEYS = {"to", "label"}
 TIME_SCOPES = ("row",)
+LIST_MARKS = ("numbered", "dash")
 CALENDAR_KEYS = {"kind", "workdays", "opens", "closes", "days_off"}
 BINDING_KEYS = {"fields", "choices"}
 STATUSES = tuple(s.value for s in SopStatus)
@@ -491,6 +493,11 @@ def _build(c: _Checker, data: Any, path: str) -> SOPSpec | None:
         headings=_headings(c, top.get("headings")),
         column_numbers=c.boolean(top.get("column_numbers"), ("column_numbers",)),
         short_name=c.text(top.get("short_name"), ("short_name",)),
+        list_marks=(
+            c.choice(top["list_marks"], ("list_marks",), LIST_MARKS) or ""
+            if top.get("list_marks") is not None
+            else ""
+        ),
     )
 
 

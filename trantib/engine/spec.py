@@ -455,6 +455,9 @@ class SOPSpec:
     case_noun: str = "kasus"  # what one case is called ("kegiatan", "pengaduan"); not signed
     headings: Headings = field(default_factory=Headings)  # the table's headings as printed
     column_numbers: bool = False  # the document prints a row "1 2 3 …" under the headings
+    # How the document marks the items of a Kelengkapan list: "numbered" (1. 2. 3.), "dash"
+    # (- - -), or "" (one item a line, unmarked).
+    list_marks: str = ""
     # What the pages call this SOP when the document's Nama SOP is not a name to read in a
     # list ("SOP PATROLI PENGAWASAN WILAYAH"); "" = the Nama SOP. Not printed.
     short_name: str = ""

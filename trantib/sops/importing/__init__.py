@@ -18,7 +18,7 @@ from pathlib import PurePath
 from trantib.engine.errors import SOPValidationError
 from trantib.engine.loader import load_text
 
-from .draft import Draft, ImportRefused
+from .draft import Draft, ImportRefused, take_list_marks
 from .writer import ReviewNote, write_draft
 
 __all__ = ["ImportRefused", "ImportResult", "ReviewNote", "import_document"]
@@ -42,6 +42,7 @@ def import_document(
     """
     name = filename
     draft = _read(name, data)
+    take_list_marks(draft)
     text, review = write_draft(
         draft, filename=PurePath(filename).name or filename, code=code, domain=domain
     )

@@ -136,8 +136,15 @@ def _flowchart_table(document: Any, doc_layer: SopDocument) -> Table:
         cells = row_cells([(s.column, s.shape) for s in row.symbols], roles)
         for i, text in enumerate(cells):
             _put(table.cell(r, 2 + i), text)
-        _put(table.cell(r, 2 + roles), "\n".join(row.requirements))
+        _put(table.cell(r, 2 + roles), "\n".join(_marked(row.requirements, doc_layer.list_marks)))
         _put(table.cell(r, 3 + roles), row.time)
         _put(table.cell(r, 4 + roles), row.output)
         _put(table.cell(r, 5 + roles), row.notes)
     return table
+
+
+def _marked(items: tuple[str, ...], marks: str) -> list[str]:
+    """A Kelengkapan list's items as the document prints them (``list_marks``)."""
+    if len(items) < 2 or not marks:
+        return list(items)
+    return [(f"{n}. " if marks == "numbered" else "- ") + item for n, item in enumerate(items, 1)]

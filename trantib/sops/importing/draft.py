@@ -7,6 +7,7 @@ SOP administrator who checks the draft against the document: in Bahasa Indonesia
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from trantib.engine.spec import Headings, Shape
@@ -78,6 +79,7 @@ class Draft:
     headings: dict[str, str] = field(default_factory=dict)  # Headings field → as printed
     headings_review: list[str] = field(default_factory=list)
     column_numbers: bool = False
+    list_marks: str = ""  # how Kelengkapan lists mark their items: "numbered", "dash" or ""
     roles: list[DraftRole] = field(default_factory=list)
     rows: list[DraftRow] = field(default_factory=list)
     rows_review: list[str] = field(default_factory=list)  # about the table as a whole
@@ -88,6 +90,25 @@ class Draft:
         """The headings that differ from the Permenpan defaults (``headings:`` in the file)."""
         default = Headings()
         return {k: v for k, v in self.headings.items() if v and v != getattr(default, k)}
+
+
+_NUMBERED = re.compile(r"^\s*\d+\s*[.)]\s*")
+_DASHED = re.compile(r"^\s*[-\u2013\u2022]\s*")
+
+
+def take_list_marks(draft: Draft) -> None:
+    """Read how the document marks its Kelengkapan lists (``list_marks``) from the cells of
+    several items, and keep the items without their marks: "1. Surat", "2. Kamera" are the
+    items "Surat" and "Kamera" of a numbered list. Only when every such cell marks every
+    item alike; otherwise the items stay as written."""
+    lists = [row.requirements for row in draft.rows if len(row.requirements) > 1]
+    for name, pattern in (("numbered", _NUMBERED), ("dash", _DASHED)):
+        if lists and all(pattern.match(item) for items in lists for item in items):
+            draft.list_marks = name
+            for row in draft.rows:
+                if len(row.requirements) > 1:
+                    row.requirements = [pattern.sub("", item, count=1) for item in row.requirements]
+            return
 
 
 class ImportRefused(Exception):

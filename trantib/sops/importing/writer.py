@@ -147,6 +147,8 @@ def write_draft(
     _headings(out, draft)
     if draft.column_numbers:
         out.add("column_numbers: true")
+    if draft.list_marks:
+        out.add(f"list_marks: {draft.list_marks}")
     _identity(out, draft)
     if not draft.roles:
         draft.roles.append(DraftRole("Pelaksana", review=["kolom Pelaksana tidak terbaca"]))

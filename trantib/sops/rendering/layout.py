@@ -142,6 +142,7 @@ class Grid:
     pelaksana: str = "Pelaksana"  # the group headings as the document prints them
     mutu_baku: str = "Mutu Baku"
     column_numbers: bool = False
+    list_marks: str = ""
 
     def column(self, key: str) -> Column:
         for col in self.columns:
@@ -202,6 +203,7 @@ def build_grid(spec: SOPSpec, paper: Paper) -> Grid:
         pelaksana=head.pelaksana,
         mutu_baku=head.mutu_baku,
         column_numbers=spec.column_numbers,
+        list_marks=spec.list_marks,
     )
 
 
@@ -284,18 +286,19 @@ def _text_cell(text: str, width: float, style: TextStyle = BODY) -> tuple[Line, 
     return tuple(Line(t, style) for t in wrap(text, width - 2 * CELL_PAD_X, style))
 
 
-def _list_cell(items: tuple[str, ...], width: float) -> tuple[Line, ...]:
-    """A list cell (Kelengkapan): each item on its own lines, as written; no number or bullet
-    is added (the document's own, if any, is part of the item's text). Continuation lines are
-    indented so the items stay apart."""
+def _list_cell(items: tuple[str, ...], width: float, marks: str = "") -> tuple[Line, ...]:
+    """A list cell (Kelengkapan): each item on its own lines, marked as the document marks
+    them (``list_marks``: 1. 2. 3., or dashes) or unmarked. Continuation lines are indented so
+    the items stay apart."""
     items = tuple(i for i in items if i.strip())
     if len(items) <= 1:
         return _text_cell(items[0] if items else "", width)
     out: list[Line] = []
-    indent = 5.0
-    for item in items:
+    for n, item in enumerate(items, 1):
+        marker = f"{n}. " if marks == "numbered" else "- " if marks == "dash" else ""
+        indent = BODY.width(marker) if marker else 5.0
         body = wrap(item, width - 2 * CELL_PAD_X - indent, BODY)
-        out.append(Line(body[0], BODY))
+        out.append(Line(marker + body[0], BODY))
         out.extend(Line(t, BODY, indent=indent) for t in body[1:])
     return tuple(out)
 
@@ -323,7 +326,9 @@ def plan_row(
     cells = {
         "no": _text_cell(row.no, grid.column("no").width),
         "kegiatan": tuple(kegiatan),
-        "kelengkapan": _list_cell(lead.requirements, grid.column("kelengkapan").width),
+        "kelengkapan": _list_cell(
+            lead.requirements, grid.column("kelengkapan").width, grid.list_marks
+        ),
         "waktu": _text_cell(lead.time.text, grid.column("waktu").width),
         "output": _text_cell(lead.output, grid.column("output").width),
         "ket": _text_cell(lead.notes, grid.column("ket").width),
