@@ -13,14 +13,47 @@ from django.http import Http404
 from trantib.accounts.models import OrgUnit, Person
 from trantib.accounts.selectors import holders_of, units_for_user
 from trantib.core.search import SearchHit, UserLike
+from trantib.sops.selectors import role_codes_by_unit
 
 from .models import Activity, ActivityStatus, Issue, Pos, Rule
 
+SOP_CODE = "POLMAS"
+# The SOP role whose holders are the unit's Bhabinkamtibmas (POLMAS's Banit). Roles, not
+# positions: a unit's are the positions its adoption of POLMAS maps them to, a role it does not
+# map the position coded as the role's id (decision 0015).
+OFFICER_ROLE = "banit"
+# The roles that manage the programme (the SOP's Kasat Binmas, KBO Binmas and three Kanit).
+MANAGER_ROLES = (
+    "kasat_binmas",
+    "kbo_binmas",
+    "kanit_binkamsa",
+    "kanit_binpolmas",
+    "kanit_bintibmas",
+)
+
+
+def officer_position(unit: OrgUnit) -> str:
+    """The position code of ``unit`` whose holders are its Bhabinkamtibmas: the one that fills
+    POLMAS's Banit there (the unit's adoption of POLMAS, else the position coded ``banit``)."""
+    return next(iter(role_codes_by_unit(SOP_CODE, [OFFICER_ROLE], [unit.pk])[unit.pk]))
+
+
+def manager_positions(unit: OrgUnit) -> frozenset[str]:
+    """The position codes of ``unit`` that fill POLMAS's managing roles."""
+    return role_codes_by_unit(SOP_CODE, MANAGER_ROLES, [unit.pk])[unit.pk]
+
+
+def polmas_units_q() -> Q:
+    """The units that keep a Polmas programme (on ``OrgUnit``): those with a position that
+    fills POLMAS's Banit — the unit's adoption of POLMAS maps the role (decision 0015), or the
+    unit has the position coded ``banit``."""
+    mapped = Q(sop_adoptions__sop_version__code=SOP_CODE, sop_adoptions__roles__role=OFFICER_ROLE)
+    return Q(positions__code=OFFICER_ROLE) | mapped
+
 
 def polmas_units_for_user(user: UserLike) -> QuerySet[OrgUnit]:
-    """The user's units that keep a Polmas programme (their SOP has a Banit): any unit the user
-    sees that has a Banit position."""
-    return units_for_user(user).filter(positions__code="banit").distinct().order_by("code")
+    """The user's units that keep a Polmas programme (:func:`polmas_units_q`)."""
+    return units_for_user(user).filter(polmas_units_q()).distinct().order_by("code")
 
 
 def unit_get_for_user(user: UserLike, code: str) -> OrgUnit:
@@ -31,8 +64,8 @@ def unit_get_for_user(user: UserLike, code: str) -> OrgUnit:
 
 
 def officers_of(unit: OrgUnit) -> list[Person]:
-    """The unit's Bhabinkamtibmas: the holders of the Banit position."""
-    return list(holders_of(unit, "banit"))
+    """The unit's Bhabinkamtibmas: the holders of the position that fills POLMAS's Banit."""
+    return list(holders_of(unit, officer_position(unit)))
 
 
 def rules_for_unit(unit: OrgUnit) -> QuerySet[Rule]:

@@ -24,6 +24,7 @@ from trantib.accounts.models import OrgUnit, Person
 from trantib.accounts.selectors import person_holds_role
 from trantib.cases import services as case_services
 from trantib.cases.models import Case, CaseStatus, Task, TaskStatus
+from trantib.cases.services.roles import person_holds_any
 from trantib.complaints import services as complaint_services
 from trantib.complaints.models import Category, Channel, Complaint
 from trantib.core.audit import audit_record
@@ -33,28 +34,19 @@ from trantib.engine.bindings import ContractName
 from trantib.engine.spec import Binding, SOPSpec, Step
 
 from .models import Activity, ActivityStatus, Issue, Pos, Rule
+from .selectors import MANAGER_ROLES as MANAGER_ROLES  # the programme's roles, re-exported
+from .selectors import OFFICER_ROLE as OFFICER_ROLE
+from .selectors import SOP_CODE, manager_positions, officer_position
 
 logger = logging.getLogger("trantib.worker")
-
-SOP_CODE = "POLMAS"
-# The SOP role whose holders are the unit's Bhabinkamtibmas (POLMAS's Banit).
-OFFICER_ROLE = "banit"
-# The roles that manage the programme (the SOP's Kasat Binmas, KBO Binmas and three Kanit).
-MANAGER_ROLES = (
-    "kasat_binmas",
-    "kbo_binmas",
-    "kanit_binkamsa",
-    "kanit_binpolmas",
-    "kanit_bintibmas",
-)
 
 Photos = Sequence[tuple[str, IO[bytes]]]
 
 
 def may_manage(person: Person | None, unit: OrgUnit) -> bool:
-    return person is not None and any(
-        person_holds_role(person, unit, role) for role in MANAGER_ROLES
-    )
+    """Whether ``person`` holds, in ``unit``, a position that fills a managing role: one
+    query."""
+    return person is not None and person_holds_any(person, unit, manager_positions(unit))
 
 
 def _text(value: Any, *, field: str, label: str, limit: int, required: bool = False) -> str:
@@ -134,7 +126,7 @@ def rule_save(
         )
     if rule is not None and rule.unit_id != unit.pk:
         raise Invalid(_("Jadwal itu milik unit lain."), field="rule")
-    if not person_holds_role(officer, unit, OFFICER_ROLE):
+    if not person_holds_role(officer, unit, officer_position(unit)):
         raise Invalid(
             _("%(who)s bukan Bhabinkamtibmas (Banit) di %(unit)s.")
             % {"who": officer.full_name, "unit": unit.code},
@@ -225,7 +217,7 @@ def activities_open(*, now: dt.datetime | None = None, unit: OrgUnit | None = No
         for day in _days_to_open(rule, today):
             if not rule.due_on(day) or Activity.objects.filter(rule=rule, day=day).exists():
                 continue
-            if not person_holds_role(rule.officer, rule.unit, OFFICER_ROLE, on=day):
+            if not person_holds_role(rule.officer, rule.unit, officer_position(rule.unit), on=day):
                 continue  # the officer left the position: the programme shows the rule as stale
             try:
                 if _activity_open(rule=rule, day=day, now=now) is not None:

@@ -29,15 +29,15 @@ from trantib.core.search import SearchHit, UserLike
 
 from .models import Complaint
 from .selectors import complaint_list_for_user
-from .services import INTAKE_ROLES, tracking_normalise
+from .services import intake_units_of, tracking_normalise
 
 
 def _content_readable(user: UserLike) -> Q:
     """The complaints whose content (uraian, alamat) ``user`` may search and read here: not
     confidential, or of a unit where the user holds an intake role today (as
-    :func:`selectors.intake_unit_ids`, here a subquery: no query of its own)."""
-    intake = positions_for_user(user).filter(code__in=INTAKE_ROLES).values("unit_id")
-    return Q(confidential=False) | Q(unit_id__in=intake)
+    :func:`selectors.intake_unit_ids`; one query)."""
+    held = positions_for_user(user).values_list("unit_id", "code")
+    return Q(confidential=False) | Q(unit_id__in=sorted(intake_units_of(held)))
 
 
 def _with_content(qs: QuerySet[Complaint], content: Q) -> QuerySet[Complaint]:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from trantib.accounts.models import OrgUnit, Person
 from trantib.accounts.selectors import (
     UserLike,
-    assignments_active,
+    positions_held,
     units_for_user,
 )
 from trantib.cases.models import CaseStatus, Event, EventType, Task, TaskStatus
@@ -42,7 +42,7 @@ from .clock import answer_state_case as answer_state_case
 from .clock import answer_state_q as answer_state_q
 from .models import Category, Complaint, ComplaintEvent
 from .public import public_address, public_coordinate
-from .services import INTAKE_ROLES, distance_metres, tracking_normalise
+from .services import distance_metres, intake_units_of, tracking_normalise
 
 
 def complaint_list_for_user(
@@ -143,14 +143,11 @@ def _categories_sql(by_code: bool) -> str:
 
 
 def intake_unit_ids(person: Person | None) -> frozenset[int]:
-    """The units where ``person`` holds an intake role today: one query, for a whole list."""
+    """The units where ``person`` holds an intake role today (through each unit's mapping of
+    the complaint SOP): one query, for a whole list."""
     if person is None:
         return frozenset()
-    return frozenset(
-        assignments_active(person)
-        .filter(position__code__in=INTAKE_ROLES)
-        .values_list("position__unit_id", flat=True)
-    )
+    return intake_units_of(positions_held(person))
 
 
 @dataclass(frozen=True)

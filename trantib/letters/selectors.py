@@ -54,7 +54,7 @@ class Reader:
 
 
 def reader_for(user: UserLike) -> Reader:
-    from trantib.complaints.services import INTAKE_ROLES
+    from trantib.complaints.services import intake_units_of
 
     if getattr(user, "is_superuser", False):
         return Reader(None, True, frozenset(), (), frozenset())
@@ -66,7 +66,7 @@ def reader_for(user: UserLike) -> Reader:
         everything=False,
         held=frozenset((p.unit_id, p.code) for p in held),
         supervised_paths=tuple(p.unit.path for p in held if p.supervises),
-        intake_units=frozenset(p.unit_id for p in held if p.code in INTAKE_ROLES),
+        intake_units=intake_units_of((p.unit_id, p.code) for p in held),
     )
 
 

@@ -92,7 +92,8 @@ class LetterGuard:
         found = spec.letter_source(block.key)
         title = letter.kind_name if letter else kind_title(found[1]) if found else block.key
         if block.needs is not None:
-            _refuse_unless_reached(letter, block.needs, step.role, title)
+            position = case_services.role_position(spec, case.unit, step.role)
+            _refuse_unless_reached(letter, block.needs, position, title)
         if letter is None or letter.state == LetterState.CANCELLED:
             return data
         return _fill_into(block, step, letter, case, task, data, actor, now)

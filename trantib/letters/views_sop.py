@@ -90,12 +90,13 @@ def task_letter_context(task: Task, step: Step, person: Person | None) -> dict[s
         and person_holds_role(person, case.unit, task.role)
     )
     deadline = ladder_deadline(spec, block, letter) if letter is not None else None
+    position = case_services.role_position(spec, case.unit, step.role)
     return {
         "letter": letter if usable else None,
         "cancelled": letter if letter is not None and not usable else None,
         "title": letter.kind_name if usable and letter else kind_title(block),
         "need_text": str(NEED_TEXT[need]) if need else "",
-        "reached": bool(usable and need and letter and letter_reached(letter, need, step.role)),
+        "reached": bool(usable and need and letter and letter_reached(letter, need, position)),
         "may_draft": may_draft,
         "draft_url": reverse("letters:draft_for_task", args=[task.pk]),
         "link": _url("letters:letter", letter.pk) if usable and letter else "",

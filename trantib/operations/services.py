@@ -683,8 +683,11 @@ def result_add_picked(
 
 
 def _ba_signer(operation: Operation) -> str:
-    step = report_step(case_services.case_spec(operation.case))
-    return step.role if step is not None else ""
+    """The position of the operation's unit that signs its Berita Acara: the one that fills
+    the role of the SOP's report step (decision 0015)."""
+    spec = case_services.case_spec(operation.case)
+    step = report_step(spec)
+    return case_services.role_position(spec, operation.unit, step.role) if step else ""
 
 
 def _basis_line(operation: Operation) -> list[str]:

@@ -25,6 +25,7 @@ from trantib.accounts.selectors import person_holds_role
 from trantib.cases import services as case_services
 from trantib.cases.models import Case, CaseStatus, EventType, Task, TaskStatus
 from trantib.cases.selectors import unit_members
+from trantib.cases.services.roles import person_holds_any
 from trantib.core.audit import audit_record
 from trantib.core.dates import date_id
 from trantib.core.errors import Conflict, Invalid, NotAllowed
@@ -72,13 +73,30 @@ def patrol_specs() -> tuple[SOPSpec, ...]:
     return tuple(s for s in registry.current() if schedule_step(s) is not None)
 
 
+def planner_positions(unit: OrgUnit, spec: SOPSpec | None = None) -> set[str]:
+    """The position codes of ``unit`` that fill the planner roles of ``spec`` (default: of
+    every patrol SOP in force), through the unit's adoption of each (decision 0015)."""
+    specs = (spec,) if spec is not None else patrol_specs()
+    codes: set[str] = set()
+    for s in specs:
+        positions = case_services.role_map(s, unit)
+        codes |= {positions.get(role, role) for role in planner_roles(s)}
+    return codes
+
+
 def may_plan(person: Person | None, unit: OrgUnit, spec: SOPSpec | None = None) -> bool:
-    """Whether ``person`` plans patrols (and manages the wilayah) in ``unit``."""
+    """Whether ``person`` plans patrols (and manages the wilayah) in ``unit``: they hold a
+    position there that fills a planner role."""
     if person is None:
         return False
-    specs = (spec,) if spec is not None else patrol_specs()
-    roles = {r for s in specs for r in planner_roles(s)}
-    return any(person_holds_role(person, unit, role) for role in sorted(roles))
+    return person_holds_any(person, unit, planner_positions(unit, spec))
+
+
+def patrol_position(spec: SOPSpec, unit: OrgUnit) -> str | None:
+    """The position code of ``unit`` that fills the role of the SOP's patrol step (the officers
+    who patrol and report), or None for an SOP without one."""
+    patrol = patrol_step(spec)
+    return case_services.role_position(spec, unit, patrol.role) if patrol else None
 
 
 def _refuse_unless_planner(actor: Person, unit: OrgUnit, spec: SOPSpec | None = None) -> None:
@@ -323,8 +341,9 @@ def _check_day_input(plan: Plan, spec: SOPSpec, data: DayInput) -> tuple[list[Ar
     if len(members) != len(member_ids):
         raise Invalid(_("Anggota regu harus orang unit ini."), field="members")
     patrol = patrol_step(spec)
+    position = patrol_position(spec, plan.unit)
     danru = next(p for p in members if p.pk == int(data.danru))
-    if patrol is not None and not person_holds_role(danru, plan.unit, patrol.role):
+    if patrol is not None and position and not person_holds_role(danru, plan.unit, position):
         raise Invalid(
             _("%(who)s tidak memegang jabatan %(role)s: Danru harus petugas patroli.")
             % {"who": danru.full_name, "role": spec.role(patrol.role).name},
@@ -557,9 +576,8 @@ def may_report(person: Person | None, day: PlanDay) -> bool:
         return False
     if not day.members.filter(pk=person.pk).exists():
         return False
-    spec = case_services.case_spec(day.plan.case)
-    patrol = patrol_step(spec)
-    return patrol is not None and person_holds_role(person, day.unit, patrol.role)
+    position = patrol_position(case_services.case_spec(day.plan.case), day.unit)
+    return position is not None and person_holds_role(person, day.unit, position)
 
 
 def _check_times(started: dt.time | None, ended: dt.time | None) -> None:

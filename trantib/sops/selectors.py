@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +13,7 @@ from trantib.accounts.models import Assignment, OrgUnit, Person, Position
 from trantib.accounts.selectors import assignments_active, units_for_user
 from trantib.engine.spec import SOPSpec
 
+from . import registry
 from .models import SopAdoption, SopRoleMapping
 
 # (unit id, code, version) found without an adoption, and when: every start and completion
@@ -60,6 +62,66 @@ def _role_positions_read(unit_id: int, code: str, version: int) -> dict[str, str
             break
         found[role] = position
     return found
+
+
+def role_positions_of_units(
+    unit_ids: Iterable[int], code: str, version: int
+) -> dict[int, dict[str, str]]:
+    """:func:`role_positions` of several units at once, by unit id; a unit without an adoption
+    is left out. One query for the units not recently found without an adoption, none when
+    every one of them was (they are remembered as :func:`role_positions` remembers them)."""
+    now = time.monotonic()
+
+    def known_without(unit_id: int) -> bool:
+        seen = _no_adoption.get((unit_id, code, version))
+        return seen is not None and now - seen < NO_ADOPTION_SECONDS
+
+    pending = sorted(u for u in set(unit_ids) if not known_without(u))
+    if not pending:
+        return {}
+    rows = (
+        SopRoleMapping.objects.filter(
+            adoption__unit_id__in=pending,
+            adoption__sop_version__code=code,
+            adoption__sop_version__version__lte=version,
+        )
+        .order_by("adoption__unit_id", "-adoption__sop_version__version")
+        .values_list(
+            "adoption__unit_id", "adoption__sop_version__version", "role", "position__code"
+        )
+    )
+    found: dict[int, dict[str, str]] = {}
+    governing: dict[int, int] = {}
+    for unit_id, adopted, role, position in rows:
+        if governing.setdefault(unit_id, adopted) == adopted:
+            found.setdefault(unit_id, {})[role] = position
+    for unit_id in pending:
+        if unit_id not in found:
+            _no_adoption[(unit_id, code, version)] = now
+    return found
+
+
+def role_codes_by_unit(
+    code: str, roles: Iterable[str], unit_ids: Iterable[int]
+) -> dict[int, frozenset[str]]:
+    """The position codes that fill ``roles`` of SOP ``code`` (the version in force in the
+    library) in each of the units: what the unit's adoption maps each role to, a role it does
+    not map — every role, in a unit that adopted nothing — filled by the position coded as
+    the role's id. For the apps that ask who holds a role of an SOP outside any case (who
+    takes complaints in, who is a unit's Banit). No query for the units recently found
+    without an adoption (:func:`role_positions_of_units`)."""
+    roles = tuple(roles)
+    units = set(unit_ids)
+    version: int | None
+    try:
+        version = registry.get(code).version
+    except KeyError:
+        version = None  # no such SOP: nothing maps its roles
+    mapped = role_positions_of_units(units, code, version) if version is not None else {}
+    return {
+        unit_id: frozenset(mapped.get(unit_id, {}).get(role, role) for role in roles)
+        for unit_id in units
+    }
 
 
 def adoption_get(unit: OrgUnit, code: str, version: int) -> SopAdoption | None:

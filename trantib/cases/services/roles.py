@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -143,6 +145,26 @@ def role_position(spec: SOPSpec, unit: OrgUnit, role: str) -> str:
 def holds_sop_role(person: Person, unit: OrgUnit, spec: SOPSpec, role: str) -> bool:
     """Whether ``person`` holds today the position of ``unit`` that fills ``role``."""
     return bool(role) and person_holds_role(person, unit, role_position(spec, unit, role))
+
+
+def person_holds_any(
+    person: Person, unit: OrgUnit, codes: Iterable[str], *, on: dt.date | None = None
+) -> bool:
+    """Whether ``person`` holds, on ``on`` (default: today in the unit's zone), any of the
+    positions ``codes`` of ``unit`` (:func:`person_holds_role` for several at once): one
+    query, none for no codes."""
+    from trantib.accounts.selectors import assignments_active
+
+    codes = set(codes)
+    if not codes:
+        return False
+    day = unit.today() if on is None else on
+    return (
+        assignments_active(person, on=day)
+        .filter(position__unit_id=unit.pk, position__code__in=codes)
+        .order_by()
+        .exists()
+    )
 
 
 def task_role_name(spec: SOPSpec, task: Any) -> str:

@@ -12,7 +12,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from trantib.accounts.models import OrgUnit, Person
-from trantib.accounts.selectors import person_holds_role
 from trantib.cases import services as case_services
 from trantib.cases.models import Case, CaseStatus
 from trantib.core.errors import Conflict, Invalid, NotAllowed
@@ -21,7 +20,7 @@ from trantib.core.text import has_control_characters
 from ..clock import complaint_clock_stamp
 from ..models import Complaint
 from .answer import answer_send, duplicate_answer
-from .intake import INTAKE_ROLES
+from .intake import holds_intake_role
 
 NOT_AUTHORITY = "not_authority"  # the mark on the case_cancelled event
 
@@ -47,8 +46,7 @@ def complaint_not_authority(
     case = case_services.case_lock(complaint.case_id)
     complaint = Complaint.objects.select_related("unit", "case").get(pk=complaint.pk)
     if not (
-        any(person_holds_role(actor, complaint.unit, r) for r in INTAKE_ROLES)
-        or case_services.supervises(actor, complaint.unit)
+        holds_intake_role(actor, complaint.unit) or case_services.supervises(actor, complaint.unit)
     ):
         raise NotAllowed(
             _("Hanya Staf, Kasi Trantib atau pimpinan unit ini yang dapat menutup pengaduan."),

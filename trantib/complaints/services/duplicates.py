@@ -15,14 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trantib.accounts.models import Person
-from trantib.accounts.selectors import person_holds_role
 from trantib.cases import services as case_services
 from trantib.cases.models import CaseStatus
 from trantib.core.errors import Conflict, Invalid, NotAllowed
 
 from ..models import Complaint
 from .answer import duplicate_answer
-from .intake import INTAKE_ROLES
+from .intake import holds_intake_role
 
 
 def distance_metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -48,7 +47,7 @@ def complaint_mark_duplicate(
         case_services.case_lock(case_id)
     complaint = Complaint.objects.select_related("case", "unit").get(pk=complaint.pk)
     original = Complaint.objects.select_related("case").get(pk=original.pk)
-    if not any(person_holds_role(actor, complaint.unit, r) for r in INTAKE_ROLES):
+    if not holds_intake_role(actor, complaint.unit):
         raise NotAllowed(
             _("Hanya Staf, Kasi Trantib atau Camat unit ini yang dapat menandai duplikat."),
             field="complaint",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
@@ -24,14 +24,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trantib.accounts.models import OrgUnit, Person
-from trantib.accounts.selectors import person_holds_role, positions_held
+from trantib.accounts.selectors import positions_held
 from trantib.cases import services as case_services
+from trantib.cases.services.roles import person_holds_any
 from trantib.core import ratelimit
 from trantib.core.errors import Invalid, NotAllowed
 from trantib.core.phones import phone_normalise
 from trantib.core.rows import joined_instances, select_list
 from trantib.core.text import has_control_characters
 from trantib.engine.bindings import ContractName, IntakeChannel
+from trantib.sops.selectors import role_codes_by_unit
 
 from ..clock import complaint_clock_stamp
 from ..models import Category, Channel, Complaint, RoutingRule
@@ -39,12 +41,47 @@ from ..public import public_by_default
 from .messages import receipt_send, receipt_send_to
 from .tracking import tracking_new
 
-# The roles that take complaints in and may see a confidential reporter (seed 002's intake).
+# The roles of the complaint SOP (PGD's Staf, Kasi Trantib and Camat columns) that take
+# complaints in, mark duplicates, close one as not the unit's, decide what is public and see a
+# confidential reporter. Roles, not positions: in a unit they are the positions its adoption of
+# PGD maps them to, a role it does not map the position coded as the role's id (decision 0015;
+# :func:`intake_units_of`).
+INTAKE_SOP = "PGD"
 INTAKE_ROLES = ("staf", "kasi_trantib", "camat")
 # Officers who hear complaints in the field and enter them in person (a Bhabinkamtibmas at a
-# Polmas activity, SOP POLMAS's Banit): they may file on the counter channel, recorded as the
-# complaint's taker; they do not see confidential reporters as the intake roles do.
+# Polmas activity, SOP POLMAS's Banit, mapped as the unit adopted POLMAS): they may file on the
+# counter channel, recorded as the complaint's taker; they do not see confidential reporters as
+# the intake roles do.
+FIELD_INTAKE_SOP = "POLMAS"
 FIELD_INTAKE_ROLES = ("banit",)
+
+
+def intake_units_of(held: Iterable[tuple[int, str]], *, field: bool = False) -> frozenset[int]:
+    """The units where one of the ``held`` positions (``(unit id, position code)``, as
+    :func:`~trantib.accounts.selectors.positions_held`) fills an intake role of the complaint
+    SOP there; with ``field``, a field intake role too. No query for units that adopted
+    neither SOP (remembered per process, :mod:`trantib.sops.selectors`)."""
+    held = frozenset(held)
+    units = {unit_id for unit_id, _code in held}
+    if not units:
+        return frozenset()
+    codes = role_codes_by_unit(INTAKE_SOP, INTAKE_ROLES, units)
+    if field:
+        more = role_codes_by_unit(FIELD_INTAKE_SOP, FIELD_INTAKE_ROLES, units)
+        codes = {unit_id: codes[unit_id] | more[unit_id] for unit_id in units}
+    return frozenset(unit_id for unit_id, code in held if code in codes[unit_id])
+
+
+def intake_positions(unit: OrgUnit) -> frozenset[str]:
+    """The position codes of ``unit`` that fill the complaint SOP's intake roles."""
+    return role_codes_by_unit(INTAKE_SOP, INTAKE_ROLES, [unit.pk])[unit.pk]
+
+
+def holds_intake_role(person: Person | None, unit: OrgUnit) -> bool:
+    """Whether ``person`` holds today a position of ``unit`` that fills an intake role of the
+    complaint SOP there: one query."""
+    return person is not None and person_holds_any(person, unit, intake_positions(unit))
+
 
 DESCRIPTION_MAX = 4000
 
@@ -347,8 +384,7 @@ def complaint_file(
 
 
 def _holds_intake_role_anywhere(held: frozenset[tuple[int, str]]) -> bool:
-    roles = (*INTAKE_ROLES, *FIELD_INTAKE_ROLES)
-    return any(code in roles for _unit, code in held)
+    return bool(intake_units_of(held, field=True))
 
 
 def _intake_data(
@@ -375,10 +411,11 @@ def _intake_data(
 
 
 def _holds_start_role(held: frozenset[tuple[int, str]], unit: OrgUnit, category: Category) -> bool:
-    """As ``person_holds_role(person, unit, <the start step's role>)``, from ``held``."""
+    """Whether ``held`` has the position of ``unit`` that performs the complaint SOP's start
+    step (through the unit's mapping, as the case start offers it)."""
     spec = case_services.spec_in_force(category.sop_code)
     role = case_services.acting_role(spec, spec.start)
-    return (unit.pk, role) in held
+    return (unit.pk, case_services.role_position(spec, unit, role)) in held
 
 
 def may_see_identity(person: Person | None, complaint: Complaint) -> bool:
@@ -388,6 +425,4 @@ def may_see_identity(person: Person | None, complaint: Complaint) -> bool:
         return False
     if not complaint.confidential:
         return True
-    if person is None:
-        return False
-    return any(person_holds_role(person, complaint.unit, role) for role in INTAKE_ROLES)
+    return holds_intake_role(person, complaint.unit)

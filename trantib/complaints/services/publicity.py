@@ -22,13 +22,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trantib.accounts.models import Person
-from trantib.accounts.selectors import person_holds_role
 from trantib.core import ratelimit
 from trantib.core.audit import audit_record
 from trantib.core.errors import Invalid, NotAllowed
 
 from ..models import Complaint, ComplaintEvent
-from .intake import INTAKE_ROLES
+from .intake import holds_intake_role
 
 LOOKUP_SCOPE = "complaint-lookup"
 OPEN311_READ_SCOPE = "open311-read"
@@ -36,9 +35,7 @@ OPEN311_READ_SCOPE = "open311-read"
 
 def may_decide_public(person: Person | None, complaint: Complaint) -> bool:
     """Whether ``person`` decides if ``complaint`` is public: an intake role of its unit."""
-    if person is None:
-        return False
-    return any(person_holds_role(person, complaint.unit, role) for role in INTAKE_ROLES)
+    return holds_intake_role(person, complaint.unit)
 
 
 @transaction.atomic

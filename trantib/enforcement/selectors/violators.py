@@ -59,15 +59,20 @@ MASK = "•••"
 
 
 def enforcement_roles() -> frozenset[str]:
-    """The position codes that may read violators' personal data in their own unit."""
+    """The position codes that may read violators' personal data in their own unit — the
+    library's SOP roles of the same ids, which a unit may map to other positions (below)."""
     return frozenset(getattr(settings, "TRANTIB_ENFORCEMENT_ROLES", DEFAULT_ENFORCEMENT_ROLES))
 
 
 def enforcement_unit_ids(person: Person | None, *, on: dt.date | None = None) -> frozenset[int]:
-    """The units where ``person`` holds an enforcement role today (in each unit's zone)."""
+    """The units where ``person`` holds an enforcement role today (in each unit's zone): a
+    position coded as one, or one the unit's adoption of an SOP maps such a role to (decision
+    0015: the unit whose "Kasi Trantib" column is its Kasi Pemerintahan). One query."""
     if person is None:
         return frozenset()
-    held = assignments_active(person, on=on).filter(position__code__in=enforcement_roles())
+    roles = enforcement_roles()
+    mapped = Q(position__sop_roles__role__in=roles)
+    held = assignments_active(person, on=on).filter(Q(position__code__in=roles) | mapped)
     return frozenset(held.values_list("position__unit_id", flat=True))
 
 

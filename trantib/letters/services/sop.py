@@ -39,7 +39,8 @@ def case_letter(case: Case, key: str) -> Letter | None:
 
 
 def letter_reached(letter: Letter, need: LetterNeed, role: str) -> bool:
-    """Whether ``letter`` has come as far as ``need`` for a step of ``role``.
+    """Whether ``letter`` has come as far as ``need`` for a step performed by the position
+    ``role`` (the unit's position code that fills the step's role, as the paraf chain names it).
 
     drafted: sent for paraf or beyond; initialled: approved or beyond, or every paraf of
     ``role`` in the current round given (a role without a paraf of its own in the chain, the
@@ -103,6 +104,10 @@ def letter_draft_for_task(
         before, existing.key = existing.key, f"{block.key}.{existing.pk}"[:64]
         existing.save(update_fields=["key"])
         _audit(existing, LetterEvent.EDITED, actor, at=now, changes={"key": [before, existing.key]})
+    # The SOP names its paraf and signer by role; the letter by the unit's positions that fill
+    # them (decision 0015), as a task is offered to one.
+    positions = case_services.role_map(spec, case.unit)
+    signer = block.signer or source.role
     pending = {task.step_id: dict(values)} if values else {}
     data = draft_values(spec, case, source, block, now=now, pending=pending)
     header = draft_header(spec, case, block, pending=pending, data=data)
@@ -113,8 +118,8 @@ def letter_draft_for_task(
         case=case,
         key=block.key,
         step_id=source.id,
-        signer_role=block.signer or source.role,
-        paraf_roles=list(block.paraf),
+        signer_role=positions.get(signer, signer),
+        paraf_roles=[positions.get(role, role) for role in block.paraf],
         data=data,
         hal=header["hal"],
         recipient=header.get("recipient", ""),
