@@ -29,6 +29,7 @@ from trantib.engine.loader import (
     DRAWN_ARROW_KEYS,
     FORMAT,
     ID_PATTERN,
+    LIST_MARKS,
     PAPERS,
     RECORD_KEYS,
     ROLE_KEYS,
@@ -266,6 +267,7 @@ def test_the_enums_and_patterns_are_the_loaders():
     assert step["repeat"]["properties"]["period"]["enum"] == [p.value for p in Period]
     assert step["drawn_as"]["enum"] == [*(s.value for s in Shape), None]
     assert step["time_scope"]["enum"] == [*TIME_SCOPES, None]
+    assert SCHEMA["properties"]["list_marks"]["enum"] == [*LIST_MARKS, None]
     assert SCHEMA["properties"]["format"]["const"] == FORMAT
     assert DEFS["id"]["pattern"] == ID_PATTERN.pattern
     assert SCHEMA["properties"]["code"]["pattern"] == CODE_PATTERN.pattern
@@ -403,6 +405,7 @@ REFUSED = {
         "    kind: decision\n",
         "    kind: decision\n    drawn_next: [{to: tunggu, text: lengkap}]\n",
     ),
+    "an unknown list mark": ("domain: test\n", "domain: test\nlist_marks: bullets\n"),
     "an unknown time scope": ("    time: 15 menit\n", "    time: 15 menit\n    time_scope: case\n"),
     "a binding to an unknown role": (
         "    time: 10 Menit\n",
@@ -461,10 +464,10 @@ ACCEPTED = {
         "    repeat: {frequency: scheduled, period: month, schedule: terima.jadwal}\n",
     ),
     "a decision with one branch": ("      - {label: tidak lengkap, to: terima, loop: true}\n", ""),
-    "the document's headings, column numbers and short name": (
+    "the document's headings, column numbers, list marks and short name": (
         "domain: test\n",
         "domain: test\nheadings: {kelengkapan: Persyaratan, keterangan: Keterangan}\n"
-        "column_numbers: true\nshort_name: Contoh\n",
+        "column_numbers: true\nlist_marks: dash\nshort_name: Contoh\n",
     ),
     "a step the document does not draw": (
         '  - id: tunggu\n    no: "3"\n',
