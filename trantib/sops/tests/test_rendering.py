@@ -1,4 +1,8 @@
-"""The official SOP document: identity table, flowchart pages, PDF and the web fragment."""
+"""The official SOP document: identity table, flowchart pages, PDF and the web fragment.
+
+The official view prints the document layer only (the steps, arrows and labels the document
+draws); the annotated view draws the whole process over it. Both are checked here.
+"""
 
 from __future__ import annotations
 
@@ -14,19 +18,32 @@ from pathlib import Path
 import pytest
 
 from trantib.engine.bindings import CONTRACTS, ContractName
+from trantib.engine.document import drawn_arrows, drawn_steps
 from trantib.engine.library import library_files
 from trantib.engine.loader import load_file, load_text
-from trantib.engine.spec import SOPSpec, StepKind
+from trantib.engine.spec import SHAPE_OF_KIND, SOPSpec, StepKind
 from trantib.sops.rendering import layout_chart, render_fragment, render_html, render_pdf
-from trantib.sops.rendering.layout import CELL_PAD_X, CELL_PAD_Y, PAPERS, Shape, flow_links
+from trantib.sops.rendering.layout import (
+    CELL_PAD_X,
+    CELL_PAD_Y,
+    GROUP_HEAD_H,
+    PAPERS,
+    ChartLayout,
+    Shape,
+    View,
+    flow_links,
+)
 from trantib.sops.rendering.text import text_width
 
 LIBRARY = Path(__file__).resolve().parents[1] / "library"
 STYLESHEETS = Path(__file__).resolve().parents[1] / "static" / "sops" / "document"
 FILES = library_files(LIBRARY)
+# with the test SOP of the forms real documents draw (drawn_next, a one-exit decision, …)
+DRAWINGS = [*FILES, Path(__file__).resolve().parent / "files" / "LWK.v1.yaml"]
 SVG_NS = "{http://www.w3.org/2000/svg}"
 POPPLER = shutil.which("pdftotext") is not None and shutil.which("pdfinfo") is not None
 needs_poppler = pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftotext) not installed")
+VIEWS = (View.OFFICIAL, View.ANNOTATED)
 
 
 @cache
@@ -37,6 +54,11 @@ def spec_of(path: Path) -> SOPSpec:
 @cache
 def html_of(path: Path) -> str:
     return render_html(spec_of(path))
+
+
+@cache
+def annotated_html_of(path: Path) -> str:
+    return render_html(spec_of(path), view="annotated")
 
 
 @cache
@@ -154,39 +176,102 @@ def test_the_html_shows_every_row_number_activity_and_role(path):
     assert roles == {role.name for role in spec.roles}
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
-def test_each_step_is_drawn_once_with_the_symbol_of_its_kind(path):
+SYMBOL = re.compile(r'<(rect|polygon) class="(\w+)" data-step="([^"]+)"')
+
+
+@pytest.mark.parametrize("path", DRAWINGS, ids=lambda p: p.stem)
+def test_the_official_document_draws_each_drawn_step_once_with_its_symbol_as_drawn(path):
     spec = spec_of(path)
     html = html_of(path)
+    steps = drawn_steps(spec)
+
+    drawn = SYMBOL.findall(html)
+
+    assert sorted(step for _, _, step in drawn) == sorted(s.id for s in steps)
+    for tag, css, step_id in drawn:
+        assert css == spec.step(step_id).shape.value
+        assert tag == ("polygon" if css == "decision" else "rect")
+    decisions = sum(s.shape.value == "decision" for s in steps)
+    assert html.count('<polygon class="decision"') == decisions
+    # nothing of the process: no step it does not draw, no mark of the annotated view
+    assert 'data-drawn="false"' not in html and "process-only" not in html
+    assert 'class="subprocedure-bar"' not in html
+
+
+@pytest.mark.parametrize("path", DRAWINGS, ids=lambda p: p.stem)
+def test_the_annotated_view_draws_each_step_once_with_the_symbol_of_its_kind(path):
+    spec = spec_of(path)
+    html = annotated_html_of(path)
     shapes = {"start": "terminator", "end": "terminator", "decision": "decision"}
 
-    drawn = re.findall(r'<(rect|polygon) class="(\w+)" data-step="([^"]+)"', html)
+    drawn = SYMBOL.findall(html)
 
     assert sorted(step for _, _, step in drawn) == sorted(s.id for s in spec.steps)
     for tag, css, step_id in drawn:
         expected = shapes.get(spec.step(step_id).kind.value, "process")
-        assert css == expected
+        assert css == expected == SHAPE_OF_KIND[spec.step(step_id).kind].value
         assert tag == ("polygon" if css == "decision" else "rect")
     decisions = sum(s.kind is StepKind.DECISION for s in spec.steps)
     assert html.count('<polygon class="decision"') == decisions
+    # the steps the document does not draw are marked as the product's
+    undrawn = sorted(re.findall(r'data-step="([^"]+)" data-kind="\w+" data-drawn="false"', html))
+    assert undrawn == sorted(s.id for s in spec.steps if not s.drawn)
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
-def test_every_arrow_of_the_flow_is_drawn_with_its_branch_label(path):
+def arrows_drawn(chart: ChartLayout) -> dict[tuple[str, str], list]:
+    """The edges that carry each arrow (source step, target step): drawn directly, or from
+    the source to its off-page connector."""
+    found: dict[tuple[str, str], list] = {}
+    for page in chart.pages:
+        for edge in page.edges:
+            if not edge.points or edge.src.key.startswith("in:"):
+                continue
+            target = edge.dst.key.removeprefix("out:")
+            found.setdefault((edge.src.key, target), []).append(edge)
+    return found
+
+
+def assert_reaches_its_target(chart: ChartLayout, src: str, dst: str) -> None:
+    pairs = {(e.src.key, e.dst.key) for page in chart.pages for e in page.edges if e.points}
+    direct = (src, dst) in pairs
+    via_connectors = (src, f"out:{dst}") in pairs and (f"in:{dst}", dst) in pairs
+    assert direct or via_connectors, f"{src} -> {dst} is not drawn"
+
+
+@pytest.mark.parametrize("path", DRAWINGS, ids=lambda p: p.stem)
+def test_the_official_document_draws_exactly_its_arrows_labelled_only_where_it_labels_them(path):
     spec = spec_of(path)
     chart = layout_chart(spec)
-    drawn = {(e.src.key, e.dst.key) for page in chart.pages for e in page.edges if e.points}
-    labels = {(e.src.key, " ".join(e.label_lines)) for page in chart.pages for e in page.edges}
+    arrows = drawn_arrows(spec)
+    drawn = arrows_drawn(chart)
 
-    for link in flow_links(spec):
-        direct = (link.src, link.dst) in drawn
-        via_connectors = (link.src, f"out:{link.dst}") in drawn and (
-            f"in:{link.dst}",
-            link.dst,
-        ) in drawn
-        assert direct or via_connectors, f"{link.src} -> {link.dst} is not drawn"
+    for src, dst, _ in arrows:
+        assert_reaches_its_target(chart, src, dst)
+    assert set(drawn) == {(src, dst) for src, dst, _ in arrows}  # no branch it does not draw
+    for src, dst, label in arrows:
+        shown = {" ".join(e.label_lines) for e in drawn[(src, dst)]}
+        assert shown == {label}, f"{src} -> {dst} is labelled {shown}, not '{label}'"
+    edges = [e for page in chart.pages for e in page.edges]
+    assert all(e.drawn and e.label_drawn for e in edges)
+
+
+@pytest.mark.parametrize("path", DRAWINGS, ids=lambda p: p.stem)
+def test_the_annotated_view_draws_every_arrow_of_the_flow_with_its_branch_label(path):
+    spec = spec_of(path)
+    chart = layout_chart(spec, view="annotated")
+    drawn = arrows_drawn(chart)
+    labels = {(e.src.key, " ".join(e.label_lines)) for page in chart.pages for e in page.edges}
+    document = {(src, dst) for src, dst, _ in drawn_arrows(spec)}
+
+    for link in flow_links(spec, View.ANNOTATED):
+        assert_reaches_its_target(chart, link.src, link.dst)
         if link.label:
             assert (link.src, link.label) in labels
+        # marked as the document's or as the product's, and so is its label
+        for edge in drawn[(link.src, link.dst)]:
+            assert (edge.drawn, edge.label_drawn) == (link.drawn, link.label_drawn)
+        if link.drawn and not link.dashed:
+            assert (link.src, link.dst) in document
 
 
 def assert_arrows_go_round_symbols(chart) -> None:
@@ -212,9 +297,10 @@ def assert_arrows_go_round_symbols(chart) -> None:
                     assert not crosses, f"{edge.src.key}->{edge.dst.key} cuts {node.key}"
 
 
+@pytest.mark.parametrize("view", VIEWS)
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
-def test_arrows_go_round_symbols_and_end_on_their_target(path):
-    assert_arrows_go_round_symbols(layout_chart(spec_of(path)))
+def test_arrows_go_round_symbols_and_end_on_their_target(path, view):
+    assert_arrows_go_round_symbols(layout_chart(spec_of(path), view=view))
 
 
 def random_sop(seed: int) -> str:
@@ -263,10 +349,11 @@ def test_arrows_of_randomly_shaped_sops_go_round_symbols_on_both_papers(seed):
         assert svgs(render_html(spec, paper=paper))  # renders, and the SVG is well-formed
 
 
+@pytest.mark.parametrize("view", VIEWS)
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
-def test_every_cell_text_fits_its_cell_and_every_page_fits_the_paper(path):
+def test_every_cell_text_fits_its_cell_and_every_page_fits_the_paper(path, view):
     spec = spec_of(path)
-    chart = layout_chart(spec)
+    chart = layout_chart(spec, view=view)
     room = chart.paper.content_height
 
     for page in chart.pages:
@@ -311,6 +398,11 @@ def test_long_texts_do_not_overflow_their_cells_in_the_printed_pdf(code, tmp_pat
     grid = chart.grid
     text_cols = [c for c in grid.columns if not c.key.startswith("role:")]
     edges_x = sorted({margin + x for c in text_cols for x in (c.x, c.right)})
+    # The group headings (Pelaksana, Mutu Baku) span their columns: the lines between those
+    # columns start under the group band, so a word in the band may only not cross the others.
+    mutu_l, mutu_r = grid.column("kelengkapan").x, grid.column("output").right
+    band_x = [x for x in edges_x if not mutu_l + 0.01 < x - margin < mutu_r - 0.01]
+    band_bottom = margin + GROUP_HEAD_H
     checked = 0
     for page, body in zip(chart.pages, pages[1:], strict=True):
         rows_y = [margin + r.y for r in page.rows] + [margin + page.height]
@@ -320,7 +412,8 @@ def test_long_texts_do_not_overflow_their_cells_in_the_printed_pdf(code, tmp_pat
                 continue  # the footer
             if grid.role_left + margin < (x0 + x1) / 2 < grid.role_right + margin:
                 continue  # the chart itself (branch labels, letters)
-            assert not any(x0 + 0.3 < x < x1 - 0.3 for x in edges_x), text
+            lines_x = band_x if y1 <= band_bottom else edges_x
+            assert not any(x0 + 0.3 < x < x1 - 0.3 for x in lines_x), text
             assert not any(y0 + 0.3 < y < y1 - 0.3 for y in rows_y), text
             checked += 1
     assert checked > 100
@@ -394,8 +487,9 @@ def test_rows_of_several_steps_put_each_step_in_its_own_role_column():
 
 
 def test_steps_of_one_row_and_one_role_stack_downwards():
+    # PPW's Kasat steps of row 7 are the product's (drawn: false): the annotated view draws them
     path = next(p for p in FILES if p.stem.startswith("PPW."))
-    chart = layout_chart(spec_of(path))
+    chart = layout_chart(spec_of(path), view="annotated")
     nodes = {n.key: n for p in chart.pages for n in p.nodes}
 
     kasat = ["cek_pernyataan", "teguran_1", "cek_1", "teguran_2", "cek_2", "teguran_3"]
@@ -448,12 +542,33 @@ def test_text_with_markup_characters_is_escaped_everywhere():
     assert render_pdf(spec).startswith(b"%PDF")
 
 
-def test_empty_identity_fields_are_blank_cells_not_none():
-    path = next(p for p in FILES if p.stem.startswith("PPW."))
-    html = html_of(path)
+IDENTITY_LISTS = (
+    "dasar_hukum",
+    "kualifikasi_pelaksana",
+    "keterkaitan",
+    "peralatan_perlengkapan",
+    "peringatan",
+    "pencatatan_pendataan",
+)
 
+
+def test_empty_identity_items_print_a_dash_and_no_logo_placeholder():
+    path = next(p for p in FILES if p.stem.startswith("PPW."))
+    ident = spec_of(path).identity
+    html = html_of(path)
+    identity = html[html.index('<section class="sop-identity">') : html.index("</table>")]
+
+    assert ident.nomor == "" and ident.instansi == ()  # the seed has no identity block
     assert "None" not in html
-    assert re.search(r'<td class="sop-nomor"></td>', html)
+    assert '<td class="sop-nomor">-</td>' in identity
+    assert '<div class="sop-instansi-line">-</div>' in identity
+    for label in ("Tgl. Pembuatan", "Tgl. Revisi", "Tgl. Efektif"):
+        assert f'<th scope="row">{label}</th><td>-</td>' in identity
+    assert re.search(r'<td class="sop-approval">\s*-\s*</td>', identity)
+    assert all(getattr(ident, name) == () for name in IDENTITY_LISTS)
+    assert identity.count('<div class="sop-list-one">-</div>') == len(IDENTITY_LISTS)
+    assert "<li>" not in identity
+    assert "LOGO" not in html and "sop-logo" not in identity  # no logo given: none printed
 
 
 def test_the_identity_table_has_the_thirteen_items():
@@ -469,17 +584,33 @@ def test_the_identity_table_has_the_thirteen_items():
         assert f">{label}" in html
     for line in ident.instansi:
         assert line in html
-    assert html.count("<li>") == sum(
-        len(items)
-        for items in (
-            ident.dasar_hukum,
-            ident.keterkaitan,
-            ident.peringatan,
-            ident.kualifikasi_pelaksana,
-            ident.peralatan_perlengkapan,
-            ident.pencatatan_pendataan,
+    lists = [getattr(ident, name) for name in IDENTITY_LISTS]
+    # a list of several items is numbered; a single item is written as it is, none as "-"
+    assert html.count("<li>") == sum(len(items) for items in lists if len(items) > 1)
+    assert html.count('<div class="sop-list-one">') == sum(len(items) <= 1 for items in lists)
+    for items in lists:
+        if len(items) == 1:
+            assert f'<div class="sop-list-one">{items[0]}</div>' in html
+        for item in items if len(items) > 1 else ():
+            assert f"<li>{item}</li>" in html
+    assert "LOGO" not in html
+
+
+def test_disahkan_oleh_prints_the_jabatan_then_the_name_then_the_pangkat_then_the_nrp():
+    from trantib.engine.tests.sop_text import VALID
+
+    spec, _ = load_text(
+        VALID.replace(
+            'nama: Budi, nip: "197001012000031001"',
+            'nama: Budi Santoso, nip: "76050993", pangkat: AJUN KOMISARIS BESAR POLISI',
         )
     )
+    html = render_fragment(spec)
+    approval = html[html.index('<td class="sop-approval">') :]
+    approval = approval[: approval.index("</td>")]
+
+    order = ["CAMAT CONTOH", "Budi Santoso", "AJUN KOMISARIS BESAR POLISI", "NRP. 76050993"]
+    assert [approval.index(text) for text in order] == sorted(approval.index(t) for t in order)
 
 
 def test_a_police_approver_is_shown_with_an_nrp_and_a_civil_servant_with_a_nip():
