@@ -404,7 +404,7 @@ def test_a_wait_is_not_ended_early_by_others_nor_a_work_task(demo_org):
     for login in ("petugas1.pptng", "kasie.pptng"):
         with pytest.raises(NotAllowed) as err:
             services.wait_end_early(task=wait, actor=demo_org.person(login), evidence="taat")
-        assert "Kasat Pol PP" in err.value.message
+        assert "KASAT POL PP" in err.value.message  # the role as the SOP's document names it
     with pytest.raises(Invalid) as err:
         services.wait_end_early(task=wait, actor=demo_org.person("kasat.pptng"), evidence="")
     assert err.value.field == "evidence"
