@@ -274,6 +274,47 @@ def test_the_annotated_view_draws_every_arrow_of_the_flow_with_its_branch_label(
             assert (link.src, link.dst) in document
 
 
+def titled_rows(spec: SOPSpec) -> list:
+    """Rows of several steps where some step has a title of its own."""
+
+    def norm(text: str) -> str:
+        return " ".join(text.split())
+
+    return [
+        row
+        for row in spec.rows
+        if len(row.steps) > 1
+        and any(norm(s.display_title) != norm(row.lead.activity) for s in row.steps)
+    ]
+
+
+@pytest.mark.parametrize("path", DRAWINGS, ids=lambda p: p.stem)
+def test_only_the_annotated_view_letters_a_rows_steps_and_lists_their_titles(path):
+    spec = spec_of(path)
+    official = layout_chart(spec)
+    annotated = layout_chart(spec, view="annotated")
+
+    def kegiatan(chart: ChartLayout, row_key: str) -> list:
+        return [
+            line
+            for page in chart.pages
+            for placed in page.rows
+            if placed.plan.row.key == row_key
+            for line in placed.plan.cells["kegiatan"]
+        ]
+
+    assert not [n.key for page in official.pages for n in page.nodes if n.letter]
+    assert all(line.css != "substep" for row in spec.rows for line in kegiatan(official, row.key))
+    # a connector names the row only: the document letters no symbol
+    numbers = {row.no for row in spec.rows}
+    assert all(n.ref in numbers for page in official.pages for n in page.connectors)
+    nodes = {n.key: n for page in annotated.pages for n in page.nodes}
+    for row in titled_rows(spec):
+        letters = [nodes[s.id].letter for s in row.steps]
+        assert letters == [chr(ord("a") + i) for i in range(len(row.steps))], row.no
+        assert any(line.css == "substep" for line in kegiatan(annotated, row.key)), row.no
+
+
 def assert_arrows_go_round_symbols(chart) -> None:
     """Every arrow is orthogonal, ends on its target's outline and cuts through no symbol."""
     for page in chart.pages:
