@@ -194,11 +194,12 @@ def _file_page(
 def sop_file_preview(request: HttpRequest, unit: str, name: str) -> HttpResponse:
     """The document the draft prints, as it will be signed."""
     _org_unit, found = _file(request, unit, name)
-    document = ""
+    document = annotated = ""
     if found.spec is not None:
         # Our own renderer: every text it draws is escaped (HTML template and SVG writer).
         document = mark_safe(render_fragment(found.spec))  # noqa: S308
-    context = {"file": found, "document": document}
+        annotated = mark_safe(render_fragment(found.spec, view="annotated"))  # noqa: S308
+    context = {"file": found, "document": document, "annotated": annotated}
     return render(request, "sops/lifecycle/preview.html", context)
 
 

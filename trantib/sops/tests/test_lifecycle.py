@@ -127,6 +127,7 @@ def test_the_lifecycle_from_upload_to_a_new_version_keeps_the_running_case_on_v1
     assert "Tidak ada kesalahan" in page or "0 kesalahan" in page
     preview = camat.get(file_url("PGDW.v1", page="file_preview"))
     assert preview.status_code == 200 and "Dokumen resmi" in preview.content.decode()
+    assert "bukan untuk ditandatangani" in preview.content.decode()
     pdf = camat.get(file_url("PGDW.v1", page="file_pdf"))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     confirm = camat.get(file_url("PGDW.v1", page="publish")).content.decode()
