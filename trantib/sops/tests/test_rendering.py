@@ -195,7 +195,7 @@ def test_the_official_document_draws_each_drawn_step_once_with_its_symbol_as_dra
     assert html.count('<polygon class="decision"') == decisions
     # nothing of the process: no step it does not draw, no mark of the annotated view
     assert 'data-drawn="false"' not in html and "process-only" not in html
-    assert 'class="subprocedure-bar"' not in html
+    assert 'class="subprocedure-bar"' not in html and '<g class="marks">' not in html
 
 
 @pytest.mark.parametrize("path", DRAWINGS, ids=lambda p: p.stem)
@@ -216,6 +216,12 @@ def test_the_annotated_view_draws_each_step_once_with_the_symbol_of_its_kind(pat
     # the steps the document does not draw are marked as the product's
     undrawn = sorted(re.findall(r'data-step="([^"]+)" data-kind="\w+" data-drawn="false"', html))
     assert undrawn == sorted(s.id for s in spec.steps if not s.drawn)
+    # and the process's decorations: a wait's deadline, a sub-procedure's double bars
+    kinds = {s.kind for s in spec.steps}
+    if StepKind.WAIT in kinds:
+        assert 'class="deadline"' in html
+    if StepKind.SUBPROCEDURE in kinds:
+        assert 'class="subprocedure-bar"' in html
 
 
 def arrows_drawn(chart: ChartLayout) -> dict[tuple[str, str], list]:
