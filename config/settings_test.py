@@ -16,6 +16,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 TRANTIB_OUTBOX_DIR = _TMP / "outbox"
+# SOP files written through the web (never a developer's own var/sop/)
+TRANTIB_SOP_UPLOADS = _TMP / "sop"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TRANTIB_SMS_WEBHOOK_SECRET = "test-sms-secret"
 TRANTIB_MAP_TILE_URL = ""  # tests run offline: no tile layer

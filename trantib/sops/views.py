@@ -85,7 +85,13 @@ def _versions(code: str) -> list[SOPSpec]:
 
 
 def sop_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "sops/sop_list.html", {"specs": registry.current()})
+    from .lifecycle import admin_units
+
+    # An SOP administrator (a unit's head) also gets the way to upload and publish one.
+    manages = request.user.is_authenticated and bool(
+        admin_units(request.user, getattr(request, "person", None))
+    )
+    return render(request, "sops/sop_list.html", {"specs": registry.current(), "manages": manages})
 
 
 def sop_detail(request: HttpRequest, code: str) -> HttpResponse:

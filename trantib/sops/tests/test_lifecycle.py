@@ -300,3 +300,29 @@ def test_the_same_version_in_both_folders_is_a_library_error_naming_both(uploads
         f"({shipped}) and in the uploads folder ({folder / 'PGD.v2.yaml'}); one version "
         "comes from one folder: remove the uploaded file or give it the next version number"
     ]
+
+
+def test_a_word_document_uploaded_becomes_a_draft_with_its_review_notes_at_their_lines(
+    demo_org, uploads
+):
+    """The import on the page: the Word table of an SOP (here PGD's document layer, as Word)
+    becomes the unit's draft, each uncertain reading shown at its line."""
+    from trantib.sops.importing.docx_export import document_docx
+
+    camat = client_of(demo_org, "camat.krj")
+    word = document_docx(registry.get("PGD", 2))
+    response = upload(camat, "sop-pengaduan.docx", word)
+    assert response.status_code == 302, response.content.decode()[:500]
+    drafts = sorted((uploads / "KRJ").glob("*.yaml"))
+    assert len(drafts) == 1
+    text = drafts[0].read_text(encoding="utf-8")
+    assert "status: draft" in text and "Pelapor Datang ke Kantor Kecamatan" in text
+    page = camat.get(response["Location"]).content.decode()
+    assert "Pelapor Datang ke Kantor Kecamatan" in page
+    # the import's review notes are shown (the calendar it cannot read from a table, at least)
+    calendar_line = line_of(text, "calendar:")
+    noted = re.findall(r'href="#L(\d+)">baris \d+</a> catatan impor: [^<]*kalender', page)
+    assert noted == [str(calendar_line)]
+    # and under that line of the file itself
+    at_line = re.search(rf'<li id="L{calendar_line}" class="has-problem">.*?</li>', page, re.S)
+    assert at_line is not None and "catatan impor" in at_line[0]

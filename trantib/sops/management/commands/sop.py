@@ -75,7 +75,11 @@ class Command(BaseCommand):
             )
 
     def do_validate(self, *, files: list[str], quiet_warnings: bool, **opts: Any) -> None:
-        paths = [Path(f) for f in files] if files else library_files(registry.library_root())
+        paths = (
+            [Path(f) for f in files]
+            if files
+            else [p for root in registry.roots() if root.is_dir() for p in library_files(root)]
+        )
         missing = [p for p in paths if not p.is_file()]
         for p in missing:
             self.stderr.write(f"{p}:0: file: no such file")
