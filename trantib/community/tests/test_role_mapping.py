@@ -85,3 +85,24 @@ def test_a_unit_that_maps_the_banit_column_keeps_a_programme_without_a_banit_pos
     )
     assert list(selectors.polmas_units_for_user(user)) == [krj]
     assert selectors.officers_of(krj) == [person]
+
+
+def test_the_polmas_recap_counts_a_unit_that_maps_the_banit_column(demo_org) -> None:
+    """The Kasat's recap lists the units that keep a programme the same way the register
+    does: a unit whose Banit column is a position coded otherwise is one of them."""
+    from trantib.reports.periods import period_parse
+    from trantib.reports.recaps.polmas import polmas_units
+    from trantib.reports.scope import scope_for
+
+    krj = demo_org.unit("KRJ")
+    position, _person = _holder(krj, "bhabin_krj", "Bhabinkamtibmas Kerjo", "bhabin.krj")
+    scope, period = scope_for(demo_org.user("camat.krj"), "KRJ"), period_parse("2026-11")
+    assert polmas_units(scope, period) == []
+    sop_adopt(
+        unit=krj,
+        code="POLMAS",
+        version=1,
+        positions={"banit": position.pk},
+        actor=demo_org.person("camat.krj"),
+    )
+    assert polmas_units(scope, period) == [krj]

@@ -35,11 +35,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from config.dbrouter import report_page
-from trantib.accounts.models import OrgUnit, Person, Position
+from trantib.accounts.models import OrgUnit, Person
 from trantib.cases.models import Case
 from trantib.community import selectors as polmas_selectors
 from trantib.community.models import Activity, ActivityStatus, Issue, Pos
-from trantib.community.services import OFFICER_ROLE
 from trantib.core.dates import datetime_id
 from trantib.core.links import path_to
 from trantib.core.xlsx import Sheet, xlsx_book, xlsx_response
@@ -61,8 +60,9 @@ STATUS_OF = {
 
 
 def polmas_units(scope: Scope, period: Period) -> list[OrgUnit]:
-    """The scope's units that keep a Polmas programme (a Banit position) or had activities in
-    the period, in tree order."""
+    """The scope's units that keep a Polmas programme (a position filling POLMAS's Banit: the
+    unit's mapping, or the position coded ``banit``) or had activities in the period, in tree
+    order."""
     first, last = period.start, period.end - dt.timedelta(days=1)
     busy = set(
         Activity.objects.filter(
@@ -70,9 +70,9 @@ def polmas_units(scope: Scope, period: Period) -> list[OrgUnit]:
         ).values_list("unit_id", flat=True)
     )
     busy |= set(
-        Position.objects.filter(unit_id__in=scope.unit_ids, code=OFFICER_ROLE).values_list(
-            "unit_id", flat=True
-        )
+        OrgUnit.objects.filter(polmas_selectors.polmas_units_q(), pk__in=scope.unit_ids)
+        .values_list("pk", flat=True)
+        .distinct()
     )
     return [u for u in scope.units if u.pk in busy]
 
