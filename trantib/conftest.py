@@ -128,6 +128,17 @@ def _demo_org_only_when_asked(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _role_mapping_memory_per_test(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts without the per-process memory of the units that adopted no SOP, and
+    that memory does not expire during the test: a count of queries never depends on how
+    long the test ran (in production it lasts 10 s; decision 0015)."""
+    from trantib.sops import selectors as sop_selectors
+
+    sop_selectors.role_positions_forget()
+    monkeypatch.setattr(sop_selectors, "NO_ADOPTION_SECONDS", 3600.0)
+
+
+@pytest.fixture(autouse=True)
 def _cases_late_from_kept(request: pytest.FixtureRequest) -> Iterator[None]:
     """After every database test, each case's ``late_from`` is what its tasks say: a service
     that changes tasks without keeping it fails the test that used it."""
