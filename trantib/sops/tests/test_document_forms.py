@@ -43,8 +43,10 @@ def test_it_validates_and_its_document_layer_is_the_drawing():
     # row 2: two symbols in two columns under one Waktu cell
     assert [(s.column, s.shape) for s in doc.rows[1].symbols] == [
         (0, Shape.PROCESS),
-        (1, Shape.PROCESS),
+        (1, Shape.TERMINATOR),  # a rounded box, as drawn
     ]
+    # the Camat's box (symbol 4) has two arrows out as drawn: to the archive and to the Kasi
+    assert sorted(a.target for a in doc.arrows if a.source == 4) == [3, 5]
     # the diamond (symbol 3) has one arrow out, unlabelled; no arrow is labelled anywhere
     assert [(a.source, a.target) for a in doc.arrows if a.source == 3] == [(3, 4)]
     assert all(a.label == "" for a in doc.arrows)
@@ -62,6 +64,7 @@ def test_the_official_chart_draws_it_as_drawn_and_the_annotated_one_adds_the_way
     assert sorted((e.src.key, e.dst.key) for e in edges) == [
         ("catat", "terima_kasi"),
         ("paraf", "arsip"),
+        ("paraf", "periksa"),
         ("periksa", "paraf"),
         ("terima", "catat"),
         ("terima_kasi", "periksa"),
