@@ -348,7 +348,10 @@ def sop_file_publish(*, unit: OrgUnit, name: str, actor: Person | None) -> SopVe
     if current.published:
         raise Conflict(_("%(name)s sudah diterbitkan.") % {"name": current.filename})
     if current.errors or current.spec is None:
-        listed = "; ".join(f"{_('baris')} {p.line}: {p.message}" for p in current.errors[:10])
+        listed = "; ".join(
+            _("baris %(line)s: %(message)s") % {"line": p.line, "message": p.message}
+            for p in current.errors[:10]
+        )
         raise Invalid(
             _("Draf masih punya %(n)s kesalahan; perbaiki dulu: %(list)s")
             % {"n": len(current.errors), "list": listed},
