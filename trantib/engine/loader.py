@@ -700,7 +700,7 @@ def _step(c: _Checker, value: Any, sp: Path_, role_ids: set[str]) -> Step | None
         public=c.text(raw.get("public"), (*sp, "public")),
         case_noun=_entry_noun(c, raw, sp),
         letter=_letter(c, raw.get("letter"), (*sp, "letter"), step_id),
-        drawn=c.boolean(raw.get("drawn", True), (*sp, "drawn")),
+        drawn=_default_true(c, raw, "drawn", sp),
         drawn_as=_drawn_as(c, raw.get("drawn_as"), (*sp, "drawn_as")),
         drawn_next=_drawn_next(c, raw.get("drawn_next"), (*sp, "drawn_next")),
         row=c.text(raw.get("row"), (*sp, "row")),
@@ -711,6 +711,17 @@ def _step(c: _Checker, value: Any, sp: Path_, role_ids: set[str]) -> Step | None
         ),
         line=c.source.line(*sp),
     )
+
+
+def _default_true(c: _Checker, raw: dict[str, Any], key: str, path: Path_) -> bool:
+    """A flag that is true unless written false (``drawn``, ``label_drawn``): written without a
+    value it is refused, not read as false."""
+    if key not in raw:
+        return True
+    if raw[key] is None:
+        c.error((*path, key), "must be true or false, not empty")
+        return True
+    return c.boolean(raw[key], (*path, key))
 
 
 def _drawn_as(c: _Checker, value: Any, path: Path_) -> Shape | None:
@@ -724,8 +735,11 @@ def _drawn_next(c: _Checker, value: Any, path: Path_) -> tuple[DrawnArrow, ...]:
     """The arrows drawn out of a symbol: a list of step ids or of {to, label}."""
     if value is None:
         return ()
-    if not isinstance(value, list) or not value:
+    if not isinstance(value, list):
         c.error(path, f"must be a list of step ids or of {{to, label}}, not {_kind(value)}")
+        return ()
+    if not value:
+        c.error(path, "must name at least one step (leave the key out for the process's arrows)")
         return ()
     out = []
     for i, item in enumerate(value):
@@ -772,8 +786,8 @@ def _branches(c: _Checker, value: Any, path: Path_) -> tuple[Branch, ...]:
                 label=label,
                 to=c.text(raw.get("to"), (*path, i, "to"), required=True),
                 loop=c.boolean(raw.get("loop"), (*path, i, "loop")),
-                drawn=c.boolean(raw.get("drawn", True), (*path, i, "drawn")),
-                label_drawn=c.boolean(raw.get("label_drawn", True), (*path, i, "label_drawn")),
+                drawn=_default_true(c, raw, "drawn", (*path, i)),
+                label_drawn=_default_true(c, raw, "label_drawn", (*path, i)),
             )
         )
     return tuple(out)

@@ -9,6 +9,8 @@ from trantib.engine.spec import StepKind
 
 from .sop_text import VALID, line_of
 
+FILES = Path(__file__).resolve().parents[2] / "sops" / "tests" / "files"
+
 LIBRARY = Path(__file__).resolve().parents[2] / "sops" / "library"
 
 
@@ -200,3 +202,13 @@ def test_files_that_are_not_an_sop_get_a_validation_error(text):
     with pytest.raises(SOPValidationError) as caught:
         load_text(text, "x.yaml")
     assert caught.value.errors
+
+
+def test_a_drawn_flag_written_without_a_value_is_refused_not_read_as_false():
+    text = (FILES / "LWK.v1.yaml").read_text(encoding="utf-8")
+    empty = text.replace("    drawn_as: terminator\n", "    drawn_as: terminator\n    drawn:\n")
+    with pytest.raises(SOPValidationError, match="drawn: must be true or false, not empty"):
+        load_text(empty, "LWK.v1.yaml")
+    bare = text.replace("drawn_next: [arsip, periksa]", "drawn_next: []")
+    with pytest.raises(SOPValidationError, match="drawn_next: must name at least one step"):
+        load_text(bare, "LWK.v1.yaml")
