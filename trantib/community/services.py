@@ -24,7 +24,7 @@ from trantib.accounts.models import OrgUnit, Person
 from trantib.accounts.selectors import person_holds_role
 from trantib.cases import services as case_services
 from trantib.cases.models import Case, CaseStatus, Task, TaskStatus
-from trantib.cases.services.roles import person_holds_any
+from trantib.cases.services import person_holds_any
 from trantib.complaints import services as complaint_services
 from trantib.complaints.models import Category, Channel, Complaint
 from trantib.core.audit import audit_record

@@ -267,3 +267,18 @@ def disposition_get_for_user(user: UserLike, disposition_id: int) -> Disposition
     if found is None:
         raise NotFound("disposition")
     return found
+
+
+def unit_logo_for_user(user: UserLike) -> str:
+    """The lambang daerah of the user's first unit that has one (its letter settings), as a
+    ``data:`` URI for a printed page; "" for a visitor or when none of their units has one.
+    The SOP document's identity page prints it."""
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    from .models import LetterSettings
+    from .rendering.context import logo_data_uri
+
+    units = list(units_for_user(user).values_list("pk", flat=True))
+    found = LetterSettings.objects.filter(unit_id__in=units).exclude(logo="").order_by("unit_id")
+    settings = found.first()
+    return logo_data_uri(settings) if settings is not None else ""

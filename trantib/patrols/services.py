@@ -25,7 +25,7 @@ from trantib.accounts.selectors import person_holds_role
 from trantib.cases import services as case_services
 from trantib.cases.models import Case, CaseStatus, EventType, Task, TaskStatus
 from trantib.cases.selectors import unit_members
-from trantib.cases.services.roles import person_holds_any
+from trantib.cases.services import person_holds_any
 from trantib.core.audit import audit_record
 from trantib.core.dates import date_id
 from trantib.core.errors import Conflict, Invalid, NotAllowed

@@ -67,17 +67,9 @@ def _view(request: HttpRequest) -> str:
 def _logo(request: HttpRequest) -> str:
     """The signed-in officer's unit logo (its letters' lambang daerah) as a data URI, for the
     identity page; none for a visitor or a unit without one (no placeholder is printed)."""
-    user = request.user
-    if not user.is_authenticated:
-        return ""
-    from trantib.accounts.selectors import units_for_user
-    from trantib.letters.models import LetterSettings
-    from trantib.letters.rendering.context import logo_data_uri
+    from trantib.letters.selectors import unit_logo_for_user
 
-    units = [u.pk for u in units_for_user(user)]
-    found = LetterSettings.objects.filter(unit_id__in=units).exclude(logo="").order_by("unit_id")
-    settings = found.first()
-    return logo_data_uri(settings) if settings is not None else ""
+    return unit_logo_for_user(request.user)
 
 
 def _versions(code: str) -> list[SOPSpec]:

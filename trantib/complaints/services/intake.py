@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from trantib.accounts.models import OrgUnit, Person
 from trantib.accounts.selectors import positions_held
 from trantib.cases import services as case_services
-from trantib.cases.services.roles import person_holds_any
+from trantib.cases.services import person_holds_any
 from trantib.core import ratelimit
 from trantib.core.errors import Invalid, NotAllowed
 from trantib.core.phones import phone_normalise

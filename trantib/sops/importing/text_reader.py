@@ -23,6 +23,7 @@ import re
 import subprocess
 import tempfile
 
+from trantib.core.text import CONTROL
 from trantib.engine.spec import IDENTITY_LIST_FIELDS, Shape
 from trantib.engine.timing import TimeStandard, TimeStandardError
 
@@ -74,7 +75,7 @@ def read_pdf(filename: str, data: bytes) -> Draft:
 
 
 def _clean(line: str) -> str:
-    line = _TAG.sub(" ", line.replace("\xa0", " ").replace("\f", ""))
+    line = _TAG.sub(" ", CONTROL.sub("", line.replace("\xa0", " ")))
     return line.replace("**", "").rstrip()
 
 
