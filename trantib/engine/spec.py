@@ -23,6 +23,7 @@ the naskah dinas it writes or waits for: :class:`StepLetter`). Reading them::
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -488,10 +489,11 @@ class SOPSpec:
                 return role
         raise KeyError(role_id)
 
-    @property
+    @functools.cached_property
     def rows(self) -> tuple[Row, ...]:
         """The document's rows in order: the steps sharing a row key (``row``, else ``no``)
-        form one row, placed where its first step is."""
+        form one row, placed where its first step is. Worked out once per spec (a task's
+        offer asks for its row)."""
         rows: list[Row] = []
         order: dict[str, list[Step]] = {}
         for step in self.steps:
