@@ -76,12 +76,19 @@ def _context(spec: SOPSpec, chart: ChartLayout, logo: str) -> dict[str, object]:
     }
 
 
-def _page_css(spec: SOPSpec, chart: ChartLayout) -> SafeString:
-    paper = chart.paper
+def footer_text(spec: SOPSpec) -> str:
+    """The footer of every page: the Nama SOP (with "SOP" before it unless it starts so) and
+    its Nomor, both the document's own identity items."""
     name = spec.identity.nama.strip()
     footer = name if name.upper().startswith("SOP") else f"SOP {name}"
     if spec.identity.nomor.strip():
         footer += f" \u2014 Nomor {spec.identity.nomor.strip()}"
+    return footer
+
+
+def _page_css(spec: SOPSpec, chart: ChartLayout) -> SafeString:
+    paper = chart.paper
+    footer = footer_text(spec)
     if chart.view is View.ANNOTATED:
         footer += f" \u2014 {ANNOTATED_MARK}"
     css = (

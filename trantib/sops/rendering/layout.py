@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from trantib.engine.document import drawn_arrows, drawn_steps
+from trantib.engine.spec import SHAPE_OF_KIND as ENGINE_SHAPE_OF_KIND
 from trantib.engine.spec import Row, SOPSpec, Step, StepKind
 
 from .text import TextStyle, wrap
@@ -73,15 +74,8 @@ class Shape(StrEnum):
     CONNECTOR = "connector"  # off-page connector (pentagon)
 
 
-SHAPE_OF_KIND = {
-    StepKind.START: Shape.TERMINATOR,
-    StepKind.END: Shape.TERMINATOR,
-    StepKind.DECISION: Shape.DECISION,
-    StepKind.PROCESS: Shape.PROCESS,
-    StepKind.WAIT: Shape.PROCESS,
-    StepKind.REPEAT: Shape.PROCESS,
-    StepKind.SUBPROCEDURE: Shape.PROCESS,
-}
+# The engine's symbol of each kind (``trantib.engine.spec.SHAPE_OF_KIND``), as a layout shape.
+SHAPE_OF_KIND = {kind: Shape(shape.value) for kind, shape in ENGINE_SHAPE_OF_KIND.items()}
 
 
 @dataclass(frozen=True)
@@ -303,13 +297,7 @@ def _list_cell(items: tuple[str, ...], width: float, marks: str = "") -> tuple[L
     return tuple(out)
 
 
-def plan_row(
-    row: Row,
-    index: int,
-    grid: Grid,
-    view: View = View.ANNOTATED,
-    leads: set[tuple[str, str]] | None = None,
-) -> RowPlan:
+def plan_row(row: Row, index: int, grid: Grid, view: View, leads: set[tuple[str, str]]) -> RowPlan:
     """One row's cells and levels. The official view prints the row's texts only; the
     annotated one lists the steps' task titles under the activity, lettered like their
     symbols."""
@@ -337,18 +325,8 @@ def plan_row(
         (sum(line.style.leading for line in lines) + 2 * CELL_PAD_Y for lines in cells.values()),
         default=0.0,
     )
-    levels, count = _levels(row, leads if leads is not None else _process_leads(row.steps))
+    levels, count = _levels(row, leads)
     return RowPlan(row, index, cells, levels, letters, count, text_h)
-
-
-def _process_leads(steps: tuple[Step, ...]) -> set[tuple[str, str]]:
-    out: set[tuple[str, str]] = set()
-    for step in steps:
-        if step.kind is StepKind.DECISION:
-            out |= {(step.id, b.to) for b in step.branches if not b.loop}
-        elif step.next:
-            out.add((step.id, step.next))
-    return out
 
 
 # --- flow edges ------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from trantib.engine.document import document_of
 from trantib.engine.library import load_library
 from trantib.engine.spec import SOPSpec
 from trantib.sops.rendering import render_pdf
-from trantib.sops.rendering.document import ANNOTATED_MARK
+from trantib.sops.rendering.document import ANNOTATED_MARK, footer_text
 
 LIBRARY = Path(__file__).resolve().parents[1] / "library"
 SPECS = sorted(load_library(LIBRARY).specs, key=lambda s: s.key)
@@ -78,18 +78,10 @@ def _pdf_lines(pdf: bytes, tmp_path: Path) -> list[str]:
     return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
 
 
-def _footer(spec: SOPSpec) -> str:
-    name = spec.identity.nama.strip()
-    footer = name if name.upper().startswith("SOP") else f"SOP {name}"
-    if spec.identity.nomor.strip():
-        footer += f" — Nomor {spec.identity.nomor.strip()}"
-    return footer
-
-
 def _unfound(spec: SOPSpec, lines: list[str]) -> list[str]:
     source = _squeeze(_source(spec))
     rows = {row.no for row in document_of(spec).rows}
-    footer = _footer(spec)
+    footer = footer_text(spec)
     out = []
     for line in lines:
         if line in FIXED or PAGE.match(line) or line in rows:
